@@ -1,0 +1,119 @@
+# itsm: build, test, install.  See README.md.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
+
+CC      ?= cc
+PKGS     = sqlite3 yaml-0.1
+CFLAGS  ?= -O2 -g
+WARN     = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wformat=2 -Wvla
+CPPFLAGS_ALL = -D_DEFAULT_SOURCE -Iinclude -Ilib $(CPPFLAGS)
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml)
+
+# make SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer
+# into build-san/, so the two builds never mix objects.
+ifeq ($(SANITIZE),1)
+B        = build-san
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+else
+B        = build
+SANFLAGS =
+endif
+
+ITSM     = $(B)/itsm
+LIB_SRC  = $(wildcard lib/*.c)
+CMD_SRC  = $(wildcard cmd/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/lib/default_policy.o
+CMD_OBJ  = $(CMD_SRC:%.c=$(B)/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+MANPAGES = $(wildcard man/*.1 man/*.5)
+
+# Debian packages needed to build, test and lint.
+DEPS = gcc make pkg-config libsqlite3-dev libyaml-dev libcmocka-dev sqlite3 \
+       bats jq mandoc zsh fish bash-completion man-db
+
+.PHONY: all check unit cli lint deps install uninstall clean bench
+.SUFFIXES:
+
+all: $(ITSM)
+
+$(ITSM): $(CMD_OBJ) $(B)/libitsm.a
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libitsm.a $(LIBS)
+
+$(B)/libitsm.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(B)/%.o: %.c $(wildcard include/itsm/*.h lib/*.h cmd/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+$(B)/lib/default_policy.c: lib/default.yaml lib/gen-default.sh
+	@mkdir -p $(@D)
+	sh lib/gen-default.sh lib/default.yaml > $@
+
+$(B)/lib/default_policy.o: $(B)/lib/default_policy.c
+	$(CC) $(WARN) -Wno-missing-variable-declarations $(CPPFLAGS_ALL) \
+	    $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(B)/libitsm.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -Wno-missing-prototypes $(CPPFLAGS_ALL) $(CFLAGS) \
+	    $(SANFLAGS) -o $@ $< $(B)/libitsm.a $(LIBS) -lcmocka
+
+# The whole suite: unit tests, end-to-end tests, man page lint, completion
+# tests.  Its last line is the totals.
+check: $(ITSM) $(UNIT_BIN)
+	@ITSM=$(CURDIR)/$(ITSM) UNIT_DIR=$(CURDIR)/$(B)/tests \
+	    sh tests/run.sh
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do $$t || exit 1; done
+
+lint:
+	mandoc -T lint -W warning $(MANPAGES)
+
+bench: $(ITSM)
+	@echo "bench: not yet written (see the performance issue)"
+
+# Installs the Debian packages that building and testing need; quick when
+# they are all present.
+deps:
+	@missing=; for p in $(DEPS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+	    grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+install: $(ITSM)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(ITSM) $(DESTDIR)$(BINDIR)/itsm
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 completions/itsm.bash $(DESTDIR)$(BASHCOMPDIR)/itsm
+	install -m 644 completions/_itsm $(DESTDIR)$(ZSHCOMPDIR)/_itsm
+	install -m 644 completions/itsm.fish $(DESTDIR)$(FISHCOMPDIR)/itsm.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/itsm $(DESTDIR)$(BASHCOMPDIR)/itsm \
+	    $(DESTDIR)$(ZSHCOMPDIR)/_itsm $(DESTDIR)$(FISHCOMPDIR)/itsm.fish
+	for m in $(notdir $(wildcard man/*.1)); do \
+	    rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for m in $(notdir $(wildcard man/*.5)); do \
+	    rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,139 @@
+/*
+ * The command layer: descriptors, parsed arguments, the application state
+ * handed to each command, and the output helpers.
+ *
+ * Every command is one file exporting one `const struct cmd`; main.c lists
+ * them in one table.  Usage text, unknown-option errors and shell
+ * completion all come from these descriptors.
+ */
+#ifndef ITSM_CMD_H
+#define ITSM_CMD_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "itsm/itsm.h"
+
+/* Exit statuses (itsm(1), EXIT STATUS). */
+enum {
+	EX_OK_ = 0, EX_REFUSED = 1, EX_USAGE_ = 64, EX_DATAERR_ = 65,
+	EX_NOINPUT_ = 66, EX_SOFTWARE_ = 70, EX_IOERR_ = 74,
+	EX_TEMPFAIL_ = 75, EX_NOPERM_ = 77, EX_CONFIG_ = 78
+};
+
+/* What an option's value or an operand completes to. */
+enum compl {
+	C_NONE, C_REF, C_IMPACT, C_URGENCY, C_PRIORITY, C_TYPE, C_CHANNEL,
+	C_CATEGORY, C_SUBCATEGORY, C_GROUP, C_STATUS, C_FORMAT, C_FIELDS,
+	C_FILE, C_COMMAND, C_WORD
+};
+
+enum opt_flags {
+	OPT_REQUIRED = 1 << 0,	/* shown without brackets; checked */
+	OPT_PAIR = 1 << 1,	/* shares its brackets with the next option */
+	OPT_REPEAT = 1 << 2,	/* may be given more than once (list) */
+	OPT_STDIN = 1 << 3	/* "-" reads the value from standard input */
+};
+
+struct opt {
+	const char *lng;	/* long name, without "--" */
+	char shrt;		/* short letter, or 0 */
+	const char *arg;	/* value's name in usage, NULL for a flag */
+	const char *help;
+	enum compl compl;
+	int flags;
+};
+
+enum cmd_flags {
+	NEEDS_POLICY = 1 << 0,	/* load the policy before running */
+	NEEDS_DB = 1 << 1,	/* open the database (implies the policy) */
+	HIDDEN = 1 << 2,	/* not listed in help */
+	RAW_ARGS = 1 << 3	/* operands are passed untouched */
+};
+
+#define MAX_OPTS 32
+#define MAX_OPERANDS 64
+
+enum fmt { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_JSONL };
+
+struct app;
+
+struct args {
+	const char *val[MAX_OPTS];	/* last value, or "" for a set flag */
+	const char **list[MAX_OPTS];	/* OPT_REPEAT values, NULL-terminated */
+	int count[MAX_OPTS];
+	const char *operand[MAX_OPERANDS];
+	int noperands;
+};
+
+struct cmd {
+	const char *name;
+	const char *summary;		/* one line, for "itsm help" */
+	const char *operands;		/* in usage: "SUMMARY", "[CMD]", ... */
+	const struct opt *opts;		/* terminated by { NULL } */
+	enum compl operand_compl;
+	int min_operands, max_operands;
+	int flags;
+	int (*run)(struct app *, const struct args *);
+	const char *const *usage;	/* explicit usage lines, or NULL */
+};
+
+struct app {
+	const char *db_path, *config_path;
+	enum fmt fmt;
+	int quiet, color, tty;
+	itsm_policy *policy;
+	itsm_store *store;
+	itsm_ctx *ctx;
+	FILE *out;
+	const struct cmd *cmd;
+};
+
+/* The command table, NULL-terminated (main.c). */
+extern const struct cmd *const commands[];
+const struct cmd *find_command(const char *name);
+
+/* The output options every command accepts after its name too. */
+extern const struct opt output_opts[];
+
+/* Prints the usage lines of a command ("usage: itsm open ...") to f. */
+void print_usage(FILE *f, const struct cmd *c);
+
+/* Reports a usage error and returns 64. */
+int usage_error(const struct cmd *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Reports a libitsm error on stderr and returns its exit status. */
+int fail(int code);
+
+/* Prints "itsm: message" on stderr, escaping control characters. */
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Maps a libitsm code to an exit status. */
+int exit_status(int code);
+
+/* Opens the policy, the database and the context as the flags ask. */
+int app_open(struct app *a, int flags);
+
+/* Reads an option value that may be "-" (standard input); caller frees. */
+int read_text(const char *val, char **out);
+
+/* Parses a --at value against the context clock. */
+int parse_at(struct app *a, const char *s, int64_t *out);
+
+/* Output (output.c). */
+void out_escaped(FILE *f, const char *s, enum fmt mode);
+void out_cell(FILE *f, const char *s, int width, int last);
+void out_json(FILE *f, const char *json);
+int out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
+    int nfields, int first);
+void out_table_header(struct app *a, const int *fields, int nfields);
+void out_csv_header(struct app *a, const int *fields, int nfields);
+int term_width(void);
+const char *color(struct app *a, const char *code);
+
+/* Commands. */
+extern const struct cmd cmd_open, cmd_categorize, cmd_prioritize, cmd_list,
+    cmd_show, cmd_config, cmd_help, cmd_complete;
+
+#endif

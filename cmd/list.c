@@ -1,0 +1,193 @@
+/*
+ * itsm list: the work queue.  Open tickets by default, major first, then
+ * priority, then oldest; filters narrow it, --fields picks the columns.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+enum { O_STATUS, O_TYPE, O_PRIORITY, O_GROUP, O_ASSIGNEE, O_ALL, O_LIMIT,
+    O_FIELDS };
+
+static const struct opt opts[] = {
+	[O_STATUS] = { "status", 0, "STATUS", "only these statuses "
+	    "(comma-separated or repeated)", C_STATUS, OPT_REPEAT },
+	[O_TYPE] = { "type", 0, "TYPE", "only this type", C_TYPE, 0 },
+	[O_PRIORITY] = { "priority", 0, "PRI", "only this priority",
+	    C_PRIORITY, 0 },
+	[O_GROUP] = { "group", 0, "GROUP", "only this group", C_GROUP, 0 },
+	[O_ASSIGNEE] = { "assignee", 0, "USER", "only this assignee", C_WORD,
+	    0 },
+	[O_ALL] = { "all", 0, NULL, "every status, closed ones too", C_NONE,
+	    0 },
+	[O_LIMIT] = { "limit", 0, "N", "at most N tickets", C_NONE, 0 },
+	[O_FIELDS] = { "fields", 0, "F1,F2", "the columns to show", C_FIELDS,
+	    0 },
+	{ NULL, 0, NULL, NULL, C_NONE, 0 }
+};
+
+static const int default_fields[] = { ITSM_F_REF, ITSM_F_PRIORITY,
+    ITSM_F_STATUS, ITSM_F_OPENED_AT, ITSM_F_GROUP, ITSM_F_ASSIGNEE,
+    ITSM_F_SUMMARY };
+
+/* Parses "ref,priority,summary" into field numbers. */
+static int
+parse_fields(struct app *app, const char *spec, int *fields, int *n)
+{
+	char *copy = strdup(spec), *tok, *save = NULL;
+	int f, rc = 0;
+
+	*n = 0;
+	if (copy == NULL)
+		return fail(itsm_error(ITSM_E_NOMEM, "out of memory"));
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if ((f = itsm_field_find(tok)) < 0) {
+			warnx_("unknown field '%.64s' (see itsm-list(1) for "
+			    "the fields)", tok);
+			rc = EX_DATAERR_;
+			break;
+		}
+		if (*n == ITSM_NFIELDS) {
+			rc = usage_error(app->cmd, "too many fields");
+			break;
+		}
+		fields[(*n)++] = f;
+	}
+	if (rc == 0 && *n == 0)
+		rc = usage_error(app->cmd, "--fields needs at least one field");
+	free(copy);
+	return rc;
+}
+
+/* Splits every --status value on commas and checks each status. */
+static int
+parse_statuses(const struct args *a, char **buf, const char ***out)
+{
+	size_t i, n = 0, len = 0;
+	const char **list;
+	char *p, *tok, *save = NULL;
+
+	for (i = 0; a->list[O_STATUS][i] != NULL; i++)
+		len += strlen(a->list[O_STATUS][i]) + 1;
+	if ((*buf = p = malloc(len + 1)) == NULL ||
+	    (list = calloc(len + 1, sizeof(*list))) == NULL) {
+		free(*buf);
+		return fail(itsm_error(ITSM_E_NOMEM, "out of memory"));
+	}
+	for (i = 0; a->list[O_STATUS][i] != NULL; i++) {
+		strcpy(p, a->list[O_STATUS][i]);
+		for (tok = strtok_r(p, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			if (itsm_status_parse(tok) < 0) {
+				warnx_("unknown status '%.64s' (expected new, "
+				    "in_progress, on_hold, resolved, closed, "
+				    "redirected or cancelled)", tok);
+				free(list);
+				return EX_DATAERR_;
+			}
+			list[n++] = tok;
+		}
+		p += strlen(a->list[O_STATUS][i]) + 1;
+	}
+	*out = list;
+	return 0;
+}
+
+static int
+run(struct app *app, const struct args *a)
+{
+	struct itsm_filter f = { .all = a->count[O_ALL] > 0 };
+	const itsm_policy *p = app->policy;
+	const itsm_ticket *t;
+	const char **statuses = NULL;
+	char *status_buf = NULL, *end;
+	int fields[ITSM_NFIELDS], nfields, rc = 0, n = 0;
+	itsm_iter *it = NULL;
+	size_t i;
+
+	memcpy(fields, default_fields, sizeof(default_fields));
+	nfields = (int)(sizeof(default_fields) / sizeof(default_fields[0]));
+	if (a->val[O_FIELDS] != NULL &&
+	    (rc = parse_fields(app, a->val[O_FIELDS], fields, &nfields)) != 0)
+		return rc;
+	if (a->list[O_STATUS] != NULL) {
+		if ((rc = parse_statuses(a, &status_buf, &statuses)) != 0)
+			goto done;
+		f.status = statuses;
+	}
+	if (a->val[O_TYPE] != NULL) {
+		int ty = itsm_type_parse(a->val[O_TYPE]);
+
+		if (ty < 0) {
+			rc = fail(itsm_error(ITSM_E_INVALID, "unknown type "
+			    "'%.64s' (expected incident, request or change)",
+			    a->val[O_TYPE]));
+			goto done;
+		}
+		f.type = itsm_type_name((enum itsm_type)ty);
+	}
+	if (a->val[O_PRIORITY] != NULL) {
+		if ((rc = itsm_policy_priority_find(p, a->val[O_PRIORITY],
+		    &i)) != 0) {
+			rc = fail(rc);
+			goto done;
+		}
+		f.priority = itsm_policy_priority_name(p, i);
+	}
+	if (a->val[O_GROUP] != NULL) {
+		if ((rc = itsm_policy_group_find(p, a->val[O_GROUP], &i)) != 0) {
+			rc = fail(rc);
+			goto done;
+		}
+		f.group = itsm_policy_group(p, i);
+	}
+	f.assignee = a->val[O_ASSIGNEE];
+	if (a->val[O_LIMIT] != NULL) {
+		errno = 0;
+		f.limit = strtoll(a->val[O_LIMIT], &end, 10);
+		if (errno != 0 || *end != '\0' || end == a->val[O_LIMIT] ||
+		    f.limit < 1) {
+			warnx_("invalid limit '%.64s' (expected a whole "
+			    "number from 1)", a->val[O_LIMIT]);
+			rc = EX_DATAERR_;
+			goto done;
+		}
+	}
+	f.json = app->fmt == FMT_JSON || app->fmt == FMT_JSONL;
+	if ((rc = itsm_list(app->ctx, &f, &it)) != 0) {
+		rc = fail(rc);
+		goto done;
+	}
+	while ((rc = itsm_iter_next(it, &t)) == 1) {
+		if (n == 0 && !app->quiet && app->fmt == FMT_TABLE)
+			out_table_header(app, fields, nfields);
+		if (n == 0 && !app->quiet && app->fmt == FMT_CSV)
+			out_csv_header(app, fields, nfields);
+		out_ticket_row(app, t, fields, nfields, n == 0);
+		n++;
+	}
+	if (rc < 0) {
+		rc = fail(rc);
+		goto done;
+	}
+	if (app->fmt == FMT_JSON && !app->quiet)
+		fputs(n == 0 ? "[]\n" : "\n]\n", app->out);
+	rc = 0;
+done:
+	itsm_iter_free(it);
+	free(statuses);
+	free(status_buf);
+	return rc;
+}
+
+const struct cmd cmd_list = {
+	.name = "list",
+	.summary = "the work queue: open tickets, most urgent first",
+	.opts = opts,
+	.max_operands = 0,
+	.flags = NEEDS_DB,
+	.run = run,
+};

@@ -1,0 +1,402 @@
+/*
+ * Output: the formats (table, tsv, csv, json, jsonl), escaping of control
+ * characters so that stored text never reaches a terminal raw, colour,
+ * and the terminal width.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+/*
+ * Length of the valid UTF-8 sequence at p (1..4), or 0 when the bytes
+ * there are not one.  *cp receives the code point.
+ */
+static int
+utf8_len(const unsigned char *p, unsigned *cp)
+{
+	int n, i;
+	unsigned c;
+
+	if (*p < 0x80) {
+		*cp = *p;
+		return 1;
+	}
+	if ((*p & 0xe0) == 0xc0) {
+		n = 2; c = *p & 0x1f;
+	} else if ((*p & 0xf0) == 0xe0) {
+		n = 3; c = *p & 0x0f;
+	} else if ((*p & 0xf8) == 0xf0) {
+		n = 4; c = *p & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) ||
+	    (n == 4 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Whether code point c is a control character (C0, DEL, C1). */
+static int
+is_control(unsigned c)
+{
+	return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
+}
+
+/*
+ * Writes s escaped for mode: in a table and in messages, control
+ * characters and invalid bytes become \n, \t, \r or \xNN; tsv also
+ * escapes the backslash so that the escaping can be undone; csv keeps
+ * \n, \r and \t (the quoting carries them).
+ */
+void
+out_escaped(FILE *f, const char *s, enum fmt mode)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned cp;
+	int n, i;
+
+	while (*p) {
+		n = utf8_len(p, &cp);
+		if (n == 0) {
+			fprintf(f, "\\x%02x", *p++);
+			continue;
+		}
+		if (cp == '\\' && mode == FMT_TSV) {
+			fputs("\\\\", f);
+		} else if (is_control(cp)) {
+			if (mode == FMT_CSV && (cp == '\n' || cp == '\r' ||
+			    cp == '\t'))
+				fputc((int)cp, f);
+			else if (cp == '\n')
+				fputs("\\n", f);
+			else if (cp == '\t')
+				fputs("\\t", f);
+			else if (cp == '\r')
+				fputs("\\r", f);
+			else
+				for (i = 0; i < n; i++)
+					fprintf(f, "\\x%02x", p[i]);
+		} else {
+			fwrite(p, 1, (size_t)n, f);
+		}
+		p += n;
+	}
+}
+
+/*
+ * Writes JSON text produced by SQLite, escaping what a terminal could
+ * still act on (DEL and C1 controls) and replacing invalid UTF-8.
+ */
+void
+out_json(FILE *f, const char *json)
+{
+	const unsigned char *p = (const unsigned char *)json;
+	unsigned cp;
+	int n;
+
+	while (*p) {
+		n = utf8_len(p, &cp);
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			p++;
+			continue;
+		}
+		if (cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			fprintf(f, "\\u%04x", cp);
+		else
+			fwrite(p, 1, (size_t)n, f);
+		p += n;
+	}
+}
+
+static void
+out_csv(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		out_escaped(f, s, FMT_CSV);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"') {
+			fputs("\"\"", f);
+		} else {
+			char one[2] = { *s, '\0' };
+			const char *q = s;
+			unsigned cp;
+			int n = utf8_len((const unsigned char *)s, &cp);
+
+			if (n > 1) {
+				char buf[5] = { 0 };
+
+				memcpy(buf, q, (size_t)n);
+				out_escaped(f, buf, FMT_CSV);
+				s += n - 1;
+			} else {
+				out_escaped(f, one, FMT_CSV);
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+/*
+ * The escaped form of the character at p for a table cell, in esc (empty
+ * when it prints as itself); returns its byte length and sets *w to its
+ * width in columns (a code point counts as one).
+ */
+static int
+cell_char(const unsigned char *p, char *esc, size_t len, int *w)
+{
+	unsigned cp;
+	int n = utf8_len(p, &cp);
+
+	esc[0] = '\0';
+	if (n == 0)
+		snprintf(esc, len, "\\x%02x", *p);
+	else if (cp == '\n')
+		snprintf(esc, len, "\\n");
+	else if (cp == '\t')
+		snprintf(esc, len, "\\t");
+	else if (is_control(cp) && n == 1)
+		snprintf(esc, len, "\\x%02x", *p);
+	else if (is_control(cp))
+		snprintf(esc, len, "\\x%02x\\x%02x", p[0], p[1]);
+	*w = esc[0] ? (int)strlen(esc) : 1;
+	return n ? n : 1;
+}
+
+/*
+ * A table cell: escaped, cut to width columns with "…" when longer,
+ * padded to width unless it is the last one.
+ */
+void
+out_cell(FILE *f, const char *s, int width, int last)
+{
+	const unsigned char *p;
+	char esc[16];
+	int total = 0, used = 0, n, w;
+
+	for (p = (const unsigned char *)s; *p; p += n) {
+		n = cell_char(p, esc, sizeof(esc), &w);
+		total += w;
+	}
+	for (p = (const unsigned char *)s; *p; p += n) {
+		n = cell_char(p, esc, sizeof(esc), &w);
+		if (total > width && used + w > width - 1) {
+			fputs("…", f);
+			used++;
+			break;
+		}
+		if (esc[0] != '\0')
+			fputs(esc, f);
+		else
+			fwrite(p, 1, (size_t)n, f);
+		used += w;
+	}
+	if (!last)
+		fprintf(f, "%*s", width > used ? width - used + 1 : 1, "");
+}
+
+int
+term_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	int n;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (cols != NULL && (n = atoi(cols)) > 0)
+		return n;
+	return 80;
+}
+
+const char *
+color(struct app *a, const char *code)
+{
+	return a->color ? code : "";
+}
+
+/* Width of a field's column in the table. */
+static int
+field_width(int f)
+{
+	switch (f) {
+	case ITSM_F_ID: return 6;
+	case ITSM_F_REF: return 9;
+	case ITSM_F_PRIORITY: return 4;
+	case ITSM_F_STATUS: return 11;
+	case ITSM_F_TYPE: return 8;
+	case ITSM_F_MAJOR: return 5;
+	case ITSM_F_TIER: return 4;
+	case ITSM_F_IMPACT:
+	case ITSM_F_URGENCY: return 7;
+	case ITSM_F_GROUP:
+	case ITSM_F_CATEGORY:
+	case ITSM_F_SUBCATEGORY: return 14;
+	case ITSM_F_CALLER:
+	case ITSM_F_AFFECTED:
+	case ITSM_F_ASSIGNEE:
+	case ITSM_F_CHANNEL:
+	case ITSM_F_SERVICE: return 12;
+	default:
+		return itsm_field_kind((enum itsm_field)f) == ITSM_FK_TIME ?
+		    9 : itsm_field_kind((enum itsm_field)f) == ITSM_FK_INT ?
+		    6 : 20;
+	}
+}
+
+/* The header of a table column: the field name in capitals. */
+static void
+header_name(int f, char *buf, size_t len)
+{
+	const char *n = itsm_field_name((enum itsm_field)f);
+	size_t i;
+
+	if (f == ITSM_F_OPENED_AT)
+		n = "age";
+	else if (f == ITSM_F_PRIORITY)
+		n = "pri";
+	for (i = 0; n[i] && i + 1 < len; i++)
+		buf[i] = (char)(n[i] >= 'a' && n[i] <= 'z' ? n[i] - 32 : n[i]);
+	buf[i] = '\0';
+}
+
+/*
+ * The remaining width for the last column of a table; not cut when the
+ * table goes to a file or a pipe.
+ */
+static int
+last_width(struct app *a, const int *fields, int nfields)
+{
+	int i, used = 0, w = term_width();
+
+	if (!a->tty)
+		return 1 << 20;
+	for (i = 0; i < nfields - 1; i++)
+		used += field_width(fields[i]) + 1;
+	return w - used > 10 ? w - used : 10;
+}
+
+void
+out_table_header(struct app *a, const int *fields, int nfields)
+{
+	char name[32];
+	int i;
+
+	fputs(color(a, "\033[1m"), a->out);
+	for (i = 0; i < nfields; i++) {
+		header_name(fields[i], name, sizeof(name));
+		out_cell(a->out, name, i == nfields - 1 ?
+		    last_width(a, fields, nfields) : field_width(fields[i]),
+		    i == nfields - 1);
+	}
+	fputs(color(a, "\033[0m"), a->out);
+	fputc('\n', a->out);
+}
+
+void
+out_csv_header(struct app *a, const int *fields, int nfields)
+{
+	int i;
+
+	for (i = 0; i < nfields; i++) {
+		if (i)
+			fputc(',', a->out);
+		fputs(itsm_field_name((enum itsm_field)fields[i]), a->out);
+	}
+	fputc('\n', a->out);
+}
+
+/* The colour of a priority: the first three of the policy stand out. */
+static const char *
+priority_color(struct app *a, const char *pri)
+{
+	const itsm_policy *p = a->policy;
+	size_t i;
+
+	if (pri == NULL || p == NULL || itsm_policy_priority_find(p, pri, &i))
+		return "";
+	switch (i) {
+	case 0: return color(a, "\033[1;31m");
+	case 1: return color(a, "\033[31m");
+	case 2: return color(a, "\033[33m");
+	default: return "";
+	}
+}
+
+int
+out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
+    int nfields, int first)
+{
+	char rel[32];
+	const char *s, *col;
+	int i, f, last;
+
+	if (a->quiet) {
+		fprintf(a->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
+		return 0;
+	}
+	switch (a->fmt) {
+	case FMT_JSON:
+		fputs(first ? "[\n" : ",\n", a->out);
+		out_json(a->out, itsm_ticket_json(t));
+		return 0;
+	case FMT_JSONL:
+		out_json(a->out, itsm_ticket_json(t));
+		fputc('\n', a->out);
+		return 0;
+	default:
+		break;
+	}
+	for (i = 0; i < nfields; i++) {
+		f = fields[i];
+		s = itsm_ticket_str(t, (enum itsm_field)f);
+		last = i == nfields - 1;
+		switch (a->fmt) {
+		case FMT_TSV:
+			if (s != NULL)
+				out_escaped(a->out, s, FMT_TSV);
+			fputc(last ? '\n' : '\t', a->out);
+			break;
+		case FMT_CSV:
+			if (s != NULL)
+				out_csv(a->out, s);
+			fputc(last ? '\n' : ',', a->out);
+			break;
+		default:
+			if (s != NULL && itsm_field_kind((enum itsm_field)f) ==
+			    ITSM_FK_TIME) {
+				itsm_time_relative(itsm_ticket_int(t,
+				    (enum itsm_field)f), itsm_ctx_now(a->ctx),
+				    rel, sizeof(rel));
+				s = rel;
+			}
+			col = f == ITSM_F_PRIORITY ? priority_color(a, s) :
+			    f == ITSM_F_MAJOR && itsm_ticket_int(t, ITSM_F_MAJOR) ?
+			    color(a, "\033[1;35m") : "";
+			fputs(col, a->out);
+			out_cell(a->out, s ? s : "-", last ?
+			    last_width(a, fields, nfields) : field_width(f), last);
+			if (*col)
+				fputs("\033[0m", a->out);
+			if (last)
+				fputc('\n', a->out);
+			break;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,76 @@
+/*
+ * itsm prioritize: impact x urgency gives the priority (step 4), and with
+ * it the response and resolution due times.
+ */
+#include <stdlib.h>
+
+#include "cmd.h"
+
+enum { O_IMPACT, O_URGENCY, O_MESSAGE, O_AT };
+
+static const struct opt opts[] = {
+	[O_IMPACT] = { "impact", 0, "LEVEL", "impact level, by name or rank "
+	    "(required)", C_IMPACT, OPT_REQUIRED },
+	[O_URGENCY] = { "urgency", 0, "LEVEL", "urgency level, by name or "
+	    "rank (required)", C_URGENCY, OPT_REQUIRED },
+	[O_MESSAGE] = { "message", 'm', "REASON", "why ('-' reads standard "
+	    "input)", C_NONE, OPT_STDIN },
+	[O_AT] = { "at", 0, "TIME", "when it was decided (default: now)",
+	    C_NONE, 0 },
+	{ NULL, 0, NULL, NULL, C_NONE, 0 }
+};
+
+static int
+run(struct app *app, const struct args *a)
+{
+	struct itsm_prioritize_args pa = {
+		.impact = a->val[O_IMPACT],
+		.urgency = a->val[O_URGENCY],
+	};
+	const char *priority = NULL;
+	itsm_ticket *t = NULL;
+	char *msg = NULL;
+	int64_t id;
+	int rc;
+
+	if ((rc = itsm_ref_parse(a->operand[0], &id)) != 0)
+		return fail(rc);
+	if (a->val[O_AT] != NULL &&
+	    (rc = parse_at(app, a->val[O_AT], &pa.at)) != 0)
+		return fail(rc);
+	if (a->val[O_MESSAGE] != NULL) {
+		if ((rc = read_text(a->val[O_MESSAGE], &msg)) != 0)
+			return fail(rc);
+		pa.message = msg;
+	}
+	rc = itsm_ticket_prioritize(app->ctx, id, &pa, &priority);
+	free(msg);
+	if (rc != 0)
+		return fail(rc);
+	if ((rc = itsm_ticket_get(app->ctx, id, &t)) != 0)
+		return fail(rc);
+	if (app->fmt == FMT_JSON || app->fmt == FMT_JSONL) {
+		out_json(app->out, itsm_ticket_json(t));
+		fputc('\n', app->out);
+	} else if (app->quiet) {
+		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
+	} else {
+		out_escaped(app->out, priority, FMT_TABLE);
+		fputc('\n', app->out);
+	}
+	itsm_ticket_free(t);
+	return 0;
+}
+
+const struct cmd cmd_prioritize = {
+	.name = "prioritize",
+	.summary = "set impact and urgency; the policy's matrix gives the "
+	    "priority",
+	.operands = "REF",
+	.opts = opts,
+	.operand_compl = C_REF,
+	.min_operands = 1,
+	.max_operands = 1,
+	.flags = NEEDS_DB,
+	.run = run,
+};

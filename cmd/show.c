@@ -1,0 +1,169 @@
+/*
+ * itsm show: every field of one ticket and its full history.
+ */
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct opt opts[] = {
+	{ NULL, 0, NULL, NULL, C_NONE, 0 }
+};
+
+static const enum itsm_event_field event_cols[] = { ITSM_EV_AT,
+    ITSM_EV_ACTOR, ITSM_EV_KIND, ITSM_EV_FIELD, ITSM_EV_FROM, ITSM_EV_TO,
+    ITSM_EV_MESSAGE };
+
+static void
+show_table(struct app *app, const itsm_ticket *t)
+{
+	FILE *o = app->out;
+	const char *s;
+	char rel[32];
+	int f;
+
+	fputs(color(app, "\033[1m"), o);
+	fputs(itsm_ticket_str(t, ITSM_F_REF), o);
+	fputs(color(app, "\033[0m"), o);
+	fputs("  ", o);
+	out_escaped(o, itsm_ticket_str(t, ITSM_F_SUMMARY), FMT_TABLE);
+	fputc('\n', o);
+	for (f = 0; f < ITSM_NFIELDS; f++) {
+		if (f == ITSM_F_REF || f == ITSM_F_SUMMARY ||
+		    f == ITSM_F_DESCRIPTION)
+			continue;
+		if ((s = itsm_ticket_str(t, (enum itsm_field)f)) == NULL)
+			continue;
+		fprintf(o, "  %-19s ", itsm_field_name((enum itsm_field)f));
+		out_escaped(o, s, FMT_TABLE);
+		if (itsm_field_kind((enum itsm_field)f) == ITSM_FK_TIME) {
+			itsm_time_relative(itsm_ticket_int(t, (enum itsm_field)f),
+			    itsm_ctx_now(app->ctx), rel, sizeof(rel));
+			fprintf(o, " (%s)", rel);
+		}
+		fputc('\n', o);
+	}
+	if ((s = itsm_ticket_str(t, ITSM_F_DESCRIPTION)) != NULL) {
+		fputs("\n  ", o);
+		for (; *s; s++) {
+			if (*s == '\n') {
+				fputs("\n  ", o);
+			} else {
+				const char *e = strchr(s, '\n');
+				size_t n = e ? (size_t)(e - s) : strlen(s);
+				char line[256];
+
+				if (n >= sizeof(line))
+					n = sizeof(line) - 1;
+				memcpy(line, s, n);
+				line[n] = '\0';
+				out_escaped(o, line, FMT_TABLE);
+				s += n - 1;
+			}
+		}
+		fputc('\n', o);
+	}
+}
+
+static int
+show_events(struct app *app, int64_t id)
+{
+	itsm_event_iter *it = NULL;
+	const itsm_event *e;
+	FILE *o = app->out;
+	const char *s;
+	int rc, first = 1;
+	size_t i;
+
+	if ((rc = itsm_events(app->ctx, id, &it)) != 0)
+		return fail(rc);
+	while ((rc = itsm_event_next(it, &e)) == 1) {
+		if (app->fmt == FMT_TSV) {
+			fputs("event", o);
+			for (i = 0; i < sizeof(event_cols) / sizeof(*event_cols);
+			    i++) {
+				fputc('\t', o);
+				if ((s = itsm_event_str(e, event_cols[i])) != NULL)
+					out_escaped(o, s, FMT_TSV);
+			}
+			fputc('\n', o);
+			continue;
+		}
+		if (first)
+			fprintf(o, "\n%shistory%s\n", color(app, "\033[1m"),
+			    color(app, "\033[0m"));
+		first = 0;
+		fprintf(o, "  %s  ", itsm_event_str(e, ITSM_EV_AT));
+		out_escaped(o, itsm_event_str(e, ITSM_EV_ACTOR), FMT_TABLE);
+		fputs("  ", o);
+		out_escaped(o, itsm_event_str(e, ITSM_EV_KIND), FMT_TABLE);
+		if ((s = itsm_event_str(e, ITSM_EV_FIELD)) != NULL) {
+			fputs("  ", o);
+			out_escaped(o, s, FMT_TABLE);
+			fputs(": ", o);
+			s = itsm_event_str(e, ITSM_EV_FROM);
+			out_escaped(o, s ? s : "-", FMT_TABLE);
+			fputs(" -> ", o);
+			s = itsm_event_str(e, ITSM_EV_TO);
+			out_escaped(o, s ? s : "-", FMT_TABLE);
+		}
+		if ((s = itsm_event_str(e, ITSM_EV_MESSAGE)) != NULL) {
+			fputs("  \"", o);
+			out_escaped(o, s, FMT_TABLE);
+			fputc('"', o);
+		}
+		fputc('\n', o);
+	}
+	itsm_event_iter_free(it);
+	return rc < 0 ? fail(rc) : 0;
+}
+
+static int
+run(struct app *app, const struct args *a)
+{
+	itsm_ticket *t = NULL;
+	int fields[ITSM_NFIELDS], f, rc;
+	const char *s;
+	int64_t id;
+
+	if ((rc = itsm_ref_parse(a->operand[0], &id)) != 0)
+		return fail(rc);
+	if ((rc = itsm_ticket_get_full(app->ctx, id, &t)) != 0)
+		return fail(rc);
+	for (f = 0; f < ITSM_NFIELDS; f++)
+		fields[f] = f;
+	if (app->quiet) {
+		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
+	} else if (app->fmt == FMT_JSON || app->fmt == FMT_JSONL) {
+		out_json(app->out, itsm_ticket_json(t));
+		fputc('\n', app->out);
+	} else if (app->fmt == FMT_CSV) {
+		out_csv_header(app, fields, ITSM_NFIELDS);
+		out_ticket_row(app, t, fields, ITSM_NFIELDS, 1);
+	} else if (app->fmt == FMT_TSV) {
+		for (f = 0; f < ITSM_NFIELDS; f++) {
+			fprintf(app->out, "%s\t",
+			    itsm_field_name((enum itsm_field)f));
+			if ((s = itsm_ticket_str(t, (enum itsm_field)f)) != NULL)
+				out_escaped(app->out, s, FMT_TSV);
+			fputc('\n', app->out);
+		}
+		rc = show_events(app, id);
+	} else {
+		show_table(app, t);
+		rc = show_events(app, id);
+	}
+	itsm_ticket_free(t);
+	return rc;
+}
+
+const struct cmd cmd_show = {
+	.name = "show",
+	.summary = "every field of a ticket and its full history",
+	.operands = "REF",
+	.opts = opts,
+	.operand_compl = C_REF,
+	.min_operands = 1,
+	.max_operands = 1,
+	.flags = NEEDS_DB,
+	.run = run,
+};

@@ -1,0 +1,31 @@
+/*
+ * Error codes and messages of libitsm.
+ *
+ * Every libitsm function that can fail returns 0 or a negative ITSM_E*
+ * code and leaves a one-line message, fetched with itsm_errmsg().  The
+ * library never prints and never exits; the caller decides what to show.
+ */
+#ifndef ITSM_ERROR_H
+#define ITSM_ERROR_H
+
+enum itsm_error {
+	ITSM_OK = 0,
+	ITSM_E_NOTFOUND = -1,	/* no such ticket */
+	ITSM_E_INVALID = -2,	/* invalid value: level, date, duration, ... */
+	ITSM_E_REFUSED = -3,	/* not allowed in the ticket's state */
+	ITSM_E_BUSY = -4,	/* database busy beyond the timeout */
+	ITSM_E_IO = -5,		/* cannot read or write a file or the database */
+	ITSM_E_CONFIG = -6,	/* invalid policy */
+	ITSM_E_NOMEM = -7,	/* out of memory */
+	ITSM_E_PERM = -8,	/* permission denied */
+	ITSM_E_INTERNAL = -9	/* a bug or an unexpected library failure */
+};
+
+/* The message of the last error set in this thread; never NULL. */
+const char *itsm_errmsg(void);
+
+/* Sets the message (printf-style) and returns code, for chaining. */
+int itsm_error(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

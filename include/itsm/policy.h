@@ -1,0 +1,109 @@
+/*
+ * The policy: impact and urgency levels, the priority matrix, priorities
+ * and their targets, channels, categories, practices, groups and tiers,
+ * stagnation thresholds, resolution codes and the auto-close delay.
+ *
+ * A policy is read from YAML and validated strictly; every error names
+ * FILE:LINE:COL.  Handles are opaque; strings returned are borrowed from
+ * the policy and live as long as it does.
+ */
+#ifndef ITSM_POLICY_H
+#define ITSM_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "itsm/ref.h"
+
+typedef struct itsm_policy itsm_policy;
+
+enum itsm_axis { ITSM_IMPACT, ITSM_URGENCY };
+
+/*
+ * Loads the effective policy: path when not NULL, else ITSM_CONFIG,
+ * $XDG_CONFIG_HOME/itsm/config.yaml (~/.config/...), /etc/itsm/config.yaml,
+ * then the default compiled in.  ITSM_E_CONFIG on an invalid file,
+ * ITSM_E_IO when a named file cannot be read.
+ */
+int itsm_policy_load(itsm_policy **out, const char *path);
+
+/* Loads one file, or the embedded default when path is NULL. */
+int itsm_policy_load_file(itsm_policy **out, const char *path);
+
+/* Loads YAML text; name is used in messages. */
+int itsm_policy_load_text(itsm_policy **out, const char *name,
+    const char *text, size_t len);
+
+void itsm_policy_free(itsm_policy *p);
+
+/* The file the policy came from, or "(default)" for the embedded one. */
+const char *itsm_policy_source(const itsm_policy *p);
+
+/* The embedded default policy, as YAML text. */
+const char *itsm_policy_default_text(void);
+
+/* Warnings found while loading (a matrix that is not monotonic, ...). */
+size_t itsm_policy_warning_count(const itsm_policy *p);
+const char *itsm_policy_warning(const itsm_policy *p, size_t i);
+
+/* Writes the policy back as YAML; *out is the caller's to free(). */
+int itsm_policy_to_yaml(const itsm_policy *p, char **out, size_t *len);
+
+/* Levels, ordered by rank (1 is the highest impact or urgency). */
+size_t itsm_policy_level_count(const itsm_policy *p, enum itsm_axis axis);
+const char *itsm_policy_level_name(const itsm_policy *p, enum itsm_axis axis,
+    size_t i);
+int itsm_policy_level_rank(const itsm_policy *p, enum itsm_axis axis,
+    size_t i);
+const char *itsm_policy_level_description(const itsm_policy *p,
+    enum itsm_axis axis, size_t i);
+/* Finds a level by name or rank, case-insensitive; ITSM_E_INVALID lists them. */
+int itsm_policy_level_find(const itsm_policy *p, enum itsm_axis axis,
+    const char *s, size_t *i);
+
+/* Priorities, highest first. */
+size_t itsm_policy_priority_count(const itsm_policy *p);
+const char *itsm_policy_priority_name(const itsm_policy *p, size_t i);
+const char *itsm_policy_priority_label(const itsm_policy *p, size_t i);
+int64_t itsm_policy_priority_response(const itsm_policy *p, size_t i);
+int64_t itsm_policy_priority_resolution(const itsm_policy *p, size_t i);
+int64_t itsm_policy_priority_stagnation(const itsm_policy *p, size_t i);
+int itsm_policy_priority_find(const itsm_policy *p, const char *s, size_t *i);
+
+/* The priority index the matrix gives for an impact and an urgency index. */
+size_t itsm_policy_matrix(const itsm_policy *p, size_t impact, size_t urgency);
+
+/* Channels. */
+size_t itsm_policy_channel_count(const itsm_policy *p);
+const char *itsm_policy_channel(const itsm_policy *p, size_t i);
+int itsm_policy_channel_find(const itsm_policy *p, const char *s, size_t *i);
+
+/* Categories and their subcategories. */
+size_t itsm_policy_category_count(const itsm_policy *p);
+const char *itsm_policy_category(const itsm_policy *p, size_t i);
+int itsm_policy_category_find(const itsm_policy *p, const char *s, size_t *i);
+size_t itsm_policy_subcategory_count(const itsm_policy *p, size_t cat);
+const char *itsm_policy_subcategory(const itsm_policy *p, size_t cat,
+    size_t i);
+int itsm_policy_subcategory_find(const itsm_policy *p, size_t cat,
+    const char *s, size_t *i);
+
+/* The practice a request or a change is redirected to; NULL for incidents. */
+const char *itsm_policy_practice(const itsm_policy *p, enum itsm_type type);
+
+/* Tiers, lowest first ("N1", "N2", "N3"), and groups with their tier. */
+size_t itsm_policy_tier_count(const itsm_policy *p);
+const char *itsm_policy_tier(const itsm_policy *p, size_t i);
+size_t itsm_policy_group_count(const itsm_policy *p);
+const char *itsm_policy_group(const itsm_policy *p, size_t i);
+const char *itsm_policy_group_tier(const itsm_policy *p, size_t i);
+int itsm_policy_group_find(const itsm_policy *p, const char *s, size_t *i);
+/* The group new tickets go to, or NULL. */
+const char *itsm_policy_default_group(const itsm_policy *p);
+
+/* Resolution codes and the auto-close delay. */
+size_t itsm_policy_resolution_code_count(const itsm_policy *p);
+const char *itsm_policy_resolution_code(const itsm_policy *p, size_t i);
+int64_t itsm_policy_auto_close(const itsm_policy *p);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * The ticket store: one SQLite file, schema versioned with user_version
+ * and migrated forward on open, WAL, a busy timeout, and one BEGIN
+ * IMMEDIATE transaction per writing command.
+ */
+#ifndef ITSM_STORE_H
+#define ITSM_STORE_H
+
+typedef struct itsm_store itsm_store;
+
+#define ITSM_SCHEMA_VERSION 1
+
+enum itsm_store_flags {
+	ITSM_STORE_READONLY = 1 << 0,	/* never create, never migrate */
+	ITSM_STORE_SHARED = 1 << 1	/* create the file group-readable */
+};
+
+/*
+ * The database path: path when not NULL, else ITSM_DB, else
+ * $XDG_DATA_HOME/itsm/itsm.db (~/.local/share/itsm/itsm.db).
+ * *out is the caller's to free().
+ */
+int itsm_store_path(const char *path, char **out);
+
+/*
+ * Opens (creating it and its directory when missing, mode 0600 and 0700)
+ * and migrates the database.  A database of a newer schema is refused
+ * with ITSM_E_IO.
+ */
+int itsm_store_open(itsm_store **out, const char *path, int flags);
+void itsm_store_close(itsm_store *s);
+
+/* The schema version of the open database. */
+int itsm_store_version(itsm_store *s);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; nested calls count. */
+int itsm_store_begin(itsm_store *s);
+int itsm_store_commit(itsm_store *s);
+void itsm_store_rollback(itsm_store *s);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * The workflow: which action is allowed in which status.  One table in
+ * lib/workflow.c answers for every command.
+ */
+#ifndef ITSM_WORKFLOW_H
+#define ITSM_WORKFLOW_H
+
+enum itsm_action {
+	ITSM_ACT_CATEGORIZE,
+	ITSM_ACT_PRIORITIZE,
+	ITSM_NACTIONS
+};
+
+enum itsm_status {
+	ITSM_ST_NEW, ITSM_ST_IN_PROGRESS, ITSM_ST_ON_HOLD, ITSM_ST_RESOLVED,
+	ITSM_ST_CLOSED, ITSM_ST_REDIRECTED, ITSM_ST_CANCELLED,
+	ITSM_NSTATUSES
+};
+
+/* The status's name ("in_progress") and back (-1 when unknown). */
+const char *itsm_status_name(enum itsm_status s);
+int itsm_status_parse(const char *s);
+
+/* The action's verb ("prioritize"). */
+const char *itsm_action_name(enum itsm_action a);
+
+/* Whether action a is allowed on a ticket in status s. */
+int itsm_allowed(enum itsm_status s, enum itsm_action a);
+
+/*
+ * 0 when allowed; else ITSM_E_REFUSED with a message naming the ticket,
+ * its status and the statuses where the action is allowed.
+ */
+int itsm_check_allowed(const char *ref, const char *status,
+    enum itsm_action a);
+
+#endif

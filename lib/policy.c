@@ -1,0 +1,1178 @@
+/*
+ * The policy: read from YAML with libyaml's document loader, validated
+ * strictly (every error names FILE:LINE:COL), held in one arena, and
+ * written back as YAML with libyaml's emitter.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#include "itsm/error.h"
+#include "itsm/policy.h"
+#include "itsm/time.h"
+
+#include "policy_default.h"
+
+#define MAX_WARNINGS 32
+
+struct level {
+	char *name, *desc;
+	int rank;
+};
+
+struct prio {
+	char *name, *label;
+	int64_t response, resolution, stagnation;
+};
+
+struct cat {
+	char *name;
+	char **subs;
+	size_t nsubs;
+};
+
+struct group {
+	char *name, *tier;
+};
+
+struct block {
+	struct block *next;
+	size_t used, size;
+	_Alignas(16) unsigned char data[];
+};
+
+struct itsm_policy {
+	struct block *arena;
+	char *source;
+	struct level *lv[2];
+	size_t nlv[2];
+	struct prio *pr;
+	size_t npr;
+	size_t *matrix;			/* nlv[0] x nlv[1] priority indexes */
+	char **channels;
+	size_t nchannels;
+	struct cat *cats;
+	size_t ncats;
+	char *practice[ITSM_NTYPES];
+	char **tiers;
+	size_t ntiers;
+	struct group *groups;
+	size_t ngroups;
+	char **codes;
+	size_t ncodes;
+	int64_t auto_close;
+	char *warnings[MAX_WARNINGS];
+	size_t nwarnings;
+};
+
+/* Parsing state. */
+struct loader {
+	itsm_policy *p;
+	yaml_document_t doc;
+	const char *name;
+};
+
+static const char *const axis_key[2] = { "impact", "urgency" };
+
+static void *
+amalloc(itsm_policy *p, size_t n)
+{
+	struct block *b = p->arena;
+	void *r;
+
+	n = (n + 15) & ~(size_t)15;
+	if (b == NULL || b->size - b->used < n) {
+		size_t sz = n > 8192 ? n : 8192;
+
+		if ((b = malloc(sizeof(*b) + sz)) == NULL)
+			return NULL;
+		b->next = p->arena;
+		b->used = 0;
+		b->size = sz;
+		p->arena = b;
+	}
+	r = b->data + b->used;
+	b->used += n;
+	memset(r, 0, n);
+	return r;
+}
+
+static char *
+astrdup(itsm_policy *p, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *r = amalloc(p, n);
+
+	if (r != NULL)
+		memcpy(r, s, n);
+	return r;
+}
+
+void
+itsm_policy_free(itsm_policy *p)
+{
+	struct block *b, *next;
+
+	if (p == NULL)
+		return;
+	for (b = p->arena; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(p);
+}
+
+static int
+nomem(void)
+{
+	return itsm_error(ITSM_E_NOMEM, "out of memory");
+}
+
+/* Reports an error at a node's position. */
+__attribute__((format(printf, 3, 4)))
+static int
+err_at(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return itsm_error(ITSM_E_CONFIG, "%s:%zu:%zu: %s", l->name,
+	    n->start_mark.line + 1, n->start_mark.column + 1, msg);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void
+warn_at(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
+{
+	char msg[512], full[768];
+	va_list ap;
+
+	if (l->p->nwarnings == MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(full, sizeof(full), "%s:%zu:%zu: %s", l->name,
+	    n->start_mark.line + 1, n->start_mark.column + 1, msg);
+	l->p->warnings[l->p->nwarnings] = astrdup(l->p, full);
+	if (l->p->warnings[l->p->nwarnings] != NULL)
+		l->p->nwarnings++;
+}
+
+static yaml_node_t *
+node(struct loader *l, int i)
+{
+	return yaml_document_get_node(&l->doc, i);
+}
+
+static const char *
+scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int
+want_scalar(struct loader *l, yaml_node_t *n, const char *what)
+{
+	if (n->type != YAML_SCALAR_NODE)
+		return err_at(l, n, "%s must be a single value", what);
+	if (scalar(n)[0] == '\0')
+		return err_at(l, n, "%s must not be empty", what);
+	return 0;
+}
+
+static size_t
+seq_len(const yaml_node_t *n)
+{
+	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+static size_t
+map_len(const yaml_node_t *n)
+{
+	return (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+}
+
+/*
+ * Checks that a mapping's keys are scalars, unique, and among the allowed
+ * ones (NULL-terminated, or NULL for any).
+ */
+static int
+check_keys(struct loader *l, yaml_node_t *m, const char *what,
+    const char *const *allowed)
+{
+	yaml_node_pair_t *a, *b;
+	yaml_node_t *ka, *kb;
+	const char *const *k;
+
+	for (a = m->data.mapping.pairs.start; a < m->data.mapping.pairs.top; a++) {
+		ka = node(l, a->key);
+		if (ka->type != YAML_SCALAR_NODE)
+			return err_at(l, ka, "keys of %s must be single values",
+			    what);
+		for (b = m->data.mapping.pairs.start; b < a; b++) {
+			kb = node(l, b->key);
+			if (strcasecmp(scalar(ka), scalar(kb)) == 0)
+				return err_at(l, ka, "duplicate key '%s' in %s "
+				    "(first at line %zu)", scalar(ka), what,
+				    kb->start_mark.line + 1);
+		}
+		if (allowed == NULL)
+			continue;
+		for (k = allowed; *k != NULL; k++)
+			if (strcmp(*k, scalar(ka)) == 0)
+				break;
+		if (*k == NULL)
+			return err_at(l, ka, "unknown key '%s' in %s",
+			    scalar(ka), what);
+	}
+	return 0;
+}
+
+/* The value under key in a mapping, or NULL. */
+static yaml_node_t *
+get(struct loader *l, yaml_node_t *m, const char *key)
+{
+	yaml_node_pair_t *pr;
+
+	for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++)
+		if (strcmp(scalar(node(l, pr->key)), key) == 0)
+			return node(l, pr->value);
+	return NULL;
+}
+
+static int
+read_duration(struct loader *l, yaml_node_t *n, const char *what, int64_t *out)
+{
+	int rc;
+
+	if ((rc = want_scalar(l, n, what)) != 0)
+		return rc;
+	if (itsm_duration_parse(scalar(n), out) != 0)
+		return err_at(l, n, "%s: invalid duration '%s' (expected like "
+		    "30m, 4h, 1h30m, 2d or 1w)", what, scalar(n));
+	return 0;
+}
+
+static int
+read_int(struct loader *l, yaml_node_t *n, const char *what, int lo, int hi,
+    int *out)
+{
+	char *end;
+	long v;
+	int rc;
+
+	if ((rc = want_scalar(l, n, what)) != 0)
+		return rc;
+	errno = 0;
+	v = strtol(scalar(n), &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return err_at(l, n, "%s must be a whole number from %d to %d, "
+		    "not '%s'", what, lo, hi, scalar(n));
+	*out = (int)v;
+	return 0;
+}
+
+static int
+all_digits(const char *s)
+{
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Reads a name that must be unique (case-insensitive) among names[0..n). */
+static int
+read_name(struct loader *l, yaml_node_t *n, const char *what, char **names,
+    size_t stride, size_t count, char **out)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = want_scalar(l, n, what)) != 0)
+		return rc;
+	for (i = 0; i < count; i++) {
+		char *other = *(char **)((char *)names + i * stride);
+
+		if (strcasecmp(other, scalar(n)) == 0)
+			return err_at(l, n, "duplicate %s '%s'", what, scalar(n));
+	}
+	if ((*out = astrdup(l->p, scalar(n))) == NULL)
+		return nomem();
+	return 0;
+}
+
+/* A sequence of unique scalars. */
+static int
+read_list(struct loader *l, yaml_node_t *n, const char *what, char ***out,
+    size_t *count)
+{
+	yaml_node_item_t *it;
+	size_t i = 0;
+	int rc;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return err_at(l, n, "%s must be a list", what);
+	*out = amalloc(l->p, (seq_len(n) + 1) * sizeof(char *));
+	if (*out == NULL)
+		return nomem();
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++, i++)
+		if ((rc = read_name(l, node(l, *it), what, *out, sizeof(char *),
+		    i, &(*out)[i])) != 0)
+			return rc;
+	*count = i;
+	return 0;
+}
+
+static int
+level_cmp(const void *a, const void *b)
+{
+	const struct level *x = a, *y = b;
+
+	return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+static int
+read_levels(struct loader *l, yaml_node_t *n, int axis)
+{
+	static const char *const keys[] = { "name", "rank", "description", NULL };
+	const char *what = axis_key[axis];
+	yaml_node_item_t *it;
+	struct level *lv;
+	yaml_node_t *e, *v;
+	size_t i = 0, j;
+	int rc;
+
+	if (n->type != YAML_SEQUENCE_NODE || seq_len(n) == 0)
+		return err_at(l, n, "%s must be a list of levels", what);
+	lv = l->p->lv[axis] = amalloc(l->p, seq_len(n) * sizeof(*lv));
+	if (lv == NULL)
+		return nomem();
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++, i++) {
+		e = node(l, *it);
+		if (e->type != YAML_MAPPING_NODE)
+			return err_at(l, e, "each %s level must be a mapping "
+			    "with name, rank and description", what);
+		if ((rc = check_keys(l, e, what, keys)) != 0)
+			return rc;
+		if ((v = get(l, e, "name")) == NULL)
+			return err_at(l, e, "%s level without a name", what);
+		if ((rc = read_name(l, v, "level", &lv[0].name, sizeof(*lv), i,
+		    &lv[i].name)) != 0)
+			return rc;
+		if (all_digits(lv[i].name))
+			return err_at(l, v, "level name '%s' must not be a "
+			    "number (numbers are ranks)", lv[i].name);
+		lv[i].rank = (int)i + 1;
+		if ((v = get(l, e, "rank")) != NULL &&
+		    (rc = read_int(l, v, "rank", 1, 1000, &lv[i].rank)) != 0)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (lv[j].rank == lv[i].rank)
+				return err_at(l, v ? v : e, "duplicate %s rank "
+				    "%d ('%s' and '%s')", what, lv[i].rank,
+				    lv[j].name, lv[i].name);
+		if ((v = get(l, e, "description")) != NULL) {
+			if ((rc = want_scalar(l, v, "description")) != 0)
+				return rc;
+			if ((lv[i].desc = astrdup(l->p, scalar(v))) == NULL)
+				return nomem();
+		}
+	}
+	l->p->nlv[axis] = i;
+	qsort(lv, i, sizeof(*lv), level_cmp);
+	return 0;
+}
+
+static int
+read_priorities(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[] = { "name", "label", "response",
+	    "resolution", "stagnation", NULL };
+	yaml_node_item_t *it;
+	struct prio *pr;
+	yaml_node_t *e, *v;
+	size_t i = 0;
+	int rc;
+
+	if (n->type != YAML_SEQUENCE_NODE || seq_len(n) == 0)
+		return err_at(l, n, "priorities must be a list, highest first");
+	pr = l->p->pr = amalloc(l->p, seq_len(n) * sizeof(*pr));
+	if (pr == NULL)
+		return nomem();
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++, i++) {
+		e = node(l, *it);
+		if (e->type != YAML_MAPPING_NODE)
+			return err_at(l, e, "each priority must be a mapping "
+			    "with name, label, response and resolution");
+		if ((rc = check_keys(l, e, "priority", keys)) != 0)
+			return rc;
+		if ((v = get(l, e, "name")) == NULL)
+			return err_at(l, e, "priority without a name");
+		if ((rc = read_name(l, v, "priority", &pr[0].name, sizeof(*pr),
+		    i, &pr[i].name)) != 0)
+			return rc;
+		if ((v = get(l, e, "label")) != NULL) {
+			if ((rc = want_scalar(l, v, "label")) != 0)
+				return rc;
+			if ((pr[i].label = astrdup(l->p, scalar(v))) == NULL)
+				return nomem();
+		}
+		if ((v = get(l, e, "response")) == NULL)
+			return err_at(l, e, "priority '%s' has no response "
+			    "target", pr[i].name);
+		if ((rc = read_duration(l, v, "response", &pr[i].response)) != 0)
+			return rc;
+		if ((v = get(l, e, "resolution")) == NULL)
+			return err_at(l, e, "priority '%s' has no resolution "
+			    "target", pr[i].name);
+		if ((rc = read_duration(l, v, "resolution",
+		    &pr[i].resolution)) != 0)
+			return rc;
+		if (pr[i].resolution < pr[i].response)
+			return err_at(l, v, "priority '%s': resolution target "
+			    "is shorter than its response target", pr[i].name);
+		pr[i].stagnation = pr[i].resolution;
+		if ((v = get(l, e, "stagnation")) != NULL &&
+		    (rc = read_duration(l, v, "stagnation",
+		    &pr[i].stagnation)) != 0)
+			return rc;
+	}
+	l->p->npr = i;
+	return 0;
+}
+
+static int
+find_level(const itsm_policy *p, int axis, const char *s, size_t *i)
+{
+	for (*i = 0; *i < p->nlv[axis]; (*i)++)
+		if (strcasecmp(p->lv[axis][*i].name, s) == 0)
+			return 0;
+	return -1;
+}
+
+static int
+read_matrix(struct loader *l, yaml_node_t *n)
+{
+	itsm_policy *p = l->p;
+	yaml_node_pair_t *a, *b;
+	yaml_node_t *k, *row, *cell;
+	size_t i, u, pi, ni = p->nlv[0], nu = p->nlv[1];
+	unsigned char *seen;
+	int rc;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "matrix must map each impact level to its "
+		    "urgency levels");
+	if ((rc = check_keys(l, n, "matrix", NULL)) != 0)
+		return rc;
+	p->matrix = amalloc(p, ni * nu * sizeof(size_t));
+	seen = amalloc(p, ni * nu);
+	if (p->matrix == NULL || seen == NULL)
+		return nomem();
+	for (a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
+		k = node(l, a->key);
+		if (find_level(p, 0, scalar(k), &i) != 0)
+			return err_at(l, k, "unknown impact level '%s' in "
+			    "matrix", scalar(k));
+		row = node(l, a->value);
+		if (row->type != YAML_MAPPING_NODE)
+			return err_at(l, row, "matrix row '%s' must map urgency "
+			    "levels to priorities", scalar(k));
+		if ((rc = check_keys(l, row, "matrix row", NULL)) != 0)
+			return rc;
+		for (b = row->data.mapping.pairs.start;
+		    b < row->data.mapping.pairs.top; b++) {
+			yaml_node_t *uk = node(l, b->key);
+
+			if (find_level(p, 1, scalar(uk), &u) != 0)
+				return err_at(l, uk, "unknown urgency level "
+				    "'%s' in matrix", scalar(uk));
+			cell = node(l, b->value);
+			if ((rc = want_scalar(l, cell, "matrix cell")) != 0)
+				return rc;
+			if (itsm_policy_priority_find(p, scalar(cell), &pi) != 0)
+				return err_at(l, cell, "unknown priority '%s' "
+				    "in matrix", scalar(cell));
+			p->matrix[i * nu + u] = pi;
+			seen[i * nu + u] = 1;
+		}
+	}
+	for (i = 0; i < ni; i++)
+		for (u = 0; u < nu; u++)
+			if (!seen[i * nu + u])
+				return err_at(l, n, "matrix has no cell for "
+				    "impact '%s' and urgency '%s'",
+				    p->lv[0][i].name, p->lv[1][u].name);
+	/* More impact or more urgency must not give a lower priority. */
+	for (i = 0; i < ni; i++)
+		for (u = 0; u < nu; u++) {
+			pi = p->matrix[i * nu + u];
+			if (i + 1 < ni && p->matrix[(i + 1) * nu + u] < pi)
+				warn_at(l, n, "matrix is not monotonic: impact "
+				    "'%s' gives %s but the lower impact '%s' "
+				    "gives %s (urgency '%s')", p->lv[0][i].name,
+				    p->pr[pi].name, p->lv[0][i + 1].name,
+				    p->pr[p->matrix[(i + 1) * nu + u]].name,
+				    p->lv[1][u].name);
+			if (u + 1 < nu && p->matrix[i * nu + u + 1] < pi)
+				warn_at(l, n, "matrix is not monotonic: urgency "
+				    "'%s' gives %s but the lower urgency '%s' "
+				    "gives %s (impact '%s')", p->lv[1][u].name,
+				    p->pr[pi].name, p->lv[1][u + 1].name,
+				    p->pr[p->matrix[i * nu + u + 1]].name,
+				    p->lv[0][i].name);
+		}
+	return 0;
+}
+
+static int
+read_categories(struct loader *l, yaml_node_t *n)
+{
+	itsm_policy *p = l->p;
+	yaml_node_pair_t *pr;
+	yaml_node_t *v;
+	size_t i = 0;
+	int rc;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "categories must map each category to a "
+		    "list of subcategories");
+	if ((rc = check_keys(l, n, "categories", NULL)) != 0)
+		return rc;
+	if ((p->cats = amalloc(p, (map_len(n) + 1) * sizeof(*p->cats))) == NULL)
+		return nomem();
+	for (pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top;
+	    pr++, i++) {
+		if ((rc = want_scalar(l, node(l, pr->key), "category")) != 0)
+			return rc;
+		if ((p->cats[i].name = astrdup(p, scalar(node(l, pr->key)))) == NULL)
+			return nomem();
+		v = node(l, pr->value);
+		if (v->type == YAML_SCALAR_NODE && scalar(v)[0] == '\0')
+			continue;	/* a category without subcategories */
+		if ((rc = read_list(l, v, "subcategory", &p->cats[i].subs,
+		    &p->cats[i].nsubs)) != 0)
+			return rc;
+	}
+	p->ncats = i;
+	return 0;
+}
+
+static int
+read_practices(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[] = { "request", "change", NULL };
+	yaml_node_t *v;
+	int rc, t;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "practices must map request and change to "
+		    "the practice that takes them");
+	if ((rc = check_keys(l, n, "practices", keys)) != 0)
+		return rc;
+	for (t = ITSM_REQUEST; t <= ITSM_CHANGE; t++) {
+		if ((v = get(l, n, keys[t - 1])) == NULL)
+			continue;
+		if ((rc = want_scalar(l, v, keys[t - 1])) != 0)
+			return rc;
+		if ((l->p->practice[t] = astrdup(l->p, scalar(v))) == NULL)
+			return nomem();
+	}
+	return 0;
+}
+
+static int
+read_groups(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[] = { "name", "tier", NULL };
+	itsm_policy *p = l->p;
+	yaml_node_item_t *it;
+	yaml_node_t *e, *v;
+	size_t i = 0, t;
+	int rc;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return err_at(l, n, "groups must be a list of name and tier");
+	if ((p->groups = amalloc(p, (seq_len(n) + 1) * sizeof(*p->groups))) == NULL)
+		return nomem();
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++, i++) {
+		e = node(l, *it);
+		if (e->type != YAML_MAPPING_NODE)
+			return err_at(l, e, "each group must be a mapping with "
+			    "name and tier");
+		if ((rc = check_keys(l, e, "group", keys)) != 0)
+			return rc;
+		if ((v = get(l, e, "name")) == NULL)
+			return err_at(l, e, "group without a name");
+		if ((rc = read_name(l, v, "group", &p->groups[0].name,
+		    sizeof(*p->groups), i, &p->groups[i].name)) != 0)
+			return rc;
+		if ((v = get(l, e, "tier")) == NULL)
+			return err_at(l, e, "group '%s' has no tier",
+			    p->groups[i].name);
+		if ((rc = want_scalar(l, v, "tier")) != 0)
+			return rc;
+		for (t = 0; t < p->ntiers; t++)
+			if (strcasecmp(p->tiers[t], scalar(v)) == 0)
+				break;
+		if (t == p->ntiers)
+			return err_at(l, v, "unknown tier '%s' for group '%s'",
+			    scalar(v), p->groups[i].name);
+		p->groups[i].tier = p->tiers[t];
+	}
+	p->ngroups = i;
+	return 0;
+}
+
+static int
+fill(struct loader *l)
+{
+	static const char *const keys[] = { "impact", "urgency", "priorities",
+	    "matrix", "channels", "categories", "practices", "tiers", "groups",
+	    "resolution_codes", "auto_close", NULL };
+	static const char *const tiers[] = { "N1", "N2", "N3" };
+	static const char *const channels[] = { "phone", "email", "chat",
+	    "walk-in", "portal", "monitoring" };
+	static const char *const codes[] = { "solved", "workaround",
+	    "not-reproducible", "user-error", "duplicate" };
+	itsm_policy *p = l->p;
+	yaml_node_t *root = yaml_document_get_root_node(&l->doc), *v;
+	size_t i;
+	int rc, axis;
+
+	if (root == NULL || root->type != YAML_MAPPING_NODE) {
+		yaml_mark_t m = root ? root->start_mark : (yaml_mark_t){ 0 };
+
+		return itsm_error(ITSM_E_CONFIG, "%s:%zu:%zu: the policy must "
+		    "be a mapping (impact, urgency, priorities, matrix, ...)",
+		    l->name, m.line + 1, m.column + 1);
+	}
+	if ((rc = check_keys(l, root, "the policy", keys)) != 0)
+		return rc;
+	for (axis = 0; axis < 2; axis++) {
+		if ((v = get(l, root, axis_key[axis])) == NULL)
+			return err_at(l, root, "no %s levels", axis_key[axis]);
+		if ((rc = read_levels(l, v, axis)) != 0)
+			return rc;
+	}
+	if ((v = get(l, root, "priorities")) == NULL)
+		return err_at(l, root, "no priorities");
+	if ((rc = read_priorities(l, v)) != 0)
+		return rc;
+	if ((v = get(l, root, "matrix")) == NULL)
+		return err_at(l, root, "no matrix");
+	if ((rc = read_matrix(l, v)) != 0)
+		return rc;
+	if ((v = get(l, root, "channels")) != NULL) {
+		if ((rc = read_list(l, v, "channel", &p->channels,
+		    &p->nchannels)) != 0)
+			return rc;
+	} else {
+		p->channels = amalloc(p, 6 * sizeof(char *));
+		for (i = 0; p->channels && i < 6; i++)
+			p->channels[i] = astrdup(p, channels[i]);
+		p->nchannels = 6;
+	}
+	if ((v = get(l, root, "categories")) != NULL &&
+	    (rc = read_categories(l, v)) != 0)
+		return rc;
+	p->practice[ITSM_REQUEST] = astrdup(p, "service request management");
+	p->practice[ITSM_CHANGE] = astrdup(p, "change enablement");
+	if ((v = get(l, root, "practices")) != NULL &&
+	    (rc = read_practices(l, v)) != 0)
+		return rc;
+	if ((v = get(l, root, "tiers")) != NULL) {
+		if ((rc = read_list(l, v, "tier", &p->tiers, &p->ntiers)) != 0)
+			return rc;
+		if (p->ntiers == 0)
+			return err_at(l, v, "tiers must not be empty");
+	} else {
+		p->tiers = amalloc(p, 3 * sizeof(char *));
+		for (i = 0; p->tiers && i < 3; i++)
+			p->tiers[i] = astrdup(p, tiers[i]);
+		p->ntiers = 3;
+	}
+	if ((v = get(l, root, "groups")) != NULL && (rc = read_groups(l, v)) != 0)
+		return rc;
+	if ((v = get(l, root, "resolution_codes")) != NULL) {
+		if ((rc = read_list(l, v, "resolution code", &p->codes,
+		    &p->ncodes)) != 0)
+			return rc;
+	} else {
+		p->codes = amalloc(p, 5 * sizeof(char *));
+		for (i = 0; p->codes && i < 5; i++)
+			p->codes[i] = astrdup(p, codes[i]);
+		p->ncodes = 5;
+	}
+	p->auto_close = 5 * 86400;
+	if ((v = get(l, root, "auto_close")) != NULL &&
+	    (rc = read_duration(l, v, "auto_close", &p->auto_close)) != 0)
+		return rc;
+	return 0;
+}
+
+int
+itsm_policy_load_text(itsm_policy **out, const char *name, const char *text,
+    size_t len)
+{
+	struct loader l = { .name = name };
+	yaml_parser_t parser;
+	int rc, have_doc = 0;
+
+	*out = NULL;
+	if ((l.p = calloc(1, sizeof(*l.p))) == NULL)
+		return nomem();
+	if ((l.p->source = astrdup(l.p, name)) == NULL) {
+		rc = nomem();
+		goto done;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		rc = nomem();
+		goto done;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &l.doc)) {
+		rc = itsm_error(ITSM_E_CONFIG, "%s:%zu:%zu: %s%s%s", name,
+		    parser.problem_mark.line + 1,
+		    parser.problem_mark.column + 1,
+		    parser.problem ? parser.problem : "invalid YAML",
+		    parser.context ? " " : "",
+		    parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		goto done;
+	}
+	have_doc = 1;
+	yaml_parser_delete(&parser);
+	rc = fill(&l);
+done:
+	if (have_doc)
+		yaml_document_delete(&l.doc);
+	if (rc != 0) {
+		itsm_policy_free(l.p);
+		return rc;
+	}
+	*out = l.p;
+	return 0;
+}
+
+const char *
+itsm_policy_default_text(void)
+{
+	return itsm_default_policy_yaml;
+}
+
+int
+itsm_policy_load_file(itsm_policy **out, const char *path)
+{
+	char *buf = NULL, *nb;
+	size_t len = 0, cap = 0, n;
+	FILE *f;
+	int rc;
+
+	if (path == NULL)
+		return itsm_policy_load_text(out, "(default)",
+		    itsm_default_policy_yaml, strlen(itsm_default_policy_yaml));
+	if ((f = fopen(path, "rb")) == NULL)
+		return itsm_error(errno == EACCES ? ITSM_E_PERM : ITSM_E_IO,
+		    "cannot read policy '%s': %s", path, strerror(errno));
+	for (;;) {
+		if (cap - len < 4096) {
+			if (cap > (size_t)64 << 20) {
+				fclose(f);
+				free(buf);
+				return itsm_error(ITSM_E_CONFIG, "policy '%s' "
+				    "is larger than 64 MiB", path);
+			}
+			cap = cap ? cap * 2 : 8192;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				fclose(f);
+				free(buf);
+				return nomem();
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		rc = itsm_error(ITSM_E_IO, "cannot read policy '%s': %s", path,
+		    strerror(errno));
+		fclose(f);
+		free(buf);
+		return rc;
+	}
+	fclose(f);
+	rc = itsm_policy_load_text(out, path, buf, len);
+	free(buf);
+	return rc;
+}
+
+int
+itsm_policy_load(itsm_policy **out, const char *path)
+{
+	const char *env, *xdg, *home;
+	char buf[4096];
+	FILE *f;
+
+	if (path != NULL)
+		return itsm_policy_load_file(out, path);
+	if ((env = getenv("ITSM_CONFIG")) != NULL && *env != '\0')
+		return itsm_policy_load_file(out, env);
+	buf[0] = '\0';
+	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg == '/')
+		snprintf(buf, sizeof(buf), "%s/itsm/config.yaml", xdg);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		snprintf(buf, sizeof(buf), "%s/.config/itsm/config.yaml", home);
+	if (buf[0] != '\0' && (f = fopen(buf, "rb")) != NULL) {
+		fclose(f);
+		return itsm_policy_load_file(out, buf);
+	}
+	if ((f = fopen("/etc/itsm/config.yaml", "rb")) != NULL) {
+		fclose(f);
+		return itsm_policy_load_file(out, "/etc/itsm/config.yaml");
+	}
+	return itsm_policy_load_file(out, NULL);
+}
+
+const char *
+itsm_policy_source(const itsm_policy *p)
+{
+	return p->source;
+}
+
+size_t
+itsm_policy_warning_count(const itsm_policy *p)
+{
+	return p->nwarnings;
+}
+
+const char *
+itsm_policy_warning(const itsm_policy *p, size_t i)
+{
+	return i < p->nwarnings ? p->warnings[i] : NULL;
+}
+
+size_t
+itsm_policy_level_count(const itsm_policy *p, enum itsm_axis axis)
+{
+	return p->nlv[axis];
+}
+
+const char *
+itsm_policy_level_name(const itsm_policy *p, enum itsm_axis axis, size_t i)
+{
+	return i < p->nlv[axis] ? p->lv[axis][i].name : NULL;
+}
+
+int
+itsm_policy_level_rank(const itsm_policy *p, enum itsm_axis axis, size_t i)
+{
+	return i < p->nlv[axis] ? p->lv[axis][i].rank : 0;
+}
+
+const char *
+itsm_policy_level_description(const itsm_policy *p, enum itsm_axis axis,
+    size_t i)
+{
+	return i < p->nlv[axis] ? p->lv[axis][i].desc : NULL;
+}
+
+/* Appends "a, b, c" of n names to buf. */
+static void
+join_names(char *buf, size_t len, const char *const *names, size_t stride,
+    size_t n)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && off < len; i++) {
+		const char *s = *(const char *const *)((const char *)names +
+		    i * stride);
+		int w = snprintf(buf + off, len - off, "%s%s", i ? ", " : "", s);
+
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+int
+itsm_policy_level_find(const itsm_policy *p, enum itsm_axis axis,
+    const char *s, size_t *i)
+{
+	char names[512];
+	size_t j;
+
+	for (j = 0; j < p->nlv[axis]; j++) {
+		char rank[16];
+
+		snprintf(rank, sizeof(rank), "%d", p->lv[axis][j].rank);
+		if (strcasecmp(p->lv[axis][j].name, s) == 0 ||
+		    strcmp(rank, s) == 0) {
+			*i = j;
+			return 0;
+		}
+	}
+	join_names(names, sizeof(names), (const char *const *)&p->lv[axis][0].name,
+	    sizeof(struct level), p->nlv[axis]);
+	return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (expected one of: "
+	    "%s, or a rank from the policy)", axis_key[axis], s, names);
+}
+
+size_t
+itsm_policy_priority_count(const itsm_policy *p)
+{
+	return p->npr;
+}
+
+const char *
+itsm_policy_priority_name(const itsm_policy *p, size_t i)
+{
+	return i < p->npr ? p->pr[i].name : NULL;
+}
+
+const char *
+itsm_policy_priority_label(const itsm_policy *p, size_t i)
+{
+	return i < p->npr ? p->pr[i].label : NULL;
+}
+
+int64_t
+itsm_policy_priority_response(const itsm_policy *p, size_t i)
+{
+	return i < p->npr ? p->pr[i].response : 0;
+}
+
+int64_t
+itsm_policy_priority_resolution(const itsm_policy *p, size_t i)
+{
+	return i < p->npr ? p->pr[i].resolution : 0;
+}
+
+int64_t
+itsm_policy_priority_stagnation(const itsm_policy *p, size_t i)
+{
+	return i < p->npr ? p->pr[i].stagnation : 0;
+}
+
+int
+itsm_policy_priority_find(const itsm_policy *p, const char *s, size_t *i)
+{
+	char names[512];
+	size_t j;
+
+	for (j = 0; j < p->npr; j++)
+		if (strcasecmp(p->pr[j].name, s) == 0) {
+			*i = j;
+			return 0;
+		}
+	join_names(names, sizeof(names), (const char *const *)&p->pr[0].name,
+	    sizeof(struct prio), p->npr);
+	return itsm_error(ITSM_E_INVALID, "unknown priority '%.64s' (expected "
+	    "one of: %s)", s, names);
+}
+
+size_t
+itsm_policy_matrix(const itsm_policy *p, size_t impact, size_t urgency)
+{
+	return p->matrix[impact * p->nlv[1] + urgency];
+}
+
+size_t
+itsm_policy_channel_count(const itsm_policy *p)
+{
+	return p->nchannels;
+}
+
+const char *
+itsm_policy_channel(const itsm_policy *p, size_t i)
+{
+	return i < p->nchannels ? p->channels[i] : NULL;
+}
+
+/* Finds s among n names; else an "unknown WHAT" error listing them. */
+static int
+find_in(char **names, size_t n, const char *what, const char *s, size_t *i)
+{
+	char list[1024];
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (strcasecmp(names[j], s) == 0) {
+			*i = j;
+			return 0;
+		}
+	if (n == 0)
+		return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (the "
+		    "policy names none)", what, s);
+	join_names(list, sizeof(list), (const char *const *)names,
+	    sizeof(char *), n);
+	return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (expected one of: "
+	    "%s)", what, s, list);
+}
+
+int
+itsm_policy_channel_find(const itsm_policy *p, const char *s, size_t *i)
+{
+	return find_in(p->channels, p->nchannels, "channel", s, i);
+}
+
+size_t
+itsm_policy_category_count(const itsm_policy *p)
+{
+	return p->ncats;
+}
+
+const char *
+itsm_policy_category(const itsm_policy *p, size_t i)
+{
+	return i < p->ncats ? p->cats[i].name : NULL;
+}
+
+int
+itsm_policy_category_find(const itsm_policy *p, const char *s, size_t *i)
+{
+	char list[1024];
+	size_t j;
+
+	for (j = 0; j < p->ncats; j++)
+		if (strcasecmp(p->cats[j].name, s) == 0) {
+			*i = j;
+			return 0;
+		}
+	if (p->ncats == 0)
+		return itsm_error(ITSM_E_INVALID, "unknown category '%.64s' "
+		    "(the policy names none)", s);
+	join_names(list, sizeof(list), (const char *const *)&p->cats[0].name,
+	    sizeof(struct cat), p->ncats);
+	return itsm_error(ITSM_E_INVALID, "unknown category '%.64s' (expected "
+	    "one of: %s)", s, list);
+}
+
+size_t
+itsm_policy_subcategory_count(const itsm_policy *p, size_t cat)
+{
+	return cat < p->ncats ? p->cats[cat].nsubs : 0;
+}
+
+const char *
+itsm_policy_subcategory(const itsm_policy *p, size_t cat, size_t i)
+{
+	if (cat >= p->ncats || i >= p->cats[cat].nsubs)
+		return NULL;
+	return p->cats[cat].subs[i];
+}
+
+int
+itsm_policy_subcategory_find(const itsm_policy *p, size_t cat, const char *s,
+    size_t *i)
+{
+	char what[128];
+
+	if (cat >= p->ncats)
+		return itsm_error(ITSM_E_INVALID, "no such category");
+	snprintf(what, sizeof(what), "subcategory of '%s'", p->cats[cat].name);
+	return find_in(p->cats[cat].subs, p->cats[cat].nsubs, what, s, i);
+}
+
+const char *
+itsm_policy_practice(const itsm_policy *p, enum itsm_type type)
+{
+	return type < ITSM_NTYPES ? p->practice[type] : NULL;
+}
+
+size_t
+itsm_policy_tier_count(const itsm_policy *p)
+{
+	return p->ntiers;
+}
+
+const char *
+itsm_policy_tier(const itsm_policy *p, size_t i)
+{
+	return i < p->ntiers ? p->tiers[i] : NULL;
+}
+
+size_t
+itsm_policy_group_count(const itsm_policy *p)
+{
+	return p->ngroups;
+}
+
+const char *
+itsm_policy_group(const itsm_policy *p, size_t i)
+{
+	return i < p->ngroups ? p->groups[i].name : NULL;
+}
+
+const char *
+itsm_policy_group_tier(const itsm_policy *p, size_t i)
+{
+	return i < p->ngroups ? p->groups[i].tier : NULL;
+}
+
+int
+itsm_policy_group_find(const itsm_policy *p, const char *s, size_t *i)
+{
+	char list[1024];
+	size_t j;
+
+	for (j = 0; j < p->ngroups; j++)
+		if (strcasecmp(p->groups[j].name, s) == 0) {
+			*i = j;
+			return 0;
+		}
+	if (p->ngroups == 0)
+		return itsm_error(ITSM_E_INVALID, "unknown group '%.64s' (the "
+		    "policy names none)", s);
+	join_names(list, sizeof(list), (const char *const *)&p->groups[0].name,
+	    sizeof(struct group), p->ngroups);
+	return itsm_error(ITSM_E_INVALID, "unknown group '%.64s' (expected one "
+	    "of: %s)", s, list);
+}
+
+const char *
+itsm_policy_default_group(const itsm_policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->ngroups; i++)
+		if (p->groups[i].tier == p->tiers[0])
+			return p->groups[i].name;
+	return NULL;
+}
+
+size_t
+itsm_policy_resolution_code_count(const itsm_policy *p)
+{
+	return p->ncodes;
+}
+
+const char *
+itsm_policy_resolution_code(const itsm_policy *p, size_t i)
+{
+	return i < p->ncodes ? p->codes[i] : NULL;
+}
+
+int64_t
+itsm_policy_auto_close(const itsm_policy *p)
+{
+	return p->auto_close;
+}

@@ -1,0 +1,64 @@
+/*
+ * Ticket references: "INC-42" out, "42", "INC-42" or "inc-42" in.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <strings.h>
+
+#include "itsm/error.h"
+#include "itsm/ref.h"
+
+static const char *const prefixes[ITSM_NTYPES] = { "INC", "REQ", "CHG" };
+static const char *const names[ITSM_NTYPES] = { "incident", "request", "change" };
+
+int
+itsm_ref_parse(const char *s, int64_t *id)
+{
+	const char *p = s;
+	int64_t n = 0;
+	int t;
+
+	for (t = 0; t < ITSM_NTYPES; t++)
+		if (strncasecmp(p, prefixes[t], 3) == 0 && p[3] == '-') {
+			p += 4;
+			break;
+		}
+	if (*p == '\0' || *p == '0')
+		goto bad;
+	for (; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		if (n > (INT64_MAX - (*p - '0')) / 10)
+			goto bad;
+		n = n * 10 + (*p - '0');
+	}
+	*id = n;
+	return 0;
+bad:
+	return itsm_error(ITSM_E_INVALID, "'%.64s' is not a ticket reference "
+	    "(expected like INC-42 or 42)", s);
+}
+
+void
+itsm_ref_format(enum itsm_type type, int64_t id, char *buf)
+{
+	snprintf(buf, ITSM_REFBUF, "%s-%lld",
+	    prefixes[type < ITSM_NTYPES ? type : 0], (long long)id);
+}
+
+const char *
+itsm_type_name(enum itsm_type type)
+{
+	return type < ITSM_NTYPES ? names[type] : "incident";
+}
+
+int
+itsm_type_parse(const char *s)
+{
+	int t;
+
+	for (t = 0; t < ITSM_NTYPES; t++)
+		if (strcasecmp(s, names[t]) == 0)
+			return t;
+	return -1;
+}

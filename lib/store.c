@@ -1,0 +1,434 @@
+/*
+ * The SQLite store: opening and creating the file, the versioned schema
+ * and its forward migrations, transactions, and the statement helpers
+ * every other store module uses.  All SQL of libitsm lives in store*.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "itsm/error.h"
+#include "itsm/store.h"
+#include "store_int.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+/*
+ * Migration N brings a database from version N to N + 1.  Never edit one
+ * that has shipped: add the next.
+ */
+static const char *const migrations[ITSM_SCHEMA_VERSION] = {
+	/* 0 -> 1: tickets, their append-only events, the queue's indexes. */
+	"CREATE TABLE tickets ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  type TEXT NOT NULL DEFAULT 'incident'"
+	"    CHECK (type IN ('incident', 'request', 'change')),"
+	"  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new',"
+	"    'in_progress', 'on_hold', 'resolved', 'closed', 'redirected',"
+	"    'cancelled')),"
+	"  summary TEXT NOT NULL,"
+	"  description TEXT,"
+	"  caller TEXT NOT NULL,"
+	"  affected TEXT NOT NULL,"
+	"  channel TEXT,"
+	"  contact TEXT,"
+	"  service TEXT,"
+	"  category TEXT,"
+	"  subcategory TEXT,"
+	"  impact TEXT,"
+	"  urgency TEXT,"
+	"  priority TEXT,"
+	"  priority_rank INTEGER,"
+	"  major INTEGER NOT NULL DEFAULT 0 CHECK (major IN (0, 1)),"
+	"  tier TEXT,"
+	"  group_name TEXT,"
+	"  assignee TEXT,"
+	"  opened_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  responded_at INTEGER,"
+	"  resolved_at INTEGER,"
+	"  closed_at INTEGER,"
+	"  response_due INTEGER,"
+	"  resolution_due INTEGER,"
+	"  resolution_type TEXT,"
+	"  resolution_code TEXT,"
+	"  resolution_notes TEXT,"
+	"  satisfaction INTEGER CHECK (satisfaction BETWEEN 1 AND 5),"
+	"  reopen_count INTEGER NOT NULL DEFAULT 0,"
+	"  reassignment_count INTEGER NOT NULL DEFAULT 0,"
+	"  parent INTEGER REFERENCES tickets (id)"
+	");"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket INTEGER NOT NULL REFERENCES tickets (id),"
+	"  at INTEGER NOT NULL,"
+	"  recorded_at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  login TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  field TEXT,"
+	"  old TEXT,"
+	"  new TEXT,"
+	"  message TEXT"
+	");"
+	"CREATE INDEX events_ticket ON events (ticket, id);"
+	"CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER tickets_never_deleted BEFORE DELETE ON tickets"
+	"  BEGIN SELECT RAISE(ABORT, 'tickets are never deleted'); END;"
+	/* The work queue: open tickets, major first, priority, oldest. */
+	"CREATE INDEX tickets_queue ON tickets (major DESC,"
+	"  ifnull(priority_rank, 1000000), opened_at, id)"
+	"  WHERE status IN ('new', 'in_progress', 'on_hold');"
+	"CREATE INDEX tickets_status ON tickets (status, opened_at);"
+	"CREATE INDEX tickets_group ON tickets (group_name, status);"
+	"CREATE INDEX tickets_assignee ON tickets (assignee, status);"
+};
+
+int
+store_fail(itsm_store *s, const char *what)
+{
+	int rc = sqlite3_extended_errcode(s->db), code;
+	const char *msg = sqlite3_errmsg(s->db);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return itsm_error(ITSM_E_BUSY, "database '%s' is busy: retry "
+		    "later", s->path);
+	case SQLITE_NOMEM:
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return itsm_error(ITSM_E_IO, "'%s' is not a valid itsm "
+		    "database: %s", s->path, msg);
+	case SQLITE_FULL:
+		return itsm_error(ITSM_E_IO, "cannot write database '%s': "
+		    "disk full", s->path);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
+		    "%s", s->path, msg);
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		code = ITSM_E_IO;
+		break;
+	default:
+		code = ITSM_E_INTERNAL;
+		break;
+	}
+	return itsm_error(code, "%s: %s", what, msg);
+}
+
+int
+store_prepare(itsm_store *s, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return store_fail(s, "cannot prepare a query");
+	}
+	return 0;
+}
+
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+void
+store_bind_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	sqlite3_bind_int64(st, i, v);
+}
+
+int
+store_exec_stmt(itsm_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = store_fail(s, what);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int
+exec(itsm_store *s, const char *sql, const char *what)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, what);
+	return 0;
+}
+
+int
+itsm_store_path(const char *path, char **out)
+{
+	const char *env, *home;
+	size_t n;
+
+	*out = NULL;
+	if (path == NULL && (env = getenv("ITSM_DB")) != NULL && *env != '\0')
+		path = env;
+	if (path != NULL) {
+		if ((*out = strdup(path)) == NULL)
+			return itsm_error(ITSM_E_NOMEM, "out of memory");
+		return 0;
+	}
+	if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/') {
+		n = strlen(env) + sizeof("/itsm/itsm.db");
+		if ((*out = malloc(n)) != NULL)
+			snprintf(*out, n, "%s/itsm/itsm.db", env);
+	} else if ((home = getenv("HOME")) != NULL && *home != '\0') {
+		n = strlen(home) + sizeof("/.local/share/itsm/itsm.db");
+		if ((*out = malloc(n)) != NULL)
+			snprintf(*out, n, "%s/.local/share/itsm/itsm.db", home);
+	} else {
+		return itsm_error(ITSM_E_IO, "no database: set ITSM_DB or HOME, "
+		    "or give --db FILE");
+	}
+	if (*out == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	return 0;
+}
+
+/* Creates the directories above the default database, mode 0700. */
+static int
+make_parents(const char *path)
+{
+	char *dir = strdup(path), *p;
+	int rc = 0;
+
+	if (dir == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			rc = itsm_error(errno == EACCES ? ITSM_E_PERM : ITSM_E_IO,
+			    "cannot create directory '%s': %s", dir,
+			    strerror(errno));
+			break;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return rc;
+}
+
+/* Creates the file with the mode asked for before SQLite opens it. */
+static int
+create_file(const char *path, int flags)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    (flags & ITSM_STORE_SHARED) ? 0660 : 0600);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return 0;
+	return itsm_error(errno == EACCES ? ITSM_E_PERM : ITSM_E_IO,
+	    "cannot create database '%s': %s", path, strerror(errno));
+}
+
+static int
+user_version(itsm_store *s, int *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "PRAGMA user_version", &st)) != 0)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_fail(s, "cannot read the schema version");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int
+newer(itsm_store *s, int v)
+{
+	return itsm_error(ITSM_E_IO, "database '%s' has schema version %d, "
+	    "newer than this itsm knows (%d): upgrade itsm", s->path, v,
+	    ITSM_SCHEMA_VERSION);
+}
+
+static int
+migrate(itsm_store *s)
+{
+	char sql[64];
+	int v, rc;
+
+	if ((rc = user_version(s, &v)) != 0)
+		return rc;
+	if (v == ITSM_SCHEMA_VERSION)
+		return 0;
+	if (v > ITSM_SCHEMA_VERSION)
+		return newer(s, v);
+	if (v == 0 && (rc = exec(s, "PRAGMA journal_mode = WAL",
+	    "cannot set WAL mode")) != 0)
+		return rc;
+	if ((rc = itsm_store_begin(s)) != 0)
+		return rc;
+	/* Another process may have migrated while we waited for the lock. */
+	if ((rc = user_version(s, &v)) != 0)
+		goto fail;
+	if (v > ITSM_SCHEMA_VERSION) {
+		rc = newer(s, v);
+		goto fail;
+	}
+	for (; v < ITSM_SCHEMA_VERSION; v++)
+		if ((rc = exec(s, migrations[v], "cannot migrate the database"))
+		    != 0)
+			goto fail;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    ITSM_SCHEMA_VERSION);
+	if ((rc = exec(s, sql, "cannot migrate the database")) != 0)
+		goto fail;
+	return itsm_store_commit(s);
+fail:
+	itsm_store_rollback(s);
+	return rc;
+}
+
+int
+itsm_store_open(itsm_store **out, const char *path, int flags)
+{
+	const char *env = getenv("ITSM_DB");
+	itsm_store *s;
+	int rc, oflags;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	if ((rc = itsm_store_path(path, &s->path)) != 0)
+		goto fail;
+	if (path == NULL && (env == NULL || *env == '\0') &&
+	    !(flags & ITSM_STORE_READONLY) &&
+	    (rc = make_parents(s->path)) != 0)
+		goto fail;
+	if (!(flags & ITSM_STORE_READONLY) &&
+	    (rc = create_file(s->path, flags)) != 0)
+		goto fail;
+	oflags = (flags & ITSM_STORE_READONLY) ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE;
+	if (sqlite3_open_v2(s->path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		rc = itsm_error(ITSM_E_IO, "cannot open database '%s': %s",
+		    s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	if ((rc = exec(s, "PRAGMA foreign_keys = ON", "cannot open the "
+	    "database")) != 0)
+		goto fail;
+	if (flags & ITSM_STORE_READONLY) {
+		int v;
+
+		if ((rc = user_version(s, &v)) != 0)
+			goto fail;
+		if (v > ITSM_SCHEMA_VERSION) {
+			rc = newer(s, v);
+			goto fail;
+		}
+		if (v < ITSM_SCHEMA_VERSION) {
+			rc = itsm_error(ITSM_E_IO, "database '%s' needs a "
+			    "migration: run a writing command first", s->path);
+			goto fail;
+		}
+	} else if ((rc = migrate(s)) != 0) {
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	itsm_store_close(s);
+	return rc;
+}
+
+void
+itsm_store_close(itsm_store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+int
+itsm_store_version(itsm_store *s)
+{
+	int v = -1;
+
+	if (user_version(s, &v) != 0)
+		return -1;
+	return v;
+}
+
+int
+itsm_store_begin(itsm_store *s)
+{
+	int rc;
+
+	if (s->depth++ > 0)
+		return 0;
+	s->failed = 0;
+	if ((rc = exec(s, "BEGIN IMMEDIATE", "cannot start a transaction")) != 0)
+		s->depth = 0;
+	return rc;
+}
+
+int
+itsm_store_commit(itsm_store *s)
+{
+	int rc;
+
+	if (s->depth == 0)
+		return itsm_error(ITSM_E_INTERNAL, "commit without a "
+		    "transaction");
+	if (--s->depth > 0)
+		return 0;
+	if (s->failed) {
+		exec(s, "ROLLBACK", "cannot roll back");
+		return itsm_error(ITSM_E_INTERNAL, "an inner step failed: "
+		    "nothing was written");
+	}
+	if ((rc = exec(s, "COMMIT", "cannot commit")) != 0) {
+		exec(s, "ROLLBACK", "cannot roll back");
+		return rc;
+	}
+	return 0;
+}
+
+void
+itsm_store_rollback(itsm_store *s)
+{
+	if (s->depth == 0)
+		return;
+	if (--s->depth > 0) {
+		s->failed = 1;
+		return;
+	}
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}

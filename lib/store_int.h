@@ -1,0 +1,58 @@
+/*
+ * What the store modules share inside libitsm: the handle and the small
+ * statement layer.  Not part of the public API.
+ */
+#ifndef ITSM_STORE_INT_H
+#define ITSM_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "itsm/store.h"
+
+struct itsm_store {
+	sqlite3 *db;
+	char *path;
+	int depth;		/* transaction nesting */
+	int failed;		/* an inner level failed: the outer rolls back */
+};
+
+/* Maps the database's last error to an ITSM_E code with a message. */
+int store_fail(itsm_store *s, const char *what);
+
+/* Prepares sql; ITSM_E code on failure. */
+int store_prepare(itsm_store *s, const char *sql, sqlite3_stmt **st);
+
+/* Binds text or NULL / an integer; a zero-length-safe wrapper. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+void store_bind_int(sqlite3_stmt *st, int i, int64_t v);
+
+/* Steps a statement that returns no row; finalizes it. */
+int store_exec_stmt(itsm_store *s, sqlite3_stmt *st, const char *what);
+
+/* One column to set on a ticket: text, integer or NULL. */
+struct store_set {
+	const char *col;	/* a column name from the code, never from input */
+	const char *text;	/* used when is_int == 0; NULL sets NULL */
+	int64_t num;
+	int is_int;
+};
+
+/* One event: who, when, what, old -> new, message. */
+struct store_event {
+	int64_t at, recorded_at;
+	const char *actor, *login, *kind, *field, *old, *new_, *message;
+};
+
+/* Inserts a ticket row with the given columns; *id is the new id. */
+int store_ticket_insert(itsm_store *s, const struct store_set *set, size_t n,
+    int64_t *id);
+
+/* Updates columns of a ticket; ITSM_E_NOTFOUND when there is none. */
+int store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
+    size_t n);
+
+/* Appends an event to a ticket's history. */
+int store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e);
+
+#endif

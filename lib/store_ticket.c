@@ -1,0 +1,582 @@
+/*
+ * The SQL of tickets and events: inserting, updating, appending events,
+ * reading one ticket (with its JSON built by SQLite's JSON functions),
+ * streaming the work queue and a ticket's history.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itsm/error.h"
+#include "itsm/ref.h"
+#include "itsm/time.h"
+#include "store_int.h"
+#include "ticket_int.h"
+
+#define ISO(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
+#define REF "(CASE type WHEN 'request' THEN 'REQ-' WHEN 'change' THEN " \
+	"'CHG-' ELSE 'INC-' END || id)"
+
+struct field {
+	const char *name;
+	const char *column;	/* SQL expression, NULL for ref */
+	enum itsm_field_kind kind;
+};
+
+/* In the order of enum itsm_field and of the JSON ticket object. */
+static const struct field fields[ITSM_NFIELDS] = {
+	{ "id", "id", ITSM_FK_INT },
+	{ "ref", NULL, ITSM_FK_TEXT },
+	{ "type", "type", ITSM_FK_TEXT },
+	{ "status", "status", ITSM_FK_TEXT },
+	{ "summary", "summary", ITSM_FK_TEXT },
+	{ "description", "description", ITSM_FK_TEXT },
+	{ "caller", "caller", ITSM_FK_TEXT },
+	{ "affected", "affected", ITSM_FK_TEXT },
+	{ "channel", "channel", ITSM_FK_TEXT },
+	{ "contact", "contact", ITSM_FK_TEXT },
+	{ "service", "service", ITSM_FK_TEXT },
+	{ "category", "category", ITSM_FK_TEXT },
+	{ "subcategory", "subcategory", ITSM_FK_TEXT },
+	{ "impact", "impact", ITSM_FK_TEXT },
+	{ "urgency", "urgency", ITSM_FK_TEXT },
+	{ "priority", "priority", ITSM_FK_TEXT },
+	{ "major", "major", ITSM_FK_BOOL },
+	{ "tier", "tier", ITSM_FK_TEXT },
+	{ "group", "group_name", ITSM_FK_TEXT },
+	{ "assignee", "assignee", ITSM_FK_TEXT },
+	{ "opened_at", "opened_at", ITSM_FK_TIME },
+	{ "updated_at", "updated_at", ITSM_FK_TIME },
+	{ "responded_at", "responded_at", ITSM_FK_TIME },
+	{ "resolved_at", "resolved_at", ITSM_FK_TIME },
+	{ "closed_at", "closed_at", ITSM_FK_TIME },
+	{ "response_due", "response_due", ITSM_FK_TIME },
+	{ "resolution_due", "resolution_due", ITSM_FK_TIME },
+	{ "resolution.type", "resolution_type", ITSM_FK_TEXT },
+	{ "resolution.code", "resolution_code", ITSM_FK_TEXT },
+	{ "resolution.notes", "resolution_notes", ITSM_FK_TEXT },
+	{ "satisfaction", "satisfaction", ITSM_FK_INT },
+	{ "reopen_count", "reopen_count", ITSM_FK_INT },
+	{ "reassignment_count", "reassignment_count", ITSM_FK_INT },
+	{ "parent", "parent", ITSM_FK_INT },
+};
+
+/* The columns read for a ticket, in enum order, ref left out. */
+#define COLUMNS "id, type, status, summary, description, caller, affected, " \
+	"channel, contact, service, category, subcategory, impact, urgency, " \
+	"priority, major, tier, group_name, assignee, opened_at, updated_at, " \
+	"responded_at, resolved_at, closed_at, response_due, resolution_due, " \
+	"resolution_type, resolution_code, resolution_notes, satisfaction, " \
+	"reopen_count, reassignment_count, parent"
+
+/* The JSON ticket object, built by SQLite. */
+#define JSON_OBJECT "json_object('id', id, 'ref', " REF ", 'type', type, " \
+	"'status', status, 'summary', summary, 'description', description, " \
+	"'caller', caller, 'affected', affected, 'channel', channel, " \
+	"'contact', contact, 'service', service, 'category', category, " \
+	"'subcategory', subcategory, 'impact', impact, 'urgency', urgency, " \
+	"'priority', priority, 'major', json(CASE major WHEN 0 THEN 'false' " \
+	"ELSE 'true' END), 'tier', tier, 'group', group_name, 'assignee', " \
+	"assignee, 'opened_at', " ISO("opened_at") ", 'updated_at', " \
+	ISO("updated_at") ", 'responded_at', " ISO("responded_at") ", " \
+	"'resolved_at', " ISO("resolved_at") ", 'closed_at', " \
+	ISO("closed_at") ", 'response_due', " ISO("response_due") ", " \
+	"'resolution_due', " ISO("resolution_due") ", 'resolution', " \
+	"CASE WHEN resolution_type IS NULL AND resolution_code IS NULL AND " \
+	"resolution_notes IS NULL THEN NULL ELSE json_object('type', " \
+	"resolution_type, 'code', resolution_code, 'notes', resolution_notes) " \
+	"END, 'satisfaction', satisfaction, 'reopen_count', reopen_count, " \
+	"'reassignment_count', reassignment_count, 'parent', parent)"
+
+#define EVENTS_JSON "(SELECT json_group_array(json_object('at', " \
+	ISO("at") ", 'recorded_at', " ISO("recorded_at") ", 'actor', actor, " \
+	"'kind', kind, 'field', field, 'from', old, 'to', new, 'message', " \
+	"message)) FROM (SELECT * FROM events WHERE ticket = t.id ORDER BY id))"
+
+#define NCOLS (ITSM_NFIELDS - 1)	/* the JSON column follows */
+
+struct itsm_ticket {
+	const char *str[ITSM_NFIELDS];
+	int64_t num[ITSM_NFIELDS];
+	const char *json;
+	char *buf;
+	size_t cap;
+};
+
+struct itsm_iter {
+	itsm_store *store;
+	sqlite3_stmt *st;
+	itsm_ticket t;
+	int json;
+};
+
+const char *
+itsm_field_name(enum itsm_field f)
+{
+	return f < ITSM_NFIELDS ? fields[f].name : NULL;
+}
+
+enum itsm_field_kind
+itsm_field_kind(enum itsm_field f)
+{
+	return f < ITSM_NFIELDS ? fields[f].kind : ITSM_FK_TEXT;
+}
+
+int
+itsm_field_find(const char *name)
+{
+	int f;
+
+	for (f = 0; f < ITSM_NFIELDS; f++)
+		if (strcasecmp(fields[f].name, name) == 0)
+			return f;
+	return -1;
+}
+
+/* The column of field f in a result row, ref excluded. */
+static int
+column_of(int f)
+{
+	return f < ITSM_F_REF ? f : f - 1;
+}
+
+/* Copies the current row into t; its strings live in t->buf. */
+static int
+fill(itsm_ticket *t, sqlite3_stmt *st, int with_json)
+{
+	size_t need = ITSM_REFBUF + ITSM_NFIELDS * ITSM_TIMEBUF + 16, off = 0;
+	size_t len[ITSM_NFIELDS + 1] = { 0 };
+	const char *src;
+	int f, c;
+	char *nb;
+
+	for (f = 0; f < ITSM_NFIELDS; f++) {
+		if (f == ITSM_F_REF)
+			continue;
+		c = column_of(f);
+		if (fields[f].kind == ITSM_FK_TEXT &&
+		    sqlite3_column_type(st, c) != SQLITE_NULL) {
+			sqlite3_column_text(st, c);
+			len[f] = (size_t)sqlite3_column_bytes(st, c);
+			need += len[f] + 1;
+		}
+	}
+	if (with_json) {
+		sqlite3_column_text(st, NCOLS);
+		len[ITSM_NFIELDS] = (size_t)sqlite3_column_bytes(st, NCOLS);
+		need += len[ITSM_NFIELDS] + 1;
+	}
+	if (need > t->cap) {
+		if ((nb = realloc(t->buf, need)) == NULL)
+			return itsm_error(ITSM_E_NOMEM, "out of memory");
+		t->buf = nb;
+		t->cap = need;
+	}
+	for (f = 0; f < ITSM_NFIELDS; f++) {
+		t->str[f] = NULL;
+		t->num[f] = 0;
+		if (f == ITSM_F_REF)
+			continue;
+		c = column_of(f);
+		if (sqlite3_column_type(st, c) == SQLITE_NULL)
+			continue;
+		t->str[f] = t->buf + off;
+		switch (fields[f].kind) {
+		case ITSM_FK_TEXT:
+			src = (const char *)sqlite3_column_text(st, c);
+			memcpy(t->buf + off, src, len[f]);
+			t->buf[off + len[f]] = '\0';
+			off += len[f] + 1;
+			break;
+		case ITSM_FK_TIME:
+			t->num[f] = sqlite3_column_int64(st, c);
+			itsm_time_format(t->num[f], t->buf + off);
+			off += strlen(t->buf + off) + 1;
+			break;
+		case ITSM_FK_BOOL:
+			t->num[f] = sqlite3_column_int64(st, c);
+			off += (size_t)sprintf(t->buf + off, "%s",
+			    t->num[f] ? "true" : "false") + 1;
+			break;
+		case ITSM_FK_INT:
+			t->num[f] = sqlite3_column_int64(st, c);
+			off += (size_t)sprintf(t->buf + off, "%lld",
+			    (long long)t->num[f]) + 1;
+			break;
+		}
+	}
+	t->str[ITSM_F_REF] = t->buf + off;
+	t->num[ITSM_F_REF] = t->num[ITSM_F_ID];
+	itsm_ref_format((enum itsm_type)(t->str[ITSM_F_TYPE] ?
+	    itsm_type_parse(t->str[ITSM_F_TYPE]) : 0), t->num[ITSM_F_ID],
+	    t->buf + off);
+	off += strlen(t->buf + off) + 1;
+	t->json = NULL;
+	if (with_json && sqlite3_column_type(st, NCOLS) != SQLITE_NULL) {
+		src = (const char *)sqlite3_column_text(st, NCOLS);
+		memcpy(t->buf + off, src, len[ITSM_NFIELDS]);
+		t->buf[off + len[ITSM_NFIELDS]] = '\0';
+		t->json = t->buf + off;
+	}
+	return 0;
+}
+
+const char *
+itsm_ticket_str(const itsm_ticket *t, enum itsm_field f)
+{
+	return f < ITSM_NFIELDS ? t->str[f] : NULL;
+}
+
+int64_t
+itsm_ticket_int(const itsm_ticket *t, enum itsm_field f)
+{
+	return f < ITSM_NFIELDS ? t->num[f] : 0;
+}
+
+const char *
+itsm_ticket_json(const itsm_ticket *t)
+{
+	return t->json;
+}
+
+void
+itsm_ticket_free(itsm_ticket *t)
+{
+	if (t == NULL)
+		return;
+	free(t->buf);
+	free(t);
+}
+
+static int
+read_one(itsm_ctx *c, int64_t id, const char *sql, int with_json,
+    itsm_ticket **out)
+{
+	sqlite3_stmt *st;
+	itsm_ticket *t;
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_prepare(c->store, sql, &st)) != 0)
+		return rc;
+	store_bind_int(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return itsm_error(ITSM_E_NOTFOUND, "no such ticket: %lld",
+		    (long long)id);
+	}
+	if (rc != SQLITE_ROW) {
+		rc = store_fail(c->store, "cannot read a ticket");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		sqlite3_finalize(st);
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	}
+	if ((rc = fill(t, st, with_json)) != 0) {
+		itsm_ticket_free(t);
+		t = NULL;
+	}
+	sqlite3_finalize(st);
+	*out = t;
+	return rc;
+}
+
+int
+itsm_ticket_get(itsm_ctx *c, int64_t id, itsm_ticket **out)
+{
+	return read_one(c, id, "SELECT " COLUMNS ", " JSON_OBJECT
+	    " FROM tickets t WHERE id = ?1", 1, out);
+}
+
+int
+itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
+{
+	return read_one(c, id, "SELECT " COLUMNS ", json_insert("
+	    JSON_OBJECT ", '$.events', json(" EVENTS_JSON ")) FROM tickets t "
+	    "WHERE id = ?1", 1, out);
+}
+
+int
+itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
+{
+	char sql[4096];
+	size_t off = 0, i, n = 0;
+	itsm_iter *it;
+	int rc, arg = 1;
+
+#define ADD(...) off += (size_t)snprintf(sql + off, sizeof(sql) - off, __VA_ARGS__)
+	*out = NULL;
+	ADD("SELECT " COLUMNS "%s FROM tickets t WHERE ",
+	    f->json ? ", " JSON_OBJECT : "");
+	if (f->status != NULL) {
+		for (n = 0; f->status[n] != NULL; n++)
+			;
+		ADD("status IN (");
+		for (i = 0; i < n; i++)
+			ADD("%s?%d", i ? ", " : "", arg++);
+		ADD(")");
+	} else if (f->all) {
+		ADD("1");
+	} else {
+		/* Literal, so that the queue's partial index applies. */
+		ADD("status IN ('new', 'in_progress', 'on_hold')");
+	}
+	if (f->type != NULL)
+		ADD(" AND type = ?%d", arg++);
+	if (f->priority != NULL)
+		ADD(" AND priority = ?%d COLLATE NOCASE", arg++);
+	if (f->group != NULL)
+		ADD(" AND group_name = ?%d COLLATE NOCASE", arg++);
+	if (f->assignee != NULL)
+		ADD(" AND assignee = ?%d", arg++);
+	ADD(" ORDER BY major DESC, ifnull(priority_rank, 1000000), opened_at, "
+	    "id");
+	if (f->limit > 0)
+		ADD(" LIMIT ?%d", arg++);
+#undef ADD
+	if (off >= sizeof(sql))
+		return itsm_error(ITSM_E_INVALID, "too many filters");
+	if ((it = calloc(1, sizeof(*it))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	it->store = c->store;
+	it->json = f->json;
+	if ((rc = store_prepare(c->store, sql, &it->st)) != 0) {
+		free(it);
+		return rc;
+	}
+	arg = 1;
+	for (i = 0; i < n; i++)
+		store_bind_text(it->st, arg++, f->status[i]);
+	if (f->type != NULL)
+		store_bind_text(it->st, arg++, f->type);
+	if (f->priority != NULL)
+		store_bind_text(it->st, arg++, f->priority);
+	if (f->group != NULL)
+		store_bind_text(it->st, arg++, f->group);
+	if (f->assignee != NULL)
+		store_bind_text(it->st, arg++, f->assignee);
+	if (f->limit > 0)
+		store_bind_int(it->st, arg++, f->limit);
+	*out = it;
+	return 0;
+}
+
+int
+itsm_iter_next(itsm_iter *it, const itsm_ticket **t)
+{
+	int rc = sqlite3_step(it->st);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return store_fail(it->store, "cannot list tickets");
+	if ((rc = fill(&it->t, it->st, it->json)) != 0)
+		return rc;
+	*t = &it->t;
+	return 1;
+}
+
+void
+itsm_iter_free(itsm_iter *it)
+{
+	if (it == NULL)
+		return;
+	sqlite3_finalize(it->st);
+	free(it->t.buf);
+	free(it);
+}
+
+struct itsm_event {
+	sqlite3_stmt *st;
+	char at[ITSM_TIMEBUF], recorded_at[ITSM_TIMEBUF];
+};
+
+struct itsm_event_iter {
+	itsm_store *store;
+	itsm_event e;
+};
+
+int
+itsm_events(itsm_ctx *c, int64_t id, itsm_event_iter **out)
+{
+	itsm_event_iter *it;
+	int rc;
+
+	*out = NULL;
+	if ((it = calloc(1, sizeof(*it))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	it->store = c->store;
+	if ((rc = store_prepare(c->store, "SELECT at, recorded_at, actor, "
+	    "login, kind, field, old, new, message FROM events WHERE "
+	    "ticket = ?1 ORDER BY id", &it->e.st)) != 0) {
+		free(it);
+		return rc;
+	}
+	store_bind_int(it->e.st, 1, id);
+	*out = it;
+	return 0;
+}
+
+int
+itsm_event_next(itsm_event_iter *it, const itsm_event **e)
+{
+	int rc = sqlite3_step(it->e.st);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return store_fail(it->store, "cannot read the history");
+	itsm_time_format(sqlite3_column_int64(it->e.st, 0), it->e.at);
+	itsm_time_format(sqlite3_column_int64(it->e.st, 1), it->e.recorded_at);
+	*e = &it->e;
+	return 1;
+}
+
+void
+itsm_event_iter_free(itsm_event_iter *it)
+{
+	if (it == NULL)
+		return;
+	sqlite3_finalize(it->e.st);
+	free(it);
+}
+
+const char *
+itsm_event_str(const itsm_event *e, enum itsm_event_field f)
+{
+	switch (f) {
+	case ITSM_EV_AT:
+		return e->at;
+	case ITSM_EV_RECORDED_AT:
+		return e->recorded_at;
+	default:
+		if (f >= ITSM_NEVFIELDS)
+			return NULL;
+		return (const char *)sqlite3_column_text(e->st, (int)f);
+	}
+}
+
+int64_t
+itsm_event_int(const itsm_event *e, enum itsm_event_field f)
+{
+	return f < ITSM_NEVFIELDS ? sqlite3_column_int64(e->st, (int)f) : 0;
+}
+
+/* Columns that may be written: the only names that reach the SQL text. */
+static int
+writable(const char *col)
+{
+	static const char *const ok[] = { "type", "status", "summary",
+	    "description", "caller", "affected", "channel", "contact",
+	    "service", "category", "subcategory", "impact", "urgency",
+	    "priority", "priority_rank", "major", "tier", "group_name",
+	    "assignee", "opened_at", "updated_at", "responded_at",
+	    "resolved_at", "closed_at", "response_due", "resolution_due",
+	    "resolution_type", "resolution_code", "resolution_notes",
+	    "satisfaction", "reopen_count", "reassignment_count", "parent",
+	    NULL };
+	const char *const *p;
+
+	for (p = ok; *p != NULL; p++)
+		if (strcmp(*p, col) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+bind_set(sqlite3_stmt *st, int i, const struct store_set *v)
+{
+	if (v->is_int)
+		store_bind_int(st, i, v->num);
+	else
+		store_bind_text(st, i, v->text);
+}
+
+int
+store_ticket_insert(itsm_store *s, const struct store_set *set, size_t n,
+    int64_t *id)
+{
+	char sql[2048];
+	size_t off, i;
+	sqlite3_stmt *st;
+	int rc;
+
+	off = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO tickets (");
+	for (i = 0; i < n; i++) {
+		if (!writable(set[i].col))
+			return itsm_error(ITSM_E_INTERNAL, "no column '%s'",
+			    set[i].col);
+		off += (size_t)snprintf(sql + off, sizeof(sql) - off, "%s%s",
+		    i ? ", " : "", set[i].col);
+	}
+	off += (size_t)snprintf(sql + off, sizeof(sql) - off, ") VALUES (");
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(sql + off, sizeof(sql) - off, "%s?%zu",
+		    i ? ", " : "", i + 1);
+	snprintf(sql + off, sizeof(sql) - off, ")");
+	if ((rc = store_prepare(s, sql, &st)) != 0)
+		return rc;
+	for (i = 0; i < n; i++)
+		bind_set(st, (int)i + 1, &set[i]);
+	if ((rc = store_exec_stmt(s, st, "cannot log the ticket")) != 0)
+		return rc;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
+    size_t n)
+{
+	char sql[2048];
+	size_t off, i;
+	sqlite3_stmt *st;
+	int rc;
+
+	off = (size_t)snprintf(sql, sizeof(sql), "UPDATE tickets SET ");
+	for (i = 0; i < n; i++) {
+		if (!writable(set[i].col))
+			return itsm_error(ITSM_E_INTERNAL, "no column '%s'",
+			    set[i].col);
+		off += (size_t)snprintf(sql + off, sizeof(sql) - off,
+		    "%s%s = ?%zu", i ? ", " : "", set[i].col, i + 1);
+	}
+	snprintf(sql + off, sizeof(sql) - off, " WHERE id = ?%zu", n + 1);
+	if ((rc = store_prepare(s, sql, &st)) != 0)
+		return rc;
+	for (i = 0; i < n; i++)
+		bind_set(st, (int)i + 1, &set[i]);
+	store_bind_int(st, (int)n + 1, id);
+	if ((rc = store_exec_stmt(s, st, "cannot update the ticket")) != 0)
+		return rc;
+	if (sqlite3_changes(s->db) == 0)
+		return itsm_error(ITSM_E_NOTFOUND, "no such ticket: %lld",
+		    (long long)id);
+	return 0;
+}
+
+int
+store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "INSERT INTO events (ticket, at, "
+	    "recorded_at, actor, login, kind, field, old, new, message) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &st)) != 0)
+		return rc;
+	store_bind_int(st, 1, ticket);
+	store_bind_int(st, 2, e->at);
+	store_bind_int(st, 3, e->recorded_at);
+	store_bind_text(st, 4, e->actor);
+	store_bind_text(st, 5, e->login);
+	store_bind_text(st, 6, e->kind);
+	store_bind_text(st, 7, e->field);
+	store_bind_text(st, 8, e->old);
+	store_bind_text(st, 9, e->new_);
+	store_bind_text(st, 10, e->message);
+	return store_exec_stmt(s, st, "cannot record the event");
+}

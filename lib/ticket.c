@@ -1,0 +1,478 @@
+/*
+ * Ticket operations: logging, categorizing and prioritizing.  Each one
+ * checks its input against the policy and the workflow, then writes the
+ * change and its events in one transaction.
+ */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "itsm/error.h"
+#include "itsm/time.h"
+#include "itsm/workflow.h"
+#include "store_int.h"
+#include "ticket_int.h"
+
+#define MAX_NAME	256		/* caller, affected, service, ... */
+#define MAX_SUMMARY	1024
+#define MAX_TEXT	(64 * 1024)	/* description, messages */
+
+int
+itsm_ctx_new(itsm_ctx **out, itsm_store *store, const itsm_policy *policy)
+{
+	struct passwd *pw;
+	const char *login;
+	itsm_ctx *c;
+	int rc;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	c->store = store;
+	c->policy = policy;
+	if ((rc = itsm_now(&c->now)) != 0) {
+		free(c);
+		return rc;
+	}
+	pw = getpwuid(geteuid());
+	login = pw != NULL ? pw->pw_name : getenv("LOGNAME");
+	if (login == NULL || *login == '\0')
+		login = "unknown";
+	if ((c->login = strdup(login)) == NULL) {
+		free(c);
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	}
+	*out = c;
+	return 0;
+}
+
+void
+itsm_ctx_free(itsm_ctx *c)
+{
+	if (c == NULL)
+		return;
+	free(c->actor);
+	free(c->login);
+	free(c);
+}
+
+void
+itsm_ctx_set_now(itsm_ctx *c, int64_t now)
+{
+	c->now = now;
+}
+
+int64_t
+itsm_ctx_now(const itsm_ctx *c)
+{
+	return c->now;
+}
+
+const itsm_policy *
+itsm_ctx_policy(const itsm_ctx *c)
+{
+	return c->policy;
+}
+
+/* Checks that text is valid UTF-8, not empty and at most max bytes. */
+static int
+check_text(const char *what, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s);
+	unsigned cp;
+	int n, i;
+
+	if (len == 0)
+		return itsm_error(ITSM_E_INVALID, "%s is empty", what);
+	if (len > max)
+		return itsm_error(ITSM_E_INVALID, "%s is too long (%zu bytes; "
+		    "at most %zu)", what, len, max);
+	while (*p) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			n = 1; cp = *p & 0x1f;
+		} else if ((*p & 0xf0) == 0xe0) {
+			n = 2; cp = *p & 0x0f;
+		} else if ((*p & 0xf8) == 0xf0) {
+			n = 3; cp = *p & 0x07;
+		} else {
+			goto bad;
+		}
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			goto bad;
+		p += n + 1;
+	}
+	return 0;
+bad:
+	return itsm_error(ITSM_E_INVALID, "%s is not valid UTF-8 (at byte %zu)",
+	    what, (size_t)(p - (const unsigned char *)s));
+}
+
+int
+itsm_ctx_set_actor(itsm_ctx *c, const char *actor)
+{
+	char *a;
+	int rc;
+
+	if ((rc = check_text("actor", actor, MAX_NAME)) != 0)
+		return rc;
+	if ((a = strdup(actor)) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	free(c->actor);
+	c->actor = a;
+	return 0;
+}
+
+const char *
+itsm_ctx_actor(const itsm_ctx *c)
+{
+	return c->actor != NULL ? c->actor : c->login;
+}
+
+static int
+opt_text(const char *what, const char *s, size_t max)
+{
+	return s == NULL ? 0 : check_text(what, s, max);
+}
+
+/* The time an action is stated to have happened: at, or now. */
+static int
+action_time(const itsm_ctx *c, int64_t at, int64_t opened, int64_t *out)
+{
+	char buf[ITSM_TIMEBUF];
+
+	if (at == 0) {
+		*out = c->now > opened ? c->now : opened;
+		return 0;
+	}
+	if (at > c->now)
+		return itsm_error(ITSM_E_INVALID, "--at is in the future");
+	if (at < opened) {
+		itsm_time_format(opened, buf);
+		return itsm_error(ITSM_E_INVALID, "--at is before the ticket "
+		    "was opened (%s)", buf);
+	}
+	*out = at;
+	return 0;
+}
+
+static int
+event(itsm_ctx *c, int64_t id, int64_t at, const char *kind,
+    const char *field, const char *old, const char *new_, const char *msg)
+{
+	struct store_event e = {
+		.at = at, .recorded_at = c->now, .actor = itsm_ctx_actor(c),
+		.login = c->login, .kind = kind, .field = field, .old = old,
+		.new_ = new_, .message = msg
+	};
+
+	return store_event_add(c->store, id, &e);
+}
+
+static int
+same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * Sets column col to val (always, or only when it differs) and records an
+ * event of the given kind when it changes.
+ */
+static int
+change(itsm_ctx *c, const itsm_ticket *t, int64_t at, const char *kind,
+    const char *msg, struct store_set *set, size_t *n, int always,
+    const char *col, enum itsm_field f, const char *val)
+{
+	const char *old = itsm_ticket_str(t, f);
+
+	if (same(old, val) && !always)
+		return 0;
+	set[(*n)++] = (struct store_set){ .col = col, .text = val };
+	if (same(old, val))
+		return 0;
+	return event(c, itsm_ticket_int(t, ITSM_F_ID), at, kind, col, old,
+	    val, msg);
+}
+
+/*
+ * Categorizes ticket t (read inside the transaction): checks the values,
+ * writes the changed columns and one event per change.
+ */
+static int
+categorize(itsm_ctx *c, const itsm_ticket *t,
+    const struct itsm_categorize_args *a, int64_t at, const char **practice)
+{
+	const itsm_policy *p = c->policy;
+	const char *type, *cat, *sub, *status;
+	struct store_set set[6];
+	size_t n = 0, ci, si;
+	int64_t id = itsm_ticket_int(t, ITSM_F_ID);
+	int ty, rc;
+
+	if (practice != NULL)
+		*practice = NULL;
+	if ((ty = itsm_type_parse(a->type)) < 0)
+		return itsm_error(ITSM_E_INVALID, "unknown type '%.64s' "
+		    "(expected incident, request or change)", a->type);
+	type = itsm_type_name((enum itsm_type)ty);
+	cat = itsm_ticket_str(t, ITSM_F_CATEGORY);
+	sub = itsm_ticket_str(t, ITSM_F_SUBCATEGORY);
+	if (a->category != NULL) {
+		if ((rc = itsm_policy_category_find(p, a->category, &ci)) != 0)
+			return rc;
+		if (!same(cat, itsm_policy_category(p, ci)))
+			sub = NULL;	/* the old one belongs elsewhere */
+		cat = itsm_policy_category(p, ci);
+	}
+	if (a->subcategory != NULL) {
+		if (cat == NULL)
+			return itsm_error(ITSM_E_INVALID, "a subcategory needs "
+			    "a category");
+		if ((rc = itsm_policy_category_find(p, cat, &ci)) != 0)
+			return rc;
+		if ((rc = itsm_policy_subcategory_find(p, ci, a->subcategory,
+		    &si)) != 0)
+			return rc;
+		sub = itsm_policy_subcategory(p, ci, si);
+	}
+	if ((rc = opt_text("message", a->message, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = change(c, t, at, "categorize", a->message, set, &n, 0,
+	    "type", ITSM_F_TYPE, type)) != 0 ||
+	    (rc = change(c, t, at, "categorize", a->message, set, &n, 0,
+	    "category", ITSM_F_CATEGORY, cat)) != 0 ||
+	    (rc = change(c, t, at, "categorize", a->message, set, &n, 0,
+	    "subcategory", ITSM_F_SUBCATEGORY, sub)) != 0)
+		return rc;
+	if (ty != ITSM_INCIDENT) {
+		status = itsm_ticket_str(t, ITSM_F_STATUS);
+		set[n++] = (struct store_set){ .col = "status",
+		    .text = "redirected" };
+		if ((rc = event(c, id, at, "redirect", "status", status,
+		    "redirected", itsm_policy_practice(p, (enum itsm_type)ty)))
+		    != 0)
+			return rc;
+		if (practice != NULL)
+			*practice = itsm_policy_practice(p, (enum itsm_type)ty);
+	}
+	if (n == 0 && (rc = event(c, id, at, "categorize", "type", type, type,
+	    a->message)) != 0)
+		return rc;	/* nothing changed, but the decision is kept */
+	set[n++] = (struct store_set){ .col = "updated_at", .num = at,
+	    .is_int = 1 };
+	return store_ticket_update(c->store, id, set, n);
+}
+
+static int
+prioritize(itsm_ctx *c, const itsm_ticket *t,
+    const struct itsm_prioritize_args *a, int64_t at, const char **priority)
+{
+	const itsm_policy *p = c->policy;
+	const char *imp, *urg, *pri;
+	struct store_set set[8];
+	size_t n = 0, ii, ui, pi;
+	int changed;
+	int64_t id = itsm_ticket_int(t, ITSM_F_ID);
+	int64_t opened = itsm_ticket_int(t, ITSM_F_OPENED_AT);
+	int rc;
+
+	if ((rc = itsm_policy_level_find(p, ITSM_IMPACT, a->impact, &ii)) != 0)
+		return rc;
+	if ((rc = itsm_policy_level_find(p, ITSM_URGENCY, a->urgency, &ui)) != 0)
+		return rc;
+	if ((rc = opt_text("message", a->message, MAX_TEXT)) != 0)
+		return rc;
+	pi = itsm_policy_matrix(p, ii, ui);
+	imp = itsm_policy_level_name(p, ITSM_IMPACT, ii);
+	urg = itsm_policy_level_name(p, ITSM_URGENCY, ui);
+	pri = itsm_policy_priority_name(p, pi);
+	changed = !same(itsm_ticket_str(t, ITSM_F_IMPACT), imp) ||
+	    !same(itsm_ticket_str(t, ITSM_F_URGENCY), urg) ||
+	    !same(itsm_ticket_str(t, ITSM_F_PRIORITY), pri);
+	if ((rc = change(c, t, at, "prioritize", a->message, set, &n, 1,
+	    "impact", ITSM_F_IMPACT, imp)) != 0 ||
+	    (rc = change(c, t, at, "prioritize", a->message, set, &n, 1,
+	    "urgency", ITSM_F_URGENCY, urg)) != 0 ||
+	    (rc = change(c, t, at, "prioritize", a->message, set, &n, 1,
+	    "priority", ITSM_F_PRIORITY, pri)) != 0)
+		return rc;
+	if (!changed && (rc = event(c, id, at, "prioritize", "priority", pri,
+	    pri, a->message)) != 0)
+		return rc;
+	set[n++] = (struct store_set){ .col = "priority_rank",
+	    .num = (int64_t)pi, .is_int = 1 };
+	set[n++] = (struct store_set){ .col = "response_due",
+	    .num = opened + itsm_policy_priority_response(p, pi), .is_int = 1 };
+	set[n++] = (struct store_set){ .col = "resolution_due",
+	    .num = opened + itsm_policy_priority_resolution(p, pi),
+	    .is_int = 1 };
+	set[n++] = (struct store_set){ .col = "updated_at", .num = at,
+	    .is_int = 1 };
+	if (priority != NULL)
+		*priority = pri;
+	return store_ticket_update(c->store, id, set, n);
+}
+
+int
+itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
+{
+	const itsm_policy *p = c->policy;
+	const char *channel = NULL, *group;
+	itsm_ticket *t = NULL;
+	size_t i;
+	int64_t at;
+	int rc;
+
+	if (a->summary == NULL || a->caller == NULL)
+		return itsm_error(ITSM_E_INVALID, "a ticket needs a summary "
+		    "and a caller");
+	if ((rc = check_text("summary", a->summary, MAX_SUMMARY)) != 0 ||
+	    (rc = check_text("caller", a->caller, MAX_NAME)) != 0 ||
+	    (rc = opt_text("affected", a->affected, MAX_NAME)) != 0 ||
+	    (rc = opt_text("contact", a->contact, MAX_NAME)) != 0 ||
+	    (rc = opt_text("service", a->service, MAX_NAME)) != 0 ||
+	    (rc = opt_text("description", a->description, MAX_TEXT)) != 0)
+		return rc;
+	if (a->channel != NULL) {
+		if ((rc = itsm_policy_channel_find(p, a->channel, &i)) != 0)
+			return rc;
+		channel = itsm_policy_channel(p, i);
+	}
+	if ((a->impact == NULL) != (a->urgency == NULL))
+		return itsm_error(ITSM_E_INVALID, "give both impact and "
+		    "urgency, or neither");
+	if (a->type != NULL && itsm_type_parse(a->type) > ITSM_INCIDENT &&
+	    a->impact != NULL)
+		return itsm_error(ITSM_E_REFUSED, "a %s is redirected, not "
+		    "prioritized: drop --impact and --urgency", a->type);
+	if ((a->category != NULL || a->subcategory != NULL) && a->type == NULL)
+		return itsm_error(ITSM_E_INVALID, "categorizing needs a type");
+	if ((rc = action_time(c, a->at, 0, &at)) != 0)
+		return rc;
+	group = itsm_policy_default_group(p);
+	{
+		struct store_set set[] = {
+			{ .col = "summary", .text = a->summary },
+			{ .col = "description", .text = a->description },
+			{ .col = "caller", .text = a->caller },
+			{ .col = "affected", .text = a->affected ? a->affected :
+			    a->caller },
+			{ .col = "channel", .text = channel },
+			{ .col = "contact", .text = a->contact },
+			{ .col = "service", .text = a->service },
+			{ .col = "tier", .text = itsm_policy_tier(p, 0) },
+			{ .col = "group_name", .text = group },
+			{ .col = "opened_at", .num = at, .is_int = 1 },
+			{ .col = "updated_at", .num = at, .is_int = 1 },
+		};
+
+		if ((rc = itsm_store_begin(c->store)) != 0)
+			return rc;
+		if ((rc = store_ticket_insert(c->store, set,
+		    sizeof(set) / sizeof(set[0]), id)) != 0)
+			goto fail;
+	}
+	if ((rc = event(c, *id, at, "open", "status", NULL, "new",
+	    a->description)) != 0)
+		goto fail;
+	if (a->type != NULL) {
+		struct itsm_categorize_args ca = { .type = a->type,
+		    .category = a->category, .subcategory = a->subcategory };
+
+		if ((rc = itsm_ticket_get(c, *id, &t)) != 0 ||
+		    (rc = categorize(c, t, &ca, at, NULL)) != 0)
+			goto fail;
+		itsm_ticket_free(t);
+		t = NULL;
+	}
+	if (a->impact != NULL) {
+		struct itsm_prioritize_args pa = { .impact = a->impact,
+		    .urgency = a->urgency };
+
+		if ((rc = itsm_ticket_get(c, *id, &t)) != 0 ||
+		    (rc = prioritize(c, t, &pa, at, NULL)) != 0)
+			goto fail;
+	}
+	itsm_ticket_free(t);
+	return itsm_store_commit(c->store);
+fail:
+	itsm_ticket_free(t);
+	itsm_store_rollback(c->store);
+	return rc;
+}
+
+/* Reads a ticket inside a new transaction and checks the action. */
+static int
+begin_action(itsm_ctx *c, int64_t id, enum itsm_action act, itsm_ticket **t)
+{
+	int rc;
+
+	if ((rc = itsm_store_begin(c->store)) != 0)
+		return rc;
+	if ((rc = itsm_ticket_get(c, id, t)) != 0 ||
+	    (rc = itsm_check_allowed(itsm_ticket_str(*t, ITSM_F_REF),
+	    itsm_ticket_str(*t, ITSM_F_STATUS), act)) != 0) {
+		itsm_store_rollback(c->store);
+		return rc;
+	}
+	return 0;
+}
+
+static int
+end_action(itsm_ctx *c, itsm_ticket *t, int rc)
+{
+	itsm_ticket_free(t);
+	if (rc != 0) {
+		itsm_store_rollback(c->store);
+		return rc;
+	}
+	return itsm_store_commit(c->store);
+}
+
+int
+itsm_ticket_categorize(itsm_ctx *c, int64_t id,
+    const struct itsm_categorize_args *a, const char **practice)
+{
+	itsm_ticket *t = NULL;
+	int64_t at;
+	int rc;
+
+	if ((rc = begin_action(c, id, ITSM_ACT_CATEGORIZE, &t)) != 0)
+		return rc;
+	rc = action_time(c, a->at, itsm_ticket_int(t, ITSM_F_OPENED_AT), &at);
+	if (rc == 0)
+		rc = categorize(c, t, a, at, practice);
+	return end_action(c, t, rc);
+}
+
+int
+itsm_ticket_prioritize(itsm_ctx *c, int64_t id,
+    const struct itsm_prioritize_args *a, const char **priority)
+{
+	itsm_ticket *t = NULL;
+	int64_t at;
+	int rc;
+
+	if ((rc = begin_action(c, id, ITSM_ACT_PRIORITIZE, &t)) != 0)
+		return rc;
+	rc = action_time(c, a->at, itsm_ticket_int(t, ITSM_F_OPENED_AT), &at);
+	if (rc == 0)
+		rc = prioritize(c, t, a, at, priority);
+	return end_action(c, t, rc);
+}

@@ -1,0 +1,73 @@
+/*
+ * The workflow table: every status against every action.  Commands ask
+ * it before changing anything, so a refused action changes nothing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "itsm/error.h"
+#include "itsm/workflow.h"
+
+static const char *const status_names[ITSM_NSTATUSES] = {
+	"new", "in_progress", "on_hold", "resolved", "closed", "redirected",
+	"cancelled"
+};
+
+static const char *const action_names[ITSM_NACTIONS] = {
+	"categorize", "prioritize"
+};
+
+/* allowed[action][status] */
+static const unsigned char allowed[ITSM_NACTIONS][ITSM_NSTATUSES] = {
+	/*			new in_pr hold  res  clo  red  can */
+	[ITSM_ACT_CATEGORIZE] = { 1,   1,   1,   0,   0,   0,   0 },
+	[ITSM_ACT_PRIORITIZE] = { 1,   1,   1,   0,   0,   0,   0 },
+};
+
+const char *
+itsm_status_name(enum itsm_status s)
+{
+	return s < ITSM_NSTATUSES ? status_names[s] : NULL;
+}
+
+int
+itsm_status_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < ITSM_NSTATUSES; i++)
+		if (strcmp(status_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+itsm_action_name(enum itsm_action a)
+{
+	return a < ITSM_NACTIONS ? action_names[a] : NULL;
+}
+
+int
+itsm_allowed(enum itsm_status s, enum itsm_action a)
+{
+	return s < ITSM_NSTATUSES && a < ITSM_NACTIONS && allowed[a][s];
+}
+
+int
+itsm_check_allowed(const char *ref, const char *status, enum itsm_action a)
+{
+	char list[256];
+	size_t off = 0;
+	int s = itsm_status_parse(status), i, n = 0;
+
+	if (s >= 0 && itsm_allowed((enum itsm_status)s, a))
+		return 0;
+	list[0] = '\0';
+	for (i = 0; i < ITSM_NSTATUSES; i++)
+		if (allowed[a][i] && off < sizeof(list))
+			off += (size_t)snprintf(list + off, sizeof(list) - off,
+			    "%s%s", n++ ? ", " : "", status_names[i]);
+	return itsm_error(ITSM_E_REFUSED, "cannot %s %s: it is %s (%s is "
+	    "allowed when %s)", action_names[a], ref, status, action_names[a],
+	    n ? list : "never");
+}
