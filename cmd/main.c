@@ -182,18 +182,22 @@ print_help(FILE *f, const struct cmd *c)
 	    "--json, -q, --no-color\n", c->name);
 }
 
+/*
+ * A usage error: one line on stderr, naming where the usage is, and 64.
+ */
 int
 usage_error(const struct cmd *c, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c != NULL)
-		print_usage(stderr, c);
+		warnx_("%s (see 'itsm %s -h')", msg, c->name);
 	else
-		fputs(global_usage, stderr);
+		warnx_("%s (see 'itsm -h')", msg);
 	return EX_USAGE_;
 }
 
@@ -575,8 +579,7 @@ main(int argc, char **argv)
 	if (i == argc)
 		return usage_error(NULL, "no command given");
 	if ((c = find_command(argv[i])) == NULL)
-		return usage_error(NULL, "unknown command '%.64s' (see 'itsm "
-		    "help')", argv[i]);
+		return usage_error(NULL, "unknown command '%.64s'", argv[i]);
 	if ((rc = apply_output(&app, c, &oo)) != 0)
 		return rc;
 	rc = run_command(&app, c, argc - i - 1, argv + i + 1);
