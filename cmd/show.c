@@ -1,6 +1,7 @@
 /*
  * itsm show: every field of one ticket and its full history.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -12,6 +13,30 @@ static const struct opt opts[] = {
 static const enum itsm_event_field event_cols[] = { ITSM_EV_AT,
     ITSM_EV_ACTOR, ITSM_EV_KIND, ITSM_EV_FIELD, ITSM_EV_FROM, ITSM_EV_TO,
     ITSM_EV_MESSAGE };
+
+/* The description, indented, one escaped line per line of text. */
+static void
+show_description(FILE *o, const char *s)
+{
+	const char *nl;
+	char *line;
+	size_t n;
+
+	fputc('\n', o);
+	for (;;) {
+		nl = strchr(s, '\n');
+		n = nl ? (size_t)(nl - s) : strlen(s);
+		if ((line = strndup(s, n)) == NULL)
+			return;
+		fputs("  ", o);
+		out_escaped(o, line, FMT_TABLE);
+		fputc('\n', o);
+		free(line);
+		if (nl == NULL)
+			break;
+		s = nl + 1;
+	}
+}
 
 static void
 show_table(struct app *app, const itsm_ticket *t)
@@ -42,26 +67,8 @@ show_table(struct app *app, const itsm_ticket *t)
 		}
 		fputc('\n', o);
 	}
-	if ((s = itsm_ticket_str(t, ITSM_F_DESCRIPTION)) != NULL) {
-		fputs("\n  ", o);
-		for (; *s; s++) {
-			if (*s == '\n') {
-				fputs("\n  ", o);
-			} else {
-				const char *e = strchr(s, '\n');
-				size_t n = e ? (size_t)(e - s) : strlen(s);
-				char line[256];
-
-				if (n >= sizeof(line))
-					n = sizeof(line) - 1;
-				memcpy(line, s, n);
-				line[n] = '\0';
-				out_escaped(o, line, FMT_TABLE);
-				s += n - 1;
-			}
-		}
-		fputc('\n', o);
-	}
+	if ((s = itsm_ticket_str(t, ITSM_F_DESCRIPTION)) != NULL)
+		show_description(o, s);
 }
 
 static int

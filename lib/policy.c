@@ -469,7 +469,7 @@ read_matrix(struct loader *l, yaml_node_t *n)
 {
 	itsm_policy *p = l->p;
 	yaml_node_pair_t *a, *b;
-	yaml_node_t *k, *row, *cell;
+	yaml_node_t *k, *row, *cell, **rows;
 	size_t i, u, pi, ni = p->nlv[0], nu = p->nlv[1];
 	unsigned char *seen;
 	int rc;
@@ -481,7 +481,8 @@ read_matrix(struct loader *l, yaml_node_t *n)
 		return rc;
 	p->matrix = amalloc(p, ni * nu * sizeof(size_t));
 	seen = amalloc(p, ni * nu);
-	if (p->matrix == NULL || seen == NULL)
+	rows = amalloc(p, ni * sizeof(*rows));	/* each row's key */
+	if (p->matrix == NULL || seen == NULL || rows == NULL)
 		return nomem();
 	for (a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
 		k = node(l, a->key);
@@ -494,6 +495,7 @@ read_matrix(struct loader *l, yaml_node_t *n)
 			    "levels to priorities", scalar(k));
 		if ((rc = check_keys(l, row, "matrix row", NULL)) != 0)
 			return rc;
+		rows[i] = k;
 		for (b = row->data.mapping.pairs.start;
 		    b < row->data.mapping.pairs.top; b++) {
 			yaml_node_t *uk = node(l, b->key);
@@ -514,7 +516,8 @@ read_matrix(struct loader *l, yaml_node_t *n)
 	for (i = 0; i < ni; i++)
 		for (u = 0; u < nu; u++)
 			if (!seen[i * nu + u])
-				return err_at(l, n, "matrix has no cell for "
+				return err_at(l, rows[i] ? rows[i] : n,
+				    "matrix has no cell for "
 				    "impact '%s' and urgency '%s'",
 				    p->lv[0][i].name, p->lv[1][u].name);
 	/* More impact or more urgency must not give a lower priority. */
