@@ -41,6 +41,12 @@ struct group {
 	char *name, *tier;
 };
 
+struct manager {
+	char *name, *contact;
+	char **groups, **priorities;	/* NULL: any */
+	size_t ngroups, npriorities;
+};
+
 struct block {
 	struct block *next;
 	size_t used, size;
@@ -67,6 +73,9 @@ struct itsm_policy {
 	char **codes;
 	size_t ncodes;
 	int64_t auto_close;
+	int64_t hook_timeout;
+	struct manager *managers;
+	size_t nmanagers;
 	char *warnings[MAX_WARNINGS];
 	size_t nwarnings;
 };
@@ -642,12 +651,85 @@ read_groups(struct loader *l, yaml_node_t *n)
 	return 0;
 }
 
+/* Checks that every name in list is one of the policy's (groups or priorities). */
+static int
+check_refs(struct loader *l, yaml_node_t *n, char **list, size_t count,
+    const char *what, int (*find)(const itsm_policy *, const char *, size_t *))
+{
+	yaml_node_item_t *it = n->data.sequence.items.start;
+	size_t i, j;
+
+	for (i = 0; i < count; i++, it++)
+		if (find(l->p, list[i], &j) != 0)
+			return err_at(l, node(l, *it), "unknown %s '%s'", what,
+			    list[i]);
+	return 0;
+}
+
+static int
+read_managers(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[] = { "name", "contact", "groups",
+	    "priorities", NULL };
+	itsm_policy *p = l->p;
+	yaml_node_item_t *it;
+	struct manager *m;
+	yaml_node_t *e, *v;
+	size_t i = 0;
+	int rc;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return err_at(l, n, "managers must be a list of name, contact, "
+		    "groups and priorities");
+	m = p->managers = amalloc(p, (seq_len(n) + 1) * sizeof(*m));
+	if (m == NULL)
+		return nomem();
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++, i++) {
+		e = node(l, *it);
+		if (e->type != YAML_MAPPING_NODE)
+			return err_at(l, e, "each manager must be a mapping "
+			    "with name, contact, groups and priorities");
+		if ((rc = check_keys(l, e, "manager", keys)) != 0)
+			return rc;
+		if ((v = get(l, e, "name")) == NULL)
+			return err_at(l, e, "manager without a name");
+		if ((rc = read_name(l, v, "manager", &m[0].name, sizeof(*m), i,
+		    &m[i].name)) != 0)
+			return rc;
+		if ((v = get(l, e, "contact")) != NULL) {
+			if ((rc = want_scalar(l, v, "contact")) != 0)
+				return rc;
+			if ((m[i].contact = astrdup(p, scalar(v))) == NULL)
+				return nomem();
+		}
+		if ((v = get(l, e, "groups")) != NULL) {
+			if ((rc = read_list(l, v, "group", &m[i].groups,
+			    &m[i].ngroups)) != 0 ||
+			    (rc = check_refs(l, v, m[i].groups, m[i].ngroups,
+			    "group", itsm_policy_group_find)) != 0)
+				return rc;
+		}
+		if ((v = get(l, e, "priorities")) != NULL) {
+			if ((rc = read_list(l, v, "priority", &m[i].priorities,
+			    &m[i].npriorities)) != 0 ||
+			    (rc = check_refs(l, v, m[i].priorities,
+			    m[i].npriorities, "priority",
+			    itsm_policy_priority_find)) != 0)
+				return rc;
+		}
+	}
+	p->nmanagers = i;
+	return 0;
+}
+
 static int
 fill(struct loader *l)
 {
 	static const char *const keys[] = { "impact", "urgency", "priorities",
 	    "matrix", "channels", "categories", "practices", "tiers", "groups",
-	    "resolution_codes", "auto_close", NULL };
+	    "resolution_codes", "auto_close", "managers", "hook_timeout",
+	    NULL };
 	static const char *const tiers[] = { "N1", "N2", "N3" };
 	static const char *const channels[] = { "phone", "email", "chat",
 	    "walk-in", "portal", "monitoring" };
@@ -725,6 +807,18 @@ fill(struct loader *l)
 	p->auto_close = 5 * 86400;
 	if ((v = get(l, root, "auto_close")) != NULL &&
 	    (rc = read_duration(l, v, "auto_close", &p->auto_close)) != 0)
+		return rc;
+	p->hook_timeout = 10;
+	if ((v = get(l, root, "hook_timeout")) != NULL) {
+		if ((rc = read_duration(l, v, "hook_timeout",
+		    &p->hook_timeout)) != 0)
+			return rc;
+		if (p->hook_timeout < 1 || p->hook_timeout > 3600)
+			return err_at(l, v, "hook_timeout must be from 1s to "
+			    "1h");
+	}
+	if ((v = get(l, root, "managers")) != NULL &&
+	    (rc = read_managers(l, v)) != 0)
 		return rc;
 	return 0;
 }
@@ -1178,4 +1272,87 @@ int64_t
 itsm_policy_auto_close(const itsm_policy *p)
 {
 	return p->auto_close;
+}
+
+int64_t
+itsm_policy_hook_timeout(const itsm_policy *p)
+{
+	return p->hook_timeout;
+}
+
+size_t
+itsm_policy_manager_count(const itsm_policy *p)
+{
+	return p->nmanagers;
+}
+
+const char *
+itsm_policy_manager(const itsm_policy *p, size_t i)
+{
+	return i < p->nmanagers ? p->managers[i].name : NULL;
+}
+
+const char *
+itsm_policy_manager_contact(const itsm_policy *p, size_t i)
+{
+	return i < p->nmanagers ? p->managers[i].contact : NULL;
+}
+
+/* Whether name is in list (an absent list holds every name). */
+static int
+in_list(char **list, size_t n, const char *name)
+{
+	size_t i;
+
+	if (list == NULL)
+		return 1;
+	if (name == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcasecmp(list[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+int
+itsm_policy_manager_matches(const itsm_policy *p, size_t i, const char *group,
+    const char *priority)
+{
+	const struct manager *m;
+
+	if (i >= p->nmanagers)
+		return 0;
+	m = &p->managers[i];
+	return in_list(m->groups, m->ngroups, group) &&
+	    in_list(m->priorities, m->npriorities, priority);
+}
+
+size_t
+itsm_policy_manager_group_count(const itsm_policy *p, size_t i)
+{
+	return i < p->nmanagers && p->managers[i].groups ?
+	    p->managers[i].ngroups : 0;
+}
+
+const char *
+itsm_policy_manager_group(const itsm_policy *p, size_t i, size_t j)
+{
+	if (i >= p->nmanagers || j >= itsm_policy_manager_group_count(p, i))
+		return NULL;
+	return p->managers[i].groups[j];
+}
+
+size_t
+itsm_policy_manager_priority_count(const itsm_policy *p, size_t i)
+{
+	return i < p->nmanagers && p->managers[i].priorities ?
+	    p->managers[i].npriorities : 0;
+}
+
+const char *
+itsm_policy_manager_priority(const itsm_policy *p, size_t i, size_t j)
+{
+	if (i >= p->nmanagers || j >= itsm_policy_manager_priority_count(p, i))
+		return NULL;
+	return p->managers[i].priorities[j];
 }

@@ -226,6 +226,35 @@ body(struct em *m, const itsm_policy *p)
 	seq_end(m);
 	str(m, "auto_close");
 	dur(m, itsm_policy_auto_close(p));
+	str(m, "hook_timeout");
+	dur(m, itsm_policy_hook_timeout(p));
+	str(m, "managers");
+	seq_start(m, 0);
+	for (i = 0; i < itsm_policy_manager_count(p); i++) {
+		map_start(m, 0);
+		str(m, "name");
+		str(m, itsm_policy_manager(p, i));
+		if (itsm_policy_manager_contact(p, i) != NULL) {
+			str(m, "contact");
+			str(m, itsm_policy_manager_contact(p, i));
+		}
+		if ((n = itsm_policy_manager_group_count(p, i)) > 0) {
+			str(m, "groups");
+			seq_start(m, 1);
+			for (j = 0; j < n; j++)
+				str(m, itsm_policy_manager_group(p, i, j));
+			seq_end(m);
+		}
+		if ((n = itsm_policy_manager_priority_count(p, i)) > 0) {
+			str(m, "priorities");
+			seq_start(m, 1);
+			for (j = 0; j < n; j++)
+				str(m, itsm_policy_manager_priority(p, i, j));
+			seq_end(m);
+		}
+		map_end(m);
+	}
+	seq_end(m);
 }
 
 int

@@ -14,14 +14,42 @@ static const char *const status_names[ITSM_NSTATUSES] = {
 };
 
 static const char *const action_names[ITSM_NACTIONS] = {
-	"categorize", "prioritize"
+	[ITSM_ACT_CATEGORIZE] = "categorize",
+	[ITSM_ACT_PRIORITIZE] = "prioritize",
+	[ITSM_ACT_NOTE] = "note",
+	[ITSM_ACT_ASSIGN] = "assign",
+	[ITSM_ACT_ESCALATE] = "escalate",
+	[ITSM_ACT_ESCALATE_MANAGERS] = "escalate",
+	[ITSM_ACT_HOLD] = "hold",
+	[ITSM_ACT_RELEASE] = "release",
+	[ITSM_ACT_RESOLVE] = "resolve",
+	[ITSM_ACT_CLOSE] = "close",
+	[ITSM_ACT_REJECT] = "reject",
+	[ITSM_ACT_REOPEN] = "reopen",
+	[ITSM_ACT_CANCEL] = "cancel",
 };
 
-/* allowed[action][status] */
+/*
+ * allowed[action][status].  Work goes on while a ticket is open (new,
+ * in progress, on hold); a ticket on hold is released before it is
+ * resolved; only a resolved ticket is closed or rejected; a ticket that
+ * left the queue (resolved, closed, cancelled) comes back by reopening.
+ */
 static const unsigned char allowed[ITSM_NACTIONS][ITSM_NSTATUSES] = {
-	/*			new in_pr hold  res  clo  red  can */
-	[ITSM_ACT_CATEGORIZE] = { 1,   1,   1,   0,   0,   0,   0 },
-	[ITSM_ACT_PRIORITIZE] = { 1,   1,   1,   0,   0,   0,   0 },
+	/*				new in_pr hold  res  clo  red  can */
+	[ITSM_ACT_CATEGORIZE] =		{ 1,   1,   1,   0,   0,   0,   0 },
+	[ITSM_ACT_PRIORITIZE] =		{ 1,   1,   1,   0,   0,   0,   0 },
+	[ITSM_ACT_NOTE] =		{ 1,   1,   1,   1,   0,   0,   0 },
+	[ITSM_ACT_ASSIGN] =		{ 1,   1,   1,   0,   0,   0,   0 },
+	[ITSM_ACT_ESCALATE] =		{ 1,   1,   1,   0,   0,   0,   0 },
+	[ITSM_ACT_ESCALATE_MANAGERS] =	{ 1,   1,   1,   0,   0,   0,   0 },
+	[ITSM_ACT_HOLD] =		{ 1,   1,   0,   0,   0,   0,   0 },
+	[ITSM_ACT_RELEASE] =		{ 0,   0,   1,   0,   0,   0,   0 },
+	[ITSM_ACT_RESOLVE] =		{ 1,   1,   0,   0,   0,   0,   0 },
+	[ITSM_ACT_CLOSE] =		{ 0,   0,   0,   1,   0,   0,   0 },
+	[ITSM_ACT_REJECT] =		{ 0,   0,   0,   1,   0,   0,   0 },
+	[ITSM_ACT_REOPEN] =		{ 0,   0,   0,   1,   1,   0,   1 },
+	[ITSM_ACT_CANCEL] =		{ 1,   1,   1,   0,   0,   0,   0 },
 };
 
 const char *

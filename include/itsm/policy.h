@@ -106,4 +106,23 @@ size_t itsm_policy_resolution_code_count(const itsm_policy *p);
 const char *itsm_policy_resolution_code(const itsm_policy *p, size_t i);
 int64_t itsm_policy_auto_close(const itsm_policy *p);
 
+/* How long a hook may run before it is killed (default 10s). */
+int64_t itsm_policy_hook_timeout(const itsm_policy *p);
+
+/*
+ * Managers to notify on hierarchical escalation.  A manager with no groups
+ * (or no priorities) listed answers for every group (or priority).
+ */
+size_t itsm_policy_manager_count(const itsm_policy *p);
+const char *itsm_policy_manager(const itsm_policy *p, size_t i);
+const char *itsm_policy_manager_contact(const itsm_policy *p, size_t i);
+int itsm_policy_manager_matches(const itsm_policy *p, size_t i,
+    const char *group, const char *priority);
+size_t itsm_policy_manager_group_count(const itsm_policy *p, size_t i);
+const char *itsm_policy_manager_group(const itsm_policy *p, size_t i,
+    size_t j);
+size_t itsm_policy_manager_priority_count(const itsm_policy *p, size_t i);
+const char *itsm_policy_manager_priority(const itsm_policy *p, size_t i,
+    size_t j);
+
 #endif

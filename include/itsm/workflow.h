@@ -8,6 +8,17 @@
 enum itsm_action {
 	ITSM_ACT_CATEGORIZE,
 	ITSM_ACT_PRIORITIZE,
+	ITSM_ACT_NOTE,
+	ITSM_ACT_ASSIGN,
+	ITSM_ACT_ESCALATE,		/* functional: up a tier */
+	ITSM_ACT_ESCALATE_MANAGERS,	/* hierarchical: notify managers */
+	ITSM_ACT_HOLD,
+	ITSM_ACT_RELEASE,
+	ITSM_ACT_RESOLVE,
+	ITSM_ACT_CLOSE,			/* confirmed by the user, or auto */
+	ITSM_ACT_REJECT,		/* the user says it is not fixed */
+	ITSM_ACT_REOPEN,
+	ITSM_ACT_CANCEL,
 	ITSM_NACTIONS
 };
 
