@@ -88,7 +88,23 @@ static const char *const migrations[ITSM_SCHEMA_VERSION] = {
 	"  WHERE status IN ('new', 'in_progress', 'on_hold');"
 	"CREATE INDEX tickets_status ON tickets (status, opened_at);"
 	"CREATE INDEX tickets_group ON tickets (group_name, status);"
-	"CREATE INDEX tickets_assignee ON tickets (assignee, status);"
+	"CREATE INDEX tickets_assignee ON tickets (assignee, status);",
+
+	/*
+	 * 1 -> 2: cron's bookkeeping.  A ticket is escalated once per
+	 * stagnation (or breach) until new activity (updated_at) re-arms it;
+	 * auto-closed tickets are marked; indexes for the sweeps.
+	 */
+	"ALTER TABLE tickets ADD COLUMN stagnant_escalated_at INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN breach_escalated_at INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN auto_closed INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (auto_closed IN (0, 1));"
+	"ALTER TABLE tickets ADD COLUMN hold_reason TEXT;"
+	"CREATE INDEX tickets_activity ON tickets (updated_at)"
+	"  WHERE status IN ('new', 'in_progress');"
+	"CREATE INDEX tickets_resolved ON tickets (resolved_at)"
+	"  WHERE status = 'resolved';"
+	"CREATE INDEX events_status ON events (ticket, at) WHERE field = 'status';"
 };
 
 int

@@ -334,6 +334,8 @@ test_parse_leap_years(void **state)
 	int y, accepted, oracle_leap;
 
 	(void)state;
+	if (sizeof(time_t) < 8)		/* the oracle needs years to 9999 */
+		skip();
 	for (i = 0; i < sizeof(leap) / sizeof(leap[0]); i++)
 		check_time(leap[i].s, NOW, leap[i].t);
 	for (i = 0; i < sizeof(more_leap) / sizeof(more_leap[0]); i++)
@@ -397,6 +399,8 @@ test_format_round_trip(void **state)
 	unsigned long n = 0;
 
 	(void)state;
+	if (sizeof(time_t) < 8)		/* the oracle needs years to 9999 */
+		skip();
 	/* A stride that is not a whole number of days or hours. */
 	for (t = 0; t <= ITSM_TIME_MAX; t += INT64_C(86400) * 2039 + 3607) {
 		itsm_time_format(t, buf);
