@@ -55,4 +55,17 @@ int store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
 /* Appends an event to a ticket's history. */
 int store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e);
 
+/* One change of status in a ticket's history. */
+struct store_status {
+	int64_t at;
+	int running;		/* the SLA clocks run in the new status */
+};
+
+/*
+ * The status changes of a ticket, oldest first; *out is the caller's to
+ * free().
+ */
+int store_status_history(itsm_store *s, int64_t id, struct store_status **out,
+    size_t *n);
+
 #endif

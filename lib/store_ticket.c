@@ -477,7 +477,8 @@ writable(const char *col)
 	    "resolved_at", "closed_at", "response_due", "resolution_due",
 	    "resolution_type", "resolution_code", "resolution_notes",
 	    "satisfaction", "reopen_count", "reassignment_count", "parent",
-	    NULL };
+	    "stagnant_escalated_at", "breach_escalated_at", "auto_closed",
+	    "hold_reason", NULL };
 	const char *const *p;
 
 	for (p = ok; *p != NULL; p++)
@@ -579,4 +580,44 @@ store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
 	store_bind_text(st, 9, e->new_);
 	store_bind_text(st, 10, e->message);
 	return store_exec_stmt(s, st, "cannot record the event");
+}
+
+int
+store_status_history(itsm_store *s, int64_t id, struct store_status **out,
+    size_t *n)
+{
+	struct store_status *v = NULL, *nv;
+	size_t cap = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_prepare(s, "SELECT at, new IN ('new', 'in_progress') "
+	    "FROM events WHERE ticket = ?1 AND field = 'status' "
+	    "ORDER BY at, id", &st)) != 0)
+		return rc;
+	store_bind_int(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				free(v);
+				sqlite3_finalize(st);
+				return itsm_error(ITSM_E_NOMEM, "out of memory");
+			}
+			v = nv;
+		}
+		v[*n].at = sqlite3_column_int64(st, 0);
+		v[(*n)++].running = sqlite3_column_int(st, 1);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = store_fail(s, "cannot read the history");
+		free(v);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	return 0;
 }

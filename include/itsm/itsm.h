@@ -10,6 +10,7 @@
 #include "itsm/policy.h"
 #include "itsm/ref.h"
 #include "itsm/store.h"
+#include "itsm/sla.h"
 #include "itsm/ticket.h"
 #include "itsm/time.h"
 #include "itsm/workflow.h"

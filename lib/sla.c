@@ -1,0 +1,125 @@
+/*
+ * SLA clocks from the status history: the clocks run while a ticket is new
+ * or in progress; a due time is the moment the running time reaches the
+ * priority's target.
+ */
+#include <stdlib.h>
+
+#include "itsm/error.h"
+#include "itsm/sla.h"
+#include "store_int.h"
+#include "ticket_int.h"
+
+struct timeline {
+	const struct store_status *ch;
+	size_t n;
+	int64_t opened;
+};
+
+/* The status in force from change i (-1: from the opening) on. */
+static int
+running_at(const struct timeline *tl, size_t i)
+{
+	return i == 0 ? 1 : tl->ch[i - 1].running;
+}
+
+/* The start of segment i: the opening, then each change. */
+static int64_t
+seg_start(const struct timeline *tl, size_t i)
+{
+	return i == 0 ? tl->opened : tl->ch[i - 1].at;
+}
+
+/*
+ * When the running time reaches target.  *paused is set when the clock is
+ * stopped at the end of the history: the due time is then projected as if
+ * it started again at now.
+ */
+static int64_t
+due(const struct timeline *tl, int64_t target, int64_t now, int *paused)
+{
+	int64_t left = target, start, end;
+	size_t i;
+
+	*paused = 0;
+	for (i = 0; i <= tl->n; i++) {
+		start = seg_start(tl, i);
+		if (start < tl->opened)
+			start = tl->opened;
+		if (!running_at(tl, i))
+			continue;
+		end = i < tl->n ? tl->ch[i].at : INT64_MAX;
+		if (end == INT64_MAX || start + left <= end)
+			return start + left;
+		if (end > start)
+			left -= end - start;
+	}
+	*paused = 1;
+	return (now > seg_start(tl, tl->n) ? now : seg_start(tl, tl->n)) + left;
+}
+
+/* Running and stopped seconds from the opening to until. */
+static void
+spent(const struct timeline *tl, int64_t until, int64_t *run, int64_t *stop)
+{
+	int64_t start, end;
+	size_t i;
+
+	*run = *stop = 0;
+	for (i = 0; i <= tl->n; i++) {
+		start = seg_start(tl, i);
+		end = i < tl->n ? tl->ch[i].at : until;
+		if (end > until)
+			end = until;
+		if (start < tl->opened)
+			start = tl->opened;
+		if (end <= start)
+			continue;
+		if (running_at(tl, i))
+			*run += end - start;
+		else
+			*stop += end - start;
+	}
+}
+
+int
+itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
+{
+	struct store_status *ch = NULL;
+	struct timeline tl;
+	itsm_ticket *t = NULL;
+	const char *pri;
+	int64_t responded, resolved, until;
+	size_t n, pi;
+	int rc, p1, p2;
+
+	*out = (struct itsm_sla){ 0 };
+	if ((rc = itsm_ticket_get(c, id, &t)) != 0)
+		return rc;
+	if ((rc = store_status_history(c->store, id, &ch, &n)) != 0)
+		goto done;
+	tl = (struct timeline){ ch, n, itsm_ticket_int(t, ITSM_F_OPENED_AT) };
+	resolved = itsm_ticket_str(t, ITSM_F_RESOLVED_AT) ?
+	    itsm_ticket_int(t, ITSM_F_RESOLVED_AT) : 0;
+	responded = itsm_ticket_str(t, ITSM_F_RESPONDED_AT) ?
+	    itsm_ticket_int(t, ITSM_F_RESPONDED_AT) : 0;
+	until = resolved && !running_at(&tl, n) ? resolved : c->now;
+	spent(&tl, until, &out->running, &out->paused_for);
+	out->paused = !running_at(&tl, n);
+	pri = itsm_ticket_str(t, ITSM_F_PRIORITY);
+	if (pri == NULL || itsm_policy_priority_find(c->policy, pri, &pi) != 0)
+		goto done;	/* not prioritized, or a priority gone from the policy */
+	out->prioritized = 1;
+	out->response_target = itsm_policy_priority_response(c->policy, pi);
+	out->resolution_target = itsm_policy_priority_resolution(c->policy, pi);
+	out->response_due = due(&tl, out->response_target, c->now, &p1);
+	out->resolution_due = due(&tl, out->resolution_target, c->now, &p2);
+	out->response_breached = responded ? responded > out->response_due :
+	    !p1 && c->now > out->response_due;
+	out->resolution_breached = resolved && out->paused ?
+	    resolved > out->resolution_due : !p2 && c->now > out->resolution_due;
+done:
+	free(ch);
+	itsm_ticket_free(t);
+	return rc;
+}
