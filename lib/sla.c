@@ -123,3 +123,21 @@ done:
 	itsm_ticket_free(t);
 	return rc;
 }
+
+int
+tk_refresh_sla(itsm_ctx *c, int64_t id)
+{
+	struct itsm_sla s;
+	struct store_set set[2];
+	int rc;
+
+	if ((rc = itsm_sla_get(c, id, &s)) != 0)
+		return rc;
+	if (!s.prioritized)
+		return 0;
+	set[0] = (struct store_set){ .col = "response_due",
+	    .num = s.response_due, .is_int = 1 };
+	set[1] = (struct store_set){ .col = "resolution_due",
+	    .num = s.resolution_due, .is_int = 1 };
+	return store_ticket_update(c->store, id, set, 2);
+}

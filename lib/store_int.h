@@ -55,6 +55,22 @@ int store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
 /* Appends an event to a ticket's history. */
 int store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e);
 
+/* The id of the newest event (0 when there is none). */
+int64_t store_last_event_id(itsm_store *s);
+
+/*
+ * The JSON a hook reads: the event (name, ref, actor, at, reason,
+ * message, managers, and the changes recorded after event id since) and
+ * the ticket.  *out is the caller's to sqlite3_free().
+ */
+int store_hook_payload(itsm_store *s, const char *name, int64_t ticket,
+    int64_t since, const char *reason, const char *message,
+    const char *managers, char **out);
+
+/* Appends a manager {name, contact} to the JSON array *json (or starts one). */
+int store_json_append_manager(itsm_store *s, char **json, const char *name,
+    const char *contact);
+
 /* One change of status in a ticket's history. */
 struct store_status {
 	int64_t at;

@@ -621,3 +621,84 @@ store_status_history(itsm_store *s, int64_t id, struct store_status **out,
 	*out = v;
 	return 0;
 }
+
+int64_t
+store_last_event_id(itsm_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+
+	if (store_prepare(s, "SELECT max(id) FROM events", &st) != 0)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int
+store_hook_payload(itsm_store *s, const char *name, int64_t ticket,
+    int64_t since, const char *reason, const char *message,
+    const char *managers, char **out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_prepare(s, "SELECT json_object('event', json_object("
+	    "'name', ?1, 'ref', " REF ", 'reason', ?3, 'message', ?4, "
+	    "'managers', json(?5), 'changes', (SELECT json_group_array("
+	    "json_object('at', " ISO("at") ", 'actor', actor, 'kind', kind, "
+	    "'field', field, 'from', old, 'to', new, 'message', message)) "
+	    "FROM (SELECT * FROM events WHERE ticket = t.id AND id > ?6 "
+	    "ORDER BY id))), 'ticket', " JSON_OBJECT ") FROM tickets t "
+	    "WHERE id = ?2", &st)) != 0)
+		return rc;
+	store_bind_text(st, 1, name);
+	store_bind_int(st, 2, ticket);
+	store_bind_text(st, 3, reason);
+	store_bind_text(st, 4, message);
+	store_bind_text(st, 5, managers);
+	store_bind_int(st, 6, since);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
+		rc = *out ? 0 : itsm_error(ITSM_E_NOMEM, "out of memory");
+	} else if (rc == SQLITE_DONE) {
+		rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: %lld",
+		    (long long)ticket);
+	} else {
+		rc = store_fail(s, "cannot build a hook's input");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_json_append_manager(itsm_store *s, char **json, const char *name,
+    const char *contact)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "SELECT json_insert(ifnull(?1, '[]'), "
+	    "'$[#]', json_object('name', ?2, 'contact', ?3))", &st)) != 0)
+		return rc;
+	store_bind_text(st, 1, *json);
+	store_bind_text(st, 2, name);
+	store_bind_text(st, 3, contact);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_fail(s, "cannot list the managers");
+	} else {
+		char *nj = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
+
+		if (nj == NULL) {
+			rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+		} else {
+			sqlite3_free(*json);
+			*json = nj;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

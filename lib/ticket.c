@@ -15,10 +15,6 @@
 #include "store_int.h"
 #include "ticket_int.h"
 
-#define MAX_NAME	256		/* caller, affected, service, ... */
-#define MAX_SUMMARY	1024
-#define MAX_TEXT	(64 * 1024)	/* description, messages */
-
 int
 itsm_ctx_new(itsm_ctx **out, itsm_store *store, const itsm_policy *policy)
 {
@@ -32,6 +28,7 @@ itsm_ctx_new(itsm_ctx **out, itsm_store *store, const itsm_policy *policy)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	c->store = store;
 	c->policy = policy;
+	c->hooks = 1;
 	if ((rc = itsm_now(&c->now)) != 0) {
 		free(c);
 		return rc;
@@ -53,6 +50,7 @@ itsm_ctx_free(itsm_ctx *c)
 {
 	if (c == NULL)
 		return;
+	hook_clear(c);
 	free(c->actor);
 	free(c->login);
 	free(c);
@@ -77,8 +75,8 @@ itsm_ctx_policy(const itsm_ctx *c)
 }
 
 /* Checks that text is valid UTF-8, not empty and at most max bytes. */
-static int
-check_text(const char *what, const char *s, size_t max)
+int
+tk_check_text(const char *what, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s);
@@ -127,7 +125,7 @@ itsm_ctx_set_actor(itsm_ctx *c, const char *actor)
 	char *a;
 	int rc;
 
-	if ((rc = check_text("actor", actor, MAX_NAME)) != 0)
+	if ((rc = tk_check_text("actor", actor, MAX_NAME)) != 0)
 		return rc;
 	if ((a = strdup(actor)) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
@@ -142,15 +140,15 @@ itsm_ctx_actor(const itsm_ctx *c)
 	return c->actor != NULL ? c->actor : c->login;
 }
 
-static int
-opt_text(const char *what, const char *s, size_t max)
+int
+tk_opt_text(const char *what, const char *s, size_t max)
 {
-	return s == NULL ? 0 : check_text(what, s, max);
+	return s == NULL ? 0 : tk_check_text(what, s, max);
 }
 
 /* The time an action is stated to have happened: at, or now. */
-static int
-action_time(const itsm_ctx *c, int64_t at, int64_t opened, int64_t *out)
+int
+tk_action_time(const itsm_ctx *c, int64_t at, int64_t opened, int64_t *out)
 {
 	char buf[ITSM_TIMEBUF];
 
@@ -169,8 +167,8 @@ action_time(const itsm_ctx *c, int64_t at, int64_t opened, int64_t *out)
 	return 0;
 }
 
-static int
-event(itsm_ctx *c, int64_t id, int64_t at, const char *kind,
+int
+tk_event(itsm_ctx *c, int64_t id, int64_t at, const char *kind,
     const char *field, const char *old, const char *new_, const char *msg)
 {
 	struct store_event e = {
@@ -182,8 +180,8 @@ event(itsm_ctx *c, int64_t id, int64_t at, const char *kind,
 	return store_event_add(c->store, id, &e);
 }
 
-static int
-same(const char *a, const char *b)
+int
+tk_same(const char *a, const char *b)
 {
 	if (a == NULL || b == NULL)
 		return a == b;
@@ -194,19 +192,19 @@ same(const char *a, const char *b)
  * Sets column col to val (always, or only when it differs) and records an
  * event of the given kind when it changes.
  */
-static int
-change(itsm_ctx *c, const itsm_ticket *t, int64_t at, const char *kind,
+int
+tk_change(itsm_ctx *c, const itsm_ticket *t, int64_t at, const char *kind,
     const char *msg, struct store_set *set, size_t *n, int always,
     const char *col, enum itsm_field f, const char *val)
 {
 	const char *old = itsm_ticket_str(t, f);
 
-	if (same(old, val) && !always)
+	if (tk_same(old, val) && !always)
 		return 0;
 	set[(*n)++] = (struct store_set){ .col = col, .text = val };
-	if (same(old, val))
+	if (tk_same(old, val))
 		return 0;
-	return event(c, itsm_ticket_int(t, ITSM_F_ID), at, kind, col, old,
+	return tk_event(c, itsm_ticket_int(t, ITSM_F_ID), at, kind, col, old,
 	    val, msg);
 }
 
@@ -236,7 +234,7 @@ categorize(itsm_ctx *c, const itsm_ticket *t,
 	if (a->category != NULL) {
 		if ((rc = itsm_policy_category_find(p, a->category, &ci)) != 0)
 			return rc;
-		if (!same(cat, itsm_policy_category(p, ci)))
+		if (!tk_same(cat, itsm_policy_category(p, ci)))
 			sub = NULL;	/* the old one belongs elsewhere */
 		cat = itsm_policy_category(p, ci);
 	}
@@ -251,27 +249,27 @@ categorize(itsm_ctx *c, const itsm_ticket *t,
 			return rc;
 		sub = itsm_policy_subcategory(p, ci, si);
 	}
-	if ((rc = opt_text("message", a->message, MAX_TEXT)) != 0)
+	if ((rc = tk_opt_text("message", a->message, MAX_TEXT)) != 0)
 		return rc;
-	if ((rc = change(c, t, at, "categorize", a->message, set, &n, 0,
+	if ((rc = tk_change(c, t, at, "categorize", a->message, set, &n, 0,
 	    "type", ITSM_F_TYPE, type)) != 0 ||
-	    (rc = change(c, t, at, "categorize", a->message, set, &n, 0,
+	    (rc = tk_change(c, t, at, "categorize", a->message, set, &n, 0,
 	    "category", ITSM_F_CATEGORY, cat)) != 0 ||
-	    (rc = change(c, t, at, "categorize", a->message, set, &n, 0,
+	    (rc = tk_change(c, t, at, "categorize", a->message, set, &n, 0,
 	    "subcategory", ITSM_F_SUBCATEGORY, sub)) != 0)
 		return rc;
 	if (ty != ITSM_INCIDENT) {
 		status = itsm_ticket_str(t, ITSM_F_STATUS);
 		set[n++] = (struct store_set){ .col = "status",
 		    .text = "redirected" };
-		if ((rc = event(c, id, at, "redirect", "status", status,
+		if ((rc = tk_event(c, id, at, "redirect", "status", status,
 		    "redirected", itsm_policy_practice(p, (enum itsm_type)ty)))
 		    != 0)
 			return rc;
 		if (practice != NULL)
 			*practice = itsm_policy_practice(p, (enum itsm_type)ty);
 	}
-	if (n == 0 && (rc = event(c, id, at, "categorize", "type", type, type,
+	if (n == 0 && (rc = tk_event(c, id, at, "categorize", "type", type, type,
 	    a->message)) != 0)
 		return rc;	/* nothing changed, but the decision is kept */
 	set[n++] = (struct store_set){ .col = "updated_at", .num = at,
@@ -289,44 +287,40 @@ prioritize(itsm_ctx *c, const itsm_ticket *t,
 	size_t n = 0, ii, ui, pi;
 	int changed;
 	int64_t id = itsm_ticket_int(t, ITSM_F_ID);
-	int64_t opened = itsm_ticket_int(t, ITSM_F_OPENED_AT);
 	int rc;
 
 	if ((rc = itsm_policy_level_find(p, ITSM_IMPACT, a->impact, &ii)) != 0)
 		return rc;
 	if ((rc = itsm_policy_level_find(p, ITSM_URGENCY, a->urgency, &ui)) != 0)
 		return rc;
-	if ((rc = opt_text("message", a->message, MAX_TEXT)) != 0)
+	if ((rc = tk_opt_text("message", a->message, MAX_TEXT)) != 0)
 		return rc;
 	pi = itsm_policy_matrix(p, ii, ui);
 	imp = itsm_policy_level_name(p, ITSM_IMPACT, ii);
 	urg = itsm_policy_level_name(p, ITSM_URGENCY, ui);
 	pri = itsm_policy_priority_name(p, pi);
-	changed = !same(itsm_ticket_str(t, ITSM_F_IMPACT), imp) ||
-	    !same(itsm_ticket_str(t, ITSM_F_URGENCY), urg) ||
-	    !same(itsm_ticket_str(t, ITSM_F_PRIORITY), pri);
-	if ((rc = change(c, t, at, "prioritize", a->message, set, &n, 1,
+	changed = !tk_same(itsm_ticket_str(t, ITSM_F_IMPACT), imp) ||
+	    !tk_same(itsm_ticket_str(t, ITSM_F_URGENCY), urg) ||
+	    !tk_same(itsm_ticket_str(t, ITSM_F_PRIORITY), pri);
+	if ((rc = tk_change(c, t, at, "prioritize", a->message, set, &n, 1,
 	    "impact", ITSM_F_IMPACT, imp)) != 0 ||
-	    (rc = change(c, t, at, "prioritize", a->message, set, &n, 1,
+	    (rc = tk_change(c, t, at, "prioritize", a->message, set, &n, 1,
 	    "urgency", ITSM_F_URGENCY, urg)) != 0 ||
-	    (rc = change(c, t, at, "prioritize", a->message, set, &n, 1,
+	    (rc = tk_change(c, t, at, "prioritize", a->message, set, &n, 1,
 	    "priority", ITSM_F_PRIORITY, pri)) != 0)
 		return rc;
-	if (!changed && (rc = event(c, id, at, "prioritize", "priority", pri,
+	if (!changed && (rc = tk_event(c, id, at, "prioritize", "priority", pri,
 	    pri, a->message)) != 0)
 		return rc;
 	set[n++] = (struct store_set){ .col = "priority_rank",
 	    .num = (int64_t)pi, .is_int = 1 };
-	set[n++] = (struct store_set){ .col = "response_due",
-	    .num = opened + itsm_policy_priority_response(p, pi), .is_int = 1 };
-	set[n++] = (struct store_set){ .col = "resolution_due",
-	    .num = opened + itsm_policy_priority_resolution(p, pi),
-	    .is_int = 1 };
 	set[n++] = (struct store_set){ .col = "updated_at", .num = at,
 	    .is_int = 1 };
 	if (priority != NULL)
 		*priority = pri;
-	return store_ticket_update(c->store, id, set, n);
+	if ((rc = store_ticket_update(c->store, id, set, n)) != 0)
+		return rc;
+	return tk_refresh_sla(c, id);
 }
 
 int
@@ -336,18 +330,18 @@ itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 	const char *channel = NULL, *group;
 	itsm_ticket *t = NULL;
 	size_t i;
-	int64_t at;
+	int64_t at, since;
 	int rc;
 
 	if (a->summary == NULL || a->caller == NULL)
 		return itsm_error(ITSM_E_INVALID, "a ticket needs a summary "
 		    "and a caller");
-	if ((rc = check_text("summary", a->summary, MAX_SUMMARY)) != 0 ||
-	    (rc = check_text("caller", a->caller, MAX_NAME)) != 0 ||
-	    (rc = opt_text("affected", a->affected, MAX_NAME)) != 0 ||
-	    (rc = opt_text("contact", a->contact, MAX_NAME)) != 0 ||
-	    (rc = opt_text("service", a->service, MAX_NAME)) != 0 ||
-	    (rc = opt_text("description", a->description, MAX_TEXT)) != 0)
+	if ((rc = tk_check_text("summary", a->summary, MAX_SUMMARY)) != 0 ||
+	    (rc = tk_check_text("caller", a->caller, MAX_NAME)) != 0 ||
+	    (rc = tk_opt_text("affected", a->affected, MAX_NAME)) != 0 ||
+	    (rc = tk_opt_text("contact", a->contact, MAX_NAME)) != 0 ||
+	    (rc = tk_opt_text("service", a->service, MAX_NAME)) != 0 ||
+	    (rc = tk_opt_text("description", a->description, MAX_TEXT)) != 0)
 		return rc;
 	if (a->channel != NULL) {
 		if ((rc = itsm_policy_channel_find(p, a->channel, &i)) != 0)
@@ -363,7 +357,7 @@ itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 		    "prioritized: drop --impact and --urgency", a->type);
 	if ((a->category != NULL || a->subcategory != NULL) && a->type == NULL)
 		return itsm_error(ITSM_E_INVALID, "categorizing needs a type");
-	if ((rc = action_time(c, a->at, 0, &at)) != 0)
+	if ((rc = tk_action_time(c, a->at, 0, &at)) != 0)
 		return rc;
 	group = itsm_policy_default_group(p);
 	{
@@ -384,11 +378,12 @@ itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 
 		if ((rc = itsm_store_begin(c->store)) != 0)
 			return rc;
+		since = store_last_event_id(c->store);
 		if ((rc = store_ticket_insert(c->store, set,
 		    sizeof(set) / sizeof(set[0]), id)) != 0)
 			goto fail;
 	}
-	if ((rc = event(c, *id, at, "open", "status", NULL, "new",
+	if ((rc = tk_event(c, *id, at, "open", "status", NULL, "new",
 	    a->description)) != 0)
 		goto fail;
 	if (a->type != NULL) {
@@ -409,17 +404,23 @@ itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 		    (rc = prioritize(c, t, &pa, at, NULL)) != 0)
 			goto fail;
 	}
+	if ((rc = hook_queue(c, "post-open", *id, since, NULL, a->description,
+	    NULL)) != 0)
+		goto fail;
 	itsm_ticket_free(t);
-	return itsm_store_commit(c->store);
+	if ((rc = itsm_store_commit(c->store)) != 0)
+		hook_clear(c);
+	return rc;
 fail:
 	itsm_ticket_free(t);
 	itsm_store_rollback(c->store);
+	hook_clear(c);
 	return rc;
 }
 
 /* Reads a ticket inside a new transaction and checks the action. */
-static int
-begin_action(itsm_ctx *c, int64_t id, enum itsm_action act, itsm_ticket **t)
+int
+tk_begin_action(itsm_ctx *c, int64_t id, enum itsm_action act, itsm_ticket **t)
 {
 	int rc;
 
@@ -434,15 +435,18 @@ begin_action(itsm_ctx *c, int64_t id, enum itsm_action act, itsm_ticket **t)
 	return 0;
 }
 
-static int
-end_action(itsm_ctx *c, itsm_ticket *t, int rc)
+int
+tk_end_action(itsm_ctx *c, itsm_ticket *t, int rc)
 {
 	itsm_ticket_free(t);
 	if (rc != 0) {
 		itsm_store_rollback(c->store);
+		hook_clear(c);
 		return rc;
 	}
-	return itsm_store_commit(c->store);
+	if ((rc = itsm_store_commit(c->store)) != 0)
+		hook_clear(c);
+	return rc;
 }
 
 int
@@ -450,15 +454,19 @@ itsm_ticket_categorize(itsm_ctx *c, int64_t id,
     const struct itsm_categorize_args *a, const char **practice)
 {
 	itsm_ticket *t = NULL;
-	int64_t at;
+	int64_t at, since;
 	int rc;
 
-	if ((rc = begin_action(c, id, ITSM_ACT_CATEGORIZE, &t)) != 0)
+	if ((rc = tk_begin_action(c, id, ITSM_ACT_CATEGORIZE, &t)) != 0)
 		return rc;
-	rc = action_time(c, a->at, itsm_ticket_int(t, ITSM_F_OPENED_AT), &at);
+	since = store_last_event_id(c->store);
+	rc = tk_action_time(c, a->at, itsm_ticket_int(t, ITSM_F_OPENED_AT), &at);
 	if (rc == 0)
 		rc = categorize(c, t, a, at, practice);
-	return end_action(c, t, rc);
+	if (rc == 0)
+		rc = hook_queue(c, "post-categorize", id, since, NULL,
+		    a->message, NULL);
+	return tk_end_action(c, t, rc);
 }
 
 int
@@ -466,13 +474,17 @@ itsm_ticket_prioritize(itsm_ctx *c, int64_t id,
     const struct itsm_prioritize_args *a, const char **priority)
 {
 	itsm_ticket *t = NULL;
-	int64_t at;
+	int64_t at, since;
 	int rc;
 
-	if ((rc = begin_action(c, id, ITSM_ACT_PRIORITIZE, &t)) != 0)
+	if ((rc = tk_begin_action(c, id, ITSM_ACT_PRIORITIZE, &t)) != 0)
 		return rc;
-	rc = action_time(c, a->at, itsm_ticket_int(t, ITSM_F_OPENED_AT), &at);
+	since = store_last_event_id(c->store);
+	rc = tk_action_time(c, a->at, itsm_ticket_int(t, ITSM_F_OPENED_AT), &at);
 	if (rc == 0)
 		rc = prioritize(c, t, a, at, priority);
-	return end_action(c, t, rc);
+	if (rc == 0)
+		rc = hook_queue(c, "post-prioritize", id, since, NULL,
+		    a->message, NULL);
+	return tk_end_action(c, t, rc);
 }

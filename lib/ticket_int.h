@@ -9,6 +9,20 @@
 #include <stdint.h>
 
 #include "itsm/ticket.h"
+#include "itsm/workflow.h"
+
+#define MAX_NAME	256		/* caller, affected, service, ... */
+#define MAX_SUMMARY	1024
+#define MAX_TEXT	(64 * 1024)	/* description, messages */
+
+/* A hook to run once the transaction has committed. */
+struct hook_item {
+	char *name;		/* "post-escalate" */
+	int64_t ticket;
+	int64_t since;		/* the events after this id are the action's */
+	char *reason, *message;
+	char *managers;		/* JSON array, or NULL */
+};
 
 struct itsm_ctx {
 	itsm_store *store;
@@ -16,6 +30,40 @@ struct itsm_ctx {
 	int64_t now;
 	char *actor;		/* shown in history */
 	char *login;		/* always the login name */
+	int hooks;		/* run hooks (default) */
+	struct hook_item *pending;
+	size_t npending;
 };
+
+/* Shared by the ticket operations (ticket.c, work.c). */
+int tk_check_text(const char *what, const char *s, size_t max);
+int tk_opt_text(const char *what, const char *s, size_t max);
+int tk_action_time(const itsm_ctx *c, int64_t at, int64_t opened,
+    int64_t *out);
+int tk_event(itsm_ctx *c, int64_t id, int64_t at, const char *kind,
+    const char *field, const char *old, const char *new_, const char *msg);
+int tk_same(const char *a, const char *b);
+/*
+ * Sets column col (always, or only when it differs) to val in set[*n] and
+ * records an event of kind when the value changes.
+ */
+struct store_set;
+int tk_change(itsm_ctx *c, const itsm_ticket *t, int64_t at, const char *kind,
+    const char *msg, struct store_set *set, size_t *n, int always,
+    const char *col, enum itsm_field f, const char *val);
+int tk_begin_action(itsm_ctx *c, int64_t id, enum itsm_action act,
+    itsm_ticket **t);
+int tk_end_action(itsm_ctx *c, itsm_ticket *t, int rc);
+
+/* Recomputes and stores a ticket's due times (inside a transaction). */
+int tk_refresh_sla(itsm_ctx *c, int64_t id);
+
+/*
+ * Queues hook name for ticket, to run after commit with the events
+ * recorded after event id since.  Dropped by a rollback (tk_end_action).
+ */
+int hook_queue(itsm_ctx *c, const char *name, int64_t ticket, int64_t since,
+    const char *reason, const char *message, const char *managers);
+void hook_clear(itsm_ctx *c);
 
 #endif

@@ -7,6 +7,7 @@
 #define ITSM_VERSION "0.1.0"
 
 #include "itsm/error.h"
+#include "itsm/hooks.h"
 #include "itsm/policy.h"
 #include "itsm/ref.h"
 #include "itsm/store.h"

@@ -1,0 +1,262 @@
+/*
+ * Hooks: the queue an operation fills inside its transaction, and the
+ * running of each hook once the transaction has committed, with its input
+ * on a pipe, its output on standard error and a deadline.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "itsm/error.h"
+#include "itsm/hooks.h"
+#include "store_int.h"
+#include "ticket_int.h"
+
+void
+itsm_ctx_set_hooks(itsm_ctx *c, int on)
+{
+	c->hooks = on;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+int
+hook_queue(itsm_ctx *c, const char *name, int64_t ticket, int64_t since,
+    const char *reason, const char *message, const char *managers)
+{
+	struct hook_item *n, *it;
+
+	if (!c->hooks)
+		return 0;
+	n = realloc(c->pending, (c->npending + 1) * sizeof(*n));
+	if (n == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	c->pending = n;
+	it = &n[c->npending];
+	*it = (struct hook_item){ .ticket = ticket, .since = since };
+	it->name = strdup(name);
+	it->reason = dup_or_null(reason);
+	it->message = dup_or_null(message);
+	it->managers = dup_or_null(managers);
+	c->npending++;
+	if (it->name == NULL || (reason && !it->reason) ||
+	    (message && !it->message) || (managers && !it->managers))
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	return 0;
+}
+
+void
+hook_clear(itsm_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->npending; i++) {
+		free(c->pending[i].name);
+		free(c->pending[i].reason);
+		free(c->pending[i].message);
+		free(c->pending[i].managers);
+	}
+	free(c->pending);
+	c->pending = NULL;
+	c->npending = 0;
+}
+
+int
+itsm_hooks_dir(char **out)
+{
+	const char *env = getenv("ITSM_HOOKS_DIR"), *xdg, *home;
+	char buf[4096];
+
+	*out = NULL;
+	if (env != NULL && *env != '\0')
+		snprintf(buf, sizeof(buf), "%s", env);
+	else if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg == '/')
+		snprintf(buf, sizeof(buf), "%s/itsm/hooks", xdg);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		snprintf(buf, sizeof(buf), "%s/.config/itsm/hooks", home);
+	else
+		return itsm_error(ITSM_E_IO, "no hooks directory: HOME is not "
+		    "set");
+	if ((*out = strdup(buf)) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	return 0;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Kills the hook's process group and reaps it. */
+static void
+kill_hook(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Runs one hook with input on its standard input.  Returns its exit
+ * status, or -1 with *why set when it could not run or timed out.
+ */
+static int
+run_one(const char *path, const char *event, const char *ref,
+    const char *input, int64_t timeout_s, const char **why)
+{
+	size_t len = strlen(input), off = 0;
+	int64_t deadline = now_ms() + timeout_s * 1000;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	int fd[2], status, rc;
+	pid_t pid;
+
+	if (pipe(fd) != 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		*why = strerror(errno);
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		dup2(fd[0], STDIN_FILENO);
+		dup2(STDERR_FILENO, STDOUT_FILENO);	/* stdout is itsm's data */
+		close(fd[0]);
+		close(fd[1]);
+		setenv("ITSM_EVENT", event, 1);
+		setenv("ITSM_REF", ref, 1);
+		execl(path, path, (char *)NULL);
+		_exit(126);
+	}
+	setpgid(pid, pid);
+	close(fd[0]);
+	fcntl(fd[1], F_SETFL, O_NONBLOCK);
+	sigaction(SIGPIPE, &ign, &old);
+	while (off < len) {
+		struct pollfd p = { .fd = fd[1], .events = POLLOUT };
+		int64_t left = deadline - now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&p, 1, (int)left) == 0)
+			break;		/* it does not read: the wait decides */
+		n = write(fd[1], input + off, len - off);
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			break;		/* it closed its input: fine */
+		if (n > 0)
+			off += (size_t)n;
+	}
+	close(fd[1]);
+	sigaction(SIGPIPE, &old, NULL);
+	for (;;) {
+		rc = waitpid(pid, &status, WNOHANG);
+		if (rc == pid)
+			break;
+		if (rc < 0 && errno != EINTR) {
+			*why = strerror(errno);
+			return -1;
+		}
+		if (now_ms() >= deadline) {
+			kill_hook(pid);
+			*why = "timed out";
+			return -1;
+		}
+		{
+			struct timespec ts = { 0, 10 * 1000000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	kill(-pid, SIGKILL);	/* what it left running behind it */
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	*why = "killed by a signal";
+	return -1;
+}
+
+int
+itsm_hooks_run(itsm_ctx *c, void (*report)(void *, const char *), void *arg)
+{
+	char *dir = NULL, path[4200], msg[4400], ref[ITSM_REFBUF];
+	const char *why;
+	char *payload;
+	struct stat sd, sf;
+	int failures = 0, status, dir_ok = -1;
+	itsm_ticket *t;
+	size_t i;
+
+	if (c->npending == 0)
+		return 0;
+	if (itsm_hooks_dir(&dir) != 0)
+		goto done;
+	for (i = 0; i < c->npending; i++) {
+		struct hook_item *h = &c->pending[i];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, h->name);
+		if (stat(path, &sf) != 0 || !S_ISREG(sf.st_mode) ||
+		    access(path, X_OK) != 0)
+			continue;	/* no such hook: nothing to do */
+		if (dir_ok < 0)
+			dir_ok = stat(dir, &sd) == 0 && !(sd.st_mode & S_IWOTH);
+		if (!dir_ok || (sf.st_mode & S_IWOTH)) {
+			snprintf(msg, sizeof(msg), "warning: hook '%s' not run: "
+			    "%s is writable by others", path, dir_ok ?
+			    "the file" : "its directory");
+			report(arg, msg);
+			failures++;
+			continue;
+		}
+		if (itsm_ticket_get(c, h->ticket, &t) != 0)
+			continue;
+		snprintf(ref, sizeof(ref), "%s", itsm_ticket_str(t, ITSM_F_REF));
+		itsm_ticket_free(t);
+		if (store_hook_payload(c->store, h->name, h->ticket, h->since,
+		    h->reason, h->message, h->managers, &payload) != 0) {
+			snprintf(msg, sizeof(msg), "hook '%s' not run: %s",
+			    h->name, itsm_errmsg());
+			report(arg, msg);
+			failures++;
+			continue;
+		}
+		why = NULL;
+		status = run_one(path, h->name, ref, payload,
+		    itsm_policy_hook_timeout(c->policy), &why);
+		sqlite3_free(payload);
+		if (status != 0) {
+			if (why != NULL)
+				snprintf(msg, sizeof(msg), "hook '%s' failed for "
+				    "%s: %s", h->name, ref, why);
+			else
+				snprintf(msg, sizeof(msg), "hook '%s' failed for "
+				    "%s: exit status %d", h->name, ref, status);
+			report(arg, msg);
+			failures++;
+		}
+	}
+done:
+	free(dir);
+	hook_clear(c);
+	return failures;
+}
