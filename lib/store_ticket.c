@@ -3,9 +3,11 @@
  * reading one ticket (with its JSON built by SQLite's JSON functions),
  * streaming the work queue and a ticket's history.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "itsm/error.h"
 #include "itsm/ref.h"
@@ -233,6 +235,22 @@ itsm_ticket_int(const itsm_ticket *t, enum itsm_field f)
 	return f < ITSM_NFIELDS ? t->num[f] : 0;
 }
 
+int
+itsm_ticket_breached(const itsm_ticket *t, int64_t now)
+{
+	const char *st = t->str[ITSM_F_STATUS];
+
+	if (st == NULL || (strcmp(st, "new") != 0 &&
+	    strcmp(st, "in_progress") != 0))
+		return 0;
+	return (t->str[ITSM_F_RESPONDED_AT] == NULL &&
+	    t->str[ITSM_F_RESPONSE_DUE] != NULL &&
+	    t->num[ITSM_F_RESPONSE_DUE] < now) ||
+	    (t->str[ITSM_F_RESOLVED_AT] == NULL &&
+	    t->str[ITSM_F_RESOLUTION_DUE] != NULL &&
+	    t->num[ITSM_F_RESOLUTION_DUE] < now);
+}
+
 const char *
 itsm_ticket_json(const itsm_ticket *t)
 {
@@ -299,67 +317,196 @@ itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
 	    "WHERE id = ?1", 1, out);
 }
 
+/*
+ * A query built from fixed fragments, its values kept aside to be bound:
+ * no value ever reaches the SQL text.
+ */
+struct qb {
+	char sql[8192];
+	size_t off;
+	int n;
+	struct { const char *text; int64_t num; int is_int; } arg[64];
+	int overflow;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void
+qb_sql(struct qb *q, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(q->sql + q->off, sizeof(q->sql) - q->off, fmt, ap);
+	va_end(ap);
+	if (w < 0 || (size_t)w >= sizeof(q->sql) - q->off)
+		q->overflow = 1;
+	else
+		q->off += (size_t)w;
+}
+
+/* Appends a placeholder for a text value. */
+static void
+qb_text(struct qb *q, const char *v)
+{
+	if (q->n == 64) {
+		q->overflow = 1;
+		return;
+	}
+	q->arg[q->n].text = v;
+	q->arg[q->n].is_int = 0;
+	qb_sql(q, "?%d", ++q->n);
+}
+
+static void
+qb_int(struct qb *q, int64_t v)
+{
+	if (q->n == 64) {
+		q->overflow = 1;
+		return;
+	}
+	q->arg[q->n].num = v;
+	q->arg[q->n].is_int = 1;
+	qb_sql(q, "?%d", ++q->n);
+}
+
+static int
+qb_prepare(itsm_store *s, struct qb *q, sqlite3_stmt **st)
+{
+	int i, rc;
+
+	if (q->overflow)
+		return itsm_error(ITSM_E_INVALID, "too many filters");
+	if ((rc = store_prepare(s, q->sql, st)) != 0)
+		return rc;
+	for (i = 0; i < q->n; i++) {
+		if (q->arg[i].is_int)
+			store_bind_int(*st, i + 1, q->arg[i].num);
+		else
+			store_bind_text(*st, i + 1, q->arg[i].text);
+	}
+	return 0;
+}
+
+/*
+ * " AND <stagnant>": no activity for longer than the priority's threshold
+ * (unprioritized tickets: the last priority's).  The first term, on the
+ * shortest threshold, lets the activity index narrow the scan.
+ */
+static void
+qb_stagnant(struct qb *q, const itsm_policy *p, int64_t now)
+{
+	size_t i, n = itsm_policy_priority_count(p);
+	int64_t min = INT64_MAX, th;
+
+	for (i = 0; i < n; i++)
+		if ((th = itsm_policy_priority_stagnation(p, i)) < min)
+			min = th;
+	qb_sql(q, " AND status IN ('new', 'in_progress') AND updated_at < ");
+	qb_int(q, now - min);
+	qb_sql(q, " AND updated_at < ");
+	qb_int(q, now);
+	qb_sql(q, " - CASE priority");
+	for (i = 0; i < n; i++) {
+		qb_sql(q, " WHEN ");
+		qb_text(q, itsm_policy_priority_name(p, i));
+		qb_sql(q, " THEN ");
+		qb_int(q, itsm_policy_priority_stagnation(p, i));
+	}
+	qb_sql(q, " ELSE ");
+	qb_int(q, n ? itsm_policy_priority_stagnation(p, n - 1) : 0);
+	qb_sql(q, " END");
+}
+
+/* " AND <breached>": past a due time the ticket has not met. */
+static void
+qb_breached(struct qb *q, int64_t now)
+{
+	qb_sql(q, " AND status IN ('new', 'in_progress') AND "
+	    "((responded_at IS NULL AND response_due < ");
+	qb_int(q, now);
+	qb_sql(q, ") OR (resolved_at IS NULL AND resolution_due < ");
+	qb_int(q, now);
+	qb_sql(q, "))");
+}
+
+static void
+qb_filter(struct qb *q, itsm_ctx *c, const struct itsm_filter *f)
+{
+	size_t i;
+
+	if (f->status != NULL) {
+		qb_sql(q, "status IN (");
+		for (i = 0; f->status[i] != NULL; i++) {
+			qb_sql(q, "%s", i ? ", " : "");
+			qb_text(q, f->status[i]);
+		}
+		qb_sql(q, ")");
+	} else if (f->all) {
+		qb_sql(q, "1");
+	} else if (f->workable) {
+		qb_sql(q, "status IN ('new', 'in_progress')");
+	} else {
+		/* Literal, so that the queue's partial index applies. */
+		qb_sql(q, "status IN ('new', 'in_progress', 'on_hold')");
+	}
+	if (f->type != NULL) {
+		qb_sql(q, " AND type = ");
+		qb_text(q, f->type);
+	}
+	if (f->priority != NULL) {
+		qb_sql(q, " AND priority = ");
+		qb_text(q, f->priority);
+		qb_sql(q, " COLLATE NOCASE");
+	}
+	if (f->group != NULL) {
+		qb_sql(q, " AND group_name = ");
+		qb_text(q, f->group);
+		qb_sql(q, " COLLATE NOCASE");
+	}
+	if (f->assignee != NULL) {
+		qb_sql(q, " AND assignee = ");
+		qb_text(q, f->assignee);
+	}
+	if (f->assignee_or_none != NULL) {
+		qb_sql(q, " AND (assignee IS NULL OR assignee = ");
+		qb_text(q, f->assignee_or_none);
+		qb_sql(q, ")");
+	}
+	if (f->stagnant)
+		qb_stagnant(q, c->policy, c->now);
+	if (f->breached)
+		qb_breached(q, c->now);
+}
+
+/* The queue order: major first, then priority, then oldest. */
+#define QUEUE_ORDER " ORDER BY major DESC, ifnull(priority_rank, 1000000), " \
+	"opened_at, id"
+
 int
 itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 {
-	char sql[4096];
-	size_t off = 0, i, n = 0;
+	struct qb q = { .off = 0 };
 	itsm_iter *it;
-	int rc, arg = 1;
+	int rc;
 
-#define ADD(...) off += (size_t)snprintf(sql + off, sizeof(sql) - off, __VA_ARGS__)
 	*out = NULL;
-	ADD("SELECT " COLUMNS "%s FROM tickets t WHERE ",
+	qb_sql(&q, "SELECT " COLUMNS "%s FROM tickets t WHERE ",
 	    f->json ? ", " JSON_OBJECT : "");
-	if (f->status != NULL) {
-		for (n = 0; f->status[n] != NULL; n++)
-			;
-		ADD("status IN (");
-		for (i = 0; i < n; i++)
-			ADD("%s?%d", i ? ", " : "", arg++);
-		ADD(")");
-	} else if (f->all) {
-		ADD("1");
-	} else {
-		/* Literal, so that the queue's partial index applies. */
-		ADD("status IN ('new', 'in_progress', 'on_hold')");
+	qb_filter(&q, c, f);
+	qb_sql(&q, QUEUE_ORDER);
+	if (f->limit > 0) {
+		qb_sql(&q, " LIMIT ");
+		qb_int(&q, f->limit);
 	}
-	if (f->type != NULL)
-		ADD(" AND type = ?%d", arg++);
-	if (f->priority != NULL)
-		ADD(" AND priority = ?%d COLLATE NOCASE", arg++);
-	if (f->group != NULL)
-		ADD(" AND group_name = ?%d COLLATE NOCASE", arg++);
-	if (f->assignee != NULL)
-		ADD(" AND assignee = ?%d", arg++);
-	ADD(" ORDER BY major DESC, ifnull(priority_rank, 1000000), opened_at, "
-	    "id");
-	if (f->limit > 0)
-		ADD(" LIMIT ?%d", arg++);
-#undef ADD
-	if (off >= sizeof(sql))
-		return itsm_error(ITSM_E_INVALID, "too many filters");
 	if ((it = calloc(1, sizeof(*it))) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	it->store = c->store;
 	it->json = f->json;
-	if ((rc = store_prepare(c->store, sql, &it->st)) != 0) {
+	if ((rc = qb_prepare(c->store, &q, &it->st)) != 0) {
 		free(it);
 		return rc;
 	}
-	arg = 1;
-	for (i = 0; i < n; i++)
-		store_bind_text(it->st, arg++, f->status[i]);
-	if (f->type != NULL)
-		store_bind_text(it->st, arg++, f->type);
-	if (f->priority != NULL)
-		store_bind_text(it->st, arg++, f->priority);
-	if (f->group != NULL)
-		store_bind_text(it->st, arg++, f->group);
-	if (f->assignee != NULL)
-		store_bind_text(it->st, arg++, f->assignee);
-	if (f->limit > 0)
-		store_bind_int(it->st, arg++, f->limit);
 	*out = it;
 	return 0;
 }
@@ -701,4 +848,69 @@ store_json_append_manager(itsm_store *s, char **json, const char *name,
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Collects the ids of the rows of a query built in q. */
+static int
+collect_ids(itsm_store *s, struct qb *q, int64_t **out, size_t *n)
+{
+	int64_t *v = NULL, *nv;
+	size_t cap = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = qb_prepare(s, q, &st)) != 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				free(v);
+				sqlite3_finalize(st);
+				return itsm_error(ITSM_E_NOMEM, "out of memory");
+			}
+			v = nv;
+		}
+		v[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return store_fail(s, "cannot read the queue");
+	}
+	*out = v;
+	return 0;
+}
+
+int
+store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
+{
+	struct qb q = { .off = 0 };
+
+	qb_sql(&q, "SELECT id FROM tickets WHERE 1");
+	if (breached) {
+		qb_breached(&q, c->now);
+		qb_sql(&q, " AND (breach_escalated_at IS NULL OR "
+		    "breach_escalated_at < updated_at)");
+	} else {
+		qb_stagnant(&q, c->policy, c->now);
+		qb_sql(&q, " AND (stagnant_escalated_at IS NULL OR "
+		    "stagnant_escalated_at < updated_at)");
+	}
+	qb_sql(&q, QUEUE_ORDER);
+	return collect_ids(c->store, &q, ids, n);
+}
+
+int
+store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n)
+{
+	struct qb q = { .off = 0 };
+
+	qb_sql(&q, "SELECT id FROM tickets WHERE status = 'resolved' AND "
+	    "resolved_at <= ");
+	qb_int(&q, c->now - itsm_policy_auto_close(c->policy));
+	qb_sql(&q, " ORDER BY resolved_at, id");
+	return collect_ids(c->store, &q, ids, n);
 }

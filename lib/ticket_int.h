@@ -66,4 +66,12 @@ int hook_queue(itsm_ctx *c, const char *name, int64_t ticket, int64_t since,
     const char *reason, const char *message, const char *managers);
 void hook_clear(itsm_ctx *c);
 
+/*
+ * The tickets cron escalates: stagnant ones (or breached ones) not yet
+ * escalated since their last activity, in queue order; and the resolved
+ * ones past the auto-close delay.  *ids is the caller's to free().
+ */
+int store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n);
+int store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n);
+
 #endif

@@ -14,6 +14,7 @@
 #include "itsm/sla.h"
 #include "itsm/ticket.h"
 #include "itsm/time.h"
+#include "itsm/work.h"
 #include "itsm/workflow.h"
 
 #endif

@@ -100,13 +100,19 @@ void itsm_ticket_free(itsm_ticket *t);
 const char *itsm_ticket_str(const itsm_ticket *t, enum itsm_field f);
 /* A numeric or time field; 0 when NULL. */
 int64_t itsm_ticket_int(const itsm_ticket *t, enum itsm_field f);
+/* Whether an open ticket is past a due time it has not met, at now. */
+int itsm_ticket_breached(const itsm_ticket *t, int64_t now);
 /* The ticket as a JSON object (with "events" when read with them), or NULL. */
 const char *itsm_ticket_json(const itsm_ticket *t);
 
 struct itsm_filter {
 	const char *const *status;	/* NULL-terminated, or NULL for the open ones */
 	const char *type, *priority, *group, *assignee;
+	const char *assignee_or_none;	/* assigned to this user, or to nobody */
 	int all;			/* every status */
+	int workable;			/* open and not on hold */
+	int stagnant;			/* no activity past the threshold */
+	int breached;			/* past a due time */
 	int64_t limit;			/* 0: no limit */
 	int json;			/* fill itsm_ticket_json() */
 };

@@ -1,0 +1,741 @@
+/*
+ * Working a ticket to closure (steps 6 to 9 of the process): notes,
+ * assignment, escalation, hold, resolution, confirmed closure, reopening,
+ * cancelling, and the sweeps cron runs.  Each operation asks the workflow
+ * table, then writes its columns, its events and its hook in one
+ * transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sqlite3.h>
+
+#include "itsm/error.h"
+#include "itsm/sla.h"
+#include "itsm/time.h"
+#include "itsm/work.h"
+#include "store_int.h"
+#include "ticket_int.h"
+
+#define MAX_SET 16
+
+/* An action under way: the ticket as it was, when, and what changes. */
+struct act {
+	itsm_ctx *c;
+	itsm_ticket *t;
+	int64_t id, at, since;
+	struct store_set set[MAX_SET];
+	size_t n;
+	char num[4][24];	/* room for integers shown in events */
+};
+
+/* Opens the transaction, reads the ticket, checks the action and the time. */
+static int
+act_begin(struct act *a, itsm_ctx *c, int64_t id, enum itsm_action action,
+    int64_t at)
+{
+	int rc;
+
+	*a = (struct act){ .c = c, .id = id };
+	if ((rc = tk_begin_action(c, id, action, &a->t)) != 0)
+		return rc;
+	a->since = store_last_event_id(c->store);
+	rc = tk_action_time(c, at, itsm_ticket_int(a->t, ITSM_F_OPENED_AT),
+	    &a->at);
+	if (rc != 0)
+		return tk_end_action(c, a->t, rc);
+	return 0;
+}
+
+static const char *
+cur(const struct act *a, enum itsm_field f)
+{
+	return itsm_ticket_str(a->t, f);
+}
+
+/* Sets a text column, recording an event of kind when it changes. */
+static int
+set_text(struct act *a, const char *kind, const char *msg, const char *col,
+    enum itsm_field f, const char *val)
+{
+	return tk_change(a->c, a->t, a->at, kind, msg, a->set, &a->n, 0, col,
+	    f, val);
+}
+
+/* Sets an integer or time column without an event. */
+static void
+set_int(struct act *a, const char *col, int64_t v)
+{
+	a->set[a->n++] = (struct store_set){ .col = col, .num = v,
+	    .is_int = 1 };
+}
+
+static void
+set_null(struct act *a, const char *col)
+{
+	a->set[a->n++] = (struct store_set){ .col = col, .text = NULL };
+}
+
+/* Sets the status, with an event of kind carrying msg. */
+static int
+set_status(struct act *a, const char *kind, const char *status,
+    const char *msg)
+{
+	a->set[a->n++] = (struct store_set){ .col = "status", .text = status };
+	return tk_event(a->c, a->id, a->at, kind, "status",
+	    cur(a, ITSM_F_STATUS), status, msg);
+}
+
+/*
+ * The first action of a technician on a new ticket starts the work and
+ * stops the response clock.
+ */
+static int
+respond(struct act *a)
+{
+	int rc;
+
+	if (strcmp(cur(a, ITSM_F_STATUS), "new") == 0 &&
+	    (rc = set_status(a, "start", "in_progress", NULL)) != 0)
+		return rc;
+	if (cur(a, ITSM_F_RESPONDED_AT) == NULL)
+		set_int(a, "responded_at", a->at);
+	return 0;
+}
+
+/*
+ * Writes the columns, marks the activity (unless quiet), refreshes the
+ * SLA clock, queues the hook and ends the transaction.
+ */
+static int
+act_end(struct act *a, int rc, const char *hook, const char *reason,
+    const char *msg, const char *managers, int quiet)
+{
+	if (rc == 0 && !quiet)
+		set_int(a, "updated_at", a->at);
+	if (rc == 0 && a->n > 0)
+		rc = store_ticket_update(a->c->store, a->id, a->set, a->n);
+	if (rc == 0)
+		rc = tk_refresh_sla(a->c, a->id);
+	if (rc == 0 && hook != NULL)
+		rc = hook_queue(a->c, hook, a->id, a->since, reason, msg,
+		    managers);
+	return tk_end_action(a->c, a->t, rc);
+}
+
+int
+itsm_ticket_note(itsm_ctx *c, int64_t id, const char *text, int64_t at)
+{
+	struct act a;
+	int rc;
+
+	if ((rc = tk_check_text("note", text, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_NOTE, at)) != 0)
+		return rc;
+	rc = tk_event(c, id, a.at, "note", NULL, NULL, NULL, text);
+	if (rc == 0 && strcmp(cur(&a, ITSM_F_STATUS), "resolved") != 0)
+		rc = respond(&a);
+	return act_end(&a, rc, "post-note", NULL, text, NULL, 0);
+}
+
+int
+itsm_ticket_assign(itsm_ctx *c, int64_t id, const char *user,
+    const char *group, const char *message, int64_t at)
+{
+	const itsm_policy *p = c->policy;
+	const char *g = NULL, *tier = NULL;
+	int moved, reassigned;
+	struct act a;
+	size_t gi;
+	int rc;
+
+	if (user == NULL)
+		user = itsm_ctx_actor(c);
+	if ((rc = tk_check_text("assignee", user, MAX_NAME)) != 0 ||
+	    (rc = tk_opt_text("message", message, MAX_TEXT)) != 0)
+		return rc;
+	if (group != NULL) {
+		if ((rc = itsm_policy_group_find(p, group, &gi)) != 0)
+			return rc;
+		g = itsm_policy_group(p, gi);
+		tier = itsm_policy_group_tier(p, gi);
+	}
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_ASSIGN, at)) != 0)
+		return rc;
+	moved = g != NULL && !tk_same(cur(&a, ITSM_F_GROUP), g);
+	reassigned = moved || (cur(&a, ITSM_F_ASSIGNEE) != NULL &&
+	    !tk_same(cur(&a, ITSM_F_ASSIGNEE), user));
+	if (g != NULL && ((rc = set_text(&a, "assign", message, "group_name",
+	    ITSM_F_GROUP, g)) != 0 || (rc = set_text(&a, "assign", message,
+	    "tier", ITSM_F_TIER, tier)) != 0))
+		return act_end(&a, rc, NULL, NULL, NULL, NULL, 0);
+	if ((rc = set_text(&a, "assign", message, "assignee", ITSM_F_ASSIGNEE,
+	    user)) != 0)
+		return act_end(&a, rc, NULL, NULL, NULL, NULL, 0);
+	if (reassigned)
+		set_int(&a, "reassignment_count",
+		    itsm_ticket_int(a.t, ITSM_F_REASSIGNMENT_COUNT) + 1);
+	rc = respond(&a);
+	return act_end(&a, rc, "post-assign", NULL, message, NULL, 0);
+}
+
+/* The index of a tier in the policy, or -1. */
+static int
+tier_index(const itsm_policy *p, const char *tier)
+{
+	size_t i;
+
+	for (i = 0; tier != NULL && i < itsm_policy_tier_count(p); i++)
+		if (strcasecmp(itsm_policy_tier(p, i), tier) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+itsm_ticket_escalate(itsm_ctx *c, int64_t id, const char *group,
+    const char *message, int64_t at, const char **to)
+{
+	const itsm_policy *p = c->policy;
+	const char *g = NULL, *tier;
+	struct act a;
+	size_t gi, i;
+	int rc, now_tier, want;
+
+	if ((rc = tk_opt_text("message", message, MAX_TEXT)) != 0)
+		return rc;
+	if (group != NULL && (rc = itsm_policy_group_find(p, group, &gi)) != 0)
+		return rc;
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_ESCALATE, at)) != 0)
+		return rc;
+	now_tier = tier_index(p, cur(&a, ITSM_F_TIER));
+	if (now_tier < 0)
+		now_tier = 0;
+	if (group != NULL) {
+		g = itsm_policy_group(p, gi);
+		want = tier_index(p, itsm_policy_group_tier(p, gi));
+		if (want <= now_tier)
+			rc = itsm_error(ITSM_E_REFUSED, "cannot escalate %s to "
+			    "'%s': it is in tier %s, not above %s (use 'itsm "
+			    "assign --group' to move it sideways)",
+			    cur(&a, ITSM_F_REF), g, itsm_policy_group_tier(p, gi),
+			    itsm_policy_tier(p, (size_t)now_tier));
+	} else if ((size_t)now_tier + 1 >= itsm_policy_tier_count(p)) {
+		rc = itsm_error(ITSM_E_REFUSED, "cannot escalate %s: it is "
+		    "already at the top tier (%s)", cur(&a, ITSM_F_REF),
+		    itsm_policy_tier(p, (size_t)now_tier));
+	} else {
+		/* The first group of the next tier that has one. */
+		for (want = now_tier + 1; g == NULL &&
+		    (size_t)want < itsm_policy_tier_count(p); want++)
+			for (i = 0; g == NULL && i < itsm_policy_group_count(p); i++)
+				if (tier_index(p, itsm_policy_group_tier(p, i)) ==
+				    want)
+					g = itsm_policy_group(p, i);
+		if (g == NULL)
+			rc = itsm_error(ITSM_E_REFUSED, "cannot escalate %s: no "
+			    "group in a tier above %s", cur(&a, ITSM_F_REF),
+			    itsm_policy_tier(p, (size_t)now_tier));
+	}
+	if (rc != 0)
+		return tk_end_action(c, a.t, rc);
+	itsm_policy_group_find(p, g, &gi);
+	tier = itsm_policy_group_tier(p, gi);
+	if ((rc = set_text(&a, "escalate", message, "group_name", ITSM_F_GROUP,
+	    g)) == 0 && (rc = set_text(&a, "escalate", message, "tier",
+	    ITSM_F_TIER, tier)) == 0 && (rc = set_text(&a, "escalate", message,
+	    "assignee", ITSM_F_ASSIGNEE, NULL)) == 0)
+		set_int(&a, "reassignment_count",
+		    itsm_ticket_int(a.t, ITSM_F_REASSIGNMENT_COUNT) + 1);
+	if (to != NULL)
+		*to = g;
+	return act_end(&a, rc, "post-escalate", "functional", message, NULL, 0);
+}
+
+/* The managers for the ticket's group and priority, as a JSON array. */
+static int
+managers_json(itsm_ctx *c, const itsm_ticket *t, char **json, size_t *count)
+{
+	const itsm_policy *p = c->policy;
+	size_t i;
+	int rc;
+
+	*json = NULL;
+	*count = 0;
+	for (i = 0; i < itsm_policy_manager_count(p); i++) {
+		if (!itsm_policy_manager_matches(p, i,
+		    itsm_ticket_str(t, ITSM_F_GROUP),
+		    itsm_ticket_str(t, ITSM_F_PRIORITY)))
+			continue;
+		if ((rc = store_json_append_manager(c->store, json,
+		    itsm_policy_manager(p, i),
+		    itsm_policy_manager_contact(p, i))) != 0)
+			return rc;
+		(*count)++;
+	}
+	if (*json == NULL)
+		*json = sqlite3_mprintf("[]");
+	return *json ? 0 : itsm_error(ITSM_E_NOMEM, "out of memory");
+}
+
+static int
+valid_reason(const char *r, const char *const *list, const char *what)
+{
+	char names[128];
+	size_t i, off = 0;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strcmp(list[i], r) == 0)
+			return 0;
+	names[0] = '\0';
+	for (i = 0; list[i] != NULL && off < sizeof(names); i++)
+		off += (size_t)snprintf(names + off, sizeof(names) - off,
+		    "%s%s", i ? ", " : "", list[i]);
+	return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (expected one "
+	    "of: %s)", what, r, names);
+}
+
+/*
+ * Records a hierarchical escalation in an action under way and queues
+ * post-escalate with the managers.  quiet: by cron, which is no activity.
+ */
+static int
+notify_managers(struct act *a, const char *reason, const char *message,
+    size_t *count, int quiet)
+{
+	char *managers = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = managers_json(a->c, a->t, &managers, &n)) == 0)
+		rc = tk_event(a->c, a->id, a->at, "escalate-managers", "reason",
+		    NULL, reason, message);
+	if (count != NULL)
+		*count = n;
+	rc = act_end(a, rc, "post-escalate", reason, message, managers, quiet);
+	sqlite3_free(managers);
+	return rc;
+}
+
+int
+itsm_ticket_escalate_managers(itsm_ctx *c, int64_t id, const char *reason,
+    const char *message, int64_t at, size_t *managers)
+{
+	static const char *const reasons[] = { ITSM_ESCALATION_REASONS, NULL };
+	struct act a;
+	int rc;
+
+	if ((rc = valid_reason(reason, reasons, "escalation reason")) != 0 ||
+	    (rc = tk_check_text("message", message, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_ESCALATE_MANAGERS, at)) != 0)
+		return rc;
+	return notify_managers(&a, reason, message, managers, 0);
+}
+
+int
+itsm_ticket_hold(itsm_ctx *c, int64_t id, const char *reason,
+    const char *message, int64_t at)
+{
+	static const char *const reasons[] = { ITSM_HOLD_REASONS, NULL };
+	struct act a;
+	int rc;
+
+	if ((rc = valid_reason(reason, reasons, "hold reason")) != 0 ||
+	    (rc = tk_check_text("message", message, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_HOLD, at)) != 0)
+		return rc;
+	if ((rc = set_status(&a, "hold", "on_hold", message)) == 0)
+		rc = set_text(&a, "hold", message, "hold_reason",
+		    ITSM_NFIELDS, reason);
+	return act_end(&a, rc, "post-hold", reason, message, NULL, 0);
+}
+
+int
+itsm_ticket_release(itsm_ctx *c, int64_t id, const char *message, int64_t at)
+{
+	struct act a;
+	int rc;
+
+	if ((rc = tk_opt_text("message", message, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_RELEASE, at)) != 0)
+		return rc;
+	if ((rc = set_status(&a, "release", "in_progress", message)) == 0)
+		set_null(&a, "hold_reason");
+	return act_end(&a, rc, "post-hold", "release", message, NULL, 0);
+}
+
+int
+itsm_ticket_resolve(itsm_ctx *c, int64_t id, int permanent, const char *code,
+    const char *solution, int64_t at)
+{
+	const itsm_policy *p = c->policy;
+	const char *canon = NULL;
+	struct act a;
+	size_t i;
+	int rc;
+
+	if ((rc = tk_check_text("solution", solution, MAX_TEXT)) != 0)
+		return rc;
+	if (code != NULL) {
+		for (i = 0; i < itsm_policy_resolution_code_count(p); i++)
+			if (strcasecmp(itsm_policy_resolution_code(p, i),
+			    code) == 0)
+				canon = itsm_policy_resolution_code(p, i);
+		if (canon == NULL)
+			return itsm_error(ITSM_E_INVALID, "unknown resolution "
+			    "code '%.64s' (see 'itsm config show' for the "
+			    "resolution_codes)", code);
+	}
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_RESOLVE, at)) != 0)
+		return rc;
+	if (cur(&a, ITSM_F_PRIORITY) == NULL)
+		return tk_end_action(c, a.t, itsm_error(ITSM_E_REFUSED,
+		    "cannot resolve %s: it is not prioritized (run 'itsm "
+		    "prioritize' first)", cur(&a, ITSM_F_REF)));
+	if ((rc = set_status(&a, "resolve", "resolved", solution)) == 0 &&
+	    (rc = set_text(&a, "resolve", NULL, "resolution_type",
+	    ITSM_F_RESOLUTION_TYPE, permanent ? "permanent" :
+	    "workaround")) == 0 &&
+	    (rc = set_text(&a, "resolve", NULL, "resolution_code",
+	    ITSM_F_RESOLUTION_CODE, canon)) == 0) {
+		a.set[a.n++] = (struct store_set){ .col = "resolution_notes",
+		    .text = solution };
+		set_int(&a, "resolved_at", a.at);
+		if (cur(&a, ITSM_F_RESPONDED_AT) == NULL)
+			set_int(&a, "responded_at", a.at);
+	}
+	return act_end(&a, rc, "post-resolve", permanent ? "permanent" :
+	    "workaround", solution, NULL, 0);
+}
+
+int
+itsm_ticket_close(itsm_ctx *c, int64_t id, const char *by, int satisfaction,
+    const char *note, int64_t at)
+{
+	struct act a;
+	int rc;
+
+	if ((by != NULL && (rc = tk_check_text("--by", by, MAX_NAME)) != 0) ||
+	    (rc = tk_opt_text("note", note, MAX_TEXT)) != 0)
+		return rc;
+	if (satisfaction != 0 && (satisfaction < 1 || satisfaction > 5))
+		return itsm_error(ITSM_E_INVALID, "satisfaction must be from 1 "
+		    "to 5, not %d", satisfaction);
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_CLOSE, at)) != 0)
+		return rc;
+	if (by == NULL)
+		by = cur(&a, ITSM_F_AFFECTED);
+	if ((rc = set_status(&a, "close", "closed", note)) == 0)
+		rc = tk_event(c, id, a.at, "close", "confirmed_by", NULL, by,
+		    NULL);
+	if (rc == 0 && satisfaction != 0) {
+		snprintf(a.num[0], sizeof(a.num[0]), "%d", satisfaction);
+		rc = tk_event(c, id, a.at, "close", "satisfaction", NULL,
+		    a.num[0], NULL);
+		set_int(&a, "satisfaction", satisfaction);
+	}
+	set_int(&a, "closed_at", a.at);
+	return act_end(&a, rc, "post-close", "confirmed", note, NULL, 0);
+}
+
+/* Back to work: resolution and closure undone, reopen_count + 1. */
+static int
+back_to_work(struct act *a, const char *kind, const char *why)
+{
+	int rc;
+
+	if ((rc = set_status(a, kind, "in_progress", why)) != 0)
+		return rc;
+	set_null(a, "resolved_at");
+	set_null(a, "closed_at");
+	set_null(a, "resolution_type");
+	set_null(a, "resolution_code");
+	set_null(a, "resolution_notes");
+	set_null(a, "satisfaction");
+	set_int(a, "auto_closed", 0);
+	set_int(a, "reopen_count", itsm_ticket_int(a->t, ITSM_F_REOPEN_COUNT) + 1);
+	return 0;
+}
+
+int
+itsm_ticket_reject(itsm_ctx *c, int64_t id, const char *why, int64_t at)
+{
+	struct act a;
+	int rc;
+
+	if ((rc = tk_check_text("reason", why, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_REJECT, at)) != 0)
+		return rc;
+	rc = back_to_work(&a, "reject", why);
+	return act_end(&a, rc, "post-close", "rejected", why, NULL, 0);
+}
+
+int
+itsm_ticket_reopen(itsm_ctx *c, int64_t id, const char *reason, int64_t at)
+{
+	struct act a;
+	int rc;
+
+	if ((rc = tk_check_text("reason", reason, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_REOPEN, at)) != 0)
+		return rc;
+	rc = back_to_work(&a, "reopen", reason);
+	return act_end(&a, rc, "post-reopen", NULL, reason, NULL, 0);
+}
+
+int
+itsm_ticket_cancel(itsm_ctx *c, int64_t id, const char *reason,
+    int64_t duplicate_of, int64_t at)
+{
+	itsm_ticket *dup = NULL;
+	char ref[ITSM_REFBUF] = "";
+	struct act a;
+	int rc;
+
+	if ((rc = tk_check_text("reason", reason, MAX_TEXT)) != 0)
+		return rc;
+	if (duplicate_of == id)
+		return itsm_error(ITSM_E_INVALID, "a ticket is not a duplicate "
+		    "of itself");
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_CANCEL, at)) != 0)
+		return rc;
+	if (duplicate_of > 0) {
+		if ((rc = itsm_ticket_get(c, duplicate_of, &dup)) != 0)
+			return tk_end_action(c, a.t, rc);
+		snprintf(ref, sizeof(ref), "%s", itsm_ticket_str(dup, ITSM_F_REF));
+		itsm_ticket_free(dup);
+	}
+	if ((rc = set_status(&a, "cancel", "cancelled", reason)) == 0 &&
+	    duplicate_of > 0)
+		rc = tk_event(c, id, a.at, "cancel", "duplicate_of", NULL, ref,
+		    NULL);
+	return act_end(&a, rc, "post-cancel", duplicate_of > 0 ? "duplicate" :
+	    NULL, reason, NULL, 0);
+}
+
+/* The items a sweep reports once it has committed. */
+struct sweep {
+	struct itsm_sweep_item *items;
+	itsm_ticket **tickets;
+	char **why;
+	size_t n;
+};
+
+static void
+sweep_free(struct sweep *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		itsm_ticket_free(s->tickets[i]);
+		free(s->why[i]);
+	}
+	free(s->items);
+	free(s->tickets);
+	free(s->why);
+}
+
+static int
+sweep_add(struct sweep *s, itsm_ticket *t, const char *why, size_t managers)
+{
+	void *a, *b, *c;
+
+	a = realloc(s->items, (s->n + 1) * sizeof(*s->items));
+	if (a != NULL)
+		s->items = a;
+	b = realloc(s->tickets, (s->n + 1) * sizeof(*s->tickets));
+	if (b != NULL)
+		s->tickets = b;
+	c = realloc(s->why, (s->n + 1) * sizeof(*s->why));
+	if (c != NULL)
+		s->why = c;
+	if (a == NULL || b == NULL || c == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	s->tickets[s->n] = t;
+	if ((s->why[s->n] = strdup(why)) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	s->items[s->n] = (struct itsm_sweep_item){ .ticket = t,
+	    .why = s->why[s->n], .managers = managers };
+	s->n++;
+	return 0;
+}
+
+static int
+sweep_report(struct sweep *s, itsm_sweep_fn fn, void *arg)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < s->n && rc == 0; i++)
+		rc = fn(arg, &s->items[i]);
+	return rc;
+}
+
+/* "stagnant: no activity for 5h (threshold 4h)" */
+static void
+why_stagnant(itsm_ctx *c, const itsm_ticket *t, char *buf, size_t len)
+{
+	const itsm_policy *p = c->policy;
+	char idle[32], th[32];
+	size_t pi, n = itsm_policy_priority_count(p);
+	int64_t thr;
+
+	if (itsm_ticket_str(t, ITSM_F_PRIORITY) == NULL ||
+	    itsm_policy_priority_find(p, itsm_ticket_str(t, ITSM_F_PRIORITY),
+	    &pi) != 0)
+		pi = n - 1;
+	thr = itsm_policy_priority_stagnation(p, pi);
+	itsm_duration_format(c->now - itsm_ticket_int(t, ITSM_F_UPDATED_AT),
+	    idle, sizeof(idle));
+	itsm_duration_format(thr, th, sizeof(th));
+	snprintf(buf, len, "stagnant: no activity for %s (threshold %s)", idle,
+	    th);
+}
+
+static void
+why_breached(itsm_ctx *c, const itsm_ticket *t, char *buf, size_t len)
+{
+	char over[32];
+	int64_t due;
+	int response = itsm_ticket_str(t, ITSM_F_RESPONDED_AT) == NULL &&
+	    itsm_ticket_int(t, ITSM_F_RESPONSE_DUE) < c->now;
+
+	due = itsm_ticket_int(t, response ? ITSM_F_RESPONSE_DUE :
+	    ITSM_F_RESOLUTION_DUE);
+	itsm_duration_format(c->now - due, over, sizeof(over));
+	snprintf(buf, len, "breached: %s due %s ago", response ? "response" :
+	    "resolution", over);
+}
+
+int
+itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
+    void *arg)
+{
+	struct sweep sw = { 0 };
+	int64_t *ids = NULL;
+	size_t n = 0, i, managers;
+	char why[160];
+	int pass, rc;
+	itsm_ticket *t;
+	struct act a;
+
+	if ((rc = itsm_store_begin(c->store)) != 0)
+		return rc;
+	for (pass = 0; pass <= breached && rc == 0; pass++) {
+		if ((rc = store_sweep_ids(c, pass, &ids, &n)) != 0)
+			break;
+		for (i = 0; i < n && rc == 0; i++) {
+			if ((rc = itsm_ticket_get(c, ids[i], &t)) != 0)
+				break;
+			if (pass)
+				why_breached(c, t, why, sizeof(why));
+			else
+				why_stagnant(c, t, why, sizeof(why));
+			managers = 0;
+			if (!dry && (rc = act_begin(&a, c, ids[i],
+			    ITSM_ACT_ESCALATE_MANAGERS, 0)) == 0) {
+				set_int(&a, pass ? "breach_escalated_at" :
+				    "stagnant_escalated_at", c->now);
+				rc = notify_managers(&a, pass ? "breached" :
+				    "stagnant", why, &managers, 1);
+			}
+			if (rc == 0)
+				rc = sweep_add(&sw, t, why, managers);
+			else
+				itsm_ticket_free(t);
+		}
+		free(ids);
+		ids = NULL;
+	}
+	if (rc == 0)
+		rc = itsm_store_commit(c->store);
+	else
+		itsm_store_rollback(c->store);
+	if (rc != 0)
+		hook_clear(c);
+	if (rc == 0)
+		rc = sweep_report(&sw, fn, arg);
+	sweep_free(&sw);
+	return rc;
+}
+
+int
+itsm_close_auto(itsm_ctx *c, int dry, itsm_sweep_fn fn, void *arg)
+{
+	const itsm_policy *p = c->policy;
+	struct sweep sw = { 0 };
+	int64_t *ids = NULL;
+	char why[160], delay[32];
+	size_t n = 0, i;
+	itsm_ticket *t;
+	struct act a;
+	int rc;
+
+	itsm_duration_format(itsm_policy_auto_close(p), delay, sizeof(delay));
+	snprintf(why, sizeof(why), "closed automatically: no answer from the "
+	    "user %s after resolution", delay);
+	if ((rc = itsm_store_begin(c->store)) != 0)
+		return rc;
+	if ((rc = store_auto_close_ids(c, &ids, &n)) == 0) {
+		for (i = 0; i < n && rc == 0; i++) {
+			if ((rc = itsm_ticket_get(c, ids[i], &t)) != 0)
+				break;
+			if (!dry && (rc = act_begin(&a, c, ids[i],
+			    ITSM_ACT_CLOSE, 0)) == 0) {
+				rc = set_status(&a, "close", "closed", why);
+				set_int(&a, "closed_at", a.at);
+				set_int(&a, "auto_closed", 1);
+				rc = act_end(&a, rc, "post-close", "auto", why,
+				    NULL, 0);
+			}
+			if (rc == 0)
+				rc = sweep_add(&sw, t, why, 0);
+			else
+				itsm_ticket_free(t);
+		}
+	}
+	free(ids);
+	if (rc == 0)
+		rc = itsm_store_commit(c->store);
+	else
+		itsm_store_rollback(c->store);
+	if (rc != 0)
+		hook_clear(c);
+	if (rc == 0)
+		rc = sweep_report(&sw, fn, arg);
+	sweep_free(&sw);
+	return rc;
+}
+
+int
+itsm_next(itsm_ctx *c, const char *group, int mine, itsm_ticket **out)
+{
+	struct itsm_filter f = { .workable = 1, .limit = 1 };
+	const itsm_ticket *t;
+	itsm_iter *it = NULL;
+	int rc;
+
+	*out = NULL;
+	f.group = group;
+	if (mine)
+		f.assignee = itsm_ctx_actor(c);
+	else if (group == NULL)
+		f.assignee_or_none = itsm_ctx_actor(c);
+	if ((rc = itsm_list(c, &f, &it)) != 0)
+		return rc;
+	rc = itsm_iter_next(it, &t);
+	if (rc == 1)
+		rc = itsm_ticket_get(c, itsm_ticket_int(t, ITSM_F_ID), out);
+	else if (rc == 0)
+		rc = itsm_error(ITSM_E_NOTFOUND, "nothing to work on: the "
+		    "queue is empty");
+	itsm_iter_free(it);
+	return rc;
+}
