@@ -25,7 +25,7 @@ enum {
 enum compl {
 	C_NONE, C_REF, C_IMPACT, C_URGENCY, C_PRIORITY, C_TYPE, C_CHANNEL,
 	C_CATEGORY, C_SUBCATEGORY, C_GROUP, C_STATUS, C_FORMAT, C_FIELDS,
-	C_FILE, C_COMMAND, C_WORD
+	C_FILE, C_COMMAND, C_WORD, C_HOLD_REASON, C_ESC_REASON, C_CODE
 };
 
 enum opt_flags {
@@ -81,7 +81,7 @@ struct cmd {
 struct app {
 	const char *db_path, *config_path;
 	enum fmt fmt;
-	int quiet, color, tty;
+	int quiet, color, tty, no_hooks;
 	itsm_policy *policy;
 	itsm_store *store;
 	itsm_ctx *ctx;
@@ -130,10 +130,28 @@ int out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
 void out_table_header(struct app *a, const int *fields, int nfields);
 void out_csv_header(struct app *a, const int *fields, int nfields);
 int term_width(void);
+void out_json_string(FILE *f, const char *s);
+
+/*
+ * After an action on ticket id: the ticket object (json, jsonl), the ref
+ * (-q, or when text is NULL), else text with "%r" replaced by the ref.
+ */
+int print_result(struct app *a, int64_t id, const char *text);
+
+/* Prints one item of a cron sweep; *n counts the items printed. */
+void print_sweep_item(struct app *a, const struct itsm_sweep_item *it,
+    const char *done, const char *dry_verb, int dry, int *n);
+/* Ends the output of a sweep (closes the JSON array). */
+void print_sweep_end(struct app *a, int n);
+
+/* Parses REF, printing the error; 0 or an exit status. */
+int parse_ref(const char *s, int64_t *id);
 const char *color(struct app *a, const char *code);
 
 /* Commands. */
 extern const struct cmd cmd_open, cmd_categorize, cmd_prioritize, cmd_list,
-    cmd_show, cmd_config, cmd_help, cmd_complete;
+    cmd_show, cmd_config, cmd_help, cmd_complete, cmd_note, cmd_assign,
+    cmd_escalate, cmd_hold, cmd_resolve, cmd_close, cmd_reopen, cmd_cancel,
+    cmd_next;
 
 #endif

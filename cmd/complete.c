@@ -1,9 +1,42 @@
 /*
  * itsm __complete: the shell completions' single source.  Given the words
  * after "itsm" up to the one being completed, it prints the candidates,
- * one per line as "word<TAB>description", taken from the command
- * descriptors, the effective policy and the open tickets.  The bash, zsh
- * and fish scripts in completions/ only call it.
+ * taken from the command descriptors, the effective policy and the open
+ * tickets.  The bash, zsh and fish scripts in completions/ only call it.
+ *
+ * The protocol
+ *
+ *   itsm __complete -- WORD...
+ *
+ * WORDs are the words of the command line after "itsm", unquoted, up to
+ * and including the word being completed, which is cut at the cursor and
+ * may be empty.  "--opt=value" is one word (bash must undo its split at
+ * '=').  Global options (--db, --config) given before the command, and
+ * ITSM_DB / ITSM_CONFIG, choose the database and the policy, as they
+ * would for the command itself.
+ *
+ * Output: one candidate per line, "word" or "word<TAB>description".
+ *   - Candidates are already filtered by the current word: the shells
+ *     must offer them as they are, not filter again.  Ticket refs also
+ *     match case-insensitively and by number alone ("inc" and "4" both
+ *     give INC-4; "4" gives "4").
+ *   - For a word "--opt=VAL" the candidates include the "--opt=" prefix;
+ *     for a comma-separated list ("--fields ref,pr") they include the
+ *     items before the last comma.
+ *   - A candidate never contains a control character, is never empty and
+ *     never starts with ':'; a description never contains a control
+ *     character.
+ *   - Directive: the single line ":file" means "no candidates of our own:
+ *     complete file names" (the value of --db and --config, the FILE of
+ *     "config check").  When the word is "--opt=VAL", file names complete
+ *     VAL and "--opt=" is kept.
+ *   - No output means no candidates (and no file names either).
+ * Short options are offered too ("-m"), so "-" lists both forms; "--"
+ * lists the long ones.  A value option the parser refuses twice is not
+ * offered again.  After a "--" word only operands complete.
+ * Nothing is written to stderr and the exit status is 0, whatever the
+ * state of the policy or the database (they are opened read-only: a
+ * completion never creates a database).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,24 +48,31 @@ static const struct opt opts[] = {
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
 };
 
+/* The global options other than the output options. */
 static const struct opt global_opts[] = {
 	{ "db", 0, "FILE", "the database file", C_FILE, 0 },
 	{ "config", 0, "FILE", "the policy file", C_FILE, 0 },
-	{ "format", 0, "FMT", "output format", C_FORMAT, 0 },
-	{ "json", 0, NULL, "JSON output", C_NONE, 0 },
-	{ "quiet", 'q', NULL, "only refs", C_NONE, 0 },
-	{ "no-color", 0, NULL, "no colour", C_NONE, 0 },
 	{ "version", 0, NULL, "print the version", C_NONE, 0 },
 	{ "help", 'h', NULL, "print the usage", C_NONE, 0 },
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
 };
 
+static const struct opt help_opt[] = {
+	{ "help", 'h', NULL, "print the usage", C_NONE, 0 },
+	{ NULL, 0, NULL, NULL, C_NONE, 0 }
+};
+
+#define MAX_GIVEN 64
+
 struct state {
 	struct app *app;
 	const char *cur;	/* the word being completed */
 	const char *prefix;	/* printed before each candidate ("--x=") */
+	size_t prefixlen;
 	const char *category;	/* a --category given earlier */
 	const char *db, *config;
+	const struct opt *given[MAX_GIVEN];	/* value options seen */
+	int ngiven;
 };
 
 static void
@@ -42,15 +82,18 @@ cand(struct state *s, const char *word, const char *desc)
 
 	if (word == NULL || strncmp(word, s->cur, strlen(s->cur)) != 0)
 		return;
+	if (word[0] == '\0' || (s->prefixlen == 0 && word[0] == ':'))
+		return;		/* ':' starts a directive */
 	for (p = word; *p; p++)	/* never hand a shell a control character */
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return;
-	fputs(s->prefix, stdout);
+	fwrite(s->prefix, 1, s->prefixlen, stdout);
 	fputs(word, stdout);
 	if (desc != NULL && *desc != '\0') {
 		fputc('\t', stdout);
 		for (p = desc; *p; p++)
-			fputc((unsigned char)*p < 0x20 ? ' ' : *p, stdout);
+			fputc((unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p,
+			    stdout);
 	}
 	fputc('\n', stdout);
 }
@@ -72,33 +115,46 @@ refs(struct state *s)
 	struct app *a = s->app;
 	const itsm_ticket *t;
 	itsm_iter *it = NULL;
-	const char *cur = s->cur;
+	const char *cur = s->cur, *ref, *num;
+	size_t len = strlen(cur);
 
 	if (policy(s) == NULL)
 		return;
-	if (itsm_store_open(&a->store, s->db, 0) != 0 ||
+	/* Read-only: completing never creates or migrates a database. */
+	if (itsm_store_open(&a->store, s->db, ITSM_STORE_READONLY) != 0 ||
 	    itsm_ctx_new(&a->ctx, a->store, a->policy) != 0 ||
 	    itsm_list(a->ctx, &f, &it) != 0)
 		return;
 	while (itsm_iter_next(it, &t) == 1) {
-		const char *ref = itsm_ticket_str(t, ITSM_F_REF);
+		const char *summary = itsm_ticket_str(t, ITSM_F_SUMMARY);
 
-		/* "inc-4" and "4" complete too. */
-		if (strncasecmp(ref, cur, strlen(cur)) == 0 &&
-		    strncmp(ref, cur, strlen(cur)) != 0) {
-			s->cur = "";
-			cand(s, ref, itsm_ticket_str(t, ITSM_F_SUMMARY));
-			s->cur = cur;
-		} else if (strncmp(ref, cur, strlen(cur)) == 0) {
-			cand(s, ref, itsm_ticket_str(t, ITSM_F_SUMMARY));
-		} else if (strncmp(strchr(ref, '-') + 1, cur, strlen(cur)) == 0) {
-			s->cur = "";
-			cand(s, strchr(ref, '-') + 1,
-			    itsm_ticket_str(t, ITSM_F_SUMMARY));
-			s->cur = cur;
-		}
+		if ((ref = itsm_ticket_str(t, ITSM_F_REF)) == NULL)
+			continue;
+		num = strchr(ref, '-') ? strchr(ref, '-') + 1 : ref;
+		s->cur = "";
+		/* "INC-4", "inc-4" and "4" complete. */
+		if (strncasecmp(ref, cur, len) == 0)
+			cand(s, ref, summary);
+		else if (strncmp(num, cur, len) == 0)
+			cand(s, num, summary);
+		s->cur = cur;
 	}
 	itsm_iter_free(it);
+}
+
+/* Completes the last item of a comma-separated list. */
+static void
+last_item(struct state *s)
+{
+	const char *comma = strrchr(s->cur, ',');
+
+	if (comma != NULL) {
+		/* The prefix ("--fields=") and the items are contiguous. */
+		if (s->prefixlen == 0)
+			s->prefix = s->cur;
+		s->prefixlen += (size_t)(comma + 1 - s->cur);
+		s->cur = comma + 1;
+	}
 }
 
 static void
@@ -118,11 +174,16 @@ values(struct state *s, enum compl kind)
 	case C_REF:
 		refs(s);
 		return;
+	case C_FILE:
+		/* The only directive: the shell completes file names. */
+		fputs(":file\n", stdout);
+		return;
 	case C_TYPE:
 		for (i = 0; i < 3; i++)
 			cand(s, types[i], NULL);
 		return;
 	case C_STATUS:
+		last_item(s);
 		for (i = 0; i < 7; i++)
 			cand(s, statuses[i], NULL);
 		return;
@@ -130,21 +191,11 @@ values(struct state *s, enum compl kind)
 		for (i = 0; i < 5; i++)
 			cand(s, formats[i], NULL);
 		return;
-	case C_FIELDS: {
-		/* Complete the last of a comma-separated list. */
-		const char *comma = strrchr(s->cur, ',');
-		char pre[512];
-
-		if (comma != NULL) {
-			snprintf(pre, sizeof(pre), "%s%.*s", s->prefix,
-			    (int)(comma + 1 - s->cur), s->cur);
-			s->prefix = pre;
-			s->cur = comma + 1;
-		}
+	case C_FIELDS:
+		last_item(s);
 		for (i = 0; i < ITSM_NFIELDS; i++)
 			cand(s, itsm_field_name((enum itsm_field)i), NULL);
 		return;
-	}
 	case C_COMMAND:
 		for (c = commands; *c != NULL; c++)
 			if (!((*c)->flags & HIDDEN))
@@ -197,75 +248,133 @@ values(struct state *s, enum compl kind)
 	}
 }
 
-/* The option named by word ("--impact", "-m") in opts, or NULL. */
+/*
+ * The option an option word names in the NULL-terminated sets, or NULL:
+ * "--impact", "--impact=high", "-m", "-mTEXT", "-qm" (the last letter's
+ * option).  *next is set when its value is the next word.
+ */
 static const struct opt *
-lookup(const struct opt *opts_, const char *word)
+lookup(const struct opt *const *sets, const char *word, int *next)
 {
-	const struct opt *o;
+	const struct opt *const *set, *o, *found = NULL;
+	const char *p;
 	size_t len;
 
-	if (word[0] != '-')
+	*next = 0;
+	if (word[0] != '-' || word[1] == '\0')
 		return NULL;
-	for (o = opts_; o != NULL && o->lng != NULL; o++) {
-		if (word[1] == '-') {
-			len = strcspn(word + 2, "=");
-			if (strlen(o->lng) == len &&
-			    strncmp(o->lng, word + 2, len) == 0)
-				return o;
-		} else if (o->shrt && word[1] == o->shrt && word[2] == '\0') {
-			return o;
+	if (word[1] == '-') {
+		len = strcspn(word + 2, "=");
+		for (set = sets; *set != NULL; set++)
+			for (o = *set; o->lng != NULL; o++)
+				if (strlen(o->lng) == len &&
+				    strncmp(o->lng, word + 2, len) == 0) {
+					*next = o->arg != NULL &&
+					    word[2 + len] != '=';
+					return o;
+				}
+		return NULL;
+	}
+	for (p = word + 1; *p; p++) {
+		found = NULL;
+		for (set = sets; *set != NULL && found == NULL; set++)
+			for (o = *set; o->lng != NULL; o++)
+				if (o->shrt == *p) {
+					found = o;
+					break;
+				}
+		if (found == NULL)
+			return NULL;
+		if (found->arg != NULL) {
+			*next = p[1] == '\0';
+			return found;
 		}
 	}
-	return NULL;
+	return found;
 }
 
-static const struct opt *
-lookup_cmd(const struct cmd *c, const char *word)
+static int
+was_given(const struct state *s, const struct opt *o)
 {
-	const struct opt *o = lookup(c->opts, word);
+	int i;
 
-	return o != NULL ? o : lookup(output_opts, word);
+	for (i = 0; i < s->ngiven; i++)
+		if (s->given[i] == o)
+			return 1;
+	return 0;
 }
 
 static void
-list_opts(struct state *s, const struct opt *o)
+list_opts(struct state *s, const struct opt *o, int skip_given)
 {
 	char word[64];
 
 	for (; o != NULL && o->lng != NULL; o++) {
+		if (skip_given && was_given(s, o))
+			continue;
+		if (o->shrt) {
+			snprintf(word, sizeof(word), "-%c", o->shrt);
+			cand(s, word, o->help);
+		}
 		snprintf(word, sizeof(word), "--%s", o->lng);
 		cand(s, word, o->help);
 	}
 }
 
-/* Completes "--opt=VALUE" words and option values. */
-static int
+/* Completes an option's value: the current word, or "--opt=VALUE". */
+static void
 complete_value(struct state *s, const struct opt *o)
 {
-	char pre[128];
 	const char *eq;
 
 	if (o == NULL || o->arg == NULL)
-		return 0;
-	if ((eq = strchr(s->cur, '=')) != NULL && s->cur[0] == '-') {
-		snprintf(pre, sizeof(pre), "%.*s", (int)(eq + 1 - s->cur),
-		    s->cur);
-		s->prefix = pre;
+		return;
+	if (s->cur[0] == '-' && (eq = strchr(s->cur, '=')) != NULL) {
+		s->prefix = s->cur;
+		s->prefixlen = (size_t)(eq + 1 - s->cur);
 		s->cur = eq + 1;
-		values(s, o->compl);
-		return 1;
 	}
 	values(s, o->compl);
-	return 1;
+}
+
+/* Notes what an option given earlier on the line means for completion. */
+static void
+note(struct state *s, const struct opt *o, const char *val, int global)
+{
+	if (val == NULL)
+		return;
+	if (global && strcmp(o->lng, "db") == 0)
+		s->db = val;
+	else if (global && strcmp(o->lng, "config") == 0)
+		s->config = val;
+	else if (o->compl == C_CATEGORY)
+		s->category = val;
+}
+
+/* The value an option word carries itself ("--x=v", "-mv"), or NULL. */
+static const char *
+inline_value(const struct opt *o, const char *w)
+{
+	const char *p;
+
+	if (o->arg == NULL)
+		return NULL;
+	if (w[1] == '-')
+		return strchr(w, '=') ? strchr(w, '=') + 1 : NULL;
+	p = strchr(w + 1, o->shrt);
+	return p != NULL && p[1] != '\0' ? p + 1 : NULL;
 }
 
 static int
 run(struct app *app, const struct args *a)
 {
+	const struct opt *const gsets[] = { global_opts, output_opts, NULL };
+	const struct opt *csets[] = { NULL, output_opts, NULL };
 	struct state s = { .app = app, .prefix = "" };
 	const struct cmd *c = NULL;
 	const struct opt *o;
-	int i, n = a->noperands, operands = 0;
+	const char *first = NULL;	/* the command's first operand */
+	int i, n = a->noperands, operands = 0, next, end = 0;
 
 	/* The shells pass "--" first. */
 	i = (n > 0 && strcmp(a->operand[0], "--") == 0) ? 1 : 0;
@@ -278,28 +387,24 @@ run(struct app *app, const struct args *a)
 
 		if (w[0] != '-')
 			break;
-		o = lookup(global_opts, w);
-		if (o != NULL && o->arg != NULL && strchr(w, '=') == NULL) {
-			if (i + 1 == n - 1)
-				return complete_value(&s, o), 0;
-			if (strcmp(o->lng, "db") == 0)
-				s.db = a->operand[i + 1];
-			else if (strcmp(o->lng, "config") == 0)
-				s.config = a->operand[i + 1];
-			i++;
-		} else if (o != NULL && o->arg != NULL) {
-			if (strcmp(o->lng, "db") == 0)
-				s.db = strchr(w, '=') + 1;
-			else if (strcmp(o->lng, "config") == 0)
-				s.config = strchr(w, '=') + 1;
+		if ((o = lookup(gsets, w, &next)) == NULL)
+			continue;
+		if (next && i + 1 == n - 1) {
+			complete_value(&s, o);
+			return 0;
 		}
+		note(&s, o, next ? a->operand[i + 1] : inline_value(o, w), 1);
+		i += next;
 	}
 	if (i == n - 1) {
 		if (s.cur[0] == '-') {
-			if ((o = lookup(global_opts, s.cur)) != NULL &&
-			    strchr(s.cur, '=') != NULL)
-				return complete_value(&s, o), 0;
-			list_opts(&s, global_opts);
+			if ((o = lookup(gsets, s.cur, &next)) != NULL &&
+			    s.cur[1] == '-' && strchr(s.cur, '=') != NULL) {
+				complete_value(&s, o);
+				return 0;
+			}
+			list_opts(&s, global_opts, 0);
+			list_opts(&s, output_opts, 0);
 		} else {
 			values(&s, C_COMMAND);
 		}
@@ -307,36 +412,49 @@ run(struct app *app, const struct args *a)
 	}
 	if ((c = find_command(a->operand[i])) == NULL || (c->flags & HIDDEN))
 		return 0;
+	csets[0] = c->opts;
 	for (i++; i < n - 1; i++) {
 		const char *w = a->operand[i];
 
-		if ((o = lookup_cmd(c, w)) != NULL && o->arg != NULL) {
-			const char *v = strchr(w, '=') ? strchr(w, '=') + 1 :
-			    (i + 1 < n - 1 ? a->operand[i + 1] : NULL);
-
-			if (o->compl == C_CATEGORY && v != NULL)
-				s.category = v;
-			if (strchr(w, '=') == NULL) {
-				if (i + 1 == n - 1)
-					return complete_value(&s, o), 0;
-				i++;
-			}
-		} else if (w[0] != '-' || w[1] == '\0') {
-			operands++;
+		if (end || w[0] != '-' || w[1] == '\0') {
+			if (operands++ == 0)
+				first = w;
+			continue;
 		}
+		if (strcmp(w, "--") == 0) {
+			end = 1;
+			continue;
+		}
+		if ((o = lookup(csets, w, &next)) == NULL)
+			continue;
+		if (next && i + 1 == n - 1) {
+			complete_value(&s, o);
+			return 0;
+		}
+		if (o->arg != NULL && !(o->flags & OPT_REPEAT) &&
+		    s.ngiven < MAX_GIVEN)
+			s.given[s.ngiven++] = o;
+		note(&s, o, next ? a->operand[i + 1] : inline_value(o, w), 0);
+		i += next;
 	}
-	if (s.cur[0] == '-' && s.cur[1] != '\0') {
-		if ((o = lookup_cmd(c, s.cur)) != NULL && strchr(s.cur, '='))
-			return complete_value(&s, o), 0;
-		list_opts(&s, c->opts);
-		list_opts(&s, output_opts);
-		cand(&s, "--help", "print the usage");
+	if (!end && s.cur[0] == '-') {
+		if ((o = lookup(csets, s.cur, &next)) != NULL &&
+		    s.cur[1] == '-' && strchr(s.cur, '=') != NULL) {
+			complete_value(&s, o);
+			return 0;
+		}
+		list_opts(&s, c->opts, 1);
+		list_opts(&s, output_opts, 0);
+		list_opts(&s, help_opt, 0);
 		return 0;
 	}
 	if (c == &cmd_config) {
+		/* config show | config check [FILE] */
 		if (operands == 0) {
 			cand(&s, "show", "print the effective policy");
 			cand(&s, "check", "validate a policy file");
+		} else if (operands == 1 && strcmp(first, "check") == 0) {
+			values(&s, C_FILE);
 		}
 		return 0;
 	}

@@ -2,14 +2,15 @@
  * itsm list: the work queue.  Open tickets by default, major first, then
  * priority, then oldest; filters narrow it, --fields picks the columns.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 
-enum { O_STATUS, O_TYPE, O_PRIORITY, O_GROUP, O_ASSIGNEE, O_ALL, O_LIMIT,
-    O_FIELDS };
+enum { O_STATUS, O_TYPE, O_PRIORITY, O_GROUP, O_ASSIGNEE, O_MINE,
+    O_ON_HOLD, O_STAGNANT, O_BREACHED, O_ALL, O_LIMIT, O_FIELDS };
 
 static const struct opt opts[] = {
 	[O_STATUS] = { "status", 0, "STATUS", "only these statuses "
@@ -20,6 +21,14 @@ static const struct opt opts[] = {
 	[O_GROUP] = { "group", 0, "GROUP", "only this group", C_GROUP, 0 },
 	[O_ASSIGNEE] = { "assignee", 0, "USER", "only this assignee", C_WORD,
 	    0 },
+	[O_MINE] = { "mine", 0, NULL, "only the tickets assigned to you",
+	    C_NONE, 0 },
+	[O_ON_HOLD] = { "on-hold", 0, NULL, "only the tickets on hold", C_NONE,
+	    0 },
+	[O_STAGNANT] = { "stagnant", 0, NULL, "only the tickets with no "
+	    "activity past their threshold", C_NONE, 0 },
+	[O_BREACHED] = { "breached", 0, NULL, "only the tickets past a due "
+	    "time", C_NONE, 0 },
 	[O_ALL] = { "all", 0, NULL, "every status, closed ones too", C_NONE,
 	    0 },
 	[O_LIMIT] = { "limit", 0, "N", "at most N tickets", C_NONE, 0 },
@@ -68,7 +77,7 @@ parse_statuses(const struct args *a, char **buf, const char ***out)
 {
 	size_t i, n = 0, len = 0;
 	const char **list;
-	char *p, *tok, *save = NULL;
+	char *p, *tok, *lc, *save = NULL;
 
 	for (i = 0; a->list[O_STATUS][i] != NULL; i++)
 		len += strlen(a->list[O_STATUS][i]) + 1;
@@ -81,6 +90,8 @@ parse_statuses(const struct args *a, char **buf, const char ***out)
 		strcpy(p, a->list[O_STATUS][i]);
 		for (tok = strtok_r(p, ",", &save); tok != NULL;
 		    tok = strtok_r(NULL, ",", &save)) {
+			for (lc = tok; *lc; lc++)	/* read case-insensitively */
+				*lc = (char)tolower((unsigned char)*lc);
 			if (itsm_status_parse(tok) < 0) {
 				warnx_("unknown status '%.64s' (expected new, "
 				    "in_progress, on_hold, resolved, closed, "
@@ -145,6 +156,26 @@ run(struct app *app, const struct args *a)
 		f.group = itsm_policy_group(p, i);
 	}
 	f.assignee = a->val[O_ASSIGNEE];
+	if (a->count[O_MINE]) {
+		if (f.assignee != NULL) {
+			rc = usage_error(app->cmd, "--mine and --assignee exclude "
+			    "each other");
+			goto done;
+		}
+		f.assignee = itsm_ctx_actor(app->ctx);
+	}
+	if (a->count[O_ON_HOLD]) {
+		static const char *const on_hold[] = { "on_hold", NULL };
+
+		if (f.status != NULL || f.all) {
+			rc = usage_error(app->cmd, "--on-hold excludes --status "
+			    "and --all");
+			goto done;
+		}
+		f.status = on_hold;
+	}
+	f.stagnant = a->count[O_STAGNANT] > 0;
+	f.breached = a->count[O_BREACHED] > 0;
 	if (a->val[O_LIMIT] != NULL) {
 		errno = 0;
 		f.limit = strtoll(a->val[O_LIMIT], &end, 10);

@@ -17,6 +17,15 @@ const struct cmd *const commands[] = {
 	&cmd_prioritize,
 	&cmd_list,
 	&cmd_show,
+	&cmd_note,
+	&cmd_assign,
+	&cmd_escalate,
+	&cmd_hold,
+	&cmd_resolve,
+	&cmd_close,
+	&cmd_reopen,
+	&cmd_cancel,
+	&cmd_next,
 	&cmd_config,
 	&cmd_help,
 	&cmd_complete,
@@ -36,7 +45,7 @@ enum { OUT_FORMAT, OUT_JSON, OUT_QUIET, OUT_NOCOLOR };
 
 static const char *const global_usage =
     "usage: itsm [--db FILE] [--config FILE] [--format FMT | --json] [-q]\n"
-    "            [--no-color] command [options] [arguments]\n"
+    "            [--no-color] [--no-hooks] command [options] [arguments]\n"
     "       itsm help [command]\n"
     "       itsm command -h\n"
     "       itsm --version\n";
@@ -411,7 +420,7 @@ apply_output(struct app *app, const struct cmd *c, const struct outopts *oo)
 	else if (oo->format != NULL && parse_format(oo->format, &app->fmt) != 0) {
 		warnx_("unknown format '%.64s' (expected table, tsv, csv, "
 		    "json or jsonl)", oo->format);
-		return EX_USAGE_;
+		return EX_DATAERR_;
 	}
 	if (oo->quiet)
 		app->quiet = 1;
@@ -439,6 +448,7 @@ app_open(struct app *a, int flags)
 			return fail(rc);
 		if ((rc = itsm_ctx_new(&a->ctx, a->store, a->policy)) != 0)
 			return fail(rc);
+		itsm_ctx_set_hooks(a->ctx, !a->no_hooks);
 		actor = getenv("ITSM_ACTOR");
 		if (actor != NULL && *actor != '\0' &&
 		    (rc = itsm_ctx_set_actor(a->ctx, actor)) != 0)
@@ -489,9 +499,24 @@ read_text(const char *val, char **out)
 }
 
 int
+parse_ref(const char *s, int64_t *id)
+{
+	int rc = itsm_ref_parse(s, id);
+
+	return rc != 0 ? fail(rc) : 0;
+}
+
+int
 parse_at(struct app *a, const char *s, int64_t *out)
 {
 	return itsm_time_parse(s, itsm_ctx_now(a->ctx), out);
+}
+
+static void
+report_hook(void *arg, const char *msg)
+{
+	(void)arg;
+	warnx_("%s", msg);
 }
 
 static void
@@ -522,6 +547,11 @@ run_command(struct app *app, const struct cmd *c, int argc, char **argv)
 	if ((rc = app_open(app, c->flags)) != 0)
 		goto done;
 	rc = c->run(app, &a);
+	/* What committed stays committed: a failing hook is only reported. */
+	if (app->ctx != NULL) {
+		fflush(app->out);
+		itsm_hooks_run(app->ctx, report_hook, NULL);
+	}
 done:
 	for (i = 0; i < MAX_OPTS; i++)
 		free(a.list[i]);
@@ -572,6 +602,8 @@ main(int argc, char **argv)
 			oo.quiet = 1;
 		} else if (strcmp(s, "--no-color") == 0) {
 			oo.nocolor = 1;
+		} else if (strcmp(s, "--no-hooks") == 0) {
+			app.no_hooks = 1;
 		} else {
 			return usage_error(NULL, "unknown option '%.64s'", s);
 		}

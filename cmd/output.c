@@ -170,6 +170,8 @@ cell_char(const unsigned char *p, char *esc, size_t len, int *w)
 		snprintf(esc, len, "\\n");
 	else if (cp == '\t')
 		snprintf(esc, len, "\\t");
+	else if (cp == '\r')
+		snprintf(esc, len, "\\r");
 	else if (is_control(cp) && n == 1)
 		snprintf(esc, len, "\\x%02x", *p);
 	else if (is_control(cp))
@@ -342,7 +344,7 @@ int
 out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
     int nfields, int first)
 {
-	char rel[32];
+	char rel[32], mark[64];
 	const char *s, *col;
 	int i, f, last;
 
@@ -388,6 +390,12 @@ out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
 			col = f == ITSM_F_PRIORITY ? priority_color(a, s) :
 			    f == ITSM_F_MAJOR && itsm_ticket_int(t, ITSM_F_MAJOR) ?
 			    color(a, "\033[1;35m") : "";
+			/* A breached ticket's priority carries a "!". */
+			if (f == ITSM_F_PRIORITY && s != NULL &&
+			    itsm_ticket_breached(t, itsm_ctx_now(a->ctx))) {
+				snprintf(mark, sizeof(mark), "%.60s!", s);
+				s = mark;
+			}
 			fputs(col, a->out);
 			out_cell(a->out, s ? s : "-", last ?
 			    last_width(a, fields, nfields) : field_width(f), last);
@@ -399,4 +407,107 @@ out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
 		}
 	}
 	return 0;
+}
+
+/* A JSON string; control characters and invalid bytes as \\u escapes. */
+void
+out_json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned cp;
+	int n;
+
+	fputc('"', f);
+	while (*p) {
+		n = utf8_len(p, &cp);
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			p++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\')
+			fprintf(f, "\\%c", (char)cp);
+		else if (is_control(cp))
+			fprintf(f, "\\u%04x", cp);
+		else
+			fwrite(p, 1, (size_t)n, f);
+		p += n;
+	}
+	fputc('"', f);
+}
+
+int
+print_result(struct app *a, int64_t id, const char *text)
+{
+	itsm_ticket *t = NULL;
+	const char *ref, *r;
+	int rc;
+
+	if ((rc = itsm_ticket_get(a->ctx, id, &t)) != 0)
+		return fail(rc);
+	ref = itsm_ticket_str(t, ITSM_F_REF);
+	if (a->quiet) {
+		fprintf(a->out, "%s\n", ref);
+	} else if (a->fmt == FMT_JSON || a->fmt == FMT_JSONL) {
+		out_json(a->out, itsm_ticket_json(t));
+		fputc('\n', a->out);
+	} else if (text == NULL) {
+		fprintf(a->out, "%s\n", ref);
+	} else {
+		for (; (r = strstr(text, "%r")) != NULL; text = r + 2) {
+			fwrite(text, 1, (size_t)(r - text), a->out);
+			fputs(ref, a->out);
+		}
+		out_escaped(a->out, text, FMT_TABLE);
+		fputc('\n', a->out);
+	}
+	itsm_ticket_free(t);
+	return 0;
+}
+
+void
+print_sweep_item(struct app *a, const struct itsm_sweep_item *it,
+    const char *done, const char *dry_verb, int dry, int *n)
+{
+	const char *ref = itsm_ticket_str(it->ticket, ITSM_F_REF);
+	char what[64];
+
+	if (a->quiet) {
+		fprintf(a->out, "%s\n", ref);
+	} else if (a->fmt == FMT_JSON || a->fmt == FMT_JSONL) {
+		if (a->fmt == FMT_JSON)
+			fputs(*n == 0 ? "[\n" : ",\n", a->out);
+		fprintf(a->out, "{\"ref\":\"%s\",\"action\":", ref);
+		out_json_string(a->out, dry ? dry_verb : done);
+		fprintf(a->out, ",\"dry_run\":%s,\"detail\":", dry ? "true" :
+		    "false");
+		out_json_string(a->out, it->why);
+		fprintf(a->out, ",\"managers\":%zu,\"ticket\":", it->managers);
+		out_json(a->out, itsm_ticket_json(it->ticket));
+		fputc('}', a->out);
+		if (a->fmt == FMT_JSONL)
+			fputc('\n', a->out);
+	} else {
+		if (dry)
+			snprintf(what, sizeof(what), "%s", dry_verb);
+		else if (strcmp(done, "escalated") == 0)
+			snprintf(what, sizeof(what), "escalated to %zu manager%s",
+			    it->managers, it->managers == 1 ? "" : "s");
+		else
+			snprintf(what, sizeof(what), "%s", done);
+		fprintf(a->out, "%s%s%s%s", ref, a->fmt == FMT_TSV ? "\t" : " ",
+		    what, a->fmt == FMT_TSV ? "\t" : ": ");
+		out_escaped(a->out, it->why, a->fmt == FMT_TSV ? FMT_TSV :
+		    FMT_TABLE);
+		fputc('\n', a->out);
+	}
+	(*n)++;
+}
+
+void
+print_sweep_end(struct app *a, int n)
+{
+	/* Nothing at all when nothing happened: cron mails only news. */
+	if (a->fmt == FMT_JSON && !a->quiet && n > 0)
+		fputs("\n]\n", a->out);
 }

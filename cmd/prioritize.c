@@ -49,7 +49,9 @@ run(struct app *app, const struct args *a)
 		return fail(rc);
 	if ((rc = itsm_ticket_get(app->ctx, id, &t)) != 0)
 		return fail(rc);
-	if (app->fmt == FMT_JSON || app->fmt == FMT_JSONL) {
+	if (app->quiet) {
+		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
+	} else if (app->fmt == FMT_JSON || app->fmt == FMT_JSONL) {
 		out_json(app->out, itsm_ticket_json(t));
 		fputc('\n', app->out);
 	} else if (app->quiet) {

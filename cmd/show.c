@@ -38,6 +38,59 @@ show_description(FILE *o, const char *s)
 	}
 }
 
+/* "due 2026-11-28T09:15:00Z (5m left)", "(2h over)", "(met)", ... */
+static void
+show_clock(struct app *app, const char *name, int64_t due, int64_t done,
+    int paused, int breached)
+{
+	char when[ITSM_TIMEBUF], d[32];
+	int64_t now = itsm_ctx_now(app->ctx);
+
+	itsm_time_format(due, when);
+	fprintf(app->out, "  %-19s due %s ", name, when);
+	if (done != 0) {
+		fprintf(app->out, "(%s)\n", breached ? "missed" : "met");
+		return;
+	}
+	if (paused) {
+		itsm_duration_format(due - now, d, sizeof(d));
+		fprintf(app->out, "(paused, %s left)\n", d);
+	} else if (due >= now) {
+		itsm_duration_format(due - now, d, sizeof(d));
+		fprintf(app->out, "(%s left)\n", d);
+	} else {
+		itsm_duration_format(now - due, d, sizeof(d));
+		fprintf(app->out, "%s(%s over)%s\n", color(app, "\033[1;31m"), d,
+		    color(app, "\033[0m"));
+	}
+}
+
+/* The SLA clocks, live from the history and the policy. */
+static void
+show_sla(struct app *app, const itsm_ticket *t)
+{
+	struct itsm_sla s;
+	char d[32];
+	int64_t id = itsm_ticket_int(t, ITSM_F_ID);
+
+	if (itsm_sla_get(app->ctx, id, &s) != 0 || !s.prioritized)
+		return;
+	fprintf(app->out, "\n%ssla%s\n", color(app, "\033[1m"),
+	    color(app, "\033[0m"));
+	show_clock(app, "response", s.response_due,
+	    itsm_ticket_str(t, ITSM_F_RESPONDED_AT) ?
+	    itsm_ticket_int(t, ITSM_F_RESPONDED_AT) : 0, s.paused,
+	    s.response_breached);
+	show_clock(app, "resolution", s.resolution_due,
+	    itsm_ticket_str(t, ITSM_F_RESOLVED_AT) ?
+	    itsm_ticket_int(t, ITSM_F_RESOLVED_AT) : 0, s.paused,
+	    s.resolution_breached);
+	itsm_duration_format(s.running, d, sizeof(d));
+	fprintf(app->out, "  %-19s %s", "clock ran", d);
+	itsm_duration_format(s.paused_for, d, sizeof(d));
+	fprintf(app->out, ", stopped %s\n", d);
+}
+
 static void
 show_table(struct app *app, const itsm_ticket *t)
 {
@@ -67,6 +120,7 @@ show_table(struct app *app, const itsm_ticket *t)
 		}
 		fputc('\n', o);
 	}
+	show_sla(app, t);
 	if ((s = itsm_ticket_str(t, ITSM_F_DESCRIPTION)) != NULL)
 		show_description(o, s);
 }

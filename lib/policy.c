@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
@@ -704,6 +705,10 @@ read_managers(struct loader *l, yaml_node_t *n)
 				return nomem();
 		}
 		if ((v = get(l, e, "groups")) != NULL) {
+			if (v->type == YAML_SEQUENCE_NODE && seq_len(v) == 0)
+				return err_at(l, v, "groups of a manager must "
+				    "not be empty (leave it out for every "
+				    "group)");
 			if ((rc = read_list(l, v, "group", &m[i].groups,
 			    &m[i].ngroups)) != 0 ||
 			    (rc = check_refs(l, v, m[i].groups, m[i].ngroups,
@@ -711,6 +716,10 @@ read_managers(struct loader *l, yaml_node_t *n)
 				return rc;
 		}
 		if ((v = get(l, e, "priorities")) != NULL) {
+			if (v->type == YAML_SEQUENCE_NODE && seq_len(v) == 0)
+				return err_at(l, v, "priorities of a manager "
+				    "must not be empty (leave it out for every "
+				    "priority)");
 			if ((rc = read_list(l, v, "priority", &m[i].priorities,
 			    &m[i].npriorities)) != 0 ||
 			    (rc = check_refs(l, v, m[i].priorities,
@@ -926,7 +935,6 @@ itsm_policy_load(itsm_policy **out, const char *path)
 {
 	const char *env, *xdg, *home;
 	char buf[4096];
-	FILE *f;
 
 	if (path != NULL)
 		return itsm_policy_load_file(out, path);
@@ -937,14 +945,11 @@ itsm_policy_load(itsm_policy **out, const char *path)
 		snprintf(buf, sizeof(buf), "%s/itsm/config.yaml", xdg);
 	else if ((home = getenv("HOME")) != NULL && *home != '\0')
 		snprintf(buf, sizeof(buf), "%s/.config/itsm/config.yaml", home);
-	if (buf[0] != '\0' && (f = fopen(buf, "rb")) != NULL) {
-		fclose(f);
+	/* A file that is there but cannot be read is an error, not skipped. */
+	if (buf[0] != '\0' && access(buf, F_OK) == 0)
 		return itsm_policy_load_file(out, buf);
-	}
-	if ((f = fopen("/etc/itsm/config.yaml", "rb")) != NULL) {
-		fclose(f);
+	if (access("/etc/itsm/config.yaml", F_OK) == 0)
 		return itsm_policy_load_file(out, "/etc/itsm/config.yaml");
-	}
 	return itsm_policy_load_file(out, NULL);
 }
 

@@ -204,8 +204,9 @@ tk_change(itsm_ctx *c, const itsm_ticket *t, int64_t at, const char *kind,
 	set[(*n)++] = (struct store_set){ .col = col, .text = val };
 	if (tk_same(old, val))
 		return 0;
-	return tk_event(c, itsm_ticket_int(t, ITSM_F_ID), at, kind, col, old,
-	    val, msg);
+	/* History speaks in field names ("group"), not columns. */
+	return tk_event(c, itsm_ticket_int(t, ITSM_F_ID), at, kind,
+	    f < ITSM_NFIELDS ? itsm_field_name(f) : col, old, val, msg);
 }
 
 /*

@@ -614,46 +614,72 @@ why_breached(itsm_ctx *c, const itsm_ticket *t, char *buf, size_t len)
 	    "resolution", over);
 }
 
+static int
+has_id(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
 int
 itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
     void *arg)
 {
 	struct sweep sw = { 0 };
-	int64_t *ids = NULL;
-	size_t n = 0, i, managers;
-	char why[160];
-	int pass, rc;
+	int64_t *ids[2] = { NULL, NULL };
+	size_t n[2] = { 0, 0 }, i, managers;
+	char why[320], more[160];
+	int pass, rc, stag, br;
 	itsm_ticket *t;
 	struct act a;
 
 	if ((rc = itsm_store_begin(c->store)) != 0)
 		return rc;
-	for (pass = 0; pass <= breached && rc == 0; pass++) {
-		if ((rc = store_sweep_ids(c, pass, &ids, &n)) != 0)
-			break;
-		for (i = 0; i < n && rc == 0; i++) {
-			if ((rc = itsm_ticket_get(c, ids[i], &t)) != 0)
+	if ((rc = store_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
+	    (breached && (rc = store_sweep_ids(c, 1, &ids[1], &n[1])) != 0))
+		goto done;
+	/* Stagnant ones first (a breach too is said on the same line). */
+	for (pass = 0; pass < 2 && rc == 0; pass++) {
+		for (i = 0; i < n[pass] && rc == 0; i++) {
+			if (pass == 1 && has_id(ids[0], n[0], ids[1][i]))
+				continue;
+			stag = pass == 0;
+			br = pass == 1 || has_id(ids[1], n[1], ids[0][i]);
+			if ((rc = itsm_ticket_get(c, ids[pass][i], &t)) != 0)
 				break;
-			if (pass)
-				why_breached(c, t, why, sizeof(why));
-			else
+			if (stag)
 				why_stagnant(c, t, why, sizeof(why));
+			if (br) {
+				why_breached(c, t, more, sizeof(more));
+				if (stag)
+					snprintf(why + strlen(why), sizeof(why) -
+					    strlen(why), "; %s", more);
+				else
+					snprintf(why, sizeof(why), "%s", more);
+			}
 			managers = 0;
-			if (!dry && (rc = act_begin(&a, c, ids[i],
+			if (!dry && (rc = act_begin(&a, c, ids[pass][i],
 			    ITSM_ACT_ESCALATE_MANAGERS, 0)) == 0) {
-				set_int(&a, pass ? "breach_escalated_at" :
-				    "stagnant_escalated_at", c->now);
-				rc = notify_managers(&a, pass ? "breached" :
-				    "stagnant", why, &managers, 1);
+				if (stag)
+					set_int(&a, "stagnant_escalated_at", c->now);
+				if (br)
+					set_int(&a, "breach_escalated_at", c->now);
+				rc = notify_managers(&a, stag ? "stagnant" :
+				    "breached", why, &managers, 1);
 			}
 			if (rc == 0)
 				rc = sweep_add(&sw, t, why, managers);
 			else
 				itsm_ticket_free(t);
 		}
-		free(ids);
-		ids = NULL;
 	}
+done:
+	free(ids[0]);
+	free(ids[1]);
 	if (rc == 0)
 		rc = itsm_store_commit(c->store);
 	else
