@@ -23,10 +23,10 @@ run(struct app *app, const struct args *a)
 	char *msg = NULL;
 	int rc;
 
-	if ((rc = parse_ref(a->operand[0], &id)) != 0)
-		return rc;
 	if (a->val[O_DUPLICATE] != NULL &&
 	    (rc = parse_ref(a->val[O_DUPLICATE], &dup)) != 0)
+		return rc;
+	if ((rc = parse_ref(a->operand[0], &id)) != 0)
 		return rc;
 	if (a->val[O_AT] != NULL && (rc = parse_at(app, a->val[O_AT], &at)) != 0)
 		return fail(rc);

@@ -82,6 +82,7 @@ struct app {
 	const char *db_path, *config_path;
 	enum fmt fmt;
 	int quiet, color, tty, no_hooks;
+	int write_errno;		/* stdout could not be written */
 	itsm_policy *policy;
 	itsm_store *store;
 	itsm_ctx *ctx;

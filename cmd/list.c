@@ -103,6 +103,11 @@ parse_statuses(const struct args *a, char **buf, const char ***out)
 		}
 		p += strlen(a->list[O_STATUS][i]) + 1;
 	}
+	if (n == 0) {	/* --status "" must not silently match nothing */
+		free(list);
+		return usage_error(&cmd_list, "--status needs at least one "
+		    "status");
+	}
 	*out = list;
 	return 0;
 }

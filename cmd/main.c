@@ -99,10 +99,22 @@ exit_status(int code)
 	}
 }
 
+/* The last ref read from the command line, to name it as it was typed. */
+static const char *last_ref;
+static int64_t last_id;
+
 int
 fail(int code)
 {
-	warnx_("%s", itsm_errmsg());
+	char plain[64];
+
+	snprintf(plain, sizeof(plain), "no such ticket: %lld",
+	    (long long)last_id);
+	if (code == ITSM_E_NOTFOUND && last_ref != NULL &&
+	    strcmp(itsm_errmsg(), plain) == 0)
+		warnx_("no such ticket: '%.64s'", last_ref);
+	else
+		warnx_("%s", itsm_errmsg());
 	return exit_status(code);
 }
 
@@ -503,6 +515,8 @@ parse_ref(const char *s, int64_t *id)
 {
 	int rc = itsm_ref_parse(s, id);
 
+	last_ref = s;
+	last_id = *id;
 	return rc != 0 ? fail(rc) : 0;
 }
 
@@ -547,15 +561,29 @@ run_command(struct app *app, const struct cmd *c, int argc, char **argv)
 	if ((rc = app_open(app, c->flags)) != 0)
 		goto done;
 	rc = c->run(app, &a);
-	/* What committed stays committed: a failing hook is only reported. */
-	if (app->ctx != NULL) {
-		fflush(app->out);
+	/*
+	 * The output is flushed before the hooks run, so that a write error
+	 * is told with its own cause; what committed stays committed.
+	 */
+	if (fflush(app->out) != 0 || ferror(app->out))
+		app->write_errno = errno ? errno : EIO;
+	if (app->ctx != NULL)
 		itsm_hooks_run(app->ctx, report_hook, NULL);
-	}
 done:
 	for (i = 0; i < MAX_OPTS; i++)
 		free(a.list[i]);
 	return rc;
+}
+
+/* 0 when standard output was written, else 74 ("itsm --version >/dev/full"). */
+static int
+flushed(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	if (errno != EPIPE)
+		warnx_("cannot write output: %s", strerror(errno));
+	return EX_IOERR_;
 }
 
 int
@@ -575,10 +603,10 @@ main(int argc, char **argv)
 
 		if (strcmp(s, "--version") == 0) {
 			printf("itsm %s\n", ITSM_VERSION);
-			return 0;
+			return flushed();
 		} else if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
 			fputs(global_usage, stdout);
-			return 0;
+			return flushed();
 		} else if (strcmp(s, "--db") == 0 || strcmp(s, "--config") == 0 ||
 		    strcmp(s, "--format") == 0) {
 			if (i + 1 == argc)
@@ -616,9 +644,13 @@ main(int argc, char **argv)
 		return rc;
 	rc = run_command(&app, c, argc - i - 1, argv + i + 1);
 	app_close(&app);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		if (errno != EPIPE)
-			warnx_("cannot write output: %s", strerror(errno));
+	if (app.write_errno == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+		app.write_errno = errno ? errno : EIO;
+	if (app.write_errno != 0) {
+		if (app.write_errno != EPIPE)
+			warnx_("cannot write output%s: %s", rc == 0 ?
+			    " (the command itself was done)" : "",
+			    strerror(app.write_errno));
 		if (rc == 0)
 			rc = EX_IOERR_;
 	}

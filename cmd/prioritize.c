@@ -33,8 +33,8 @@ run(struct app *app, const struct args *a)
 	int64_t id;
 	int rc;
 
-	if ((rc = itsm_ref_parse(a->operand[0], &id)) != 0)
-		return fail(rc);
+	if ((rc = parse_ref(a->operand[0], &id)) != 0)
+		return rc;
 	if (a->val[O_AT] != NULL &&
 	    (rc = parse_at(app, a->val[O_AT], &pa.at)) != 0)
 		return fail(rc);

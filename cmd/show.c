@@ -186,8 +186,8 @@ run(struct app *app, const struct args *a)
 	const char *s;
 	int64_t id;
 
-	if ((rc = itsm_ref_parse(a->operand[0], &id)) != 0)
-		return fail(rc);
+	if ((rc = parse_ref(a->operand[0], &id)) != 0)
+		return rc;
 	if ((rc = itsm_ticket_get_full(app->ctx, id, &t)) != 0)
 		return fail(rc);
 	for (f = 0; f < ITSM_NFIELDS; f++)

@@ -287,6 +287,33 @@ newer(itsm_store *s, int v)
 	    ITSM_SCHEMA_VERSION);
 }
 
+/*
+ * Refuses an SQLite database of another application: version 0 but
+ * tables already there (read in one snapshot, so that another itsm
+ * creating the schema at the same time is not mistaken for one).
+ */
+static int
+foreign(itsm_store *s)
+{
+	sqlite3_stmt *st;
+	int rc, n;
+
+	if ((rc = store_prepare(s, "SELECT count(*) FROM sqlite_master WHERE "
+	    "(SELECT user_version FROM pragma_user_version) = 0", &st)) != 0)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_fail(s, "cannot read the schema");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (n > 0)
+		return itsm_error(ITSM_E_IO, "'%s' is not an itsm database: it "
+		    "holds tables of another application", s->path);
+	return 0;
+}
+
 static int
 migrate(itsm_store *s)
 {
@@ -299,6 +326,8 @@ migrate(itsm_store *s)
 		return 0;
 	if (v > ITSM_SCHEMA_VERSION)
 		return newer(s, v);
+	if (v == 0 && (rc = foreign(s)) != 0)
+		return rc;
 	if (v == 0 && (rc = exec(s, "PRAGMA journal_mode = WAL",
 	    "cannot set WAL mode")) != 0)
 		return rc;
@@ -311,6 +340,8 @@ migrate(itsm_store *s)
 		rc = newer(s, v);
 		goto fail;
 	}
+	if (v == 0 && (rc = foreign(s)) != 0)
+		goto fail;
 	for (; v < ITSM_SCHEMA_VERSION; v++)
 		if ((rc = exec(s, migrations[v], "cannot migrate the database"))
 		    != 0)

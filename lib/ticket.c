@@ -430,6 +430,8 @@ tk_begin_action(itsm_ctx *c, int64_t id, enum itsm_action act, itsm_ticket **t)
 	if ((rc = itsm_ticket_get(c, id, t)) != 0 ||
 	    (rc = itsm_check_allowed(itsm_ticket_str(*t, ITSM_F_REF),
 	    itsm_ticket_str(*t, ITSM_F_STATUS), act)) != 0) {
+		itsm_ticket_free(*t);	/* a refused action leaks nothing */
+		*t = NULL;
 		itsm_store_rollback(c->store);
 		return rc;
 	}

@@ -507,8 +507,12 @@ itsm_ticket_cancel(itsm_ctx *c, int64_t id, const char *reason,
 	if ((rc = act_begin(&a, c, id, ITSM_ACT_CANCEL, at)) != 0)
 		return rc;
 	if (duplicate_of > 0) {
-		if ((rc = itsm_ticket_get(c, duplicate_of, &dup)) != 0)
+		if ((rc = itsm_ticket_get(c, duplicate_of, &dup)) != 0) {
+			if (rc == ITSM_E_NOTFOUND)
+				rc = itsm_error(rc, "no such ticket to be a "
+				    "duplicate of: %lld", (long long)duplicate_of);
 			return tk_end_action(c, a.t, rc);
+		}
 		snprintf(ref, sizeof(ref), "%s", itsm_ticket_str(dup, ITSM_F_REF));
 		itsm_ticket_free(dup);
 	}

@@ -78,3 +78,77 @@ assert_one_line_error() {
 		return 1
 	fi
 }
+
+# --- Added for the end-to-end suite (t0100 .. t0950). ---
+
+# "run --separate-stderr" needs bats 1.5; say so, or bats warns (BW02).
+bats_require_minimum_version 1.5.0
+
+# The fields of the JSON ticket object, in order (DESIGN.md section 4).
+TICKET_KEYS='["id","ref","type","status","summary","description","caller","affected","channel","contact","service","category","subcategory","impact","urgency","priority","major","tier","group","assignee","opened_at","updated_at","responded_at","resolved_at","closed_at","response_due","resolution_due","resolution","satisfaction","reopen_count","reassignment_count","parent"]'
+
+# The fields of an event in "show --json" (DESIGN.md section 4).
+EVENT_KEYS='["at","recorded_at","actor","kind","field","from","to","message"]'
+
+# jq_is FILTER EXPECTED: jq -c FILTER on $output prints exactly EXPECTED.
+jq_is() {
+	local got
+	if ! got=$(printf '%s\n' "$output" | jq -c "$1"); then
+		printf 'jq failed on stdout:\n%s\n' "$output" >&2
+		return 1
+	fi
+	if [ "$got" != "$2" ]; then
+		printf 'jq %s:\nexpected: %s\nactual:   %s\n' "$1" "$2" "$got" >&2
+		return 1
+	fi
+}
+
+# assert_no_control_bytes: stdout holds no ESC, BEL or C1 control (the
+# raw bytes that a terminal acts on).
+assert_no_control_bytes() {
+	local n
+	n=$(printf '%s' "$output" | LC_ALL=C tr -cd '\033\007' | wc -c)
+	if [ "$n" != 0 ] || printf '%s' "$output" | LC_ALL=C grep -q $'\xc2[\x80-\x9f]'; then
+		echo "raw control bytes in stdout:" >&2
+		printf '%s' "$output" | od -c | head -20 >&2
+		return 1
+	fi
+}
+
+# open_ticket ARGS...: opens a ticket (the summary first), fails the test
+# when it does not print a ref.
+open_ticket() {
+	local ref
+	ref=$(itsm open "$@") || return 1
+	[[ $ref =~ ^(INC|REQ|CHG)-[0-9]+$ ]] || {
+		echo "open printed '$ref'" >&2
+		return 1
+	}
+}
+
+# write_policy_4x4 FILE: a complete policy with a 4 x 4 matrix and its own
+# level and priority names.
+write_policy_4x4() {
+	cat >"$1" <<'YAML'
+impact:
+  - { name: enterprise, rank: 1, description: the whole company }
+  - { name: site, rank: 2 }
+  - { name: department, rank: 3 }
+  - { name: user, rank: 4 }
+urgency:
+  - { name: critical, rank: 1 }
+  - { name: high, rank: 2 }
+  - { name: normal, rank: 3 }
+  - { name: low, rank: 4 }
+priorities:
+  - { name: Crit, label: critical, response: 10m, resolution: 2h }
+  - { name: High, response: 1h, resolution: 1h30m }
+  - { name: Med, response: 4h, resolution: 2d }
+  - { name: Low, response: 1d, resolution: 2w }
+matrix:
+  enterprise: { critical: Crit, high: Crit, normal: High, low: Med }
+  site:       { critical: Crit, high: High, normal: Med,  low: Med }
+  department: { critical: High, high: Med,  normal: Med,  low: Low }
+  user:       { critical: Med,  high: Med,  normal: Low,  low: Low }
+YAML
+}
