@@ -20,6 +20,18 @@ static const struct opt opts[] = {
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
 };
 
+/* The rank of an impact level (1 is the highest), or 0 when unknown. */
+static int
+impact_rank(struct app *app, const char *level)
+{
+	size_t i;
+
+	if (level == NULL || itsm_policy_level_find(app->policy, ITSM_IMPACT,
+	    level, &i) != 0)
+		return 0;
+	return itsm_policy_level_rank(app->policy, ITSM_IMPACT, i);
+}
+
 static int
 run(struct app *app, const struct args *a)
 {
@@ -31,7 +43,7 @@ run(struct app *app, const struct args *a)
 	itsm_ticket *t = NULL;
 	char *msg = NULL;
 	int64_t id;
-	int rc;
+	int rc, old_rank;
 
 	if ((rc = parse_ref(a->operand[0], &id)) != 0)
 		return rc;
@@ -43,12 +55,26 @@ run(struct app *app, const struct args *a)
 			return fail(rc);
 		pa.message = msg;
 	}
+	if ((rc = itsm_ticket_get(app->ctx, id, &t)) != 0) {
+		free(msg);
+		return fail(rc);
+	}
+	old_rank = impact_rank(app, itsm_ticket_str(t, ITSM_F_IMPACT));
+	itsm_ticket_free(t);
 	rc = itsm_ticket_prioritize(app->ctx, id, &pa, &priority);
 	free(msg);
 	if (rc != 0)
 		return fail(rc);
 	if ((rc = itsm_ticket_get(app->ctx, id, &t)) != 0)
 		return fail(rc);
+	/* More impact than thought: the managers may need to know. */
+	if (old_rank > 0 && impact_rank(app,
+	    itsm_ticket_str(t, ITSM_F_IMPACT)) < old_rank)
+		warnx_("hint: %s's impact is now %s: consider 'itsm escalate %s "
+		    "--hierarchical --reason impact -m ...'",
+		    itsm_ticket_str(t, ITSM_F_REF),
+		    itsm_ticket_str(t, ITSM_F_IMPACT),
+		    itsm_ticket_str(t, ITSM_F_REF));
 	if (app->quiet) {
 		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
 	} else if (app->fmt == FMT_JSON || app->fmt == FMT_JSONL) {
