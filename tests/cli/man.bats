@@ -4,7 +4,8 @@
 # descriptor, so a drift on either side fails here), every command that
 # "itsm help" lists has its page and every page its command, the pages are
 # clean under mandoc's lint, and itsm.yaml(5) shows the embedded default
-# policy verbatim.
+# policy verbatim.  itsm-hooks(5) lists the hooks lib/ runs, itsm(1)'s
+# workflow table is lib/workflow.c's, and itsm(1) points to every page.
 #
 # "help" is a command like the others: it has its page, itsm-help(1).
 
@@ -228,4 +229,164 @@ listed_commands() {
 	ITSM=$real
 	run same_synopsis "$TOP/man/itsm-open.1" list
 	[ "$status" = 1 ]
+}
+
+# section PAGE TITLE [INDENT]: the lines of the section (INDENT "") or
+# subsection (INDENT "   ") TITLE of PAGE as mandoc renders it, without
+# the title.
+section() {
+	mandoc -T ascii -O width=200 "$1" | col -bx | awk -v t="$3$2" -v ind="$3" '
+		$0 == t { on = 1; next }
+		on && match($0, /^ */) && RLENGTH <= length(ind) && /[^ ]/ { exit }
+		on { print }'
+}
+
+# same_hooks PAGE: succeeds when the hooks that PAGE (itsm-hooks.5)
+# lists under "The hooks" are those that lib/ runs, no more, no less.
+same_hooks() {
+	local lib page
+	lib=$(grep -ohE '"post-[a-z]+"' "$TOP"/lib/*.c | tr -d '"' | sort -u)
+	page=$(section "$1" "The hooks" "   " |
+	    awk '/^     post-[a-z]+/ { print $1 }' | sort -u)
+	if [ "$(printf '%s\n' "$lib" | wc -l)" -lt 11 ]; then
+		echo "found only these hooks in lib/: $lib" >&2
+		return 1
+	fi
+	if [ "$lib" != "$page" ]; then
+		diff -u <(printf '%s\n' "$lib") <(printf '%s\n' "$page") >&2 ||
+		    true
+		return 1
+	fi
+}
+
+@test "itsm-hooks(5) lists every hook the library runs, and no other" {
+	local page=$BATS_TEST_TMPDIR/itsm-hooks.5
+
+	same_hooks "$TOP/man/itsm-hooks.5"
+
+	# A hook missing from the page, or one that does not exist, is caught.
+	sed '/^\.It Pa post-reopen$/,/^\.Pq Xr itsm-reopen 1 \.$/d' \
+	    "$TOP/man/itsm-hooks.5" >"$page"
+	differs "$page" "$TOP/man/itsm-hooks.5"
+	run same_hooks "$page"
+	[ "$status" = 1 ]
+	sed 's/^\.It Pa post-reopen$/.It Pa post-revive/' \
+	    "$TOP/man/itsm-hooks.5" >"$page"
+	differs "$page" "$TOP/man/itsm-hooks.5"
+	run same_hooks "$page"
+	[ "$status" = 1 ]
+}
+
+# workflow_code [SRC]: the table of SRC (lib/workflow.c), one "action
+# yes|- ..." line per action, sorted (an action listed twice, as escalate
+# is, must have the same row both times to make one line).
+workflow_code() {
+	awk '
+		/action_names\[/ { names = 1 }
+		names && /\[ITSM_ACT_[A-Z_]+\] = "/ {
+			match($0, /ITSM_ACT_[A-Z_]+/)
+			k = substr($0, RSTART, RLENGTH)
+			v = $0; sub(/^[^"]*"/, "", v); sub(/".*$/, "", v)
+			name[k] = v
+		}
+		names && /^};/ { names = 0 }
+		/allowed\[ITSM_NACTIONS\]/ { rows = 1 }
+		rows && /\[ITSM_ACT_[A-Z_]+\] =/ {
+			match($0, /ITSM_ACT_[A-Z_]+/)
+			k = substr($0, RSTART, RLENGTH)
+			v = $0; sub(/^[^{]*\{/, "", v); sub(/\}.*$/, "", v)
+			gsub(/[ \t]/, "", v)
+			n = split(v, cell, ",")
+			line = name[k]
+			for (i = 1; i <= n; i++)
+				line = line " " (cell[i] == "1" ? "yes" : "-")
+			print line
+		}
+		rows && /^};/ { rows = 0 }' "${1:-$TOP/lib/workflow.c}" | sort -u
+}
+
+# workflow_statuses [SRC]: the statuses of SRC, in order, on one line.
+workflow_statuses() {
+	awk '/status_names\[ITSM_NSTATUSES\]/ { on = 1; next }
+		on { s = s $0 } on && /};/ { exit }
+		END { gsub(/[^a-z_,]/, "", s); gsub(/,/, " ", s); print s }' \
+	    "${1:-$TOP/lib/workflow.c}" | sed 's/ $//'
+}
+
+# same_workflow PAGE [SRC]: succeeds when the Workflow table of PAGE
+# (itsm.1) is the table of SRC (lib/workflow.c), header included.
+same_workflow() {
+	local code page header statuses
+	code=$(workflow_code "${2-}")
+	statuses=$(workflow_statuses "${2-}")
+	if [ "$(printf '%s\n' "$code" | wc -l)" -lt 12 ] ||
+	    [ "$(printf '%s\n' "$statuses" | wc -w)" -lt 7 ]; then
+		echo "cannot read the table of ${2:-lib/workflow.c}" >&2
+		return 1
+	fi
+	page=$(section "$1" Workflow "   " | awk '
+		$1 == "action" { on = 1; print; next }
+		on && NF == 0 { exit }
+		on { print }' | tr -s ' ' | sed 's/^ //; s/ $//')
+	header=$(printf '%s\n' "$page" | head -n 1)
+	if [ "$header" != "action $statuses" ]; then
+		printf 'header: %s\nstatuses: %s\n' "$header" "$statuses" >&2
+		return 1
+	fi
+	page=$(printf '%s\n' "$page" | tail -n +2 | sort -u)
+	if [ "$code" != "$page" ]; then
+		diff -u <(printf '%s\n' "$code") <(printf '%s\n' "$page") >&2 ||
+		    true
+		return 1
+	fi
+}
+
+@test "itsm(1)'s workflow table is the table of lib/workflow.c" {
+	same_workflow "$TOP/man/itsm.1"
+}
+
+@test "a drifted workflow table is caught, on either side" {
+	local page=$BATS_TEST_TMPDIR/itsm.1 src=$BATS_TEST_TMPDIR/workflow.c
+
+	# One cell of the page: reopen from cancelled refused.
+	sed 's/^\(\.It Cm reopen .*\) Ta yes$/\1 Ta \\-/' \
+	    "$TOP/man/itsm.1" >"$page"
+	differs "$page" "$TOP/man/itsm.1"
+	run same_workflow "$page"
+	[ "$status" = 1 ]
+
+	# One row missing from the page.
+	sed '/^\.It Cm release Ta/d' "$TOP/man/itsm.1" >"$page"
+	differs "$page" "$TOP/man/itsm.1"
+	run same_workflow "$page"
+	[ "$status" = 1 ]
+
+	# One cell of the code: a note allowed on a closed ticket.
+	sed 's/^\(\t\[ITSM_ACT_NOTE\] =\t*{ 1,   1,   1,   1,   \)0/\11/' \
+	    "$TOP/lib/workflow.c" >"$src"
+	differs "$src" "$TOP/lib/workflow.c"
+	run same_workflow "$TOP/man/itsm.1" "$src"
+	[ "$status" = 1 ]
+
+	# The two escalations of the code drifting apart.
+	sed 's/^\(\t\[ITSM_ACT_ESCALATE_MANAGERS\] =\t*{ 1,   1,   \)1/\10/' \
+	    "$TOP/lib/workflow.c" >"$src"
+	differs "$src" "$TOP/lib/workflow.c"
+	run same_workflow "$TOP/man/itsm.1" "$src"
+	[ "$status" = 1 ]
+}
+
+@test "itsm(1) SEE ALSO names every other page" {
+	local see page name bad=0
+	see=$(section "$TOP/man/itsm.1" "SEE ALSO")
+	for page in "$TOP"/man/*.[0-9]; do
+		name=${page##*/}
+		[ "$name" = itsm.1 ] && continue
+		name="${name%.*}(${name##*.})"
+		if ! printf '%s\n' "$see" | grep -qF "$name"; then
+			echo "itsm(1) SEE ALSO does not name $name" >&2
+			bad=1
+		fi
+	done
+	[ "$bad" = 0 ]
 }
