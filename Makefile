@@ -7,6 +7,7 @@ MANDIR   = $(PREFIX)/share/man
 BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  = $(PREFIX)/share/zsh/vendor-completions
 FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
+EXAMPLEDIR  = $(PREFIX)/share/doc/itsm/examples
 
 CC      ?= cc
 PKGS     = sqlite3 yaml-0.1
@@ -99,15 +100,20 @@ deps:
 install: $(ITSM)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
-	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
+	    $(DESTDIR)$(EXAMPLEDIR)/hooks
 	install -m 755 $(ITSM) $(DESTDIR)$(BINDIR)/itsm
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 completions/itsm.bash $(DESTDIR)$(BASHCOMPDIR)/itsm
 	install -m 644 completions/_itsm $(DESTDIR)$(ZSHCOMPDIR)/_itsm
 	install -m 644 completions/itsm.fish $(DESTDIR)$(FISHCOMPDIR)/itsm.fish
+	install -m 755 examples/hooks/* $(DESTDIR)$(EXAMPLEDIR)/hooks
+	for f in examples/*.yaml; do [ -f "$$f" ] && \
+	    install -m 644 "$$f" $(DESTDIR)$(EXAMPLEDIR); done; true
 
 uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/itsm
 	rm -f $(DESTDIR)$(BINDIR)/itsm $(DESTDIR)$(BASHCOMPDIR)/itsm \
 	    $(DESTDIR)$(ZSHCOMPDIR)/_itsm $(DESTDIR)$(FISHCOMPDIR)/itsm.fish
 	for m in $(notdir $(wildcard man/*.1)); do \

@@ -67,8 +67,8 @@ run(struct app *app, const struct args *a)
 
 	if (a->noperands == 0) {
 		fputs("usage: itsm [--db FILE] [--config FILE] [--format FMT | "
-		    "--json] [-q]\n            [--no-color] command [options] "
-		    "[arguments]\n\ncommands:\n", app->out);
+		    "--json] [-q]\n            [--no-color] [--no-hooks] command "
+		    "[options] [arguments]\n\ncommands:\n", app->out);
 		for (c = commands; *c != NULL; c++)
 			if (!((*c)->flags & HIDDEN))
 				fprintf(app->out, "  %-12s %s\n", (*c)->name,

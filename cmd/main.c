@@ -38,10 +38,11 @@ const struct opt output_opts[] = {
 	{ "json", 0, NULL, "the same as --format json", C_NONE, 0 },
 	{ "quiet", 'q', NULL, "print only ticket refs, one per line", C_NONE, 0 },
 	{ "no-color", 0, NULL, "never colour the output", C_NONE, 0 },
+	{ "no-hooks", 0, NULL, "run no hook", C_NONE, 0 },
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
 };
 
-enum { OUT_FORMAT, OUT_JSON, OUT_QUIET, OUT_NOCOLOR };
+enum { OUT_FORMAT, OUT_JSON, OUT_QUIET, OUT_NOCOLOR, OUT_NOHOOKS };
 
 static const char *const global_usage =
     "usage: itsm [--db FILE] [--config FILE] [--format FMT | --json] [-q]\n"
@@ -268,7 +269,7 @@ find_short(const struct opt *opts, char ch, const struct opt **which, int *idx)
 
 struct outopts {
 	const char *format;
-	int json, quiet, nocolor;
+	int json, quiet, nocolor, nohooks;
 };
 
 static int
@@ -285,6 +286,7 @@ set_opt(const struct cmd *c, struct args *a, struct outopts *oo,
 		case OUT_JSON: oo->json = 1; break;
 		case OUT_QUIET: oo->quiet = 1; break;
 		case OUT_NOCOLOR: oo->nocolor = 1; break;
+		case OUT_NOHOOKS: oo->nohooks = 1; break;
 		}
 		return 0;
 	}
@@ -436,6 +438,8 @@ apply_output(struct app *app, const struct cmd *c, const struct outopts *oo)
 	}
 	if (oo->quiet)
 		app->quiet = 1;
+	if (oo->nohooks)
+		app->no_hooks = 1;
 	if (oo->nocolor || (nc != NULL && *nc != '\0') ||
 	    app->fmt != FMT_TABLE || !app->tty)
 		app->color = 0;
@@ -631,7 +635,7 @@ main(int argc, char **argv)
 		} else if (strcmp(s, "--no-color") == 0) {
 			oo.nocolor = 1;
 		} else if (strcmp(s, "--no-hooks") == 0) {
-			app.no_hooks = 1;
+			oo.nohooks = 1;
 		} else {
 			return usage_error(NULL, "unknown option '%.64s'", s);
 		}

@@ -33,10 +33,13 @@ seg_start(const struct timeline *tl, size_t i)
 /*
  * When the running time reaches target.  *paused is set when the clock is
  * stopped at the end of the history: the due time is then projected as if
- * it started again at now.
+ * it started again at now, or, when resolution stopped it for good
+ * (stopped: the resolution time, else 0), at the resolution, so that the
+ * figure of a resolved or closed ticket no longer moves.
  */
 static int64_t
-due(const struct timeline *tl, int64_t target, int64_t now, int *paused)
+due(const struct timeline *tl, int64_t target, int64_t now, int64_t stopped,
+    int *paused)
 {
 	int64_t left = target, start, end;
 	size_t i;
@@ -55,6 +58,8 @@ due(const struct timeline *tl, int64_t target, int64_t now, int *paused)
 			left -= end - start;
 	}
 	*paused = 1;
+	if (stopped != 0)
+		return stopped + left;
 	return (now > seg_start(tl, tl->n) ? now : seg_start(tl, tl->n)) + left;
 }
 
@@ -89,7 +94,7 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	struct timeline tl;
 	itsm_ticket *t = NULL;
 	const char *pri;
-	int64_t responded, resolved, until;
+	int64_t responded, resolved, until, stopped;
 	size_t n, pi;
 	int rc, p1, p2;
 
@@ -103,7 +108,8 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	    itsm_ticket_int(t, ITSM_F_RESOLVED_AT) : 0;
 	responded = itsm_ticket_str(t, ITSM_F_RESPONDED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESPONDED_AT) : 0;
-	until = resolved && !running_at(&tl, n) ? resolved : c->now;
+	stopped = resolved && !running_at(&tl, n) ? resolved : 0;
+	until = stopped ? stopped : c->now;
 	spent(&tl, until, &out->running, &out->paused_for);
 	out->paused = !running_at(&tl, n);
 	pri = itsm_ticket_str(t, ITSM_F_PRIORITY);
@@ -112,8 +118,10 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	out->prioritized = 1;
 	out->response_target = itsm_policy_priority_response(c->policy, pi);
 	out->resolution_target = itsm_policy_priority_resolution(c->policy, pi);
-	out->response_due = due(&tl, out->response_target, c->now, &p1);
-	out->resolution_due = due(&tl, out->resolution_target, c->now, &p2);
+	out->response_due = due(&tl, out->response_target, c->now,
+	    stopped, &p1);
+	out->resolution_due = due(&tl, out->resolution_target, c->now,
+	    stopped, &p2);
 	out->response_breached = responded ? responded > out->response_due :
 	    !p1 && c->now > out->response_due;
 	out->resolution_breached = resolved && out->paused ?

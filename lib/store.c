@@ -105,6 +105,7 @@ static const char *const migrations[ITSM_SCHEMA_VERSION] = {
 	"CREATE INDEX tickets_resolved ON tickets (resolved_at)"
 	"  WHERE status = 'resolved';"
 	"CREATE INDEX events_status ON events (ticket, at) WHERE field = 'status';"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 };
 
 int

@@ -55,6 +55,10 @@ int store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
 /* Appends an event to a ticket's history. */
 int store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e);
 
+/* A setting of the store (NULL when unset); *out is the caller's to free(). */
+int store_meta_get(itsm_store *s, const char *key, char **out);
+int store_meta_set(itsm_store *s, const char *key, const char *value);
+
 /* The id of the newest event (0 when there is none). */
 int64_t store_last_event_id(itsm_store *s);
 

@@ -893,11 +893,11 @@ store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
 	if (breached) {
 		qb_breached(&q, c->now);
 		qb_sql(&q, " AND (breach_escalated_at IS NULL OR "
-		    "breach_escalated_at < updated_at)");
+		    "breach_escalated_at <= updated_at)");
 	} else {
 		qb_stagnant(&q, c->policy, c->now);
 		qb_sql(&q, " AND (stagnant_escalated_at IS NULL OR "
-		    "stagnant_escalated_at < updated_at)");
+		    "stagnant_escalated_at <= updated_at)");
 	}
 	qb_sql(&q, QUEUE_ORDER);
 	return collect_ids(c->store, &q, ids, n);
@@ -913,4 +913,53 @@ store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n)
 	qb_int(&q, c->now - itsm_policy_auto_close(c->policy));
 	qb_sql(&q, " ORDER BY resolved_at, id");
 	return collect_ids(c->store, &q, ids, n);
+}
+
+int
+store_open_ids(itsm_ctx *c, int64_t **ids, size_t *n)
+{
+	struct qb q = { .off = 0 };
+
+	qb_sql(&q, "SELECT id FROM tickets WHERE status IN ('new', "
+	    "'in_progress', 'on_hold') AND priority IS NOT NULL");
+	return collect_ids(c->store, &q, ids, n);
+}
+
+int
+store_meta_get(itsm_store *s, const char *key, char **out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_prepare(s, "SELECT value FROM meta WHERE key = ?1",
+	    &st)) != 0)
+		return rc;
+	store_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = strdup((const char *)sqlite3_column_text(st, 0));
+		rc = *out ? 0 : itsm_error(ITSM_E_NOMEM, "out of memory");
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = store_fail(s, "cannot read the store's settings");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_meta_set(itsm_store *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "INSERT INTO meta (key, value) VALUES "
+	    "(?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	    &st)) != 0)
+		return rc;
+	store_bind_text(st, 1, key);
+	store_bind_text(st, 2, value);
+	return store_exec_stmt(s, st, "cannot save the store's settings");
 }

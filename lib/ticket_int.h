@@ -73,5 +73,7 @@ void hook_clear(itsm_ctx *c);
  */
 int store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n);
 int store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n);
+/* The open prioritized tickets. */
+int store_open_ids(itsm_ctx *c, int64_t **ids, size_t *n);
 
 #endif

@@ -152,9 +152,11 @@ itsm_ticket_assign(itsm_ctx *c, int64_t id, const char *user,
 	size_t gi;
 	int rc;
 
-	if (user == NULL)
+	/* Taking it is the default; handing it to a group leaves it to them. */
+	if (user == NULL && group == NULL)
 		user = itsm_ctx_actor(c);
-	if ((rc = tk_check_text("assignee", user, MAX_NAME)) != 0 ||
+	if ((user != NULL &&
+	    (rc = tk_check_text("assignee", user, MAX_NAME)) != 0) ||
 	    (rc = tk_opt_text("message", message, MAX_TEXT)) != 0)
 		return rc;
 	if (group != NULL) {
@@ -167,7 +169,7 @@ itsm_ticket_assign(itsm_ctx *c, int64_t id, const char *user,
 		return rc;
 	moved = g != NULL && !tk_same(cur(&a, ITSM_F_GROUP), g);
 	reassigned = moved || (cur(&a, ITSM_F_ASSIGNEE) != NULL &&
-	    !tk_same(cur(&a, ITSM_F_ASSIGNEE), user));
+	    user != NULL && !tk_same(cur(&a, ITSM_F_ASSIGNEE), user));
 	if (g != NULL && ((rc = set_text(&a, "assign", message, "group_name",
 	    ITSM_F_GROUP, g)) != 0 || (rc = set_text(&a, "assign", message,
 	    "tier", ITSM_F_TIER, tier)) != 0))
@@ -178,7 +180,8 @@ itsm_ticket_assign(itsm_ctx *c, int64_t id, const char *user,
 	if (reassigned)
 		set_int(&a, "reassignment_count",
 		    itsm_ticket_int(a.t, ITSM_F_REASSIGNMENT_COUNT) + 1);
-	rc = respond(&a);
+	/* Someone taking it is a response; moving it to a queue is not. */
+	rc = user != NULL ? respond(&a) : 0;
 	return act_end(&a, rc, "post-assign", NULL, message, NULL, 0);
 }
 
@@ -218,9 +221,10 @@ itsm_ticket_escalate(itsm_ctx *c, int64_t id, const char *group,
 		want = tier_index(p, itsm_policy_group_tier(p, gi));
 		if (want <= now_tier)
 			rc = itsm_error(ITSM_E_REFUSED, "cannot escalate %s to "
-			    "'%s': it is in tier %s, not above %s (use 'itsm "
-			    "assign --group' to move it sideways)",
-			    cur(&a, ITSM_F_REF), g, itsm_policy_group_tier(p, gi),
+			    "'%s' (tier %s): the ticket is in tier %s already; "
+			    "escalation goes up (use 'itsm assign --group' to "
+			    "move it sideways)", cur(&a, ITSM_F_REF), g,
+			    itsm_policy_group_tier(p, gi),
 			    itsm_policy_tier(p, (size_t)now_tier));
 	} else if ((size_t)now_tier + 1 >= itsm_policy_tier_count(p)) {
 		rc = itsm_error(ITSM_E_REFUSED, "cannot escalate %s: it is "
@@ -364,7 +368,9 @@ itsm_ticket_release(itsm_ctx *c, int64_t id, const char *message, int64_t at)
 		return rc;
 	if ((rc = act_begin(&a, c, id, ITSM_ACT_RELEASE, at)) != 0)
 		return rc;
-	if ((rc = set_status(&a, "release", "in_progress", message)) == 0)
+	/* Back where it was: new when nobody has responded yet. */
+	if ((rc = set_status(&a, "release", cur(&a, ITSM_F_RESPONDED_AT) ?
+	    "in_progress" : "new", message)) == 0)
 		set_null(&a, "hold_reason");
 	return act_end(&a, rc, "post-hold", "release", message, NULL, 0);
 }
@@ -618,6 +624,57 @@ why_breached(itsm_ctx *c, const itsm_ticket *t, char *buf, size_t len)
 	    "resolution", over);
 }
 
+/*
+ * Stored due times come from the targets of the policy in force when each
+ * ticket last changed.  When the targets differ from those the store last
+ * saw, the open tickets' dues are recomputed before a sweep reads them.
+ */
+static int
+refresh_after_policy_change(itsm_ctx *c)
+{
+	const itsm_policy *p = c->policy;
+	char print[4096], *stored = NULL;
+	size_t i, off = 0;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	print[0] = '\0';
+	for (i = 0; i < itsm_policy_priority_count(p) && off < sizeof(print);
+	    i++)
+		off += (size_t)snprintf(print + off, sizeof(print) - off,
+		    "%s=%lld/%lld;", itsm_policy_priority_name(p, i),
+		    (long long)itsm_policy_priority_response(p, i),
+		    (long long)itsm_policy_priority_resolution(p, i));
+	if ((rc = store_meta_get(c->store, "sla_targets", &stored)) != 0)
+		return rc;
+	if (stored != NULL && strcmp(stored, print) == 0) {
+		free(stored);
+		return 0;
+	}
+	free(stored);
+	if ((rc = store_open_ids(c, &ids, &n)) != 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = tk_refresh_sla(c, ids[i]);
+	free(ids);
+	if (rc == 0)
+		rc = store_meta_set(c->store, "sla_targets", print);
+	return rc;
+}
+
+static size_t
+count_managers(itsm_ctx *c, const itsm_ticket *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < itsm_policy_manager_count(c->policy); i++)
+		n += (size_t)itsm_policy_manager_matches(c->policy, i,
+		    itsm_ticket_str(t, ITSM_F_GROUP),
+		    itsm_ticket_str(t, ITSM_F_PRIORITY));
+	return n;
+}
+
 static int
 has_id(const int64_t *ids, size_t n, int64_t id)
 {
@@ -643,7 +700,8 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 
 	if ((rc = itsm_store_begin(c->store)) != 0)
 		return rc;
-	if ((rc = store_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
+	if ((rc = refresh_after_policy_change(c)) != 0 ||
+	    (rc = store_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
 	    (breached && (rc = store_sweep_ids(c, 1, &ids[1], &n[1])) != 0))
 		goto done;
 	/* Stagnant ones first (a breach too is said on the same line). */
@@ -665,7 +723,7 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 				else
 					snprintf(why, sizeof(why), "%s", more);
 			}
-			managers = 0;
+			managers = count_managers(c, t);
 			if (!dry && (rc = act_begin(&a, c, ids[pass][i],
 			    ITSM_ACT_ESCALATE_MANAGERS, 0)) == 0) {
 				if (stag)
