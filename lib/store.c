@@ -262,6 +262,16 @@ create_file(const char *path, int flags)
 	    "cannot create database '%s': %s", path, strerror(errno));
 }
 
+/* The version opening migrates to; only tests lower it. */
+static int store_target_version = ITSM_SCHEMA_VERSION;
+
+void
+store_test_set_version(int version)
+{
+	store_target_version = version > 0 && version <= ITSM_SCHEMA_VERSION ?
+	    version : ITSM_SCHEMA_VERSION;
+}
+
 static int
 user_version(itsm_store *s, int *v)
 {
@@ -315,15 +325,16 @@ foreign(itsm_store *s)
 	return 0;
 }
 
+/* Brings the database to version target (ITSM_SCHEMA_VERSION but in tests). */
 static int
-migrate(itsm_store *s)
+migrate(itsm_store *s, int target)
 {
 	char sql[64];
 	int v, rc;
 
 	if ((rc = user_version(s, &v)) != 0)
 		return rc;
-	if (v == ITSM_SCHEMA_VERSION)
+	if (v == target)
 		return 0;
 	if (v > ITSM_SCHEMA_VERSION)
 		return newer(s, v);
@@ -343,12 +354,11 @@ migrate(itsm_store *s)
 	}
 	if (v == 0 && (rc = foreign(s)) != 0)
 		goto fail;
-	for (; v < ITSM_SCHEMA_VERSION; v++)
+	for (; v < target; v++)
 		if ((rc = exec(s, migrations[v], "cannot migrate the database"))
 		    != 0)
 			goto fail;
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
-	    ITSM_SCHEMA_VERSION);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", target);
 	if ((rc = exec(s, sql, "cannot migrate the database")) != 0)
 		goto fail;
 	return itsm_store_commit(s);
@@ -403,7 +413,7 @@ itsm_store_open(itsm_store **out, const char *path, int flags)
 			    "migration: run a writing command first", s->path);
 			goto fail;
 		}
-	} else if ((rc = migrate(s)) != 0) {
+	} else if ((rc = migrate(s, store_target_version)) != 0) {
 		goto fail;
 	}
 	*out = s;

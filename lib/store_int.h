@@ -17,6 +17,12 @@ struct itsm_store {
 	int failed;		/* an inner level failed: the outer rolls back */
 };
 
+/*
+ * For tests of the migrations: the next opens migrate only up to version
+ * (0 or out of range: the current schema).
+ */
+void store_test_set_version(int version);
+
 /* Maps the database's last error to an ITSM_E code with a message. */
 int store_fail(itsm_store *s, const char *what);
 

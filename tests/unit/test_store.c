@@ -878,6 +878,47 @@ test_open_itsm_db(void **state)
 	assert_false(exists("/nonexistent/data"));
 }
 
+/*
+ * A database of schema 1, with a ticket and its event, is migrated to the
+ * current schema on open: the data is kept, the new columns and tables
+ * are there, and the event history is still append-only.
+ */
+static void
+test_migrate_1_to_current(void **state)
+{
+	struct fixture *f = *state;
+	itsm_store *s = NULL;
+
+	store_test_set_version(1);
+	assert_int_equal(itsm_store_open(&s, f->db, 0), 0);
+	store_test_set_version(0);
+	assert_int_equal(query_int(s->db, "PRAGMA user_version"), 1);
+	assert_int_equal(sqlite3_exec(s->db, "INSERT INTO tickets (summary, "
+	    "caller, affected, opened_at, updated_at, priority) VALUES "
+	    "('old', 'c', 'c', 100, 100, 'P2'); INSERT INTO events (ticket, "
+	    "at, recorded_at, actor, login, kind) VALUES (1, 100, 100, 'a', "
+	    "'a', 'open')", NULL, NULL, NULL), SQLITE_OK);
+	/* Schema 1 has no cron bookkeeping. */
+	assert_int_not_equal(sqlite3_exec(s->db, "SELECT stagnant_escalated_at "
+	    "FROM tickets", NULL, NULL, NULL), SQLITE_OK);
+	itsm_store_close(s);
+
+	assert_int_equal(itsm_store_open(&s, f->db, 0), 0);
+	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets WHERE "
+	    "summary = 'old' AND priority = 'P2' AND opened_at = 100"), 1);
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets WHERE "
+	    "stagnant_escalated_at IS NULL AND breach_escalated_at IS NULL "
+	    "AND auto_closed = 0"), 1);
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM meta"), 0);
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name IN ('tickets_activity', 'tickets_resolved')"), 2);
+	assert_int_not_equal(sqlite3_exec(s->db, "DELETE FROM events", NULL,
+	    NULL, NULL), SQLITE_OK);
+	itsm_store_close(s);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -889,6 +930,7 @@ main(void)
 		T(test_create_shared),
 		T(test_create_in_existing_empty_file),
 		T(test_reopen_does_not_migrate),
+		T(test_migrate_1_to_current),
 		T(test_newer_database_refused),
 		T(test_newer_foreign_database_refused),
 		T(test_not_sqlite_refused),
