@@ -25,14 +25,16 @@ enum {
 enum compl {
 	C_NONE, C_REF, C_IMPACT, C_URGENCY, C_PRIORITY, C_TYPE, C_CHANNEL,
 	C_CATEGORY, C_SUBCATEGORY, C_GROUP, C_STATUS, C_FORMAT, C_FIELDS,
-	C_FILE, C_COMMAND, C_WORD, C_HOLD_REASON, C_ESC_REASON, C_CODE
+	C_FILE, C_COMMAND, C_WORD, C_HOLD_REASON, C_ESC_REASON, C_CODE, C_ROLE,
+	C_AUDIENCE
 };
 
 enum opt_flags {
 	OPT_REQUIRED = 1 << 0,	/* shown without brackets; checked */
 	OPT_PAIR = 1 << 1,	/* shares its brackets with the next option */
 	OPT_REPEAT = 1 << 2,	/* may be given more than once (list) */
-	OPT_STDIN = 1 << 3	/* "-" reads the value from standard input */
+	OPT_STDIN = 1 << 3,	/* "-" reads the value from standard input */
+	OPT_MANY = 1 << 4	/* shown as "[--opt X]..." in usage */
 };
 
 struct opt {
@@ -76,7 +78,11 @@ struct cmd {
 	int flags;
 	int (*run)(struct app *, const struct args *);
 	const char *const *usage;	/* explicit usage lines, or NULL */
+	const struct cmd *const *subs;	/* verbs ("major declare"), or NULL */
 };
+
+/* Runs a verb of a command with its own options (argv after the verb). */
+int run_verb(struct app *app, const struct cmd *verb, int argc, char **argv);
 
 struct app {
 	const char *db_path, *config_path;
@@ -153,6 +159,6 @@ const char *color(struct app *a, const char *code);
 extern const struct cmd cmd_open, cmd_categorize, cmd_prioritize, cmd_list,
     cmd_show, cmd_config, cmd_help, cmd_complete, cmd_note, cmd_assign,
     cmd_escalate, cmd_hold, cmd_resolve, cmd_close, cmd_reopen, cmd_cancel,
-    cmd_next;
+    cmd_next, cmd_major;
 
 #endif

@@ -26,6 +26,7 @@ const struct cmd *const commands[] = {
 	&cmd_reopen,
 	&cmd_cancel,
 	&cmd_next,
+	&cmd_major,
 	&cmd_config,
 	&cmd_help,
 	&cmd_complete,
@@ -132,8 +133,24 @@ opt_usage(char *buf, size_t len, const struct opt *o)
 	return snprintf(buf, len, "--%s", o->lng);
 }
 
+static void print_usage_line(FILE *, const struct cmd *, int);
+
 void
 print_usage(FILE *f, const struct cmd *c)
+{
+	int i;
+
+	if (c->subs != NULL) {
+		for (i = 0; c->subs[i] != NULL; i++)
+			print_usage_line(f, c->subs[i], i == 0);
+		return;
+	}
+	print_usage_line(f, c, 1);
+}
+
+/* The usage of one command or verb; first: prefixed with "usage:". */
+static void
+print_usage_line(FILE *f, const struct cmd *c, int first)
 {
 	const struct opt *o;
 	char item[128], line[4096];
@@ -142,12 +159,13 @@ print_usage(FILE *f, const struct cmd *c)
 
 	if (c->usage != NULL) {
 		for (i = 0; c->usage[i] != NULL; i++)
-			fprintf(f, "%s itsm %s\n", i ? "      " : "usage:",
-			    c->usage[i]);
+			fprintf(f, "%s itsm %s\n", first && i == 0 ? "usage:" :
+			    "      ", c->usage[i]);
 		return;
 	}
-	off = (size_t)snprintf(line, sizeof(line), "usage: itsm %s%s%s",
-	    c->name, c->operands ? " " : "", c->operands ? c->operands : "");
+	off = (size_t)snprintf(line, sizeof(line), "%s itsm %s%s%s",
+	    first ? "usage:" : "      ", c->name, c->operands ? " " : "",
+	    c->operands ? c->operands : "");
 	indent = strlen("usage: itsm ") + strlen(c->name) + 1;
 	col = off;
 	for (o = c->opts; o != NULL && o->lng != NULL; o++) {
@@ -164,7 +182,8 @@ print_usage(FILE *f, const struct cmd *c)
 			opt_usage(second, sizeof(second), ++o);
 			n = snprintf(w, sizeof(w), "[%s %s]", item, second);
 		} else {
-			n = snprintf(w, sizeof(w), "[%s]", item);
+			n = snprintf(w, sizeof(w), "[%s]%s", item,
+			    (o->flags & OPT_MANY) ? "..." : "");
 		}
 		if (col + 1 + (size_t)n > 79) {
 			off += (size_t)snprintf(line + off, sizeof(line) - off,
@@ -200,8 +219,8 @@ print_help(FILE *f, const struct cmd *c)
 			    o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(f, "  %-24s %s\n", item, o->help);
 	}
-	fprintf(f, "\nsee itsm-%s(1) for more; output options: --format FMT, "
-	    "--json, -q, --no-color\n", c->name);
+	fprintf(f, "\nsee itsm-%.*s(1) for more; output options: --format FMT, "
+	    "--json, -q, --no-color\n", (int)strcspn(c->name, " "), c->name);
 }
 
 /*
@@ -319,6 +338,11 @@ parse_args(const struct cmd *c, int argc, char **argv, struct args *a,
 	for (i = 0; i < argc; i++) {
 		char *s = argv[i];
 
+		if ((c->flags & RAW_ARGS) && i == 0 &&
+		    (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)) {
+			*help = 1;
+			return 0;
+		}
 		if (only_operands || s[0] != '-' || s[1] == '\0' ||
 		    (c->flags & RAW_ARGS)) {
 			if (a->noperands == MAX_OPERANDS)
@@ -588,6 +612,32 @@ flushed(void)
 	if (errno != EPIPE)
 		warnx_("cannot write output: %s", strerror(errno));
 	return EX_IOERR_;
+}
+
+int
+run_verb(struct app *app, const struct cmd *verb, int argc, char **argv)
+{
+	struct args a = { 0 };
+	struct outopts oo = { 0 };
+	int help = 0, rc, i;
+
+	app->cmd = verb;
+	if ((rc = parse_args(verb, argc, argv, &a, &oo, &help)) != 0)
+		goto done;
+	if (help) {
+		print_help(stdout, verb);
+		goto done;
+	}
+	if ((rc = check_args(verb, &a)) != 0 ||
+	    (rc = apply_output(app, verb, &oo)) != 0)
+		goto done;
+	if ((rc = app_open(app, verb->flags)) != 0)
+		goto done;
+	rc = verb->run(app, &a);
+done:
+	for (i = 0; i < MAX_OPTS; i++)
+		free(a.list[i]);
+	return rc;
 }
 
 int

@@ -42,6 +42,21 @@ struct group {
 	char *name, *tier;
 };
 
+struct major_rule {
+	char **priorities, **impacts, **criticalities;	/* NULL: any */
+	size_t npriorities, nimpacts, ncriticalities;
+};
+
+struct service {
+	char *name, *criticality;
+};
+
+struct audience {
+	char *name;
+	int64_t *cadence;	/* per priority; 0: no cadence */
+	int64_t other;		/* unprioritized or a priority not listed */
+};
+
 struct manager {
 	char *name, *contact;
 	char **groups, **priorities;	/* NULL: any */
@@ -77,6 +92,18 @@ struct itsm_policy {
 	int64_t hook_timeout;
 	struct manager *managers;
 	size_t nmanagers;
+	struct major_rule *rules;
+	size_t nrules;
+	size_t storm_count;
+	int64_t storm_window;
+	struct service *services;
+	size_t nservices;
+	char **roles;
+	size_t nroles;
+	struct audience *audiences;
+	size_t naudiences;
+	char **checklist;
+	size_t nchecklist;
 	char *warnings[MAX_WARNINGS];
 	size_t nwarnings;
 };
@@ -732,13 +759,207 @@ read_managers(struct loader *l, yaml_node_t *n)
 	return 0;
 }
 
+/* A list of names that must all be found by find (NULL: any name). */
+static int
+read_refs(struct loader *l, yaml_node_t *n, const char *what, char ***out,
+    size_t *count, int (*find)(const itsm_policy *, const char *, size_t *))
+{
+	int rc;
+
+	if (n->type == YAML_SEQUENCE_NODE && seq_len(n) == 0)
+		return err_at(l, n, "%s list must not be empty (leave it out "
+		    "for any)", what);
+	if ((rc = read_list(l, n, what, out, count)) != 0)
+		return rc;
+	return find != NULL ? check_refs(l, n, *out, *count, what, find) : 0;
+}
+
+static int
+find_impact(const itsm_policy *p, const char *s, size_t *i)
+{
+	return find_level(p, 0, s, i);
+}
+
+static int
+read_major(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[] = { "rules", "storm", "services",
+	    "roles", "audiences", "checklist", NULL };
+	static const char *const rule_keys[] = { "priority", "impact",
+	    "criticality", NULL };
+	static const char *const storm_keys[] = { "count", "window", NULL };
+	static const char *const svc_keys[] = { "name", "criticality", NULL };
+	static const char *const aud_keys[] = { "name", "cadence", NULL };
+	itsm_policy *p = l->p;
+	yaml_node_item_t *it;
+	yaml_node_pair_t *pr;
+	yaml_node_t *e, *v, *k;
+	size_t i, j;
+	int rc, cnt;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "major must be a mapping of rules, storm, "
+		    "services, roles, audiences and checklist");
+	if ((rc = check_keys(l, n, "major", keys)) != 0)
+		return rc;
+	if ((v = get(l, n, "rules")) != NULL) {
+		if (v->type != YAML_SEQUENCE_NODE)
+			return err_at(l, v, "major rules must be a list");
+		p->rules = amalloc(p, (seq_len(v) + 1) * sizeof(*p->rules));
+		if (p->rules == NULL)
+			return nomem();
+		for (i = 0, it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++, i++) {
+			struct major_rule *r = &p->rules[i];
+
+			e = node(l, *it);
+			if (e->type != YAML_MAPPING_NODE || map_len(e) == 0)
+				return err_at(l, e, "a major rule is a mapping "
+				    "of priority, impact and criticality lists");
+			if ((rc = check_keys(l, e, "major rule", rule_keys)) != 0)
+				return rc;
+			if ((k = get(l, e, "priority")) != NULL &&
+			    (rc = read_refs(l, k, "priority", &r->priorities,
+			    &r->npriorities, itsm_policy_priority_find)) != 0)
+				return rc;
+			if ((k = get(l, e, "impact")) != NULL &&
+			    (rc = read_refs(l, k, "impact", &r->impacts,
+			    &r->nimpacts, find_impact)) != 0)
+				return rc;
+			if ((k = get(l, e, "criticality")) != NULL &&
+			    (rc = read_refs(l, k, "criticality",
+			    &r->criticalities, &r->ncriticalities, NULL)) != 0)
+				return rc;
+		}
+		p->nrules = i;
+	}
+	if ((v = get(l, n, "storm")) != NULL) {
+		if (v->type != YAML_MAPPING_NODE)
+			return err_at(l, v, "storm must be a mapping of count "
+			    "and window");
+		if ((rc = check_keys(l, v, "storm", storm_keys)) != 0)
+			return rc;
+		if ((k = get(l, v, "count")) == NULL)
+			return err_at(l, v, "storm has no count");
+		if ((rc = read_int(l, k, "storm count", 2, 100000, &cnt)) != 0)
+			return rc;
+		p->storm_count = (size_t)cnt;
+		if ((k = get(l, v, "window")) == NULL)
+			return err_at(l, v, "storm has no window");
+		if ((rc = read_duration(l, k, "storm window",
+		    &p->storm_window)) != 0)
+			return rc;
+		if (p->storm_window < 60)
+			return err_at(l, k, "storm window must be at least 1m");
+	}
+	if ((v = get(l, n, "services")) != NULL) {
+		if (v->type != YAML_SEQUENCE_NODE)
+			return err_at(l, v, "services must be a list of name "
+			    "and criticality");
+		p->services = amalloc(p, (seq_len(v) + 1) * sizeof(*p->services));
+		if (p->services == NULL)
+			return nomem();
+		for (i = 0, it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++, i++) {
+			e = node(l, *it);
+			if (e->type != YAML_MAPPING_NODE)
+				return err_at(l, e, "each service must be a "
+				    "mapping with name and criticality");
+			if ((rc = check_keys(l, e, "service", svc_keys)) != 0)
+				return rc;
+			if ((k = get(l, e, "name")) == NULL)
+				return err_at(l, e, "service without a name");
+			if ((rc = read_name(l, k, "service", &p->services[0].name,
+			    sizeof(*p->services), i, &p->services[i].name)) != 0)
+				return rc;
+			if ((k = get(l, e, "criticality")) == NULL)
+				return err_at(l, e, "service '%s' has no "
+				    "criticality", p->services[i].name);
+			if ((rc = want_scalar(l, k, "criticality")) != 0)
+				return rc;
+			if ((p->services[i].criticality = astrdup(p,
+			    scalar(k))) == NULL)
+				return nomem();
+		}
+		p->nservices = i;
+	}
+	if ((v = get(l, n, "roles")) != NULL) {
+		if ((rc = read_list(l, v, "role", &p->roles, &p->nroles)) != 0)
+			return rc;
+		for (i = 0; i < p->nroles; i++)
+			if (strcmp(p->roles[i], "commander") == 0)
+				break;
+		if (i == p->nroles)
+			return err_at(l, v, "roles must include commander");
+	}
+	if ((v = get(l, n, "audiences")) != NULL) {
+		if (v->type != YAML_SEQUENCE_NODE)
+			return err_at(l, v, "audiences must be a list of name "
+			    "and cadence");
+		p->audiences = amalloc(p, (seq_len(v) + 1) *
+		    sizeof(*p->audiences));
+		if (p->audiences == NULL)
+			return nomem();
+		for (i = 0, it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++, i++) {
+			struct audience *au = &p->audiences[i];
+
+			e = node(l, *it);
+			if (e->type != YAML_MAPPING_NODE)
+				return err_at(l, e, "each audience must be a "
+				    "mapping with name and cadence");
+			if ((rc = check_keys(l, e, "audience", aud_keys)) != 0)
+				return rc;
+			if ((k = get(l, e, "name")) == NULL)
+				return err_at(l, e, "audience without a name");
+			if ((rc = read_name(l, k, "audience",
+			    &p->audiences[0].name, sizeof(*p->audiences), i,
+			    &au->name)) != 0)
+				return rc;
+			au->cadence = amalloc(p, (p->npr + 1) * sizeof(int64_t));
+			if (au->cadence == NULL)
+				return nomem();
+			if ((k = get(l, e, "cadence")) == NULL)
+				continue;	/* informed, on no cadence */
+			if (k->type != YAML_MAPPING_NODE)
+				return err_at(l, k, "cadence must map priorities "
+				    "(and 'other') to durations");
+			if ((rc = check_keys(l, k, "cadence", NULL)) != 0)
+				return rc;
+			for (pr = k->data.mapping.pairs.start;
+			    pr < k->data.mapping.pairs.top; pr++) {
+				yaml_node_t *pk = node(l, pr->key);
+				int64_t *slot;
+
+				if (strcmp(scalar(pk), "other") == 0)
+					slot = &au->other;
+				else if (itsm_policy_priority_find(p,
+				    scalar(pk), &j) == 0)
+					slot = &au->cadence[j];
+				else
+					return err_at(l, pk, "unknown priority "
+					    "'%s' in cadence", scalar(pk));
+				if ((rc = read_duration(l, node(l, pr->value),
+				    "cadence", slot)) != 0)
+					return rc;
+			}
+		}
+		p->naudiences = i;
+	}
+	if ((v = get(l, n, "checklist")) != NULL &&
+	    (rc = read_list(l, v, "checklist item", &p->checklist,
+	    &p->nchecklist)) != 0)
+		return rc;
+	return 0;
+}
+
 static int
 fill(struct loader *l)
 {
 	static const char *const keys[] = { "impact", "urgency", "priorities",
 	    "matrix", "channels", "categories", "practices", "tiers", "groups",
 	    "resolution_codes", "auto_close", "managers", "hook_timeout",
-	    NULL };
+	    "major", NULL };
 	static const char *const tiers[] = { "N1", "N2", "N3" };
 	static const char *const channels[] = { "phone", "email", "chat",
 	    "walk-in", "portal", "monitoring" };
@@ -829,6 +1050,18 @@ fill(struct loader *l)
 	if ((v = get(l, root, "managers")) != NULL &&
 	    (rc = read_managers(l, v)) != 0)
 		return rc;
+	if ((v = get(l, root, "major")) != NULL && (rc = read_major(l, v)) != 0)
+		return rc;
+	if (p->nroles == 0) {
+		static const char *const roles[] = { "commander",
+		    "communications", "business-referent", "admin", "engineer",
+		    "scribe" };
+
+		p->roles = amalloc(p, 6 * sizeof(char *));
+		for (i = 0; p->roles && i < 6; i++)
+			p->roles[i] = astrdup(p, roles[i]);
+		p->nroles = 6;
+	}
 	return 0;
 }
 
@@ -1360,4 +1593,200 @@ itsm_policy_manager_priority(const itsm_policy *p, size_t i, size_t j)
 	if (i >= p->nmanagers || j >= itsm_policy_manager_priority_count(p, i))
 		return NULL;
 	return p->managers[i].priorities[j];
+}
+
+size_t
+itsm_policy_major_rule_count(const itsm_policy *p)
+{
+	return p->nrules;
+}
+
+/* Formats "priority P1 and criticality critical" into buf. */
+static void
+describe_rule(const struct major_rule *r, char *buf, size_t len)
+{
+	static const char *const what[] = { "priority", "impact",
+	    "criticality" };
+	char *const *lists[3] = { r->priorities, r->impacts, r->criticalities };
+	size_t counts[3] = { r->npriorities, r->nimpacts, r->ncriticalities };
+	size_t off = 0, k, i;
+	int first = 1;
+
+	buf[0] = '\0';
+	for (k = 0; k < 3 && off < len; k++) {
+		if (lists[k] == NULL)
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%s ",
+		    first ? "" : " and ", what[k]);
+		for (i = 0; i < counts[k] && off < len; i++)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s",
+			    i ? "/" : "", lists[k][i]);
+		first = 0;
+	}
+}
+
+int
+itsm_policy_major_rule_matches(const itsm_policy *p, size_t i,
+    const char *priority, const char *impact, const char *service,
+    char *why, size_t len)
+{
+	const struct major_rule *r;
+	const char *crit;
+
+	if (i >= p->nrules)
+		return 0;
+	r = &p->rules[i];
+	crit = itsm_policy_service_criticality(p, service);
+	if (!in_list(r->priorities, r->npriorities, priority) ||
+	    !in_list(r->impacts, r->nimpacts, impact) ||
+	    !in_list(r->criticalities, r->ncriticalities, crit))
+		return 0;
+	if (why != NULL)
+		describe_rule(r, why, len);
+	return 1;
+}
+
+size_t
+itsm_policy_storm_count(const itsm_policy *p)
+{
+	return p->storm_count;
+}
+
+int64_t
+itsm_policy_storm_window(const itsm_policy *p)
+{
+	return p->storm_window;
+}
+
+const char *
+itsm_policy_service_criticality(const itsm_policy *p, const char *service)
+{
+	size_t i;
+
+	for (i = 0; service != NULL && i < p->nservices; i++)
+		if (strcasecmp(p->services[i].name, service) == 0)
+			return p->services[i].criticality;
+	return NULL;
+}
+
+size_t
+itsm_policy_service_count(const itsm_policy *p)
+{
+	return p->nservices;
+}
+
+const char *
+itsm_policy_service(const itsm_policy *p, size_t i)
+{
+	return i < p->nservices ? p->services[i].name : NULL;
+}
+
+size_t
+itsm_policy_role_count(const itsm_policy *p)
+{
+	return p->nroles;
+}
+
+const char *
+itsm_policy_role(const itsm_policy *p, size_t i)
+{
+	return i < p->nroles ? p->roles[i] : NULL;
+}
+
+int
+itsm_policy_role_find(const itsm_policy *p, const char *s, size_t *i)
+{
+	return find_in(p->roles, p->nroles, "role", s, i);
+}
+
+size_t
+itsm_policy_audience_count(const itsm_policy *p)
+{
+	return p->naudiences;
+}
+
+const char *
+itsm_policy_audience(const itsm_policy *p, size_t i)
+{
+	return i < p->naudiences ? p->audiences[i].name : NULL;
+}
+
+int
+itsm_policy_audience_find(const itsm_policy *p, const char *s, size_t *i)
+{
+	char list[1024];
+	size_t j;
+
+	for (j = 0; j < p->naudiences; j++)
+		if (strcasecmp(p->audiences[j].name, s) == 0) {
+			*i = j;
+			return 0;
+		}
+	if (p->naudiences == 0)
+		return itsm_error(ITSM_E_INVALID, "unknown audience '%.64s' "
+		    "(the policy names none)", s);
+	join_names(list, sizeof(list), (const char *const *)&p->audiences[0].name,
+	    sizeof(struct audience), p->naudiences);
+	return itsm_error(ITSM_E_INVALID, "unknown audience '%.64s' (expected "
+	    "one of: %s)", s, list);
+}
+
+int64_t
+itsm_policy_audience_cadence(const itsm_policy *p, size_t i,
+    const char *priority)
+{
+	size_t pi;
+
+	if (i >= p->naudiences)
+		return 0;
+	if (priority != NULL && itsm_policy_priority_find(p, priority, &pi) == 0
+	    && p->audiences[i].cadence[pi] != 0)
+		return p->audiences[i].cadence[pi];
+	return p->audiences[i].other;
+}
+
+int64_t
+itsm_policy_audience_cadence_of(const itsm_policy *p, size_t i, size_t pri)
+{
+	if (i >= p->naudiences || pri >= p->npr)
+		return 0;
+	return p->audiences[i].cadence[pri];
+}
+
+int64_t
+itsm_policy_audience_cadence_other(const itsm_policy *p, size_t i)
+{
+	return i < p->naudiences ? p->audiences[i].other : 0;
+}
+
+size_t
+itsm_policy_major_rule_list(const itsm_policy *p, size_t i, int what,
+    const char *const **list)
+{
+	const struct major_rule *r;
+
+	*list = NULL;
+	if (i >= p->nrules)
+		return 0;
+	r = &p->rules[i];
+	switch (what) {
+	case 0: *list = (const char *const *)r->priorities;
+		return r->npriorities;
+	case 1: *list = (const char *const *)r->impacts;
+		return r->nimpacts;
+	default: *list = (const char *const *)r->criticalities;
+		return r->ncriticalities;
+	}
+}
+
+size_t
+itsm_policy_checklist_count(const itsm_policy *p)
+{
+	return p->nchecklist;
+}
+
+const char *
+itsm_policy_checklist(const itsm_policy *p, size_t i)
+{
+	return i < p->nchecklist ? p->checklist[i] : NULL;
 }

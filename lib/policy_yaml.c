@@ -142,6 +142,97 @@ levels(struct em *m, const itsm_policy *p, enum itsm_axis axis)
 }
 
 static void
+name_list(struct em *m, const char *key, const char *const *list, size_t n)
+{
+	size_t i;
+
+	if (list == NULL)
+		return;
+	str(m, key);
+	seq_start(m, 1);
+	for (i = 0; i < n; i++)
+		str(m, list[i]);
+	seq_end(m);
+}
+
+static void
+major(struct em *m, const itsm_policy *p)
+{
+	static const char *const what[] = { "priority", "impact",
+	    "criticality" };
+	const char *const *list;
+	size_t i, j, n;
+	int k;
+
+	str(m, "major");
+	map_start(m, 0);
+	str(m, "rules");
+	seq_start(m, 0);
+	for (i = 0; i < itsm_policy_major_rule_count(p); i++) {
+		map_start(m, 0);
+		for (k = 0; k < 3; k++) {
+			n = itsm_policy_major_rule_list(p, i, k, &list);
+			name_list(m, what[k], list, n);
+		}
+		map_end(m);
+	}
+	seq_end(m);
+	if (itsm_policy_storm_count(p) > 0) {
+		str(m, "storm");
+		map_start(m, 0);
+		str(m, "count");
+		num(m, (long long)itsm_policy_storm_count(p));
+		str(m, "window");
+		dur(m, itsm_policy_storm_window(p));
+		map_end(m);
+	}
+	str(m, "services");
+	seq_start(m, 0);
+	for (i = 0; i < itsm_policy_service_count(p); i++) {
+		map_start(m, 0);
+		str(m, "name");
+		str(m, itsm_policy_service(p, i));
+		str(m, "criticality");
+		str(m, itsm_policy_service_criticality(p,
+		    itsm_policy_service(p, i)));
+		map_end(m);
+	}
+	seq_end(m);
+	str(m, "roles");
+	seq_start(m, 1);
+	for (i = 0; i < itsm_policy_role_count(p); i++)
+		str(m, itsm_policy_role(p, i));
+	seq_end(m);
+	str(m, "audiences");
+	seq_start(m, 0);
+	for (i = 0; i < itsm_policy_audience_count(p); i++) {
+		map_start(m, 0);
+		str(m, "name");
+		str(m, itsm_policy_audience(p, i));
+		str(m, "cadence");
+		map_start(m, 1);
+		for (j = 0; j < itsm_policy_priority_count(p); j++)
+			if (itsm_policy_audience_cadence_of(p, i, j) != 0) {
+				str(m, itsm_policy_priority_name(p, j));
+				dur(m, itsm_policy_audience_cadence_of(p, i, j));
+			}
+		if (itsm_policy_audience_cadence_other(p, i) != 0) {
+			str(m, "other");
+			dur(m, itsm_policy_audience_cadence_other(p, i));
+		}
+		map_end(m);
+		map_end(m);
+	}
+	seq_end(m);
+	str(m, "checklist");
+	seq_start(m, 0);
+	for (i = 0; i < itsm_policy_checklist_count(p); i++)
+		str(m, itsm_policy_checklist(p, i));
+	seq_end(m);
+	map_end(m);
+}
+
+static void
 body(struct em *m, const itsm_policy *p)
 {
 	size_t i, j, n;
@@ -228,6 +319,7 @@ body(struct em *m, const itsm_policy *p)
 	dur(m, itsm_policy_auto_close(p));
 	str(m, "hook_timeout");
 	dur(m, itsm_policy_hook_timeout(p));
+	major(m, p);
 	str(m, "managers");
 	seq_start(m, 0);
 	for (i = 0; i < itsm_policy_manager_count(p); i++) {

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "itsm/error.h"
+#include "itsm/major.h"
 #include "itsm/ref.h"
 #include "itsm/time.h"
 #include "store_int.h"
@@ -546,8 +547,8 @@ struct itsm_event_iter {
 	itsm_event e;
 };
 
-int
-itsm_events(itsm_ctx *c, int64_t id, itsm_event_iter **out)
+static int
+events_after(itsm_ctx *c, int64_t id, int64_t after, itsm_event_iter **out)
 {
 	itsm_event_iter *it;
 	int rc;
@@ -557,14 +558,28 @@ itsm_events(itsm_ctx *c, int64_t id, itsm_event_iter **out)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	it->store = c->store;
 	if ((rc = store_prepare(c->store, "SELECT at, recorded_at, actor, "
-	    "login, kind, field, old, new, message FROM events WHERE "
-	    "ticket = ?1 ORDER BY id", &it->e.st)) != 0) {
+	    "login, kind, field, old, new, message, id FROM events WHERE "
+	    "ticket = ?1 AND id > ?2 ORDER BY id", &it->e.st)) != 0) {
 		free(it);
 		return rc;
 	}
 	store_bind_int(it->e.st, 1, id);
+	store_bind_int(it->e.st, 2, after);
 	*out = it;
 	return 0;
+}
+
+int
+itsm_events(itsm_ctx *c, int64_t id, itsm_event_iter **out)
+{
+	return events_after(c, id, 0, out);
+}
+
+int
+itsm_major_timeline(itsm_ctx *c, int64_t id, int64_t after,
+    itsm_event_iter **out)
+{
+	return events_after(c, id, after, out);
 }
 
 int

@@ -73,6 +73,10 @@ void hook_clear(itsm_ctx *c);
  */
 int store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n);
 int store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n);
+/* Resolves a major's open children with its solution (major.c). */
+int major_resolve_children(itsm_ctx *c, int64_t id, const char *ref,
+    int permanent, const char *code, const char *solution, int64_t at);
+
 /* The open prioritized tickets. */
 int store_open_ids(itsm_ctx *c, int64_t **ids, size_t *n);
 

@@ -414,6 +414,9 @@ itsm_ticket_resolve(itsm_ctx *c, int64_t id, int permanent, const char *code,
 		set_int(&a, "resolved_at", a.at);
 		if (cur(&a, ITSM_F_RESPONDED_AT) == NULL)
 			set_int(&a, "responded_at", a.at);
+		/* A major's children are resolved with it. */
+		rc = major_resolve_children(c, id, cur(&a, ITSM_F_REF),
+		    permanent, canon, solution, a.at);
 	}
 	return act_end(&a, rc, "post-resolve", permanent ? "permanent" :
 	    "workaround", solution, NULL, 0);
@@ -742,7 +745,8 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 done:
 	free(ids[0]);
 	free(ids[1]);
-	if (rc == 0)
+	/* A dry run changes nothing, not even the refreshed due times. */
+	if (rc == 0 && !dry)
 		rc = itsm_store_commit(c->store);
 	else
 		itsm_store_rollback(c->store);

@@ -125,4 +125,43 @@ size_t itsm_policy_manager_priority_count(const itsm_policy *p, size_t i);
 const char *itsm_policy_manager_priority(const itsm_policy *p, size_t i,
     size_t j);
 
+/*
+ * Major incidents.  Rules propose a ticket as major when its priority,
+ * impact and service criticality are all among a rule's (a list left out
+ * matches anything); a storm is count incidents on one service within
+ * window (count 0: no storm rule).
+ */
+size_t itsm_policy_major_rule_count(const itsm_policy *p);
+/* Whether rule i matches; why (when not NULL) gets the rule in words. */
+int itsm_policy_major_rule_matches(const itsm_policy *p, size_t i,
+    const char *priority, const char *impact, const char *service,
+    char *why, size_t len);
+/* A rule's priorities (what 0), impacts (1) or criticalities (2); NULL: any. */
+size_t itsm_policy_major_rule_list(const itsm_policy *p, size_t i, int what,
+    const char *const **list);
+size_t itsm_policy_storm_count(const itsm_policy *p);
+int64_t itsm_policy_storm_window(const itsm_policy *p);
+/* Services and their criticality (NULL for a service not listed). */
+size_t itsm_policy_service_count(const itsm_policy *p);
+const char *itsm_policy_service(const itsm_policy *p, size_t i);
+const char *itsm_policy_service_criticality(const itsm_policy *p,
+    const char *service);
+/* Crisis roles; "commander" is always one of them. */
+size_t itsm_policy_role_count(const itsm_policy *p);
+const char *itsm_policy_role(const itsm_policy *p, size_t i);
+int itsm_policy_role_find(const itsm_policy *p, const char *s, size_t *i);
+/* Audiences of crisis communications and their cadence per priority. */
+size_t itsm_policy_audience_count(const itsm_policy *p);
+const char *itsm_policy_audience(const itsm_policy *p, size_t i);
+int itsm_policy_audience_find(const itsm_policy *p, const char *s, size_t *i);
+/* The cadence for a priority (its own, else "other"); 0: none. */
+int64_t itsm_policy_audience_cadence(const itsm_policy *p, size_t i,
+    const char *priority);
+int64_t itsm_policy_audience_cadence_of(const itsm_policy *p, size_t i,
+    size_t priority);
+int64_t itsm_policy_audience_cadence_other(const itsm_policy *p, size_t i);
+/* The crisis checklist printed when a major is declared. */
+size_t itsm_policy_checklist_count(const itsm_policy *p);
+const char *itsm_policy_checklist(const itsm_policy *p, size_t i);
+
 #endif

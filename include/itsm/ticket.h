@@ -134,6 +134,7 @@ void itsm_event_iter_free(itsm_event_iter *it);
 enum itsm_event_field {
 	ITSM_EV_AT, ITSM_EV_RECORDED_AT, ITSM_EV_ACTOR, ITSM_EV_LOGIN,
 	ITSM_EV_KIND, ITSM_EV_FIELD, ITSM_EV_FROM, ITSM_EV_TO, ITSM_EV_MESSAGE,
+	ITSM_EV_ID,
 	ITSM_NEVFIELDS
 };
 const char *itsm_event_str(const itsm_event *e, enum itsm_event_field f);

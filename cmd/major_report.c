@@ -1,0 +1,428 @@
+/*
+ * The post-incident report of a major incident, in Markdown, built only
+ * from what was recorded: what was not is said to be not recorded, never
+ * invented.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+#define NR "not recorded"
+
+int major_report(struct app *app, const itsm_major *m, FILE *o);
+
+/*
+ * Text for Markdown: in a table cell, '|' is escaped and line breaks
+ * become spaces; control characters are always escaped.
+ */
+static void
+md(FILE *o, const char *s, int cell)
+{
+	char *copy, *p;
+
+	if (s == NULL) {
+		fputs(NR, o);
+		return;
+	}
+	if ((copy = malloc(strlen(s) * 2 + 1)) == NULL)
+		return;
+	for (p = copy; *s; s++) {
+		if (cell && *s == '|') {
+			*p++ = '\\';
+			*p++ = '|';
+		} else if (cell && (*s == '\n' || *s == '\r')) {
+			*p++ = ' ';
+		} else {
+			*p++ = *s;
+		}
+	}
+	*p = '\0';
+	if (cell) {
+		out_escaped(o, copy, FMT_TABLE);
+	} else {
+		/* Paragraphs keep their lines; each is escaped alone. */
+		char *line = copy, *nl;
+
+		for (;;) {
+			nl = strchr(line, '\n');
+			if (nl != NULL)
+				*nl = '\0';
+			out_escaped(o, line, FMT_TABLE);
+			if (nl == NULL)
+				break;
+			fputc('\n', o);
+			line = nl + 1;
+		}
+	}
+	free(copy);
+}
+
+static void
+when(FILE *o, int64_t t)
+{
+	char buf[ITSM_TIMEBUF];
+
+	if (t == 0) {
+		fputs(NR, o);
+		return;
+	}
+	itsm_time_format(t, buf);
+	fputs(buf, o);
+}
+
+/* "2h15m", or "not recorded" when either end is missing. */
+static void
+span(FILE *o, int64_t from, int64_t to)
+{
+	char buf[32];
+
+	if (from == 0 || to == 0) {
+		fputs(NR, o);
+		return;
+	}
+	if (to < from) {
+		fputs("0s", o);
+		return;
+	}
+	itsm_duration_format(to - from, buf, sizeof(buf));
+	fputs(buf, o);
+}
+
+static int64_t
+tfield(const itsm_ticket *t, enum itsm_field f)
+{
+	return itsm_ticket_str(t, f) ? itsm_ticket_int(t, f) : 0;
+}
+
+/* The timeline entry of one event, in words. */
+static void
+timeline_what(FILE *o, const itsm_event *e)
+{
+	const char *kind = itsm_event_str(e, ITSM_EV_KIND);
+	const char *field = itsm_event_str(e, ITSM_EV_FIELD);
+	const char *from = itsm_event_str(e, ITSM_EV_FROM);
+	const char *to = itsm_event_str(e, ITSM_EV_TO);
+	const char *msg = itsm_event_str(e, ITSM_EV_MESSAGE);
+
+	if (strcmp(kind, "major-update") == 0) {
+		fputs("update: ", o);
+	} else if (strcmp(kind, "major-propose") == 0) {
+		fputs("proposed as a major incident: ", o);
+	} else if (strcmp(kind, "major-declare") == 0) {
+		fputs(msg ? "declared a major incident: " :
+		    "declared a major incident", o);
+	} else if (strcmp(kind, "major-reject") == 0) {
+		fputs("proposal rejected: ", o);
+	} else if (strcmp(kind, "major-end") == 0) {
+		fputs(msg ? "crisis over, service restored: " :
+		    "crisis over, service restored", o);
+	} else if (strcmp(kind, "major-review") == 0) {
+		fputs("review, ", o);
+		md(o, field, 1);
+		fputs(": ", o);
+		md(o, to, 1);
+	} else if (strcmp(kind, "major-action") == 0) {
+		md(o, field, 1);
+		fputs(from ? " done: " : " added, owner ", o);
+		if (!from) {
+			md(o, to, 1);
+			fputs(": ", o);
+		}
+	} else if (strcmp(kind, "major-comms") == 0) {
+		fputs("communication to ", o);
+		md(o, field, 1);
+		if (to != NULL) {
+			fputs(" by ", o);
+			md(o, to, 1);
+		}
+		fputs(": ", o);
+	} else if (strcmp(kind, "major-roster") == 0) {
+		fputs("roster: ", o);
+		md(o, field, 1);
+		fputs(to ? " joins as " : " leaves", o);
+		if (to)
+			md(o, to, 1);
+		if (from && to) {
+			fputs(" (was ", o);
+			md(o, from, 1);
+			fputs(")", o);
+		}
+	} else if (strcmp(kind, "major-handover") == 0) {
+		fputs("command handed over from ", o);
+		md(o, from ? from : "nobody", 1);
+		fputs(" to ", o);
+		md(o, to, 1);
+	} else if (strcmp(kind, "major-link") == 0) {
+		fputs(strcmp(field, "child") == 0 ? "child incident linked: " :
+		    "linked to the major ", o);
+		md(o, to, 1);
+	} else {
+		md(o, kind, 1);
+		if (field != NULL) {
+			fputs(" ", o);
+			md(o, field, 1);
+			fputs(": ", o);
+			md(o, from ? from : "-", 1);
+			fputs(" → ", o);
+			md(o, to ? to : "-", 1);
+		}
+		if (msg != NULL)
+			fputs(": ", o);
+	}
+	if (msg != NULL && strcmp(kind, "major-roster") != 0 &&
+	    strcmp(kind, "major-handover") != 0 &&
+	    strcmp(kind, "major-link") != 0 &&
+	    strcmp(kind, "major-review") != 0)
+		md(o, msg, 1);
+}
+
+static void
+findings(FILE *o, const itsm_major *m, const char *kind, const char *title)
+{
+	size_t i, n = 0;
+
+	fprintf(o, "\n## %s\n\n", title);
+	for (i = 0; i < itsm_major_finding_count(m); i++)
+		if (strcmp(itsm_major_finding_kind(m, i), kind) == 0) {
+			fputs("- ", o);
+			md(o, itsm_major_finding_text(m, i), 1);
+			fputc('\n', o);
+			n++;
+		}
+	if (n == 0)
+		fputs(NR ".\n", o);
+}
+
+int
+major_report(struct app *app, const itsm_major *m, FILE *o)
+{
+	const itsm_ticket *t = itsm_major_ticket(m);
+	const itsm_policy *p = app->policy;
+	int64_t opened = tfield(t, ITSM_F_OPENED_AT);
+	int64_t declared = itsm_major_declared_at(m);
+	int64_t ended = itsm_major_ended_at(m);
+	int64_t resolved = tfield(t, ITSM_F_RESOLVED_AT);
+	int64_t closed = tfield(t, ITSM_F_CLOSED_AT);
+	int64_t first = itsm_major_first_comms_at(m);
+	int64_t id = itsm_ticket_int(t, ITSM_F_ID);
+	itsm_event_iter *it = NULL;
+	const itsm_event *e;
+	struct itsm_sla sla;
+	const char *s, *label = NULL;
+	size_t i, n, pi;
+	int rc;
+
+	if ((s = itsm_ticket_str(t, ITSM_F_PRIORITY)) != NULL &&
+	    itsm_policy_priority_find(p, s, &pi) == 0)
+		label = itsm_policy_priority_label(p, pi);
+	fprintf(o, "# Post-incident report: %s\n\n",
+	    itsm_ticket_str(t, ITSM_F_REF));
+	fputs("| | |\n| --- | --- |\n", o);
+	fprintf(o, "| Ref | %s |\n| Summary | ", itsm_ticket_str(t, ITSM_F_REF));
+	md(o, itsm_ticket_str(t, ITSM_F_SUMMARY), 1);
+	fputs(" |\n| Priority | ", o);
+	md(o, s, 1);
+	if (label != NULL) {
+		fputs(" (", o);
+		md(o, label, 1);
+		fputs(")", o);
+	}
+	fputs(" |\n| Service | ", o);
+	md(o, itsm_ticket_str(t, ITSM_F_SERVICE), 1);
+	fputs(" |\n| Commander | ", o);
+	md(o, itsm_major_commander(m), 1);
+	fprintf(o, " |\n| Status | %s, major %s |\n",
+	    itsm_ticket_str(t, ITSM_F_STATUS), itsm_major_state(m));
+
+	fputs("\n## Summary\n\n", o);
+	md(o, itsm_ticket_str(t, ITSM_F_SUMMARY), 0);
+	fputs(".\n", o);
+	if ((s = itsm_ticket_str(t, ITSM_F_DESCRIPTION)) != NULL) {
+		fputc('\n', o);
+		md(o, s, 0);
+		fputc('\n', o);
+	}
+	fputs("\nDeclared major at ", o);
+	when(o, declared);
+	fputs(" by ", o);
+	md(o, itsm_major_declared_by(m), 0);
+	fputs(".\n", o);
+	if ((s = itsm_major_proposal(m)) != NULL) {
+		fputs("Proposed by detection at ", o);
+		when(o, itsm_major_proposed_at(m));
+		fputs(": ", o);
+		md(o, s, 0);
+		fputs(".\n", o);
+	}
+
+	fputs("\n## Impact\n\n", o);
+	fputs("- Duration of the outage (opened to ended): ", o);
+	span(o, opened, ended);
+	fputs("\n- Duration of the crisis (declared to ended): ", o);
+	span(o, declared, ended);
+	n = itsm_major_child_count(m);
+	fprintf(o, "\n- Affected callers: %zu (", n + 1);
+	md(o, itsm_ticket_str(t, ITSM_F_CALLER), 1);
+	for (i = 0; i < n; i++) {
+		fputs(", ", o);
+		md(o, itsm_major_child_caller(m, i), 1);
+	}
+	fprintf(o, ")\n- Child incidents: %zu", n);
+	for (i = 0; i < n; i++)
+		fprintf(o, "%s%s (%s)", i ? ", " : ": ",
+		    itsm_major_child_ref(m, i), itsm_major_child_status(m, i));
+	fputs("\n- SLA: ", o);
+	if (itsm_sla_get(app->ctx, id, &sla) != 0 || !sla.prioritized) {
+		fputs("no targets (not prioritized)", o);
+	} else {
+		fprintf(o, "response %s, resolution %s",
+		    tfield(t, ITSM_F_RESPONDED_AT) ? (sla.response_breached ?
+		    "missed" : "met") : NR,
+		    resolved ? (sla.resolution_breached ? "missed" : "met") :
+		    (sla.resolution_breached ? "missed (not resolved yet)" :
+		    "not resolved yet"));
+	}
+	fputc('\n', o);
+
+	fputs("\n## Key times and metrics\n\n", o);
+	fputs("| What | When or how long | Definition |\n| --- | --- | --- |\n",
+	    o);
+	fputs("| Opened | ", o);
+	when(o, opened);
+	fputs(" | the first call was logged |\n| Declared | ", o);
+	when(o, declared);
+	fputs(" | declared a major incident |\n| First communication | ", o);
+	when(o, first);
+	fputs(" | the first stakeholder communication |\n| Ended | ", o);
+	when(o, ended);
+	fputs(" | service restored, crisis over |\n| Resolved | ", o);
+	when(o, resolved);
+	fputs(" | resolution recorded |\n| Closed | ", o);
+	when(o, closed);
+	fputs(" | closed on the user's confirmation |\n", o);
+	fputs("| Time to declare | ", o);
+	span(o, opened, declared);
+	fputs(" | declared − opened |\n| Time to mitigate | ", o);
+	span(o, opened, ended);
+	fputs(" | ended − opened |\n| Time to resolve | ", o);
+	span(o, opened, resolved);
+	fputs(" | resolved − opened |\n| First communication delay | ", o);
+	span(o, declared, first);
+	fputs(" | first communication − declared |\n", o);
+
+	fputs("\n## Roster\n\n", o);
+	if (itsm_major_roster_count(m) == 0) {
+		fputs(NR ".\n", o);
+	} else {
+		fputs("| Role | Name | Since |\n| --- | --- | --- |\n", o);
+		for (i = 0; i < itsm_major_roster_count(m); i++) {
+			fputs("| ", o);
+			md(o, itsm_major_roster_role(m, i), 1);
+			fputs(" | ", o);
+			md(o, itsm_major_roster_name(m, i), 1);
+			fputs(" | ", o);
+			when(o, itsm_major_roster_since(m, i));
+			fputs(" |\n", o);
+		}
+	}
+
+	fputs("\n## Timeline (UTC)\n\n| Time | Who | What |\n| --- | --- | --- |\n",
+	    o);
+	if ((rc = itsm_major_timeline(app->ctx, id, 0, &it)) != 0)
+		return fail(rc);
+	while ((rc = itsm_event_next(it, &e)) == 1) {
+		fprintf(o, "| %s | ", itsm_event_str(e, ITSM_EV_AT));
+		md(o, itsm_event_str(e, ITSM_EV_ACTOR), 1);
+		fputs(" | ", o);
+		timeline_what(o, e);
+		fputs(" |\n", o);
+	}
+	itsm_event_iter_free(it);
+	if (rc < 0)
+		return fail(rc);
+
+	fputs("\n## Communications sent\n\n", o);
+	if ((rc = itsm_major_timeline(app->ctx, id, 0, &it)) != 0)
+		return fail(rc);
+	n = 0;
+	while ((rc = itsm_event_next(it, &e)) == 1) {
+		if (strcmp(itsm_event_str(e, ITSM_EV_KIND), "major-comms") != 0)
+			continue;
+		if (n++ == 0)
+			fputs("| Time | Audience | Channel | Message |\n"
+			    "| --- | --- | --- | --- |\n", o);
+		fprintf(o, "| %s | ", itsm_event_str(e, ITSM_EV_AT));
+		md(o, itsm_event_str(e, ITSM_EV_FIELD), 1);
+		fputs(" | ", o);
+		md(o, (s = itsm_event_str(e, ITSM_EV_TO)) ? s : "-", 1);
+		fputs(" | ", o);
+		md(o, itsm_event_str(e, ITSM_EV_MESSAGE), 1);
+		fputs(" |\n", o);
+	}
+	itsm_event_iter_free(it);
+	if (rc < 0)
+		return fail(rc);
+	if (n == 0)
+		fputs("None recorded.\n", o);
+
+	fputs("\n## Resolution\n\n", o);
+	if ((s = itsm_ticket_str(t, ITSM_F_RESOLUTION_TYPE)) == NULL) {
+		fputs(NR ".\n", o);
+	} else {
+		fprintf(o, "%s at ", strcmp(s, "permanent") == 0 ?
+		    "Permanent fix" : "Workaround");
+		when(o, resolved);
+		if ((s = itsm_ticket_str(t, ITSM_F_RESOLUTION_CODE)) != NULL) {
+			fputs(" (code ", o);
+			md(o, s, 0);
+			fputs(")", o);
+		}
+		fputs(": ", o);
+		md(o, itsm_ticket_str(t, ITSM_F_RESOLUTION_NOTES), 0);
+		fputc('\n', o);
+	}
+
+	fputs("\n## Root cause and contributing factors\n\nRoot cause: ", o);
+	md(o, itsm_major_root_cause(m), 0);
+	fputs("\n\nContributing factors:\n\n", o);
+	for (i = n = 0; i < itsm_major_finding_count(m); i++)
+		if (strcmp(itsm_major_finding_kind(m, i), "factor") == 0) {
+			fputs("- ", o);
+			md(o, itsm_major_finding_text(m, i), 1);
+			fputc('\n', o);
+			n++;
+		}
+	if (n == 0)
+		fputs(NR ".\n", o);
+	findings(o, m, "went_well", "What went well");
+	findings(o, m, "went_wrong", "What went wrong");
+	findings(o, m, "lucky", "Where we got lucky");
+
+	fputs("\n## Action items\n\n", o);
+	if (itsm_major_action_count(m) == 0) {
+		fputs(NR ".\n", o);
+	} else {
+		fputs("| # | Action | Owner | Due | State |\n"
+		    "| --- | --- | --- | --- | --- |\n", o);
+		for (i = 0; i < itsm_major_action_count(m); i++) {
+			fprintf(o, "| %d | ", itsm_major_action_n(m, i));
+			md(o, itsm_major_action_text(m, i), 1);
+			fputs(" | ", o);
+			md(o, itsm_major_action_owner(m, i), 1);
+			fputs(" | ", o);
+			when(o, itsm_major_action_due(m, i));
+			fputs(" | ", o);
+			if (itsm_major_action_done_at(m, i) != 0) {
+				fputs("done ", o);
+				when(o, itsm_major_action_done_at(m, i));
+			} else {
+				fputs(itsm_major_action_due(m, i) <
+				    itsm_ctx_now(app->ctx) ? "open, overdue" :
+				    "open", o);
+			}
+			fputs(" |\n", o);
+		}
+	}
+	return ferror(o) ? EX_IOERR_ : 0;
+}

@@ -1,0 +1,724 @@
+/*
+ * Major incidents: declaration and proposals, roster, timeline,
+ * communications, children, end, review and actions, and the cron pass
+ * that proposes majors and reports overdue communications.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "itsm/error.h"
+#include "itsm/major.h"
+#include "itsm/time.h"
+#include "store_int.h"
+#include "store_major.h"
+#include "ticket_int.h"
+
+/* A major action under way. */
+struct mact {
+	itsm_ctx *c;
+	itsm_ticket *t;
+	int64_t id, at, since;
+	char state[16];		/* "" when the ticket never was a major */
+};
+
+static const char *
+ref(const struct mact *a)
+{
+	return itsm_ticket_str(a->t, ITSM_F_REF);
+}
+
+/*
+ * Opens the transaction and reads the ticket and its major state; want
+ * lists the states the action needs ("active ended"), or NULL for any.
+ */
+static int
+mbegin(struct mact *a, itsm_ctx *c, int64_t id, int64_t at, const char *want,
+    const char *verb)
+{
+	int rc;
+
+	*a = (struct mact){ .c = c, .id = id };
+	if ((rc = itsm_store_begin(c->store)) != 0)
+		return rc;
+	if ((rc = itsm_ticket_get(c, id, &a->t)) != 0)
+		goto fail;
+	if ((rc = store_major_state(c->store, id, a->state,
+	    sizeof(a->state))) != 0)
+		goto fail;
+	if (want != NULL && (a->state[0] == '\0' || strstr(want, a->state) ==
+	    NULL)) {
+		if (a->state[0] == '\0')
+			rc = itsm_error(ITSM_E_REFUSED, "cannot %s %s: it is not "
+			    "a major incident", verb, ref(a));
+		else
+			rc = itsm_error(ITSM_E_REFUSED, "cannot %s %s: the major "
+			    "is %s (%s needs it %s)", verb, ref(a), a->state,
+			    verb, want);
+		goto fail;
+	}
+	a->since = store_last_event_id(c->store);
+	if ((rc = tk_action_time(c, at, itsm_ticket_int(a->t,
+	    ITSM_F_OPENED_AT), &a->at)) != 0)
+		goto fail;
+	return 0;
+fail:
+	itsm_ticket_free(a->t);
+	a->t = NULL;
+	itsm_store_rollback(c->store);
+	return rc;
+}
+
+/* Marks the activity, queues the hook, and commits (or rolls back). */
+static int
+mend(struct mact *a, int rc, const char *hook, const char *reason,
+    const char *msg)
+{
+	struct store_set set = { .col = "updated_at", .num = a->at,
+	    .is_int = 1 };
+
+	if (rc == 0)
+		rc = store_ticket_update(a->c->store, a->id, &set, 1);
+	if (rc == 0 && hook != NULL)
+		rc = hook_queue(a->c, hook, a->id, a->since, reason, msg, NULL);
+	return tk_end_action(a->c, a->t, rc);
+}
+
+static int
+ev(struct mact *a, const char *kind, const char *field, const char *from,
+    const char *to, const char *msg)
+{
+	return tk_event(a->c, a->id, a->at, kind, field, from, to, msg);
+}
+
+static int
+is_open(const itsm_ticket *t)
+{
+	const char *s = itsm_ticket_str(t, ITSM_F_STATUS);
+
+	return strcmp(s, "new") == 0 || strcmp(s, "in_progress") == 0 ||
+	    strcmp(s, "on_hold") == 0;
+}
+
+int
+itsm_major_declare(itsm_ctx *c, int64_t id, const char *why,
+    const char *commander, const char *bridge, int64_t at)
+{
+	struct store_set set[4];
+	struct mact a;
+	int rc;
+
+	if (commander == NULL)
+		commander = itsm_ctx_actor(c);
+	if ((rc = tk_check_text("commander", commander, MAX_NAME)) != 0 ||
+	    (rc = tk_opt_text("bridge", bridge, MAX_NAME)) != 0 ||
+	    (rc = tk_opt_text("message", why, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = mbegin(&a, c, id, at, NULL, "declare")) != 0)
+		return rc;
+	if (strcmp(itsm_ticket_str(a.t, ITSM_F_TYPE), "incident") != 0)
+		rc = itsm_error(ITSM_E_REFUSED, "cannot declare %s major: it is "
+		    "a %s, not an incident", ref(&a),
+		    itsm_ticket_str(a.t, ITSM_F_TYPE));
+	else if (!is_open(a.t))
+		rc = itsm_error(ITSM_E_REFUSED, "cannot declare %s major: it is "
+		    "%s", ref(&a), itsm_ticket_str(a.t, ITSM_F_STATUS));
+	else if (strcmp(a.state, "active") == 0 || strcmp(a.state, "ended") == 0)
+		rc = itsm_error(ITSM_E_REFUSED, "cannot declare %s major: it is "
+		    "one already (%s)", ref(&a), a.state);
+	else if (itsm_ticket_str(a.t, ITSM_F_PARENT) != NULL)
+		rc = itsm_error(ITSM_E_REFUSED, "cannot declare %s major: it is "
+		    "linked to the major INC-%s", ref(&a),
+		    itsm_ticket_str(a.t, ITSM_F_PARENT));
+	if (rc != 0)
+		return tk_end_action(c, a.t, rc);
+	set[0] = (struct store_set){ .col = "state", .text = "active" };
+	set[1] = (struct store_set){ .col = "declared_at", .num = a.at,
+	    .is_int = 1 };
+	set[2] = (struct store_set){ .col = "declared_by",
+	    .text = itsm_ctx_actor(c) };
+	set[3] = (struct store_set){ .col = "bridge", .text = bridge };
+	if ((rc = store_major_put(c->store, id, set, 4)) == 0 &&
+	    (rc = ev(&a, "major-declare", "major", a.state[0] ? a.state :
+	    NULL, "active", why)) == 0 &&
+	    (rc = store_roster_put(c->store, id, commander, "commander",
+	    a.at)) == 0 &&
+	    (rc = ev(&a, "major-roster", commander, NULL, "commander",
+	    NULL)) == 0) {
+		struct store_set major = { .col = "major", .num = 1,
+		    .is_int = 1 };
+
+		rc = store_ticket_update(c->store, id, &major, 1);
+	}
+	return mend(&a, rc, "post-major-declare", NULL, why);
+}
+
+int
+itsm_major_reject(itsm_ctx *c, int64_t id, const char *why, int64_t at)
+{
+	struct store_set set = { .col = "state", .text = "rejected" };
+	struct mact a;
+	int rc;
+
+	if ((rc = tk_check_text("reason", why, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = mbegin(&a, c, id, at, "proposed", "reject")) != 0)
+		return rc;
+	if ((rc = store_major_put(c->store, id, &set, 1)) == 0)
+		rc = ev(&a, "major-reject", "major", "proposed", "rejected", why);
+	return mend(&a, rc, "post-major-reject", NULL, why);
+}
+
+int
+itsm_major_roster_add(itsm_ctx *c, int64_t id, const char *name,
+    const char *role, int64_t at)
+{
+	char *cur = NULL, *cmd = NULL;
+	const char *canon;
+	struct mact a;
+	size_t ri;
+	int rc;
+
+	if ((rc = tk_check_text("name", name, MAX_NAME)) != 0)
+		return rc;
+	if ((rc = itsm_policy_role_find(c->policy, role, &ri)) != 0)
+		return rc;
+	canon = itsm_policy_role(c->policy, ri);
+	if ((rc = mbegin(&a, c, id, at, "active", "change the roster of")) != 0)
+		return rc;
+	if ((rc = store_roster_role(c->store, id, name, &cur)) != 0 ||
+	    (rc = store_roster_commander(c->store, id, &cmd)) != 0)
+		goto done;
+	if (strcmp(canon, "commander") == 0 && cmd != NULL &&
+	    strcmp(cmd, name) != 0) {
+		rc = itsm_error(ITSM_E_REFUSED, "%s has a commander already "
+		    "(%s): there is exactly one; hand over with 'itsm major "
+		    "roster %s --handover %s'", ref(&a), cmd, ref(&a), name);
+		goto done;
+	}
+	if (cmd != NULL && strcmp(cmd, name) == 0 &&
+	    strcmp(canon, "commander") != 0) {
+		rc = itsm_error(ITSM_E_REFUSED, "%s is the commander of %s: hand "
+		    "over first", name, ref(&a));
+		goto done;
+	}
+	if (cur != NULL && strcmp(cur, canon) == 0)
+		goto done;	/* already in that role: nothing to record */
+	if ((rc = store_roster_put(c->store, id, name, canon, a.at)) == 0)
+		rc = ev(&a, "major-roster", name, cur, canon, NULL);
+done:
+	free(cur);
+	free(cmd);
+	return mend(&a, rc, "post-major-roster", canon, name);
+}
+
+int
+itsm_major_roster_remove(itsm_ctx *c, int64_t id, const char *name,
+    int64_t at)
+{
+	char *cur = NULL;
+	struct mact a;
+	int rc;
+
+	if ((rc = mbegin(&a, c, id, at, "active", "change the roster of")) != 0)
+		return rc;
+	if ((rc = store_roster_role(c->store, id, name, &cur)) != 0)
+		goto done;
+	if (cur == NULL)
+		rc = itsm_error(ITSM_E_NOTFOUND, "'%.64s' is not on the roster "
+		    "of %s", name, ref(&a));
+	else if (strcmp(cur, "commander") == 0)
+		rc = itsm_error(ITSM_E_REFUSED, "%s is the commander of %s: hand "
+		    "over first ('itsm major roster %s --handover NAME')",
+		    name, ref(&a), ref(&a));
+	else if ((rc = store_roster_delete(c->store, id, name)) == 0)
+		rc = ev(&a, "major-roster", name, cur, NULL, NULL);
+done:
+	free(cur);
+	return mend(&a, rc, "post-major-roster", "removed", name);
+}
+
+int
+itsm_major_handover(itsm_ctx *c, int64_t id, const char *name, int64_t at)
+{
+	char *cmd = NULL;
+	struct mact a;
+	int rc;
+
+	if ((rc = tk_check_text("name", name, MAX_NAME)) != 0)
+		return rc;
+	if ((rc = mbegin(&a, c, id, at, "active", "hand over")) != 0)
+		return rc;
+	if ((rc = store_roster_commander(c->store, id, &cmd)) != 0)
+		goto done;
+	if (cmd != NULL && strcmp(cmd, name) == 0) {
+		rc = itsm_error(ITSM_E_REFUSED, "%s is the commander of %s "
+		    "already", name, ref(&a));
+		goto done;
+	}
+	/* The former commander leaves the roster; the new one takes it. */
+	if ((cmd == NULL || (rc = store_roster_delete(c->store, id, cmd)) == 0) &&
+	    (rc = store_roster_put(c->store, id, name, "commander", a.at)) == 0)
+		rc = ev(&a, "major-handover", "commander", cmd, name, NULL);
+done:
+	free(cmd);
+	return mend(&a, rc, "post-major-roster", "handover", name);
+}
+
+int
+itsm_major_update(itsm_ctx *c, int64_t id, const char *text, int64_t at)
+{
+	struct mact a;
+	int rc;
+
+	if ((rc = tk_check_text("update", text, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = mbegin(&a, c, id, at, "active ended", "update")) != 0)
+		return rc;
+	rc = ev(&a, "major-update", NULL, NULL, NULL, text);
+	return mend(&a, rc, "post-major-update", NULL, text);
+}
+
+int
+itsm_major_comms(itsm_ctx *c, int64_t id, const char *audience,
+    const char *channel, const char *text, int64_t at)
+{
+	const itsm_policy *p = c->policy;
+	const char *ch = NULL;
+	struct mact a;
+	size_t ai, ci;
+	int rc;
+
+	if ((rc = tk_check_text("message", text, MAX_TEXT)) != 0 ||
+	    (rc = itsm_policy_audience_find(p, audience, &ai)) != 0)
+		return rc;
+	if (channel != NULL) {
+		if ((rc = itsm_policy_channel_find(p, channel, &ci)) != 0)
+			return rc;
+		ch = itsm_policy_channel(p, ci);
+	}
+	if ((rc = mbegin(&a, c, id, at, "active ended", "communicate on")) != 0)
+		return rc;
+	rc = ev(&a, "major-comms", itsm_policy_audience(p, ai), NULL, ch, text);
+	return mend(&a, rc, "post-major-comms", itsm_policy_audience(p, ai),
+	    text);
+}
+
+int
+itsm_major_link(itsm_ctx *c, int64_t id, const int64_t *children, size_t n,
+    int64_t at)
+{
+	char state[16], pref[ITSM_REFBUF];
+	itsm_ticket *ch = NULL;
+	struct mact a;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if (children[i] == id)
+			return itsm_error(ITSM_E_INVALID, "cannot link a ticket "
+			    "to itself");
+	if ((rc = mbegin(&a, c, id, at, "active", "link incidents to")) != 0)
+		return rc;
+	snprintf(pref, sizeof(pref), "%s", ref(&a));
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *cref;
+
+		if ((rc = itsm_ticket_get(c, children[i], &ch)) != 0)
+			break;
+		cref = itsm_ticket_str(ch, ITSM_F_REF);
+		if ((rc = store_major_state(c->store, children[i], state,
+		    sizeof(state))) != 0)
+			break;
+		if (strcmp(itsm_ticket_str(ch, ITSM_F_TYPE), "incident") != 0)
+			rc = itsm_error(ITSM_E_REFUSED, "cannot link %s: it is a "
+			    "%s", cref, itsm_ticket_str(ch, ITSM_F_TYPE));
+		else if (!is_open(ch))
+			rc = itsm_error(ITSM_E_REFUSED, "cannot link %s: it is "
+			    "%s", cref, itsm_ticket_str(ch, ITSM_F_STATUS));
+		else if (strcmp(state, "active") == 0 ||
+		    strcmp(state, "ended") == 0)
+			rc = itsm_error(ITSM_E_REFUSED, "cannot link %s: it is "
+			    "a major incident itself", cref);
+		else if (itsm_ticket_str(ch, ITSM_F_PARENT) != NULL &&
+		    itsm_ticket_int(ch, ITSM_F_PARENT) != id)
+			rc = itsm_error(ITSM_E_REFUSED, "cannot link %s: it is "
+			    "linked to INC-%s already", cref,
+			    itsm_ticket_str(ch, ITSM_F_PARENT));
+		else if (itsm_ticket_str(ch, ITSM_F_PARENT) == NULL) {
+			struct store_set set[2] = {
+				{ .col = "parent", .num = id, .is_int = 1 },
+				{ .col = "updated_at", .num = a.at, .is_int = 1 },
+			};
+
+			if ((rc = store_ticket_update(c->store, children[i],
+			    set, 2)) == 0 &&
+			    (rc = tk_event(c, children[i], a.at, "major-link",
+			    "parent", NULL, pref, NULL)) == 0)
+				rc = ev(&a, "major-link", "child", NULL, cref,
+				    NULL);
+		}
+		itsm_ticket_free(ch);
+		ch = NULL;
+	}
+	return mend(&a, rc, "post-major-link", NULL, NULL);
+}
+
+int
+itsm_major_end(itsm_ctx *c, int64_t id, const char *text, int64_t at)
+{
+	struct store_set set[2];
+	struct mact a;
+	int rc;
+
+	if ((rc = tk_opt_text("message", text, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = mbegin(&a, c, id, at, "active", "end")) != 0)
+		return rc;
+	set[0] = (struct store_set){ .col = "state", .text = "ended" };
+	set[1] = (struct store_set){ .col = "ended_at", .num = a.at,
+	    .is_int = 1 };
+	if ((rc = store_major_put(c->store, id, set, 2)) == 0)
+		rc = ev(&a, "major-end", "major", "active", "ended", text);
+	return mend(&a, rc, "post-major-end", NULL, text);
+}
+
+static int
+findings(struct mact *a, const char *kind, const char *const *list)
+{
+	int rc = 0;
+
+	for (; list != NULL && *list != NULL && rc == 0; list++) {
+		if ((rc = tk_check_text(kind, *list, MAX_TEXT)) != 0)
+			break;
+		if ((rc = store_finding_add(a->c->store, a->id, kind, *list,
+		    a->at)) == 0)
+			rc = ev(a, "major-review", kind, NULL, *list, NULL);
+	}
+	return rc;
+}
+
+int
+itsm_major_review(itsm_ctx *c, int64_t id, const struct itsm_review *r,
+    int64_t at)
+{
+	struct mact a;
+	int rc;
+
+	if ((rc = tk_opt_text("root cause", r->root_cause, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = mbegin(&a, c, id, at, "active ended", "review")) != 0)
+		return rc;
+	if (r->root_cause != NULL) {
+		struct store_set set = { .col = "root_cause",
+		    .text = r->root_cause };
+
+		if ((rc = store_major_put(c->store, id, &set, 1)) == 0)
+			rc = ev(&a, "major-review", "root_cause", NULL,
+			    r->root_cause, NULL);
+	}
+	if (rc == 0)
+		rc = findings(&a, "factor", r->factors);
+	if (rc == 0)
+		rc = findings(&a, "went_well", r->went_well);
+	if (rc == 0)
+		rc = findings(&a, "went_wrong", r->went_wrong);
+	if (rc == 0)
+		rc = findings(&a, "lucky", r->lucky);
+	return mend(&a, rc, "post-major-review", NULL, NULL);
+}
+
+int
+itsm_major_action_add(itsm_ctx *c, int64_t id, const char *text,
+    const char *owner, int64_t due, int64_t at, int *n)
+{
+	char num[32];
+	struct mact a;
+	int rc;
+
+	if ((rc = tk_check_text("action", text, MAX_TEXT)) != 0 ||
+	    (rc = tk_check_text("owner", owner, MAX_NAME)) != 0)
+		return rc;
+	if ((rc = mbegin(&a, c, id, at, "active ended", "add an action to"))
+	    != 0)
+		return rc;
+	if ((rc = store_action_add(c->store, id, text, owner, due, n)) == 0) {
+		snprintf(num, sizeof(num), "action %d", *n);
+		rc = ev(&a, "major-action", num, NULL, owner, text);
+	}
+	return mend(&a, rc, "post-major-action", NULL, text);
+}
+
+int
+itsm_major_action_done(itsm_ctx *c, int64_t id, int n, int64_t at)
+{
+	char num[32], *text = NULL;
+	struct mact a;
+	int rc;
+
+	if ((rc = mbegin(&a, c, id, at, "active ended", "close an action of"))
+	    != 0)
+		return rc;
+	if ((rc = store_action_done(c->store, id, n, a.at, &text)) == 0) {
+		snprintf(num, sizeof(num), "action %d", n);
+		rc = ev(&a, "major-action", num, "open", "done", text);
+	}
+	free(text);
+	return mend(&a, rc, "post-major-action", "done", NULL);
+}
+
+/* Resolves the major's open children with its solution (in its transaction). */
+int
+major_resolve_children(itsm_ctx *c, int64_t id, const char *ref_,
+    int permanent, const char *code, const char *solution, int64_t at)
+{
+	char msg[256];
+	int64_t *ids = NULL;
+	size_t n = 0, i;
+	itsm_ticket *t;
+	int rc;
+
+	if ((rc = store_open_children(c->store, id, &ids, &n)) != 0)
+		return rc;
+	snprintf(msg, sizeof(msg), "resolved with the major %s", ref_);
+	for (i = 0; i < n && rc == 0; i++) {
+		struct store_set set[7] = {
+			{ .col = "status", .text = "resolved" },
+			{ .col = "resolution_type", .text = permanent ?
+			    "permanent" : "workaround" },
+			{ .col = "resolution_code", .text = code },
+			{ .col = "resolution_notes", .text = solution },
+			{ .col = "resolved_at", .num = at, .is_int = 1 },
+			{ .col = "updated_at", .num = at, .is_int = 1 },
+			{ .col = "hold_reason", .text = NULL },
+		};
+
+		if ((rc = itsm_ticket_get(c, ids[i], &t)) != 0)
+			break;
+		rc = tk_event(c, ids[i], at, "resolve", "status",
+		    itsm_ticket_str(t, ITSM_F_STATUS), "resolved", msg);
+		if (rc == 0)
+			rc = tk_event(c, ids[i], at, "resolve",
+			    "resolution.type", NULL, set[1].text, solution);
+		if (rc == 0)
+			rc = store_ticket_update(c->store, ids[i], set, 7);
+		if (rc == 0 && itsm_ticket_str(t, ITSM_F_RESPONDED_AT) == NULL) {
+			struct store_set r = { .col = "responded_at", .num = at,
+			    .is_int = 1 };
+
+			rc = store_ticket_update(c->store, ids[i], &r, 1);
+		}
+		if (rc == 0)
+			rc = tk_refresh_sla(c, ids[i]);
+		itsm_ticket_free(t);
+	}
+	free(ids);
+	return rc;
+}
+
+/* Detect. */
+
+struct found {
+	itsm_ticket **t;
+	char **kind, **why;
+	size_t n;
+};
+
+static int
+found_add(struct found *f, itsm_ticket *t, const char *kind, const char *why)
+{
+	void *a = realloc(f->t, (f->n + 1) * sizeof(*f->t));
+	void *b, *d;
+
+	if (a != NULL)
+		f->t = a;
+	b = realloc(f->kind, (f->n + 1) * sizeof(*f->kind));
+	if (b != NULL)
+		f->kind = b;
+	d = realloc(f->why, (f->n + 1) * sizeof(*f->why));
+	if (d != NULL)
+		f->why = d;
+	if (a == NULL || b == NULL || d == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	f->t[f->n] = t;
+	f->kind[f->n] = strdup(kind);
+	f->why[f->n] = strdup(why);
+	f->n++;
+	if (f->kind[f->n - 1] == NULL || f->why[f->n - 1] == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	return 0;
+}
+
+static void
+found_free(struct found *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		itsm_ticket_free(f->t[i]);
+		free(f->kind[i]);
+		free(f->why[i]);
+	}
+	free(f->t);
+	free(f->kind);
+	free(f->why);
+}
+
+/* Records a proposal (unless dry) and keeps it for the report. */
+static int
+propose(itsm_ctx *c, struct found *f, int64_t id, const char *why, int dry)
+{
+	itsm_ticket *t = NULL;
+	struct mact a;
+	int rc;
+
+	if (!dry) {
+		struct store_set set[3] = {
+			{ .col = "state", .text = "proposed" },
+			{ .col = "proposed_at", .num = c->now, .is_int = 1 },
+			{ .col = "proposal", .text = why },
+		};
+
+		if ((rc = mbegin(&a, c, id, 0, NULL, "propose")) != 0)
+			return rc;
+		if ((rc = store_major_put(c->store, id, set, 3)) == 0)
+			rc = ev(&a, "major-propose", "major", NULL, "proposed",
+			    why);
+		/* A proposal is not activity on the ticket. */
+		if (rc == 0)
+			rc = hook_queue(c, "post-major-propose", id, a.since,
+			    NULL, why, NULL);
+		if ((rc = tk_end_action(c, a.t, rc)) != 0)
+			return rc;
+	}
+	if ((rc = itsm_ticket_get(c, id, &t)) != 0)
+		return rc;
+	return found_add(f, t, "proposed", why);
+}
+
+static int
+detect_rules(itsm_ctx *c, struct found *f, int dry)
+{
+	const itsm_policy *p = c->policy;
+	int64_t *ids = NULL;
+	size_t n = 0, i, r;
+	char rule[256], why[300];
+	itsm_ticket *t;
+	int rc;
+
+	if (itsm_policy_major_rule_count(p) == 0)
+		return 0;
+	if ((rc = store_rule_candidates(c->store, &ids, &n)) != 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = itsm_ticket_get(c, ids[i], &t)) != 0)
+			break;
+		for (r = 0; r < itsm_policy_major_rule_count(p); r++)
+			if (itsm_policy_major_rule_matches(p, r,
+			    itsm_ticket_str(t, ITSM_F_PRIORITY),
+			    itsm_ticket_str(t, ITSM_F_IMPACT),
+			    itsm_ticket_str(t, ITSM_F_SERVICE), rule,
+			    sizeof(rule)))
+				break;
+		itsm_ticket_free(t);
+		if (r == itsm_policy_major_rule_count(p))
+			continue;
+		snprintf(why, sizeof(why), "rule: %s", rule);
+		rc = propose(c, f, ids[i], why, dry);
+	}
+	free(ids);
+	return rc;
+}
+
+static int
+detect_storms(itsm_ctx *c, struct found *f, int dry)
+{
+	const itsm_policy *p = c->policy;
+	struct store_storm *v = NULL;
+	size_t n = 0, i, count = itsm_policy_storm_count(p);
+	int64_t window = itsm_policy_storm_window(p);
+	char why[300], w[32];
+	int rc;
+
+	if (count == 0)
+		return 0;
+	if ((rc = store_storms(c->store, c->now - window, count, &v, &n)) != 0)
+		return rc;
+	itsm_duration_format(window, w, sizeof(w));
+	for (i = 0; i < n && rc == 0; i++) {
+		size_t j;
+
+		/* A dry run writes nothing: skip what a rule just proposed. */
+		for (j = 0; j < f->n; j++)
+			if (itsm_ticket_int(f->t[j], ITSM_F_ID) == v[i].first)
+				break;
+		if (j < f->n)
+			continue;
+		snprintf(why, sizeof(why), "storm: %zu incidents on '%s' within "
+		    "%s", v[i].count, v[i].service, w);
+		rc = propose(c, f, v[i].first, why, dry);
+	}
+	store_storms_free(v, n);
+	return rc;
+}
+
+static int
+detect_overdue(itsm_ctx *c, struct found *f)
+{
+	int64_t *ids = NULL, due;
+	size_t n = 0, i, k;
+	char why[300], late[32];
+	itsm_major *m = NULL;
+	itsm_ticket *t;
+	int rc;
+
+	if ((rc = itsm_major_active(c, &ids, &n)) != 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = itsm_major_get(c, ids[i], &m)) != 0)
+			break;
+		for (k = 0; k < itsm_major_audience_count(m) && rc == 0; k++) {
+			due = itsm_major_audience_due(m, k);
+			if (due == 0 || due >= c->now)
+				continue;
+			itsm_duration_format(c->now - due, late, sizeof(late));
+			snprintf(why, sizeof(why), "communication to %s due %s "
+			    "ago", itsm_major_audience(m, k), late);
+			if ((rc = itsm_ticket_get(c, ids[i], &t)) == 0)
+				rc = found_add(f, t, "overdue", why);
+		}
+		itsm_major_free(m);
+		m = NULL;
+	}
+	free(ids);
+	return rc;
+}
+
+int
+itsm_major_detect(itsm_ctx *c, int dry,
+    int (*fn)(void *, const struct itsm_detect_item *), void *arg)
+{
+	struct found f = { 0 };
+	size_t i;
+	int rc;
+
+	if ((rc = itsm_store_begin(c->store)) != 0)
+		return rc;
+	if ((rc = detect_rules(c, &f, dry)) == 0 &&
+	    (rc = detect_storms(c, &f, dry)) == 0)
+		rc = detect_overdue(c, &f);
+	if (rc == 0)
+		rc = itsm_store_commit(c->store);
+	else
+		itsm_store_rollback(c->store);
+	if (rc != 0)
+		hook_clear(c);
+	for (i = 0; i < f.n && rc == 0; i++) {
+		struct itsm_detect_item it = { f.t[i], f.kind[i], f.why[i] };
+
+		rc = fn(arg, &it);
+	}
+	found_free(&f);
+	return rc;
+}
