@@ -1628,6 +1628,132 @@ test_search_named_file_errors(void **state)
 #define SEARCH(f) cmocka_unit_test_setup_teardown(f, search_setup, \
 	search_teardown)
 
+
+/* ---- the major section ---- */
+
+static void
+test_major_default(void **state)
+{
+	itsm_policy *p = NULL;
+	char why[128];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(itsm_policy_load_file(&p, NULL), 0);
+	assert_int_equal(itsm_policy_major_rule_count(p), 2);
+	/* Rule 1: any P1. */
+	assert_true(itsm_policy_major_rule_matches(p, 0, "P1", "low", NULL,
+	    why, sizeof(why)));
+	assert_string_equal(why, "priority P1");
+	assert_false(itsm_policy_major_rule_matches(p, 0, "P2", "high",
+	    "payroll", NULL, 0));
+	/* Rule 2: high impact on a critical service. */
+	assert_true(itsm_policy_major_rule_matches(p, 1, "P3", "high",
+	    "Payroll", why, sizeof(why)));
+	assert_string_equal(why, "impact high and criticality critical");
+	assert_false(itsm_policy_major_rule_matches(p, 1, "P3", "high", "mail",
+	    NULL, 0));
+	assert_false(itsm_policy_major_rule_matches(p, 1, "P3", "high", NULL,
+	    NULL, 0));
+	assert_int_equal(itsm_policy_storm_count(p), 5);
+	assert_true(itsm_policy_storm_window(p) == 1800);
+	assert_string_equal(itsm_policy_service_criticality(p, "ERP"),
+	    "critical");
+	assert_null(itsm_policy_service_criticality(p, "printing"));
+	assert_int_equal(itsm_policy_role_count(p), 6);
+	assert_int_equal(itsm_policy_role_find(p, "commander", &i), 0);
+	assert_int_equal(itsm_policy_role_find(p, "pilot", &i), ITSM_E_INVALID);
+	assert_non_null(strstr(itsm_errmsg(), "commander, communications"));
+	assert_int_equal(itsm_policy_audience_count(p), 3);
+	assert_int_equal(itsm_policy_audience_find(p, "Executives", &i), 0);
+	assert_true(itsm_policy_audience_cadence(p, i, "P1") == 1800);
+	assert_true(itsm_policy_audience_cadence(p, i, "P2") == 3600);
+	assert_true(itsm_policy_audience_cadence(p, i, "P4") == 7200);
+	assert_true(itsm_policy_audience_cadence(p, i, NULL) == 7200);
+	assert_int_equal(itsm_policy_audience_find(p, "press", &i),
+	    ITSM_E_INVALID);
+	assert_true(itsm_policy_checklist_count(p) > 0);
+	check_round_trip(p);
+	itsm_policy_free(p);
+}
+
+/* Without a major section: no rules, no storm, the standard roles. */
+static void
+test_major_absent(void **state)
+{
+	itsm_policy *p;
+	size_t i;
+
+	(void)state;
+	p = load_clean(APPEND(""));
+	assert_int_equal(itsm_policy_major_rule_count(p), 0);
+	assert_int_equal(itsm_policy_storm_count(p), 0);
+	assert_int_equal(itsm_policy_audience_count(p), 0);
+	assert_int_equal(itsm_policy_role_find(p, "scribe", &i), 0);
+	assert_int_equal(itsm_policy_checklist_count(p), 0);
+	itsm_policy_free(p);
+}
+
+static void
+test_major_errors(void **state)
+{
+	(void)state;
+	check_error_at(APPEND("major:\n  rules:\n    - priority: [P9]\n"),
+	    24, 18, "unknown priority 'P9'");
+	check_error_at(APPEND("major:\n  rules:\n    - impact: []\n"),
+	    24, 15, "must not be empty");
+	check_error_at(APPEND("major:\n  rules:\n    - {}\n"), 24, 7,
+	    "a major rule is a mapping");
+	check_error_at(APPEND("major:\n  rules:\n    - colour: [red]\n"),
+	    24, 7, "unknown key 'colour'");
+	check_error_at(APPEND("major:\n  storm: {count: 1, window: 30m}\n"),
+	    23, 18, "storm count must be a whole number from 2");
+	check_error_at(APPEND("major:\n  storm: {count: 5, window: 30s}\n"),
+	    23, 29, "at least 1m");
+	check_error_at(APPEND("major:\n  storm: {count: 5}\n"), 23, 10,
+	    "storm has no window");
+	check_error_at(APPEND("major:\n  roles: [pilot, scribe]\n"), 23, 10,
+	    "roles must include commander");
+	check_error_at(APPEND("major:\n  audiences:\n    - name: press\n"
+	    "      cadence: {P7: 1h}\n"), 25, 17, "unknown priority 'P7'");
+	check_error_at(APPEND("major:\n  audiences:\n    - name: press\n"
+	    "      cadence: {P1: soon}\n"), 25, 21, "invalid duration");
+	check_error_at(APPEND("major:\n  services:\n    - name: mail\n"),
+	    24, 7, "service 'mail' has no criticality");
+	check_error_at(APPEND("major:\n  pager: yes\n"), 23, 3,
+	    "unknown key 'pager'");
+}
+
+static void
+test_major_custom(void **state)
+{
+	itsm_policy *p;
+	size_t i;
+
+	(void)state;
+	p = load_clean(APPEND("major:\n"
+	    "  rules:\n"
+	    "    - priority: [P1, P2]\n"
+	    "      criticality: [gold]\n"
+	    "  services:\n"
+	    "    - name: web\n"
+	    "      criticality: gold\n"
+	    "  roles: [commander, scribe]\n"
+	    "  audiences:\n"
+	    "    - name: press\n"
+	    "      cadence: {P2: 90m}\n"));
+	assert_true(itsm_policy_major_rule_matches(p, 0, "P2", NULL, "web",
+	    NULL, 0));
+	assert_false(itsm_policy_major_rule_matches(p, 0, "P2", NULL, "mail",
+	    NULL, 0));
+	assert_int_equal(itsm_policy_role_count(p), 2);
+	assert_int_equal(itsm_policy_audience_find(p, "press", &i), 0);
+	assert_true(itsm_policy_audience_cadence(p, i, "P2") == 5400);
+	assert_true(itsm_policy_audience_cadence(p, i, "P1") == 0);
+	check_round_trip(p);
+	itsm_policy_free(p);
+}
+
 int
 main(void)
 {
@@ -1672,6 +1798,10 @@ main(void)
 		cmocka_unit_test(test_to_yaml_round_trip_default),
 		cmocka_unit_test(test_to_yaml_round_trip_4x4),
 		cmocka_unit_test(test_load_file_missing),
+		cmocka_unit_test(test_major_default),
+		cmocka_unit_test(test_major_absent),
+		cmocka_unit_test(test_major_errors),
+		cmocka_unit_test(test_major_custom),
 		SEARCH(test_search_order),
 		SEARCH(test_search_xdg_without_file),
 		SEARCH(test_search_named_file_errors),
