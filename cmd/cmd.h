@@ -26,7 +26,7 @@ enum compl {
 	C_NONE, C_REF, C_IMPACT, C_URGENCY, C_PRIORITY, C_TYPE, C_CHANNEL,
 	C_CATEGORY, C_SUBCATEGORY, C_GROUP, C_STATUS, C_FORMAT, C_FIELDS,
 	C_FILE, C_COMMAND, C_WORD, C_HOLD_REASON, C_ESC_REASON, C_CODE, C_ROLE,
-	C_AUDIENCE
+	C_AUDIENCE, C_IMPORT_FORMAT
 };
 
 enum opt_flags {
@@ -159,6 +159,6 @@ const char *color(struct app *a, const char *code);
 extern const struct cmd cmd_open, cmd_categorize, cmd_prioritize, cmd_list,
     cmd_show, cmd_config, cmd_help, cmd_complete, cmd_note, cmd_assign,
     cmd_escalate, cmd_hold, cmd_resolve, cmd_close, cmd_reopen, cmd_cancel,
-    cmd_next, cmd_major;
+    cmd_next, cmd_major, cmd_export, cmd_import;
 
 #endif

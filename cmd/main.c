@@ -27,6 +27,8 @@ const struct cmd *const commands[] = {
 	&cmd_cancel,
 	&cmd_next,
 	&cmd_major,
+	&cmd_export,
+	&cmd_import,
 	&cmd_config,
 	&cmd_help,
 	&cmd_complete,
@@ -100,6 +102,9 @@ exit_status(int code)
 	default: return EX_SOFTWARE_;
 	}
 }
+
+/* The context, once open: refs fall back to imported numbers. */
+static itsm_ctx *ref_ctx;
 
 /* The last ref read from the command line, to name it as it was typed. */
 static const char *last_ref;
@@ -489,6 +494,7 @@ app_open(struct app *a, int flags)
 		if ((rc = itsm_ctx_new(&a->ctx, a->store, a->policy)) != 0)
 			return fail(rc);
 		itsm_ctx_set_hooks(a->ctx, !a->no_hooks);
+		ref_ctx = a->ctx;
 		actor = getenv("ITSM_ACTOR");
 		if (actor != NULL && *actor != '\0' &&
 		    (rc = itsm_ctx_set_actor(a->ctx, actor)) != 0)
@@ -542,6 +548,11 @@ int
 parse_ref(const char *s, int64_t *id)
 {
 	int rc = itsm_ref_parse(s, id);
+
+	/* "INC0000045": the number a ticket had where it was imported from. */
+	if (rc == ITSM_E_INVALID && ref_ctx != NULL &&
+	    itsm_ticket_find_ext(ref_ctx, s, id) == 0)
+		rc = 0;
 
 	last_ref = s;
 	last_id = *id;

@@ -152,7 +152,12 @@ static const char *const migrations[ITSM_SCHEMA_VERSION] = {
 	");"
 	"CREATE INDEX tickets_parent ON tickets (parent) WHERE parent IS NOT NULL;"
 	"CREATE INDEX tickets_service ON tickets (opened_at, service)"
-	"  WHERE service IS NOT NULL;"
+	"  WHERE service IS NOT NULL;",
+
+	/* 3 -> 4: the number a ticket had in the tool it was imported from. */
+	"ALTER TABLE tickets ADD COLUMN ext_ref TEXT;"
+	"CREATE UNIQUE INDEX tickets_ext_ref ON tickets (ext_ref)"
+	"  WHERE ext_ref IS NOT NULL;"
 };
 
 int
@@ -227,6 +232,51 @@ store_exec_stmt(itsm_store *s, sqlite3_stmt *st, const char *what)
 		return rc;
 	}
 	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+store_cached(itsm_store *s, const char *sql, sqlite3_stmt **st)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->ncache; i++)
+		if (strcmp(s->cache[i].sql, sql) == 0) {
+			sqlite3_reset(s->cache[i].st);
+			sqlite3_clear_bindings(s->cache[i].st);
+			*st = s->cache[i].st;
+			return 0;
+		}
+	if ((rc = store_prepare(s, sql, st)) != 0)
+		return rc;
+	if (s->ncache == STORE_CACHE) {
+		/* Full: the oldest goes. */
+		sqlite3_finalize(s->cache[0].st);
+		free(s->cache[0].sql);
+		memmove(&s->cache[0], &s->cache[1],
+		    (STORE_CACHE - 1) * sizeof(s->cache[0]));
+		s->ncache--;
+	}
+	if ((s->cache[s->ncache].sql = strdup(sql)) == NULL) {
+		sqlite3_finalize(*st);
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	}
+	s->cache[s->ncache++].st = *st;
+	return 0;
+}
+
+int
+store_run(itsm_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = store_fail(s, what);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
 	return 0;
 }
 
@@ -473,8 +523,14 @@ fail:
 void
 itsm_store_close(itsm_store *s)
 {
+	size_t i;
+
 	if (s == NULL)
 		return;
+	for (i = 0; i < s->ncache; i++) {
+		sqlite3_finalize(s->cache[i].st);
+		free(s->cache[i].sql);
+	}
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);

@@ -10,11 +10,18 @@
 
 #include "itsm/store.h"
 
+#define STORE_CACHE 48
+
 struct itsm_store {
 	sqlite3 *db;
 	char *path;
 	int depth;		/* transaction nesting */
 	int failed;		/* an inner level failed: the outer rolls back */
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+	} cache[STORE_CACHE];	/* statements run again and again (imports) */
+	size_t ncache;
 };
 
 /*
@@ -35,6 +42,15 @@ void store_bind_int(sqlite3_stmt *st, int i, int64_t v);
 
 /* Steps a statement that returns no row; finalizes it. */
 int store_exec_stmt(itsm_store *s, sqlite3_stmt *st, const char *what);
+
+/*
+ * A prepared statement kept for the life of the store, reset and with
+ * its bindings cleared: never finalize it; run it with store_run().
+ */
+int store_cached(itsm_store *s, const char *sql, sqlite3_stmt **st);
+
+/* Steps a cached statement that returns no row, and resets it. */
+int store_run(itsm_store *s, sqlite3_stmt *st, const char *what);
 
 /* One column to set on a ticket: text, integer or NULL. */
 struct store_set {

@@ -3,6 +3,7 @@
  * reading one ticket (with its JSON built by SQLite's JSON functions),
  * streaming the work queue and a ticket's history.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,14 +12,12 @@
 
 #include "itsm/error.h"
 #include "itsm/major.h"
+#include "itsm/port.h"
 #include "itsm/ref.h"
 #include "itsm/time.h"
 #include "store_int.h"
 #include "ticket_int.h"
-
-#define ISO(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
-#define REF "(CASE type WHEN 'request' THEN 'REQ-' WHEN 'change' THEN " \
-	"'CHG-' ELSE 'INC-' END || id)"
+#include "store_sql.h"
 
 struct field {
 	const char *name;
@@ -63,38 +62,6 @@ static const struct field fields[ITSM_NFIELDS] = {
 	{ "reassignment_count", "reassignment_count", ITSM_FK_INT },
 	{ "parent", "parent", ITSM_FK_INT },
 };
-
-/* The columns read for a ticket, in enum order, ref left out. */
-#define COLUMNS "id, type, status, summary, description, caller, affected, " \
-	"channel, contact, service, category, subcategory, impact, urgency, " \
-	"priority, major, tier, group_name, assignee, opened_at, updated_at, " \
-	"responded_at, resolved_at, closed_at, response_due, resolution_due, " \
-	"resolution_type, resolution_code, resolution_notes, satisfaction, " \
-	"reopen_count, reassignment_count, parent"
-
-/* The JSON ticket object, built by SQLite. */
-#define JSON_OBJECT "json_object('id', id, 'ref', " REF ", 'type', type, " \
-	"'status', status, 'summary', summary, 'description', description, " \
-	"'caller', caller, 'affected', affected, 'channel', channel, " \
-	"'contact', contact, 'service', service, 'category', category, " \
-	"'subcategory', subcategory, 'impact', impact, 'urgency', urgency, " \
-	"'priority', priority, 'major', json(CASE major WHEN 0 THEN 'false' " \
-	"ELSE 'true' END), 'tier', tier, 'group', group_name, 'assignee', " \
-	"assignee, 'opened_at', " ISO("opened_at") ", 'updated_at', " \
-	ISO("updated_at") ", 'responded_at', " ISO("responded_at") ", " \
-	"'resolved_at', " ISO("resolved_at") ", 'closed_at', " \
-	ISO("closed_at") ", 'response_due', " ISO("response_due") ", " \
-	"'resolution_due', " ISO("resolution_due") ", 'resolution', " \
-	"CASE WHEN resolution_type IS NULL AND resolution_code IS NULL AND " \
-	"resolution_notes IS NULL THEN NULL ELSE json_object('type', " \
-	"resolution_type, 'code', resolution_code, 'notes', resolution_notes) " \
-	"END, 'satisfaction', satisfaction, 'reopen_count', reopen_count, " \
-	"'reassignment_count', reassignment_count, 'parent', parent)"
-
-#define EVENTS_JSON "(SELECT json_group_array(json_object('at', " \
-	ISO("at") ", 'recorded_at', " ISO("recorded_at") ", 'actor', actor, " \
-	"'kind', kind, 'field', field, 'from', old, 'to', new, 'message', " \
-	"message)) FROM (SELECT * FROM events WHERE ticket = t.id ORDER BY id))"
 
 #define NCOLS (ITSM_NFIELDS - 1)	/* the JSON column follows */
 
@@ -640,7 +607,7 @@ writable(const char *col)
 	    "resolution_type", "resolution_code", "resolution_notes",
 	    "satisfaction", "reopen_count", "reassignment_count", "parent",
 	    "stagnant_escalated_at", "breach_escalated_at", "auto_closed",
-	    "hold_reason", NULL };
+	    "hold_reason", "ext_ref", NULL };
 	const char *const *p;
 
 	for (p = ok; *p != NULL; p++)
@@ -680,11 +647,11 @@ store_ticket_insert(itsm_store *s, const struct store_set *set, size_t n,
 		off += (size_t)snprintf(sql + off, sizeof(sql) - off, "%s?%zu",
 		    i ? ", " : "", i + 1);
 	snprintf(sql + off, sizeof(sql) - off, ")");
-	if ((rc = store_prepare(s, sql, &st)) != 0)
+	if ((rc = store_cached(s, sql, &st)) != 0)
 		return rc;
 	for (i = 0; i < n; i++)
 		bind_set(st, (int)i + 1, &set[i]);
-	if ((rc = store_exec_stmt(s, st, "cannot log the ticket")) != 0)
+	if ((rc = store_run(s, st, "cannot log the ticket")) != 0)
 		return rc;
 	*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -708,12 +675,12 @@ store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
 		    "%s%s = ?%zu", i ? ", " : "", set[i].col, i + 1);
 	}
 	snprintf(sql + off, sizeof(sql) - off, " WHERE id = ?%zu", n + 1);
-	if ((rc = store_prepare(s, sql, &st)) != 0)
+	if ((rc = store_cached(s, sql, &st)) != 0)
 		return rc;
 	for (i = 0; i < n; i++)
 		bind_set(st, (int)i + 1, &set[i]);
 	store_bind_int(st, (int)n + 1, id);
-	if ((rc = store_exec_stmt(s, st, "cannot update the ticket")) != 0)
+	if ((rc = store_run(s, st, "cannot update the ticket")) != 0)
 		return rc;
 	if (sqlite3_changes(s->db) == 0)
 		return itsm_error(ITSM_E_NOTFOUND, "no such ticket: %lld",
@@ -727,7 +694,7 @@ store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s, "INSERT INTO events (ticket, at, "
+	if ((rc = store_cached(s, "INSERT INTO events (ticket, at, "
 	    "recorded_at, actor, login, kind, field, old, new, message) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &st)) != 0)
 		return rc;
@@ -741,7 +708,7 @@ store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
 	store_bind_text(st, 8, e->old);
 	store_bind_text(st, 9, e->new_);
 	store_bind_text(st, 10, e->message);
-	return store_exec_stmt(s, st, "cannot record the event");
+	return store_run(s, st, "cannot record the event");
 }
 
 int
@@ -977,4 +944,90 @@ store_meta_set(itsm_store *s, const char *key, const char *value)
 	store_bind_text(st, 1, key);
 	store_bind_text(st, 2, value);
 	return store_exec_stmt(s, st, "cannot save the store's settings");
+}
+
+/* Everything export writes of a ticket: enough for import to give it back. */
+#define EXPORT_OBJECT "json_insert(" JSON_OBJECT ", '$.events', json((" \
+	"SELECT json_group_array(json_object('at', " ISO("at") ", " \
+	"'recorded_at', " ISO("recorded_at") ", 'actor', actor, 'login', " \
+	"login, 'kind', kind, 'field', field, 'from', old, 'to', new, " \
+	"'message', message)) FROM (SELECT * FROM events WHERE ticket = t.id " \
+	"ORDER BY id))), '$.store', json_object('ext_ref', ext_ref, " \
+	"'priority_rank', priority_rank, 'stagnant_escalated_at', " \
+	ISO("stagnant_escalated_at") ", 'breach_escalated_at', " \
+	ISO("breach_escalated_at") ", 'auto_closed', json(CASE auto_closed " \
+	"WHEN 0 THEN 'false' ELSE 'true' END), 'hold_reason', hold_reason), " \
+	"'$.crisis', json((SELECT json_object('state', state, 'proposed_at', " \
+	ISO("proposed_at") ", 'proposal', proposal, 'declared_at', " \
+	ISO("declared_at") ", 'declared_by', declared_by, 'ended_at', " \
+	ISO("ended_at") ", 'bridge', bridge, 'root_cause', root_cause, " \
+	"'roster', json((SELECT json_group_array(json_object('name', name, " \
+	"'role', role, 'since', " ISO("since") ")) FROM (SELECT * FROM " \
+	"major_roster r WHERE r.ticket = t.id ORDER BY name)))," \
+	"'findings', json((SELECT json_group_array(json_object('kind', kind, " \
+	"'text', text, 'at', " ISO("at") ")) FROM (SELECT * FROM " \
+	"major_findings f WHERE f.ticket = t.id ORDER BY id))), 'actions', " \
+	"json((SELECT json_group_array(json_object('n', n, 'text', text, " \
+	"'owner', owner, 'due', " ISO("due") ", 'done_at', " ISO("done_at") \
+	")) FROM (SELECT * FROM major_actions x WHERE x.ticket = t.id ORDER " \
+	"BY n)))) FROM majors m WHERE m.ticket = t.id)))"
+
+int
+itsm_export(itsm_ctx *c, const struct itsm_filter *f,
+    int (*write)(void *arg, const char *line), void *arg)
+{
+	struct itsm_filter all = *f;
+	struct qb q = { .off = 0 };
+	sqlite3_stmt *st;
+	int rc;
+
+	/* A backup holds every status unless the filter names some. */
+	if (all.status == NULL && !all.stagnant && !all.breached &&
+	    !all.workable)
+		all.all = 1;
+	qb_sql(&q, "%s", "SELECT " EXPORT_OBJECT " FROM tickets t WHERE ");
+	qb_filter(&q, c, &all);
+	qb_sql(&q, " ORDER BY id");
+	if (all.limit > 0) {
+		qb_sql(&q, " LIMIT ");
+		qb_int(&q, all.limit);
+	}
+	if ((rc = qb_prepare(c->store, &q, &st)) != 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (write(arg, (const char *)sqlite3_column_text(st, 0)) != 0) {
+			sqlite3_finalize(st);
+			return itsm_error(ITSM_E_IO, "cannot write the export: %s",
+			    strerror(errno));
+		}
+	if (rc != SQLITE_DONE) {
+		rc = store_fail(c->store, "cannot export");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+itsm_ticket_find_ext(itsm_ctx *c, const char *ext, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_cached(c->store, "SELECT id FROM tickets WHERE "
+	    "ext_ref = ?1 COLLATE NOCASE", &st)) != 0)
+		return rc;
+	store_bind_text(st, 1, ext);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: '%.64s'", ext);
+	} else {
+		rc = store_fail(c->store, "cannot look the ticket up");
+	}
+	sqlite3_reset(st);
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include "itsm/error.h"
 #include "itsm/hooks.h"
 #include "itsm/major.h"
+#include "itsm/port.h"
 #include "itsm/policy.h"
 #include "itsm/ref.h"
 #include "itsm/store.h"

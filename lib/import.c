@@ -1,0 +1,716 @@
+/*
+ * Imports: reading lines through zlib (gzip or plain), itsm's JSON Lines,
+ * and a ServiceNow incident event log (CSV read by libcsv) turned into
+ * tickets whose events are the log's rows.  One transaction: all or
+ * nothing; an error names the line.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <csv.h>
+#include <zlib.h>
+
+#include "itsm/error.h"
+#include "itsm/port.h"
+#include "itsm/time.h"
+#include "store_int.h"
+#include "store_port.h"
+#include "ticket_int.h"
+
+#define PROGRESS_EVERY 10000
+
+/* A line reader over zlib, for lines of any length. */
+struct reader {
+	gzFile gz;
+	const char *name;
+	char *buf;
+	size_t cap, len;
+	size_t line;
+};
+
+static int
+reader_open(struct reader *r, const char *path)
+{
+	int fd;
+
+	*r = (struct reader){ .name = strcmp(path, "-") == 0 ?
+	    "standard input" : path };
+	if (strcmp(path, "-") == 0) {
+		if ((fd = dup(STDIN_FILENO)) < 0 ||
+		    (r->gz = gzdopen(fd, "rb")) == NULL)
+			return itsm_error(ITSM_E_IO, "cannot read standard "
+			    "input: %s", strerror(errno));
+	} else if ((r->gz = gzopen(path, "rb")) == NULL) {
+		return itsm_error(errno == EACCES ? ITSM_E_PERM : ITSM_E_IO,
+		    "cannot read '%s': %s", path, strerror(errno));
+	}
+	gzbuffer(r->gz, 256 * 1024);
+	return 0;
+}
+
+static void
+reader_close(struct reader *r)
+{
+	if (r->gz != NULL)
+		gzclose(r->gz);
+	free(r->buf);
+}
+
+/* The next line without its end: 1, 0 at the end, or < 0. */
+static int
+reader_next(struct reader *r)
+{
+	int err;
+	const char *msg;
+	char *nb;
+
+	r->len = 0;
+	for (;;) {
+		if (r->cap - r->len < 4096) {
+			size_t cap = r->cap ? r->cap * 2 : 65536;
+
+			if (cap > (size_t)256 << 20)
+				return itsm_error(ITSM_E_INVALID, "%s:%zu: line "
+				    "longer than 256 MiB", r->name,
+				    r->line + 1);
+			if ((nb = realloc(r->buf, cap)) == NULL)
+				return itsm_error(ITSM_E_NOMEM, "out of memory");
+			r->buf = nb;
+			r->cap = cap;
+		}
+		if (gzgets(r->gz, r->buf + r->len, (int)(r->cap - r->len)) ==
+		    NULL) {
+			msg = gzerror(r->gz, &err);
+			if (err != Z_OK && err != Z_STREAM_END)
+				return itsm_error(ITSM_E_INVALID, "%s:%zu: %s "
+				    "(truncated or corrupt gzip?)", r->name,
+				    r->line + 1, err == Z_ERRNO ?
+				    strerror(errno) : msg);
+			if (r->len == 0)
+				return 0;
+			break;
+		}
+		r->len += strlen(r->buf + r->len);
+		if (r->len > 0 && r->buf[r->len - 1] == '\n')
+			break;
+		if (memchr(r->buf, '\0', r->len) != NULL)
+			return itsm_error(ITSM_E_INVALID, "%s:%zu: a NUL byte",
+			    r->name, r->line + 1);
+	}
+	r->line++;
+	while (r->len > 0 && (r->buf[r->len - 1] == '\n' ||
+	    r->buf[r->len - 1] == '\r'))
+		r->buf[--r->len] = '\0';
+	return 1;
+}
+
+/* JSON Lines. */
+
+static int
+import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
+    struct itsm_import_stats *st, int have_line)
+{
+	char why[512];
+	size_t events;
+	int rc;
+
+	if ((rc = store_defer_foreign_keys(c->store)) != 0)
+		return rc;
+	for (;;) {
+		if (!have_line && (rc = reader_next(r)) <= 0)
+			return rc;
+		have_line = 0;
+		st->lines = r->line;
+		if (o->progress && r->line % PROGRESS_EVERY == 0)
+			o->progress(o->arg, r->line);
+		if (r->len == 0 || strspn(r->buf, " \t") == r->len)
+			continue;	/* blank lines are nothing */
+		rc = store_import_json(c->store, r->buf, &events, why,
+		    sizeof(why));
+		if (rc == ITSM_E_INVALID)
+			return itsm_error(rc, "%s:%zu: %s", r->name, r->line,
+			    why);
+		if (rc != 0)
+			return rc;
+		st->tickets++;
+		st->events += events;
+	}
+}
+
+/* ServiceNow. */
+
+/* The columns the import reads, in this order. */
+enum { SN_NUMBER, SN_STATE, SN_REASSIGN, SN_REOPEN, SN_CALLER, SN_OPENED,
+    SN_UPDATED_BY, SN_UPDATED_AT, SN_CONTACT, SN_CATEGORY, SN_SUBCATEGORY,
+    SN_SYMPTOM, SN_CI, SN_IMPACT, SN_URGENCY, SN_PRIORITY, SN_GROUP,
+    SN_ASSIGNED, SN_CLOSED_CODE, SN_RESOLVED_AT, SN_CLOSED_AT, SN_NCOLS };
+
+static const char *const sn_columns[SN_NCOLS] = {
+	"number", "incident_state", "reassignment_count", "reopen_count",
+	"caller_id", "opened_at", "sys_updated_by", "sys_updated_at",
+	"contact_type", "category", "subcategory", "u_symptom", "cmdb_ci",
+	"impact", "urgency", "priority", "assignment_group", "assigned_to",
+	"closed_code", "resolved_at", "closed_at"
+};
+
+struct sn_row {
+	char *f[SN_NCOLS];
+	size_t line;
+};
+
+struct sn {
+	itsm_ctx *c;
+	struct reader *r;
+	const struct itsm_import_opts *o;
+	struct itsm_import_stats *st;
+	int col[SN_NCOLS];	/* the CSV column of each, -1 when missing */
+	int ncols;		/* in the header */
+	char **fields;		/* the row being read */
+	int nfields;
+	int header_done;
+	struct sn_row *rows;	/* the rows of the incident being read */
+	size_t nrows, caprows;
+	int rc;			/* the first error, kept across callbacks */
+};
+
+/* "?" is ServiceNow's unknown. */
+static const char *
+known(const char *s)
+{
+	return s == NULL || strcmp(s, "?") == 0 || *s == '\0' ? NULL : s;
+}
+
+/* Day-first "29/2/2016 01:16" as UTC. */
+static int
+parse_dmy(const char *s, int64_t *out)
+{
+	char iso[32];
+	int d, m, y, h, mi;
+
+	if (s == NULL || sscanf(s, "%d/%d/%d %d:%d", &d, &m, &y, &h, &mi) != 5)
+		return -1;
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:00Z", y, m, d, h,
+	    mi);
+	return itsm_time_parse(iso, 0, out);
+}
+
+/* The state of a ServiceNow incident as ours; NULL when it has none. */
+static const char *
+map_state(const char *s, const char **hold)
+{
+	static const struct { const char *sn, *ours, *hold; } map[] = {
+		{ "New", "new", NULL },
+		{ "Active", "in_progress", NULL },
+		{ "Awaiting User Info", "on_hold", "user" },
+		{ "Awaiting Evidence", "on_hold", "user" },
+		{ "Awaiting Vendor", "on_hold", "vendor" },
+		{ "Awaiting Problem", "on_hold", "problem" },
+		{ "Resolved", "resolved", NULL },
+		{ "Closed", "closed", NULL },
+	};
+	size_t i;
+
+	*hold = NULL;
+	for (i = 0; s != NULL && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcasecmp(map[i].sn, s) == 0) {
+			*hold = map[i].hold;
+			return map[i].ours;
+		}
+	return NULL;
+}
+
+static const char *
+map_channel(const char *s)
+{
+	static const struct { const char *sn, *ours; } map[] = {
+		{ "Phone", "phone" }, { "IVR", "phone" }, { "Email", "email" },
+		{ "Self service", "portal" }, { "Direct opening", "walk-in" },
+		{ "Chat", "chat" },
+	};
+	size_t i;
+
+	for (i = 0; s != NULL && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcasecmp(map[i].sn, s) == 0)
+			return map[i].ours;
+	return NULL;
+}
+
+/* The rank at the start of "2 - Medium", or 0. */
+static int
+rank_of(const char *s)
+{
+	return s != NULL && isdigit((unsigned char)*s) ? atoi(s) : 0;
+}
+
+/* The policy's level of an axis with the value's rank, or NULL. */
+static const char *
+level_by_rank(const itsm_policy *p, enum itsm_axis axis, const char *v)
+{
+	char rank[16];
+	size_t i;
+	int r = rank_of(v);
+
+	if (r <= 0)
+		return NULL;
+	snprintf(rank, sizeof(rank), "%d", r);
+	return itsm_policy_level_find(p, axis, rank, &i) == 0 ?
+	    itsm_policy_level_name(p, axis, i) : NULL;
+}
+
+/* The policy's priority of the value's rank (1 is the first), or -1. */
+static int
+priority_by_rank(const itsm_policy *p, const char *v)
+{
+	int r = rank_of(v);
+
+	return r >= 1 && (size_t)r <= itsm_policy_priority_count(p) ? r - 1 : -1;
+}
+
+static void
+free_row(struct sn_row *row)
+{
+	size_t i;
+
+	for (i = 0; i < SN_NCOLS; i++)
+		free(row->f[i]);
+}
+
+/* Appends "what: a -> b" to msg when a and b differ. */
+static void
+note_change(char *msg, size_t len, const char *what, const char *a,
+    const char *b)
+{
+	size_t off = strlen(msg);
+
+	if (tk_same(a, b))
+		return;
+	snprintf(msg + off, len - off, "%s%s: %s -> %s", off ? "; " : "", what,
+	    a ? a : "-", b ? b : "-");
+}
+
+/* Compares one row's impact, urgency and priority with the matrix. */
+static void
+policy_check(struct sn *sn, const struct sn_row *row)
+{
+	const itsm_policy *p = sn->c->policy;
+	const char *imp = known(row->f[SN_IMPACT]);
+	const char *urg = known(row->f[SN_URGENCY]);
+	const char *pri = known(row->f[SN_PRIORITY]);
+	char what[256];
+	size_t ii, ui, want;
+	int got;
+
+	if (imp == NULL || urg == NULL || pri == NULL)
+		return;
+	sn->st->checked++;
+	got = priority_by_rank(p, pri);
+	if (level_by_rank(p, ITSM_IMPACT, imp) == NULL ||
+	    level_by_rank(p, ITSM_URGENCY, urg) == NULL || got < 0) {
+		sn->st->disagree++;
+		if (sn->o->disagree) {
+			snprintf(what, sizeof(what), "impact '%s', urgency '%s' "
+			    "or priority '%s' has no level of that rank in the "
+			    "policy", imp, urg, pri);
+			sn->o->disagree(sn->o->arg, row->line, what);
+		}
+		return;
+	}
+	itsm_policy_level_find(p, ITSM_IMPACT,
+	    level_by_rank(p, ITSM_IMPACT, imp), &ii);
+	itsm_policy_level_find(p, ITSM_URGENCY,
+	    level_by_rank(p, ITSM_URGENCY, urg), &ui);
+	want = itsm_policy_matrix(p, ii, ui);
+	if ((int)want == got)
+		return;
+	sn->st->disagree++;
+	if (sn->o->disagree) {
+		snprintf(what, sizeof(what), "impact '%s' and urgency '%s' give "
+		    "%s in the policy, the log says '%s'", imp, urg,
+		    itsm_policy_priority_name(p, want), pri);
+		sn->o->disagree(sn->o->arg, row->line, what);
+	}
+}
+
+__attribute__((format(printf, 3, 4)))
+static int
+row_error(struct sn *sn, size_t line, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return itsm_error(ITSM_E_INVALID, "%s:%zu: %s", sn->r->name, line, msg);
+}
+
+/* Writes the incident whose rows were read: its ticket and its events. */
+static int
+flush_incident(struct sn *sn)
+{
+	const itsm_policy *p = sn->c->policy;
+	itsm_ctx *c = sn->c;
+	struct sn_row **keep, *first, *last;
+	const char *state, *hold, *prev_state = NULL, *imp, *urg, *pri_name;
+	const char *prev[5] = { NULL, NULL, NULL, NULL, NULL };
+	struct store_set set[32];
+	size_t n = 0, i, nkeep = 0;
+	int64_t opened, at, responded = 0, resolved = 0, closed = 0, id;
+	char summary[256], msg[1024];
+	int pri, rc = 0;
+
+	if (sn->nrows == 0)
+		return 0;
+	if ((keep = calloc(sn->nrows, sizeof(*keep))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	for (i = 0; i < sn->nrows; i++) {
+		struct sn_row *row = &sn->rows[i];
+
+		if (map_state(row->f[SN_STATE], &hold) == NULL) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "unknown state '%.64s'",
+			    row->f[SN_STATE]);
+			sn->st->skipped++;
+			if (sn->o->skipped)
+				sn->o->skipped(sn->o->arg, row->line, why);
+			continue;
+		}
+		if (parse_dmy(row->f[SN_UPDATED_AT], &at) != 0) {
+			rc = row_error(sn, row->line, "sys_updated_at '%.64s' is "
+			    "not a D/M/YYYY HH:MM time", row->f[SN_UPDATED_AT]);
+			goto done;
+		}
+		keep[nkeep++] = row;
+	}
+	if (nkeep == 0)
+		goto done;
+	first = keep[0];
+	last = keep[nkeep - 1];
+	if (parse_dmy(first->f[SN_OPENED], &opened) != 0) {
+		rc = row_error(sn, first->line, "opened_at '%.64s' is not a "
+		    "D/M/YYYY HH:MM time", first->f[SN_OPENED]);
+		goto done;
+	}
+	state = map_state(last->f[SN_STATE], &hold);
+	for (i = 0; i < nkeep; i++)
+		if (strcmp(map_state(keep[i]->f[SN_STATE], &pri_name), "new") !=
+		    0) {
+			parse_dmy(keep[i]->f[SN_UPDATED_AT], &responded);
+			break;
+		}
+	if (strcmp(state, "resolved") == 0 || strcmp(state, "closed") == 0)
+		parse_dmy(known(last->f[SN_RESOLVED_AT]), &resolved);
+	if (strcmp(state, "closed") == 0)
+		parse_dmy(known(last->f[SN_CLOSED_AT]), &closed);
+	imp = level_by_rank(p, ITSM_IMPACT, known(last->f[SN_IMPACT]));
+	urg = level_by_rank(p, ITSM_URGENCY, known(last->f[SN_URGENCY]));
+	pri = priority_by_rank(p, known(last->f[SN_PRIORITY]));
+	pri_name = pri >= 0 ? itsm_policy_priority_name(p, (size_t)pri) : NULL;
+	snprintf(summary, sizeof(summary), "%s%s%s%s", first->f[SN_NUMBER],
+	    known(last->f[SN_SYMPTOM]) ? " (" : "",
+	    known(last->f[SN_SYMPTOM]) ? last->f[SN_SYMPTOM] : "",
+	    known(last->f[SN_SYMPTOM]) ? ")" : "");
+#define TEXT(c, v) set[n++] = (struct store_set){ .col = c, .text = v }
+#define INT(c, v) set[n++] = (struct store_set){ .col = c, .num = v, .is_int = 1 }
+	TEXT("ext_ref", first->f[SN_NUMBER]);
+	TEXT("status", state);
+	TEXT("summary", summary);
+	TEXT("caller", known(first->f[SN_CALLER]) ? first->f[SN_CALLER] :
+	    "unknown");
+	TEXT("affected", known(first->f[SN_CALLER]) ? first->f[SN_CALLER] :
+	    "unknown");
+	TEXT("channel", map_channel(known(first->f[SN_CONTACT])));
+	TEXT("service", known(last->f[SN_CI]));
+	TEXT("category", known(last->f[SN_CATEGORY]));
+	TEXT("subcategory", known(last->f[SN_SUBCATEGORY]));
+	TEXT("impact", imp);
+	TEXT("urgency", urg);
+	TEXT("priority", pri_name);
+	if (pri >= 0)
+		INT("priority_rank", pri);
+	TEXT("group_name", known(last->f[SN_GROUP]));
+	TEXT("assignee", known(last->f[SN_ASSIGNED]));
+	TEXT("hold_reason", hold);
+	INT("opened_at", opened);
+	parse_dmy(last->f[SN_UPDATED_AT], &at);
+	INT("updated_at", at);
+	if (responded)
+		INT("responded_at", responded);
+	if (resolved) {
+		INT("resolved_at", resolved);
+		TEXT("resolution_code", known(last->f[SN_CLOSED_CODE]));
+	}
+	if (closed)
+		INT("closed_at", closed);
+	INT("reassignment_count", atoi(last->f[SN_REASSIGN]));
+	INT("reopen_count", atoi(last->f[SN_REOPEN]));
+#undef TEXT
+#undef INT
+	if ((rc = store_ticket_insert(c->store, set, n, &id)) != 0) {
+		if (strstr(itsm_errmsg(), "UNIQUE") != NULL)
+			rc = row_error(sn, first->line, "%s appears again after "
+			    "other incidents, or was imported before (rows must "
+			    "be grouped by number)", first->f[SN_NUMBER]);
+		goto done;
+	}
+	/* Each row is an event at its own time: what changed, said once. */
+	for (i = 0; i < nkeep && rc == 0; i++) {
+		struct sn_row *row = keep[i];
+		const char *now[5], *st_ = map_state(row->f[SN_STATE], &hold);
+		const char *field = NULL, *from = NULL, *to = NULL;
+		static const char *const names[5] = { "group", "assignee",
+		    "impact", "urgency", "priority" };
+		struct store_event e;
+		int k, pr;
+
+		parse_dmy(row->f[SN_UPDATED_AT], &at);
+		pr = priority_by_rank(p, known(row->f[SN_PRIORITY]));
+		now[0] = known(row->f[SN_GROUP]);
+		now[1] = known(row->f[SN_ASSIGNED]);
+		now[2] = level_by_rank(p, ITSM_IMPACT, known(row->f[SN_IMPACT]));
+		now[3] = level_by_rank(p, ITSM_URGENCY,
+		    known(row->f[SN_URGENCY]));
+		now[4] = pr >= 0 ? itsm_policy_priority_name(p, (size_t)pr) :
+		    NULL;
+		msg[0] = '\0';
+		if (i == 0 || !tk_same(prev_state, st_)) {
+			field = "status";
+			from = prev_state;
+			to = st_;
+		}
+		for (k = 0; k < 5; k++) {
+			if (tk_same(prev[k], now[k]))
+				continue;
+			if (field == NULL) {
+				field = names[k];
+				from = prev[k];
+				to = now[k];
+			} else {
+				note_change(msg, sizeof(msg), names[k], prev[k],
+				    now[k]);
+			}
+		}
+		e = (struct store_event){ .at = at, .recorded_at = c->now,
+		    .actor = known(row->f[SN_UPDATED_BY]) ?
+		    row->f[SN_UPDATED_BY] : "unknown", .login = c->login,
+		    .kind = i == 0 ? "open" : "update", .field = field,
+		    .old = from, .new_ = to, .message = msg[0] ? msg : NULL };
+		rc = store_event_add(c->store, id, &e);
+		sn->st->events++;
+		if (sn->o->policy_check)
+			policy_check(sn, row);
+		prev_state = st_;
+		for (k = 0; k < 5; k++)
+			prev[k] = now[k];
+	}
+	if (rc == 0 && pri >= 0)
+		rc = tk_refresh_sla(c, id);
+	if (rc == 0)
+		sn->st->tickets++;
+done:
+	free(keep);
+	for (i = 0; i < sn->nrows; i++)
+		free_row(&sn->rows[i]);
+	sn->nrows = 0;
+	return rc;
+}
+
+/* libcsv: a field of the row being read. */
+static void
+on_field(void *data, size_t len, void *arg)
+{
+	struct sn *sn = arg;
+	char **nf;
+
+	if (sn->rc != 0)
+		return;
+	if ((nf = realloc(sn->fields, (size_t)(sn->nfields + 1) *
+	    sizeof(*nf))) == NULL) {
+		sn->rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+		return;
+	}
+	sn->fields = nf;
+	if ((nf[sn->nfields] = malloc(len + 1)) == NULL) {
+		sn->rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+		return;
+	}
+	memcpy(nf[sn->nfields], data, len);
+	nf[sn->nfields++][len] = '\0';
+}
+
+static void
+drop_fields(struct sn *sn)
+{
+	int i;
+
+	for (i = 0; i < sn->nfields; i++)
+		free(sn->fields[i]);
+	sn->nfields = 0;
+}
+
+static void
+header(struct sn *sn)
+{
+	int i, k;
+
+	sn->ncols = sn->nfields;
+	for (k = 0; k < SN_NCOLS; k++) {
+		sn->col[k] = -1;
+		for (i = 0; i < sn->nfields; i++)
+			if (strcmp(sn->fields[i], sn_columns[k]) == 0)
+				sn->col[k] = i;
+		if (sn->col[k] < 0) {
+			sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: missing "
+			    "column '%s' (not a ServiceNow incident event log)",
+			    sn->r->name, sn->r->line, sn_columns[k]);
+			return;
+		}
+	}
+	sn->header_done = 1;
+}
+
+/* libcsv: the end of a row. */
+static void
+on_row(int term, void *arg)
+{
+	struct sn *sn = arg;
+	struct sn_row *row;
+	int k;
+
+	(void)term;
+	if (sn->rc != 0)
+		goto done;
+	if (!sn->header_done) {
+		header(sn);
+		goto done;
+	}
+	if (sn->nfields != sn->ncols) {
+		sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: %d fields, the "
+		    "header has %d", sn->r->name, sn->r->line, sn->nfields,
+		    sn->ncols);
+		goto done;
+	}
+	/* A new number: the previous incident is complete. */
+	if (sn->nrows > 0 && strcmp(sn->rows[0].f[SN_NUMBER],
+	    sn->fields[sn->col[SN_NUMBER]]) != 0 &&
+	    (sn->rc = flush_incident(sn)) != 0)
+		goto done;
+	if (sn->nrows == sn->caprows) {
+		size_t cap = sn->caprows ? sn->caprows * 2 : 32;
+		struct sn_row *nr = realloc(sn->rows, cap * sizeof(*nr));
+
+		if (nr == NULL) {
+			sn->rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+			goto done;
+		}
+		sn->rows = nr;
+		sn->caprows = cap;
+	}
+	row = &sn->rows[sn->nrows++];
+	row->line = sn->r->line;
+	for (k = 0; k < SN_NCOLS; k++) {
+		row->f[k] = sn->fields[sn->col[k]];
+		sn->fields[sn->col[k]] = NULL;	/* the row owns it now */
+	}
+	if (known(row->f[SN_NUMBER]) == NULL)
+		sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: a row without a "
+		    "number", sn->r->name, sn->r->line);
+done:
+	drop_fields(sn);
+}
+
+static int
+import_servicenow(itsm_ctx *c, struct reader *r,
+    const struct itsm_import_opts *o, struct itsm_import_stats *st,
+    int have_line)
+{
+	struct sn sn = { .c = c, .r = r, .o = o, .st = st };
+	struct csv_parser csv;
+	size_t i;
+	int rc;
+
+	if (csv_init(&csv, CSV_APPEND_NULL) != 0)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	for (;;) {
+		if (!have_line && (rc = reader_next(r)) <= 0)
+			break;
+		have_line = 0;
+		st->lines = r->line;
+		if (o->progress && r->line % PROGRESS_EVERY == 0)
+			o->progress(o->arg, r->line);
+		/* The line's end, which reader_next took off, ends the row. */
+		r->buf[r->len] = '\n';
+		if (csv_parse(&csv, r->buf, r->len + 1, on_field, on_row, &sn) !=
+		    r->len + 1) {
+			rc = itsm_error(ITSM_E_INVALID, "%s:%zu: %s", r->name,
+			    r->line, csv_strerror(csv_error(&csv)));
+			break;
+		}
+		r->buf[r->len] = '\0';
+		if ((rc = sn.rc) != 0)
+			break;
+	}
+	if (rc == 0) {
+		csv_fini(&csv, on_field, on_row, &sn);
+		if ((rc = sn.rc) == 0 && !sn.header_done)
+			rc = itsm_error(ITSM_E_INVALID, "%s: empty: no header",
+			    r->name);
+		if (rc == 0)
+			rc = flush_incident(&sn);
+	}
+	csv_free(&csv);
+	drop_fields(&sn);
+	free(sn.fields);
+	for (i = 0; i < sn.nrows; i++)
+		free_row(&sn.rows[i]);
+	free(sn.rows);
+	return rc;
+}
+
+int
+itsm_import(itsm_ctx *c, const char *path, const struct itsm_import_opts *o,
+    struct itsm_import_stats *st)
+{
+	enum itsm_import_format fmt = o->format;
+	struct reader r;
+	int rc, have = 0;
+
+	*st = (struct itsm_import_stats){ 0 };
+	if ((rc = reader_open(&r, path)) != 0)
+		return rc;
+	if ((rc = store_bulk(c->store)) != 0 ||
+	    (rc = itsm_store_begin(c->store)) != 0)
+		goto done;
+	if (fmt == ITSM_FORMAT_AUTO) {
+		/* The first line tells: an object, or a CSV header. */
+		if ((rc = reader_next(&r)) < 0)
+			goto fail;
+		if (rc == 0) {
+			rc = itsm_error(ITSM_E_INVALID, "%s: empty", r.name);
+			goto fail;
+		}
+		have = 1;
+		fmt = r.buf[strspn(r.buf, " \t")] == '{' ? ITSM_FORMAT_JSONL :
+		    ITSM_FORMAT_SERVICENOW;
+	}
+	if (fmt == ITSM_FORMAT_JSONL)
+		rc = import_jsonl(c, &r, o, st, have);
+	else
+		rc = import_servicenow(c, &r, o, st, have);
+	if (rc != 0)
+		goto fail;
+	rc = itsm_store_commit(c->store);
+	goto done;
+fail:
+	itsm_store_rollback(c->store);
+done:
+	reader_close(&r);
+	return rc;
+}
