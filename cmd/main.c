@@ -29,6 +29,7 @@ const struct cmd *const commands[] = {
 	&cmd_major,
 	&cmd_export,
 	&cmd_import,
+	&cmd_stats,
 	&cmd_config,
 	&cmd_help,
 	&cmd_complete,
@@ -180,7 +181,8 @@ print_usage_line(FILE *f, const struct cmd *c, int first)
 		/* A pair shares one bracket and is never split. */
 		opt_usage(item, sizeof(item), o);
 		if (o->flags & OPT_REQUIRED) {
-			n = snprintf(w, sizeof(w), "%s", item);
+			n = snprintf(w, sizeof(w), "%s%s", item,
+			    (o->flags & OPT_MANY) ? "..." : "");
 		} else if ((o->flags & OPT_PAIR) && o[1].lng != NULL) {
 			char second[128];
 
@@ -225,7 +227,8 @@ print_help(FILE *f, const struct cmd *c)
 		fprintf(f, "  %-24s %s\n", item, o->help);
 	}
 	fprintf(f, "\nsee itsm-%.*s(1) for more; output options: --format FMT, "
-	    "--json, -q, --no-color\n", (int)strcspn(c->name, " "), c->name);
+	    "--json, -q, --no-color, --no-hooks\n", (int)strcspn(c->name, " "),
+	    c->name);
 }
 
 /*
@@ -550,9 +553,16 @@ parse_ref(const char *s, int64_t *id)
 	int rc = itsm_ref_parse(s, id);
 
 	/* "INC0000045": the number a ticket had where it was imported from. */
-	if (rc == ITSM_E_INVALID && ref_ctx != NULL &&
-	    itsm_ticket_find_ext(ref_ctx, s, id) == 0)
-		rc = 0;
+	if (rc == ITSM_E_INVALID && ref_ctx != NULL) {
+		int ext = itsm_ticket_find_ext(ref_ctx, s, id);
+
+		if (ext == 0)
+			rc = 0;
+		else if (ext == ITSM_E_NOTFOUND)
+			rc = itsm_ref_parse(s, id);	/* its message again */
+		else
+			rc = ext;
+	}
 
 	last_ref = s;
 	last_id = *id;

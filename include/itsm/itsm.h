@@ -14,6 +14,7 @@
 #include "itsm/ref.h"
 #include "itsm/store.h"
 #include "itsm/sla.h"
+#include "itsm/stats.h"
 #include "itsm/ticket.h"
 #include "itsm/time.h"
 #include "itsm/work.h"
