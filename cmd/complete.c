@@ -1,7 +1,7 @@
 /*
  * itsm __complete: the shell completions' single source.  Given the words
  * after "itsm" up to the one being completed, it prints the candidates,
- * taken from the command descriptors, the effective policy and the open
+ * taken from the command descriptors, the effective policy and the
  * tickets.  The bash, zsh and fish scripts in completions/ only call it.
  *
  * The protocol
@@ -20,6 +20,10 @@
  *     must offer them as they are, not filter again.  Ticket refs also
  *     match case-insensitively and by number alone ("inc" and "4" both
  *     give INC-4; "4" gives "4").
+ *   - A command's REF operand offers the tickets in a status where the
+ *     workflow allows its action (close: resolved; reopen: resolved,
+ *     closed, cancelled; hold --release: on hold); for show and for an
+ *     option's REF value, the open tickets (new, in progress, on hold).
  *   - For a word "--opt=VAL" the candidates include the "--opt=" prefix;
  *     for a comma-separated list ("--fields ref,pr") they include the
  *     items before the last comma.
@@ -27,16 +31,21 @@
  *     never starts with ':'; a description never contains a control
  *     character.
  *   - Directive: the single line ":file" means "no candidates of our own:
- *     complete file names" (the value of --db and --config, the FILE of
- *     "config check").  When the word is "--opt=VAL", file names complete
- *     VAL and "--opt=" is kept.
+ *     complete file names" (a FILE value: --db, --config, -o; a FILE
+ *     operand: import, "config check").  When the word is "--opt=VAL",
+ *     file names complete VAL and "--opt=" is kept.
  *   - No output means no candidates (and no file names either).
- * Short options are offered too ("-m"), so "-" lists both forms; "--"
- * lists the long ones.  A value option the parser refuses twice is not
- * offered again.  After a "--" word only operands complete.
+ * Options: a command's own, then the output options (but one its own
+ * shadows: import --format), then -h and --help.  Short options are
+ * offered too ("-m"), so "-" lists both forms; "--" lists the long ones.
+ * A value option the parser refuses twice is not offered again.  After a
+ * "--" word only operands complete.  A command with verbs ("major
+ * declare") completes the verbs (before them only -h, --help), then the
+ * verb's options and operands.
  * Nothing is written to stderr and the exit status is 0, whatever the
- * state of the policy or the database (they are opened read-only: a
- * completion never creates a database).
+ * state of the policy or the database (the database is opened read-only:
+ * a completion never creates, migrates or writes one).  The one failure
+ * is main()'s: more than MAX_OPERANDS words is a usage error (64).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,14 +53,22 @@
 
 #include "cmd.h"
 
+#define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
+
 static const struct opt opts[] = {
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
 };
 
-/* The global options other than the output options. */
+/*
+ * The global options other than the output options, as main() parses
+ * them (it has no descriptor): keep in step with its global usage, which
+ * tests/completion/options.bats compares with this list.  One that is
+ * also an output option is listed once, as that.
+ */
 static const struct opt global_opts[] = {
 	{ "db", 0, "FILE", "the database file", C_FILE, 0 },
 	{ "config", 0, "FILE", "the policy file", C_FILE, 0 },
+	{ "no-hooks", 0, NULL, "do not run the hooks", C_NONE, 0 },
 	{ "version", 0, NULL, "print the version", C_NONE, 0 },
 	{ "help", 'h', NULL, "print the usage", C_NONE, 0 },
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
@@ -71,7 +88,8 @@ struct state {
 	size_t prefixlen;
 	const char *category;	/* a --category given earlier */
 	const char *db, *config;
-	const struct opt *given[MAX_GIVEN];	/* value options seen */
+	const struct cmd *cmd;	/* the command, once known */
+	const struct opt *given[MAX_GIVEN];	/* options seen after it */
 	int ngiven;
 };
 
@@ -108,16 +126,65 @@ policy(struct state *s)
 	return s->app->policy;
 }
 
+static int
+was_given(const struct state *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->ngiven; i++)
+		if (strcmp(s->given[i]->lng, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The workflow action of the command's REF operand ("hold --release" is
+ * "release"), or -1 when it is none (show).
+ */
+static int
+action(const struct state *s)
+{
+	const char *name = s->cmd->name;
+	int a;
+
+	if (strcmp(name, "hold") == 0 && was_given(s, "release"))
+		name = "release";
+	else if (strcmp(name, "close") == 0 && was_given(s, "rejected"))
+		name = "reject";
+	for (a = 0; a < ITSM_NACTIONS; a++)
+		if (strcmp(itsm_action_name((enum itsm_action)a), name) == 0)
+			return a;
+	return -1;
+}
+
+/*
+ * Refs of the tickets an operand may name: those in a status where the
+ * workflow allows the command's action (reopen: resolved, closed or
+ * cancelled ones), else (show, an option's value) the open ones.
+ */
 static void
-refs(struct state *s)
+refs(struct state *s, int operand)
 {
 	struct itsm_filter f = { .limit = 200 };
+	const char *statuses[ITSM_NSTATUSES + 1];
 	struct app *a = s->app;
 	const itsm_ticket *t;
 	itsm_iter *it = NULL;
 	const char *cur = s->cur, *ref, *num;
 	size_t len = strlen(cur);
+	int act = operand ? action(s) : -1, st, n = 0;
 
+	if (act >= 0) {
+		for (st = 0; st < ITSM_NSTATUSES; st++)
+			if (itsm_allowed((enum itsm_status)st,
+			    (enum itsm_action)act))
+				statuses[n++] = itsm_status_name(
+				    (enum itsm_status)st);
+		statuses[n] = NULL;
+		if (n == 0)
+			return;
+		f.status = statuses;
+	}
 	if (policy(s) == NULL)
 		return;
 	/* Read-only: completing never creates or migrates a database. */
@@ -158,13 +225,25 @@ last_item(struct state *s)
 }
 
 static void
-values(struct state *s, enum compl kind)
+words(struct state *s, const char *const *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cand(s, w[i], NULL);
+}
+
+/* The candidates for a value of this kind; operand: the command's own. */
+static void
+values(struct state *s, enum compl kind, int operand)
 {
 	static const char *const types[] = { "incident", "request", "change" };
-	static const char *const statuses[] = { "new", "in_progress",
-	    "on_hold", "resolved", "closed", "redirected", "cancelled" };
 	static const char *const formats[] = { "table", "tsv", "csv", "json",
 	    "jsonl" };
+	static const char *const hold[] = { ITSM_HOLD_REASONS };
+	static const char *const esc[] = { ITSM_ESCALATION_REASONS };
+	static const char *const import_formats[] = { "jsonl",
+	    "servicenow-csv" };	/* cmd/import.c */
 	const struct cmd *const *c;
 	const itsm_policy *p;
 	size_t i, j, n;
@@ -172,24 +251,31 @@ values(struct state *s, enum compl kind)
 
 	switch (kind) {
 	case C_REF:
-		refs(s);
+		refs(s, operand);
 		return;
 	case C_FILE:
 		/* The only directive: the shell completes file names. */
 		fputs(":file\n", stdout);
 		return;
 	case C_TYPE:
-		for (i = 0; i < 3; i++)
-			cand(s, types[i], NULL);
+		words(s, types, NITEMS(types));
 		return;
 	case C_STATUS:
 		last_item(s);
-		for (i = 0; i < 7; i++)
-			cand(s, statuses[i], NULL);
+		for (i = 0; i < ITSM_NSTATUSES; i++)
+			cand(s, itsm_status_name((enum itsm_status)i), NULL);
 		return;
 	case C_FORMAT:
-		for (i = 0; i < 5; i++)
-			cand(s, formats[i], NULL);
+		words(s, formats, NITEMS(formats));
+		return;
+	case C_HOLD_REASON:
+		words(s, hold, NITEMS(hold));
+		return;
+	case C_ESC_REASON:
+		words(s, esc, NITEMS(esc));
+		return;
+	case C_IMPORT_FORMAT:
+		words(s, import_formats, NITEMS(import_formats));
 		return;
 	case C_FIELDS:
 		last_item(s);
@@ -243,6 +329,18 @@ values(struct state *s, enum compl kind)
 			cand(s, itsm_policy_group(p, i),
 			    itsm_policy_group_tier(p, i));
 		break;
+	case C_CODE:
+		for (i = 0; i < itsm_policy_resolution_code_count(p); i++)
+			cand(s, itsm_policy_resolution_code(p, i), NULL);
+		break;
+	case C_ROLE:
+		for (i = 0; i < itsm_policy_role_count(p); i++)
+			cand(s, itsm_policy_role(p, i), NULL);
+		break;
+	case C_AUDIENCE:
+		for (i = 0; i < itsm_policy_audience_count(p); i++)
+			cand(s, itsm_policy_audience(p, i), NULL);
+		break;
 	default:
 		break;
 	}
@@ -293,24 +391,47 @@ lookup(const struct opt *const *sets, const char *word, int *next)
 	return found;
 }
 
+/* Whether o is a value option the parser refuses twice, given already. */
 static int
-was_given(const struct state *s, const struct opt *o)
+refused_again(const struct state *s, const struct opt *o)
 {
 	int i;
 
+	if (o->arg == NULL || (o->flags & OPT_REPEAT))
+		return 0;
 	for (i = 0; i < s->ngiven; i++)
 		if (s->given[i] == o)
 			return 1;
 	return 0;
 }
 
+/* Whether the NULL-terminated opts have one of this name. */
+static int
+has_opt(const struct opt *o, const char *name)
+{
+	for (; o != NULL && o->lng != NULL; o++)
+		if (strcmp(o->lng, name) == 0)
+			return 1;
+	return 0;
+}
+
+enum {
+	L_NOT_GIVEN = 1 << 0,	/* but those refused twice, given already */
+	L_NOT_OUTPUT = 1 << 1,	/* but those the output options list */
+	L_NOT_CMD = 1 << 2	/* but those the command's own shadow */
+};
+
 static void
-list_opts(struct state *s, const struct opt *o, int skip_given)
+list_opts(struct state *s, const struct opt *o, int flags)
 {
 	char word[64];
 
 	for (; o != NULL && o->lng != NULL; o++) {
-		if (skip_given && was_given(s, o))
+		if ((flags & L_NOT_GIVEN) && refused_again(s, o))
+			continue;
+		if ((flags & L_NOT_OUTPUT) && has_opt(output_opts, o->lng))
+			continue;
+		if ((flags & L_NOT_CMD) && has_opt(s->cmd->opts, o->lng))
 			continue;
 		if (o->shrt) {
 			snprintf(word, sizeof(word), "-%c", o->shrt);
@@ -334,7 +455,7 @@ complete_value(struct state *s, const struct opt *o)
 		s->prefixlen = (size_t)(eq + 1 - s->cur);
 		s->cur = eq + 1;
 	}
-	values(s, o->compl);
+	values(s, o->compl, 0);
 }
 
 /* Notes what an option given earlier on the line means for completion. */
@@ -349,6 +470,26 @@ note(struct state *s, const struct opt *o, const char *val, int global)
 		s->config = val;
 	else if (o->compl == C_CATEGORY)
 		s->category = val;
+}
+
+/* A verb's word: "declare" for "major declare". */
+static const char *
+verb_word(const struct cmd *v)
+{
+	const char *sp = strrchr(v->name, ' ');
+
+	return sp != NULL ? sp + 1 : v->name;
+}
+
+static const struct cmd *
+find_verb(const struct cmd *c, const char *word)
+{
+	const struct cmd *const *v;
+
+	for (v = c->subs; *v != NULL; v++)
+		if (strcmp(verb_word(*v), word) == 0)
+			return *v;
+	return NULL;
 }
 
 /* The value an option word carries itself ("--x=v", "-mv"), or NULL. */
@@ -403,20 +544,30 @@ run(struct app *app, const struct args *a)
 				complete_value(&s, o);
 				return 0;
 			}
-			list_opts(&s, global_opts, 0);
+			list_opts(&s, global_opts, L_NOT_OUTPUT);
 			list_opts(&s, output_opts, 0);
 		} else {
-			values(&s, C_COMMAND);
+			values(&s, C_COMMAND, 0);
 		}
 		return 0;
 	}
 	if ((c = find_command(a->operand[i])) == NULL || (c->flags & HIDDEN))
 		return 0;
 	csets[0] = c->opts;
+	s.cmd = c;
 	for (i++; i < n - 1; i++) {
 		const char *w = a->operand[i];
 
 		if (end || w[0] != '-' || w[1] == '\0') {
+			if (c->subs != NULL) {
+				/* "major declare": the verb's options now. */
+				if ((c = find_verb(c, w)) == NULL)
+					return 0;
+				csets[0] = c->opts;
+				s.cmd = c;
+				s.ngiven = 0;
+				continue;
+			}
 			if (operands++ == 0)
 				first = w;
 			continue;
@@ -431,11 +582,17 @@ run(struct app *app, const struct args *a)
 			complete_value(&s, o);
 			return 0;
 		}
-		if (o->arg != NULL && !(o->flags & OPT_REPEAT) &&
-		    s.ngiven < MAX_GIVEN)
+		if (s.ngiven < MAX_GIVEN)
 			s.given[s.ngiven++] = o;
 		note(&s, o, next ? a->operand[i + 1] : inline_value(o, w), 0);
 		i += next;
+	}
+	if (!end && s.cur[0] == '-' && c->subs != NULL &&
+	    (c->flags & RAW_ARGS)) {
+		/* Before the verb: only -h; the verb takes the options. */
+		list_opts(&s, c->opts, 0);
+		list_opts(&s, help_opt, 0);
+		return 0;
 	}
 	if (!end && s.cur[0] == '-') {
 		if ((o = lookup(csets, s.cur, &next)) != NULL &&
@@ -443,9 +600,17 @@ run(struct app *app, const struct args *a)
 			complete_value(&s, o);
 			return 0;
 		}
-		list_opts(&s, c->opts, 1);
-		list_opts(&s, output_opts, 0);
+		list_opts(&s, c->opts, L_NOT_GIVEN);
+		/* The parser looks the command's options up first. */
+		list_opts(&s, output_opts, L_NOT_CMD);
 		list_opts(&s, help_opt, 0);
+		return 0;
+	}
+	if (c->subs != NULL) {
+		const struct cmd *const *v;
+
+		for (v = c->subs; *v != NULL; v++)
+			cand(&s, verb_word(*v), (*v)->summary);
 		return 0;
 	}
 	if (c == &cmd_config) {
@@ -454,12 +619,12 @@ run(struct app *app, const struct args *a)
 			cand(&s, "show", "print the effective policy");
 			cand(&s, "check", "validate a policy file");
 		} else if (operands == 1 && strcmp(first, "check") == 0) {
-			values(&s, C_FILE);
+			values(&s, C_FILE, 1);
 		}
 		return 0;
 	}
 	if (c->max_operands < 0 || operands < c->max_operands)
-		values(&s, c->operand_compl);
+		values(&s, c->operand_compl, 1);
 	return 0;
 }
 

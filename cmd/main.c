@@ -206,11 +206,15 @@ print_usage_line(FILE *f, const struct cmd *c, int first)
 	fprintf(f, "%s\n", line);
 }
 
+static int find_long(const struct opt *, const char *, size_t,
+    const struct opt **, int *);
+
 static void
 print_help(FILE *f, const struct cmd *c)
 {
 	const struct opt *o;
 	char item[160];
+	int i;
 
 	print_usage(f, c);
 	if (c->summary != NULL)
@@ -226,9 +230,28 @@ print_help(FILE *f, const struct cmd *c)
 			    o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(f, "  %-24s %s\n", item, o->help);
 	}
-	fprintf(f, "\nsee itsm-%.*s(1) for more; output options: --format FMT, "
-	    "--json, -q, --no-color, --no-hooks\n", (int)strcspn(c->name, " "),
+	fprintf(f, "\nsee itsm-%.*s(1) for more", (int)strcspn(c->name, " "),
 	    c->name);
+	if (c->subs != NULL) {
+		fputs("; each verb takes the output options after it\n", f);
+		return;
+	}
+	/* The output options this command takes: its own may shadow one. */
+	fputs("; output options:", f);
+	for (o = output_opts, i = 0; o->lng != NULL; o++) {
+		const struct opt *which;
+		int idx;
+
+		if (find_long(c->opts, o->lng, strlen(o->lng), &which, &idx) == 0 &&
+		    which != output_opts)
+			continue;
+		if (o->shrt)
+			fprintf(f, "%s -%c, --%s", i++ ? "," : "", o->shrt, o->lng);
+		else
+			fprintf(f, "%s --%s%s%s", i++ ? "," : "", o->lng,
+			    o->arg ? " " : "", o->arg ? o->arg : "");
+	}
+	fputc('\n', f);
 }
 
 /*
