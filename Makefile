@@ -43,7 +43,11 @@ DEPS = gcc make pkg-config libsqlite3-dev libyaml-dev zlib1g-dev libcsv-dev \
        libcmocka-dev sqlite3 \
        bats jq mandoc zsh fish bash-completion man-db
 
-.PHONY: all check unit cli lint deps install uninstall clean bench
+# What make bench, make fuzz and make valgrind need besides.
+EXTRA_DEPS = hyperfine taskwarrior clang libclang-rt-14-dev valgrind
+
+.PHONY: all check unit cli lint deps install uninstall clean bench fuzz \
+	stress valgrind
 .SUFFIXES:
 
 all: $(ITSM)
@@ -84,13 +88,38 @@ unit: $(UNIT_BIN)
 lint:
 	mandoc -T lint -W warning $(MANPAGES)
 
+# Benchmarks against baselines measured in the same run (bench/README).
 bench: $(ITSM)
-	@echo "bench: not yet written (see the performance issue)"
+	@ITSM=$(CURDIR)/$(ITSM) sh bench/run.sh
+
+# libFuzzer targets, each for a bounded time (fuzz/README).
+fuzz:
+	@sh fuzz/run.sh
+
+# The full concurrency and crash tests (make check runs small versions).
+stress: $(ITSM)
+	@ITSM=$(CURDIR)/$(ITSM) bats tests/stress
+
+# The end-to-end tests with every itsm run under valgrind memcheck.
+valgrind: $(ITSM)
+	@ITSM=$(CURDIR)/tests/valgrind-itsm ITSM_REAL=$(CURDIR)/$(ITSM) \
+	    bats tests/cli
 
 # Installs the Debian packages that building and testing need; quick when
 # they are all present.
 deps:
 	@missing=; for p in $(DEPS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+	    grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Installs what bench, fuzz and valgrind need (not needed by check).
+deps-extra: deps
+	@missing=; for p in $(EXTRA_DEPS); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
 	    grep -q 'ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
