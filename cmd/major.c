@@ -46,6 +46,42 @@ timefmt(int64_t t, char *buf)
 		itsm_time_format(t, buf);
 }
 
+/*
+ * One cell of a tsv or csv line, after its separator unless first; a csv
+ * cell is quoted when it holds a comma, a quote or a line break.
+ */
+static void
+cell(FILE *o, const char *s, enum fmt fmt, int first)
+{
+	const char *q;
+	char *piece;
+
+	if (!first)
+		fputc(fmt == FMT_CSV ? ',' : '\t', o);
+	if (s == NULL)
+		return;
+	if (fmt != FMT_CSV) {
+		out_escaped(o, s, FMT_TSV);
+		return;
+	}
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		out_escaped(o, s, FMT_CSV);
+		return;
+	}
+	fputc('"', o);
+	for (;;) {
+		q = strchr(s, '"');
+		if ((piece = strndup(s, q ? (size_t)(q - s) : strlen(s))) != NULL)
+			out_escaped(o, piece, FMT_CSV);
+		free(piece);
+		if (q == NULL)
+			break;
+		fputs("\"\"", o);
+		s = q + 1;
+	}
+	fputc('"', o);
+}
+
 /* declare */
 
 enum { D_MESSAGE, D_COMMANDER, D_BRIDGE, D_AT };
@@ -139,13 +175,16 @@ detect_item(void *arg, const struct itsm_detect_item *it)
 		fputc('}', app->out);
 		if (app->fmt == FMT_JSONL)
 			fputc('\n', app->out);
+	} else if (app->fmt == FMT_TSV || app->fmt == FMT_CSV) {
+		if (app->fmt == FMT_CSV && o->n == 0)
+			fputs("ref,kind,detail\n", app->out);
+		cell(app->out, ref, app->fmt, 1);
+		cell(app->out, kind, app->fmt, 0);
+		cell(app->out, it->why, app->fmt, 0);
+		fputc('\n', app->out);
 	} else {
-		const char *sep = app->fmt == FMT_TSV ? "\t" : " ";
-
-		fprintf(app->out, "%s%s%s%s", ref, sep, kind,
-		    app->fmt == FMT_TSV ? "\t" : ": ");
-		out_escaped(app->out, it->why, app->fmt == FMT_TSV ? FMT_TSV :
-		    FMT_TABLE);
+		fprintf(app->out, "%s %s: ", ref, kind);
+		out_escaped(app->out, it->why, FMT_TABLE);
 		fputc('\n', app->out);
 	}
 	o->n++;
@@ -160,8 +199,10 @@ detect(struct app *app, const struct args *a)
 
 	if ((rc = itsm_major_detect(app->ctx, o.dry, detect_item, &o)) != 0)
 		return fail(rc);
-	if (app->fmt == FMT_JSON && !app->quiet && o.n > 0)
-		fputs("\n]\n", app->out);
+	if (app->fmt == FMT_JSON && !app->quiet)
+		fputs(o.n > 0 ? "\n]\n" : "[]\n", app->out);
+	if (app->fmt == FMT_CSV && !app->quiet && o.n == 0)
+		fputs("ref,kind,detail\n", app->out);
 	return 0;
 }
 
@@ -591,15 +632,15 @@ status_line(struct app *app, const itsm_major *m)
 		dur(now - next, nd, sizeof(nd)), strcat(nd, " overdue");
 	else
 		dur(next - now, nd, sizeof(nd));
-	if (app->fmt == FMT_TSV) {
-		fprintf(app->out, "%s\t%s\t%s\t", itsm_ticket_str(t, ITSM_F_REF),
-		    (s = itsm_ticket_str(t, ITSM_F_PRIORITY)) ? s : "",
-		    itsm_major_state(m));
-		out_escaped(app->out, (s = itsm_major_commander(m)) ? s : "",
-		    FMT_TSV);
-		fprintf(app->out, "\t%s\t%s\t%s\t", age, aud ? aud : "", nd);
-		out_escaped(app->out, itsm_ticket_str(t, ITSM_F_SUMMARY),
-		    FMT_TSV);
+	if (app->fmt == FMT_TSV || app->fmt == FMT_CSV) {
+		cell(app->out, itsm_ticket_str(t, ITSM_F_REF), app->fmt, 1);
+		cell(app->out, itsm_ticket_str(t, ITSM_F_PRIORITY), app->fmt, 0);
+		cell(app->out, itsm_major_state(m), app->fmt, 0);
+		cell(app->out, itsm_major_commander(m), app->fmt, 0);
+		cell(app->out, age, app->fmt, 0);
+		cell(app->out, aud, app->fmt, 0);
+		cell(app->out, nd, app->fmt, 0);
+		cell(app->out, itsm_ticket_str(t, ITSM_F_SUMMARY), app->fmt, 0);
 		fputc('\n', app->out);
 		return;
 	}
@@ -607,7 +648,9 @@ status_line(struct app *app, const itsm_major *m)
 	    (s = itsm_ticket_str(t, ITSM_F_PRIORITY)) ? s : "-", age);
 	out_cell(app->out, (s = itsm_major_commander(m)) ? s : "-", 14, 0);
 	fprintf(app->out, "%-14s %-14s ", aud ? aud : "-", nd);
-	out_cell(app->out, itsm_ticket_str(t, ITSM_F_SUMMARY), 0, 1);
+	/* The summary takes what is left of a terminal; never cut in a file. */
+	out_cell(app->out, itsm_ticket_str(t, ITSM_F_SUMMARY), !app->tty ?
+	    1 << 20 : term_width() - 70 > 10 ? term_width() - 70 : 10, 1);
 	fputc('\n', app->out);
 }
 
@@ -642,6 +685,9 @@ status(struct app *app, const struct args *a)
 		    "NEXT COMMS", "DUE IN", "SUMMARY", color(app, "\033[0m"));
 	if (app->fmt == FMT_JSON && !app->quiet)
 		fputs("[", app->out);
+	if (app->fmt == FMT_CSV && !app->quiet)
+		fputs("ref,priority,state,commander,age,next_comms,due_in,"
+		    "summary\n", app->out);
 	for (i = 0; i < n; i++) {
 		if ((rc = itsm_major_get(app->ctx, ids[i], &m)) != 0) {
 			free(ids);
@@ -688,18 +734,14 @@ timeline_line(FILE *o, const itsm_event *e, enum fmt fmt)
 {
 	const char *s;
 
-	if (fmt == FMT_TSV) {
+	if (fmt == FMT_TSV || fmt == FMT_CSV) {
 		static const enum itsm_event_field cols[] = { ITSM_EV_AT,
 		    ITSM_EV_ACTOR, ITSM_EV_KIND, ITSM_EV_FIELD, ITSM_EV_FROM,
 		    ITSM_EV_TO, ITSM_EV_MESSAGE };
 		size_t i;
 
-		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-			if (i)
-				fputc('\t', o);
-			if ((s = itsm_event_str(e, cols[i])) != NULL)
-				out_escaped(o, s, FMT_TSV);
-		}
+		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+			cell(o, itsm_event_str(e, cols[i]), fmt, i == 0);
 		fputc('\n', o);
 		return;
 	}
@@ -735,8 +777,8 @@ watch_print(struct app *app, int64_t id, int64_t *last, int *ended)
 	if ((rc = itsm_major_timeline(app->ctx, id, *last, &it)) != 0)
 		return rc;
 	while ((rc = itsm_event_next(it, &e)) == 1) {
-		timeline_line(app->out, e, app->fmt == FMT_TSV ? FMT_TSV :
-		    FMT_TABLE);
+		timeline_line(app->out, e, app->fmt == FMT_TSV ||
+		    app->fmt == FMT_CSV ? app->fmt : FMT_TABLE);
 		*last = itsm_event_int(e, ITSM_EV_ID);
 		if (strcmp(itsm_event_str(e, ITSM_EV_KIND), "major-end") == 0)
 			*ended = 1;
@@ -766,6 +808,8 @@ watch(struct app *app, const struct args *a)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	version = itsm_store_data_version(app->store);
+	if (app->fmt == FMT_CSV)
+		fputs("at,actor,kind,field,from,to,message\n", app->out);
 	if ((rc = watch_print(app, id, &last, &ended)) != 0)
 		return fail(rc);
 	/*

@@ -177,6 +177,132 @@ timeline_what(FILE *o, const itsm_event *e)
 		md(o, msg, 1);
 }
 
+/*
+ * Rows of the timeline and of the communications, sorted by the time of
+ * the event (a back-dated entry takes its place), then in recorded order.
+ */
+struct row {
+	char at[ITSM_TIMEBUF];
+	size_t seq;
+	char *text;
+	size_t len;
+};
+
+struct rows {
+	struct row *v;
+	size_t n;
+};
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int c = strcmp(x->at, y->at);
+
+	return c != 0 ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void
+rows_free(struct rows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].text);
+	free(r->v);
+	*r = (struct rows){ 0 };
+}
+
+/* Opens a new row at the end of r; its text is written to *f. */
+static FILE *
+row_open(struct rows *r, const char *at)
+{
+	struct row *v = realloc(r->v, (r->n + 1) * sizeof(*v));
+	struct row *w;
+	FILE *f;
+
+	if (v == NULL)
+		return NULL;
+	r->v = v;
+	w = &v[r->n];
+	*w = (struct row){ .seq = r->n };
+	snprintf(w->at, sizeof(w->at), "%s", at);
+	if ((f = open_memstream(&w->text, &w->len)) == NULL)
+		return NULL;
+	r->n++;
+	return f;
+}
+
+static void
+rows_print(FILE *o, struct rows *r)
+{
+	size_t i;
+
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof(*r->v), row_cmp);
+	for (i = 0; i < r->n; i++)
+		fwrite(r->v[i].text, 1, r->v[i].len, o);
+}
+
+/* Reads the timeline into its rows, and the communications into theirs. */
+static int
+timeline_rows(struct app *app, int64_t id, struct rows *tl, struct rows *cm)
+{
+	itsm_event_iter *it = NULL;
+	const itsm_event *e;
+	const char *s, *at;
+	FILE *f;
+	int rc;
+
+	if ((rc = itsm_major_timeline(app->ctx, id, 0, &it)) != 0)
+		return fail(rc);
+	while ((rc = itsm_event_next(it, &e)) == 1) {
+		at = itsm_event_str(e, ITSM_EV_AT);
+		if ((f = row_open(tl, at)) == NULL)
+			break;
+		fprintf(f, "| %s | ", at);
+		md(f, itsm_event_str(e, ITSM_EV_ACTOR), 1);
+		fputs(" | ", f);
+		timeline_what(f, e);
+		fputs(" |\n", f);
+		fclose(f);
+		if (strcmp(itsm_event_str(e, ITSM_EV_KIND), "major-comms") != 0)
+			continue;
+		if ((f = row_open(cm, at)) == NULL)
+			break;
+		fprintf(f, "| %s | ", at);
+		md(f, itsm_event_str(e, ITSM_EV_FIELD), 1);
+		fputs(" | ", f);
+		md(f, (s = itsm_event_str(e, ITSM_EV_TO)) ? s : "-", 1);
+		fputs(" | ", f);
+		md(f, itsm_event_str(e, ITSM_EV_MESSAGE), 1);
+		fputs(" |\n", f);
+		fclose(f);
+	}
+	itsm_event_iter_free(it);
+	if (rc == 1) {
+		warnx_("out of memory");
+		return EX_SOFTWARE_;
+	}
+	return rc < 0 ? fail(rc) : 0;
+}
+
+/* Child i's caller is the major's or an earlier child's: counted once. */
+static int
+caller_seen(const itsm_major *m, size_t i)
+{
+	const char *who = itsm_major_child_caller(m, i), *s;
+	size_t j;
+
+	if ((s = itsm_ticket_str(itsm_major_ticket(m), ITSM_F_CALLER)) != NULL &&
+	    strcmp(s, who) == 0)
+		return 1;
+	for (j = 0; j < i; j++)
+		if (strcmp(itsm_major_child_caller(m, j), who) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 findings(FILE *o, const itsm_major *m, const char *kind, const char *title)
 {
@@ -206,11 +332,10 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 	int64_t closed = tfield(t, ITSM_F_CLOSED_AT);
 	int64_t first = itsm_major_first_comms_at(m);
 	int64_t id = itsm_ticket_int(t, ITSM_F_ID);
-	itsm_event_iter *it = NULL;
-	const itsm_event *e;
+	struct rows tl = { 0 }, cm = { 0 };
 	struct itsm_sla sla;
 	const char *s, *label = NULL;
-	size_t i, n, pi;
+	size_t i, n, pi, callers;
 	int rc;
 
 	if ((s = itsm_ticket_str(t, ITSM_F_PRIORITY)) != NULL &&
@@ -262,9 +387,13 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 	fputs("\n- Duration of the crisis (declared to ended): ", o);
 	span(o, declared, ended);
 	n = itsm_major_child_count(m);
-	fprintf(o, "\n- Affected callers: %zu (", n + 1);
+	for (i = 0, callers = 1; i < n; i++)
+		callers += !caller_seen(m, i);
+	fprintf(o, "\n- Affected callers: %zu (", callers);
 	md(o, itsm_ticket_str(t, ITSM_F_CALLER), 1);
 	for (i = 0; i < n; i++) {
+		if (caller_seen(m, i))
+			continue;
 		fputs(", ", o);
 		md(o, itsm_major_child_caller(m, i), 1);
 	}
@@ -327,44 +456,23 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 		}
 	}
 
+	if ((rc = timeline_rows(app, id, &tl, &cm)) != 0) {
+		rows_free(&tl);
+		rows_free(&cm);
+		return rc;
+	}
 	fputs("\n## Timeline (UTC)\n\n| Time | Who | What |\n| --- | --- | --- |\n",
 	    o);
-	if ((rc = itsm_major_timeline(app->ctx, id, 0, &it)) != 0)
-		return fail(rc);
-	while ((rc = itsm_event_next(it, &e)) == 1) {
-		fprintf(o, "| %s | ", itsm_event_str(e, ITSM_EV_AT));
-		md(o, itsm_event_str(e, ITSM_EV_ACTOR), 1);
-		fputs(" | ", o);
-		timeline_what(o, e);
-		fputs(" |\n", o);
-	}
-	itsm_event_iter_free(it);
-	if (rc < 0)
-		return fail(rc);
-
+	rows_print(o, &tl);
 	fputs("\n## Communications sent\n\n", o);
-	if ((rc = itsm_major_timeline(app->ctx, id, 0, &it)) != 0)
-		return fail(rc);
-	n = 0;
-	while ((rc = itsm_event_next(it, &e)) == 1) {
-		if (strcmp(itsm_event_str(e, ITSM_EV_KIND), "major-comms") != 0)
-			continue;
-		if (n++ == 0)
-			fputs("| Time | Audience | Channel | Message |\n"
-			    "| --- | --- | --- | --- |\n", o);
-		fprintf(o, "| %s | ", itsm_event_str(e, ITSM_EV_AT));
-		md(o, itsm_event_str(e, ITSM_EV_FIELD), 1);
-		fputs(" | ", o);
-		md(o, (s = itsm_event_str(e, ITSM_EV_TO)) ? s : "-", 1);
-		fputs(" | ", o);
-		md(o, itsm_event_str(e, ITSM_EV_MESSAGE), 1);
-		fputs(" |\n", o);
-	}
-	itsm_event_iter_free(it);
-	if (rc < 0)
-		return fail(rc);
-	if (n == 0)
+	if (cm.n == 0)
 		fputs("None recorded.\n", o);
+	else
+		fputs("| Time | Audience | Channel | Message |\n"
+		    "| --- | --- | --- | --- |\n", o);
+	rows_print(o, &cm);
+	rows_free(&tl);
+	rows_free(&cm);
 
 	fputs("\n## Resolution\n\n", o);
 	if ((s = itsm_ticket_str(t, ITSM_F_RESOLUTION_TYPE)) == NULL) {

@@ -649,10 +649,20 @@ detect_storms(itsm_ctx *c, struct found *f, int dry)
 	for (i = 0; i < n && rc == 0; i++) {
 		size_t j;
 
-		/* A dry run writes nothing: skip what a rule just proposed. */
-		for (j = 0; j < f->n; j++)
-			if (itsm_ticket_int(f->t[j], ITSM_F_ID) == v[i].first)
+		/*
+		 * A dry run writes nothing: skip a storm that holds what a
+		 * rule just proposed, as the real run would.
+		 */
+		for (j = 0; j < f->n; j++) {
+			const char *svc = itsm_ticket_str(f->t[j],
+			    ITSM_F_SERVICE);
+
+			if (itsm_ticket_int(f->t[j], ITSM_F_ID) == v[i].first ||
+			    (svc != NULL && strcasecmp(svc, v[i].service) == 0 &&
+			    itsm_ticket_int(f->t[j], ITSM_F_OPENED_AT) >=
+			    c->now - window))
 				break;
+		}
 		if (j < f->n)
 			continue;
 		snprintf(why, sizeof(why), "storm: %zu incidents on '%s' within "

@@ -152,3 +152,118 @@ matrix:
   user:       { critical: Med,  high: Med,  normal: Low,  low: Low }
 YAML
 }
+
+# --- Added for issue 3, working a ticket to closure (t1000 .. t2200). ---
+
+# No hooks directory from the caller's environment: a test that wants
+# hooks makes its own (use_hooks).
+unset ITSM_HOOKS_DIR
+
+# assert_refused MESSAGE DIGEST: the last run was refused by the workflow:
+# exit 1, nothing on stdout, exactly MESSAGE on stderr, and the database
+# still as DIGEST.
+assert_refused() {
+	assert_status 1 || return 1
+	assert_output "" || return 1
+	assert_stderr "$1" || return 1
+	assert_unchanged "$2"
+}
+
+# assert_rejected STATUS PATTERN DIGEST: the last run failed with STATUS,
+# printed nothing on stdout and one error line matching PATTERN, and left
+# the database as DIGEST.
+assert_rejected() {
+	assert_status "$1" || return 1
+	assert_output "" || return 1
+	assert_one_line_error "$2" || return 1
+	assert_unchanged "$3"
+}
+
+# ticket_is REF FILTER EXPECTED: jq -c FILTER on "itsm show REF --json"
+# prints exactly EXPECTED.
+ticket_is() {
+	local output
+	output=$(itsm show "$1" --json) || return 1
+	jq_is "$2" "$3"
+}
+
+# count_events SQL-CONDITION: the number of events matching the condition.
+count_events() {
+	sqlite3 "$ITSM_DB" "SELECT count(*) FROM events WHERE $1"
+}
+
+# policy_set KEY VALUE: sets a top-level scalar of the test's policy.
+policy_set() {
+	sed -i "s/^$1: .*/$1: $2/" "$ITSM_CONFIG"
+	grep -q "^$1: $2\$" "$ITSM_CONFIG"
+}
+
+# use_hooks: a private hooks directory (mode 755) named by ITSM_HOOKS_DIR.
+use_hooks() {
+	export ITSM_HOOKS_DIR="$BATS_TEST_TMPDIR/hooks"
+	mkdir -p "$ITSM_HOOKS_DIR"
+	chmod 755 "$ITSM_HOOKS_DIR"
+}
+
+# write_hook NAME BODY: an executable shell script (mode 755) named NAME in
+# $ITSM_HOOKS_DIR.
+write_hook() {
+	printf '#!/bin/sh\n%s\n' "$2" >"$ITSM_HOOKS_DIR/$1"
+	chmod 755 "$ITSM_HOOKS_DIR/$1"
+}
+
+# --- Added for issue 4, major incidents (t3000-major-*). ---
+
+# open_major OPEN-ARGS...: opens an incident ("itsm open OPEN-ARGS") and
+# declares it major, quietly; fails the test when either fails.
+open_major() {
+	local ref
+	ref=$(itsm open "$@") || return 1
+	itsm major declare "$ref" >/dev/null
+}
+
+# wait_for_line FILE PATTERN: waits (at most 100 x 0.1 s) until a line of
+# FILE matches the grep -E PATTERN; fails, showing FILE, when none does.
+wait_for_line() {
+	local i
+	for i in $(seq 100); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	printf 'no line matching "%s" in %s:\n' "$2" "$1" >&2
+	cat "$1" >&2
+	return 1
+}
+
+# wait_for_exit PID: waits (at most 100 x 0.1 s) until process PID has
+# exited; kills it and fails when it has not.
+wait_for_exit() {
+	local i
+	for i in $(seq 100); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill "$1" 2>/dev/null
+	echo "process $1 still running: killed" >&2
+	return 1
+}
+
+# hook_log NAME: a hook NAME that appends its JSON input, one compact
+# line per run, to $BATS_TEST_TMPDIR/NAME.jsonl (needs use_hooks).
+hook_log() {
+	write_hook "$1" "jq -c . >>\"$BATS_TEST_TMPDIR/$1.jsonl\""
+}
+
+# policy_section NAME < YAML: replaces the top-level section NAME of the
+# test's policy (its key line and the indented lines under it) with the
+# YAML on standard input.
+policy_section() {
+	local new
+	new=$(cat)
+	awk -v name="$1" -v new="$new" '
+		$0 ~ "^" name ":" { print new; skip = 1; next }
+		skip && /^[^ #]/ { skip = 0 }
+		!skip { print }
+	' "$ITSM_CONFIG" >"$ITSM_CONFIG.new" && mv "$ITSM_CONFIG.new" "$ITSM_CONFIG"
+	grep -q "^$1:" "$ITSM_CONFIG"
+}
