@@ -100,10 +100,12 @@ run(struct app *app, const struct args *a)
 	}
 	if (app->quiet)
 		return 0;
-	fprintf(app->out, "imported %zu tickets and %zu events from %zu lines",
-	    st.tickets, st.events, st.lines);
+	fprintf(app->out, "imported %zu ticket%s and %zu event%s from %zu "
+	    "line%s", st.tickets, st.tickets == 1 ? "" : "s", st.events,
+	    st.events == 1 ? "" : "s", st.lines, st.lines == 1 ? "" : "s");
 	if (st.skipped > 0)
-		fprintf(app->out, "; %zu rows left out", st.skipped);
+		fprintf(app->out, "; %zu row%s left out", st.skipped,
+		    st.skipped == 1 ? "" : "s");
 	fputc('\n', app->out);
 	if (o.policy_check)
 		fprintf(app->out, "policy check: %zu events with impact, urgency "

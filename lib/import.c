@@ -29,6 +29,7 @@
 struct reader {
 	gzFile gz;
 	const char *name;
+	char zname[32];		/* zlib's name of standard input */
 	char *buf;
 	size_t cap, len;
 	size_t line;
@@ -42,8 +43,9 @@ reader_open(struct reader *r, const char *path)
 	*r = (struct reader){ .name = strcmp(path, "-") == 0 ?
 	    "standard input" : path };
 	if (strcmp(path, "-") == 0) {
-		if ((fd = dup(STDIN_FILENO)) < 0 ||
-		    (r->gz = gzdopen(fd, "rb")) == NULL)
+		if ((fd = dup(STDIN_FILENO)) >= 0)
+			snprintf(r->zname, sizeof(r->zname), "<fd:%d>", fd);
+		if (fd < 0 || (r->gz = gzdopen(fd, "rb")) == NULL)
 			return itsm_error(ITSM_E_IO, "cannot read standard "
 			    "input: %s", strerror(errno));
 	} else if ((r->gz = gzopen(path, "rb")) == NULL) {
@@ -67,7 +69,7 @@ static int
 reader_next(struct reader *r)
 {
 	int err;
-	const char *msg;
+	const char *msg, *zname;
 	char *nb;
 
 	r->len = 0;
@@ -87,11 +89,19 @@ reader_next(struct reader *r)
 		if (gzgets(r->gz, r->buf + r->len, (int)(r->cap - r->len)) ==
 		    NULL) {
 			msg = gzerror(r->gz, &err);
+			/* zlib says "NAME: what"; the name is said once. */
+			zname = r->zname[0] ? r->zname : r->name;
+			if (strncmp(msg, zname, strlen(zname)) == 0 &&
+			    strncmp(msg + strlen(zname), ": ", 2) == 0)
+				msg += strlen(zname) + 2;
+			if (err == Z_ERRNO)
+				return itsm_error(errno == EACCES ? ITSM_E_PERM :
+				    ITSM_E_IO, "cannot read '%s': %s", r->name,
+				    strerror(errno));
 			if (err != Z_OK && err != Z_STREAM_END)
 				return itsm_error(ITSM_E_INVALID, "%s:%zu: %s "
 				    "(truncated or corrupt gzip?)", r->name,
-				    r->line + 1, err == Z_ERRNO ?
-				    strerror(errno) : msg);
+				    r->line + 1, msg);
 			if (r->len == 0)
 				return 0;
 			break;
@@ -112,19 +122,52 @@ reader_next(struct reader *r)
 
 /* JSON Lines. */
 
+/* A line whose parent was not there when it was read. */
+struct orphan {
+	size_t line;
+	int64_t parent;
+};
+
+/* The first orphan whose parent never came: an error that names it. */
+static int
+check_orphans(itsm_ctx *c, struct reader *r, const struct orphan *o,
+    size_t n)
+{
+	size_t i;
+	int rc, found;
+
+	for (i = 0; i < n; i++) {
+		if ((rc = store_import_exists(c->store, o[i].parent,
+		    &found)) != 0)
+			return rc;
+		if (!found)
+			return itsm_error(ITSM_E_INVALID, "%s:%zu: parent %lld "
+			    "is neither in the file nor in the database",
+			    r->name, o[i].line, (long long)o[i].parent);
+	}
+	return 0;
+}
+
 static int
 import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
     struct itsm_import_stats *st, int have_line)
 {
+	struct orphan *orphans = NULL, *no;
+	size_t norphans = 0;
 	char why[512];
 	size_t events;
+	int64_t parent;
 	int rc;
 
 	if ((rc = store_defer_foreign_keys(c->store)) != 0)
 		return rc;
 	for (;;) {
-		if (!have_line && (rc = reader_next(r)) <= 0)
+		if (!have_line && (rc = reader_next(r)) <= 0) {
+			if (rc == 0)
+				rc = check_orphans(c, r, orphans, norphans);
+			free(orphans);
 			return rc;
+		}
 		have_line = 0;
 		st->lines = r->line;
 		if (o->progress && r->line % PROGRESS_EVERY == 0)
@@ -134,10 +177,23 @@ import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
 		rc = store_import_json(c->store, r->buf, &events, why,
 		    sizeof(why));
 		if (rc == ITSM_E_INVALID)
-			return itsm_error(rc, "%s:%zu: %s", r->name, r->line,
-			    why);
-		if (rc != 0)
+			rc = itsm_error(rc, "%s:%zu: %s", r->name, r->line, why);
+		if (rc == 0 &&
+		    (rc = store_import_parent(c->store, r->buf, &parent)) == 0 &&
+		    parent != 0) {
+			if ((no = realloc(orphans, (norphans + 1) *
+			    sizeof(*no))) == NULL)
+				rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+			else {
+				orphans = no;
+				orphans[norphans++] = (struct orphan){ r->line,
+				    parent };
+			}
+		}
+		if (rc != 0) {
+			free(orphans);
 			return rc;
+		}
 		st->tickets++;
 		st->events += events;
 	}
@@ -174,6 +230,7 @@ struct sn {
 	char **fields;		/* the row being read */
 	int nfields;
 	int header_done;
+	size_t row_line;	/* where the row being read began */
 	struct sn_row *rows;	/* the rows of the incident being read */
 	size_t nrows, caprows;
 	int rc;			/* the first error, kept across callbacks */
@@ -358,7 +415,7 @@ flush_incident(struct sn *sn)
 	itsm_ctx *c = sn->c;
 	struct sn_row **keep, *first, *last;
 	const char *state, *hold, *prev_state = NULL, *imp, *urg, *pri_name;
-	const char *prev[5] = { NULL, NULL, NULL, NULL, NULL };
+	const char *prev[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
 	struct store_set set[32];
 	size_t n = 0, i, nkeep = 0;
 	int64_t opened, at, responded = 0, resolved = 0, closed = 0, id;
@@ -463,21 +520,22 @@ flush_incident(struct sn *sn)
 	/* Each row is an event at its own time: what changed, said once. */
 	for (i = 0; i < nkeep && rc == 0; i++) {
 		struct sn_row *row = keep[i];
-		const char *now[5], *st_ = map_state(row->f[SN_STATE], &hold);
+		const char *now[6], *st_ = map_state(row->f[SN_STATE], &hold);
 		const char *field = NULL, *from = NULL, *to = NULL;
-		static const char *const names[5] = { "group", "assignee",
-		    "impact", "urgency", "priority" };
+		static const char *const names[6] = { "hold_reason", "group",
+		    "assignee", "impact", "urgency", "priority" };
 		struct store_event e;
 		int k, pr;
 
 		parse_dmy(row->f[SN_UPDATED_AT], &at);
 		pr = priority_by_rank(p, known(row->f[SN_PRIORITY]));
-		now[0] = known(row->f[SN_GROUP]);
-		now[1] = known(row->f[SN_ASSIGNED]);
-		now[2] = level_by_rank(p, ITSM_IMPACT, known(row->f[SN_IMPACT]));
-		now[3] = level_by_rank(p, ITSM_URGENCY,
+		now[0] = hold;
+		now[1] = known(row->f[SN_GROUP]);
+		now[2] = known(row->f[SN_ASSIGNED]);
+		now[3] = level_by_rank(p, ITSM_IMPACT, known(row->f[SN_IMPACT]));
+		now[4] = level_by_rank(p, ITSM_URGENCY,
 		    known(row->f[SN_URGENCY]));
-		now[4] = pr >= 0 ? itsm_policy_priority_name(p, (size_t)pr) :
+		now[5] = pr >= 0 ? itsm_policy_priority_name(p, (size_t)pr) :
 		    NULL;
 		msg[0] = '\0';
 		if (i == 0 || !tk_same(prev_state, st_)) {
@@ -485,7 +543,7 @@ flush_incident(struct sn *sn)
 			from = prev_state;
 			to = st_;
 		}
-		for (k = 0; k < 5; k++) {
+		for (k = 0; k < 6; k++) {
 			if (tk_same(prev[k], now[k]))
 				continue;
 			if (field == NULL) {
@@ -507,7 +565,7 @@ flush_incident(struct sn *sn)
 		if (sn->o->policy_check)
 			policy_check(sn, row);
 		prev_state = st_;
-		for (k = 0; k < 5; k++)
+		for (k = 0; k < 6; k++)
 			prev[k] = now[k];
 	}
 	if (rc == 0 && pri >= 0)
@@ -569,7 +627,7 @@ header(struct sn *sn)
 		if (sn->col[k] < 0) {
 			sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: missing "
 			    "column '%s' (not a ServiceNow incident event log)",
-			    sn->r->name, sn->r->line, sn_columns[k]);
+			    sn->r->name, sn->row_line, sn_columns[k]);
 			return;
 		}
 	}
@@ -593,7 +651,7 @@ on_row(int term, void *arg)
 	}
 	if (sn->nfields != sn->ncols) {
 		sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: %d fields, the "
-		    "header has %d", sn->r->name, sn->r->line, sn->nfields,
+		    "header has %d", sn->r->name, sn->row_line, sn->nfields,
 		    sn->ncols);
 		goto done;
 	}
@@ -614,16 +672,17 @@ on_row(int term, void *arg)
 		sn->caprows = cap;
 	}
 	row = &sn->rows[sn->nrows++];
-	row->line = sn->r->line;
+	row->line = sn->row_line;
 	for (k = 0; k < SN_NCOLS; k++) {
 		row->f[k] = sn->fields[sn->col[k]];
 		sn->fields[sn->col[k]] = NULL;	/* the row owns it now */
 	}
 	if (known(row->f[SN_NUMBER]) == NULL)
 		sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: a row without a "
-		    "number", sn->r->name, sn->r->line);
+		    "number", sn->r->name, sn->row_line);
 done:
 	drop_fields(sn);
+	sn->row_line = 0;	/* the next row begins on the next line */
 }
 
 static int
@@ -645,6 +704,9 @@ import_servicenow(itsm_ctx *c, struct reader *r,
 		st->lines = r->line;
 		if (o->progress && r->line % PROGRESS_EVERY == 0)
 			o->progress(o->arg, r->line);
+		/* A row begins here (libcsv skips blank lines). */
+		if (sn.row_line == 0 && r->len > 0)
+			sn.row_line = r->line;
 		/* The line's end, which reader_next took off, ends the row. */
 		r->buf[r->len] = '\n';
 		if (csv_parse(&csv, r->buf, r->len + 1, on_field, on_row, &sn) !=
@@ -690,15 +752,15 @@ itsm_import(itsm_ctx *c, const char *path, const struct itsm_import_opts *o,
 		goto done;
 	if (fmt == ITSM_FORMAT_AUTO) {
 		/* The first line tells: an object, or a CSV header. */
-		if ((rc = reader_next(&r)) < 0)
+		while ((rc = reader_next(&r)) > 0 &&
+		    r.buf[strspn(r.buf, " \t")] == '\0')
+			;	/* blank lines are nothing */
+		if (rc < 0)
 			goto fail;
-		if (rc == 0) {
-			rc = itsm_error(ITSM_E_INVALID, "%s: empty", r.name);
-			goto fail;
-		}
-		have = 1;
-		fmt = r.buf[strspn(r.buf, " \t")] == '{' ? ITSM_FORMAT_JSONL :
-		    ITSM_FORMAT_SERVICENOW;
+		/* Nothing at all is the export of an empty database. */
+		have = rc > 0;
+		fmt = !have || r.buf[strspn(r.buf, " \t")] == '{' ?
+		    ITSM_FORMAT_JSONL : ITSM_FORMAT_SERVICENOW;
 	}
 	if (fmt == ITSM_FORMAT_JSONL)
 		rc = import_jsonl(c, &r, o, st, have);
@@ -706,6 +768,7 @@ itsm_import(itsm_ctx *c, const char *path, const struct itsm_import_opts *o,
 		rc = import_servicenow(c, &r, o, st, have);
 	if (rc != 0)
 		goto fail;
+	st->lines = r.line;
 	rc = itsm_store_commit(c->store);
 	goto done;
 fail:

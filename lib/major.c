@@ -54,8 +54,9 @@ mbegin(struct mact *a, itsm_ctx *c, int64_t id, int64_t at, const char *want,
 			    "a major incident", verb, ref(a));
 		else
 			rc = itsm_error(ITSM_E_REFUSED, "cannot %s %s: the major "
-			    "is %s (%s needs it %s)", verb, ref(a), a->state,
-			    verb, want);
+			    "is %s (only while it is %s)", verb, ref(a),
+			    a->state, strcmp(want, "active ended") == 0 ?
+			    "active or ended" : want);
 		goto fail;
 	}
 	a->since = store_last_event_id(c->store);
@@ -78,6 +79,9 @@ mend(struct mact *a, int rc, const char *hook, const char *reason,
 	struct store_set set = { .col = "updated_at", .num = a->at,
 	    .is_int = 1 };
 
+	/* Nothing recorded (already so): no activity, no hook. */
+	if (rc == 0 && store_last_event_id(a->c->store) == a->since)
+		return tk_end_action(a->c, a->t, 0);
 	if (rc == 0)
 		rc = store_ticket_update(a->c->store, a->id, &set, 1);
 	if (rc == 0 && hook != NULL)
@@ -146,10 +150,23 @@ itsm_major_declare(itsm_ctx *c, int64_t id, const char *why,
 	    a.at)) == 0 &&
 	    (rc = ev(&a, "major-roster", commander, NULL, "commander",
 	    NULL)) == 0) {
-		struct store_set major = { .col = "major", .num = 1,
-		    .is_int = 1 };
+		struct store_set major[3] = {
+			{ .col = "major", .num = 1, .is_int = 1 },
+		};
+		size_t nm = 1;
 
-		rc = store_ticket_update(c->store, id, &major, 1);
+		/* Declaring is a technician's first response, if none came. */
+		if (itsm_ticket_str(a.t, ITSM_F_RESPONDED_AT) == NULL)
+			major[nm++] = (struct store_set){ .col = "responded_at",
+			    .num = a.at, .is_int = 1 };
+		if (strcmp(itsm_ticket_str(a.t, ITSM_F_STATUS), "new") == 0) {
+			major[nm++] = (struct store_set){ .col = "status",
+			    .text = "in_progress" };
+			rc = ev(&a, "start", "status", "new", "in_progress",
+			    NULL);
+		}
+		if (rc == 0)
+			rc = store_ticket_update(c->store, id, major, nm);
 	}
 	return mend(&a, rc, "post-major-declare", NULL, why);
 }
@@ -226,7 +243,7 @@ itsm_major_roster_remove(itsm_ctx *c, int64_t id, const char *name,
 	if ((rc = store_roster_role(c->store, id, name, &cur)) != 0)
 		goto done;
 	if (cur == NULL)
-		rc = itsm_error(ITSM_E_NOTFOUND, "'%.64s' is not on the roster "
+		rc = itsm_error(ITSM_E_INVALID, "'%.64s' is not on the roster "
 		    "of %s", name, ref(&a));
 	else if (strcmp(cur, "commander") == 0)
 		rc = itsm_error(ITSM_E_REFUSED, "%s is the commander of %s: hand "
@@ -468,6 +485,28 @@ itsm_major_action_done(itsm_ctx *c, int64_t id, int n, int64_t at)
 	return mend(&a, rc, "post-major-action", "done", NULL);
 }
 
+/*
+ * Ends an active major that its ticket's resolution or cancellation leaves
+ * without a crisis (inside that transaction); nothing for other tickets.
+ */
+int
+major_end_by(itsm_ctx *c, int64_t id, int64_t at, const char *why)
+{
+	struct store_set set[2] = {
+		{ .col = "state", .text = "ended" },
+		{ .col = "ended_at", .num = at, .is_int = 1 },
+	};
+	char state[16];
+	int rc;
+
+	if ((rc = store_major_state(c->store, id, state, sizeof(state))) != 0 ||
+	    strcmp(state, "active") != 0)
+		return rc;
+	if ((rc = store_major_put(c->store, id, set, 2)) != 0)
+		return rc;
+	return tk_event(c, id, at, "major-end", "major", "active", "ended", why);
+}
+
 /* Resolves the major's open children with its solution (in its transaction). */
 int
 major_resolve_children(itsm_ctx *c, int64_t id, const char *ref_,
@@ -479,7 +518,8 @@ major_resolve_children(itsm_ctx *c, int64_t id, const char *ref_,
 	itsm_ticket *t;
 	int rc;
 
-	if ((rc = store_open_children(c->store, id, &ids, &n)) != 0)
+	if ((rc = major_end_by(c, id, at, "ended with the resolution")) != 0 ||
+	    (rc = store_open_children(c->store, id, &ids, &n)) != 0)
 		return rc;
 	snprintf(msg, sizeof(msg), "resolved with the major %s", ref_);
 	for (i = 0; i < n && rc == 0; i++) {
@@ -500,7 +540,10 @@ major_resolve_children(itsm_ctx *c, int64_t id, const char *ref_,
 		    itsm_ticket_str(t, ITSM_F_STATUS), "resolved", msg);
 		if (rc == 0)
 			rc = tk_event(c, ids[i], at, "resolve",
-			    "resolution.type", NULL, set[1].text, solution);
+			    "resolution.type", NULL, set[1].text, NULL);
+		if (rc == 0 && code != NULL)
+			rc = tk_event(c, ids[i], at, "resolve",
+			    "resolution.code", NULL, code, NULL);
 		if (rc == 0)
 			rc = store_ticket_update(c->store, ids[i], set, 7);
 		if (rc == 0 && itsm_ticket_str(t, ITSM_F_RESPONDED_AT) == NULL) {

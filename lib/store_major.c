@@ -272,7 +272,7 @@ store_action_done(itsm_store *s, int64_t id, int n, int64_t at,
 			rc = sqlite3_step(st) == SQLITE_DONE ? 0 :
 			    store_fail(s, "cannot update the action");
 	} else if (rc == SQLITE_DONE) {
-		rc = itsm_error(ITSM_E_NOTFOUND, "no open action %d on this "
+		rc = itsm_error(ITSM_E_INVALID, "no open action %d on this "
 		    "major", n);
 	} else {
 		rc = store_fail(s, "cannot update the action");

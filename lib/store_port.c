@@ -197,6 +197,42 @@ crisis:
 }
 
 int
+store_import_parent(itsm_store *s, const char *line, int64_t *parent)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*parent = 0;
+	if ((rc = store_cached(s, "SELECT json_extract(?1, '$.parent') WHERE "
+	    "json_extract(?1, '$.parent') IS NOT NULL AND NOT EXISTS (SELECT 1 "
+	    "FROM tickets WHERE id = json_extract(?1, '$.parent'))", &st)) != 0)
+		return rc;
+	store_bind_text(st, 1, line);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*parent = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    store_fail(s, "cannot import");
+}
+
+int
+store_import_exists(itsm_store *s, int64_t id, int *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_cached(s, "SELECT 1 FROM tickets WHERE id = ?1",
+	    &st)) != 0)
+		return rc;
+	store_bind_int(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	*found = rc == SQLITE_ROW;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    store_fail(s, "cannot import");
+}
+
+int
 store_bulk(itsm_store *s)
 {
 	/* A large import keeps its pages in memory until the commit. */

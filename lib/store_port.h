@@ -5,6 +5,7 @@
 #define ITSM_STORE_PORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store_int.h"
 
@@ -15,6 +16,15 @@
  */
 int store_import_json(itsm_store *s, const char *line, size_t *events,
     char *why, size_t len);
+
+/*
+ * The parent that the line names and that no ticket has (yet): 0 when
+ * there is none or it exists.  A later line may still bring it.
+ */
+int store_import_parent(itsm_store *s, const char *line, int64_t *parent);
+
+/* Whether ticket id exists. */
+int store_import_exists(itsm_store *s, int64_t id, int *found);
 
 /* Sizes the page cache for a bulk write (128 MiB, freed at close). */
 int store_bulk(itsm_store *s);

@@ -77,6 +77,9 @@ int store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n);
 int major_resolve_children(itsm_ctx *c, int64_t id, const char *ref,
     int permanent, const char *code, const char *solution, int64_t at);
 
+/* Ends an active major (major.c); nothing when the ticket is not one. */
+int major_end_by(itsm_ctx *c, int64_t id, int64_t at, const char *why);
+
 /* The open prioritized tickets. */
 int store_open_ids(itsm_ctx *c, int64_t **ids, size_t *n);
 

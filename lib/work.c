@@ -525,8 +525,9 @@ itsm_ticket_cancel(itsm_ctx *c, int64_t id, const char *reason,
 		snprintf(ref, sizeof(ref), "%s", itsm_ticket_str(dup, ITSM_F_REF));
 		itsm_ticket_free(dup);
 	}
-	if ((rc = set_status(&a, "cancel", "cancelled", reason)) == 0 &&
-	    duplicate_of > 0)
+	if ((rc = set_status(&a, "cancel", "cancelled", reason)) == 0)
+		rc = major_end_by(c, id, a.at, "ended with the cancellation");
+	if (rc == 0 && duplicate_of > 0)
 		rc = tk_event(c, id, a.at, "cancel", "duplicate_of", NULL, ref,
 		    NULL);
 	return act_end(&a, rc, "post-cancel", duplicate_of > 0 ? "duplicate" :

@@ -54,7 +54,7 @@ setup() {
 
 @test "ending a major twice is refused (1)" {
 	run --separate-stderr itsm major end 4 -m "again"
-	assert_rejected 1 "cannot end INC-4: the major is ended \(end needs it active\)" "$BEFORE"
+	assert_rejected 1 "cannot end INC-4: the major is ended \(only while it is active\)" "$BEFORE"
 }
 
 @test "updating, communicating or linking on a ticket never major is refused (1)" {

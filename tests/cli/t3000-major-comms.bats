@@ -57,7 +57,7 @@ p2_major() {
 	open_ticket "Printer jam" --caller carol
 	before=$(db_digest)
 	run --separate-stderr itsm major update 2 -m "looking"
-	assert_refused "itsm: cannot update INC-2: the major is proposed (update needs it active ended)" "$before"
+	assert_refused "itsm: cannot update INC-2: the major is proposed (only while it is active or ended)" "$before"
 	run --separate-stderr itsm major update 3 -m "looking"
 	assert_refused "itsm: cannot update INC-3: it is not a major incident" "$before"
 }
@@ -162,7 +162,7 @@ p2_major() {
 	open_ticket "Printer jam" --caller carol
 	before=$(db_digest)
 	run --separate-stderr itsm major comms 1 --audience users -m "hi"
-	assert_refused "itsm: cannot communicate on INC-1: the major is proposed (communicate on needs it active ended)" "$before"
+	assert_refused "itsm: cannot communicate on INC-1: the major is proposed (only while it is active or ended)" "$before"
 	run --separate-stderr itsm major comms 2 --audience users -m "hi"
 	assert_refused "itsm: cannot communicate on INC-2: it is not a major incident" "$before"
 }

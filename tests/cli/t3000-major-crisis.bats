@@ -216,6 +216,7 @@ Proposed by detection at 2026-11-28T09:25:00Z: storm: 5 incidents on 'payroll' w
 | 2026-11-28T09:25:00Z | alice | proposed as a major incident: storm: 5 incidents on 'payroll' within 30m |
 | 2026-11-28T09:30:00Z | alice | declared a major incident: payroll stopped for the whole company |
 | 2026-11-28T09:30:00Z | alice | roster: alice joins as commander |
+| 2026-11-28T09:30:00Z | alice | start status: new → in_progress |
 | 2026-11-28T09:32:00Z | alice | roster: frank joins as engineer |
 | 2026-11-28T09:33:00Z | alice | roster: gina joins as communications |
 | 2026-11-28T09:34:00Z | alice | roster: hal joins as business-referent |
@@ -237,7 +238,7 @@ Proposed by detection at 2026-11-28T09:25:00Z: storm: 5 incidents on 'payroll' w
 | 2026-11-28T10:12:00Z | ian | communication to executives by email: Failover to the standby under way |
 | 2026-11-28T10:20:00Z | ian | update: failover done; payroll runs again |
 | 2026-11-28T10:25:00Z | ian | crisis over, service restored: service restored by failover to the standby |
-| 2026-11-28T10:40:00Z | ian | resolve status: new → resolved: failed over to the standby database |
+| 2026-11-28T10:40:00Z | ian | resolve status: in_progress → resolved: failed over to the standby database |
 | 2026-11-28T10:40:00Z | ian | resolve resolution.type: - → workaround |
 | 2026-11-28T10:40:00Z | ian | resolve resolution.code: - → workaround |
 | 2026-11-28T11:00:00Z | ian | close status: resolved → closed |
@@ -329,5 +330,5 @@ EOF
 	[ "$(cat "$BATS_TEST_TMPDIR/pir.md")" = "$output" ]
 	# Not ended, not resolved: those times are not recorded.
 	printf '%s\n' "$output" | grep -qxF "| Time to mitigate | not recorded | ended − opened |"
-	printf '%s\n' "$output" | grep -qxF "| Status | new, major active |"
+	printf '%s\n' "$output" | grep -qxF "| Status | in_progress, major active |"
 }

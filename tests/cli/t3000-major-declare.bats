@@ -19,7 +19,7 @@ CHECKLIST='[ ] confirm the commander, open the bridge and name a scribe
 	assert_output "INC-1 is a major incident
 $CHECKLIST"
 	assert_stderr ""
-	ticket_is 1 '[.major, .status, .updated_at]' '[true,"new","2026-11-28T09:10:00Z"]'
+	ticket_is 1 '[.major, .status, .updated_at]' '[true,"in_progress","2026-11-28T09:10:00Z"]'
 	ticket_is 1 '[.events[] | select(.kind | startswith("major")) | [.at, .actor, .kind, .field, .from, .to, .message]]' \
 	    '[["2026-11-28T09:10:00Z","alice","major-declare","major",null,"active","payroll stopped"],["2026-11-28T09:10:00Z","alice","major-roster","alice",null,"commander",null]]'
 	run --separate-stderr itsm major status 1 --json
@@ -141,7 +141,7 @@ INC-1"
 	itsm major declare 1 >/dev/null
 	before=$(db_digest)
 	run --separate-stderr itsm major reject 1 -m "no"
-	assert_refused "itsm: cannot reject INC-1: the major is active (reject needs it proposed)" "$before"
+	assert_refused "itsm: cannot reject INC-1: the major is active (only while it is proposed)" "$before"
 	run --separate-stderr itsm major reject 2 -m "no"
 	assert_refused "itsm: cannot reject INC-2: it is not a major incident" "$before"
 }
@@ -176,7 +176,7 @@ INC-1"
 	assert_output "INC-1"
 	assert_stderr ""
 	ticket_is 1 '[.status, .major, (.events[] | select(.kind == "major-end") | [.at, .actor, .field, .from, .to, .message])]' \
-	    '["new",true,["2026-11-28T10:30:00Z","alice","major","active","ended","restored by failover"]]'
+	    '["in_progress",true,["2026-11-28T10:30:00Z","alice","major","active","ended","restored by failover"]]'
 	run --separate-stderr itsm major status 1 --json
 	jq_is '[.state, .ended_at]' '["ended","2026-11-28T10:30:00Z"]'
 	run --separate-stderr itsm major status

@@ -59,7 +59,7 @@ major_and_calls() {
 		    '["resolved",{"type":"permanent","code":"solved","notes":"replaced the full disk"},"2026-11-28T10:30:00Z","2026-11-28T10:30:00Z"]'
 	done
 	ticket_is 2 '[.events[] | select(.kind == "resolve") | [.at, .actor, .field, .from, .to, .message]]' \
-	    '[["2026-11-28T10:30:00Z","alice","status","new","resolved","resolved with the major INC-1"],["2026-11-28T10:30:00Z","alice","resolution.type",null,"permanent","replaced the full disk"]]'
+	    '[["2026-11-28T10:30:00Z","alice","status","new","resolved","resolved with the major INC-1"],["2026-11-28T10:30:00Z","alice","resolution.type",null,"permanent",null],["2026-11-28T10:30:00Z","alice","resolution.code",null,"solved",null]]'
 	ticket_is 3 '[.events[] | select(.kind == "resolve" and .field == "status") | [.from, .to]]' '[["on_hold","resolved"]]'
 	# An incident not linked is not touched.
 	ticket_is 4 '[.status, .resolution]' '["new",null]'
@@ -120,12 +120,12 @@ major_and_calls() {
 	itsm major end 1 >/dev/null
 	before=$(db_digest)
 	run --separate-stderr itsm major link 1 --child 2
-	assert_refused "itsm: cannot link incidents to INC-1: the major is ended (link incidents to needs it active)" "$before"
+	assert_refused "itsm: cannot link incidents to INC-1: the major is ended (only while it is active)" "$before"
 	itsm resolve 1 --workaround -m "failed over" >/dev/null
 	itsm close 1 --confirmed >/dev/null
 	before=$(db_digest)
 	run --separate-stderr itsm major link 1 --child 2
-	assert_refused "itsm: cannot link incidents to INC-1: the major is ended (link incidents to needs it active)" "$before"
+	assert_refused "itsm: cannot link incidents to INC-1: the major is ended (only while it is active)" "$before"
 	run --separate-stderr itsm major link 2 --child 4
 	assert_refused "itsm: cannot link incidents to INC-2: it is not a major incident" "$before"
 }

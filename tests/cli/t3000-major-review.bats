@@ -77,7 +77,7 @@ not recorded."
 	open_ticket "Printer jam" --caller bob
 	before=$(db_digest)
 	run --separate-stderr itsm major review 1 --root-cause "x"
-	assert_refused "itsm: cannot review INC-1: the major is proposed (review needs it active ended)" "$before"
+	assert_refused "itsm: cannot review INC-1: the major is proposed (only while it is active or ended)" "$before"
 	run --separate-stderr itsm major review 2 --root-cause "x"
 	assert_refused "itsm: cannot review INC-2: it is not a major incident" "$before"
 }
@@ -122,9 +122,9 @@ not recorded."
 	itsm major action 1 --done 1 >/dev/null
 	before=$(db_digest)
 	run --separate-stderr itsm major action 1 --done 1
-	assert_rejected 66 "no open action 1 on this major" "$before"
+	assert_rejected 65 "no open action 1 on this major" "$before"
 	run --separate-stderr itsm major action 1 --done 7
-	assert_rejected 66 "no open action 7 on this major" "$before"
+	assert_rejected 65 "no open action 7 on this major" "$before"
 }
 
 @test "action with a bad date or number is invalid (65), nothing changed" {
@@ -156,7 +156,7 @@ not recorded."
 | Priority | not recorded |
 | Service | not recorded |
 | Commander | alice |
-| Status | new, major active |
+| Status | in_progress, major active |
 
 ## Summary
 
@@ -200,6 +200,7 @@ Declared major at 2026-11-28T09:00:00Z by alice.
 | 2026-11-28T09:00:00Z | alice | open status: - → new |
 | 2026-11-28T09:00:00Z | alice | declared a major incident |
 | 2026-11-28T09:00:00Z | alice | roster: alice joins as commander |
+| 2026-11-28T09:00:00Z | alice | start status: new → in_progress |
 
 ## Communications sent
 
@@ -250,6 +251,7 @@ EOF
 | 2026-11-28T09:00:00Z | alice | open status: - → new |
 | 2026-11-28T09:00:00Z | alice | declared a major incident |
 | 2026-11-28T09:00:00Z | alice | roster: alice joins as commander |
+| 2026-11-28T09:00:00Z | alice | start status: new → in_progress |
 | 2026-11-28T09:05:00Z | alice | communication to executives: down |
 | 2026-11-28T09:10:00Z | alice | update: failover started |
 | 2026-11-28T09:40:00Z | alice | update: failover done |

@@ -54,6 +54,7 @@ watch_status() {
 	assert_output "2026-11-28T09:00:00Z	alice	open	status		new	
 2026-11-28T09:00:00Z	alice	major-declare	major		active	
 2026-11-28T09:00:00Z	alice	major-roster	alice		commander	
+2026-11-28T09:00:00Z	alice	start	status	new	in_progress	
 2026-11-28T09:05:00Z	alice	major-update				failover started
 2026-11-28T09:06:00Z	bob	major-comms	users			payroll is down
 2026-11-28T09:30:00Z	alice	major-end	major	active	ended	restored"
@@ -84,6 +85,7 @@ watch_status() {
 	assert_output "2026-11-28T09:00:00Z  alice  open  status: - -> new
 2026-11-28T09:00:00Z  alice  major-declare  major: - -> active
 2026-11-28T09:00:00Z  alice  major-roster  alice: - -> commander
+2026-11-28T09:00:00Z  alice  start  status: new -> in_progress
 2026-11-28T09:05:00Z  alice  major-update  failover started
 2026-11-28T09:30:00Z  alice  major-end  major: active -> ended"
 }
@@ -98,6 +100,7 @@ watch_status() {
 	assert_output "2026-11-28T09:00:00Z	alice	open	status		new	
 2026-11-28T09:00:00Z	alice	major-declare	major		active	
 2026-11-28T09:00:00Z	alice	major-roster	alice		commander	
+2026-11-28T09:00:00Z	alice	start	status	new	in_progress	
 2026-11-28T09:30:00Z	alice	major-end	major	active	ended	"
 }
 
@@ -131,6 +134,7 @@ watch_status() {
 2026-11-28T09:00:00Z,alice,open,status,,new,
 2026-11-28T09:00:00Z,alice,major-declare,major,,active,
 2026-11-28T09:00:00Z,alice,major-roster,alice,,commander,
+2026-11-28T09:00:00Z,alice,start,status,new,in_progress,
 2026-11-28T09:00:00Z,alice,major-update,,,,"the ""primary"", full"
 2026-11-28T09:00:00Z,alice,major-end,major,active,ended,'
 }

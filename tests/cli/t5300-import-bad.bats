@@ -1,0 +1,302 @@
+#!/usr/bin/env bats
+# itsm import, what goes wrong (issue 5): one transaction, so a broken
+# line in the middle leaves the database exactly as it was and the
+# one-line message names FILE:LINE; unknown format, missing columns, lines
+# that are not JSON, truncated or corrupt gzip (65), a file that cannot be
+# read (74), usage errors (64).  And what must work: standard input, gzip
+# for both formats, --format forcing a format.
+
+load helper
+
+LOG=$TOP/../shared/data/incident_event_log.csv.gz
+
+HEADER='number,incident_state,reassignment_count,reopen_count,caller_id,opened_at,sys_updated_by,sys_updated_at,contact_type,category,subcategory,u_symptom,cmdb_ci,impact,urgency,priority,assignment_group,assigned_to,closed_code,resolved_at,closed_at'
+
+# row NUMBER STATE TIME: one row of a ServiceNow log (21 fields).
+row() {
+	printf '%s,%s,0,0,Caller 1,1/3/2016 09:00,Updated by 1,%s,Phone,?,?,?,?,2 - Medium,2 - Medium,3 - Moderate,Group 1,?,?,?,?\n' \
+	    "$1" "$2" "$3"
+}
+
+# good_csv: three incidents, six rows, lines 2 to 7.
+good_csv() {
+	printf '%s\n' "$HEADER"
+	row INC0000001 New "1/3/2016 09:01"
+	row INC0000001 Active "1/3/2016 10:00"
+	row INC0000002 New "2/3/2016 09:01"
+	row INC0000002 Resolved "2/3/2016 12:00"
+	row INC0000003 New "3/3/2016 09:01"
+	row INC0000003 Active "3/3/2016 09:30"
+}
+
+# ticket_line ID: one line of JSON Lines, a ticket with one event.
+ticket_line() {
+	printf '{"id":%d,"summary":"ticket %d","caller":"c","opened_at":"2026-01-01T00:00:00Z","events":[{"at":"2026-01-01T00:00:00Z","actor":"a","kind":"open","field":"status","to":"new"}]}\n' "$1" "$1"
+}
+
+# good_jsonl: tickets 101 to 105, lines 1 to 5.
+good_jsonl() {
+	local i
+	for i in 101 102 103 104 105; do
+		ticket_line "$i"
+	done
+}
+
+# seed: a database with two tickets (1 and 2) and their events.
+seed() {
+	open_ticket "Mail down" --caller ann --impact high --urgency high
+	open_ticket "Printer jam" --caller bob
+	itsm note 2 -m "paper" >/dev/null
+}
+
+# --- atomicity ---
+
+@test "a JSON line broken in the middle: 65, FILE:LINE, the database exactly as before" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/broken.jsonl
+	good_jsonl | sed '3s/.*/{"id":103,"summary":"cut here/' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:3: not a JSON object$" "$before"
+	# Lines 1 and 2 were imported inside the transaction: gone with it.
+	run --separate-stderr itsm show 101
+	assert_status 66
+	# The next id is still 3: the ids seen by the import left no trace.
+	[ "$(itsm open "Next" --caller x)" = INC-3 ]
+	# The same file, mended, imports.
+	good_jsonl >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+	assert_output "imported 5 tickets and 5 events from 5 lines"
+}
+
+@test "a CSV row with a wrong number of fields in the middle: 65, FILE:LINE, the database exactly as before" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/broken.csv
+	# Line 5: INC0000001 is already written when line 5 is read.
+	good_csv | sed '5s/,Phone,/,/' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:5: 20 fields, the header has 21$" "$before"
+	run --separate-stderr itsm show INC0000001
+	assert_status 65
+	# One field too many fails the same way.
+	good_csv | sed '6s/$/,extra/' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:6: 22 fields, the header has 21$" "$before"
+	good_csv >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+	assert_output "imported 3 tickets and 6 events from 7 lines"
+}
+
+@test "the real log cut after 2,000 rows, one row broken at line 1,500: 65, that line, nothing written" {
+	[ -f "$LOG" ] || skip "no $LOG (the real ServiceNow log, see shared/data/README.md)"
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/part.csv
+	gzip -dc "$LOG" | head -n 2001 | sed '1500s/,Phone,/,/; 1500s/,Email,/,/; 1500s/,Self service,/,/' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1500: 35 fields, the header has 36$" "$before"
+	# Without the broken row it imports.
+	gzip -dc "$LOG" | head -n 2001 >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+	[[ "$output" == "imported "*" tickets and 2000 events from 2001 lines" ]]
+}
+
+# --- bad input ---
+
+@test "an unknown --format: 65, one line, nothing read, the database unchanged" {
+	seed
+	before=$(db_digest)
+	good_jsonl >"$BATS_TEST_TMPDIR/t.jsonl"
+	run --separate-stderr itsm import --format json "$BATS_TEST_TMPDIR/t.jsonl"
+	assert_rejected 65 "unknown import format 'json' \(expected jsonl or servicenow-csv\)$" "$before"
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/t.jsonl" --format=csv
+	assert_rejected 65 "unknown import format 'csv'" "$before"
+	run --separate-stderr itsm import --format "" "$BATS_TEST_TMPDIR/t.jsonl"
+	assert_rejected 65 "unknown import format ''" "$before"
+}
+
+@test "a CSV with missing columns: 65, the column named, at line 1" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/cols.csv
+	# Without sys_updated_at (the 8th column).
+	good_csv | cut -d, -f1-7,9- >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: missing column 'sys_updated_at' \(not a ServiceNow incident event log\)$" "$before"
+	# Without priority and closed_at: the first missing is named.
+	good_csv | cut -d, -f1-15,17-20 >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: missing column 'priority'" "$before"
+	# Some other CSV.
+	printf 'name,phone\nann,42\n' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: missing column 'number'" "$before"
+	# Column names are exact: "Number" is not "number".
+	good_csv | sed '1s/^number,/Number,/' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: missing column 'number'" "$before"
+}
+
+@test "lines that are not JSON: 65, FILE:LINE, the database unchanged" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/bad.jsonl bad
+	for bad in '{"id":104' '{"id":104} trailing' '{id:104}' "{'id':104}" '{"id":104,}'; do
+		{ ticket_line 101; ticket_line 102; ticket_line 103; printf '%s\n' "$bad"; ticket_line 105; } >"$f"
+		run --separate-stderr itsm import "$f"
+		assert_rejected 65 "$f:4: not a JSON object$" "$before"
+	done
+	# Blank lines count: line 6 is the sixth line of the file.
+	{ ticket_line 101; echo; ticket_line 102; echo; echo; echo 'nope'; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:6: not a JSON object$" "$before"
+}
+
+@test "truncated gzip (head -c): 65, the line where it stops, the database unchanged" {
+	seed
+	before=$(db_digest)
+	local i
+	for i in $(seq 101 400); do ticket_line "$i"; done | gzip -9 >"$BATS_TEST_TMPDIR/full.jsonl.gz"
+	head -c 1500 "$BATS_TEST_TMPDIR/full.jsonl.gz" >"$BATS_TEST_TMPDIR/cut.jsonl.gz"
+	local n
+	n=$(gzip -dc "$BATS_TEST_TMPDIR/cut.jsonl.gz" 2>/dev/null | wc -l)
+	[ "$n" -gt 1 ]
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/cut.jsonl.gz"
+	assert_rejected 65 "$BATS_TEST_TMPDIR/cut\.jsonl\.gz:$((n + 1)): unexpected end of file \(truncated or corrupt gzip\?\)$" "$before"
+	# The same through standard input.
+	run --separate-stderr itsm import - <"$BATS_TEST_TMPDIR/cut.jsonl.gz"
+	assert_rejected 65 "standard input:$((n + 1)): unexpected end of file" "$before"
+	# And a ServiceNow log.
+	good_csv | gzip >"$BATS_TEST_TMPDIR/log.csv.gz"
+	head -c "$(($(stat -c %s "$BATS_TEST_TMPDIR/log.csv.gz") - 12))" \
+	    "$BATS_TEST_TMPDIR/log.csv.gz" >"$BATS_TEST_TMPDIR/cut.csv.gz"
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/cut.csv.gz"
+	assert_rejected 65 "$BATS_TEST_TMPDIR/cut\.csv\.gz:[0-9]+: .*\(truncated or corrupt gzip\?\)$" "$before"
+}
+
+@test "the real log truncated (head -c 300000): 65 at the line where it stops" {
+	[ -f "$LOG" ] || skip "no $LOG (the real ServiceNow log, see shared/data/README.md)"
+	seed
+	before=$(db_digest)
+	local n
+	head -c 300000 "$LOG" >"$BATS_TEST_TMPDIR/cut.csv.gz"
+	n=$(gzip -dc "$BATS_TEST_TMPDIR/cut.csv.gz" 2>/dev/null | wc -l)
+	[ "$n" -gt 1000 ]
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/cut.csv.gz"
+	assert_rejected 65 "$BATS_TEST_TMPDIR/cut\.csv\.gz:$((n + 1)): unexpected end of file \(truncated or corrupt gzip\?\)$" "$before"
+}
+
+@test "corrupt gzip: 65, one line, the database unchanged" {
+	seed
+	before=$(db_digest)
+	local i
+	for i in $(seq 101 200); do ticket_line "$i"; done | gzip >"$BATS_TEST_TMPDIR/bad.gz"
+	printf 'XXXXXXXX' | dd of="$BATS_TEST_TMPDIR/bad.gz" bs=1 seek=100 conv=notrunc 2>/dev/null
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/bad.gz"
+	assert_rejected 65 "bad\.gz:[0-9]+: .*\(truncated or corrupt gzip\?\)$" "$before"
+}
+
+@test "a file that cannot be read: 74, one line, the database unchanged" {
+	seed
+	before=$(db_digest)
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/nothing.jsonl"
+	assert_rejected 74 "cannot read '$BATS_TEST_TMPDIR/nothing\.jsonl': No such file or directory$" "$before"
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/dir"
+	assert_rejected 74 "cannot read '$BATS_TEST_TMPDIR/dir': Is a directory$" "$before"
+}
+
+@test "an empty file: nothing imported; forced as a ServiceNow log, no header (65)" {
+	seed
+	before=$(db_digest)
+	: >"$BATS_TEST_TMPDIR/empty"
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/empty"
+	assert_status 0
+	assert_output "imported 0 tickets and 0 events from 0 lines"
+	assert_unchanged "$before"
+	run --separate-stderr itsm import --format servicenow-csv "$BATS_TEST_TMPDIR/empty"
+	assert_rejected 65 "$BATS_TEST_TMPDIR/empty: empty: no header$" "$before"
+}
+
+@test "usage errors: no file, two files, an unknown option (64), the database unchanged" {
+	seed
+	before=$(db_digest)
+	good_jsonl >"$BATS_TEST_TMPDIR/t.jsonl"
+	run --separate-stderr itsm import
+	assert_status 64
+	assert_output ""
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/t.jsonl" "$BATS_TEST_TMPDIR/t.jsonl"
+	assert_status 64
+	assert_output ""
+	run --separate-stderr itsm import --dry-run "$BATS_TEST_TMPDIR/t.jsonl"
+	assert_status 64
+	assert_output ""
+	assert_unchanged "$before"
+}
+
+# --- what must work ---
+
+@test "standard input (-) for both formats, told apart by the first line" {
+	seed
+	run --separate-stderr itsm import - < <(good_jsonl)
+	assert_status 0
+	assert_output "imported 5 tickets and 5 events from 5 lines"
+	assert_stderr ""
+	run --separate-stderr itsm import - < <(good_csv)
+	assert_status 0
+	assert_output "imported 3 tickets and 6 events from 7 lines"
+	assert_stderr ""
+	ticket_is 102 .summary '"ticket 102"'
+	ticket_is INC0000002 '[.status, .events[-1].at]' '["resolved","2016-03-02T12:00:00Z"]'
+	# The message names standard input.
+	before=$(db_digest)
+	run --separate-stderr itsm import - < <(good_csv | sed '4s/,Phone,/,/')
+	assert_rejected 65 "standard input:4: 20 fields, the header has 21$" "$before"
+}
+
+@test "gzip accepted directly for both formats, whatever the file's name" {
+	good_jsonl | gzip >"$BATS_TEST_TMPDIR/t.jsonl.gz"
+	good_csv | gzip >"$BATS_TEST_TMPDIR/backup.dat"
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/t.jsonl.gz"
+	assert_status 0
+	assert_output "imported 5 tickets and 5 events from 5 lines"
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/backup.dat"
+	assert_status 0
+	assert_output "imported 3 tickets and 6 events from 7 lines"
+	run --separate-stderr itsm --db "$BATS_TEST_TMPDIR/2.db" import - <"$BATS_TEST_TMPDIR/backup.dat"
+	assert_status 0
+	assert_output "imported 3 tickets and 6 events from 7 lines"
+	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(*) FROM tickets')" = 8 ]
+}
+
+@test "--format forces a format: the right one works, the wrong one fails at line 1 (65)" {
+	seed
+	good_jsonl >"$BATS_TEST_TMPDIR/t.jsonl"
+	good_csv >"$BATS_TEST_TMPDIR/t.csv"
+	before=$(db_digest)
+	run --separate-stderr itsm import --format servicenow-csv "$BATS_TEST_TMPDIR/t.jsonl"
+	assert_rejected 65 "$BATS_TEST_TMPDIR/t\.jsonl:1: missing column 'number'" "$before"
+	run --separate-stderr itsm import --format jsonl "$BATS_TEST_TMPDIR/t.csv"
+	assert_rejected 65 "$BATS_TEST_TMPDIR/t\.csv:1: not a JSON object$" "$before"
+	run --separate-stderr itsm import --format jsonl "$BATS_TEST_TMPDIR/t.jsonl"
+	assert_status 0
+	assert_output "imported 5 tickets and 5 events from 5 lines"
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/t.csv" --format servicenow-csv
+	assert_status 0
+	assert_output "imported 3 tickets and 6 events from 7 lines"
+	# Before the command, --format is the output's: the summary in JSON.
+	run --separate-stderr itsm --db "$BATS_TEST_TMPDIR/2.db" --format json import --format jsonl "$BATS_TEST_TMPDIR/t.jsonl"
+	assert_status 0
+	jq_is . '{"lines":5,"tickets":5,"events":5,"skipped":0}'
+}
+
+@test "a JSON Lines file that starts with blank lines is still told apart" {
+	{ echo; echo "   "; good_jsonl; } >"$BATS_TEST_TMPDIR/t.jsonl"
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/t.jsonl"
+	assert_status 0
+	assert_output "imported 5 tickets and 5 events from 7 lines"
+}
