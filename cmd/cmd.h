@@ -125,7 +125,7 @@ int app_open(struct app *a, int flags);
 /* Reads an option value that may be "-" (standard input); caller frees. */
 int read_text(const char *val, char **out);
 
-/* Parses a --at value against the context clock. */
+/* Parses a --at value against the context clock (never 0: "now"). */
 int parse_at(struct app *a, const char *s, int64_t *out);
 
 /* Output (output.c). */

@@ -590,14 +590,20 @@ parse_ref(const char *s, int64_t *id)
 	}
 
 	last_ref = s;
-	last_id = *id;
+	last_id = rc == 0 ? *id : 0;	/* *id is unset when s is no ref */
 	return rc != 0 ? fail(rc) : 0;
 }
 
 int
 parse_at(struct app *a, const char *s, int64_t *out)
 {
-	return itsm_time_parse(s, itsm_ctx_now(a->ctx), out);
+	int rc = itsm_time_parse(s, itsm_ctx_now(a->ctx), out);
+
+	/* 0 tells libitsm "now": the first second of 1970 cannot be said. */
+	if (rc == 0 && *out == 0)
+		return itsm_error(ITSM_E_INVALID, "--at '%.64s' is too early "
+		    "(the earliest is 1970-01-01T00:00:01Z)", s);
+	return rc;
 }
 
 static void

@@ -759,12 +759,14 @@ run(struct app *app, const struct args *a)
 	int rc;
 
 	if (a->val[O_SINCE] != NULL) {
-		if ((rc = parse_at(app, a->val[O_SINCE], &q.since)) != 0)
+		if ((rc = itsm_time_parse(a->val[O_SINCE],
+		    itsm_ctx_now(app->ctx), &q.since)) != 0)
 			return fail(rc);
 		q.has_since = 1;
 	}
 	if (a->val[O_UNTIL] != NULL) {
-		if ((rc = parse_at(app, a->val[O_UNTIL], &q.until)) != 0)
+		if ((rc = itsm_time_parse(a->val[O_UNTIL],
+		    itsm_ctx_now(app->ctx), &q.until)) != 0)
 			return fail(rc);
 		q.has_until = 1;
 	}

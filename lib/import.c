@@ -148,6 +148,69 @@ check_orphans(itsm_ctx *c, struct reader *r, const struct orphan *o,
 	return 0;
 }
 
+/* The value of the 4 hex digits at s, or -1. */
+static long
+hex4(const char *s, size_t len)
+{
+	long v = 0;
+	size_t i;
+
+	if (len < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 16 + (isdigit((unsigned char)s[i]) ? s[i] - '0' :
+		    (tolower((unsigned char)s[i]) - 'a' + 10));
+	}
+	return v;
+}
+
+/*
+ * What SQLite's JSON functions let through but the commands do not:
+ * bytes that are not UTF-8, an escaped NUL (the text would be cut there)
+ * and half a surrogate pair (stored as bytes that are not UTF-8).
+ */
+static int
+check_json_text(const char *s, size_t len, char *why, size_t whylen)
+{
+	size_t i;
+	long u, lo;
+
+	if (memchr(s, '\0', len) != NULL) {
+		snprintf(why, whylen, "a NUL byte in the line");
+		return ITSM_E_INVALID;
+	}
+	if (tk_check_text("the line", s, len) != 0) {
+		snprintf(why, whylen, "%s", itsm_errmsg());
+		return ITSM_E_INVALID;
+	}
+	for (i = 0; i + 1 < len; i++) {
+		if (s[i] != '\\' || s[++i] != 'u' ||
+		    (u = hex4(s + i + 1, len - i - 1)) < 0)
+			continue;	/* \\, \n, ...; or not JSON: told later */
+		i += 4;
+		if (u == 0) {
+			snprintf(why, whylen, "an escaped NUL (\\u0000) at "
+			    "byte %zu", i - 5);
+			return ITSM_E_INVALID;
+		}
+		if (u >= 0xd800 && u <= 0xdbff && i + 6 < len &&
+		    s[i + 1] == '\\' && s[i + 2] == 'u' &&
+		    (lo = hex4(s + i + 3, len - i - 3)) >= 0xdc00 &&
+		    lo <= 0xdfff) {
+			i += 6;		/* a whole pair */
+			continue;
+		}
+		if (u >= 0xd800 && u <= 0xdfff) {
+			snprintf(why, whylen, "half a surrogate pair "
+			    "(\\u%04lx) at byte %zu", u, i - 5);
+			return ITSM_E_INVALID;
+		}
+	}
+	return 0;
+}
+
 static int
 import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
     struct itsm_import_stats *st, int have_line)
@@ -174,8 +237,10 @@ import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
 			o->progress(o->arg, r->line);
 		if (r->len == 0 || strspn(r->buf, " \t") == r->len)
 			continue;	/* blank lines are nothing */
-		rc = store_import_json(c->store, r->buf, &events, why,
-		    sizeof(why));
+		rc = check_json_text(r->buf, r->len, why, sizeof(why));
+		if (rc == 0)
+			rc = store_import_json(c->store, r->buf, &events, why,
+			    sizeof(why));
 		if (rc == ITSM_E_INVALID)
 			rc = itsm_error(rc, "%s:%zu: %s", r->name, r->line, why);
 		if (rc == 0 &&
@@ -697,6 +762,12 @@ import_servicenow(itsm_ctx *c, struct reader *r,
 
 	if (csv_init(&csv, CSV_APPEND_NULL) != 0)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	/*
+	 * libcsv grows a field's buffer by this much at a time (128 bytes
+	 * by default): a field of megabytes would be copied thousands of
+	 * times over.
+	 */
+	csv_set_blk_size(&csv, 1 << 20);
 	for (;;) {
 		if (!have_line && (rc = reader_next(r)) <= 0)
 			break;

@@ -90,6 +90,7 @@ struct itsm_policy {
 	size_t ncodes;
 	int64_t auto_close;
 	int64_t hook_timeout;
+	int share_group;		/* database: {share: group} */
 	struct manager *managers;
 	size_t nmanagers;
 	struct major_rule *rules;
@@ -612,6 +613,31 @@ read_categories(struct loader *l, yaml_node_t *n)
 	return 0;
 }
 
+/* database: {share: owner|group}: who the policy creates the file for. */
+static int
+read_database(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[] = { "share", NULL };
+	yaml_node_t *v;
+	int rc;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "database must be a mapping (share: owner "
+		    "or group)");
+	if ((rc = check_keys(l, n, "database", keys)) != 0)
+		return rc;
+	if ((v = get(l, n, "share")) == NULL)
+		return 0;
+	if ((rc = want_scalar(l, v, "share")) != 0)
+		return rc;
+	if (strcmp(scalar(v), "group") == 0)
+		l->p->share_group = 1;
+	else if (strcmp(scalar(v), "owner") != 0)
+		return err_at(l, v, "unknown share '%s' (expected owner or "
+		    "group)", scalar(v));
+	return 0;
+}
+
 static int
 read_practices(struct loader *l, yaml_node_t *n)
 {
@@ -959,7 +985,7 @@ fill(struct loader *l)
 	static const char *const keys[] = { "impact", "urgency", "priorities",
 	    "matrix", "channels", "categories", "practices", "tiers", "groups",
 	    "resolution_codes", "auto_close", "managers", "hook_timeout",
-	    "major", NULL };
+	    "major", "database", NULL };
 	static const char *const tiers[] = { "N1", "N2", "N3" };
 	static const char *const channels[] = { "phone", "email", "chat",
 	    "walk-in", "portal", "monitoring" };
@@ -1047,6 +1073,9 @@ fill(struct loader *l)
 			return err_at(l, v, "hook_timeout must be from 1s to "
 			    "1h");
 	}
+	if ((v = get(l, root, "database")) != NULL &&
+	    (rc = read_database(l, v)) != 0)
+		return rc;
 	if ((v = get(l, root, "managers")) != NULL &&
 	    (rc = read_managers(l, v)) != 0)
 		return rc;
@@ -1516,6 +1545,12 @@ int64_t
 itsm_policy_hook_timeout(const itsm_policy *p)
 {
 	return p->hook_timeout;
+}
+
+int
+itsm_policy_share_group(const itsm_policy *p)
+{
+	return p->share_group;
 }
 
 size_t

@@ -319,6 +319,11 @@ body(struct em *m, const itsm_policy *p)
 	dur(m, itsm_policy_auto_close(p));
 	str(m, "hook_timeout");
 	dur(m, itsm_policy_hook_timeout(p));
+	str(m, "database");
+	map_start(m, 1);
+	str(m, "share");
+	str(m, itsm_policy_share_group(p) ? "group" : "owner");
+	map_end(m);
 	major(m, p);
 	str(m, "managers");
 	seq_start(m, 0);

@@ -157,7 +157,25 @@ static const char *const migrations[ITSM_SCHEMA_VERSION] = {
 	/* 3 -> 4: the number a ticket had in the tool it was imported from. */
 	"ALTER TABLE tickets ADD COLUMN ext_ref TEXT;"
 	"CREATE UNIQUE INDEX tickets_ext_ref ON tickets (ext_ref)"
-	"  WHERE ext_ref IS NOT NULL;"
+	"  WHERE ext_ref IS NOT NULL;",
+
+	/*
+	 * 4 -> 5: INSERT OR REPLACE of an event that exists deletes it
+	 * without firing the delete trigger (recursive_triggers is off in
+	 * every client): an insert may only add an event.
+	 */
+	"CREATE TRIGGER events_append_only_replace BEFORE INSERT ON events"
+	"  WHEN EXISTS (SELECT 1 FROM events WHERE id = NEW.id)"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+
+	/*
+	 * 5 -> 6: the stagnation sweep's index.  The workable tickets by
+	 * priority and last activity: cron finds the stagnant ones with one
+	 * range per priority, reading them and no others, however long the
+	 * queue (see qb_stagnant in store_ticket.c and bench/FINDINGS.md).
+	 */
+	"CREATE INDEX tickets_stagnant ON tickets (priority, updated_at)"
+	"  WHERE status IN ('new', 'in_progress');"
 };
 
 int
@@ -319,6 +337,13 @@ itsm_store_path(const char *path, char **out)
 	return 0;
 }
 
+/* Whether errno says the place is not writable: exit 77, not 74. */
+static int
+not_writable(int e)
+{
+	return e == EACCES || e == EPERM || e == EROFS;
+}
+
 /* Creates the directories above the default database, mode 0700. */
 static int
 make_parents(const char *path)
@@ -331,7 +356,8 @@ make_parents(const char *path)
 	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
 		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			rc = itsm_error(errno == EACCES ? ITSM_E_PERM : ITSM_E_IO,
+			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
+			    ITSM_E_IO,
 			    "cannot create directory '%s': %s", dir,
 			    strerror(errno));
 			break;
@@ -342,20 +368,33 @@ make_parents(const char *path)
 	return rc;
 }
 
-/* Creates the file with the mode asked for before SQLite opens it. */
+/*
+ * Creates the file with the mode asked for before SQLite opens it (SQLite
+ * gives the -wal and -shm files the same mode).  The mode is set whatever
+ * the umask: a team's shared database must be writable by the group.
+ */
 static int
 create_file(const char *path, int flags)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    (flags & ITSM_STORE_SHARED) ? 0660 : 0600);
+	mode_t mode = (flags & ITSM_STORE_SHARED) ? 0660 : 0600;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 
 	if (fd >= 0) {
+		if (fchmod(fd, mode) != 0) {
+			int e = errno;
+
+			close(fd);
+			unlink(path);
+			return itsm_error(not_writable(e) ? ITSM_E_PERM :
+			    ITSM_E_IO, "cannot create database '%s': %s",
+			    path, strerror(e));
+		}
 		close(fd);
 		return 0;
 	}
 	if (errno == EEXIST)
 		return 0;
-	return itsm_error(errno == EACCES ? ITSM_E_PERM : ITSM_E_IO,
+	return itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
 	    "cannot create database '%s': %s", path, strerror(errno));
 }
 
@@ -487,8 +526,14 @@ itsm_store_open(itsm_store **out, const char *path, int flags)
 	    SQLITE_OPEN_READWRITE;
 	if (sqlite3_open_v2(s->path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
-		rc = itsm_error(ITSM_E_IO, "cannot open database '%s': %s",
-		    s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		/* A file we may not read: permission denied (77), not 74. */
+		if (access(s->path, R_OK) != 0 && not_writable(errno))
+			rc = itsm_error(ITSM_E_PERM, "cannot open database "
+			    "'%s': %s", s->path, strerror(errno));
+		else
+			rc = itsm_error(ITSM_E_IO, "cannot open database "
+			    "'%s': %s", s->path, s->db ?
+			    sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
@@ -575,7 +620,12 @@ itsm_store_commit(itsm_store *s)
 		    "nothing was written");
 	}
 	if ((rc = exec(s, "COMMIT", "cannot commit")) != 0) {
-		exec(s, "ROLLBACK", "cannot roll back");
+		/*
+		 * SQLite may have rolled back already (a full disk): the
+		 * commit's error is the one to tell, not the rollback's.
+		 */
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
 	return 0;

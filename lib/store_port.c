@@ -8,6 +8,7 @@
 #include "itsm/error.h"
 #include "store_int.h"
 #include "store_port.h"
+#include "ticket_int.h"
 
 /* The time fields of a line, checked to be ISO 8601 when they are set. */
 static const char *const time_paths[] = {
@@ -15,6 +16,86 @@ static const char *const time_paths[] = {
 	"$.closed_at", "$.response_due", "$.resolution_due",
 	"$.store.stagnant_escalated_at", "$.store.breach_escalated_at", NULL
 };
+
+/*
+ * The texts of a line, held to what the commands take (an import is a
+ * restore, not a way around them): a JSON string of at most max bytes, at
+ * least one when it is required; null or left out when it is not.
+ */
+static const struct {
+	const char *path;
+	int max, required;
+} text_paths[] = {
+	{ "$.summary", MAX_SUMMARY, 1 }, { "$.caller", MAX_NAME, 1 },
+	{ "$.affected", MAX_NAME, 0 }, { "$.contact", MAX_NAME, 0 },
+	{ "$.service", MAX_NAME, 0 }, { "$.assignee", MAX_NAME, 0 },
+	{ "$.channel", MAX_NAME, 0 }, { "$.category", MAX_NAME, 0 },
+	{ "$.subcategory", MAX_NAME, 0 }, { "$.group", MAX_NAME, 0 },
+	{ "$.description", MAX_TEXT, 0 }, { "$.resolution.notes", MAX_TEXT, 0 },
+	{ NULL, 0, 0 }
+};
+
+/* The largest id: every JSON reader reads it exactly (2^53 - 1). */
+#define MAX_IMPORT_ID 9007199254740991LL
+
+/* Checks the texts of a line and of its events. */
+static int
+check_texts(itsm_store *s, const char *line, char *why, size_t len)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc, bad;
+
+	for (i = 0; text_paths[i].path != NULL; i++) {
+		if ((rc = store_cached(s, "SELECT CASE WHEN ifnull(json_type(?1, "
+		    "?2), 'null') = 'null' THEN ?4 WHEN json_type(?1, ?2) <> "
+		    "'text' THEN 1 ELSE length(CAST(json_extract(?1, ?2) AS "
+		    "BLOB)) NOT BETWEEN ?4 AND ?3 END", &st)) != 0)
+			return rc;
+		store_bind_text(st, 1, line);
+		store_bind_text(st, 2, text_paths[i].path);
+		store_bind_int(st, 3, text_paths[i].max);
+		store_bind_int(st, 4, text_paths[i].required);
+		bad = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
+		if (bad) {
+			snprintf(why, len, text_paths[i].required ? "\"%s\" must "
+			    "be a text of 1 to %d bytes" : "\"%s\" must be a "
+			    "text of at most %d bytes, or null",
+			    text_paths[i].path + 2, text_paths[i].max);
+			return ITSM_E_INVALID;
+		}
+	}
+	/* Each event: who and what, a message, times from 1970 to 9999. */
+	if ((rc = store_cached(s, "SELECT 1 + key FROM json_each(?1, "
+	    "'$.events') WHERE json_type(value, '$.actor') IS NOT 'text' OR "
+	    "length(CAST(json_extract(value, '$.actor') AS BLOB)) NOT BETWEEN "
+	    "1 AND ?2 OR json_type(value, '$.kind') IS NOT 'text' OR "
+	    "length(CAST(json_extract(value, '$.kind') AS BLOB)) NOT BETWEEN "
+	    "1 AND ?2 OR ifnull(json_type(value, '$.login'), 'text') <> "
+	    "'text' OR length(CAST(json_extract(value, '$.login') AS BLOB)) "
+	    "NOT BETWEEN 1 AND ?2 OR ifnull(json_type(value, '$.message'), "
+	    "'null') NOT IN ('text', 'null') OR length(CAST(json_extract("
+	    "value, '$.message') AS BLOB)) > ?3 OR "
+	    "ifnull(unixepoch(json_extract(value, '$.at')), -1) < 0 OR "
+	    "(json_extract(value, '$.recorded_at') IS NOT NULL AND "
+	    "ifnull(unixepoch(json_extract(value, '$.recorded_at')), -1) < 0) "
+	    "LIMIT 1", &st)) != 0)
+		return rc;
+	store_bind_text(st, 1, line);
+	store_bind_int(st, 2, MAX_NAME);
+	store_bind_int(st, 3, MAX_TEXT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(why, len, "event %lld: it needs an actor and a kind "
+		    "(texts of 1 to %d bytes), a message of at most %d bytes or "
+		    "none, and ISO 8601 times from 1970 to 9999",
+		    (long long)sqlite3_column_int64(st, 0), MAX_NAME, MAX_TEXT);
+		sqlite3_reset(st);
+		return ITSM_E_INVALID;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
 
 #define T(path) "unixepoch(json_extract(?1, '" path "'))"
 
@@ -40,28 +121,39 @@ store_import_json(itsm_store *s, const char *line, size_t *events,
 		snprintf(why, len, "not a JSON object");
 		return ITSM_E_INVALID;
 	}
+	/* (A number of 30 digits is JSON's "integer" but SQLite's real.) */
 	if (sqlite3_column_type(st, 1) == SQLITE_NULL ||
 	    strcmp((const char *)sqlite3_column_text(st, 1), "integer") != 0 ||
+	    sqlite3_column_type(st, 2) != SQLITE_INTEGER ||
 	    (id = sqlite3_column_int64(st, 2)) < 1) {
 		sqlite3_reset(st);
 		snprintf(why, len, "no positive integer \"id\"");
 		return ITSM_E_INVALID;
 	}
 	sqlite3_reset(st);
+	if (id > MAX_IMPORT_ID) {
+		snprintf(why, len, "\"id\" %lld is past %lld (2^53 - 1)",
+		    (long long)id, MAX_IMPORT_ID);
+		return ITSM_E_INVALID;
+	}
 	for (i = 0; time_paths[i] != NULL; i++) {
 		if ((rc = store_cached(s, "SELECT json_extract(?1, ?2) IS NOT "
-		    "NULL AND unixepoch(json_extract(?1, ?2)) IS NULL", &st)) != 0)
+		    "NULL AND unixepoch(json_extract(?1, ?2)) IS NULL, "
+		    "unixepoch(json_extract(?1, ?2)) < 0", &st)) != 0)
 			return rc;
 		store_bind_text(st, 1, line);
 		store_bind_text(st, 2, time_paths[i]);
-		rc = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+		rc = sqlite3_step(st) == SQLITE_ROW ?
+		    sqlite3_column_int(st, 0) | sqlite3_column_int(st, 1) << 1 : 0;
 		sqlite3_reset(st);
 		if (rc) {
-			snprintf(why, len, "\"%s\" is not an ISO 8601 time",
-			    time_paths[i] + 2);
+			snprintf(why, len, rc & 1 ? "\"%s\" is not an ISO 8601 "
+			    "time" : "\"%s\" is before 1970", time_paths[i] + 2);
 			return ITSM_E_INVALID;
 		}
 	}
+	if ((rc = check_texts(s, line, why, len)) != 0)
+		return rc;
 	if ((rc = store_cached(s, "INSERT INTO tickets (id, type, status, "
 	    "summary, description, caller, affected, channel, contact, "
 	    "service, category, subcategory, impact, urgency, priority, "

@@ -234,6 +234,10 @@ itsm_ticket_free(itsm_ticket *t)
 	free(t);
 }
 
+/*
+ * The statement is kept (store_cached): preparing it costs more than
+ * running it, and a sweep or a hook reads many tickets in one process.
+ */
 static int
 read_one(itsm_ctx *c, int64_t id, const char *sql, int with_json,
     itsm_ticket **out)
@@ -243,29 +247,29 @@ read_one(itsm_ctx *c, int64_t id, const char *sql, int with_json,
 	int rc;
 
 	*out = NULL;
-	if ((rc = store_prepare(c->store, sql, &st)) != 0)
+	if ((rc = store_cached(c->store, sql, &st)) != 0)
 		return rc;
 	store_bind_int(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		return itsm_error(ITSM_E_NOTFOUND, "no such ticket: %lld",
 		    (long long)id);
 	}
 	if (rc != SQLITE_ROW) {
 		rc = store_fail(c->store, "cannot read a ticket");
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		return rc;
 	}
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	}
 	if ((rc = fill(t, st, with_json)) != 0) {
 		itsm_ticket_free(t);
 		t = NULL;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	*out = t;
 	return rc;
 }
@@ -289,11 +293,13 @@ itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
  * A query built from fixed fragments, its values kept aside to be bound:
  * no value ever reaches the SQL text.
  */
+#define QB_ARGS 128
+
 struct qb {
-	char sql[8192];
+	char sql[16384];
 	size_t off;
 	int n;
-	struct { const char *text; int64_t num; int is_int; } arg[64];
+	struct { const char *text; int64_t num; int is_int; } arg[QB_ARGS];
 	int overflow;
 };
 
@@ -317,7 +323,7 @@ qb_sql(struct qb *q, const char *fmt, ...)
 static void
 qb_text(struct qb *q, const char *v)
 {
-	if (q->n == 64) {
+	if (q->n == QB_ARGS) {
 		q->overflow = 1;
 		return;
 	}
@@ -329,7 +335,7 @@ qb_text(struct qb *q, const char *v)
 static void
 qb_int(struct qb *q, int64_t v)
 {
-	if (q->n == 64) {
+	if (q->n == QB_ARGS) {
 		q->overflow = 1;
 		return;
 	}
@@ -356,33 +362,96 @@ qb_prepare(itsm_store *s, struct qb *q, sqlite3_stmt **st)
 	return 0;
 }
 
+/* The priority names of the policy in byte order, without repeats. */
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /*
  * " AND <stagnant>": no activity for longer than the priority's threshold
- * (unprioritized tickets: the last priority's).  The first term, on the
- * shortest threshold, lets the activity index narrow the scan.
+ * (unprioritized tickets, and those of a priority the policy no longer
+ * has: the last priority's).  The last term says it exactly; the first
+ * ones only narrow the search, through the index tickets_stagnant
+ * (priority, updated_at) of the workable tickets: one range per
+ * priority, one for no priority, one around each name for the unknown
+ * ones, so that it reads the stagnant tickets and no others, whatever
+ * the size of the queue.  The table itself must be read by rowid only
+ * (NOT INDEXED): without ANALYZE statistics SQLite would rather read
+ * every workable ticket through the status index.
  */
 static void
 qb_stagnant(struct qb *q, const itsm_policy *p, int64_t now)
 {
-	size_t i, n = itsm_policy_priority_count(p);
-	int64_t min = INT64_MAX, th;
+	size_t i, k, n = itsm_policy_priority_count(p);
+	int64_t min = INT64_MAX, th, last;
+	const char *sorted[64];
+	int name[64], lastcut, arms = 0;
 
 	for (i = 0; i < n; i++)
 		if ((th = itsm_policy_priority_stagnation(p, i)) < min)
 			min = th;
+	last = n ? itsm_policy_priority_stagnation(p, n - 1) : 0;
+	if (n > 64) {
+		q->overflow = 1;
+		return;
+	}
+#define ARM "%sSELECT id FROM tickets INDEXED BY tickets_stagnant WHERE " \
+	"status IN ('new', 'in_progress') AND "
+	qb_sql(q, " AND id IN (");
+	for (i = 0; i < n; i++) {
+		qb_sql(q, ARM "priority = ", arms++ ? " UNION ALL " : "");
+		qb_text(q, itsm_policy_priority_name(p, i));
+		name[i] = q->n;
+		qb_sql(q, " AND updated_at < ");
+		qb_int(q, now - itsm_policy_priority_stagnation(p, i));
+	}
+	qb_sql(q, ARM "priority IS NULL AND updated_at < ",
+	    arms++ ? " UNION ALL " : "");
+	qb_int(q, now - last);
+	lastcut = q->n;
+	for (i = 0; i < n; i++)
+		sorted[i] = itsm_policy_priority_name(p, i);
+	qsort(sorted, n, sizeof(sorted[0]), by_name);
+	for (i = 0, k = 0; i < n; i++)
+		if (k == 0 || strcmp(sorted[k - 1], sorted[i]) != 0)
+			sorted[k++] = sorted[i];
+	/* Between the names: placeholders of the same values, reused. */
+	for (i = 0; i <= k; i++) {
+		int lo = -1, hi = -1;
+		size_t j;
+
+		for (j = 0; j < n; j++) {
+			if (i > 0 && strcmp(itsm_policy_priority_name(p, j),
+			    sorted[i - 1]) == 0 && lo < 0)
+				lo = name[j];
+			if (i < k && strcmp(itsm_policy_priority_name(p, j),
+			    sorted[i]) == 0 && hi < 0)
+				hi = name[j];
+		}
+		qb_sql(q, ARM, " UNION ALL ");
+		if (lo > 0)
+			qb_sql(q, "priority > ?%d AND ", lo);
+		if (hi > 0)
+			qb_sql(q, "priority < ?%d AND ", hi);
+		if (lo < 0 && hi < 0)
+			qb_sql(q, "priority IS NOT NULL AND ");
+		qb_sql(q, "updated_at < ?%d", lastcut);
+	}
+#undef ARM
+	qb_sql(q, ")");
 	qb_sql(q, " AND status IN ('new', 'in_progress') AND updated_at < ");
 	qb_int(q, now - min);
 	qb_sql(q, " AND updated_at < ");
 	qb_int(q, now);
 	qb_sql(q, " - CASE priority");
 	for (i = 0; i < n; i++) {
-		qb_sql(q, " WHEN ");
-		qb_text(q, itsm_policy_priority_name(p, i));
-		qb_sql(q, " THEN ");
+		qb_sql(q, " WHEN ?%d THEN ", name[i]);
 		qb_int(q, itsm_policy_priority_stagnation(p, i));
 	}
 	qb_sql(q, " ELSE ");
-	qb_int(q, n ? itsm_policy_priority_stagnation(p, n - 1) : 0);
+	qb_int(q, last);
 	qb_sql(q, " END");
 }
 
@@ -413,7 +482,9 @@ qb_filter(struct qb *q, itsm_ctx *c, const struct itsm_filter *f)
 	} else if (f->all) {
 		qb_sql(q, "1");
 	} else if (f->workable) {
-		qb_sql(q, "status IN ('new', 'in_progress')");
+		/* The queue's literal too, so that its index may serve. */
+		qb_sql(q, "status IN ('new', 'in_progress', 'on_hold') AND "
+		    "status IN ('new', 'in_progress')");
 	} else {
 		/* Literal, so that the queue's partial index applies. */
 		qb_sql(q, "status IN ('new', 'in_progress', 'on_hold')");
@@ -451,6 +522,25 @@ qb_filter(struct qb *q, itsm_ctx *c, const struct itsm_filter *f)
 #define QUEUE_ORDER " ORDER BY major DESC, ifnull(priority_rank, 1000000), " \
 	"opened_at, id"
 
+/*
+ * How to read the table.  SQLite has no statistics (no ANALYZE), so it
+ * takes an equality on status for a selective one and would read every
+ * open ticket through the status index, then sort them all, even for
+ * next's one ticket.  The open queue, and the workable one, are walked
+ * in the queue index's order instead: no sort, rows stream out, a limit
+ * stops the walk.  An assignee narrows more through its own index; the
+ * stagnant ones are found by rowid from their own index (qb_stagnant).
+ */
+static const char *
+queue_plan(const struct itsm_filter *f)
+{
+	if (f->stagnant)
+		return " NOT INDEXED";
+	if (f->status == NULL && !f->all && f->assignee == NULL)
+		return " INDEXED BY tickets_queue";
+	return "";
+}
+
 int
 itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 {
@@ -459,8 +549,8 @@ itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 	int rc;
 
 	*out = NULL;
-	qb_sql(&q, "SELECT " COLUMNS "%s FROM tickets t WHERE ",
-	    f->json ? ", " JSON_OBJECT : "");
+	qb_sql(&q, "SELECT " COLUMNS "%s FROM tickets t%s WHERE ",
+	    f->json ? ", " JSON_OBJECT : "", queue_plan(f));
 	qb_filter(&q, c, f);
 	qb_sql(&q, QUEUE_ORDER);
 	if (f->limit > 0) {
@@ -871,7 +961,8 @@ store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
 {
 	struct qb q = { .off = 0 };
 
-	qb_sql(&q, "SELECT id FROM tickets WHERE 1");
+	qb_sql(&q, "SELECT id FROM tickets%s WHERE 1", breached ? "" :
+	    " NOT INDEXED");
 	if (breached) {
 		qb_breached(&q, c->now);
 		qb_sql(&q, " AND (breach_escalated_at IS NULL OR "

@@ -110,6 +110,12 @@ int64_t itsm_policy_auto_close(const itsm_policy *p);
 int64_t itsm_policy_hook_timeout(const itsm_policy *p);
 
 /*
+ * Whether a new database is created for the group too (database: {share:
+ * group}, mode 0660) rather than for its owner only (share: owner, 0600).
+ */
+int itsm_policy_share_group(const itsm_policy *p);
+
+/*
  * Managers to notify on hierarchical escalation.  A manager with no groups
  * (or no priorities) listed answers for every group (or priority).
  */

@@ -8,11 +8,11 @@
 
 typedef struct itsm_store itsm_store;
 
-#define ITSM_SCHEMA_VERSION 4
+#define ITSM_SCHEMA_VERSION 6
 
 enum itsm_store_flags {
 	ITSM_STORE_READONLY = 1 << 0,	/* never create, never migrate */
-	ITSM_STORE_SHARED = 1 << 1	/* create the file group-readable */
+	ITSM_STORE_SHARED = 1 << 1	/* create the file for the group too (0660) */
 };
 
 /*

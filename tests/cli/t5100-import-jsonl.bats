@@ -88,8 +88,8 @@ rich_db() {
 	    -m "we are on it" --channel email
 	at 2026-11-22T08:21:00Z open "Payroll slow" --caller kim --service payroll
 	at 2026-11-22T08:22:00Z major link 5 --child 6
+	at 2026-11-22T08:55:00Z major end 5 -m "service back"
 	at 2026-11-22T09:00:00Z resolve 5 --permanent -m "disk freed"
-	at 2026-11-22T09:05:00Z major end 5 -m "service back"
 	at 2026-11-23T10:00:00Z major review 5 --root-cause "disk full" \
 	    --factor "no alert" --went-well failover --went-wrong "late comms" \
 	    --lucky "not payday"

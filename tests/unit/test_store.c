@@ -264,7 +264,7 @@ test_create_new(void **state)
 	assert_int_equal(query_int(s->db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE type = 'table' AND name IN ('tickets', 'events')"), 2);
 	assert_int_equal(query_int(s->db, "SELECT count(*) FROM sqlite_master "
-	    "WHERE type = 'trigger'"), 3);
+	    "WHERE type = 'trigger'"), 4);
 	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets"), 0);
 	assert_int_equal(sqlite3_get_autocommit(s->db), 1);
 	assert_string_equal(s->path, f->db);
@@ -520,6 +520,28 @@ test_events_delete_refused(void **state)
 	    SQLITE_CONSTRAINT_TRIGGER, "events are append-only");
 	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events"), 1);
 	/* Appending is what the table is for. */
+	exec_ok(s->db, INSERT_EVENT);
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events"), 2);
+	itsm_store_close(s);
+}
+
+/* INSERT OR REPLACE would delete the old event without the delete trigger. */
+static void
+test_events_replace_refused(void **state)
+{
+	struct fixture *f = *state;
+	itsm_store *s = open_ok(f->db, 0);
+
+	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(s->db, INSERT_EVENT);
+	exec_refused(s->db, "INSERT OR REPLACE INTO events (id, ticket, at, "
+	    "recorded_at, actor, login, kind) VALUES (1, 1, 0, 0, 'mallory', "
+	    "'mallory', 'open')", SQLITE_CONSTRAINT_TRIGGER,
+	    "events are append-only");
+	exec_refused(s->db, "REPLACE INTO events SELECT * FROM events",
+	    SQLITE_CONSTRAINT_TRIGGER, "events are append-only");
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events WHERE "
+	    "actor = 'mallory'"), 0);
 	exec_ok(s->db, INSERT_EVENT);
 	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events"), 2);
 	itsm_store_close(s);
@@ -939,6 +961,7 @@ main(void)
 		T(test_readonly_refuses_writes),
 		T(test_events_update_refused),
 		T(test_events_delete_refused),
+		T(test_events_replace_refused),
 		T(test_tickets_delete_refused),
 		T(test_foreign_keys_enforced),
 		T(test_txn_commit),

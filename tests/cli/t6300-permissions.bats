@@ -1,0 +1,324 @@
+#!/usr/bin/env bats
+# Permissions: a new database is readable by its owner only (0600, its
+# default directories 0700) unless the policy asks for group sharing
+# (database: {share: group}: 0660, for a team's set-group-ID directory,
+# itsm(1) FILES); hooks from a directory writable by others are refused;
+# the event history cannot be changed through itsm, and its triggers
+# refuse UPDATE, DELETE and INSERT OR REPLACE from any SQLite client.
+#
+# The tests run as root: what another user may do is tried as nobody
+# (setpriv), in a directory out of the test's own (mode 0700).
+
+load helper
+
+# mode FILE: its permission bits in octal, like 600.
+mode() {
+	stat -c %a "$1"
+}
+
+# share_group FILE: a copy of the policy asking for group sharing.
+share_group() {
+	cp "$TOP/lib/default.yaml" "$1"
+	printf '\ndatabase:\n  share: group\n' >>"$1"
+	chmod 644 "$1"
+}
+
+# team_dir: $nd, a directory nobody can reach (removed by teardown), and
+# $team in it, set-group-ID, group users, mode 2770 (itsm(1) FILES).
+team_dir() {
+	[ "$(id -u)" = 0 ] || skip "needs root to act as another user"
+	command -v setpriv >/dev/null || skip "needs setpriv(1)"
+	getent group users >/dev/null || skip "needs the group users"
+	nd=$(mktemp -d /tmp/itsm-t6300.XXXXXX)
+	chmod 755 "$nd"
+	team="$nd/team"
+	install -d -m 2770 -g users "$team"
+}
+
+teardown() {
+	if [ -n "${nd-}" ] && [ -d "$nd" ]; then
+		rm -rf "$nd"
+	fi
+}
+
+# member ARGS...: runs ARGS as nobody, a member of the group users, with
+# umask 077 (the strictest a technician may have).
+member() {
+	setpriv --reuid=65534 --regid=65534 --groups=100 \
+	    sh -c 'umask 077; exec "$@"' sh "$@"
+}
+
+# outsider ARGS...: runs ARGS as nobody, in no group of ours.
+outsider() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+# --- The database file. ---
+
+@test "a new database is mode 0600 whatever the umask, by --db and by ITSM_DB" {
+	for u in 000 022 077; do
+		run --separate-stderr sh -c "umask $u; exec \"\$0\" --db \"\$1\" open x --caller y" \
+		    "$ITSM" "$BATS_TEST_TMPDIR/db.$u"
+		assert_status 0
+		[ "$(mode "$BATS_TEST_TMPDIR/db.$u")" = 600 ]
+		ITSM_DB="$BATS_TEST_TMPDIR/env.$u" run --separate-stderr \
+		    sh -c "umask $u; exec \"\$0\" list" "$ITSM"
+		assert_status 0
+		[ "$(mode "$BATS_TEST_TMPDIR/env.$u")" = 600 ]
+	done
+}
+
+@test "its -wal and -shm files are 0600 too (seen by a hook while itsm has them open)" {
+	use_hooks
+	write_hook post-open 'stat -c "%a %n" "$ITSM_DB-wal" "$ITSM_DB-shm" >"$ITSM_HOOKS_DIR/../modes"'
+	run --separate-stderr sh -c 'umask 000; exec "$0" open x --caller y' "$ITSM"
+	assert_status 0
+	assert_stderr ""
+	run cat "$BATS_TEST_TMPDIR/modes"
+	assert_output "600 $ITSM_DB-wal
+600 $ITSM_DB-shm"
+}
+
+@test "the default database: ~/.local/share/itsm/itsm.db 0600, the directories it creates 0700, those that exist left alone" {
+	unset ITSM_DB
+	mkdir -p "$HOME/.local"
+	chmod 755 "$HOME/.local"
+	run --separate-stderr sh -c 'umask 000; exec "$0" open x --caller y' "$ITSM"
+	assert_status 0
+	[ "$(mode "$HOME/.local/share/itsm/itsm.db")" = 600 ]
+	[ "$(mode "$HOME/.local/share/itsm")" = 700 ]
+	[ "$(mode "$HOME/.local/share")" = 700 ]
+	[ "$(mode "$HOME/.local")" = 755 ]
+	# $XDG_DATA_HOME/itsm likewise.
+	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg/data"
+	run --separate-stderr sh -c 'umask 000; exec "$0" list' "$ITSM"
+	assert_status 0
+	[ "$(mode "$XDG_DATA_HOME/itsm/itsm.db")" = 600 ]
+	[ "$(mode "$XDG_DATA_HOME/itsm")" = 700 ]
+	[ "$(mode "$XDG_DATA_HOME")" = 700 ]
+	[ "$(mode "$BATS_TEST_TMPDIR/xdg")" = 700 ]
+}
+
+@test "an existing database keeps its mode, whatever the policy" {
+	open_ticket "x" --caller y
+	chmod 640 "$ITSM_DB"
+	share_group "$ITSM_CONFIG"
+	run --separate-stderr itsm note 1 -m "still 640"
+	assert_status 0
+	[ "$(mode "$ITSM_DB")" = 640 ]
+}
+
+@test "another user cannot read a database created 0600: 77, one line" {
+	team_dir
+	ITSM_DB="$team/itsm.db" itsm open "private" --caller root >/dev/null
+	[ "$(mode "$team/itsm.db")" = 600 ]
+	chmod 644 "$ITSM_CONFIG"
+	cp "$ITSM_CONFIG" "$nd/policy.yaml"
+	export ITSM_CONFIG="$nd/policy.yaml" HOME="$nd"
+	before=$(sha256sum <"$team/itsm.db")
+	for cmd in "list" "show 1" "note 1 -m x"; do
+		# shellcheck disable=SC2086
+		ITSM_DB="$team/itsm.db" run --separate-stderr member "$ITSM" $cmd
+		assert_status 77
+		assert_output ""
+		assert_one_line_error "cannot open database '$team/itsm.db': Permission denied"
+	done
+	[ "$(sha256sum <"$team/itsm.db")" = "$before" ]
+}
+
+# --- Group sharing. ---
+
+@test "database: {share: group}: config show and check accept it; owner is the default; other values are refused (78)" {
+	run --separate-stderr itsm config show
+	assert_status 0
+	printf '%s\n' "$output" | grep -qx 'database: {share: owner}'
+	share_group "$ITSM_CONFIG"
+	run --separate-stderr itsm config show
+	printf '%s\n' "$output" | grep -qx 'database: {share: group}'
+	# What config show prints is a policy that says the same.
+	itsm config show >"$BATS_TEST_TMPDIR/shown.yaml"
+	run --separate-stderr itsm --config "$BATS_TEST_TMPDIR/shown.yaml" config show
+	printf '%s\n' "$output" | grep -qx 'database: {share: group}'
+	for bad in "database: {share: world}" "database: {share: 0660}" \
+	    "database: group" "database: {shared: group}" "database: {share: [group]}"; do
+		cp "$TOP/lib/default.yaml" "$BATS_TEST_TMPDIR/bad.yaml"
+		printf '%s\n' "$bad" >>"$BATS_TEST_TMPDIR/bad.yaml"
+		n=$(wc -l <"$BATS_TEST_TMPDIR/bad.yaml")
+		run --separate-stderr itsm config check "$BATS_TEST_TMPDIR/bad.yaml"
+		assert_status 78
+		assert_output ""
+		assert_one_line_error "bad.yaml:$n:[0-9]+: .*(share|database)"
+	done
+}
+
+@test "share: group creates the database 0660 whatever the umask, and its -wal and -shm 0660" {
+	share_group "$ITSM_CONFIG"
+	use_hooks
+	write_hook post-open 'stat -c "%a" "$ITSM_DB-wal" "$ITSM_DB-shm" >"$ITSM_HOOKS_DIR/../modes"'
+	for u in 077 022 000; do
+		rm -f "$ITSM_DB" "$BATS_TEST_TMPDIR/modes"
+		run --separate-stderr sh -c "umask $u; exec \"\$0\" open x --caller y" "$ITSM"
+		assert_status 0
+		assert_stderr ""
+		[ "$(mode "$ITSM_DB")" = 660 ]
+		[ "$(cat "$BATS_TEST_TMPDIR/modes" | tr '\n' ' ')" = "660 660 " ]
+	done
+}
+
+@test "a team's set-group-ID directory (itsm(1) FILES): the members share one database, others cannot touch it" {
+	team_dir
+	share_group "$nd/policy.yaml"
+	export ITSM_CONFIG="$nd/policy.yaml" HOME="$nd" ITSM_DB="$team/itsm.db"
+	# The first command, by root with umask 077, creates it for the group.
+	run --separate-stderr sh -c 'umask 077; exec "$0" open "by root" --caller ann' "$ITSM"
+	assert_status 0
+	assert_output "INC-1"
+	[ "$(stat -c '%a %G' "$ITSM_DB")" = "660 users" ]
+	# A member of the group writes and reads.
+	run --separate-stderr member "$ITSM" open "by a member" --caller bob
+	assert_status 0
+	assert_output "INC-2"
+	assert_stderr ""
+	run --separate-stderr member "$ITSM" note 1 -m "seen by a member"
+	assert_status 0
+	run --separate-stderr member "$ITSM" list -q
+	assert_output "INC-1
+INC-2"
+	# Root again, after the member: nothing in the way.
+	run --separate-stderr itsm note 2 -m "seen by root"
+	assert_status 0
+	[ "$(stat -c '%a %G' "$ITSM_DB")" = "660 users" ]
+	# Someone out of the group cannot even reach the directory.
+	before=$(db_digest)
+	run --separate-stderr outsider "$ITSM" list
+	assert_status 77
+	assert_output ""
+	assert_one_line_error "Permission denied"
+	run --separate-stderr outsider "$ITSM" open "by an outsider" --caller eve
+	assert_status 77
+	assert_one_line_error "Permission denied"
+	assert_unchanged "$before"
+	# A member cannot rewrite the history either (the triggers).
+	run member sqlite3 "$ITSM_DB" "UPDATE events SET actor = 'mallory'"
+	[ "$status" != 0 ]
+	[[ $output == *"events are append-only"* ]]
+	assert_unchanged "$before"
+}
+
+@test "without share: group, a member of the team's group is refused: 77, one line" {
+	team_dir
+	cp "$TOP/lib/default.yaml" "$nd/policy.yaml"
+	chmod 644 "$nd/policy.yaml"
+	export ITSM_CONFIG="$nd/policy.yaml" HOME="$nd" ITSM_DB="$team/itsm.db"
+	open_ticket "by root" --caller ann
+	[ "$(stat -c '%a %G' "$ITSM_DB")" = "600 users" ]
+	run --separate-stderr member "$ITSM" list
+	assert_status 77
+	assert_output ""
+	assert_one_line_error "cannot open database '$ITSM_DB': Permission denied"
+}
+
+# --- Hooks. ---
+
+@test "hooks from a directory writable by others are refused: mode 777, sticky 1777 (like /tmp), the default directory too" {
+	use_hooks
+	write_hook post-open "echo ran >>\"$BATS_TEST_TMPDIR/ran\""
+	for m in 777 1777 757; do
+		chmod "$m" "$ITSM_HOOKS_DIR"
+		run --separate-stderr itsm open "x" --caller y
+		assert_status 0
+		assert_output "INC-$(sqlite3 "$ITSM_DB" 'SELECT max(id) FROM tickets')"
+		assert_stderr "itsm: warning: hook '$ITSM_HOOKS_DIR/post-open' not run: its directory is writable by others"
+	done
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	# Mode 755 again: it runs.
+	chmod 755 "$ITSM_HOOKS_DIR"
+	run --separate-stderr itsm open "x" --caller y
+	assert_stderr ""
+	[ "$(cat "$BATS_TEST_TMPDIR/ran")" = ran ]
+	# The default directory, $XDG_CONFIG_HOME/itsm/hooks, likewise.
+	unset ITSM_HOOKS_DIR
+	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
+	mkdir -p "$XDG_CONFIG_HOME/itsm/hooks"
+	cp "$BATS_TEST_TMPDIR/hooks/post-open" "$XDG_CONFIG_HOME/itsm/hooks/"
+	chmod 777 "$XDG_CONFIG_HOME/itsm/hooks"
+	run --separate-stderr itsm open "x" --caller y
+	assert_status 0
+	assert_stderr "itsm: warning: hook '$XDG_CONFIG_HOME/itsm/hooks/post-open' not run: its directory is writable by others"
+	[ "$(cat "$BATS_TEST_TMPDIR/ran")" = ran ]
+}
+
+# --- The history. ---
+
+@test "the history cannot be changed through itsm: every command only appends events" {
+	snapshot() {
+		sqlite3 "$ITSM_DB" "SELECT * FROM events ORDER BY id" >"$BATS_TEST_TMPDIR/events.now"
+	}
+	open_ticket "mail down" --caller ann --impact high --urgency high
+	snapshot
+	for cmd in "categorize 1 --type incident --category software" \
+	    "prioritize 1 --impact medium --urgency medium -m lower" \
+	    "note 1 -m looking" "assign 1 --to bob" "escalate 1" \
+	    "escalate 1 --hierarchical --reason blocked -m stuck" \
+	    "hold 1 --reason vendor -m patch" "hold 1 --release" \
+	    "major declare 1" "major update 1 -m update" \
+	    "major roster 1 --add eve --role scribe" \
+	    "major comms 1 --audience users -m news" "major end 1" \
+	    "major review 1 --root-cause disk" \
+	    "resolve 1 --permanent -m fixed" "close 1 --rejected -m again" \
+	    "resolve 1 --workaround -m fixed" "close 1 --confirmed" \
+	    "reopen 1 -m back" "cancel 1 -m duplicate" \
+	    "escalate --stagnant" "close --auto" "major detect"; do
+		cp "$BATS_TEST_TMPDIR/events.now" "$BATS_TEST_TMPDIR/events.before"
+		# shellcheck disable=SC2086
+		ITSM_NOW=2026-11-28T10:00:00Z run --separate-stderr itsm $cmd
+		[ "$status" = 0 ] || { echo "$cmd: $status $stderr" >&2; false; }
+		snapshot
+		n=$(wc -l <"$BATS_TEST_TMPDIR/events.before")
+		head -n "$n" "$BATS_TEST_TMPDIR/events.now" |
+		    cmp - "$BATS_TEST_TMPDIR/events.before" ||
+		    { echo "$cmd changed the history" >&2; false; }
+	done
+	# An import cannot replace a ticket, nor add to its events.
+	itsm export >"$BATS_TEST_TMPDIR/all.jsonl"
+	cp "$BATS_TEST_TMPDIR/events.now" "$BATS_TEST_TMPDIR/events.before"
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/all.jsonl"
+	assert_status 65
+	assert_one_line_error "ticket 1 exists already"
+	snapshot
+	cmp "$BATS_TEST_TMPDIR/events.now" "$BATS_TEST_TMPDIR/events.before"
+}
+
+@test "the triggers refuse UPDATE, DELETE and INSERT OR REPLACE of events from the sqlite3 client, on every column" {
+	open_ticket "x" --caller y --impact low --urgency low
+	itsm note 1 -m "a note" >/dev/null
+	before=$(db_digest)
+	cols=$(sqlite3 "$ITSM_DB" "SELECT group_concat(name, ' ') FROM pragma_table_info('events')")
+	[ -n "$cols" ]
+	for c in $cols; do
+		run sqlite3 "$ITSM_DB" "UPDATE events SET $c = $c WHERE id = 1"
+		[ "$status" != 0 ] && [[ $output == *"events are append-only"* ]] ||
+		    { echo "UPDATE of $c: $status $output" >&2; false; }
+	done
+	for sql in "DELETE FROM events" "DELETE FROM events WHERE id = 1" \
+	    "DELETE FROM events WHERE kind = 'note'" \
+	    "UPDATE events SET message = 'rewritten' WHERE kind = 'note'" \
+	    "INSERT OR REPLACE INTO events SELECT * FROM events WHERE id = 1" \
+	    "REPLACE INTO events (id, ticket, at, recorded_at, actor, login, kind) VALUES (1, 1, 0, 0, 'mallory', 'mallory', 'open')" \
+	    "INSERT INTO events SELECT * FROM events WHERE id = 1 ON CONFLICT (id) DO UPDATE SET actor = 'mallory'" \
+	    "PRAGMA recursive_triggers = ON; REPLACE INTO events SELECT * FROM events WHERE id = 1" \
+	    "PRAGMA foreign_keys = ON; DELETE FROM events" \
+	    "DELETE FROM tickets" "DELETE FROM tickets WHERE id = 1"; do
+		run sqlite3 "$ITSM_DB" "$sql"
+		[ "$status" != 0 ] ||
+		    { echo "not refused: $sql: $output" >&2; false; }
+		[[ $output == *"are append-only"* || $output == *"never deleted"* ]] ||
+		    { echo "$sql: $output" >&2; false; }
+	done
+	assert_unchanged "$before"
+	# Appending is what the table is for: itsm still writes.
+	run --separate-stderr itsm note 1 -m "another note"
+	assert_status 0
+	[ "$(count_events "kind = 'note'")" = 2 ]
+	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA integrity_check')" = ok ]
+}
