@@ -535,6 +535,10 @@ verdicts() {
 	    }' "$MEM"
 }
 
+# The real-data figures (import and stats over the ServiceNow log).
+DIR=$DIR ITSM=$ITSM sh "$here/servicenow.sh" "$DIR/servicenow.md" ||
+	echo "bench: the ServiceNow figures failed" >&2
+
 {
 	echo "# Benchmarks"
 	echo
@@ -616,6 +620,10 @@ verdicts() {
 	echo "would otherwise pick the status index and sort."
 	echo
 	sed 's/^\(Q_[A-Z]*\):$/`\1`:/' "$DIR/plans.txt"
+	if [ -f "$DIR/servicenow.md" ]; then
+		echo
+		cat "$DIR/servicenow.md"
+	fi
 	if [ -f "$here/FINDINGS.md" ]; then
 		echo
 		cat "$here/FINDINGS.md"
