@@ -278,8 +278,8 @@ random_sleep() {
 }
 
 # crash_import TIMES N: TIMES times, starts importing N tickets and kills
-# the import with SIGKILL at a random moment (from its start to nine
-# tenths of the time a whole import takes): every time the database is
+# the import with SIGKILL at a random moment (from its start to the
+# time a whole import takes, its commit too): every time the database is
 # sound, holds either none or all of the tickets and their events, and
 # takes new tickets after.
 crash_import() {
@@ -306,7 +306,7 @@ crash_import() {
 		"$ITSM" import "$file" >"$BATS_TEST_TMPDIR/import.out" \
 		    2>"$BATS_TEST_TMPDIR/import.err" 3>&- &
 		pid=$!
-		random_sleep $((span * 9 / 10))
+		random_sleep "$span"
 		kill -9 "$pid" 2>/dev/null || true
 		st=0
 		wait "$pid" || st=$?

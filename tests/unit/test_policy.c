@@ -220,6 +220,8 @@ check_same_policy(const itsm_policy *a, const itsm_policy *b)
 		same_str(itsm_policy_resolution_code(a, i),
 		    itsm_policy_resolution_code(b, i));
 	assert_true(itsm_policy_auto_close(a) == itsm_policy_auto_close(b));
+	assert_int_equal(itsm_policy_share_group(a),
+	    itsm_policy_share_group(b));
 }
 
 /*
@@ -819,6 +821,38 @@ test_empty_lists(void **state)
 	assert_true(itsm_policy_auto_close(p) == 0);
 	check_round_trip(p);
 	itsm_policy_free(p);
+}
+
+/* database: {share: owner|group}, owner when absent; other values refused. */
+static void
+test_database_share(void **state)
+{
+	char yaml[2048];
+	itsm_policy *p;
+
+	(void)state;
+	p = load_clean(minimal);
+	assert_int_equal(itsm_policy_share_group(p), 0);
+	itsm_policy_free(p);
+	snprintf(yaml, sizeof(yaml), "%sdatabase: {share: owner}\n", minimal);
+	p = load_clean(yaml);
+	assert_int_equal(itsm_policy_share_group(p), 0);
+	check_round_trip(p);
+	itsm_policy_free(p);
+	snprintf(yaml, sizeof(yaml), "%sdatabase:\n  share: group\n", minimal);
+	p = load_clean(yaml);
+	assert_int_equal(itsm_policy_share_group(p), 1);
+	check_round_trip(p);
+	itsm_policy_free(p);
+	snprintf(yaml, sizeof(yaml), "%sdatabase: {share: world}\n", minimal);
+	check_error_at(yaml, 16, 19, "unknown share 'world'");
+	snprintf(yaml, sizeof(yaml), "%sdatabase: {shared: group}\n", minimal);
+	check_error_at(yaml, 16, 12, "unknown key 'shared' in database");
+	snprintf(yaml, sizeof(yaml), "%sdatabase: group\n", minimal);
+	check_error_at(yaml, 16, 11, "database must be a mapping");
+	snprintf(yaml, sizeof(yaml), "%sdatabase: {share: [group]}\n",
+	    minimal);
+	check_error_at(yaml, 16, 19, "share");
 }
 
 /* No group in the lowest tier: no default group. */
@@ -1771,6 +1805,7 @@ main(void)
 		cmocka_unit_test(test_custom_accessors),
 		cmocka_unit_test(test_defaults_when_absent),
 		cmocka_unit_test(test_empty_lists),
+		cmocka_unit_test(test_database_share),
 		cmocka_unit_test(test_default_group_lowest_tier),
 		cmocka_unit_test(test_levels_2x5),
 		cmocka_unit_test(test_levels_1x1_and_6x1),
