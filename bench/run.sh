@@ -15,6 +15,8 @@
 #                for the default sizes, else $BENCH_DIR/BENCHMARKS.md)
 #   BENCH_RUNS   runs of each fast command (default 40)
 #   BENCH_KEEP   1: keep the databases and input files afterwards
+#   BENCH_SERVICENOW  1: the ServiceNow figures in a run of other sizes
+#   BENCH_REPORT_ONLY 1: write the report again from BENCH_DIR's results
 set -eu
 
 : "${ITSM:?set ITSM to the itsm binary (make bench does)}"
@@ -54,14 +56,22 @@ NOW=1795852800
 # The default policy's stagnation thresholds (P1..P5; none: P5's).
 STAG="P1:3600 P2:14400 P3:86400 P4:259200 P5:604800"
 
-rm -rf "$DIR"
-mkdir -p "$DIR/home" "$DIR/config" "$DIR/json" "$DIR/log"
-RES=$DIR/results.tsv	# size figure itsm base ratio target verdict
+# BENCH_REPORT_ONLY=1 writes the report again from the results a run
+# left in BENCH_DIR (after an edit of bench/FINDINGS.md, say).
+ONLY=${BENCH_REPORT_ONLY:-0}
+RES=$DIR/results.tsv	# size figure itsm base ratio target verdict cpu cpu
 MEM=$DIR/memory.tsv	# size command itsm_kb base_kb
-: >"$RES"
-: >"$MEM"
+if [ "$ONLY" = 1 ]; then
+	[ -f "$DIR/run.env" ] || die "no results of a run in $DIR"
+	. "$DIR/run.env"
+else
+	rm -rf "$DIR"
+	mkdir -p "$DIR/home" "$DIR/config" "$DIR/json" "$DIR/log"
+	: >"$RES"
+	: >"$MEM"
+fi
 started=$(date +%s)
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+[ "$ONLY" = 1 ] || load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # A private world: no user configuration, hooks or data is read.
 export HOME="$DIR/home" XDG_CONFIG_HOME="$DIR/config" \
@@ -70,10 +80,11 @@ export HOME="$DIR/home" XDG_CONFIG_HOME="$DIR/config" \
 unset ITSM_CONFIG ITSM_DB TASKRC TASKDATA 2>/dev/null || true
 
 cleanup() {
-	[ "${BENCH_KEEP:-0}" = 1 ] && return
+	[ "${BENCH_KEEP:-0}" = 1 ] || [ "$ONLY" = 1 ] && return
 	rm -f "$DIR"/*.db "$DIR"/*.db-wal "$DIR"/*.db-shm "$DIR"/*.jsonl \
 	    "$DIR"/*.csv "$DIR"/*.json.tw
-	rm -rf "$DIR"/tw-*
+	rm -rf "$DIR"/tw-* "$DIR"/servicenow/*.csv "$DIR"/servicenow/*.db \
+	    "$DIR"/servicenow/*.db-wal "$DIR"/servicenow/*.db-shm
 }
 trap cleanup EXIT
 
@@ -186,6 +197,8 @@ gen() {
 	} | sqlite3 -bail "$2" >/dev/null
 }
 
+vh_report=$DIR/version-help.txt
+if [ "$ONLY" != 1 ]; then
 # The empty database the imports start from (itsm's schema).
 EMPTY=$DIR/empty.db
 "$ITSM" --db "$EMPTY" list >/dev/null
@@ -204,7 +217,6 @@ chmod +x "$DIR/prep.sh"
 BROKEN=$DIR/broken.yaml
 printf 'impact: [high, medium\nmatrix: {\n' >"$BROKEN"
 BADDB=/etc/passwd/itsm.db
-vh_report=$DIR/version-help.txt
 {
 	for args in "--version" "-h"; do
 		ITSM_DB=$BADDB ITSM_CONFIG=$BROKEN "$ITSM" $args >/dev/null 2>&1
@@ -311,7 +323,7 @@ for n in $SIZES; do
 	say "$L: import"
 	timp=$DIR/import-itsm.db
 	tbase=$DIR/import-sqlite3.db
-	if [ $big = 1 ]; then w=0 r=1; elif [ "$n" -ge 100000 ]; then w=0 r=3; else w=1 r=5; fi
+	if [ $big = 1 ]; then w=0 r=1; elif [ "$n" -ge 100000 ]; then w=0 r=2; else w=1 r=3; fi
 	rm -f "$DIR/rss-import-itsm" "$DIR/rss-import-base"
 	hf "import-$L" $w $r \
 	    "/usr/bin/time -a -o $DIR/rss-import-itsm -f %M $ITSM --db $timp import $DIR/$L.jsonl" \
@@ -404,9 +416,25 @@ for n in $SIZES; do
 	prev_n=$n
 done
 unset ITSM_DB
+
+# The real-data figures (import and stats over the ServiceNow log): with
+# the default sizes, or BENCH_SERVICENOW=1 (a smoke run stays short).
+if [ -z "${BENCH_SIZES:-}" ] || [ "${BENCH_SERVICENOW:-0}" = 1 ]; then
+	say "the ServiceNow log"
+	DIR=$DIR ITSM=$ITSM sh "$here/servicenow.sh" "$DIR/servicenow.md" ||
+	    echo "bench: the ServiceNow figures failed" >&2
+fi
 elapsed=$(($(date +%s) - started))
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-say "done in ${elapsed}s; writing $OUT"
+cat >"$DIR/run.env" <<EOF
+SIZES='$SIZES'
+RUNS='$RUNS'
+elapsed='$elapsed'
+load_start='$load_start'
+load_end='$load_end'
+EOF
+fi
+say "writing $OUT"
 
 # The report.
 fmt_t() {
@@ -535,10 +563,6 @@ verdicts() {
 	    }' "$MEM"
 }
 
-# The real-data figures (import and stats over the ServiceNow log).
-DIR=$DIR ITSM=$ITSM sh "$here/servicenow.sh" "$DIR/servicenow.md" ||
-	echo "bench: the ServiceNow figures failed" >&2
-
 {
 	echo "# Benchmarks"
 	echo
@@ -566,10 +590,10 @@ DIR=$DIR ITSM=$ITSM sh "$here/servicenow.sh" "$DIR/servicenow.md" ||
 	echo "To reproduce: \`make deps-extra && make bench\` (sizes: \`BENCH_SIZES=\"10000 100000 1000000\"\`)."
 	echo
 	echo "Runs: $RUNS after 3 warm-ups for open, next, show, escalate, --version,"
-	echo "-h; 10 after 2 for list (5 after 1 at 1M); 5 after 1 for import at"
-	echo "10k, 3 at 100k, and a single run each at 1M (3 to 5 minutes for"
-	echo "itsm alone: more would not fit in 20 minutes; its input was just written,"
-	echo "so it is in the page cache); 10 after 2 or 3 for Taskwarrior."
+	echo "-h; 10 after 2 for list (5 after 1 at 1M); 3 after 1 for import at"
+	echo "10k, 2 at 100k, and a single run each at 1M (5 to 10 minutes for"
+	echo "itsm alone: more would not fit in 20 minutes; its input was just"
+	echo "written, so it is in the page cache); 10 after 2 or 3 for Taskwarrior."
 	echo
 	echo "## Data"
 	echo
@@ -580,9 +604,9 @@ DIR=$DIR ITSM=$ITSM sh "$here/servicenow.sh" "$DIR/servicenow.md" ||
 	done <"$DIR/data.tsv"
 	echo
 	echo "\`itsm export\` wrote the JSONL input of the import in"
-	echo "$(awk -F'\t' '{ printf "%s%s s at %s", NR > 1 ? ", " : "", $2, $1 }' "$DIR/export.tsv")."
+	echo "$(awk -F'\t' '{ printf "%s%s s at %s", (NR > 1 ? ", " : ""), $2, $1 }' "$DIR/export.tsv")."
 	if [ -f "$DIR/twimport.tsv" ]; then
-		echo "\`task import\` took $(awk -F'\t' '{ printf "%s%s s at %s", NR > 1 ? ", " : "", $2, $1 }' "$DIR/twimport.tsv")."
+		echo "\`task import\` took $(awk -F'\t' '{ printf "%s%s s at %s", (NR > 1 ? ", " : ""), $2, $1 }' "$DIR/twimport.tsv")."
 	fi
 	echo
 	echo "## Results"
@@ -619,7 +643,7 @@ DIR=$DIR ITSM=$ITSM sh "$here/servicenow.sh" "$DIR/servicenow.md" ||
 	echo "\`INDEXED BY\` is written where SQLite, without ANALYZE statistics,"
 	echo "would otherwise pick the status index and sort."
 	echo
-	sed 's/^\(Q_[A-Z]*\):$/`\1`:/' "$DIR/plans.txt"
+	sed 's/^\(Q_[A-Z]*\):$/`\1`:\n/' "$DIR/plans.txt"
 	if [ -f "$DIR/servicenow.md" ]; then
 		echo
 		cat "$DIR/servicenow.md"
