@@ -28,9 +28,9 @@ fi
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 CFLAGS="-std=c17 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-string-concatenation $SAN"
 CPPFLAGS="-D_DEFAULT_SOURCE -Iinclude -Ilib -I$B/lib"
-LIBS=$(pkg-config --libs sqlite3 yaml-0.1 zlib 2>/dev/null ||
-    echo -lsqlite3 -lyaml -lz)
-LIBS="$LIBS -lcsv"
+LIBS=$(pkg-config --libs sqlite3 yaml-0.1 zlib libcjson 2>/dev/null ||
+    echo -lsqlite3 -lyaml -lz -lcjson)
+LIBS="$LIBS -lcsv -lm"
 
 mkdir -p "$B/lib" "$B/crashes" "$B/corpus" || exit 2
 

@@ -156,6 +156,82 @@ seed() {
 	assert_rejected 65 "$f:6: not a JSON object$" "$before"
 }
 
+@test "what the JSON parser would let through but JSON does not: 65, FILE:LINE" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/bad.jsonl bad
+	# A raw tab inside a string, numbers JSON does not write.
+	for bad in "$(printf '{"id":104,"summary":"a\tb","caller":"c","opened_at":"2026-01-01T00:00:00Z"}')" \
+	    '{"id":+104,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z"}' \
+	    '{"id":0104,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z"}' \
+	    '{"id":104,"satisfaction":.5,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z"}' \
+	    '{"id":104,"satisfaction":5.,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z"}'; do
+		{ ticket_line 101; ticket_line 102; ticket_line 103; printf '%s\n' "$bad"; } >"$f"
+		run --separate-stderr itsm import "$f"
+		assert_rejected 65 "$f:4: not a JSON object$" "$before"
+	done
+	# The same tab escaped is a text like any other.
+	{ ticket_line 101; printf '%s\n' '{"id":104,"summary":"a\tb","caller":"c","opened_at":"2026-01-01T00:00:00Z"}'; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+	[ "$(itsm show 104 --json | jq -r .summary)" = "$(printf 'a\tb')" ]
+}
+
+@test "members of the wrong shape: 65, the member named, the database unchanged" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/bad.jsonl t='"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z"'
+	printf '%s\n' "{\"id\":104,$t,\"events\":{\"at\":\"2026-01-01T00:00:00Z\"}}" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: \"events\" must be an array$" "$before"
+	printf '%s\n' "{\"id\":104,$t,\"parent\":\"1\"}" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: \"parent\" must be a ticket's id$" "$before"
+	printf '%s\n' "{\"id\":104.5,$t}" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: no positive integer \"id\"$" "$before"
+	printf '%s\n' "{\"id\":123456789012345678901234567890,$t}" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: no positive integer \"id\"$" "$before"
+	printf '%s\n' "{\"id\":9007199254740992,$t}" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: \"id\" 9007199254740992 is past 9007199254740991 \\(2\\^53 - 1\\)$" "$before"
+	# Times SQLite reads but export never writes are read as SQLite does.
+	printf '%s\n' "{\"id\":104,\"summary\":\"s\",\"caller\":\"c\",\"opened_at\":\"2026-02-30T00:00:00Z\"}" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: \"opened_at\" is not an ISO 8601 time$" "$before"
+	printf '%s\n' "{\"id\":104,\"summary\":\"s\",\"caller\":\"c\",\"opened_at\":\"1969-12-31T23:59:59Z\"}" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: \"opened_at\" is before 1970$" "$before"
+}
+
+@test "a crisis dossier's texts are held to what itsm major takes (65, the member named)" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/bad.jsonl t='"id":104,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z","major":true'
+	local big
+	big=$(head -c 65537 /dev/zero | tr '\0' x)
+	printf '{%s,"crisis":{"state":"active","root_cause":"%s"}}\n' "$t" "$big" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: \"crisis.root_cause\" must be a text of at most 65536 bytes, or null$" "$before"
+	printf '{%s,"crisis":{"state":"active","roster":[{"name":"","role":"commander"}]}}\n' "$t" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: \"crisis.roster\[0\].name\" must be a text of 1 to 256 bytes$" "$before"
+	printf '{%s,"crisis":{"state":"active","actions":[{"n":1,"text":"fix","owner":%s,"due":"2026-01-02T00:00:00Z"}]}}\n' "$t" 42 >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: \"crisis.actions\[0\].owner\" must be a text of 1 to 256 bytes$" "$before"
+	printf '{%s,"crisis":{"state":"over"}}\n' "$t" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: crisis: CHECK constraint failed: state" "$before"
+	# A good one goes in whole.
+	printf '{%s,"crisis":{"state":"active","bridge":"b","roster":[{"name":"ann","role":"commander","since":"2026-01-01T00:00:00Z"}],"actions":[{"n":1,"text":"fix","owner":"bob","due":"2026-01-02T00:00:00Z"}]}}\n' "$t" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+	[ "$(sqlite3 "$ITSM_DB" "SELECT state, bridge FROM majors WHERE ticket = 104")" = "active|b" ]
+	[ "$(sqlite3 "$ITSM_DB" "SELECT name, role FROM major_roster WHERE ticket = 104")" = "ann|commander" ]
+	[ "$(sqlite3 "$ITSM_DB" "SELECT owner FROM major_actions WHERE ticket = 104")" = "bob" ]
+}
+
 @test "truncated gzip (head -c): 65, the line where it stops, the database unchanged" {
 	seed
 	before=$(db_digest)

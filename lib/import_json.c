@@ -1,0 +1,763 @@
+/*
+ * itsm's JSON Lines, read back: each line is parsed once, by cJSON, its
+ * members checked as the commands check what they take, and their values
+ * bound to the store's prepared INSERTs (lib/store_port.c).  A value
+ * goes in as SQLite's json_extract() would have given it, so that what
+ * export wrote, import gives back unchanged.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "import_json.h"
+#include "itsm/error.h"
+#include "store_port.h"
+#include "ticket_int.h"
+
+/* The largest id: every JSON reader reads it exactly (2^53 - 1). */
+#define MAX_IMPORT_ID 9007199254740991LL
+
+/* Past this a double is no int64_t. */
+#define INT64_LIMIT 9223372036854775807.0
+
+/* The members of a line that import reads. */
+enum {
+	M_ID, M_TYPE, M_STATUS, M_SUMMARY, M_DESCRIPTION, M_CALLER, M_AFFECTED,
+	M_CHANNEL, M_CONTACT, M_SERVICE, M_CATEGORY, M_SUBCATEGORY, M_IMPACT,
+	M_URGENCY, M_PRIORITY, M_MAJOR, M_TIER, M_GROUP, M_ASSIGNEE,
+	M_OPENED_AT, M_UPDATED_AT, M_RESPONDED_AT, M_RESOLVED_AT, M_CLOSED_AT,
+	M_RESPONSE_DUE, M_RESOLUTION_DUE, M_SATISFACTION, M_REOPEN_COUNT,
+	M_REASSIGNMENT_COUNT, M_PARENT, M_RESOLUTION, M_STORE, M_EVENTS,
+	M_CRISIS, M_N
+};
+
+static const char *const member_names[M_N] = {
+	"id", "type", "status", "summary", "description", "caller", "affected",
+	"channel", "contact", "service", "category", "subcategory", "impact",
+	"urgency", "priority", "major", "tier", "group", "assignee",
+	"opened_at", "updated_at", "responded_at", "resolved_at", "closed_at",
+	"response_due", "resolution_due", "satisfaction", "reopen_count",
+	"reassignment_count", "parent", "resolution", "store", "events",
+	"crisis"
+};
+
+/* The members of "resolution" and of "store". */
+enum { R_TYPE, R_CODE, R_NOTES, R_N };
+static const char *const resolution_names[R_N] = { "type", "code", "notes" };
+
+enum { S_EXT_REF, S_PRIORITY_RANK, S_STAGNANT_ESCALATED_AT,
+    S_BREACH_ESCALATED_AT, S_AUTO_CLOSED, S_HOLD_REASON, S_N };
+static const char *const store_names[S_N] = {
+	"ext_ref", "priority_rank", "stagnant_escalated_at",
+	"breach_escalated_at", "auto_closed", "hold_reason"
+};
+
+/* The members of an event: the order of enum imp_ecol. */
+static const char *const event_names[IE_N] = {
+	"at", "recorded_at", "actor", "login", "kind", "field", "from", "to",
+	"message"
+};
+
+/* The members of "crisis" that hold texts, and of its lists. */
+enum { C_STATE, C_PROPOSAL, C_DECLARED_BY, C_BRIDGE, C_ROOT_CAUSE,
+    C_ROSTER, C_FINDINGS, C_ACTIONS, C_N };
+static const char *const crisis_names[C_N] = {
+	"state", "proposal", "declared_by", "bridge", "root_cause", "roster",
+	"findings", "actions"
+};
+
+/* Where the members of an object are: the first of each name. */
+static void
+pick(const cJSON *obj, const char *const *names, size_t n, const cJSON **at)
+{
+	const cJSON *m;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		at[i] = NULL;
+	if (!cJSON_IsObject(obj))
+		return;
+	for (m = obj->child; m != NULL; m = m->next)
+		for (i = 0; i < n; i++)
+			if (names[i][0] == m->string[0] &&
+			    strcmp(names[i], m->string) == 0) {
+				if (at[i] == NULL)
+					at[i] = m;
+				break;
+			}
+}
+
+static int
+is_null(const cJSON *v)
+{
+	return v == NULL || cJSON_IsNull(v);
+}
+
+void
+import_json_init(struct import_json *j)
+{
+	*j = (struct import_json){ .ev = NULL };
+}
+
+/* Frees what the last line needed. */
+static void
+release(struct import_json *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->nowned; i++)
+		cJSON_free(j->owned[i]);
+	j->nowned = 0;
+}
+
+void
+import_json_free(struct import_json *j)
+{
+	release(j);
+	free(j->owned);
+	free(j->ev);
+	*j = (struct import_json){ .ev = NULL };
+}
+
+/* v as json_extract() would give it. */
+static int
+value(struct import_json *j, const cJSON *v, struct imp_value *out)
+{
+	char *text, **no;
+	double d;
+
+	*out = (struct imp_value){ .type = IMP_NULL };
+	if (is_null(v))
+		return 0;
+	if (cJSON_IsBool(v)) {
+		out->type = IMP_INT;
+		out->i = cJSON_IsTrue(v);
+	} else if (cJSON_IsNumber(v)) {
+		d = v->valuedouble;
+		if (d == floor(d) && fabs(d) < INT64_LIMIT) {
+			out->type = IMP_INT;
+			out->i = (int64_t)d;
+		} else {
+			out->type = IMP_REAL;
+			out->r = d;
+		}
+	} else if (cJSON_IsString(v)) {
+		out->type = IMP_TEXT;
+		out->s = v->valuestring;
+		out->len = strlen(v->valuestring);
+	} else {
+		/* An array or an object: its JSON text. */
+		if (j->nowned == j->capowned) {
+			size_t cap = j->capowned ? j->capowned * 2 : 8;
+
+			if ((no = realloc(j->owned, cap * sizeof(*no))) == NULL)
+				return itsm_error(ITSM_E_NOMEM, "out of memory");
+			j->owned = no;
+			j->capowned = cap;
+		}
+		if ((text = cJSON_PrintUnformatted(v)) == NULL)
+			return itsm_error(ITSM_E_NOMEM, "out of memory");
+		j->owned[j->nowned++] = text;
+		out->type = IMP_TEXT;
+		out->s = text;
+		out->len = strlen(text);
+	}
+	return 0;
+}
+
+static int
+leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* The value of n digits at s, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
+/*
+ * Whether s starts with a date YYYY-MM-DD that does not exist (SQLite
+ * reads 2026-02-30 as March 2).
+ */
+static int
+bad_date(const char *s, size_t len)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, mo, d;
+
+	if (len < 10 || s[4] != '-' || s[7] != '-' || (y = digits(s, 4)) < 0 ||
+	    (mo = digits(s + 5, 2)) < 0 || (d = digits(s + 8, 2)) < 0)
+		return 0;	/* not a date: SQLite says */
+	return mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] + (mo == 2 && leap(y));
+}
+
+/*
+ * The time export writes, YYYY-MM-DDTHH:MM:SSZ, read without SQLite: 1
+ * when s is one, else 0 and SQLite reads it.
+ */
+static int
+iso_fast(const char *s, size_t len, int64_t *t)
+{
+	int y, mo, d, h, mi, sec, m;
+	int64_t days, era, yoe, doy;
+
+	if (len != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || s[19] != 'Z' || bad_date(s, len))
+		return 0;
+	if ((y = digits(s, 4)) < 0 || (mo = digits(s + 5, 2)) < 0 ||
+	    (d = digits(s + 8, 2)) < 0 ||
+	    (h = digits(s + 11, 2)) < 0 || h > 23 ||
+	    (mi = digits(s + 14, 2)) < 0 || mi > 59 ||
+	    (sec = digits(s + 17, 2)) < 0 || sec > 59)
+		return 0;
+	/* Days since 1970-01-01 of a proleptic Gregorian date. */
+	m = mo;
+	if (m <= 2)
+		y--;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	*t = days * 86400 + h * 3600 + mi * 60 + sec;
+	return 1;
+}
+
+/*
+ * A time member: *out NULL when it is null or left out, else its Unix
+ * time.  *bad: 1 when SQLite reads no time in it, 2 when it is before
+ * 1970.
+ */
+static int
+to_time(itsm_store *s, struct import_json *j, const cJSON *v,
+    struct imp_value *out, int *bad)
+{
+	int64_t t;
+	int rc, set;
+
+	*bad = 0;
+	*out = (struct imp_value){ .type = IMP_NULL };
+	if (is_null(v))
+		return 0;
+	if (cJSON_IsString(v) && iso_fast(v->valuestring,
+	    strlen(v->valuestring), &t)) {
+		set = 1;
+	} else if (cJSON_IsArray(v) || cJSON_IsObject(v) ||
+	    (cJSON_IsString(v) && bad_date(v->valuestring,
+	    strlen(v->valuestring)))) {
+		set = 0;
+	} else {
+		if ((rc = value(j, v, out)) != 0 ||
+		    (rc = store_unixepoch(s, out, &t, &set)) != 0)
+			return rc;
+	}
+	if (!set) {
+		*bad = 1;
+		*out = (struct imp_value){ .type = IMP_NULL };
+		return 0;
+	}
+	*out = (struct imp_value){ .type = IMP_INT, .i = t };
+	if (t < 0)
+		*bad = 2;
+	return 0;
+}
+
+/*
+ * Whether v is a text of min to max bytes, or (when min is 0) null or
+ * left out.
+ */
+static int
+text_ok(const cJSON *v, size_t min, size_t max)
+{
+	size_t n;
+
+	if (is_null(v))
+		return min == 0;
+	if (!cJSON_IsString(v))
+		return 0;
+	n = strlen(v->valuestring);
+	return n >= min && n <= max;
+}
+
+static int
+text_error(const char *path, size_t min, size_t max, char *why, size_t len)
+{
+	snprintf(why, len, min ? "\"%s\" must be a text of %zu to %zu bytes" :
+	    "\"%s\" must be a text of at most %zu bytes, or null", path,
+	    min ? min : max, max);
+	return ITSM_E_INVALID;
+}
+
+/* The value of 4 hex digits at s, or -1. */
+static long
+hex4(const char *s, size_t len)
+{
+	long v = 0;
+	size_t i;
+	int c;
+
+	if (len < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		c = (unsigned char)s[i];
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (c - 'A' + 10);
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* The length of the JSON number at s (RFC 8259), or 0 when it is none. */
+static size_t
+number_len(const char *s, size_t len)
+{
+	size_t i = 0, k;
+
+	if (i < len && s[i] == '-')
+		i++;
+	if (i < len && s[i] == '0')
+		i++;
+	else if (i < len && s[i] >= '1' && s[i] <= '9')
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < len && s[i] == '.') {
+		k = ++i;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == k)
+			return 0;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		k = i;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == k)
+			return 0;
+	}
+	/* A number ends where a value ends. */
+	if (i < len && strchr(" \t\r\n,]}", s[i]) == NULL)
+		return 0;
+	return i;
+}
+
+/*
+ * What cJSON lets through but JSON (and the commands) do not: bytes that
+ * are not UTF-8, control characters in a string, an escaped NUL (the text
+ * would be cut there), half a surrogate pair (it would be stored as bytes
+ * that are not UTF-8), and numbers that JSON does not write (+1, 01, .5).
+ * 1 when the line is not JSON at all.
+ */
+static int
+check_text(const char *s, size_t len, char *why, size_t whylen)
+{
+	size_t i, n;
+	long u, lo;
+	int in = 0;
+	unsigned char ch;
+
+	if (memchr(s, '\0', len) != NULL) {
+		snprintf(why, whylen, "a NUL byte in the line");
+		return ITSM_E_INVALID;
+	}
+	if (tk_check_text("the line", s, len) != 0) {
+		snprintf(why, whylen, "%s", itsm_errmsg());
+		return ITSM_E_INVALID;
+	}
+	for (i = 0; i < len; i++) {
+		ch = (unsigned char)s[i];
+		if (!in) {
+			if (ch == '"') {
+				in = 1;
+			} else if (ch == '-' || ch == '+' || ch == '.' ||
+			    (ch >= '0' && ch <= '9')) {
+				if ((n = number_len(s + i, len - i)) == 0)
+					return 1;
+				i += n - 1;
+			}
+			continue;
+		}
+		if (ch == '"') {
+			in = 0;
+			continue;
+		}
+		if (ch < 0x20)
+			return 1;
+		if (ch != '\\' || i + 1 == len || s[++i] != 'u' ||
+		    (u = hex4(s + i + 1, len - i - 1)) < 0)
+			continue;	/* \\, \n, ...; or not JSON: cJSON says */
+		i += 4;
+		if (u == 0) {
+			snprintf(why, whylen, "an escaped NUL (\\u0000) at "
+			    "byte %zu", i - 5);
+			return ITSM_E_INVALID;
+		}
+		if (u >= 0xd800 && u <= 0xdbff && i + 6 < len &&
+		    s[i + 1] == '\\' && s[i + 2] == 'u' &&
+		    (lo = hex4(s + i + 3, len - i - 3)) >= 0xdc00 &&
+		    lo <= 0xdfff) {
+			i += 6;		/* a whole pair */
+			continue;
+		}
+		if (u >= 0xd800 && u <= 0xdfff) {
+			snprintf(why, whylen, "half a surrogate pair "
+			    "(\\u%04lx) at byte %zu", u, i - 5);
+			return ITSM_E_INVALID;
+		}
+	}
+	return 0;
+}
+
+/* The time members, checked in this order, and where they go. */
+static const struct {
+	const char *path;
+	int member;		/* in the line, or -1: in "store" */
+	int store;
+	int col;
+} time_members[] = {
+	{ "opened_at", M_OPENED_AT, 0, IC_OPENED_AT },
+	{ "updated_at", M_UPDATED_AT, 0, IC_UPDATED_AT },
+	{ "responded_at", M_RESPONDED_AT, 0, IC_RESPONDED_AT },
+	{ "resolved_at", M_RESOLVED_AT, 0, IC_RESOLVED_AT },
+	{ "closed_at", M_CLOSED_AT, 0, IC_CLOSED_AT },
+	{ "response_due", M_RESPONSE_DUE, 0, IC_RESPONSE_DUE },
+	{ "resolution_due", M_RESOLUTION_DUE, 0, IC_RESOLUTION_DUE },
+	{ "store.stagnant_escalated_at", -1, S_STAGNANT_ESCALATED_AT,
+	    IC_STAGNANT_ESCALATED_AT },
+	{ "store.breach_escalated_at", -1, S_BREACH_ESCALATED_AT,
+	    IC_BREACH_ESCALATED_AT },
+};
+
+/*
+ * The texts, held to what the commands take (an import is a restore, not
+ * a way around them): at least one byte when required, null or left out
+ * when not.
+ */
+static const struct {
+	const char *path;
+	int member;		/* in the line, or -1: resolution.notes */
+	size_t max;
+	int required;
+} text_members[] = {
+	{ "summary", M_SUMMARY, MAX_SUMMARY, 1 },
+	{ "caller", M_CALLER, MAX_NAME, 1 },
+	{ "affected", M_AFFECTED, MAX_NAME, 0 },
+	{ "contact", M_CONTACT, MAX_NAME, 0 },
+	{ "service", M_SERVICE, MAX_NAME, 0 },
+	{ "assignee", M_ASSIGNEE, MAX_NAME, 0 },
+	{ "channel", M_CHANNEL, MAX_NAME, 0 },
+	{ "category", M_CATEGORY, MAX_NAME, 0 },
+	{ "subcategory", M_SUBCATEGORY, MAX_NAME, 0 },
+	{ "group", M_GROUP, MAX_NAME, 0 },
+	{ "description", M_DESCRIPTION, MAX_TEXT, 0 },
+	{ "resolution.notes", -1, MAX_TEXT, 0 },
+};
+
+/* The members that go to a column as they are. */
+static const struct {
+	int member, col;
+} plain_members[] = {
+	{ M_TYPE, IC_TYPE }, { M_STATUS, IC_STATUS }, { M_SUMMARY, IC_SUMMARY },
+	{ M_DESCRIPTION, IC_DESCRIPTION }, { M_CALLER, IC_CALLER },
+	{ M_AFFECTED, IC_AFFECTED }, { M_CHANNEL, IC_CHANNEL },
+	{ M_CONTACT, IC_CONTACT }, { M_SERVICE, IC_SERVICE },
+	{ M_CATEGORY, IC_CATEGORY }, { M_SUBCATEGORY, IC_SUBCATEGORY },
+	{ M_IMPACT, IC_IMPACT }, { M_URGENCY, IC_URGENCY },
+	{ M_PRIORITY, IC_PRIORITY }, { M_MAJOR, IC_MAJOR }, { M_TIER, IC_TIER },
+	{ M_GROUP, IC_GROUP }, { M_ASSIGNEE, IC_ASSIGNEE },
+	{ M_SATISFACTION, IC_SATISFACTION },
+	{ M_REOPEN_COUNT, IC_REOPEN_COUNT },
+	{ M_REASSIGNMENT_COUNT, IC_REASSIGNMENT_COUNT },
+	{ M_PARENT, IC_PARENT },
+};
+
+static const struct imp_value zero = { .type = IMP_INT, .i = 0 };
+
+/* The value a column takes when the line leaves it out (or null). */
+static void
+fallback(struct imp_value *v, const struct imp_value *def)
+{
+	if (v->type == IMP_NULL)
+		*v = *def;
+}
+
+/* Checks the events and reads them into j->ev. */
+static int
+read_events(itsm_store *s, struct import_json *j, const cJSON *events,
+    char *why, size_t len)
+{
+	const cJSON *e, *m[IE_N];
+	struct imp_value (*nev)[IE_N], *col;
+	size_t n, cap;
+	int rc, bad, bad2;
+
+	j->nev = 0;
+	if (is_null(events))
+		return 0;
+	if (!cJSON_IsArray(events)) {
+		snprintf(why, len, "\"events\" must be an array");
+		return ITSM_E_INVALID;
+	}
+	n = (size_t)cJSON_GetArraySize(events);
+	if (n > j->capev) {
+		cap = n < 16 ? 16 : n;
+		if ((nev = realloc(j->ev, cap * sizeof(*nev))) == NULL)
+			return itsm_error(ITSM_E_NOMEM, "out of memory");
+		j->ev = nev;
+		j->capev = cap;
+	}
+	for (e = events->child; e != NULL; e = e->next) {
+		pick(e, event_names, IE_N, m);
+		col = j->ev[j->nev++];
+		/* Who and what, a message, times from 1970 to 9999. */
+		if ((rc = to_time(s, j, m[IE_AT], &col[IE_AT], &bad)) != 0 ||
+		    (rc = to_time(s, j, m[IE_RECORDED_AT], &col[IE_RECORDED_AT],
+		    &bad2)) != 0)
+			return rc;
+		if (!cJSON_IsObject(e) || bad || col[IE_AT].type == IMP_NULL ||
+		    bad2 || !text_ok(m[IE_ACTOR], 1, MAX_NAME) ||
+		    !text_ok(m[IE_KIND], 1, MAX_NAME) ||
+		    (m[IE_LOGIN] != NULL && !text_ok(m[IE_LOGIN], 1,
+		    MAX_NAME)) || !text_ok(m[IE_MESSAGE], 0, MAX_TEXT)) {
+			snprintf(why, len, "event %zu: it needs an actor and a "
+			    "kind (texts of 1 to %d bytes), a message of at "
+			    "most %d bytes or none, and ISO 8601 times from "
+			    "1970 to 9999", j->nev, MAX_NAME, MAX_TEXT);
+			return ITSM_E_INVALID;
+		}
+		if ((rc = value(j, m[IE_ACTOR], &col[IE_ACTOR])) != 0 ||
+		    (rc = value(j, m[IE_LOGIN], &col[IE_LOGIN])) != 0 ||
+		    (rc = value(j, m[IE_KIND], &col[IE_KIND])) != 0 ||
+		    (rc = value(j, m[IE_FIELD], &col[IE_FIELD])) != 0 ||
+		    (rc = value(j, m[IE_OLD], &col[IE_OLD])) != 0 ||
+		    (rc = value(j, m[IE_NEW], &col[IE_NEW])) != 0 ||
+		    (rc = value(j, m[IE_MESSAGE], &col[IE_MESSAGE])) != 0)
+			return rc;
+		fallback(&col[IE_RECORDED_AT], &col[IE_AT]);
+		fallback(&col[IE_LOGIN], &col[IE_ACTOR]);
+	}
+	return 0;
+}
+
+/* The texts of each item of a crisis list: names and their limits. */
+static int
+check_list(const cJSON *list, const char *what, const char *const *names,
+    const size_t *max, size_t n, char *why, size_t len)
+{
+	const cJSON *item, *m[3];
+	char path[64];
+	size_t i, k = 0;
+
+	if (!cJSON_IsArray(list))
+		return 0;	/* null, left out; anything else: SQLite says */
+	for (item = list->child; item != NULL; item = item->next, k++) {
+		pick(item, names, n, m);
+		for (i = 0; i < n; i++)
+			if (!text_ok(m[i], 1, max[i])) {
+				snprintf(path, sizeof(path), "crisis.%s[%zu].%s",
+				    what, k, names[i]);
+				return text_error(path, 1, max[i], why, len);
+			}
+	}
+	return 0;
+}
+
+/* The texts of a major-incident dossier, held to what major takes. */
+static int
+check_crisis(const cJSON *crisis, char *why, size_t len)
+{
+	static const char *const roster[] = { "name", "role" };
+	static const size_t roster_max[] = { MAX_NAME, MAX_NAME };
+	static const char *const findings[] = { "text" };
+	static const size_t findings_max[] = { MAX_TEXT };
+	static const char *const actions[] = { "text", "owner" };
+	static const size_t actions_max[] = { MAX_TEXT, MAX_NAME };
+	static const struct {
+		int member;
+		size_t min, max;
+	} texts[] = {
+		{ C_STATE, 1, MAX_NAME }, { C_PROPOSAL, 0, MAX_TEXT },
+		{ C_DECLARED_BY, 0, MAX_NAME }, { C_BRIDGE, 0, MAX_NAME },
+		{ C_ROOT_CAUSE, 0, MAX_TEXT },
+	};
+	const cJSON *m[C_N];
+	char path[64];
+	size_t i;
+	int rc;
+
+	pick(crisis, crisis_names, C_N, m);
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (!text_ok(m[texts[i].member], texts[i].min, texts[i].max)) {
+			snprintf(path, sizeof(path), "crisis.%s",
+			    crisis_names[texts[i].member]);
+			return text_error(path, texts[i].min, texts[i].max, why,
+			    len);
+		}
+	if ((rc = check_list(m[C_ROSTER], "roster", roster, roster_max, 2,
+	    why, len)) != 0 ||
+	    (rc = check_list(m[C_FINDINGS], "findings", findings,
+	    findings_max, 1, why, len)) != 0)
+		return rc;
+	return check_list(m[C_ACTIONS], "actions", actions, actions_max, 2,
+	    why, len);
+}
+
+/* import_json_line() on the parsed line. */
+static int
+import_object(itsm_store *s, struct import_json *j, const char *line,
+    const cJSON *root, size_t *events, int64_t *parent, char *why,
+    size_t len)
+{
+	const cJSON *m[M_N], *res[R_N], *st[S_N], *v;
+	struct imp_value col[IC_N];
+	const struct imp_value *def;
+	int64_t id;
+	size_t i;
+	double d;
+	int rc, bad, found;
+
+	pick(root, member_names, M_N, m);
+	pick(m[M_RESOLUTION], resolution_names, R_N, res);
+	pick(m[M_STORE], store_names, S_N, st);
+
+	/* A positive integer id (a number of 30 digits is none). */
+	v = m[M_ID];
+	d = cJSON_IsNumber(v) ? v->valuedouble : 0;
+	if (d != floor(d) || d < 1 || d >= INT64_LIMIT) {
+		snprintf(why, len, "no positive integer \"id\"");
+		return ITSM_E_INVALID;
+	}
+	id = (int64_t)d;
+	if (id > MAX_IMPORT_ID) {
+		snprintf(why, len, "\"id\" %lld is past %lld (2^53 - 1)",
+		    (long long)id, MAX_IMPORT_ID);
+		return ITSM_E_INVALID;
+	}
+	col[IC_ID] = (struct imp_value){ .type = IMP_INT, .i = id };
+
+	for (i = 0; i < sizeof(time_members) / sizeof(time_members[0]); i++) {
+		v = time_members[i].member >= 0 ? m[time_members[i].member] :
+		    st[time_members[i].store];
+		if ((rc = to_time(s, j, v, &col[time_members[i].col],
+		    &bad)) != 0)
+			return rc;
+		if (bad) {
+			snprintf(why, len, bad == 1 ? "\"%s\" is not an ISO 8601 "
+			    "time" : "\"%s\" is before 1970",
+			    time_members[i].path);
+			return ITSM_E_INVALID;
+		}
+	}
+	for (i = 0; i < sizeof(text_members) / sizeof(text_members[0]); i++) {
+		v = text_members[i].member >= 0 ? m[text_members[i].member] :
+		    res[R_NOTES];
+		if (!text_ok(v, text_members[i].required, text_members[i].max))
+			return text_error(text_members[i].path,
+			    text_members[i].required, text_members[i].max, why,
+			    len);
+	}
+	if ((rc = read_events(s, j, m[M_EVENTS], why, len)) != 0)
+		return rc;
+	if (cJSON_IsObject(m[M_CRISIS]) &&
+	    (rc = check_crisis(m[M_CRISIS], why, len)) != 0)
+		return rc;
+
+	for (i = 0; i < sizeof(plain_members) / sizeof(plain_members[0]); i++)
+		if ((rc = value(j, m[plain_members[i].member],
+		    &col[plain_members[i].col])) != 0)
+			return rc;
+	if ((rc = value(j, res[R_TYPE], &col[IC_RESOLUTION_TYPE])) != 0 ||
+	    (rc = value(j, res[R_CODE], &col[IC_RESOLUTION_CODE])) != 0 ||
+	    (rc = value(j, res[R_NOTES], &col[IC_RESOLUTION_NOTES])) != 0 ||
+	    (rc = value(j, st[S_EXT_REF], &col[IC_EXT_REF])) != 0 ||
+	    (rc = value(j, st[S_PRIORITY_RANK],
+	    &col[IC_PRIORITY_RANK])) != 0 ||
+	    (rc = value(j, st[S_AUTO_CLOSED], &col[IC_AUTO_CLOSED])) != 0 ||
+	    (rc = value(j, st[S_HOLD_REASON], &col[IC_HOLD_REASON])) != 0)
+		return rc;
+	if (col[IC_TYPE].type == IMP_NULL)
+		col[IC_TYPE] = (struct imp_value){ .type = IMP_TEXT,
+		    .s = "incident", .len = 8 };
+	if (col[IC_STATUS].type == IMP_NULL)
+		col[IC_STATUS] = (struct imp_value){ .type = IMP_TEXT,
+		    .s = "new", .len = 3 };
+	fallback(&col[IC_AFFECTED], &col[IC_CALLER]);
+	fallback(&col[IC_UPDATED_AT], &col[IC_OPENED_AT]);
+	def = &zero;
+	fallback(&col[IC_MAJOR], def);
+	fallback(&col[IC_REOPEN_COUNT], def);
+	fallback(&col[IC_REASSIGNMENT_COUNT], def);
+	fallback(&col[IC_AUTO_CLOSED], def);
+	if (col[IC_PARENT].type != IMP_NULL && col[IC_PARENT].type != IMP_INT) {
+		snprintf(why, len, "\"parent\" must be a ticket's id");
+		return ITSM_E_INVALID;
+	}
+
+	if ((rc = store_import_ticket(s, col, why, len)) != 0)
+		return rc;
+	for (i = 0; i < j->nev; i++)
+		if ((rc = store_import_event(s, id, j->ev[i], why, len)) != 0)
+			return rc;
+	*events = j->nev;
+	if (cJSON_IsObject(m[M_CRISIS]) &&
+	    (rc = store_import_crisis(s, line, id, why, len)) != 0)
+		return rc;
+	/* A parent not there (yet): a later line may bring it. */
+	if (col[IC_PARENT].type == IMP_INT) {
+		if ((rc = store_import_exists(s, col[IC_PARENT].i,
+		    &found)) != 0)
+			return rc;
+		if (!found)
+			*parent = col[IC_PARENT].i;
+	}
+	return 0;
+}
+
+int
+import_json_line(itsm_store *s, struct import_json *j, const char *line,
+    size_t linelen, size_t *events, int64_t *parent, char *why, size_t len)
+{
+	cJSON *root = NULL;
+	int rc;
+
+	*events = 0;
+	*parent = 0;
+	why[0] = '\0';
+	if ((rc = check_text(line, linelen, why, len)) == 1 ||
+	    (rc == 0 && (!cJSON_IsObject(root = cJSON_ParseWithOpts(line, NULL,
+	    1))))) {
+		if (rc == 0)
+			cJSON_Delete(root);
+		snprintf(why, len, "not a JSON object");
+		return ITSM_E_INVALID;
+	}
+	if (rc != 0)
+		return rc;
+	rc = import_object(s, j, line, root, events, parent, why, len);
+	cJSON_Delete(root);
+	release(j);
+	return rc;
+}

@@ -1,0 +1,33 @@
+/*
+ * itsm's JSON Lines read back, for lib/import.c.  Not part of the public
+ * API.
+ */
+#ifndef ITSM_IMPORT_JSON_H
+#define ITSM_IMPORT_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store_port.h"
+
+/* What reading lines needs from one line to the next. */
+struct import_json {
+	struct imp_value (*ev)[IE_N];	/* the events of the line */
+	size_t nev, capev;
+	char **owned;			/* texts made for the line */
+	size_t nowned, capowned;
+};
+
+void import_json_init(struct import_json *j);
+void import_json_free(struct import_json *j);
+
+/*
+ * Imports one line of len bytes: the ticket (with its id), its events and
+ * its dossier.  ITSM_E_INVALID with why set when the line is not one;
+ * *events counts the events; *parent is the parent the line names when
+ * no ticket has that id (yet), else 0.
+ */
+int import_json_line(itsm_store *s, struct import_json *j, const char *line,
+    size_t linelen, size_t *events, int64_t *parent, char *why, size_t len);
+
+#endif
