@@ -14,8 +14,6 @@
 struct import_json {
 	struct imp_value (*ev)[IE_N];	/* the events of the line */
 	size_t nev, capev;
-	char **owned;			/* texts made for the line */
-	size_t nowned, capowned;
 };
 
 void import_json_init(struct import_json *j);
