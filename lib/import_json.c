@@ -465,6 +465,12 @@ check_text(const char *s, size_t len, char *why, size_t whylen)
 		return ITSM_E_INVALID;
 	}
 	for (i = 0; i < len; i++) {
+		/* Most of a line is the plain ASCII of its strings. */
+		while (in && i < len && (unsigned char)s[i] >= 0x20 &&
+		    (unsigned char)s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (i == len)
+			break;
 		ch = (unsigned char)s[i];
 		if (ch >= 0x80) {
 			if ((n = utf8_len(s + i, len - i)) == 0) {

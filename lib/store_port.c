@@ -201,11 +201,11 @@ int
 store_bulk(itsm_store *s)
 {
 	/*
-	 * A page cache of 8 MiB for a large import: the default 2 MiB
+	 * A page cache of 6 MiB for a large import: the default 2 MiB
 	 * spills to the WAL too often, and more buys nothing (measured in
 	 * bench/FINDINGS.md) but resident memory.
 	 */
-	if (sqlite3_exec(s->db, "PRAGMA cache_size = -8192", NULL, NULL,
+	if (sqlite3_exec(s->db, "PRAGMA cache_size = -6144", NULL, NULL,
 	    NULL) != SQLITE_OK)
 		return store_fail(s, "cannot size the cache");
 	return 0;

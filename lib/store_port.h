@@ -72,7 +72,7 @@ int store_unixepoch(itsm_store *s, const struct imp_value *v, int64_t *t,
 /* Whether ticket id exists. */
 int store_import_exists(itsm_store *s, int64_t id, int *found);
 
-/* Sizes the page cache for a bulk write (8 MiB, freed at close). */
+/* Sizes the page cache for a bulk write (6 MiB, freed at close). */
 int store_bulk(itsm_store *s);
 
 /* Lets a child refer to a parent imported later in the transaction. */
