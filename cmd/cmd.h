@@ -132,6 +132,7 @@ int parse_at(struct app *a, const char *s, int64_t *out);
 void out_escaped(FILE *f, const char *s, enum fmt mode);
 void out_cell(FILE *f, const char *s, int width, int last);
 void out_json(FILE *f, const char *json);
+uint64_t out_row_fields(const struct app *a, const int *fields, int nfields);
 int out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
     int nfields, int first);
 void out_table_header(struct app *a, const int *fields, int nfields);

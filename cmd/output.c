@@ -54,71 +54,102 @@ is_control(unsigned c)
 	return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
 }
 
-/*
- * Writes s escaped for mode: in a table and in messages, control
- * characters and invalid bytes become \n, \t, \r or \xNN; tsv also
- * escapes the backslash so that the escaping can be undone; csv keeps
- * \n, \r and \t (the quoting carries them).
- */
-void
-out_escaped(FILE *f, const char *s, enum fmt mode)
+/* Writes each of the n bytes at p as \xNN. */
+static void
+put_hex(FILE *f, const unsigned char *p, int n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned cp;
-	int n, i;
+	static const char hex[] = "0123456789abcdef";
+	char b[4] = { '\\', 'x', 0, 0 };
+	int i;
 
-	while (*p) {
-		n = utf8_len(p, &cp);
-		if (n == 0) {
-			fprintf(f, "\\x%02x", *p++);
-			continue;
-		}
-		if (cp == '\\' && mode == FMT_TSV) {
-			fputs("\\\\", f);
-		} else if (is_control(cp)) {
-			if (mode == FMT_CSV && (cp == '\n' || cp == '\r' ||
-			    cp == '\t'))
-				fputc((int)cp, f);
-			else if (cp == '\n')
-				fputs("\\n", f);
-			else if (cp == '\t')
-				fputs("\\t", f);
-			else if (cp == '\r')
-				fputs("\\r", f);
-			else
-				for (i = 0; i < n; i++)
-					fprintf(f, "\\x%02x", p[i]);
-		} else {
-			fwrite(p, 1, (size_t)n, f);
-		}
-		p += n;
+	for (i = 0; i < n; i++) {
+		b[2] = hex[p[i] >> 4];
+		b[3] = hex[p[i] & 0xf];
+		fwrite(b, 1, sizeof(b), f);
 	}
 }
 
 /*
- * Writes JSON text produced by SQLite, escaping what a terminal could
- * still act on (DEL and C1 controls) and replacing invalid UTF-8.
+ * Writes s escaped for mode: in a table and in messages, control
+ * characters and invalid bytes become \n, \t, \r or \xNN (one per
+ * byte); tsv also escapes the backslash so that the escaping can be
+ * undone; csv keeps \n, \r and \t (the quoting carries them).  What
+ * prints as itself goes out in runs, one write each.
  */
 void
-out_json(FILE *f, const char *json)
+out_escaped(FILE *f, const char *s, enum fmt mode)
 {
-	const unsigned char *p = (const unsigned char *)json;
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 	unsigned cp;
 	int n;
 
 	while (*p) {
-		n = utf8_len(p, &cp);
-		if (n == 0) {
-			fputs("\\ufffd", f);
+		if (*p >= 0x20 && *p < 0x7f && (*p != '\\' || mode != FMT_TSV)) {
 			p++;
 			continue;
 		}
-		if (cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
-			fprintf(f, "\\u%04x", cp);
+		n = utf8_len(p, &cp);
+		if (n > 1 && !is_control(cp)) {
+			p += n;
+			continue;
+		}
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (n == 0)
+			put_hex(f, p, n = 1);
+		else if (cp == '\\')
+			fputs("\\\\", f);
+		else if (mode == FMT_CSV && (cp == '\n' || cp == '\r' ||
+		    cp == '\t'))
+			fputc((int)cp, f);
+		else if (cp == '\n')
+			fputs("\\n", f);
+		else if (cp == '\t')
+			fputs("\\t", f);
+		else if (cp == '\r')
+			fputs("\\r", f);
 		else
-			fwrite(p, 1, (size_t)n, f);
+			put_hex(f, p, n);
 		p += n;
+		run = p;
 	}
+	if (p > run)
+		fwrite(run, 1, (size_t)(p - run), f);
+}
+
+/*
+ * Writes JSON text produced by SQLite, escaping what a terminal could
+ * still act on (DEL and C1 controls; SQLite already escaped the C0
+ * ones) and replacing invalid UTF-8.
+ */
+void
+out_json(FILE *f, const char *json)
+{
+	const unsigned char *p = (const unsigned char *)json, *run = p;
+	unsigned cp;
+	int n;
+
+	while (*p) {
+		if (*p < 0x7f) {
+			p++;
+			continue;
+		}
+		n = utf8_len(p, &cp);
+		if (n > 0 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0)) {
+			p += n;
+			continue;
+		}
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (n == 0)
+			fputs("\\ufffd", f);
+		else
+			fprintf(f, "\\u%04x", cp);
+		p += n ? n : 1;
+		run = p;
+	}
+	if (p > run)
+		fwrite(run, 1, (size_t)(p - run), f);
 }
 
 static void
@@ -338,6 +369,26 @@ priority_color(struct app *a, const char *pri)
 	case 2: return color(a, "\033[33m");
 	default: return "";
 	}
+}
+
+/*
+ * The fields out_ticket_row() reads of a ticket (ITSM_FIELD_BIT of each),
+ * for itsm_list() to read those only.
+ */
+uint64_t
+out_row_fields(const struct app *a, const int *fields, int nfields)
+{
+	uint64_t m = ITSM_FIELD_BIT(ITSM_F_REF);
+	int i;
+
+	if (a->quiet || a->fmt == FMT_JSON || a->fmt == FMT_JSONL)
+		return m;
+	for (i = 0; i < nfields; i++)
+		m |= ITSM_FIELD_BIT(fields[i]);
+	/* The table marks a breached ticket's priority. */
+	if (a->fmt == FMT_TABLE && (m & ITSM_FIELD_BIT(ITSM_F_PRIORITY)))
+		m |= ITSM_FIELDS_BREACHED;
+	return m;
 }
 
 int
