@@ -130,6 +130,7 @@ int parse_at(struct app *a, const char *s, int64_t *out);
 
 /* Output (output.c). */
 void out_escaped(FILE *f, const char *s, enum fmt mode);
+int out_char_len(const char *s, int *unsafe);
 void out_cell(FILE *f, const char *s, int width, int last);
 void out_json(FILE *f, const char *json);
 uint64_t out_row_fields(const struct app *a, const int *fields, int nfields);

@@ -47,11 +47,42 @@ utf8_len(const unsigned char *p, unsigned *cp)
 	return n;
 }
 
-/* Whether code point c is a control character (C0, DEL, C1). */
+/*
+ * Whether code point c must not reach a terminal as itself: a control
+ * character (C0, DEL, C1), or an invisible character that changes how
+ * the text around it reads: the bidirectional marks, embeddings,
+ * overrides and isolates (U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069), the line and paragraph separators (U+2028, U+2029),
+ * and the other invisible format characters: U+180E, U+200B, U+2060..
+ * U+206F, U+FEFF, U+FFF9..U+FFFB and the tags U+E0000..U+E007F.  The
+ * joiners U+200C and U+200D stay: scripts and emoji need them.
+ */
 static int
-is_control(unsigned c)
+is_unsafe(unsigned c)
 {
-	return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
+	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+		return 1;
+	if (c < 0x61c)
+		return 0;
+	return c == 0x61c || c == 0x180e || c == 0x200b || c == 0x200e ||
+	    c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
+	    (c >= 0x2060 && c <= 0x206f) || c == 0xfeff ||
+	    (c >= 0xfff9 && c <= 0xfffb) || (c >= 0xe0000 && c <= 0xe007f);
+}
+
+/*
+ * The byte length of the character at s (a byte that is not UTF-8: 1);
+ * *unsafe tells whether it must not reach a terminal as itself (such a
+ * byte, or a character of is_unsafe()).
+ */
+int
+out_char_len(const char *s, int *unsafe)
+{
+	unsigned cp;
+	int n = utf8_len((const unsigned char *)s, &cp);
+
+	*unsafe = n == 0 || is_unsafe(cp);
+	return n ? n : 1;
 }
 
 /* Writes each of the n bytes at p as \xNN. */
@@ -69,9 +100,22 @@ put_hex(FILE *f, const unsigned char *p, int n)
 	}
 }
 
+/* Writes code point c as \uXXXX, or a surrogate pair past U+FFFF. */
+static void
+put_json_escape(FILE *f, unsigned c)
+{
+	if (c > 0xffff) {
+		c -= 0x10000;
+		fprintf(f, "\\u%04x\\u%04x", 0xd800 + (c >> 10),
+		    0xdc00 + (c & 0x3ff));
+	} else {
+		fprintf(f, "\\u%04x", c);
+	}
+}
+
 /*
- * Writes s escaped for mode: in a table and in messages, control
- * characters and invalid bytes become \n, \t, \r or \xNN (one per
+ * Writes s escaped for mode: in a table and in messages, the characters
+ * of is_unsafe() and invalid bytes become \n, \t, \r or \xNN (one per
  * byte); tsv also escapes the backslash so that the escaping can be
  * undone; csv keeps \n, \r and \t (the quoting carries them).  What
  * prints as itself goes out in runs, one write each.
@@ -89,7 +133,7 @@ out_escaped(FILE *f, const char *s, enum fmt mode)
 			continue;
 		}
 		n = utf8_len(p, &cp);
-		if (n > 1 && !is_control(cp)) {
+		if (n > 1 && !is_unsafe(cp)) {
 			p += n;
 			continue;
 		}
@@ -119,8 +163,9 @@ out_escaped(FILE *f, const char *s, enum fmt mode)
 
 /*
  * Writes JSON text produced by SQLite, escaping what a terminal could
- * still act on (DEL and C1 controls; SQLite already escaped the C0
- * ones) and replacing invalid UTF-8.
+ * still act on (DEL, C1 controls and the invisible characters of
+ * is_unsafe(); SQLite already escaped the C0 controls) and replacing
+ * invalid UTF-8.
  */
 void
 out_json(FILE *f, const char *json)
@@ -135,7 +180,7 @@ out_json(FILE *f, const char *json)
 			continue;
 		}
 		n = utf8_len(p, &cp);
-		if (n > 0 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0)) {
+		if (n > 0 && !is_unsafe(cp)) {
 			p += n;
 			continue;
 		}
@@ -144,7 +189,7 @@ out_json(FILE *f, const char *json)
 		if (n == 0)
 			fputs("\\ufffd", f);
 		else
-			fprintf(f, "\\u%04x", cp);
+			put_json_escape(f, cp);
 		p += n ? n : 1;
 		run = p;
 	}
@@ -192,7 +237,7 @@ static int
 cell_char(const unsigned char *p, char *esc, size_t len, int *w)
 {
 	unsigned cp;
-	int n = utf8_len(p, &cp);
+	int i, n = utf8_len(p, &cp);
 
 	esc[0] = '\0';
 	if (n == 0)
@@ -203,10 +248,10 @@ cell_char(const unsigned char *p, char *esc, size_t len, int *w)
 		snprintf(esc, len, "\\t");
 	else if (cp == '\r')
 		snprintf(esc, len, "\\r");
-	else if (is_control(cp) && n == 1)
-		snprintf(esc, len, "\\x%02x", *p);
-	else if (is_control(cp))
-		snprintf(esc, len, "\\x%02x\\x%02x", p[0], p[1]);
+	else if (is_unsafe(cp))
+		for (i = 0; i < n; i++)
+			snprintf(esc + 4 * i, len - 4 * (size_t)i, "\\x%02x",
+			    p[i]);
 	*w = esc[0] ? (int)strlen(esc) : 1;
 	return n ? n : 1;
 }
@@ -219,7 +264,7 @@ void
 out_cell(FILE *f, const char *s, int width, int last)
 {
 	const unsigned char *p;
-	char esc[16];
+	char esc[20];
 	int total = 0, used = 0, n, w;
 
 	for (p = (const unsigned char *)s; *p; p += n) {
@@ -478,8 +523,8 @@ out_json_string(FILE *f, const char *s)
 		}
 		if (cp == '"' || cp == '\\')
 			fprintf(f, "\\%c", (char)cp);
-		else if (is_control(cp))
-			fprintf(f, "\\u%04x", cp);
+		else if (is_unsafe(cp))
+			put_json_escape(f, cp);
 		else
 			fwrite(p, 1, (size_t)n, f);
 		p += n;
