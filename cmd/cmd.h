@@ -89,6 +89,7 @@ struct app {
 	enum fmt fmt;
 	int quiet, color, tty, no_hooks;
 	int write_errno;		/* stdout could not be written */
+	int cols;			/* the terminal's width, 0 until asked */
 	itsm_policy *policy;
 	itsm_store *store;
 	itsm_ctx *ctx;

@@ -256,36 +256,64 @@ cell_char(const unsigned char *p, char *esc, size_t len, int *w)
 	return n ? n : 1;
 }
 
+/* Writes n spaces. */
+static void
+put_spaces(FILE *f, int n)
+{
+	static const char blank[] = "                                ";
+	int k;
+
+	for (; n > 0; n -= k) {
+		k = n < (int)sizeof(blank) - 1 ? n : (int)sizeof(blank) - 1;
+		fwrite(blank, 1, (size_t)k, f);
+	}
+}
+
 /*
  * A table cell: escaped, cut to width columns with "…" when longer,
- * padded to width unless it is the last one.
+ * padded to width unless it is the last one.  Printable ASCII, the
+ * common case, goes out in runs without cell_char.
  */
 void
 out_cell(FILE *f, const char *s, int width, int last)
 {
-	const unsigned char *p;
+	const unsigned char *p, *run;
 	char esc[20];
 	int total = 0, used = 0, n, w;
 
 	for (p = (const unsigned char *)s; *p; p += n) {
-		n = cell_char(p, esc, sizeof(esc), &w);
+		if (*p >= 0x20 && *p < 0x7f) {
+			n = w = 1;
+		} else {
+			n = cell_char(p, esc, sizeof(esc), &w);
+		}
 		total += w;
 	}
-	for (p = (const unsigned char *)s; *p; p += n) {
-		n = cell_char(p, esc, sizeof(esc), &w);
+	for (p = run = (const unsigned char *)s; *p; p += n) {
+		if (*p >= 0x20 && *p < 0x7f) {
+			n = w = 1;
+			esc[0] = '\0';
+		} else {
+			n = cell_char(p, esc, sizeof(esc), &w);
+		}
 		if (total > width && used + w > width - 1) {
+			fwrite(run, 1, (size_t)(p - run), f);
+			run = p;
 			fputs("…", f);
 			used++;
 			break;
 		}
-		if (esc[0] != '\0')
+		if (esc[0] != '\0') {
+			fwrite(run, 1, (size_t)(p - run), f);
 			fputs(esc, f);
-		else
-			fwrite(p, 1, (size_t)n, f);
+			run = p + n;
+		}
 		used += w;
 	}
+	if (*p == '\0')
+		fwrite(run, 1, (size_t)(p - run), f);
 	if (!last)
-		fprintf(f, "%*s", width > used ? width - used + 1 : 1, "");
+		put_spaces(f, width > used ? width - used + 1 : 1);
 }
 
 int
@@ -360,10 +388,14 @@ header_name(int f, char *buf, size_t len)
 static int
 last_width(struct app *a, const int *fields, int nfields)
 {
-	int i, used = 0, w = term_width();
+	int i, used = 0, w;
 
 	if (!a->tty)
 		return 1 << 20;
+	/* Asked once: a list asks at every row. */
+	if (a->cols == 0)
+		a->cols = term_width();
+	w = a->cols;
 	for (i = 0; i < nfields - 1; i++)
 		used += field_width(fields[i]) + 1;
 	return w - used > 10 ? w - used : 10;
