@@ -89,6 +89,7 @@ struct app {
 	enum fmt fmt;
 	int quiet, color, tty, no_hooks;
 	int write_errno;		/* stdout could not be written */
+	int cols;			/* the terminal's width, 0 until asked */
 	itsm_policy *policy;
 	itsm_store *store;
 	itsm_ctx *ctx;
@@ -130,8 +131,10 @@ int parse_at(struct app *a, const char *s, int64_t *out);
 
 /* Output (output.c). */
 void out_escaped(FILE *f, const char *s, enum fmt mode);
+int out_char_len(const char *s, int *unsafe);
 void out_cell(FILE *f, const char *s, int width, int last);
 void out_json(FILE *f, const char *json);
+uint64_t out_row_fields(const struct app *a, const int *fields, int nfields);
 int out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
     int nfields, int first);
 void out_table_header(struct app *a, const int *fields, int nfields);

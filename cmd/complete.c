@@ -28,8 +28,9 @@
  *     for a comma-separated list ("--fields ref,pr") they include the
  *     items before the last comma.
  *   - A candidate never contains a control character, is never empty and
- *     never starts with ':'; a description never contains a control
- *     character.
+ *     never starts with ':'; in a description, a control character, an
+ *     invisible formatting one (bidirectional controls, line separators:
+ *     those output escapes) or a byte that is not UTF-8 becomes a space.
  *   - Directive: the single line ":file" means "no candidates of our own:
  *     complete file names" (a FILE value: --db, --config, -o; a FILE
  *     operand: import, "config check").  When the word is "--opt=VAL",
@@ -97,6 +98,7 @@ static void
 cand(struct state *s, const char *word, const char *desc)
 {
 	const char *p;
+	int n, unsafe;
 
 	if (word == NULL || strncmp(word, s->cur, strlen(s->cur)) != 0)
 		return;
@@ -109,9 +111,14 @@ cand(struct state *s, const char *word, const char *desc)
 	fputs(word, stdout);
 	if (desc != NULL && *desc != '\0') {
 		fputc('\t', stdout);
-		for (p = desc; *p; p++)
-			fputc((unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p,
-			    stdout);
+		/* What output escapes elsewhere (control, bidi, ...): a space. */
+		for (p = desc; *p; p += n) {
+			n = out_char_len(p, &unsafe);
+			if (unsafe)
+				fputc(' ', stdout);
+			else
+				fwrite(p, 1, (size_t)n, stdout);
+		}
 	}
 	fputc('\n', stdout);
 }

@@ -193,6 +193,7 @@ run(struct app *app, const struct args *a)
 		}
 	}
 	f.json = app->fmt == FMT_JSON || app->fmt == FMT_JSONL;
+	f.fields = out_row_fields(app, fields, nfields);
 	if ((rc = itsm_list(app->ctx, &f, &it)) != 0) {
 		rc = fail(rc);
 		goto done;

@@ -47,78 +47,154 @@ utf8_len(const unsigned char *p, unsigned *cp)
 	return n;
 }
 
-/* Whether code point c is a control character (C0, DEL, C1). */
+/*
+ * Whether code point c must not reach a terminal as itself: a control
+ * character (C0, DEL, C1), or an invisible character that changes how
+ * the text around it reads: the bidirectional marks, embeddings,
+ * overrides and isolates (U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069), the line and paragraph separators (U+2028, U+2029),
+ * and the other invisible format characters: U+180E, U+200B, U+2060..
+ * U+206F, U+FEFF, U+FFF9..U+FFFB and the tags U+E0000..U+E007F.  The
+ * joiners U+200C and U+200D stay: scripts and emoji need them.
+ */
 static int
-is_control(unsigned c)
+is_unsafe(unsigned c)
 {
-	return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
+	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+		return 1;
+	if (c < 0x61c)
+		return 0;
+	return c == 0x61c || c == 0x180e || c == 0x200b || c == 0x200e ||
+	    c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
+	    (c >= 0x2060 && c <= 0x206f) || c == 0xfeff ||
+	    (c >= 0xfff9 && c <= 0xfffb) || (c >= 0xe0000 && c <= 0xe007f);
 }
 
 /*
- * Writes s escaped for mode: in a table and in messages, control
- * characters and invalid bytes become \n, \t, \r or \xNN; tsv also
- * escapes the backslash so that the escaping can be undone; csv keeps
- * \n, \r and \t (the quoting carries them).
+ * The byte length of the character at s (a byte that is not UTF-8: 1);
+ * *unsafe tells whether it must not reach a terminal as itself (such a
+ * byte, or a character of is_unsafe()).
+ */
+int
+out_char_len(const char *s, int *unsafe)
+{
+	unsigned cp;
+	int n = utf8_len((const unsigned char *)s, &cp);
+
+	*unsafe = n == 0 || is_unsafe(cp);
+	return n ? n : 1;
+}
+
+/* Writes each of the n bytes at p as \xNN. */
+static void
+put_hex(FILE *f, const unsigned char *p, int n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char b[4] = { '\\', 'x', 0, 0 };
+	int i;
+
+	for (i = 0; i < n; i++) {
+		b[2] = hex[p[i] >> 4];
+		b[3] = hex[p[i] & 0xf];
+		fwrite(b, 1, sizeof(b), f);
+	}
+}
+
+/* Writes code point c as \uXXXX, or a surrogate pair past U+FFFF. */
+static void
+put_json_escape(FILE *f, unsigned c)
+{
+	if (c > 0xffff) {
+		c -= 0x10000;
+		fprintf(f, "\\u%04x\\u%04x", 0xd800 + (c >> 10),
+		    0xdc00 + (c & 0x3ff));
+	} else {
+		fprintf(f, "\\u%04x", c);
+	}
+}
+
+/*
+ * Writes s escaped for mode: in a table and in messages, the characters
+ * of is_unsafe() and invalid bytes become \n, \t, \r or \xNN (one per
+ * byte); tsv also escapes the backslash so that the escaping can be
+ * undone; csv keeps \n, \r and \t (the quoting carries them).  What
+ * prints as itself goes out in runs, one write each.
  */
 void
 out_escaped(FILE *f, const char *s, enum fmt mode)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned cp;
-	int n, i;
-
-	while (*p) {
-		n = utf8_len(p, &cp);
-		if (n == 0) {
-			fprintf(f, "\\x%02x", *p++);
-			continue;
-		}
-		if (cp == '\\' && mode == FMT_TSV) {
-			fputs("\\\\", f);
-		} else if (is_control(cp)) {
-			if (mode == FMT_CSV && (cp == '\n' || cp == '\r' ||
-			    cp == '\t'))
-				fputc((int)cp, f);
-			else if (cp == '\n')
-				fputs("\\n", f);
-			else if (cp == '\t')
-				fputs("\\t", f);
-			else if (cp == '\r')
-				fputs("\\r", f);
-			else
-				for (i = 0; i < n; i++)
-					fprintf(f, "\\x%02x", p[i]);
-		} else {
-			fwrite(p, 1, (size_t)n, f);
-		}
-		p += n;
-	}
-}
-
-/*
- * Writes JSON text produced by SQLite, escaping what a terminal could
- * still act on (DEL and C1 controls) and replacing invalid UTF-8.
- */
-void
-out_json(FILE *f, const char *json)
-{
-	const unsigned char *p = (const unsigned char *)json;
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 	unsigned cp;
 	int n;
 
 	while (*p) {
-		n = utf8_len(p, &cp);
-		if (n == 0) {
-			fputs("\\ufffd", f);
+		if (*p >= 0x20 && *p < 0x7f && (*p != '\\' || mode != FMT_TSV)) {
 			p++;
 			continue;
 		}
-		if (cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
-			fprintf(f, "\\u%04x", cp);
+		n = utf8_len(p, &cp);
+		if (n > 1 && !is_unsafe(cp)) {
+			p += n;
+			continue;
+		}
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (n == 0)
+			put_hex(f, p, n = 1);
+		else if (cp == '\\')
+			fputs("\\\\", f);
+		else if (mode == FMT_CSV && (cp == '\n' || cp == '\r' ||
+		    cp == '\t'))
+			fputc((int)cp, f);
+		else if (cp == '\n')
+			fputs("\\n", f);
+		else if (cp == '\t')
+			fputs("\\t", f);
+		else if (cp == '\r')
+			fputs("\\r", f);
 		else
-			fwrite(p, 1, (size_t)n, f);
+			put_hex(f, p, n);
 		p += n;
+		run = p;
 	}
+	if (p > run)
+		fwrite(run, 1, (size_t)(p - run), f);
+}
+
+/*
+ * Writes JSON text produced by SQLite, escaping what a terminal could
+ * still act on (DEL, C1 controls and the invisible characters of
+ * is_unsafe(); SQLite already escaped the C0 controls) and replacing
+ * invalid UTF-8.
+ */
+void
+out_json(FILE *f, const char *json)
+{
+	const unsigned char *p = (const unsigned char *)json, *run = p;
+	unsigned cp;
+	int n;
+
+	while (*p) {
+		if (*p < 0x7f) {
+			p++;
+			continue;
+		}
+		n = utf8_len(p, &cp);
+		if (n > 0 && !is_unsafe(cp)) {
+			p += n;
+			continue;
+		}
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (n == 0)
+			fputs("\\ufffd", f);
+		else
+			put_json_escape(f, cp);
+		p += n ? n : 1;
+		run = p;
+	}
+	if (p > run)
+		fwrite(run, 1, (size_t)(p - run), f);
 }
 
 static void
@@ -161,7 +237,7 @@ static int
 cell_char(const unsigned char *p, char *esc, size_t len, int *w)
 {
 	unsigned cp;
-	int n = utf8_len(p, &cp);
+	int i, n = utf8_len(p, &cp);
 
 	esc[0] = '\0';
 	if (n == 0)
@@ -172,44 +248,72 @@ cell_char(const unsigned char *p, char *esc, size_t len, int *w)
 		snprintf(esc, len, "\\t");
 	else if (cp == '\r')
 		snprintf(esc, len, "\\r");
-	else if (is_control(cp) && n == 1)
-		snprintf(esc, len, "\\x%02x", *p);
-	else if (is_control(cp))
-		snprintf(esc, len, "\\x%02x\\x%02x", p[0], p[1]);
+	else if (is_unsafe(cp))
+		for (i = 0; i < n; i++)
+			snprintf(esc + 4 * i, len - 4 * (size_t)i, "\\x%02x",
+			    p[i]);
 	*w = esc[0] ? (int)strlen(esc) : 1;
 	return n ? n : 1;
 }
 
+/* Writes n spaces. */
+static void
+put_spaces(FILE *f, int n)
+{
+	static const char blank[] = "                                ";
+	int k;
+
+	for (; n > 0; n -= k) {
+		k = n < (int)sizeof(blank) - 1 ? n : (int)sizeof(blank) - 1;
+		fwrite(blank, 1, (size_t)k, f);
+	}
+}
+
 /*
  * A table cell: escaped, cut to width columns with "…" when longer,
- * padded to width unless it is the last one.
+ * padded to width unless it is the last one.  Printable ASCII, the
+ * common case, goes out in runs without cell_char.
  */
 void
 out_cell(FILE *f, const char *s, int width, int last)
 {
-	const unsigned char *p;
-	char esc[16];
+	const unsigned char *p, *run;
+	char esc[20];
 	int total = 0, used = 0, n, w;
 
 	for (p = (const unsigned char *)s; *p; p += n) {
-		n = cell_char(p, esc, sizeof(esc), &w);
+		if (*p >= 0x20 && *p < 0x7f) {
+			n = w = 1;
+		} else {
+			n = cell_char(p, esc, sizeof(esc), &w);
+		}
 		total += w;
 	}
-	for (p = (const unsigned char *)s; *p; p += n) {
-		n = cell_char(p, esc, sizeof(esc), &w);
+	for (p = run = (const unsigned char *)s; *p; p += n) {
+		if (*p >= 0x20 && *p < 0x7f) {
+			n = w = 1;
+			esc[0] = '\0';
+		} else {
+			n = cell_char(p, esc, sizeof(esc), &w);
+		}
 		if (total > width && used + w > width - 1) {
+			fwrite(run, 1, (size_t)(p - run), f);
+			run = p;
 			fputs("…", f);
 			used++;
 			break;
 		}
-		if (esc[0] != '\0')
+		if (esc[0] != '\0') {
+			fwrite(run, 1, (size_t)(p - run), f);
 			fputs(esc, f);
-		else
-			fwrite(p, 1, (size_t)n, f);
+			run = p + n;
+		}
 		used += w;
 	}
+	if (*p == '\0')
+		fwrite(run, 1, (size_t)(p - run), f);
 	if (!last)
-		fprintf(f, "%*s", width > used ? width - used + 1 : 1, "");
+		put_spaces(f, width > used ? width - used + 1 : 1);
 }
 
 int
@@ -284,10 +388,14 @@ header_name(int f, char *buf, size_t len)
 static int
 last_width(struct app *a, const int *fields, int nfields)
 {
-	int i, used = 0, w = term_width();
+	int i, used = 0, w;
 
 	if (!a->tty)
 		return 1 << 20;
+	/* Asked once: a list asks at every row. */
+	if (a->cols == 0)
+		a->cols = term_width();
+	w = a->cols;
 	for (i = 0; i < nfields - 1; i++)
 		used += field_width(fields[i]) + 1;
 	return w - used > 10 ? w - used : 10;
@@ -338,6 +446,26 @@ priority_color(struct app *a, const char *pri)
 	case 2: return color(a, "\033[33m");
 	default: return "";
 	}
+}
+
+/*
+ * The fields out_ticket_row() reads of a ticket (ITSM_FIELD_BIT of each),
+ * for itsm_list() to read those only.
+ */
+uint64_t
+out_row_fields(const struct app *a, const int *fields, int nfields)
+{
+	uint64_t m = ITSM_FIELD_BIT(ITSM_F_REF);
+	int i;
+
+	if (a->quiet || a->fmt == FMT_JSON || a->fmt == FMT_JSONL)
+		return m;
+	for (i = 0; i < nfields; i++)
+		m |= ITSM_FIELD_BIT(fields[i]);
+	/* The table marks a breached ticket's priority. */
+	if (a->fmt == FMT_TABLE && (m & ITSM_FIELD_BIT(ITSM_F_PRIORITY)))
+		m |= ITSM_FIELDS_BREACHED;
+	return m;
 }
 
 int
@@ -427,8 +555,8 @@ out_json_string(FILE *f, const char *s)
 		}
 		if (cp == '"' || cp == '\\')
 			fprintf(f, "\\%c", (char)cp);
-		else if (is_control(cp))
-			fprintf(f, "\\u%04x", cp);
+		else if (is_unsafe(cp))
+			put_json_escape(f, cp);
 		else
 			fwrite(p, 1, (size_t)n, f);
 		p += n;

@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 
 #include "itsm/error.h"
@@ -42,8 +43,24 @@ bad:
 void
 itsm_ref_format(enum itsm_type type, int64_t id, char *buf)
 {
-	snprintf(buf, ITSM_REFBUF, "%s-%lld",
-	    prefixes[type < ITSM_NTYPES ? type : 0], (long long)id);
+	const char *pre = prefixes[type < ITSM_NTYPES ? type : 0];
+	char digits[24];
+	int n = 0;
+
+	if (id < 0) {
+		snprintf(buf, ITSM_REFBUF, "%s-%lld", pre, (long long)id);
+		return;
+	}
+	/* By hand: the work queue formats a ref per row, snprintf is slow. */
+	do {
+		digits[n++] = (char)('0' + id % 10);
+		id /= 10;
+	} while (id > 0);
+	memcpy(buf, pre, 3);
+	buf[3] = '-';
+	for (buf += 4; n > 0; buf++)
+		*buf = digits[--n];
+	*buf = '\0';
 }
 
 const char *

@@ -64,19 +64,31 @@ static const struct field fields[ITSM_NFIELDS] = {
 };
 
 #define NCOLS (ITSM_NFIELDS - 1)	/* the JSON column follows */
+#define BIT(f) ITSM_FIELD_BIT(f)
+#define ALL_FIELDS (BIT(ITSM_NFIELDS) - 1)
+_Static_assert(ITSM_NFIELDS < 64, "a field mask is 64 bits");
 
 struct itsm_ticket {
 	const char *str[ITSM_NFIELDS];
 	int64_t num[ITSM_NFIELDS];
 	const char *json;
-	char *buf;
+	char *buf;		/* the texts, when copied out of the row */
 	size_t cap;
+	char numtext[ITSM_NFIELDS][ITSM_TIMEBUF];	/* numbers and times */
+};
+
+/* Which field each column of a result row holds; the JSON object follows. */
+struct colmap {
+	int n;
+	unsigned char field[ITSM_NFIELDS];
+	uint64_t want;		/* the fields filled (BIT of each) */
 };
 
 struct itsm_iter {
 	itsm_store *store;
 	sqlite3_stmt *st;
 	itsm_ticket t;
+	struct colmap map;
 	int json;
 };
 
@@ -103,90 +115,119 @@ itsm_field_find(const char *name)
 	return -1;
 }
 
-/* The column of field f in a result row, ref excluded. */
-static int
-column_of(int f)
+/* The columns of COLUMNS: every field but the ref, in enum order. */
+static void
+map_all(struct colmap *m)
 {
-	return f < ITSM_F_REF ? f : f - 1;
+	int f;
+
+	m->n = 0;
+	for (f = 0; f < ITSM_NFIELDS; f++)
+		if (f != ITSM_F_REF)
+			m->field[m->n++] = (unsigned char)f;
+	m->want = ALL_FIELDS;
 }
 
-/* Copies the current row into t; its strings live in t->buf. */
-static int
-fill(itsm_ticket *t, sqlite3_stmt *st, int with_json)
+/* Writes v in decimal into buf (24 bytes at least). */
+static void
+format_int(int64_t v, char *buf)
 {
-	size_t need = ITSM_REFBUF + ITSM_NFIELDS * ITSM_TIMEBUF + 16, off = 0;
-	size_t len[ITSM_NFIELDS + 1] = { 0 };
-	const char *src;
-	int f, c;
-	char *nb;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	char tmp[24];
+	int n = 0;
 
-	for (f = 0; f < ITSM_NFIELDS; f++) {
-		if (f == ITSM_F_REF)
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*buf++ = '-';
+	while (n > 0)
+		*buf++ = tmp[--n];
+	*buf = '\0';
+}
+
+/*
+ * Reads the current row into t, as m says.  The texts are copied into
+ * t->buf when copy is set (the statement is reset after); else they
+ * point into the row, valid until the statement's next step: a list
+ * does not copy what it prints once.  Numbers and times are formatted
+ * for the fields of m only.
+ */
+static int
+fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int with_json,
+    int copy)
+{
+	const unsigned char *text[ITSM_NFIELDS + 1];
+	size_t len[ITSM_NFIELDS + 1], need = 0, off = 0;
+	char isnull[ITSM_NFIELDS + 1];
+	int c, f, ncol = m->n + (with_json != 0);
+
+	memset(t->str, 0, sizeof(t->str));
+	memset(t->num, 0, sizeof(t->num));
+	t->json = NULL;
+	for (c = 0; c < ncol; c++) {
+		text[c] = NULL;
+		if ((isnull[c] = sqlite3_column_type(st, c) == SQLITE_NULL))
 			continue;
-		c = column_of(f);
-		if (fields[f].kind == ITSM_FK_TEXT &&
-		    sqlite3_column_type(st, c) != SQLITE_NULL) {
-			sqlite3_column_text(st, c);
-			len[f] = (size_t)sqlite3_column_bytes(st, c);
-			need += len[f] + 1;
+		f = c < m->n ? m->field[c] : -1;
+		if (f >= 0 && fields[f].kind != ITSM_FK_TEXT) {
+			t->num[f] = sqlite3_column_int64(st, c);
+			continue;
 		}
+		if ((text[c] = sqlite3_column_text(st, c)) == NULL)
+			return itsm_error(ITSM_E_NOMEM, "out of memory");
+		len[c] = (size_t)sqlite3_column_bytes(st, c);
+		need += len[c] + 1;
 	}
-	if (with_json) {
-		sqlite3_column_text(st, NCOLS);
-		len[ITSM_NFIELDS] = (size_t)sqlite3_column_bytes(st, NCOLS);
-		need += len[ITSM_NFIELDS] + 1;
-	}
-	if (need > t->cap) {
-		if ((nb = realloc(t->buf, need)) == NULL)
+	if (copy && need > t->cap) {
+		char *nb = realloc(t->buf, need);
+
+		if (nb == NULL)
 			return itsm_error(ITSM_E_NOMEM, "out of memory");
 		t->buf = nb;
 		t->cap = need;
 	}
-	for (f = 0; f < ITSM_NFIELDS; f++) {
-		t->str[f] = NULL;
-		t->num[f] = 0;
-		if (f == ITSM_F_REF)
+	for (c = 0; c < ncol; c++) {
+		const char *v;
+
+		if (isnull[c])
 			continue;
-		c = column_of(f);
-		if (sqlite3_column_type(st, c) == SQLITE_NULL)
+		f = c < m->n ? m->field[c] : -1;
+		if (text[c] != NULL) {
+			v = (const char *)text[c];
+			if (copy) {
+				memcpy(t->buf + off, v, len[c]);
+				t->buf[off + len[c]] = '\0';
+				v = t->buf + off;
+				off += len[c] + 1;
+			}
+			if (f >= 0)
+				t->str[f] = v;
+			else
+				t->json = v;
 			continue;
-		t->str[f] = t->buf + off;
+		}
 		switch (fields[f].kind) {
-		case ITSM_FK_TEXT:
-			src = (const char *)sqlite3_column_text(st, c);
-			memcpy(t->buf + off, src, len[f]);
-			t->buf[off + len[f]] = '\0';
-			off += len[f] + 1;
-			break;
 		case ITSM_FK_TIME:
-			t->num[f] = sqlite3_column_int64(st, c);
-			itsm_time_format(t->num[f], t->buf + off);
-			off += strlen(t->buf + off) + 1;
+			itsm_time_format(t->num[f], t->numtext[f]);
+			t->str[f] = t->numtext[f];
 			break;
 		case ITSM_FK_BOOL:
-			t->num[f] = sqlite3_column_int64(st, c);
-			off += (size_t)sprintf(t->buf + off, "%s",
-			    t->num[f] ? "true" : "false") + 1;
+			t->str[f] = t->num[f] ? "true" : "false";
 			break;
-		case ITSM_FK_INT:
-			t->num[f] = sqlite3_column_int64(st, c);
-			off += (size_t)sprintf(t->buf + off, "%lld",
-			    (long long)t->num[f]) + 1;
+		default:
+			format_int(t->num[f], t->numtext[f]);
+			t->str[f] = t->numtext[f];
 			break;
 		}
 	}
-	t->str[ITSM_F_REF] = t->buf + off;
-	t->num[ITSM_F_REF] = t->num[ITSM_F_ID];
-	itsm_ref_format((enum itsm_type)(t->str[ITSM_F_TYPE] ?
-	    itsm_type_parse(t->str[ITSM_F_TYPE]) : 0), t->num[ITSM_F_ID],
-	    t->buf + off);
-	off += strlen(t->buf + off) + 1;
-	t->json = NULL;
-	if (with_json && sqlite3_column_type(st, NCOLS) != SQLITE_NULL) {
-		src = (const char *)sqlite3_column_text(st, NCOLS);
-		memcpy(t->buf + off, src, len[ITSM_NFIELDS]);
-		t->buf[off + len[ITSM_NFIELDS]] = '\0';
-		t->json = t->buf + off;
+	if (m->want & BIT(ITSM_F_REF)) {
+		t->num[ITSM_F_REF] = t->num[ITSM_F_ID];
+		itsm_ref_format((enum itsm_type)(t->str[ITSM_F_TYPE] ?
+		    itsm_type_parse(t->str[ITSM_F_TYPE]) : 0),
+		    t->num[ITSM_F_ID], t->numtext[ITSM_F_REF]);
+		t->str[ITSM_F_REF] = t->numtext[ITSM_F_REF];
 	}
 	return 0;
 }
@@ -242,6 +283,7 @@ static int
 read_one(itsm_ctx *c, int64_t id, const char *sql, int with_json,
     itsm_ticket **out)
 {
+	struct colmap m;
 	sqlite3_stmt *st;
 	itsm_ticket *t;
 	int rc;
@@ -265,7 +307,8 @@ read_one(itsm_ctx *c, int64_t id, const char *sql, int with_json,
 		sqlite3_reset(st);
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	}
-	if ((rc = fill(t, st, with_json)) != 0) {
+	map_all(&m);
+	if ((rc = fill(t, st, &m, with_json, 1)) != 0) {
 		itsm_ticket_free(t);
 		t = NULL;
 	}
@@ -541,6 +584,28 @@ queue_plan(const struct itsm_filter *f)
 	return "";
 }
 
+/*
+ * The columns of the fields asked for (id always, id and type for the
+ * ref), in enum order; column names only from the table above.
+ */
+static void
+qb_columns(struct qb *q, struct colmap *m, uint64_t want)
+{
+	int f;
+
+	want = (want ? want : ALL_FIELDS) | BIT(ITSM_F_ID);
+	if (want & BIT(ITSM_F_REF))
+		want |= BIT(ITSM_F_TYPE);
+	m->n = 0;
+	m->want = want;
+	for (f = 0; f < ITSM_NFIELDS; f++) {
+		if (f == ITSM_F_REF || !(want & BIT(f)))
+			continue;
+		qb_sql(q, "%s%s", m->n ? ", " : "", fields[f].column);
+		m->field[m->n++] = (unsigned char)f;
+	}
+}
+
 int
 itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 {
@@ -549,18 +614,20 @@ itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 	int rc;
 
 	*out = NULL;
-	qb_sql(&q, "SELECT " COLUMNS "%s FROM tickets t%s WHERE ",
-	    f->json ? ", " JSON_OBJECT : "", queue_plan(f));
+	if ((it = calloc(1, sizeof(*it))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	it->store = c->store;
+	it->json = f->json;
+	qb_sql(&q, "SELECT ");
+	qb_columns(&q, &it->map, f->fields);
+	qb_sql(&q, "%s FROM tickets t%s WHERE ", f->json ? ", " JSON_OBJECT :
+	    "", queue_plan(f));
 	qb_filter(&q, c, f);
 	qb_sql(&q, QUEUE_ORDER);
 	if (f->limit > 0) {
 		qb_sql(&q, " LIMIT ");
 		qb_int(&q, f->limit);
 	}
-	if ((it = calloc(1, sizeof(*it))) == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	it->store = c->store;
-	it->json = f->json;
 	if ((rc = qb_prepare(c->store, &q, &it->st)) != 0) {
 		free(it);
 		return rc;
@@ -578,7 +645,7 @@ itsm_iter_next(itsm_iter *it, const itsm_ticket **t)
 		return 0;
 	if (rc != SQLITE_ROW)
 		return store_fail(it->store, "cannot list tickets");
-	if ((rc = fill(&it->t, it->st, it->json)) != 0)
+	if ((rc = fill(&it->t, it->st, &it->map, it->json, 0)) != 0)
 		return rc;
 	*t = &it->t;
 	return 1;

@@ -115,11 +115,28 @@ struct itsm_filter {
 	int breached;			/* past a due time */
 	int64_t limit;			/* 0: no limit */
 	int json;			/* fill itsm_ticket_json() */
+	/*
+	 * The fields the caller reads, ITSM_FIELD_BIT of each (0: all of
+	 * them); the others read as NULL and 0.  The ref brings its id and
+	 * type; itsm_ticket_breached() needs ITSM_FIELDS_BREACHED.
+	 */
+	uint64_t fields;
 };
+
+#define ITSM_FIELD_BIT(f)	(UINT64_C(1) << (f))
+/* The fields itsm_ticket_breached() reads. */
+#define ITSM_FIELDS_BREACHED (ITSM_FIELD_BIT(ITSM_F_STATUS) | \
+	ITSM_FIELD_BIT(ITSM_F_RESPONDED_AT) | \
+	ITSM_FIELD_BIT(ITSM_F_RESPONSE_DUE) | \
+	ITSM_FIELD_BIT(ITSM_F_RESOLVED_AT) | \
+	ITSM_FIELD_BIT(ITSM_F_RESOLUTION_DUE))
 
 /* The work queue: major first, then priority, then oldest; unprioritized last. */
 int itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out);
-/* The next ticket (borrowed, valid until the next call): 1, 0 at the end, or < 0. */
+/*
+ * The next ticket (borrowed, valid until the next call or itsm_iter_free):
+ * 1, 0 at the end, or < 0.
+ */
 int itsm_iter_next(itsm_iter *it, const itsm_ticket **t);
 void itsm_iter_free(itsm_iter *it);
 

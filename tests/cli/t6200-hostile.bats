@@ -622,6 +622,89 @@ HOSTILE=$'clip \e]52;c;SGVsbG8=\a up \e[5A home \e[H title \e]0;pwned\a title2 \
 	    map(. == env.HOSTILE)' '[true,true,true,true]'
 }
 
+# Characters with no escape sequence that still change what a terminal
+# shows: the bidirectional overrides, embeddings, isolates and marks
+# ("Trojan Source"), the line and paragraph separators, invisible format
+# characters, a tag, and C1 controls.
+INVISIBLE=$'bidi \u202e txt \u202a \u202b \u202c \u202d iso \u2066 \u2067 \u2068 \u2069 mark \u200e \u200f \u061c sep \u2028 par \u2029 zw \u200b \u2060 \ufeff nel \u0085 csi \u009b tag \U000E0041 end'
+
+# no_raw_invisible TEXT: TEXT holds none of the characters of INVISIBLE
+# (itsm(1): escaped everywhere), byte for byte.
+no_raw_invisible() {
+	if printf '%s' "$1" | LC_ALL=C grep -Eq $'\xe2\x80[\x8b\x8e\x8f\xa8-\xae]|\xe2\x81[\xa0-\xaf]|\xd8\x9c|\xef\xbb\xbf|\xf3\xa0[\x80\x81]|\xc2[\x80-\x9f]'; then
+		printf 'case: %s\nraw invisible characters:\n' "$row" >&2
+		printf '%s' "$1" | od -c | head -20 >&2
+		return 1
+	fi
+}
+
+@test "bidi controls, line separators and invisible characters in user text: never raw in any output" {
+	fresh
+	row="open"
+	go open "$INVISIBLE" --caller "$INVISIBLE" --service "$INVISIBLE" \
+	    -m "$INVISIBLE" --impact high --urgency high --format table
+	succeeded
+	no_raw_invisible "$output"
+	[ "$(sqlite3 "$ITSM_DB" 'SELECT max(id) FROM tickets')" = 7 ]
+	row="note"
+	go note 7 -m "$INVISIBLE"
+	succeeded
+	row="major update"
+	go major update 4 -m "$INVISIBLE"
+	succeeded
+	row="major link"
+	go major link 4 --child 7
+	succeeded
+	for v in "list" "list --all" "show 7" "next" "major status" \
+	    "major status 4" "major report 4"; do
+		for fm in table tsv csv; do
+			row="$v --format $fm"
+			words "$v"
+			go "${ARGS[@]}" --format "$fm"
+			succeeded
+			no_raw_invisible "$output"
+		done
+	done
+	# JSON holds the exact text, escaped: valid, equal, and no raw byte.
+	export INVISIBLE
+	for v in "list" "show 7"; do
+		row="$v --json"
+		words "$v"
+		go "${ARGS[@]}" --json
+		succeeded
+		no_raw_invisible "$output"
+		jq_is '[.. | objects | select(.ref? == "INC-7") | .summary ==
+		    env.INVISIBLE] | .[0]' 'true'
+	done
+	go show 7 --json
+	jq_is '[.caller, .service, (.events[] | select(.kind == "note") |
+	    .message)] | map(. == env.INVISIBLE)' '[true,true,true]'
+	go export
+	no_raw_invisible "$output"
+	# The escaped form is the one itsm(1) documents.
+	row="the escaped form"
+	go list --fields ref,summary --format tsv
+	printf '%s\n' "$output" | grep -qF 'INC-7	bidi \xe2\x80\xae txt'
+	printf '%s\n' "$output" | grep -qF 'sep \xe2\x80\xa8 par \xe2\x80\xa9 zw'
+	printf '%s\n' "$output" | grep -qF 'tag \xf3\xa0\x81\x81 end'
+	go show 7 --json
+	printf '%s\n' "$output" | grep -qF '"bidi \u202e txt'
+	printf '%s\n' "$output" | grep -qF 'tag \udb40\udc41 end"'
+	# Shell completion shows a ticket's summary: a space for each.
+	row="__complete"
+	go __complete -- show ''
+	no_raw_invisible "$output"
+	printf '%s\n' "$output" | grep -qF 'INC-7	bidi   txt'
+	# In messages: a hostile ref or value.
+	for v in "show H" "list --group H" "open x --caller y --channel H"; do
+		row="$v"
+		words "$v" H "$INVISIBLE"
+		go "${ARGS[@]}"
+		[ "$status" -ge 64 ]
+		no_raw_invisible "$stderr"
+	done
+}
+
 # jsonl_case WHAT JSON: a file of two tickets to import, the first sound,
 # the second JSON; WHAT names the case.
 jsonl_case() {
