@@ -87,15 +87,43 @@ spent(const struct timeline *tl, int64_t until, int64_t *run, int64_t *stop)
 	}
 }
 
+/* The resolution that stopped the clocks for good, or 0. */
+static int64_t
+stopped_at(const struct timeline *tl, int64_t resolved)
+{
+	return resolved && !running_at(tl, tl->n) ? resolved : 0;
+}
+
+/*
+ * The targets and due times of priority pri (targets and dues of out),
+ * and whether the clocks are paused at the end of the history (*p1 for
+ * the response, *p2 for the resolution).  0 when the ticket has no
+ * priority, or one gone from the policy: no targets, nothing set.
+ */
+static int
+dues(const itsm_ctx *c, const struct timeline *tl, const char *pri,
+    int64_t stopped, struct itsm_sla *out, int *p1, int *p2)
+{
+	size_t pi;
+
+	if (pri == NULL || itsm_policy_priority_find(c->policy, pri, &pi) != 0)
+		return 0;
+	out->response_target = itsm_policy_priority_response(c->policy, pi);
+	out->resolution_target = itsm_policy_priority_resolution(c->policy, pi);
+	out->response_due = due(tl, out->response_target, c->now, stopped, p1);
+	out->resolution_due = due(tl, out->resolution_target, c->now,
+	    stopped, p2);
+	return 1;
+}
+
 int
 itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 {
 	struct store_status *ch = NULL;
 	struct timeline tl;
 	itsm_ticket *t = NULL;
-	const char *pri;
 	int64_t responded, resolved, until, stopped;
-	size_t n, pi;
+	size_t n;
 	int rc, p1, p2;
 
 	*out = (struct itsm_sla){ 0 };
@@ -108,20 +136,14 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	    itsm_ticket_int(t, ITSM_F_RESOLVED_AT) : 0;
 	responded = itsm_ticket_str(t, ITSM_F_RESPONDED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESPONDED_AT) : 0;
-	stopped = resolved && !running_at(&tl, n) ? resolved : 0;
+	stopped = stopped_at(&tl, resolved);
 	until = stopped ? stopped : c->now;
 	spent(&tl, until, &out->running, &out->paused_for);
 	out->paused = !running_at(&tl, n);
-	pri = itsm_ticket_str(t, ITSM_F_PRIORITY);
-	if (pri == NULL || itsm_policy_priority_find(c->policy, pri, &pi) != 0)
+	if (!dues(c, &tl, itsm_ticket_str(t, ITSM_F_PRIORITY), stopped, out,
+	    &p1, &p2))
 		goto done;	/* not prioritized, or a priority gone from the policy */
 	out->prioritized = 1;
-	out->response_target = itsm_policy_priority_response(c->policy, pi);
-	out->resolution_target = itsm_policy_priority_resolution(c->policy, pi);
-	out->response_due = due(&tl, out->response_target, c->now,
-	    stopped, &p1);
-	out->resolution_due = due(&tl, out->resolution_target, c->now,
-	    stopped, &p2);
 	out->response_breached = responded ? responded > out->response_due :
 	    !p1 && c->now > out->response_due;
 	out->resolution_breached = resolved && out->paused ?
@@ -132,20 +154,55 @@ done:
 	return rc;
 }
 
+/* Stores the due times of ticket id. */
+static int
+store_dues(itsm_ctx *c, int64_t id, const struct itsm_sla *s)
+{
+	struct store_set set[2];
+
+	set[0] = (struct store_set){ .col = "response_due",
+	    .num = s->response_due, .is_int = 1 };
+	set[1] = (struct store_set){ .col = "resolution_due",
+	    .num = s->resolution_due, .is_int = 1 };
+	return store_ticket_update(c->store, id, set, 2);
+}
+
 int
 tk_refresh_sla(itsm_ctx *c, int64_t id)
 {
 	struct itsm_sla s;
-	struct store_set set[2];
 	int rc;
 
 	if ((rc = itsm_sla_get(c, id, &s)) != 0)
 		return rc;
 	if (!s.prioritized)
 		return 0;
-	set[0] = (struct store_set){ .col = "response_due",
-	    .num = s.response_due, .is_int = 1 };
-	set[1] = (struct store_set){ .col = "resolution_due",
-	    .num = s.resolution_due, .is_int = 1 };
-	return store_ticket_update(c->store, id, set, 2);
+	return store_dues(c, id, &s);
+}
+
+/*
+ * One open ticket of the walk: its due times as tk_refresh_sla would
+ * compute them, stored when they are not those stored already.
+ */
+static int
+refresh_one(void *arg, const struct store_clock *k)
+{
+	itsm_ctx *c = arg;
+	struct timeline tl = { k->ch, k->n, k->opened };
+	struct itsm_sla s = { 0 };
+	int p1, p2;
+
+	if (!dues(c, &tl, k->priority, stopped_at(&tl, k->resolved), &s,
+	    &p1, &p2))
+		return 0;
+	if (k->has_dues && k->response_due == s.response_due &&
+	    k->resolution_due == s.resolution_due)
+		return 0;
+	return store_dues(c, k->id, &s);
+}
+
+int
+tk_refresh_open_slas(itsm_ctx *c)
+{
+	return store_open_clocks(c->store, refresh_one, c);
 }

@@ -40,17 +40,25 @@ itsm_stats_by_name(enum itsm_stats_by by)
 	return (size_t)by < NBY ? by_names[by] : NULL;
 }
 
-int64_t
-itsm_stats_percentile(const int64_t *sorted, size_t n, unsigned pct)
+size_t
+itsm_stats_rank(size_t n, unsigned pct)
 {
 	size_t rank;
 
 	if (n == 0)
-		return -1;
+		return 0;
 	if (pct > 100)
 		pct = 100;
 	rank = (pct * n + 99) / 100;	/* ceil(pct * n / 100) */
-	return sorted[rank > 0 ? rank - 1 : 0];
+	return rank > 0 ? rank : 1;
+}
+
+int64_t
+itsm_stats_percentile(const int64_t *sorted, size_t n, unsigned pct)
+{
+	if (n == 0)
+		return -1;
+	return sorted[itsm_stats_rank(n, pct) - 1];
 }
 
 double

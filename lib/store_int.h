@@ -110,4 +110,26 @@ struct store_status {
 int store_status_history(itsm_store *s, int64_t id, struct store_status **out,
     size_t *n);
 
+/* What the SLA clocks of an open ticket are computed from. */
+struct store_clock {
+	int64_t id;
+	const char *priority;
+	int64_t opened;
+	int64_t resolved;		/* 0: not resolved */
+	int has_dues;			/* both due times stored, integers */
+	int64_t response_due, resolution_due;
+	const struct store_status *ch;	/* the status changes, oldest first */
+	size_t n;
+};
+
+typedef int (*store_clock_fn)(void *arg, const struct store_clock *k);
+
+/*
+ * Hands fn the clock of every open (new, in_progress, on_hold)
+ * prioritized ticket, in one read of the tickets and their status
+ * changes; fn may update the ticket it is given.  Stops at fn's first
+ * error and returns it.
+ */
+int store_open_clocks(itsm_store *s, store_clock_fn fn, void *arg);
+
 #endif

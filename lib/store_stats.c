@@ -4,6 +4,13 @@
  * closures, one for the backlog, and one pass over the status events of
  * the resolved ones, in index order, for the time each one's SLA clock
  * ran.  All in one read transaction, so that the figures agree.
+ *
+ * The percentiles come from one walk of the times to resolve in
+ * increasing order: each is the time at which its group's and priority's
+ * running count reaches the percentile's rank.  Up to SAMPLES_MAX times
+ * are kept and sorted in memory; past that, they go to a temporary table
+ * and SQLite gives them back in order (its sorter spills to a file past
+ * its cache).  Memory stays the same whatever the length of the history.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +21,13 @@
 #include "store_int.h"
 #include "ticket_int.h"
 
-/* One resolved ticket's running time, and its priority's index. */
+/* Times kept in memory at most (16 bytes each); then a temporary table. */
+#define SAMPLES_MAX 131072
+
+/* One resolved ticket's time, its group's and its priority's indexes. */
 struct sample {
-	size_t pri;
 	int64_t secs;
+	uint32_t g, p;
 };
 
 struct group {
@@ -26,8 +36,8 @@ struct group {
 	size_t rank;			/* in the policy's list */
 	int64_t satisfaction_sum;
 	struct itsm_stats_time *prio;	/* one per priority of the list */
-	struct sample *t;
-	size_t nt, capt;
+	int64_t *seen;			/* per priority, then all of them: the
+					   times read so far, in order */
 };
 
 struct itsm_stats {
@@ -39,6 +49,9 @@ struct itsm_stats {
 	size_t npri, npolicy;	/* npolicy: the policy's, first */
 	size_t last;		/* the group of the previous row */
 	const itsm_policy *policy;
+	struct sample *t;	/* the times so far, up to SAMPLES_MAX */
+	size_t nt, capt;
+	sqlite3_stmt *add;	/* past SAMPLES_MAX: the insert of a time */
 };
 
 /* The bounds and constants every query binds. */
@@ -138,6 +151,17 @@ static const char q_resolve[] =
     "  t.opened_at < ?2 "
     "ORDER BY t.id, e.at, e.id";
 
+/* The time to resolve of each ticket: its group, its priority (indexes). */
+static const char q_samples_create[] =
+    "CREATE TEMP TABLE itsm_stats_samples (g INTEGER, p INTEGER, "
+    "secs INTEGER)";
+static const char q_samples_add[] =
+    "INSERT INTO temp.itsm_stats_samples (g, p, secs) VALUES (?1, ?2, ?3)";
+static const char q_samples_sorted[] =
+    "SELECT g, p, secs FROM temp.itsm_stats_samples ORDER BY secs";
+static const char q_samples_drop[] =
+    "DROP TABLE IF EXISTS temp.itsm_stats_samples";
+
 typedef int (*row_fn)(itsm_stats *s, sqlite3_stmt *st);
 
 /* Prepares query sql, its "@K" the key column, and binds b. */
@@ -198,6 +222,23 @@ same(const char *a, const char *b)
 	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
+/* The times of a new group: none yet (the priorities are listed). */
+static int
+group_init(const itsm_stats *s, struct group *g)
+{
+	size_t i;
+
+	if ((g->prio = calloc(s->npri + 1, sizeof(*g->prio))) == NULL ||
+	    (g->seen = calloc(s->npri + 1, sizeof(*g->seen))) == NULL)
+		return -1;
+	for (i = 0; i < s->npri; i++) {
+		g->prio[i].priority = s->pri[i];
+		g->prio[i].median = g->prio[i].p90 = -1;
+	}
+	g->f.resolve_time.median = g->f.resolve_time.p90 = -1;
+	return 0;
+}
+
 /* The group of the key in column 0 of the row, added when new. */
 static int
 group_of(itsm_stats *s, sqlite3_stmt *st, struct group **out)
@@ -224,9 +265,10 @@ group_of(itsm_stats *s, sqlite3_stmt *st, struct group **out)
 	}
 	ng = &s->g[s->ng];
 	*ng = (struct group){ .value = NULL };
-	if (v != NULL && (ng->value = strdup(v)) == NULL)
-		return nomem();
 	s->last = s->ng++;
+	if ((v != NULL && (ng->value = strdup(v)) == NULL) ||
+	    group_init(s, ng) != 0)
+		return nomem();
 	*out = ng;
 	return 0;
 }
@@ -299,19 +341,56 @@ priority_index(const itsm_stats *s, const itsm_policy *pol, const char *p)
 	return s->npri - 1;	/* not reached: every one was listed */
 }
 
+/* Counts a time of priority pri in group g. */
+static void
+count_sample(struct group *g, size_t pri)
+{
+	g->prio[pri].count++;
+	g->f.resolve_time.count++;
+}
+
+/* Stores a time in the temporary table. */
 static int
-add_sample(struct group *g, size_t pri, int64_t secs)
+insert_sample(itsm_store *store, itsm_stats *s, const struct sample *t)
+{
+	store_bind_int(s->add, 1, t->g);
+	store_bind_int(s->add, 2, t->p);
+	store_bind_int(s->add, 3, t->secs);
+	return store_run(store, s->add, "cannot compute the figures");
+}
+
+/*
+ * Keeps a time: in memory while there is room, else in the temporary
+ * table, where the times kept so far go first.
+ */
+static int
+keep_sample(itsm_store *store, itsm_stats *s, struct sample t)
 {
 	struct sample *nt;
+	size_t i;
+	int rc;
 
-	if (g->nt == g->capt) {
-		g->capt = g->capt ? g->capt * 2 : 64;
-		if ((nt = realloc(g->t, g->capt * sizeof(*nt))) == NULL)
-			return nomem();
-		g->t = nt;
+	if (s->add == NULL && s->nt < SAMPLES_MAX) {
+		if (s->nt == s->capt) {
+			s->capt = s->capt ? s->capt * 2 : 1024;
+			if ((nt = realloc(s->t, s->capt * sizeof(*nt))) == NULL)
+				return nomem();
+			s->t = nt;
+		}
+		s->t[s->nt++] = t;
+		return 0;
 	}
-	g->t[g->nt++] = (struct sample){ pri, secs };
-	return 0;
+	if (s->add == NULL) {
+		if ((rc = store_prepare(store, q_samples_add, &s->add)) != 0)
+			return rc;
+		for (i = 0; i < s->nt; i++)
+			if ((rc = insert_sample(store, s, &s->t[i])) != 0)
+				return rc;
+		free(s->t);
+		s->t = NULL;
+		s->nt = s->capt = 0;
+	}
+	return insert_sample(store, s, &t);
 }
 
 /*
@@ -341,21 +420,26 @@ clock_to(struct clock *k, int64_t end)
 		k->secs += end - from;
 }
 
-/* The ticket is complete: its last segment runs to the resolution. */
+/*
+ * The ticket is complete: its last segment runs to the resolution; its
+ * time is counted and kept.
+ */
 static int
-clock_end(itsm_stats *s, struct clock *k)
+clock_end(itsm_store *store, itsm_stats *s, struct clock *k)
 {
-	int rc;
-
 	if (k->g == NULL)
 		return 0;
 	clock_to(k, k->resolved);
-	if ((rc = add_sample(k->g, k->pri, k->secs)) != 0)
-		return rc;
-	return add_sample(&s->total, k->pri, k->secs);
+	count_sample(k->g, k->pri);
+	count_sample(&s->total, k->pri);
+	return keep_sample(store, s, (struct sample){ .secs = k->secs,
+	    .g = (uint32_t)(k->g - s->g), .p = (uint32_t)k->pri });
 }
 
-/* The time to resolve of every resolved ticket of the period. */
+/*
+ * The time to resolve of every resolved ticket of the period, counted
+ * per group and priority, and kept.
+ */
 static int
 resolve_times(itsm_store *store, itsm_stats *s, const struct bind *b)
 {
@@ -370,7 +454,7 @@ resolve_times(itsm_store *store, itsm_stats *s, const struct bind *b)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 1);
 		if (k.g == NULL || id != k.id) {
-			if ((rc = clock_end(s, &k)) != 0 ||
+			if ((rc = clock_end(store, s, &k)) != 0 ||
 			    (rc = group_of(s, st, &k.g)) != 0)
 				goto done;
 			p = (const char *)sqlite3_column_text(st, 2);
@@ -391,10 +475,81 @@ resolve_times(itsm_store *store, itsm_stats *s, const struct bind *b)
 		rc = store_fail(store, "cannot compute the figures");
 		goto done;
 	}
-	rc = clock_end(s, &k);
+	rc = clock_end(store, s, &k);
 done:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* One more time, in increasing order, of t: it may be one of its ranks. */
+static void
+take(struct itsm_stats_time *t, int64_t *seen, int64_t secs)
+{
+	size_t n = (size_t)t->count, r = (size_t)++*seen;
+
+	if (r == itsm_stats_rank(n, 50))
+		t->median = secs;
+	if (r == itsm_stats_rank(n, 90))
+		t->p90 = secs;
+}
+
+/*
+ * The next time in increasing order, of group gi and priority pi:
+ * counted in its group and priority, its group, the total's priority and
+ * the total; a time whose count reaches a percentile's rank is that
+ * percentile.  Ties make no difference: the value at a rank is the same
+ * whichever of them comes first.
+ */
+static void
+walk(itsm_stats *s, int64_t gi, int64_t pi, int64_t secs)
+{
+	struct group *g;
+	size_t all = s->npri;
+
+	if (gi < 0 || (size_t)gi >= s->ng || pi < 0 || (size_t)pi >= s->npri)
+		return;		/* not reached: the times are ours */
+	g = &s->g[gi];
+	take(&g->prio[pi], &g->seen[pi], secs);
+	take(&g->f.resolve_time, &g->seen[all], secs);
+	take(&s->total.prio[pi], &s->total.seen[pi], secs);
+	take(&s->total.f.resolve_time, &s->total.seen[all], secs);
+}
+
+static int
+cmp_sample(const void *a, const void *b)
+{
+	const struct sample *x = a, *y = b;
+
+	return x->secs < y->secs ? -1 : x->secs > y->secs;
+}
+
+/* The percentiles of every group and priority, from the times kept. */
+static int
+percentiles(itsm_store *store, itsm_stats *s)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (s->add == NULL) {
+		if (s->nt > 1)
+			qsort(s->t, s->nt, sizeof(*s->t), cmp_sample);
+		for (i = 0; i < s->nt; i++)
+			walk(s, s->t[i].g, s->t[i].p, s->t[i].secs);
+		return 0;
+	}
+	if ((rc = store_prepare(store, q_samples_sorted, &st)) != 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		walk(s, sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
+	if (rc != SQLITE_DONE) {
+		rc = store_fail(store, "cannot compute the figures");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return 0;
 }
 
 static int
@@ -464,58 +619,12 @@ list_priorities(itsm_store *store, itsm_stats *s, const itsm_policy *pol,
 	return 0;
 }
 
-static int
-cmp_sample(const void *a, const void *b)
-{
-	const struct sample *x = a, *y = b;
-
-	if (x->pri != y->pri)
-		return x->pri < y->pri ? -1 : 1;
-	return x->secs < y->secs ? -1 : x->secs > y->secs;
-}
-
-static int
-cmp_secs(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
+/* The rates of group g, and its list of times per priority. */
 static void
-set_time(struct itsm_stats_time *t, const int64_t *sorted, size_t n)
-{
-	t->count = (int64_t)n;
-	t->median = itsm_stats_percentile(sorted, n, 50);
-	t->p90 = itsm_stats_percentile(sorted, n, 90);
-}
-
-/* Percentiles per priority and overall, and the rates, of group g. */
-static int
 finish_group(itsm_stats *s, struct group *g)
 {
 	struct itsm_stats_figures *f = &g->f;
-	int64_t *secs;
-	size_t i, j, k;
 
-	if ((g->prio = calloc(s->npri ? s->npri : 1, sizeof(*g->prio))) ==
-	    NULL || (secs = malloc((g->nt ? g->nt : 1) * sizeof(*secs))) ==
-	    NULL)
-		return nomem();
-	if (g->nt > 1)
-		qsort(g->t, g->nt, sizeof(*g->t), cmp_sample);
-	for (i = 0; i < g->nt; i++)
-		secs[i] = g->t[i].secs;
-	for (k = 0, i = 0; k < s->npri; k++) {
-		for (j = i; j < g->nt && g->t[j].pri == k; j++)
-			;
-		g->prio[k].priority = s->pri[k];
-		set_time(&g->prio[k], secs + i, j - i);
-		i = j;
-	}
-	qsort(secs, g->nt, sizeof(*secs), cmp_secs);
-	set_time(&f->resolve_time, secs, g->nt);
-	free(secs);
 	f->by_priority = g->prio;
 	f->npriorities = s->npri;
 	f->response_compliance = itsm_stats_ratio(f->response_met,
@@ -528,7 +637,6 @@ finish_group(itsm_stats *s, struct group *g)
 	f->reopen_rate = itsm_stats_ratio(f->reopened, f->opened);
 	f->satisfaction_mean = itsm_stats_ratio(g->satisfaction_sum,
 	    f->satisfaction_count);
-	return 0;
 }
 
 /* Adds the counts of group g to the total. */
@@ -577,13 +685,17 @@ compute(itsm_store *store, itsm_stats *s, const itsm_policy *pol,
 	size_t i;
 	int rc;
 
-	if ((rc = list_priorities(store, s, pol, b)) != 0 ||
-	    (rc = each_row(store, s, q_cohort, b, on_cohort)) != 0 ||
+	if ((rc = list_priorities(store, s, pol, b)) != 0)
+		return rc;
+	if (group_init(s, &s->total) != 0)
+		return nomem();
+	if ((rc = each_row(store, s, q_cohort, b, on_cohort)) != 0 ||
 	    (rc = each_row(store, s, q_closed, b, on_closed)) != 0 ||
 	    (rc = each_row(store, s, b->has_until ? q_backlog_at :
 	    q_backlog_now, b, on_backlog)) != 0)
 		return rc;
-	if ((rc = resolve_times(store, s, b)) != 0)
+	if ((rc = resolve_times(store, s, b)) != 0 ||
+	    (rc = percentiles(store, s)) != 0)
 		return rc;
 	for (i = 0; i < s->ng; i++) {
 		s->g[i].rank = itsm_stats_policy_rank(pol, s->by,
@@ -594,10 +706,10 @@ compute(itsm_store *store, itsm_stats *s, const itsm_policy *pol,
 		qsort(s->g, s->ng, sizeof(*s->g), cmp_group);
 	for (i = 0; i < s->ng; i++) {
 		s->g[i].f.value = s->g[i].value;
-		if ((rc = finish_group(s, &s->g[i])) != 0)
-			return rc;
+		finish_group(s, &s->g[i]);
 	}
-	return finish_group(s, &s->total);
+	finish_group(s, &s->total);
+	return 0;
 }
 
 int
@@ -636,7 +748,16 @@ itsm_stats_get(itsm_ctx *c, const struct itsm_stats_query *q,
 		}
 		began = 1;
 	}
+	if (sqlite3_exec(store->db, q_samples_drop, NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_exec(store->db, q_samples_create, NULL,
+	    NULL, NULL) != SQLITE_OK) {
+		rc = store_fail(store, "cannot compute the figures");
+		goto done;
+	}
 	rc = compute(store, s, c->policy, &b);
+	sqlite3_finalize(s->add);
+	s->add = NULL;
+	sqlite3_exec(store->db, q_samples_drop, NULL, NULL, NULL);
 done:
 	if (began)
 		sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
@@ -653,7 +774,7 @@ group_free(struct group *g)
 {
 	free(g->value);
 	free(g->prio);
-	free(g->t);
+	free(g->seen);
 }
 
 void
@@ -670,6 +791,7 @@ itsm_stats_free(itsm_stats *s)
 	for (i = 0; i < s->npri; i++)
 		free(s->pri[i]);
 	free(s->pri);
+	free(s->t);
 	free(s);
 }
 

@@ -1056,16 +1056,6 @@ store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n)
 }
 
 int
-store_open_ids(itsm_ctx *c, int64_t **ids, size_t *n)
-{
-	struct qb q = { .off = 0 };
-
-	qb_sql(&q, "SELECT id FROM tickets WHERE status IN ('new', "
-	    "'in_progress', 'on_hold') AND priority IS NOT NULL");
-	return collect_ids(c->store, &q, ids, n);
-}
-
-int
 store_meta_get(itsm_store *s, const char *key, char **out)
 {
 	sqlite3_stmt *st;

@@ -57,6 +57,11 @@ int tk_end_action(itsm_ctx *c, itsm_ticket *t, int rc);
 
 /* Recomputes and stores a ticket's due times (inside a transaction). */
 int tk_refresh_sla(itsm_ctx *c, int64_t id);
+/*
+ * The same for every open prioritized ticket, in one walk: only the due
+ * times that change are written.
+ */
+int tk_refresh_open_slas(itsm_ctx *c);
 
 /*
  * Queues hook name for ticket, to run after commit with the events
@@ -80,7 +85,5 @@ int major_resolve_children(itsm_ctx *c, int64_t id, const char *ref,
 /* Ends an active major (major.c); nothing when the ticket is not one. */
 int major_end_by(itsm_ctx *c, int64_t id, int64_t at, const char *why);
 
-/* The open prioritized tickets. */
-int store_open_ids(itsm_ctx *c, int64_t **ids, size_t *n);
 
 #endif

@@ -632,38 +632,65 @@ why_breached(itsm_ctx *c, const itsm_ticket *t, char *buf, size_t len)
  * Stored due times come from the targets of the policy in force when each
  * ticket last changed.  When the targets differ from those the store last
  * saw, the open tickets' dues are recomputed before a sweep reads them.
+ * The fingerprint of the targets goes to print; *changed says whether it
+ * differs from the stored one.
  */
 static int
-refresh_after_policy_change(itsm_ctx *c)
+targets_changed(itsm_ctx *c, char *print, size_t len, int *changed)
 {
 	const itsm_policy *p = c->policy;
-	char print[4096], *stored = NULL;
+	char *stored = NULL;
 	size_t i, off = 0;
-	int64_t *ids = NULL;
-	size_t n = 0;
 	int rc;
 
 	print[0] = '\0';
-	for (i = 0; i < itsm_policy_priority_count(p) && off < sizeof(print);
-	    i++)
-		off += (size_t)snprintf(print + off, sizeof(print) - off,
+	for (i = 0; i < itsm_policy_priority_count(p) && off < len; i++)
+		off += (size_t)snprintf(print + off, len - off,
 		    "%s=%lld/%lld;", itsm_policy_priority_name(p, i),
 		    (long long)itsm_policy_priority_response(p, i),
 		    (long long)itsm_policy_priority_resolution(p, i));
 	if ((rc = store_meta_get(c->store, "sla_targets", &stored)) != 0)
 		return rc;
-	if (stored != NULL && strcmp(stored, print) == 0) {
-		free(stored);
-		return 0;
-	}
+	*changed = stored == NULL || strcmp(stored, print) != 0;
 	free(stored);
-	if ((rc = store_open_ids(c, &ids, &n)) != 0)
+	return 0;
+}
+
+/*
+ * The refresh: every open ticket's due times in one walk, then the new
+ * fingerprint.
+ */
+static int
+refresh_after_policy_change(itsm_ctx *c)
+{
+	char print[4096];
+	int rc, changed;
+
+	if ((rc = targets_changed(c, print, sizeof(print), &changed)) != 0 ||
+	    !changed)
 		return rc;
-	for (i = 0; i < n && rc == 0; i++)
+	if ((rc = tk_refresh_open_slas(c)) != 0)
+		return rc;
+	return store_meta_set(c->store, "sla_targets", print);
+}
+
+/*
+ * What a dry run of the stagnant sweep needs of that refresh: which
+ * tickets stagnate does not depend on the due times, so only the due
+ * times of those it reports are recomputed (and rolled back with the
+ * rest), as the refresh would have left them.
+ */
+static int
+refresh_reported(itsm_ctx *c, const int64_t *ids, size_t n)
+{
+	char print[4096];
+	size_t i;
+	int rc, changed;
+
+	if ((rc = targets_changed(c, print, sizeof(print), &changed)) != 0)
+		return rc;
+	for (i = 0; changed && i < n && rc == 0; i++)
 		rc = tk_refresh_sla(c, ids[i]);
-	free(ids);
-	if (rc == 0)
-		rc = store_meta_set(c->store, "sla_targets", print);
 	return rc;
 }
 
@@ -704,10 +731,20 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 
 	if ((rc = itsm_store_begin(c->store)) != 0)
 		return rc;
-	if ((rc = refresh_after_policy_change(c)) != 0 ||
+	/*
+	 * The breached tickets are found by their due times: the refresh
+	 * comes first.  A dry run of the stagnant ones needs the due
+	 * times of those it reports only.
+	 */
+	if (dry && !breached) {
+		if ((rc = store_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
+		    (rc = refresh_reported(c, ids[0], n[0])) != 0)
+			goto done;
+	} else if ((rc = refresh_after_policy_change(c)) != 0 ||
 	    (rc = store_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
-	    (breached && (rc = store_sweep_ids(c, 1, &ids[1], &n[1])) != 0))
+	    (breached && (rc = store_sweep_ids(c, 1, &ids[1], &n[1])) != 0)) {
 		goto done;
+	}
 	/* Stagnant ones first (a breach too is said on the same line). */
 	for (pass = 0; pass < 2 && rc == 0; pass++) {
 		for (i = 0; i < n[pass] && rc == 0; i++) {

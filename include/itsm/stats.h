@@ -103,6 +103,12 @@ const struct itsm_stats_figures *itsm_stats_group(const itsm_stats *s,
  * the value of rank ceil(pct * n / 100).  -1 when n is 0.
  */
 int64_t itsm_stats_percentile(const int64_t *sorted, size_t n, unsigned pct);
+/*
+ * The rank (1..n) of that value, ceil(pct * n / 100), at least 1; 0 when
+ * n is 0.  Of the values in increasing order, the one of this rank is the
+ * percentile, whatever the order of equal ones.
+ */
+size_t itsm_stats_rank(size_t n, unsigned pct);
 
 /* num / den rounded to four decimal places; -1 when den is 0. */
 double itsm_stats_ratio(int64_t num, int64_t den);

@@ -201,6 +201,44 @@ INC-2 would be escalated: stagnant: no activity for 5h (threshold 4h)"
 	assert_unchanged "$before"
 }
 
+@test "--dry-run after a policy change: what the sweep does, due times included; the file as it was" {
+	open_ticket "P1" --caller a --impact high --urgency high
+	open_ticket "P3" --caller a --impact medium --urgency medium
+	open_ticket "P3 held" --caller a --impact medium --urgency medium
+	itsm hold 3 --reason vendor -m parts >/dev/null
+	open_ticket "none" --caller a
+	run --separate-stderr itsm escalate --stagnant --breached
+	assert_output ""	# the targets seen at 09:00
+	sed -i 's/response: 15m/response: 20m/; s/response: 2h/response: 1h/' \
+	    "$ITSM_CONFIG"
+	export ITSM_NOW=2026-11-28T10:30:00Z
+	before=$(db_digest)
+	sum=$(sha256sum <"$ITSM_DB")
+	# The stagnant sweep reports the P1 ticket with its new due time.
+	run --separate-stderr itsm escalate --stagnant --dry-run --json
+	assert_status 0
+	jq_is '[.[] | .ref, .detail, .ticket.response_due]' \
+	    '["INC-1","stagnant: no activity for 1h30m (threshold 1h)","2026-11-28T09:20:00Z"]'
+	# With the new 1h target, the P3 ticket is late (it was not).
+	run --separate-stderr itsm escalate --stagnant --breached --dry-run --json
+	assert_status 0
+	dry=$output
+	jq_is '[.[] | .ref, .detail]' \
+	    '["INC-1","stagnant: no activity for 1h30m (threshold 1h); breached: response due 1h10m ago","INC-2","breached: response due 30m ago"]'
+	assert_unchanged "$before"
+	[ "$(sha256sum <"$ITSM_DB")" = "$sum" ]
+	run --separate-stderr itsm escalate --stagnant --breached --json
+	assert_status 0
+	[ "$(jq -c 'map(del(.action, .dry_run))' <<<"$output")" = \
+	    "$(jq -c 'map(del(.action, .dry_run))' <<<"$dry")" ]
+	# Every open ticket's due times were stored, the held one's from now.
+	ticket_is 2 '[.response_due, .resolution_due]' \
+	    '["2026-11-28T10:00:00Z","2026-11-29T09:00:00Z"]'
+	ticket_is 3 '[.response_due, .resolution_due]' \
+	    '["2026-11-28T11:30:00Z","2026-11-29T10:30:00Z"]'
+	ticket_is 4 '[.response_due, .resolution_due]' '[null,null]'
+}
+
 @test "--json: an array of objects that parses; --format jsonl: one per line" {
 	open_ticket "P1" --caller a --impact high --urgency high
 	open_ticket "none" --caller a

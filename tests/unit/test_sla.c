@@ -1,6 +1,7 @@
 /*
  * Unit tests of lib/sla.c through the operations that move the clocks:
- * due times, pauses on hold, breach states, re-prioritization, resolution.
+ * due times, pauses on hold, breach states, re-prioritization, resolution,
+ * the refresh of the stored due times after a change of the targets.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +13,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "itsm/itsm.h"
+#include "store_int.h"		/* the database handle, to count writes */
 
 struct fx {
 	char dir[64], db[96];
@@ -230,6 +233,129 @@ test_unprioritized(void **state)
 	assert_true(s.running == 86400);
 }
 
+/* Counts the updates of tickets the database runs. */
+static int
+count_updates(unsigned type, void *arg, void *stmt, void *sql)
+{
+	(void)stmt;
+	if (type == SQLITE_TRACE_STMT &&
+	    strncmp(sql, "UPDATE tickets ", 15) == 0)
+		++*(int *)arg;
+	return 0;
+}
+
+/* Counts the tickets a sweep reports; checks a P1's new response due. */
+static int
+reported(void *arg, const struct itsm_sweep_item *it)
+{
+	++*(int *)arg;
+	assert_string_equal(itsm_ticket_str(it->ticket, ITSM_F_PRIORITY), "P1");
+	assert_string_equal(itsm_ticket_str(it->ticket, ITSM_F_RESPONSE_DUE),
+	    "2026-11-28T08:20:00Z");
+	return 0;
+}
+
+/* The stored due times of ticket id. */
+static void
+stored(itsm_ctx *c, int64_t id, const char *resp, const char *resol)
+{
+	itsm_ticket *t;
+
+	assert_int_equal(itsm_ticket_get(c, id, &t), 0);
+	if (resp == NULL) {
+		assert_null(itsm_ticket_str(t, ITSM_F_RESPONSE_DUE));
+		assert_null(itsm_ticket_str(t, ITSM_F_RESOLUTION_DUE));
+	} else {
+		assert_string_equal(itsm_ticket_str(t, ITSM_F_RESPONSE_DUE),
+		    resp);
+		assert_string_equal(itsm_ticket_str(t, ITSM_F_RESOLUTION_DUE),
+		    resol);
+	}
+	itsm_ticket_free(t);
+}
+
+/*
+ * A new response target for P1: a dry run of the stagnant sweep
+ * recomputes the due times of the tickets it reports and no others, and
+ * keeps none; the real sweep stores those of every open ticket, as each
+ * one's clock gives them, writing only those that change.
+ */
+static void
+test_refresh_after_policy_change(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = open_ticket(f, "high", "high");	/* P1: 15m, 4h */
+	int64_t b = open_ticket(f, "high", "high");
+	int64_t c = open_ticket(f, "medium", "medium");	/* P3: 2h, 1d */
+	int64_t d = open_ticket(f, "medium", "medium");
+	int64_t e = open_ticket(f, NULL, NULL);
+	const char *def = itsm_policy_default_text();
+	const char *at15 = strstr(def, "response: 15m");
+	char *text = strdup(def);
+	itsm_policy *pol;
+	itsm_ctx *ctx;
+	struct itsm_sla s;
+	int64_t ids[] = { a, b, c, d, e }, i;
+	int n = 0, updates = 0;
+
+	assert_non_null(at15);
+	assert_non_null(text);
+	memcpy(text + (at15 - def), "response: 20m", 13);
+	at(f, "2026-11-28T08:30:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, d, "vendor", "parts", 0), 0);
+	at(f, "2026-11-28T08:31:00Z");	/* the targets seen: nothing to do */
+	assert_int_equal(itsm_escalate_stagnant(f->ctx, 0, 0, reported, &n),
+	    0);
+	assert_int_equal(n, 0);
+	assert_int_equal(itsm_policy_load_text(&pol, "new.yaml", text,
+	    strlen(text)), 0);
+	assert_int_equal(itsm_ctx_new(&ctx, f->store, pol), 0);
+	itsm_ctx_set_hooks(ctx, 0);
+	sqlite3_trace_v2(f->store->db, SQLITE_TRACE_STMT, count_updates,
+	    &updates);
+
+	/* At 09:30 both P1 tickets stagnate (1h). */
+	itsm_ctx_set_now(ctx, T("2026-11-28T09:30:00Z"));
+	assert_int_equal(itsm_escalate_stagnant(ctx, 0, 1, reported, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(updates, 2);	/* theirs, rolled back */
+	stored(ctx, a, "2026-11-28T08:15:00Z", "2026-11-28T12:00:00Z");
+
+	/*
+	 * At 08:40 nothing stagnates: the P1 response dues move 5m, the
+	 * projected ones of the ticket on hold move with the clock, the
+	 * P3 one running keeps its own.
+	 */
+	updates = n = 0;
+	itsm_ctx_set_now(ctx, T("2026-11-28T08:40:00Z"));
+	assert_int_equal(itsm_escalate_stagnant(ctx, 0, 0, reported, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(updates, 3);
+	stored(ctx, a, "2026-11-28T08:20:00Z", "2026-11-28T12:00:00Z");
+	stored(ctx, c, "2026-11-28T10:00:00Z", "2026-11-29T08:00:00Z");
+	stored(ctx, d, "2026-11-28T10:10:00Z", "2026-11-29T08:10:00Z");
+	stored(ctx, e, NULL, NULL);
+	for (i = 0; i < 4; i++) {
+		itsm_ticket *t;
+
+		assert_int_equal(itsm_sla_get(ctx, ids[i], &s), 0);
+		assert_int_equal(itsm_ticket_get(ctx, ids[i], &t), 0);
+		assert_true(itsm_ticket_int(t, ITSM_F_RESPONSE_DUE) ==
+		    s.response_due);
+		assert_true(itsm_ticket_int(t, ITSM_F_RESOLUTION_DUE) ==
+		    s.resolution_due);
+		itsm_ticket_free(t);
+	}
+	/* Seen now: the next sweep writes nothing. */
+	updates = 0;
+	assert_int_equal(itsm_escalate_stagnant(ctx, 0, 0, reported, &n), 0);
+	assert_int_equal(updates, 0);
+	sqlite3_trace_v2(f->store->db, 0, NULL, NULL);
+	itsm_ctx_free(ctx);
+	itsm_policy_free(pol);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -246,6 +372,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unprioritized, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_after_policy_change,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("sla", tests, NULL, NULL);

@@ -369,6 +369,17 @@ test_percentile_function(void **state)
 	assert_int_equal(itsm_stats_percentile(v, 10, 100), 100);
 	assert_int_equal(itsm_stats_percentile(v, 10, 1), 10);
 	assert_int_equal(itsm_stats_percentile(v, 9, 90), 90);	/* ceil 8.1 */
+	/* The ranks store_stats.c watches for as the times go by in order. */
+	assert_int_equal(itsm_stats_rank(0, 50), 0);
+	assert_int_equal(itsm_stats_rank(1, 50), 1);
+	assert_int_equal(itsm_stats_rank(2, 50), 1);
+	assert_int_equal(itsm_stats_rank(4, 90), 4);
+	assert_int_equal(itsm_stats_rank(9, 90), 9);
+	assert_int_equal(itsm_stats_rank(10, 90), 9);
+	assert_int_equal(itsm_stats_rank(10, 0), 1);
+	assert_int_equal(itsm_stats_rank(10, 200), 10);
+	assert_int_equal(itsm_stats_rank(300000, 50), 150000);
+	assert_int_equal(itsm_stats_rank(300001, 90), 270001);
 }
 
 /*
