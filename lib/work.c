@@ -707,13 +707,36 @@ count_managers(itsm_ctx *c, const itsm_ticket *t)
 }
 
 static int
-has_id(const int64_t *ids, size_t n, int64_t id)
+cmp_id(const void *a, const void *b)
 {
-	size_t i;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
-	for (i = 0; i < n; i++)
-		if (ids[i] == id)
-			return 1;
+	return (x > y) - (x < y);
+}
+
+/* Whether id is in sorted, a sorted copy of a sweep's ids. */
+static int
+has_id(const int64_t *sorted, size_t n, int64_t id)
+{
+	return n > 0 && bsearch(&id, sorted, n, sizeof(*sorted),
+	    cmp_id) != NULL;
+}
+
+/*
+ * A sorted copy of n ids (the sweep reports them in their own order):
+ * looking each ticket of one list up in the other was quadratic, 14 s
+ * for 75,000 breached tickets.
+ */
+static int
+sorted_copy(const int64_t *ids, size_t n, int64_t **out)
+{
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	if ((*out = malloc(n * sizeof(**out))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	memcpy(*out, ids, n * sizeof(**out));
+	qsort(*out, n, sizeof(**out), cmp_id);
 	return 0;
 }
 
@@ -722,7 +745,7 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
     void *arg)
 {
 	struct sweep sw = { 0 };
-	int64_t *ids[2] = { NULL, NULL };
+	int64_t *ids[2] = { NULL, NULL }, *sorted[2] = { NULL, NULL };
 	size_t n[2] = { 0, 0 }, i, managers;
 	char why[320], more[160];
 	int pass, rc, stag, br;
@@ -745,13 +768,16 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 	    (breached && (rc = store_sweep_ids(c, 1, &ids[1], &n[1])) != 0)) {
 		goto done;
 	}
+	if ((rc = sorted_copy(ids[0], n[0], &sorted[0])) != 0 ||
+	    (rc = sorted_copy(ids[1], n[1], &sorted[1])) != 0)
+		goto done;
 	/* Stagnant ones first (a breach too is said on the same line). */
 	for (pass = 0; pass < 2 && rc == 0; pass++) {
 		for (i = 0; i < n[pass] && rc == 0; i++) {
-			if (pass == 1 && has_id(ids[0], n[0], ids[1][i]))
+			if (pass == 1 && has_id(sorted[0], n[0], ids[1][i]))
 				continue;
 			stag = pass == 0;
-			br = pass == 1 || has_id(ids[1], n[1], ids[0][i]);
+			br = pass == 1 || has_id(sorted[1], n[1], ids[0][i]);
 			if ((rc = itsm_ticket_get(c, ids[pass][i], &t)) != 0)
 				break;
 			if (stag)
@@ -783,6 +809,8 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 done:
 	free(ids[0]);
 	free(ids[1]);
+	free(sorted[0]);
+	free(sorted[1]);
 	/* A dry run changes nothing, not even the refreshed due times. */
 	if (rc == 0 && !dry)
 		rc = itsm_store_commit(c->store);
