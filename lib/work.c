@@ -581,6 +581,26 @@ sweep_add(struct sweep *s, itsm_ticket *t, const char *why, size_t managers)
 	return 0;
 }
 
+/*
+ * A ticket the sweep reports: a dry run, which commits nothing, reports
+ * it at once and keeps nothing (a sweep can find tens of thousands of
+ * breached tickets); a real sweep keeps it for after the commit.  Takes t.
+ */
+static int
+sweep_found(struct sweep *s, int dry, itsm_ticket *t, const char *why,
+    size_t managers, itsm_sweep_fn fn, void *arg)
+{
+	struct itsm_sweep_item it = { .ticket = t, .why = why,
+	    .managers = managers };
+	int rc;
+
+	if (!dry)
+		return sweep_add(s, t, why, managers);
+	rc = fn(arg, &it);
+	itsm_ticket_free(t);
+	return rc;
+}
+
 static int
 sweep_report(struct sweep *s, itsm_sweep_fn fn, void *arg)
 {
@@ -801,7 +821,8 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 				    "breached", why, &managers, 1);
 			}
 			if (rc == 0)
-				rc = sweep_add(&sw, t, why, managers);
+				rc = sweep_found(&sw, dry, t, why, managers, fn,
+				    arg);
 			else
 				itsm_ticket_free(t);
 		}
@@ -854,7 +875,7 @@ itsm_close_auto(itsm_ctx *c, int dry, itsm_sweep_fn fn, void *arg)
 				    NULL, 0);
 			}
 			if (rc == 0)
-				rc = sweep_add(&sw, t, why, 0);
+				rc = sweep_found(&sw, dry, t, why, 0, fn, arg);
 			else
 				itsm_ticket_free(t);
 		}

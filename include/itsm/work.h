@@ -84,12 +84,16 @@ typedef int (*itsm_sweep_fn)(void *arg, const struct itsm_sweep_item *item);
  * The cron sweep: escalates hierarchically each open ticket with no
  * activity for longer than its priority's stagnation threshold (and, with
  * breached, each past a due time), once until new activity re-arms it.
- * dry: report only.  fn is called for each ticket, after the commit.
+ * dry: report only.  fn is called for each ticket, after the commit; in
+ * a dry run, as each is found (nothing is kept).
  */
 int itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry,
     itsm_sweep_fn fn, void *arg);
 
-/* Closes resolved tickets left without an answer past auto_close. */
+/*
+ * Closes resolved tickets left without an answer past auto_close; fn as
+ * for itsm_escalate_stagnant.
+ */
 int itsm_close_auto(itsm_ctx *c, int dry, itsm_sweep_fn fn, void *arg);
 
 /*
