@@ -74,8 +74,8 @@ static int
 run(struct app *app, const struct args *a)
 {
 	int64_t id, at = 0;
-	long sat = 0;
-	char *msg = NULL, *end;
+	long long sat = 0;
+	char *msg = NULL;
 	int rc;
 
 	if (a->count[O_AUTO])
@@ -91,16 +91,10 @@ run(struct app *app, const struct args *a)
 	    a->val[O_BY] || a->val[O_SATISFACTION]))
 		return usage_error(app->cmd, "--rejected needs -m and takes no "
 		    "--by or --satisfaction");
-	if (a->val[O_SATISFACTION] != NULL) {
-		errno = 0;
-		sat = strtol(a->val[O_SATISFACTION], &end, 10);
-		if (errno != 0 || *end != '\0' || end == a->val[O_SATISFACTION] ||
-		    sat < 1 || sat > 5) {
-			warnx_("invalid satisfaction '%.64s' (expected a whole "
-			    "number from 1 to 5)", a->val[O_SATISFACTION]);
-			return EX_DATAERR_;
-		}
-	}
+	if (a->val[O_SATISFACTION] != NULL &&
+	    (rc = parse_number("satisfaction", a->val[O_SATISFACTION], 1, 5,
+	    &sat)) != 0)
+		return rc;
 	if ((rc = parse_ref(a->operand[0], &id)) != 0)
 		return rc;
 	if (a->val[O_AT] != NULL && (rc = parse_at(app, a->val[O_AT], &at)) != 0)

@@ -126,6 +126,14 @@ int app_open(struct app *a, int flags);
 /* Reads an option value that may be "-" (standard input); caller frees. */
 int read_text(const char *val, char **out);
 
+/*
+ * Parses the value s of a numeric option: decimal digits only (no sign,
+ * blank or leading zero), from lo to hi.  Else reports "invalid WHAT"
+ * and returns 65.
+ */
+int parse_number(const char *what, const char *s, long long lo, long long hi,
+    long long *out);
+
 /* Parses a --at value against the context clock (never 0: "now"). */
 int parse_at(struct app *a, const char *s, int64_t *out);
 

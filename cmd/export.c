@@ -3,6 +3,7 @@
  * with all its fields and its events: what import gives back.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,8 @@ run(struct app *app, const struct args *a)
 {
 	struct itsm_filter f = { .limit = 0 };
 	const char *statuses[64];
-	char buf[1024], *tok, *save = NULL, *end;
+	char buf[1024], *tok, *save = NULL;
+	long long limit;
 	FILE *out = app->out;
 	size_t n = 0;
 	int i, rc, err;
@@ -76,14 +78,10 @@ run(struct app *app, const struct args *a)
 	f.group = a->val[O_GROUP];
 	f.assignee = a->val[O_ASSIGNEE];
 	if (a->val[O_LIMIT] != NULL) {
-		errno = 0;
-		f.limit = strtoll(a->val[O_LIMIT], &end, 10);
-		if (errno != 0 || *end != '\0' || end == a->val[O_LIMIT] ||
-		    f.limit < 1) {
-			warnx_("invalid limit '%.64s' (expected a whole number "
-			    "from 1)", a->val[O_LIMIT]);
-			return EX_DATAERR_;
-		}
+		if ((rc = parse_number("limit", a->val[O_LIMIT], 1, LLONG_MAX,
+		    &limit)) != 0)
+			return rc;
+		f.limit = limit;
 	}
 	if (a->val[O_OUTPUT] != NULL &&
 	    (out = fopen(a->val[O_OUTPUT], "w")) == NULL) {

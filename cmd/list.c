@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,7 +120,8 @@ run(struct app *app, const struct args *a)
 	const itsm_policy *p = app->policy;
 	const itsm_ticket *t;
 	const char **statuses = NULL;
-	char *status_buf = NULL, *end;
+	char *status_buf = NULL;
+	long long limit;
 	int fields[ITSM_NFIELDS], nfields, rc = 0, n = 0;
 	itsm_iter *it = NULL;
 	size_t i;
@@ -182,15 +184,10 @@ run(struct app *app, const struct args *a)
 	f.stagnant = a->count[O_STAGNANT] > 0;
 	f.breached = a->count[O_BREACHED] > 0;
 	if (a->val[O_LIMIT] != NULL) {
-		errno = 0;
-		f.limit = strtoll(a->val[O_LIMIT], &end, 10);
-		if (errno != 0 || *end != '\0' || end == a->val[O_LIMIT] ||
-		    f.limit < 1) {
-			warnx_("invalid limit '%.64s' (expected a whole "
-			    "number from 1)", a->val[O_LIMIT]);
-			rc = EX_DATAERR_;
+		if ((rc = parse_number("limit", a->val[O_LIMIT], 1, LLONG_MAX,
+		    &limit)) != 0)
 			goto done;
-		}
+		f.limit = limit;
 	}
 	f.json = app->fmt == FMT_JSON || app->fmt == FMT_JSONL;
 	f.fields = out_row_fields(app, fields, nfields);

@@ -3,6 +3,7 @@
  * descriptors, and the mapping of library errors to exit statuses.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -592,6 +593,38 @@ parse_ref(const char *s, int64_t *id)
 	last_ref = s;
 	last_id = rc == 0 ? *id : 0;	/* *id is unset when s is no ref */
 	return rc != 0 ? fail(rc) : 0;
+}
+
+int
+parse_number(const char *what, const char *s, long long lo, long long hi,
+    long long *out)
+{
+	const char *p = s;
+	long long n = 0;
+
+	/*
+	 * Decimal digits only, as in a reference: strtoll would also take
+	 * leading blanks, a sign and a base prefix ("0x10" as 0, "+5").
+	 */
+	if (*p == '\0' || (*p == '0' && p[1] != '\0'))
+		goto bad;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || n > (LLONG_MAX - (*p - '0')) / 10)
+			goto bad;
+		n = n * 10 + (*p - '0');
+	}
+	if (n < lo || n > hi)
+		goto bad;
+	*out = n;
+	return 0;
+bad:
+	if (hi == LLONG_MAX)
+		warnx_("invalid %s '%.64s' (expected a whole number from %lld)",
+		    what, s, lo);
+	else
+		warnx_("invalid %s '%.64s' (expected a whole number from %lld "
+		    "to %lld)", what, s, lo, hi);
+	return EX_DATAERR_;
 }
 
 int

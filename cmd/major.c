@@ -3,6 +3,7 @@
  * post-incident report.  One descriptor per verb, in a sub-table.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -946,8 +947,7 @@ static int
 action(struct app *app, const struct args *a)
 {
 	int64_t id, at, due = 0;
-	char *end_;
-	long n = 0;
+	long long n = 0;
 	int rc, num;
 
 	if ((a->val[A_ADD] != NULL) == (a->val[A_DONE] != NULL))
@@ -956,16 +956,10 @@ action(struct app *app, const struct args *a)
 		return usage_error(app->cmd, "--add needs --owner and --due");
 	if (a->val[A_DONE] != NULL && (a->val[A_OWNER] || a->val[A_DUE]))
 		return usage_error(app->cmd, "--done takes no --owner or --due");
-	if (a->val[A_DONE] != NULL) {
-		errno = 0;
-		n = strtol(a->val[A_DONE], &end_, 10);
-		if (errno != 0 || *end_ != '\0' || end_ == a->val[A_DONE] ||
-		    n < 1 || n > 1000000) {
-			warnx_("invalid action number '%.64s' (expected a "
-			    "whole number from 1)", a->val[A_DONE]);
-			return EX_DATAERR_;
-		}
-	}
+	if (a->val[A_DONE] != NULL &&
+	    (rc = parse_number("action number", a->val[A_DONE], 1, INT_MAX,
+	    &n)) != 0)
+		return rc;
 	if ((rc = parse_ref(a->operand[0], &id)) != 0)
 		return rc;
 	at = opt_at(app, a->val[A_AT], &rc);

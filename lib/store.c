@@ -178,6 +178,44 @@ static const char *const migrations[ITSM_SCHEMA_VERSION] = {
 	"  WHERE status IN ('new', 'in_progress');"
 };
 
+/*
+ * Why SQLite may not write the database, in words that say what to fix
+ * (itsm(1), A team's database): in WAL mode even a reader writes the
+ * -shm file, and creates it and the -wal beside the database.
+ */
+static int
+readonly_fail(itsm_store *s, int rc, const char *msg)
+{
+	const char *slash = strrchr(s->path, '/');
+	int dirlen = slash == NULL ? 1 : slash == s->path ? 1 :
+	    (int)(slash - s->path);
+	const char *dir = slash == NULL ? "." : s->path;
+
+	switch (rc) {
+	case SQLITE_READONLY_DIRECTORY:
+		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
+		    "this user may not create files in '%.*s', where SQLite "
+		    "keeps the -wal and -shm files even to read", s->path,
+		    dirlen, dir);
+	case SQLITE_READONLY_CANTINIT:
+	case SQLITE_READONLY_RECOVERY:
+	case SQLITE_READONLY_CANTLOCK:
+		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
+		    "this user may not write '%s-shm', which SQLite writes "
+		    "even to read", s->path, s->path);
+	default:
+		break;
+	}
+	if (access(s->path, W_OK) != 0 && errno == EROFS)
+		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
+		    "it is on a read-only file system", s->path);
+	if (access(s->path, W_OK) != 0 && errno == EACCES)
+		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
+		    "this user may read it but not write it", s->path);
+	return itsm_error(ITSM_E_PERM, "cannot write database '%s': %s",
+	    s->path, msg);
+}
+
 int
 store_fail(itsm_store *s, const char *what)
 {
@@ -199,6 +237,7 @@ store_fail(itsm_store *s, const char *what)
 		return itsm_error(ITSM_E_IO, "cannot write database '%s': "
 		    "disk full", s->path);
 	case SQLITE_READONLY:
+		return readonly_fail(s, rc, msg);
 	case SQLITE_PERM:
 	case SQLITE_AUTH:
 		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "

@@ -415,6 +415,32 @@ m_rows() {
 	assert_same
 }
 
+@test "numbers that are not plain decimal digits: 65, one line, nothing changed" {
+	fresh
+	local opt val
+	# Each numeric option: --limit of list and export, --satisfaction of
+	# close, --done of major action.  strtol would take the blank, the
+	# sign, and read "0x10" as 0 and "5x" as 5.
+	local opts=("list --limit" "export --limit"
+	    "close 2 --confirmed --satisfaction" "major action 5 --done")
+	local vals=(" 5" "5 " "+5" "5x" "x5" "05" "0x10" "1e3" "5.0" "-0"
+	    $'5\n' $'\t5' "٥" "")
+	for opt in "${opts[@]}"; do
+		for val in "${vals[@]}"; do
+			row="$opt '$val'"
+			words "$opt"
+			go "${ARGS[@]}" "$val"
+			refused 65 "invalid (limit|satisfaction|action number) '.*' \(expected a whole number from 1"
+		done
+	done
+	assert_same
+	# The same digits without the noise are taken.
+	go list --limit 5
+	succeeded
+	go export --limit 5
+	succeeded
+}
+
 @test "dates before 1970 and after 9999, in every time option and ITSM_NOW: 65, one line, nothing changed" {
 	fresh
 	local at_rows=(

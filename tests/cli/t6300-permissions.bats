@@ -218,6 +218,41 @@ INC-2"
 	assert_one_line_error "cannot open database '$ITSM_DB': Permission denied"
 }
 
+@test "a member who may only read (itsm(1), A team's database): 77, one line naming what to fix, nothing changed" {
+	team_dir
+	share_group "$nd/policy.yaml"
+	export ITSM_CONFIG="$nd/policy.yaml" HOME="$nd" ITSM_DB="$team/itsm.db"
+	open_ticket "by root" --caller ann
+	# Read permission on the directory and the file, no more (nobody
+	# out of the group, as "others").
+	chmod 2775 "$team"
+	chmod 664 "$ITSM_DB"
+	before=$(db_digest)
+	before_sha=$(sha256sum <"$ITSM_DB")
+	for cmd in "list" "show 1" "export" "note 1 -m x"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr outsider "$ITSM" $cmd
+		assert_status 77
+		assert_output ""
+		assert_one_line_error "cannot write database '$team/itsm.db': this user may not create files in '$team', where SQLite keeps the -wal and -shm files even to read"
+	done
+	[ ! -e "$ITSM_DB-wal" ] && [ ! -e "$ITSM_DB-shm" ]
+	[ "$(sha256sum <"$ITSM_DB")" = "$before_sha" ]
+	assert_unchanged "$before"
+	# The directory writable, the file not: reading works, writing is
+	# refused, saying so.
+	chmod 2777 "$team"
+	run --separate-stderr outsider "$ITSM" list -q
+	assert_status 0
+	assert_output "INC-1"
+	run --separate-stderr outsider "$ITSM" note 1 -m x
+	assert_status 77
+	assert_output ""
+	assert_one_line_error "cannot write database '$team/itsm.db': this user may read it but not write it$"
+	[ "$(sha256sum <"$ITSM_DB")" = "$before_sha" ]
+	assert_unchanged "$before"
+}
+
 # --- Hooks. ---
 
 @test "hooks from a directory writable by others are refused: mode 777, sticky 1777 (like /tmp), the default directory too" {

@@ -7,8 +7,12 @@
 
 # --- SQL checks on the database as it is now. ---
 
+# The checks wait for a lock as itsm does: an itsm killed with its
+# process group may still hold one for a moment after its group leader
+# was reaped, and the sqlite3 client alone gives up at once ("database
+# is locked").
 db() {
-	sqlite3 "$ITSM_DB" "$1"
+	sqlite3 -cmd '.timeout 10000' "$ITSM_DB" "$1"
 }
 
 # assert_db_sound: PRAGMA integrity_check says ok, no foreign key is
