@@ -275,6 +275,77 @@ itsm_ticket_free(itsm_ticket *t)
 	free(t);
 }
 
+/* Writes len (-1: NULL) and the bytes of v. */
+static int
+put_text(FILE *f, const char *v)
+{
+	int64_t len = v == NULL ? -1 : (int64_t)strlen(v);
+
+	return fwrite(&len, sizeof(len), 1, f) == 1 &&
+	    (len <= 0 || fwrite(v, (size_t)len, 1, f) == 1) ? 0 : -1;
+}
+
+int
+tk_ticket_freeze(FILE *f, const itsm_ticket *t)
+{
+	size_t i;
+
+	for (i = 0; i < ITSM_NFIELDS; i++)
+		if (fwrite(&t->num[i], sizeof(t->num[i]), 1, f) != 1 ||
+		    put_text(f, t->str[i]) != 0)
+			goto fail;
+	if (put_text(f, t->json) == 0)
+		return 0;
+fail:
+	return itsm_error(ITSM_E_IO, "cannot write a temporary file: %s",
+	    strerror(errno));
+}
+
+int
+tk_ticket_thaw(FILE *f, itsm_ticket **out)
+{
+	int64_t len[ITSM_NFIELDS + 1];
+	size_t off[ITSM_NFIELDS + 1], used = 0, i;
+	itsm_ticket *t;
+	char *nb;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	for (i = 0; i <= ITSM_NFIELDS; i++) {
+		if ((i < ITSM_NFIELDS && fread(&t->num[i], sizeof(t->num[i]), 1,
+		    f) != 1) || fread(&len[i], sizeof(len[i]), 1, f) != 1 ||
+		    len[i] < -1 || len[i] > (int64_t)1 << 30)
+			goto fail;
+		if (len[i] < 0)
+			continue;
+		if (t->cap - used < (size_t)len[i] + 1) {
+			size_t cap = used + (size_t)len[i] + 1 + 1024;
+
+			if ((nb = realloc(t->buf, cap)) == NULL) {
+				itsm_ticket_free(t);
+				return itsm_error(ITSM_E_NOMEM, "out of memory");
+			}
+			t->buf = nb;
+			t->cap = cap;
+		}
+		if (len[i] > 0 && fread(t->buf + used, (size_t)len[i], 1, f) != 1)
+			goto fail;
+		t->buf[used + (size_t)len[i]] = '\0';
+		off[i] = used;
+		used += (size_t)len[i] + 1;
+	}
+	for (i = 0; i < ITSM_NFIELDS; i++)
+		t->str[i] = len[i] < 0 ? NULL : t->buf + off[i];
+	t->json = len[ITSM_NFIELDS] < 0 ? NULL : t->buf + off[ITSM_NFIELDS];
+	*out = t;
+	return 0;
+fail:
+	itsm_ticket_free(t);
+	return itsm_error(ITSM_E_IO, "cannot read a temporary file%s%s",
+	    ferror(f) ? ": " : "", ferror(f) ? strerror(errno) : "");
+}
+
 /*
  * The statement is kept (store_cached): preparing it costs more than
  * running it, and a sweep or a hook reads many tickets in one process.

@@ -6,6 +6,7 @@
 #define ITSM_TICKET_INT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "itsm/ticket.h"
@@ -36,6 +37,13 @@ struct itsm_ctx {
 };
 
 /* Shared by the ticket operations (ticket.c, work.c). */
+/*
+ * A ticket written to a file and read back whole (a sweep keeps what it
+ * reports on disk until its commit).
+ */
+int tk_ticket_freeze(FILE *f, const itsm_ticket *t);
+int tk_ticket_thaw(FILE *f, itsm_ticket **out);
+
 int tk_check_text(const char *what, const char *s, size_t max);
 int tk_opt_text(const char *what, const char *s, size_t max);
 int tk_action_time(const itsm_ctx *c, int64_t at, int64_t opened,

@@ -5,6 +5,7 @@
  * table, then writes its columns, its events and its hook in one
  * transaction.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -534,57 +535,48 @@ itsm_ticket_cancel(itsm_ctx *c, int64_t id, const char *reason,
 	    NULL, reason, NULL, 0);
 }
 
-/* The items a sweep reports once it has committed. */
+/*
+ * The items a sweep reports once it has committed, each ticket as it was
+ * before: in a temporary file, so that a sweep of tens of thousands of
+ * tickets (a first --breached over a backlog) holds none in memory.
+ */
 struct sweep {
-	struct itsm_sweep_item *items;
-	itsm_ticket **tickets;
-	char **why;
+	FILE *f;
 	size_t n;
 };
 
 static void
 sweep_free(struct sweep *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->n; i++) {
-		itsm_ticket_free(s->tickets[i]);
-		free(s->why[i]);
-	}
-	free(s->items);
-	free(s->tickets);
-	free(s->why);
+	if (s->f != NULL)
+		fclose(s->f);
 }
 
 static int
 sweep_add(struct sweep *s, itsm_ticket *t, const char *why, size_t managers)
 {
-	void *a, *b, *c;
+	size_t len = strlen(why);
+	int rc;
 
-	a = realloc(s->items, (s->n + 1) * sizeof(*s->items));
-	if (a != NULL)
-		s->items = a;
-	b = realloc(s->tickets, (s->n + 1) * sizeof(*s->tickets));
-	if (b != NULL)
-		s->tickets = b;
-	c = realloc(s->why, (s->n + 1) * sizeof(*s->why));
-	if (c != NULL)
-		s->why = c;
-	if (a == NULL || b == NULL || c == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	s->tickets[s->n] = t;
-	if ((s->why[s->n] = strdup(why)) == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	s->items[s->n] = (struct itsm_sweep_item){ .ticket = t,
-	    .why = s->why[s->n], .managers = managers };
-	s->n++;
-	return 0;
+	if (s->f == NULL && (s->f = tmpfile()) == NULL)
+		rc = itsm_error(ITSM_E_IO, "cannot make a temporary file: %s",
+		    strerror(errno));
+	else if (fwrite(&managers, sizeof(managers), 1, s->f) != 1 ||
+	    fwrite(&len, sizeof(len), 1, s->f) != 1 ||
+	    fwrite(why, 1, len, s->f) != len)
+		rc = itsm_error(ITSM_E_IO, "cannot write a temporary file: %s",
+		    strerror(errno));
+	else
+		rc = tk_ticket_freeze(s->f, t);
+	itsm_ticket_free(t);
+	if (rc == 0)
+		s->n++;
+	return rc;
 }
 
 /*
  * A ticket the sweep reports: a dry run, which commits nothing, reports
- * it at once and keeps nothing (a sweep can find tens of thousands of
- * breached tickets); a real sweep keeps it for after the commit.  Takes t.
+ * it at once; a real sweep keeps it for after the commit.  Takes t.
  */
 static int
 sweep_found(struct sweep *s, int dry, itsm_ticket *t, const char *why,
@@ -604,11 +596,31 @@ sweep_found(struct sweep *s, int dry, itsm_ticket *t, const char *why,
 static int
 sweep_report(struct sweep *s, itsm_sweep_fn fn, void *arg)
 {
-	size_t i;
+	struct itsm_sweep_item it;
+	char why[512];
+	itsm_ticket *t;
+	size_t i, len;
 	int rc = 0;
 
-	for (i = 0; i < s->n && rc == 0; i++)
-		rc = fn(arg, &s->items[i]);
+	if (s->n == 0)
+		return 0;
+	if (fflush(s->f) != 0 || fseek(s->f, 0, SEEK_SET) != 0)
+		return itsm_error(ITSM_E_IO, "cannot read a temporary file: %s",
+		    strerror(errno));
+	for (i = 0; i < s->n && rc == 0; i++) {
+		if (fread(&it.managers, sizeof(it.managers), 1, s->f) != 1 ||
+		    fread(&len, sizeof(len), 1, s->f) != 1 ||
+		    len >= sizeof(why) || fread(why, 1, len, s->f) != len)
+			return itsm_error(ITSM_E_IO, "cannot read a temporary "
+			    "file");
+		why[len] = '\0';
+		if ((rc = tk_ticket_thaw(s->f, &t)) != 0)
+			break;
+		it.ticket = t;
+		it.why = why;
+		rc = fn(arg, &it);
+		itsm_ticket_free(t);
+	}
 	return rc;
 }
 
