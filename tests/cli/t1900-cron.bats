@@ -327,7 +327,8 @@ SQL
 	small=$(tail -n 1 "$BATS_TEST_TMPDIR/small.rss")
 	big=$(tail -n 1 "$BATS_TEST_TMPDIR/big.rss")
 	# Kept until the end, each reported ticket took about 3 KiB: 90 MiB.
-	if [ $((big - small)) -ge 8192 ]; then
+	# (Under make valgrind, $ITSM_REAL set, the peak is valgrind's.)
+	if [ -z "${ITSM_REAL:-}" ] && [ $((big - small)) -ge 8192 ]; then
 		echo "peak memory: $small KiB for 300, $big KiB for 30,000" >&2
 		return 1
 	fi
@@ -356,7 +357,8 @@ SQL
 	small=$(tail -n 1 "$BATS_TEST_TMPDIR/small.rss")
 	big=$(tail -n 1 "$BATS_TEST_TMPDIR/big.rss")
 	# Kept in memory, each reported ticket took about 3 KiB: 90 MiB.
-	if [ $((big - small)) -ge 8192 ]; then
+	# (Under make valgrind, $ITSM_REAL set, the peak is valgrind's.)
+	if [ -z "${ITSM_REAL:-}" ] && [ $((big - small)) -ge 8192 ]; then
 		echo "peak memory: $small KiB for 300, $big KiB for 30,000" >&2
 		return 1
 	fi

@@ -541,7 +541,8 @@ rank_sql() {
 	# Kept in memory, the 300,000 times took 17 MiB more; now only the
 	# caches grow: 2 MiB of times, then SQLite's page caches and sorter
 	# (5.5 MiB in all).
-	if [ $((big - small)) -ge 8192 ]; then
+	# (Under make valgrind, $ITSM_REAL set, the peak is valgrind's.)
+	if [ -z "${ITSM_REAL:-}" ] && [ $((big - small)) -ge 8192 ]; then
 		echo "peak memory: $small KiB for 3,000, $big KiB for 300,000" >&2
 		return 1
 	fi
