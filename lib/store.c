@@ -16,6 +16,7 @@
 #include "store_int.h"
 
 #define BUSY_TIMEOUT_MS 10000
+#define WAL_RETRY_MS 5
 
 /*
  * Migration N brings a database from version N to N + 1.  Never edit one
@@ -500,6 +501,27 @@ foreign(itsm_store *s)
 	return 0;
 }
 
+/*
+ * Switches a new database to WAL. When other processes create the same
+ * database at the same moment, SQLite can refuse the switch as busy at
+ * once, without its busy handler (seen about once in 100 races of four
+ * processes): wait for them here as the busy handler would, up to the
+ * same timeout. A database another process has switched already stays WAL.
+ */
+static int
+set_wal(itsm_store *s)
+{
+	int waited = 0, rc;
+
+	while ((rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL,
+	    NULL, NULL)) != SQLITE_OK && (rc & 0xff) == SQLITE_BUSY &&
+	    waited < BUSY_TIMEOUT_MS)
+		waited += sqlite3_sleep(WAL_RETRY_MS);
+	if (rc != SQLITE_OK)
+		return store_fail(s, "cannot set WAL mode");
+	return 0;
+}
+
 /* Brings the database to version target (ITSM_SCHEMA_VERSION but in tests). */
 static int
 migrate(itsm_store *s, int target)
@@ -515,8 +537,7 @@ migrate(itsm_store *s, int target)
 		return newer(s, v);
 	if (v == 0 && (rc = foreign(s)) != 0)
 		return rc;
-	if (v == 0 && (rc = exec(s, "PRAGMA journal_mode = WAL",
-	    "cannot set WAL mode")) != 0)
+	if (v == 0 && (rc = set_wal(s)) != 0)
 		return rc;
 	if ((rc = itsm_store_begin(s)) != 0)
 		return rc;
