@@ -267,3 +267,32 @@ policy_section() {
 	' "$ITSM_CONFIG" >"$ITSM_CONFIG.new" && mv "$ITSM_CONFIG.new" "$ITSM_CONFIG"
 	grep -q "^$1:" "$ITSM_CONFIG"
 }
+
+# Peak memory: a command run at a small and at a large size must not grow.
+# need_peak skips without /usr/bin/time and, under AddressSanitizer, stops
+# freed memory being held back (quarantined), which would count as growth.
+need_peak() {
+	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
+}
+
+# peak NAME CMD...: runs CMD, its peak resident memory kept as NAME.
+peak() {
+	local name=$1
+	shift
+	/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/$name.rss" "$@"
+}
+
+# assert_flat_peak SMALL BIG WHAT: the peak of BIG is less than 8 MiB
+# above SMALL's. Not under make valgrind ($ITSM_REAL set): the peaks there
+# are valgrind's own.
+assert_flat_peak() {
+	local small big
+	[ -z "${ITSM_REAL:-}" ] || return 0
+	small=$(tail -n 1 "$BATS_TEST_TMPDIR/$1.rss")
+	big=$(tail -n 1 "$BATS_TEST_TMPDIR/$2.rss")
+	if [ $((big - small)) -ge 8192 ]; then
+		echo "peak memory of $3: $small KiB for $1, $big KiB for $2" >&2
+		return 1
+	fi
+}

@@ -309,29 +309,17 @@ SQL
 
 @test "a dry run of the breached sweep reports as it goes: 30,000 tickets take no more memory than 300" {
 	command -v sqlite3 >/dev/null || skip "no sqlite3(1)"
-	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
-	local small big
-	# Under AddressSanitizer, freed memory is held back (quarantined) to
-	# catch uses after free: it would count as growth here.
-	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
+	need_peak
 	export ITSM_DB="$BATS_TEST_TMPDIR/small.db"
 	breached 300
-	/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/small.rss" \
-	    "$ITSM" escalate --stagnant --breached --dry-run --json >/dev/null
+	peak 300 "$ITSM" escalate --stagnant --breached --dry-run --json >/dev/null
 	export ITSM_DB="$BATS_TEST_TMPDIR/big.db"
 	breached 30000
 	before=$(db_digest)
-	/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/big.rss" \
-	    "$ITSM" escalate --stagnant --breached --dry-run --json \
+	peak 30000 "$ITSM" escalate --stagnant --breached --dry-run --json \
 	    >"$BATS_TEST_TMPDIR/big.json"
-	small=$(tail -n 1 "$BATS_TEST_TMPDIR/small.rss")
-	big=$(tail -n 1 "$BATS_TEST_TMPDIR/big.rss")
 	# Kept until the end, each reported ticket took about 3 KiB: 90 MiB.
-	# (Under make valgrind, $ITSM_REAL set, the peak is valgrind's.)
-	if [ -z "${ITSM_REAL:-}" ] && [ $((big - small)) -ge 8192 ]; then
-		echo "peak memory: $small KiB for 300, $big KiB for 30,000" >&2
-		return 1
-	fi
+	assert_flat_peak 300 30000 "escalate --breached --dry-run"
 	[ "$(db_digest)" = "$before" ]
 	output=$(cat "$BATS_TEST_TMPDIR/big.json")
 	jq_is 'length' 30000
@@ -342,26 +330,16 @@ SQL
 
 @test "a real breached sweep keeps what it reports on disk until its commit: 30,000 tickets take no more memory than 300" {
 	command -v sqlite3 >/dev/null || skip "no sqlite3(1)"
-	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
-	local small big
-	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
+	need_peak
 	export ITSM_DB="$BATS_TEST_TMPDIR/small.db"
 	breached 300
-	/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/small.rss" \
-	    "$ITSM" --no-hooks escalate --stagnant --breached --json >/dev/null
+	peak 300 "$ITSM" --no-hooks escalate --stagnant --breached --json >/dev/null
 	export ITSM_DB="$BATS_TEST_TMPDIR/big.db"
 	breached 30000
-	/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/big.rss" \
-	    "$ITSM" --no-hooks escalate --stagnant --breached --json \
+	peak 30000 "$ITSM" --no-hooks escalate --stagnant --breached --json \
 	    >"$BATS_TEST_TMPDIR/big.json"
-	small=$(tail -n 1 "$BATS_TEST_TMPDIR/small.rss")
-	big=$(tail -n 1 "$BATS_TEST_TMPDIR/big.rss")
 	# Kept in memory, each reported ticket took about 3 KiB: 90 MiB.
-	# (Under make valgrind, $ITSM_REAL set, the peak is valgrind's.)
-	if [ -z "${ITSM_REAL:-}" ] && [ $((big - small)) -ge 8192 ]; then
-		echo "peak memory: $small KiB for 300, $big KiB for 30,000" >&2
-		return 1
-	fi
+	assert_flat_peak 300 30000 "escalate --breached"
 	output=$(cat "$BATS_TEST_TMPDIR/big.json")
 	jq_is 'length' 30000
 	# Each ticket as it was before the sweep, whole.
