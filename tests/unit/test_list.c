@@ -16,52 +16,18 @@
 
 #include "itsm/itsm.h"
 
-struct fx {
-	char dir[64], db[96];
-	itsm_store *store;
-	itsm_policy *policy;
-	itsm_ctx *ctx;
-};
+#include "fixture.h"
 
+/* The fixture, its clock at 2026-11-28T08:00:00Z. */
 static int
-setup(void **state)
+setup_at_8(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
 	int64_t now = 0;
 
-	if (f == NULL)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/itsm-list.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
-	if (itsm_policy_load_file(&f->policy, NULL) != 0 ||
-	    itsm_store_open(&f->store, f->db, 0) != 0 ||
-	    itsm_ctx_new(&f->ctx, f->store, f->policy) != 0 ||
+	if (setup(state) != 0 ||
 	    itsm_time_parse("2026-11-28T08:00:00Z", 0, &now) != 0)
 		return -1;
-	itsm_ctx_set_hooks(f->ctx, 0);
-	itsm_ctx_set_now(f->ctx, now);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-	char path[128];
-
-	itsm_ctx_free(f->ctx);
-	itsm_store_close(f->store);
-	itsm_policy_free(f->policy);
-	unlink(f->db);
-	snprintf(path, sizeof(path), "%s-wal", f->db);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s-shm", f->db);
-	unlink(path);
-	rmdir(f->dir);
-	free(f);
+	itsm_ctx_set_now(((struct fx *)*state)->ctx, now);
 	return 0;
 }
 
@@ -189,10 +155,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-		    test_mask_reads_only_the_fields_asked, setup, teardown),
+		    test_mask_reads_only_the_fields_asked, setup_at_8, teardown),
 		cmocka_unit_test_setup_teardown(test_no_mask_reads_every_field,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_breached_fields, setup,
+		    setup_at_8, teardown),
+		cmocka_unit_test_setup_teardown(test_breached_fields, setup_at_8,
 		    teardown),
 	};
 

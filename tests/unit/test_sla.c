@@ -18,12 +18,7 @@
 #include "itsm/itsm.h"
 #include "store_int.h"		/* the database handle, to count writes */
 
-struct fx {
-	char dir[64], db[96];
-	itsm_store *store;
-	itsm_policy *policy;
-	itsm_ctx *ctx;
-};
+#include "fixture.h"
 
 static int64_t
 T(const char *iso)
@@ -32,43 +27,6 @@ T(const char *iso)
 
 	assert_int_equal(itsm_time_parse(iso, 0, &t), 0);
 	return t;
-}
-
-static int
-setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/itsm-sla.XXXXXX");
-	if (f == NULL || mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
-	if (itsm_policy_load_file(&f->policy, NULL) != 0 ||
-	    itsm_store_open(&f->store, f->db, 0) != 0 ||
-	    itsm_ctx_new(&f->ctx, f->store, f->policy) != 0)
-		return -1;
-	itsm_ctx_set_hooks(f->ctx, 0);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-	char path[128];
-
-	itsm_ctx_free(f->ctx);
-	itsm_store_close(f->store);
-	itsm_policy_free(f->policy);
-	unlink(f->db);
-	snprintf(path, sizeof(path), "%s-wal", f->db);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s-shm", f->db);
-	unlink(path);
-	rmdir(f->dir);
-	free(f);
-	return 0;
 }
 
 static void
