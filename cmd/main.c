@@ -516,9 +516,10 @@ app_open(struct app *a, int flags)
 			warnx_("warning: %s", itsm_policy_warning(a->policy, i));
 	}
 	if (flags & NEEDS_DB) {
-		if ((rc = itsm_store_open(&a->store, a->db_path,
+		if ((rc = itsm_store_open_wait(&a->store, a->db_path,
 		    itsm_policy_share_group(a->policy) ?
-		    ITSM_STORE_SHARED : 0)) != 0)
+		    ITSM_STORE_SHARED : 0,
+		    (int)itsm_policy_busy_timeout(a->policy) * 1000)) != 0)
 			return fail(rc);
 		if ((rc = itsm_ctx_new(&a->ctx, a->store, a->policy)) != 0)
 			return fail(rc);

@@ -91,6 +91,7 @@ struct itsm_policy {
 	int64_t auto_close;
 	int64_t hook_timeout;
 	int share_group;		/* database: {share: group} */
+	int64_t busy_timeout;		/* database: {busy_timeout: 10s} */
 	struct manager *managers;
 	size_t nmanagers;
 	struct major_rule *rules;
@@ -613,19 +614,30 @@ read_categories(struct loader *l, yaml_node_t *n)
 	return 0;
 }
 
-/* database: {share: owner|group}: who the policy creates the file for. */
+/*
+ * database: {share: owner|group, busy_timeout: DURATION}: who the policy
+ * creates the file for, and how long a command waits for another's lock.
+ */
 static int
 read_database(struct loader *l, yaml_node_t *n)
 {
-	static const char *const keys[] = { "share", NULL };
+	static const char *const keys[] = { "share", "busy_timeout", NULL };
 	yaml_node_t *v;
 	int rc;
 
 	if (n->type != YAML_MAPPING_NODE)
 		return err_at(l, n, "database must be a mapping (share: owner "
-		    "or group)");
+		    "or group, busy_timeout: a duration)");
 	if ((rc = check_keys(l, n, "database", keys)) != 0)
 		return rc;
+	if ((v = get(l, n, "busy_timeout")) != NULL) {
+		if ((rc = read_duration(l, v, "busy_timeout",
+		    &l->p->busy_timeout)) != 0)
+			return rc;
+		if (l->p->busy_timeout < 1 || l->p->busy_timeout > 3600)
+			return err_at(l, v, "busy_timeout must be from 1s to "
+			    "1h");
+	}
 	if ((v = get(l, n, "share")) == NULL)
 		return 0;
 	if ((rc = want_scalar(l, v, "share")) != 0)
@@ -1073,6 +1085,7 @@ fill(struct loader *l)
 			return err_at(l, v, "hook_timeout must be from 1s to "
 			    "1h");
 	}
+	p->busy_timeout = 10;
 	if ((v = get(l, root, "database")) != NULL &&
 	    (rc = read_database(l, v)) != 0)
 		return rc;
@@ -1551,6 +1564,12 @@ int
 itsm_policy_share_group(const itsm_policy *p)
 {
 	return p->share_group;
+}
+
+int64_t
+itsm_policy_busy_timeout(const itsm_policy *p)
+{
+	return p->busy_timeout;
 }
 
 size_t

@@ -323,6 +323,8 @@ body(struct em *m, const itsm_policy *p)
 	map_start(m, 1);
 	str(m, "share");
 	str(m, itsm_policy_share_group(p) ? "group" : "owner");
+	str(m, "busy_timeout");
+	dur(m, itsm_policy_busy_timeout(p));
 	map_end(m);
 	major(m, p);
 	str(m, "managers");

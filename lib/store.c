@@ -515,7 +515,7 @@ set_wal(itsm_store *s)
 
 	while ((rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL,
 	    NULL, NULL)) != SQLITE_OK && (rc & 0xff) == SQLITE_BUSY &&
-	    waited < BUSY_TIMEOUT_MS)
+	    waited < s->busy_ms)
 		waited += sqlite3_sleep(WAL_RETRY_MS);
 	if (rc != SQLITE_OK)
 		return store_fail(s, "cannot set WAL mode");
@@ -566,6 +566,13 @@ fail:
 int
 itsm_store_open(itsm_store **out, const char *path, int flags)
 {
+	return itsm_store_open_wait(out, path, flags, BUSY_TIMEOUT_MS);
+}
+
+int
+itsm_store_open_wait(itsm_store **out, const char *path, int flags,
+    int busy_ms)
+{
 	const char *env = getenv("ITSM_DB");
 	itsm_store *s;
 	int rc, oflags;
@@ -573,6 +580,7 @@ itsm_store_open(itsm_store **out, const char *path, int flags)
 	*out = NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	s->busy_ms = busy_ms > 0 ? busy_ms : BUSY_TIMEOUT_MS;
 	if ((rc = itsm_store_path(path, &s->path)) != 0)
 		goto fail;
 	if (path == NULL && (env == NULL || *env == '\0') &&
@@ -604,7 +612,7 @@ itsm_store_open(itsm_store **out, const char *path, int flags)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(s->db, s->busy_ms);
 	if ((rc = exec(s, "PRAGMA foreign_keys = ON", "cannot open the "
 	    "database")) != 0)
 		goto fail;

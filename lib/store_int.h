@@ -17,6 +17,7 @@ struct itsm_store {
 	char *path;
 	int depth;		/* transaction nesting */
 	int failed;		/* an inner level failed: the outer rolls back */
+	int busy_ms;		/* how long to wait for another's lock */
 	struct {
 		char *sql;
 		sqlite3_stmt *st;

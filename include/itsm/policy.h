@@ -116,6 +116,12 @@ int64_t itsm_policy_hook_timeout(const itsm_policy *p);
 int itsm_policy_share_group(const itsm_policy *p);
 
 /*
+ * How long, in seconds, a command waits for another's lock on the
+ * database before it gives up (database: {busy_timeout: ...}; 10).
+ */
+int64_t itsm_policy_busy_timeout(const itsm_policy *p);
+
+/*
  * Managers to notify on hierarchical escalation.  A manager with no groups
  * (or no priorities) listed answers for every group (or priority).
  */

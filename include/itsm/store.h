@@ -28,6 +28,13 @@ int itsm_store_path(const char *path, char **out);
  * with ITSM_E_IO.
  */
 int itsm_store_open(itsm_store **out, const char *path, int flags);
+
+/*
+ * itsm_store_open, waiting up to busy_ms milliseconds (not 10,000) for
+ * another connection's lock before a command fails with ITSM_E_BUSY.
+ */
+int itsm_store_open_wait(itsm_store **out, const char *path, int flags,
+    int busy_ms);
 void itsm_store_close(itsm_store *s);
 
 /* The schema version of the open database. */

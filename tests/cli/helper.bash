@@ -296,3 +296,12 @@ assert_flat_peak() {
 		return 1
 	fi
 }
+
+# valgrind_waits: under make valgrind ($ITSM_REAL set) each itsm run takes
+# seconds, and concurrent writers queue far past the default busy timeout
+# (10s): the policy lets them wait up to an hour. Natively, the default
+# stands.
+valgrind_waits() {
+	[ -z "${ITSM_REAL:-}" ] ||
+	    printf 'database:\n  busy_timeout: 1h\n' >>"$ITSM_CONFIG"
+}

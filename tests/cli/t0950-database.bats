@@ -90,6 +90,7 @@ load helper
 }
 
 @test "concurrency: 4 processes opening 25 tickets each give refs 1..100, no error" {
+	valgrind_waits
 	open_ticket "creates the database" --caller setup
 	for p in 1 2 3 4; do
 		(
@@ -122,6 +123,7 @@ load helper
 }
 
 @test "concurrency from an empty start: 4 processes creating the database at once" {
+	valgrind_waits
 	for p in 1 2 3 4; do
 		(
 			for n in $(seq 25); do
@@ -140,4 +142,90 @@ load helper
 	    "$(seq 1 100 | sed 's/^/INC-/' | tr '\n' ' ')" ]
 	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(*), min(id), max(id) FROM tickets')" = "100|1|100" ]
 	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM events WHERE kind = 'open'")" = 100 ]
+}
+
+# hold_lock: another client (sqlite3) takes the write lock and keeps it
+# until release_lock; returns once the lock is held.
+hold_lock() {
+	local i
+	rm -f "$BATS_TEST_TMPDIR/locked" "$BATS_TEST_TMPDIR/release"
+	mkfifo "$BATS_TEST_TMPDIR/release"
+	printf 'touch "%s/locked"\nread -r x <"%s/release"\n' \
+	    "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/hold.sh"
+	printf 'BEGIN IMMEDIATE;\n.shell sh %s/hold.sh\nCOMMIT;\n' \
+	    "$BATS_TEST_TMPDIR" | sqlite3 "$ITSM_DB" >/dev/null 2>&1 3>&- &
+	HOLDER=$!
+	for i in $(seq 600); do
+		[ -e "$BATS_TEST_TMPDIR/locked" ] && return 0
+		sleep 0.05
+	done
+	echo "sqlite3 never took the lock" >&2
+	return 1
+}
+
+release_lock() {
+	echo >"$BATS_TEST_TMPDIR/release"
+	wait "$HOLDER"
+}
+
+@test "database: {busy_timeout: 1s}: a writer gives up after a second of another's lock: 75, one line, nothing changed" {
+	open_ticket "Mail down" --caller alice
+	printf 'database:\n  busy_timeout: 1s\n' >>"$ITSM_CONFIG"
+	run --separate-stderr itsm config show
+	printf '%s\n' "$output" | grep -qx 'database: {share: owner, busy_timeout: 1s}'
+	before=$(db_digest)
+	hold_lock
+	# The lock is let go after 8 s: waiting the default 10 s, each command
+	# would get it and succeed; waiting 1 s, each gives up.
+	(sleep 8; echo >"$BATS_TEST_TMPDIR/release") &
+	for cmd in "note 1 -m looking" "open z --caller w" "escalate --stagnant"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr itsm $cmd
+		assert_status 75
+		assert_output ""
+		assert_one_line_error "database '.*itsm\.db' is busy: retry later"
+	done
+	# Commands that only read do not wait.
+	for cmd in "list" "show 1" "next" "export" "stats" "major status"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr itsm $cmd
+		assert_status 0
+		[ -z "$stderr" ]
+	done
+	wait
+	assert_unchanged "$before"
+	run --separate-stderr itsm note 1 -m looking
+	assert_status 0
+}
+
+@test "database: {busy_timeout: 1h}: a writer waits for another's lock, then writes" {
+	open_ticket "Mail down" --caller alice
+	printf 'database:\n  busy_timeout: 1h\n' >>"$ITSM_CONFIG"
+	hold_lock
+	itsm note 1 -m looking >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	sleep 2
+	kill -0 "$pid"		# still waiting
+	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+	release_lock
+	wait "$pid"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = INC-1 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	ticket_is 1 '.events[-2].message' '"looking"'
+}
+
+@test "database: busy_timeout out of range or not a duration: 78, one line at the value" {
+	for bad in "{busy_timeout: 0s}" "{busy_timeout: 2h}" "{busy_timeout: soon}" \
+	    "{busy_timeout: [1s]}" "{busy_timeout: -5s}"; do
+		cp "$TOP/lib/default.yaml" "$BATS_TEST_TMPDIR/bad.yaml"
+		printf 'database: %s\n' "$bad" >>"$BATS_TEST_TMPDIR/bad.yaml"
+		n=$(wc -l <"$BATS_TEST_TMPDIR/bad.yaml")
+		run --separate-stderr itsm config check "$BATS_TEST_TMPDIR/bad.yaml"
+		assert_status 78
+		assert_output ""
+		assert_one_line_error "bad.yaml:$n:26: .*busy_timeout"
+		run --separate-stderr itsm --config "$BATS_TEST_TMPDIR/bad.yaml" list
+		assert_status 78
+	done
+	[ ! -e "$ITSM_DB" ]
 }

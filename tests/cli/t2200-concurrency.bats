@@ -38,6 +38,7 @@ sweeper() {
 }
 
 @test "escalate --stagnant in a loop while 3 technicians open, note and resolve: nothing lost" {
+	valgrind_waits
 	itsm list >/dev/null	# the database exists before the race starts
 	: >"$BATS_TEST_TMPDIR/sweeps.out"
 	pids=()
@@ -81,6 +82,7 @@ sweeper() {
 }
 
 @test "concurrent sweeps escalate each ticket once" {
+	valgrind_waits
 	for i in $(seq 10); do
 		open_ticket "idle $i" --caller alice --impact high --urgency high
 	done

@@ -9,6 +9,7 @@ load helper
 load ../stress/stress
 
 @test "4 x 25 tickets with notes while escalate --stagnant, close --auto and list loop: nothing lost" {
+	valgrind_waits
 	stress_concurrency 4 25
 }
 

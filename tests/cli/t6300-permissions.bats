@@ -131,14 +131,14 @@ outsider() {
 @test "database: {share: group}: config show and check accept it; owner is the default; other values are refused (78)" {
 	run --separate-stderr itsm config show
 	assert_status 0
-	printf '%s\n' "$output" | grep -qx 'database: {share: owner}'
+	printf '%s\n' "$output" | grep -qx 'database: {share: owner, busy_timeout: 10s}'
 	share_group "$ITSM_CONFIG"
 	run --separate-stderr itsm config show
-	printf '%s\n' "$output" | grep -qx 'database: {share: group}'
+	printf '%s\n' "$output" | grep -qx 'database: {share: group, busy_timeout: 10s}'
 	# What config show prints is a policy that says the same.
 	itsm config show >"$BATS_TEST_TMPDIR/shown.yaml"
 	run --separate-stderr itsm --config "$BATS_TEST_TMPDIR/shown.yaml" config show
-	printf '%s\n' "$output" | grep -qx 'database: {share: group}'
+	printf '%s\n' "$output" | grep -qx 'database: {share: group, busy_timeout: 10s}'
 	for bad in "database: {share: world}" "database: {share: 0660}" \
 	    "database: group" "database: {shared: group}" "database: {share: [group]}"; do
 		cp "$TOP/lib/default.yaml" "$BATS_TEST_TMPDIR/bad.yaml"

@@ -855,6 +855,42 @@ test_database_share(void **state)
 	check_error_at(yaml, 16, 19, "share");
 }
 
+/* database: {busy_timeout: DURATION}, 10s when absent, from 1s to 1h. */
+static void
+test_database_busy_timeout(void **state)
+{
+	char yaml[2048];
+	itsm_policy *p;
+
+	(void)state;
+	p = load_clean(minimal);
+	assert_true(itsm_policy_busy_timeout(p) == 10);
+	itsm_policy_free(p);
+	snprintf(yaml, sizeof(yaml), "%sdatabase: {busy_timeout: 2m}\n",
+	    minimal);
+	p = load_clean(yaml);
+	assert_true(itsm_policy_busy_timeout(p) == 120);
+	assert_int_equal(itsm_policy_share_group(p), 0);
+	check_round_trip(p);
+	itsm_policy_free(p);
+	snprintf(yaml, sizeof(yaml), "%sdatabase:\n  share: group\n"
+	    "  busy_timeout: 1h\n", minimal);
+	p = load_clean(yaml);
+	assert_true(itsm_policy_busy_timeout(p) == 3600);
+	assert_int_equal(itsm_policy_share_group(p), 1);
+	check_round_trip(p);
+	itsm_policy_free(p);
+	snprintf(yaml, sizeof(yaml), "%sdatabase: {busy_timeout: 0s}\n",
+	    minimal);
+	check_error_at(yaml, 16, 26, "busy_timeout must be from 1s to 1h");
+	snprintf(yaml, sizeof(yaml), "%sdatabase: {busy_timeout: 2h}\n",
+	    minimal);
+	check_error_at(yaml, 16, 26, "busy_timeout must be from 1s to 1h");
+	snprintf(yaml, sizeof(yaml), "%sdatabase: {busy_timeout: soon}\n",
+	    minimal);
+	check_error_at(yaml, 16, 26, "busy_timeout");
+}
+
 /* No group in the lowest tier: no default group. */
 static void
 test_default_group_lowest_tier(void **state)
@@ -1806,6 +1842,7 @@ main(void)
 		cmocka_unit_test(test_defaults_when_absent),
 		cmocka_unit_test(test_empty_lists),
 		cmocka_unit_test(test_database_share),
+		cmocka_unit_test(test_database_busy_timeout),
 		cmocka_unit_test(test_default_group_lowest_tier),
 		cmocka_unit_test(test_levels_2x5),
 		cmocka_unit_test(test_levels_1x1_and_6x1),
