@@ -305,3 +305,18 @@ valgrind_waits() {
 	[ -z "${ITSM_REAL:-}" ] ||
 	    printf 'database:\n  busy_timeout: 1h\n' >>"$ITSM_CONFIG"
 }
+
+# assert_policy_refused LINE PATTERN: the default policy with LINE added at
+# its end is refused by config check (78, nothing on stdout), with one
+# error line "bad.yaml:N:COLUMN: ..." at that line, matching grep -E
+# PATTERN from the column on.
+assert_policy_refused() {
+	local bad="$BATS_TEST_TMPDIR/bad.yaml" n
+	cp "$TOP/lib/default.yaml" "$bad"
+	printf '%s\n' "$1" >>"$bad"
+	n=$(wc -l <"$bad")
+	run --separate-stderr itsm config check "$bad"
+	assert_status 78
+	assert_output ""
+	assert_one_line_error "bad.yaml:$n:$2"
+}

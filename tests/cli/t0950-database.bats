@@ -217,13 +217,7 @@ release_lock() {
 @test "database: busy_timeout out of range or not a duration: 78, one line at the value" {
 	for bad in "{busy_timeout: 0s}" "{busy_timeout: 2h}" "{busy_timeout: soon}" \
 	    "{busy_timeout: [1s]}" "{busy_timeout: -5s}"; do
-		cp "$TOP/lib/default.yaml" "$BATS_TEST_TMPDIR/bad.yaml"
-		printf 'database: %s\n' "$bad" >>"$BATS_TEST_TMPDIR/bad.yaml"
-		n=$(wc -l <"$BATS_TEST_TMPDIR/bad.yaml")
-		run --separate-stderr itsm config check "$BATS_TEST_TMPDIR/bad.yaml"
-		assert_status 78
-		assert_output ""
-		assert_one_line_error "bad.yaml:$n:26: .*busy_timeout"
+		assert_policy_refused "database: $bad" "26: .*busy_timeout"
 		run --separate-stderr itsm --config "$BATS_TEST_TMPDIR/bad.yaml" list
 		assert_status 78
 	done
