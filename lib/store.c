@@ -502,11 +502,13 @@ foreign(itsm_store *s)
 }
 
 /*
- * Switches a new database to WAL. When other processes create the same
- * database at the same moment, SQLite can refuse the switch as busy at
- * once, without its busy handler (seen about once in 100 races of four
- * processes): wait for them here as the busy handler would, up to the
- * same timeout. A database another process has switched already stays WAL.
+ * Switches a new database to WAL. The switch holds a read lock when it
+ * asks for the write lock, so while another process creating the same
+ * database holds that, SQLite refuses at once as busy, without its busy
+ * handler, lest the two wait on each other (about once in 30 races of
+ * four processes under ASan). Retrying the whole statement lets go of the
+ * read lock between tries; the wait is bounded by the busy timeout. A
+ * database another process has switched already stays WAL.
  */
 static int
 set_wal(itsm_store *s)
