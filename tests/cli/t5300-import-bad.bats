@@ -49,6 +49,14 @@ seed() {
 	itsm note 2 -m "paper" >/dev/null
 }
 
+# rejects_line LINE PATTERN: a file of LINE alone ($f) is refused: 65, the
+# message "$f:1: PATTERN", the database as $before.
+rejects_line() {
+	printf '%s\n' "$1" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "$f:1: $2" "$before"
+}
+
 # --- atomicity ---
 
 @test "a JSON line broken in the middle: 65, FILE:LINE, the database exactly as before" {
@@ -181,28 +189,14 @@ seed() {
 	seed
 	before=$(db_digest)
 	local f=$BATS_TEST_TMPDIR/bad.jsonl t='"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z"'
-	printf '%s\n' "{\"id\":104,$t,\"events\":{\"at\":\"2026-01-01T00:00:00Z\"}}" >"$f"
-	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "$f:1: \"events\" must be an array$" "$before"
-	printf '%s\n' "{\"id\":104,$t,\"parent\":\"1\"}" >"$f"
-	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "$f:1: \"parent\" must be a ticket's id$" "$before"
-	printf '%s\n' "{\"id\":104.5,$t}" >"$f"
-	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "$f:1: no positive integer \"id\"$" "$before"
-	printf '%s\n' "{\"id\":123456789012345678901234567890,$t}" >"$f"
-	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "$f:1: no positive integer \"id\"$" "$before"
-	printf '%s\n' "{\"id\":9007199254740992,$t}" >"$f"
-	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "$f:1: \"id\" 9007199254740992 is past 9007199254740991 \\(2\\^53 - 1\\)$" "$before"
+	rejects_line "{\"id\":104,$t,\"events\":{\"at\":\"2026-01-01T00:00:00Z\"}}" "\"events\" must be an array$"
+	rejects_line "{\"id\":104,$t,\"parent\":\"1\"}" "\"parent\" must be a ticket's id$"
+	rejects_line "{\"id\":104.5,$t}" "no positive integer \"id\"$"
+	rejects_line "{\"id\":123456789012345678901234567890,$t}" "no positive integer \"id\"$"
+	rejects_line "{\"id\":9007199254740992,$t}" "\"id\" 9007199254740992 is past 9007199254740991 \\(2\\^53 - 1\\)$"
 	# Times SQLite reads but export never writes are read as SQLite does.
-	printf '%s\n' "{\"id\":104,\"summary\":\"s\",\"caller\":\"c\",\"opened_at\":\"2026-02-30T00:00:00Z\"}" >"$f"
-	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "$f:1: \"opened_at\" is not an ISO 8601 time$" "$before"
-	printf '%s\n' "{\"id\":104,\"summary\":\"s\",\"caller\":\"c\",\"opened_at\":\"1969-12-31T23:59:59Z\"}" >"$f"
-	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "$f:1: \"opened_at\" is before 1970$" "$before"
+	rejects_line "{\"id\":104,\"summary\":\"s\",\"caller\":\"c\",\"opened_at\":\"2026-02-30T00:00:00Z\"}" "\"opened_at\" is not an ISO 8601 time$"
+	rejects_line "{\"id\":104,\"summary\":\"s\",\"caller\":\"c\",\"opened_at\":\"1969-12-31T23:59:59Z\"}" "\"opened_at\" is before 1970$"
 }
 
 @test "a crisis dossier's texts are held to what itsm major takes (65, the member named)" {
@@ -211,18 +205,10 @@ seed() {
 	local f=$BATS_TEST_TMPDIR/bad.jsonl t='"id":104,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z","major":true'
 	local big
 	big=$(head -c 65537 /dev/zero | tr '\0' x)
-	printf '{%s,"crisis":{"state":"active","root_cause":"%s"}}\n' "$t" "$big" >"$f"
-	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "$f:1: \"crisis.root_cause\" must be a text of at most 65536 bytes, or null$" "$before"
-	printf '{%s,"crisis":{"state":"active","roster":[{"name":"","role":"commander"}]}}\n' "$t" >"$f"
-	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "$f:1: \"crisis.roster\[0\].name\" must be a text of 1 to 256 bytes$" "$before"
-	printf '{%s,"crisis":{"state":"active","actions":[{"n":1,"text":"fix","owner":%s,"due":"2026-01-02T00:00:00Z"}]}}\n' "$t" 42 >"$f"
-	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "$f:1: \"crisis.actions\[0\].owner\" must be a text of 1 to 256 bytes$" "$before"
-	printf '{%s,"crisis":{"state":"over"}}\n' "$t" >"$f"
-	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "$f:1: crisis: CHECK constraint failed: state" "$before"
+	rejects_line "$(printf '{%s,"crisis":{"state":"active","root_cause":"%s"}}\n' "$t" "$big")" "\"crisis.root_cause\" must be a text of at most 65536 bytes, or null$"
+	rejects_line "$(printf '{%s,"crisis":{"state":"active","roster":[{"name":"","role":"commander"}]}}\n' "$t")" "\"crisis.roster\[0\].name\" must be a text of 1 to 256 bytes$"
+	rejects_line "$(printf '{%s,"crisis":{"state":"active","actions":[{"n":1,"text":"fix","owner":%s,"due":"2026-01-02T00:00:00Z"}]}}\n' "$t" 42)" "\"crisis.actions\[0\].owner\" must be a text of 1 to 256 bytes$"
+	rejects_line "$(printf '{%s,"crisis":{"state":"over"}}\n' "$t")" "crisis: CHECK constraint failed: state"
 	# A good one goes in whole.
 	printf '{%s,"crisis":{"state":"active","bridge":"b","roster":[{"name":"ann","role":"commander","since":"2026-01-01T00:00:00Z"}],"actions":[{"n":1,"text":"fix","owner":"bob","due":"2026-01-02T00:00:00Z"}]}}\n' "$t" >"$f"
 	run --separate-stderr itsm import "$f"
