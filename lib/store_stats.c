@@ -186,16 +186,12 @@ prepare_keyed(itsm_store *store, const itsm_stats *s, const char *sql,
 	return 0;
 }
 
-/* Runs a keyed query and hands each row to fn. */
+/* Steps st to its end, handing each row to fn; finalizes st. */
 static int
-each_row(itsm_store *store, itsm_stats *s, const char *sql,
-    const struct bind *b, row_fn fn)
+step_rows(itsm_store *store, itsm_stats *s, sqlite3_stmt *st, row_fn fn)
 {
-	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = prepare_keyed(store, s, sql, b, &st)) != 0)
-		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = fn(s, st)) != 0) {
 			sqlite3_finalize(st);
@@ -208,6 +204,19 @@ each_row(itsm_store *store, itsm_stats *s, const char *sql,
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+/* Runs a keyed query and hands each row to fn. */
+static int
+each_row(itsm_store *store, itsm_stats *s, const char *sql,
+    const struct bind *b, row_fn fn)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prepare_keyed(store, s, sql, b, &st)) != 0)
+		return rc;
+	return step_rows(store, s, st, fn);
 }
 
 static int
@@ -515,6 +524,15 @@ walk(itsm_stats *s, int64_t gi, int64_t pi, int64_t secs)
 	take(&s->total.f.resolve_time, &s->total.seen[all], secs);
 }
 
+/* walk() of a row of q_samples_sorted: group, priority, time. */
+static int
+walk_row(itsm_stats *s, sqlite3_stmt *st)
+{
+	walk(s, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+	    sqlite3_column_int64(st, 2));
+	return 0;
+}
+
 static int
 cmp_sample(const void *a, const void *b)
 {
@@ -540,16 +558,7 @@ percentiles(itsm_store *store, itsm_stats *s)
 	}
 	if ((rc = store_prepare(store, q_samples_sorted, &st)) != 0)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		walk(s, sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
-	if (rc != SQLITE_DONE) {
-		rc = store_fail(store, "cannot compute the figures");
-		sqlite3_finalize(st);
-		return rc;
-	}
-	sqlite3_finalize(st);
-	return 0;
+	return step_rows(store, s, st, walk_row);
 }
 
 static int
