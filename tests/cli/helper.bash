@@ -320,3 +320,54 @@ assert_policy_refused() {
 	assert_output ""
 	assert_one_line_error "bad.yaml:$n:$2"
 }
+
+# --- issue 11, the suite itself (infra): itsm run as another user. ---
+
+# itsm_for_others: for a test that runs itsm as another user (uid and gid
+# 65534, nobody, with setpriv(1)): fails, saying why, when this test
+# cannot do that (it must run as root, with setpriv), rather than pass
+# without checking.  Else it points ITSM, for the rest of the test, at a
+# COPY of the binary under test in a new directory of mode 0755 under
+# /tmp (or /var/tmp): the checkout itself may be out of that user's reach
+# (a home directory of mode 0700 on Debian 12), and its build/itsm with
+# it.  Under make valgrind, $ITSM is the script tests/valgrind-itsm,
+# which runs $ITSM_REAL: both are copied, and ITSM_REAL points at its
+# copy.  The teardown removes the directory with itsm_for_others_done.
+itsm_for_others() {
+	local d tmp err
+	if [ "$(id -u)" != 0 ]; then
+		echo "cannot run this check: it needs root, to run itsm as another user (nobody); run the suite as root" >&2
+		return 1
+	fi
+	if ! command -v setpriv >/dev/null; then
+		echo "cannot run this check: no setpriv(1) (util-linux) to run itsm as another user" >&2
+		return 1
+	fi
+	for tmp in /tmp /var/tmp; do
+		d=$(mktemp -d "$tmp/itsm-bin.XXXXXX") || continue
+		ITSM_FOR_OTHERS_DIRS="${ITSM_FOR_OTHERS_DIRS-} $d"
+		chmod 755 "$d"
+		install -m 755 "$ITSM" "$d/itsm" || return 1
+		if [ -n "${ITSM_REAL:-}" ]; then
+			install -m 755 "$ITSM_REAL" "$d/itsm-real" || return 1
+			export ITSM_REAL="$d/itsm-real"
+		fi
+		# The copy must run as that user (not where $tmp is noexec).
+		if err=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+		    "$d/itsm" --version 2>&1 >/dev/null); then
+			ITSM="$d/itsm"
+			return 0
+		fi
+	done
+	echo "cannot run this check: nobody (uid 65534) cannot run a copy of itsm under /tmp or /var/tmp: ${err-}" >&2
+	return 1
+}
+
+# itsm_for_others_done: removes the copies itsm_for_others made.
+itsm_for_others_done() {
+	local d
+	for d in ${ITSM_FOR_OTHERS_DIRS-}; do
+		rm -rf "$d"
+	done
+	ITSM_FOR_OTHERS_DIRS=
+}

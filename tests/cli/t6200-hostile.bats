@@ -15,7 +15,10 @@
 # The tests run as root here.  Root reads and writes any file whatever its
 # mode, so what must be unreadable or unwritable is tried as the user
 # nobody (setpriv), on a read-only file system, or with a directory where
-# a file is expected; a test skips, saying why, when it cannot set that up.
+# a file is expected.  A test that mounts a file system skips, saying why,
+# when it cannot; one that cannot act as nobody fails, saying why.  As
+# nobody, they run a copy of itsm that nobody can reach (itsm_for_others
+# in helper.bash): the checkout may be in a home directory of mode 0700.
 
 load helper
 
@@ -919,10 +922,12 @@ go_nobody() {
 }
 
 # nobody_dir: a directory nobody can reach and write ($nd), out of the
-# test's temporary directory (mode 0700, root's).
+# test's temporary directory (mode 0700, root's), with the policy in it;
+# and ITSM, for the rest of the test, a copy of itsm that nobody can run
+# (itsm_for_others: the checkout may be out of nobody's reach).  Fails,
+# saying why, when the test cannot act as nobody.
 nobody_dir() {
-	[ "$(id -u)" = 0 ] || skip "needs root to act as another user"
-	command -v setpriv >/dev/null || skip "needs setpriv(1)"
+	itsm_for_others
 	nd=$(mktemp -d /tmp/itsm-t6200.XXXXXX)
 	chmod 755 "$nd"
 	chown 65534:65534 "$nd"
@@ -936,6 +941,7 @@ teardown() {
 		chmod -R u+rwX "$nd" 2>/dev/null || true
 		rm -rf "$nd"
 	fi
+	itsm_for_others_done
 	if [ -n "${mnt-}" ] && mountpoint -q "$mnt"; then
 		umount "$mnt" || umount -l "$mnt"
 	fi

@@ -7,7 +7,10 @@
 # refuse UPDATE, DELETE and INSERT OR REPLACE from any SQLite client.
 #
 # The tests run as root: what another user may do is tried as nobody
-# (setpriv), in a directory out of the test's own (mode 0700).
+# (setpriv), in a directory out of the test's own (mode 0700), with a copy
+# of itsm that nobody can reach (itsm_for_others in helper.bash: the
+# checkout may be in a home directory of mode 0700).  A test that cannot
+# act as nobody fails, saying why.
 
 load helper
 
@@ -24,11 +27,16 @@ share_group() {
 }
 
 # team_dir: $nd, a directory nobody can reach (removed by teardown), and
-# $team in it, set-group-ID, group users, mode 2770 (itsm(1) FILES).
+# $team in it, set-group-ID, group users, mode 2770 (itsm(1) FILES); and
+# ITSM, for the rest of the test, a copy of itsm that nobody can run
+# (itsm_for_others).  Fails, saying why, when the test cannot act as
+# nobody in the group users.
 team_dir() {
-	[ "$(id -u)" = 0 ] || skip "needs root to act as another user"
-	command -v setpriv >/dev/null || skip "needs setpriv(1)"
-	getent group users >/dev/null || skip "needs the group users"
+	itsm_for_others
+	if [ "$(getent group users | cut -d: -f3)" != 100 ]; then
+		echo "cannot run this check: no group users (gid 100) for nobody to be a member of" >&2
+		return 1
+	fi
 	nd=$(mktemp -d /tmp/itsm-t6300.XXXXXX)
 	chmod 755 "$nd"
 	team="$nd/team"
@@ -39,6 +47,7 @@ teardown() {
 	if [ -n "${nd-}" ] && [ -d "$nd" ]; then
 		rm -rf "$nd"
 	fi
+	itsm_for_others_done
 }
 
 # member ARGS...: runs ARGS as nobody, a member of the group users, with
