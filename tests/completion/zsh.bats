@@ -26,6 +26,17 @@ setup() {
 	write_driver
 }
 
+# The completion system's dump, made once for the file: compinit without
+# one reads every function file of $fpath, half a second of each of the
+# zsh started for each line completed.  The dump only says which function
+# completes which command; each zsh still loads completions/_itsm itself
+# from $fpath.
+setup_file() {
+	zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit && compinit -u -d "$2"' \
+	    zsh "$TOP/completions" "$BATS_FILE_TMPDIR/zcompdump"
+	grep -q "^'itsm' '_itsm'$" "$BATS_FILE_TMPDIR/zcompdump"
+}
+
 # The interactive shell's start-up, sourced (so that the markers it
 # prints are not echoed as typed text first).  ^T lists the choices, ^A
 # marks where the listing starts, ^B prints the edited line and ends.
@@ -36,7 +47,7 @@ write_driver() {
 	unset zle_bracketed_paste
 	setopt no_beep
 	fpath=("$TOP/completions" \$fpath)
-	autoload -Uz compinit && compinit -u -D
+	autoload -Uz compinit && compinit -C -d "$BATS_FILE_TMPDIR/zcompdump"
 	zle -N _t_mark; _t_mark() { print -rn -- @@LIST@@ >/dev/tty }
 	zle -N _t_done; _t_done() { print -r -- "@@END@@[\$BUFFER]@@" >/dev/tty }
 	bindkey '^T' list-choices '^A' _t_mark '^B' _t_done
