@@ -77,7 +77,8 @@ $(B)/tests/%: tests/unit/%.c tests/unit/fixture.h $(B)/libitsm.a
 	    $(SANFLAGS) -o $@ $< $(B)/libitsm.a $(LIBS) -lcmocka
 
 # The whole suite: unit tests, end-to-end tests, man page lint, completion
-# tests.  Its last line is the totals.
+# tests.  Its last line is the totals.  Its files run in parallel, JOBS
+# at a time (tests/run.sh: three per processor unless JOBS is given).
 check: $(ITSM) $(UNIT_BIN)
 	@ITSM=$(CURDIR)/$(ITSM) UNIT_DIR=$(CURDIR)/$(B)/tests \
 	    sh tests/run.sh
