@@ -8,9 +8,12 @@
 # spend their time waiting (busy and hook timeouts, locks held, hung
 # hooks), and those waits overlap.  Each job writes its TAP output to a
 # file of its own, printed whole, in the usual order, once it is done,
-# so outputs never mix.  Within a file the tests run one after another
-# as before (a file's tests may share its setup_file fixture, and some
-# measure their own waits).
+# so outputs never mix.  Within a file the tests run one after another,
+# as they were written: the slowest files are busy with the processor,
+# not waiting, so running their tests side by side would not end the run
+# sooner on 2 processors.  A runner of its own rather than bats --jobs:
+# it needs no GNU parallel, it runs the unit tests alongside, and it can
+# tell a file that crashed (it counts as a failure).
 #
 # Environment: ITSM (the binary under test), UNIT_DIR (built unit tests),
 # JOBS (how many jobs at once; 1 runs them one by one).
