@@ -137,6 +137,28 @@ int parse_number(const char *what, const char *s, long long lo, long long hi,
 /* Parses a --at value against the context clock (never 0: "now"). */
 int parse_at(struct app *a, const char *s, int64_t *out);
 
+/*
+ * An output file (outfile.c): never the database or one of its files;
+ * a regular file is written to a temporary (mode 0600 less the umask)
+ * renamed over it once complete, anything else (a fifo, /dev/stdout) is
+ * written directly.
+ */
+struct outfile {
+	FILE *f;		/* write here */
+	const char *path;	/* as given, for messages */
+	char *final;		/* where it goes, resolved */
+	char *tmp;		/* the temporary, NULL when written directly */
+};
+
+/* Opens path for writing; 0 or an exit status, said on stderr. */
+int outfile_open(struct app *a, const char *path, struct outfile *o);
+
+/*
+ * Ends the output: with rc 0, puts the file in place (a write error gives
+ * 74 or 77, said); else removes the temporary and returns rc.
+ */
+int outfile_close(struct outfile *o, int rc);
+
 /* Output (output.c). */
 void out_escaped(FILE *f, const char *s, enum fmt mode);
 int out_char_len(const char *s, int *unsafe);

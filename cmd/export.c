@@ -43,9 +43,10 @@ run(struct app *app, const struct args *a)
 	const char *statuses[64];
 	char buf[1024], *tok, *save = NULL;
 	long long limit;
+	struct outfile of;
 	FILE *out = app->out;
 	size_t n = 0;
-	int i, rc, err;
+	int i, rc;
 
 	/* Statuses, comma-separated or repeated, read case-sensitively. */
 	for (i = 0; a->list[O_STATUS] != NULL && a->list[O_STATUS][i]; i++) {
@@ -83,19 +84,25 @@ run(struct app *app, const struct args *a)
 			return rc;
 		f.limit = limit;
 	}
-	if (a->val[O_OUTPUT] != NULL &&
-	    (out = fopen(a->val[O_OUTPUT], "w")) == NULL) {
-		err = errno;
-		warnx_("cannot write '%s': %s", a->val[O_OUTPUT], strerror(err));
-		return err == EACCES ? EX_NOPERM_ : EX_IOERR_;
+	if (a->val[O_OUTPUT] != NULL) {
+		if ((rc = outfile_open(app, a->val[O_OUTPUT], &of)) != 0)
+			return rc;
+		out = of.f;
 	}
 	rc = itsm_export(app->ctx, &f, write_line, out);
-	if (out != app->out && fclose(out) != 0 && rc == 0) {
+	if (rc != 0 && out == app->out && ferror(out)) {
+		rc = EX_IOERR_;		/* main() tells it */
+	} else if (rc != 0 && ferror(out)) {
+		/* The file's own error, named with the file. */
 		warnx_("cannot write '%s': %s", a->val[O_OUTPUT],
-		    strerror(errno));
-		return EX_IOERR_;
+		    strerror(errno ? errno : EIO));
+		rc = EX_IOERR_;
+	} else if (rc != 0) {
+		rc = fail(rc);
 	}
-	return rc != 0 ? fail(rc) : 0;
+	if (out != app->out)
+		rc = outfile_close(&of, rc);
+	return rc;
 }
 
 const struct cmd cmd_export = {

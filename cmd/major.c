@@ -1006,6 +1006,7 @@ static int
 report(struct app *app, const struct args *a)
 {
 	itsm_major *m = NULL;
+	struct outfile of;
 	FILE *o = app->out;
 	int64_t id;
 	int rc;
@@ -1014,20 +1015,23 @@ report(struct app *app, const struct args *a)
 		return rc;
 	if ((rc = itsm_major_get(app->ctx, id, &m)) != 0)
 		return fail(rc);
-	if (a->val[R_OUTPUT] != NULL && (o = fopen(a->val[R_OUTPUT], "w")) ==
-	    NULL) {
-		rc = errno;
+	if (a->val[R_OUTPUT] != NULL &&
+	    (rc = outfile_open(app, a->val[R_OUTPUT], &of)) != 0) {
 		itsm_major_free(m);
-		warnx_("cannot write '%s': %s", a->val[R_OUTPUT], strerror(rc));
-		return rc == EACCES ? EX_NOPERM_ : EX_IOERR_;
+		return rc;
 	}
+	if (a->val[R_OUTPUT] != NULL)
+		o = of.f;
 	rc = major_report(app, m, o);
 	itsm_major_free(m);
-	if (o != app->out && (fclose(o) != 0 || rc != 0)) {
+	if (o == app->out)
+		return rc;
+	if (rc != 0 && ferror(o)) {
 		warnx_("cannot write '%s': %s", a->val[R_OUTPUT],
-		    strerror(errno));
-		return EX_IOERR_;
+		    strerror(errno ? errno : EIO));
+		rc = EX_IOERR_;
 	}
+	return outfile_close(&of, rc);
 	return rc;
 }
 

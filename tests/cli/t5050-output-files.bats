@@ -1,0 +1,181 @@
+#!/usr/bin/env bats
+# Output files (issue 11): "export -o FILE" and "major report REF -o FILE"
+# never write over the database or one of its files (a link to it
+# included), replace FILE atomically (a failure keeps the previous one,
+# no temporary is left), create it 0600 less the umask, follow a link to
+# a regular file and write straight to what is not one (a fifo,
+# /dev/stdout).
+
+load helper
+
+# A few tickets with long text, so that an export is over 100 KiB.
+some_tickets() {
+	local i long
+	long=$(printf 'caller said: %020000d' 0)
+	for i in 1 2 3 4 5 6; do
+		itsm open "ticket $i" --caller "caller $i" -m "$long" -q >/dev/null
+	done
+	long=$(printf 'the outage: %060000d' 0)
+	itsm open "the major" --caller ann --impact high --urgency high -q \
+	    -m "$long" >/dev/null
+	itsm major declare 7 -m "all down" >/dev/null
+}
+
+# assert_store_intact DIGEST SIZE: the database still holds DIGEST and is
+# still SIZE bytes, a database SQLite reads.
+assert_store_intact() {
+	assert_unchanged "$1" || return 1
+	[ "$(stat -c %s "$ITSM_DB")" = "$2" ] || {
+		echo "database size $(stat -c %s "$ITSM_DB"), was $2" >&2
+		return 1
+	}
+	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA integrity_check')" = ok ]
+}
+
+# refused_target TARGET ARGS...: itsm ARGS -o TARGET is refused with 74,
+# one line, nothing on stdout, the database intact.
+refused_target() {
+	local target=$1 before size
+	shift
+	before=$(db_digest)
+	size=$(stat -c %s "$ITSM_DB")
+	run --separate-stderr itsm "$@" -o "$target"
+	assert_status 74 || return 1
+	assert_output "" || return 1
+	assert_one_line_error "cannot write '.*': it is the database" || return 1
+	assert_store_intact "$before" "$size"
+}
+
+@test "export -o: the database, a hard or symbolic link to it, its companions: 74, intact" {
+	some_tickets
+	cd "$BATS_TEST_TMPDIR"
+	ln itsm.db hard.db
+	ln -s itsm.db soft.db
+	ln -s "$ITSM_DB" abs-soft.db
+	ln -s soft.db soft-soft.db
+	mkdir sub
+	for t in "$ITSM_DB" itsm.db ./itsm.db sub/../itsm.db hard.db soft.db \
+	    abs-soft.db soft-soft.db itsm.db-wal itsm.db-shm itsm.db-journal \
+	    "$ITSM_DB-journal"; do
+		refused_target "$t" export
+	done
+	[ -L soft.db ] && [ "$(readlink soft.db)" = itsm.db ]
+	[ ! -e itsm.db-journal ]
+	[ "$(itsm export | wc -l)" = 7 ]
+}
+
+@test "a link to a companion file that does not exist yet is refused too" {
+	some_tickets
+	cd "$BATS_TEST_TMPDIR"
+	ln -s itsm.db-journal journal-link
+	refused_target journal-link export
+	refused_target journal-link major report 7
+	[ ! -e itsm.db-journal ]
+	# A database reached through a link: its target's companions.
+	mkdir other
+	ln -s ../itsm.db other/link.db
+	ITSM_DB=$BATS_TEST_TMPDIR/other/link.db refused_target itsm.db-wal export
+	ITSM_DB=$BATS_TEST_TMPDIR/other/link.db refused_target other/link.db-wal \
+	    export
+}
+
+@test "major report -o: the database or a link to it: 74, intact, no report in it" {
+	some_tickets
+	cd "$BATS_TEST_TMPDIR"
+	ln itsm.db hard.db
+	ln -s itsm.db soft.db
+	for t in itsm.db hard.db soft.db itsm.db-wal itsm.db-shm itsm.db-journal; do
+		refused_target "$t" major report 7
+	done
+	run --separate-stderr itsm major report 7 -o report.md
+	assert_status 0
+	grep -q '^# Post-incident report: INC-7$' report.md
+}
+
+@test "an export that fails keeps the previous file, and leaves no temporary" {
+	some_tickets
+	cd "$BATS_TEST_TMPDIR"
+	mkdir out
+	printf 'the previous export\n' >out/backup.jsonl
+	# A file size limit: the write fails (EFBIG) half way.
+	run --separate-stderr bash -c 'trap "" XFSZ; ulimit -f 48;
+	    "$ITSM" export -o out/backup.jsonl'
+	assert_status 74
+	assert_one_line_error "cannot write 'out/backup.jsonl'"
+	[ "$(cat out/backup.jsonl)" = "the previous export" ]
+	[ "$(ls -A out)" = backup.jsonl ]
+	# The same for the report, and for a file that did not exist.
+	run --separate-stderr bash -c 'trap "" XFSZ; ulimit -f 48;
+	    "$ITSM" major report 7 -o out/report.md'
+	assert_status 74
+	assert_one_line_error "cannot write 'out/report.md'"
+	[ "$(ls -A out)" = backup.jsonl ]
+	# A report of a ticket that is no major: nothing at all.
+	run --separate-stderr itsm major report 1 -o out/backup.jsonl
+	assert_status 66
+	[ "$(cat out/backup.jsonl)" = "the previous export" ]
+	[ "$(ls -A out)" = backup.jsonl ]
+}
+
+@test "output files are created 0600, less when the umask says so" {
+	some_tickets
+	cd "$BATS_TEST_TMPDIR"
+	(umask 022 && itsm export -o e022.jsonl && itsm major report 7 -o r022.md)
+	[ "$(stat -c %a e022.jsonl)" = 600 ]
+	[ "$(stat -c %a r022.md)" = 600 ]
+	(umask 077 && itsm export -o e077.jsonl && itsm major report 7 -o r077.md)
+	[ "$(stat -c %a e077.jsonl)" = 600 ]
+	[ "$(stat -c %a r077.md)" = 600 ]
+	(umask 0277 && itsm export -o e277.jsonl && itsm major report 7 -o r277.md)
+	[ "$(stat -c %a e277.jsonl)" = 400 ]
+	[ "$(stat -c %a r277.md)" = 400 ]
+	# A file readable by all before is replaced by a private one.
+	printf 'old\n' >open.jsonl
+	chmod 644 open.jsonl
+	(umask 022 && itsm export -o open.jsonl)
+	[ "$(stat -c %a open.jsonl)" = 600 ]
+	[ "$(wc -l <open.jsonl)" = 7 ]
+}
+
+@test "a link to a regular file is followed: the target is replaced, the link stays" {
+	some_tickets
+	cd "$BATS_TEST_TMPDIR"
+	mkdir -p reports
+	printf 'old\n' >reports/latest.jsonl
+	ln -s reports/latest.jsonl latest
+	run --separate-stderr itsm export -o latest
+	assert_status 0
+	[ -L latest ]
+	[ "$(wc -l <reports/latest.jsonl)" = 7 ]
+	[ "$(ls -A reports)" = latest.jsonl ]
+	# A link to nothing is not guessed at.
+	ln -s nowhere/x.jsonl dangling
+	run --separate-stderr itsm export -o dangling
+	assert_status 74
+	assert_one_line_error "cannot write 'dangling': it is a symbolic link"
+	[ -L dangling ]
+}
+
+@test "what is not a regular file is written straight: /dev/stdout, a fifo" {
+	some_tickets
+	cd "$BATS_TEST_TMPDIR"
+	itsm export >expected.jsonl
+	run --separate-stderr itsm export -o /dev/stdout
+	assert_status 0
+	[ "$output" = "$(cat expected.jsonl)" ]
+	# Into a file that standard output appends to: appended, not truncated.
+	printf 'first line\n' >log
+	itsm export -o /dev/stdout >>log
+	[ "$(head -1 log)" = "first line" ]
+	[ "$(wc -l <log)" = 8 ]
+	mkfifo fifo
+	cat fifo >from-fifo &
+	itsm export -o fifo
+	wait
+	cmp expected.jsonl from-fifo
+	[ -p fifo ]
+	# /dev/full: nothing can be written.
+	run --separate-stderr itsm export -o /dev/full
+	assert_status 74
+	assert_one_line_error "cannot write '/dev/full'"
+}
