@@ -14,10 +14,13 @@
 
 #include "itsm/itsm.h"
 
-/* Exit statuses (itsm(1), EXIT STATUS). */
+/*
+ * Exit statuses (itsm(1), EXIT STATUS).  EX_KEPT_: the command changed
+ * the database, but its output could not be written; not to be run again.
+ */
 enum {
 	EX_OK_ = 0, EX_REFUSED = 1, EX_USAGE_ = 64, EX_DATAERR_ = 65,
-	EX_NOINPUT_ = 66, EX_SOFTWARE_ = 70, EX_IOERR_ = 74,
+	EX_NOINPUT_ = 66, EX_SOFTWARE_ = 70, EX_KEPT_ = 73, EX_IOERR_ = 74,
 	EX_TEMPFAIL_ = 75, EX_NOPERM_ = 77, EX_CONFIG_ = 78
 };
 

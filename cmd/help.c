@@ -2,6 +2,7 @@
  * itsm help: the list of commands, or a command's manual page.
  */
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ run_man(const char *page)
 	if ((pid = fork()) < 0)
 		return -1;
 	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);	/* main() ignores it */
 		if (local)
 			execlp("man", "man", "-l", path, (char *)NULL);
 		else

@@ -198,7 +198,8 @@ run(struct app *app, const struct args *a)
 	/* A CSV file always names its columns; an empty table prints nothing. */
 	if (!app->quiet && app->fmt == FMT_CSV)
 		out_csv_header(app, fields, nfields);
-	while ((rc = itsm_iter_next(it, &t)) == 1) {
+	/* Rows stop when the output fails (a closed pipe). */
+	while (!ferror(app->out) && (rc = itsm_iter_next(it, &t)) == 1) {
 		if (n == 0 && !app->quiet && app->fmt == FMT_TABLE)
 			out_table_header(app, fields, nfields);
 		out_ticket_row(app, t, fields, nfields, n == 0);

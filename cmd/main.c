@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -681,8 +682,12 @@ run_command(struct app *app, const struct cmd *c, int argc, char **argv)
 	 */
 	if (fflush(app->out) != 0 || ferror(app->out))
 		app->write_errno = errno ? errno : EIO;
-	if (app->ctx != NULL)
+	if (app->ctx != NULL) {
+		/* A hook runs with SIGPIPE as usual (main() ignores it). */
+		signal(SIGPIPE, SIG_DFL);
 		itsm_hooks_run(app->ctx, report_hook, NULL);
+		signal(SIGPIPE, SIG_IGN);
+	}
 done:
 	for (i = 0; i < MAX_OPTS; i++)
 		free(a.list[i]);
@@ -732,8 +737,14 @@ main(int argc, char **argv)
 	struct app app = { 0 };
 	struct outopts oo = { 0 };
 	const struct cmd *c;
-	int i, rc;
+	int i, rc, committed;
 
+	/*
+	 * A closed pipe is a write error like any other, not a signal that
+	 * would kill a command after its change was committed: the exit
+	 * status tells what happened (EX_KEPT_).
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	app.out = stdout;
 	app.tty = isatty(STDOUT_FILENO);
 	app.fmt = app.tty ? FMT_TABLE : FMT_TSV;
@@ -783,13 +794,18 @@ main(int argc, char **argv)
 	if ((rc = apply_output(&app, c, &oo)) != 0)
 		return rc;
 	rc = run_command(&app, c, argc - i - 1, argv + i + 1);
+	committed = itsm_store_committed(app.store);
 	app_close(&app);
 	if (app.write_errno == 0 && (fflush(stdout) != 0 || ferror(stdout)))
 		app.write_errno = errno ? errno : EIO;
-	if (app.write_errno != 0) {
+	if (app.write_errno != 0 && rc == 0 && committed) {
+		/* Done, only the output is lost: a script must not redo it. */
+		warnx_("cannot write output (the change is kept: do not run "
+		    "the command again): %s", strerror(app.write_errno));
+		rc = EX_KEPT_;
+	} else if (app.write_errno != 0) {
 		if (app.write_errno != EPIPE)
-			warnx_("cannot write output%s: %s", rc == 0 ?
-			    " (the command itself was done)" : "",
+			warnx_("cannot write output: %s",
 			    strerror(app.write_errno));
 		if (rc == 0)
 			rc = EX_IOERR_;

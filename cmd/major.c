@@ -817,7 +817,8 @@ watch(struct app *app, const struct args *a)
 	 * Asleep between looks; a look is one cheap pragma that changes only
 	 * when another process commits.
 	 */
-	while (!ended && !interrupted) {
+	/* A reader gone (SIGPIPE is ignored) ends the watch. */
+	while (!ended && !interrupted && !ferror(app->out)) {
 		nanosleep(&nap, NULL);
 		if ((v = itsm_store_data_version(app->store)) == version)
 			continue;

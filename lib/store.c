@@ -635,6 +635,7 @@ itsm_store_open_wait(itsm_store **out, const char *path, int flags,
 	} else if ((rc = migrate(s, store_target_version)) != 0) {
 		goto fail;
 	}
+	s->commits = 0;		/* the migration is no command's change */
 	*out = s;
 	return 0;
 fail:
@@ -676,6 +677,7 @@ itsm_store_begin(itsm_store *s)
 	if (s->depth++ > 0)
 		return 0;
 	s->failed = 0;
+	s->changes0 = sqlite3_total_changes(s->db);
 	if ((rc = exec(s, "BEGIN IMMEDIATE", "cannot start a transaction")) != 0)
 		s->depth = 0;
 	return rc;
@@ -705,7 +707,16 @@ itsm_store_commit(itsm_store *s)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
+	/* A transaction that changed no row (a dry run) is no change. */
+	if (sqlite3_total_changes(s->db) != s->changes0)
+		s->commits++;
 	return 0;
+}
+
+int
+itsm_store_committed(const itsm_store *s)
+{
+	return s != NULL && s->commits > 0;
 }
 
 void

@@ -18,6 +18,8 @@ struct itsm_store {
 	int depth;		/* transaction nesting */
 	int failed;		/* an inner level failed: the outer rolls back */
 	int busy_ms;		/* how long to wait for another's lock */
+	int commits;		/* ... that changed rows, since the open */
+	int changes0;		/* rows changed before the transaction */
 	struct {
 		char *sql;
 		sqlite3_stmt *st;

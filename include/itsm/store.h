@@ -45,4 +45,10 @@ int itsm_store_begin(itsm_store *s);
 int itsm_store_commit(itsm_store *s);
 void itsm_store_rollback(itsm_store *s);
 
+/*
+ * Whether a transaction that changed rows was committed since the store
+ * was opened (its migration aside): the command changed the database.
+ */
+int itsm_store_committed(const itsm_store *s);
+
 #endif

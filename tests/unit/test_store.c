@@ -685,6 +685,36 @@ test_txn_nested_commit(void **state)
 	itsm_store_close(s);
 }
 
+/* Whether a command changed the database: commits after the open only. */
+static void
+test_committed(void **state)
+{
+	struct fixture *f = *state;
+	itsm_store *s = open_ok(f->db, 0);	/* created and migrated */
+
+	assert_int_equal(itsm_store_committed(s), 0);
+	assert_int_equal(itsm_store_begin(s), 0);
+	exec_ok(s->db, INSERT_TICKET);
+	itsm_store_rollback(s);
+	assert_int_equal(itsm_store_committed(s), 0);
+	/* A transaction that changes nothing (a dry run) is no change. */
+	assert_int_equal(itsm_store_begin(s), 0);
+	assert_int_equal(itsm_store_commit(s), 0);
+	assert_int_equal(itsm_store_committed(s), 0);
+	assert_int_equal(itsm_store_begin(s), 0);
+	assert_int_equal(itsm_store_begin(s), 0);
+	exec_ok(s->db, INSERT_TICKET);
+	assert_int_equal(itsm_store_commit(s), 0);
+	assert_int_equal(itsm_store_committed(s), 0);	/* inner only */
+	assert_int_equal(itsm_store_commit(s), 0);
+	assert_int_equal(itsm_store_committed(s), 1);
+	itsm_store_close(s);
+	s = open_ok(f->db, 0);
+	assert_int_equal(itsm_store_committed(s), 0);
+	itsm_store_close(s);
+	assert_int_equal(itsm_store_committed(NULL), 0);
+}
+
 static void
 test_txn_nested_inner_rollback(void **state)
 {
@@ -970,6 +1000,7 @@ main(void)
 		T(test_txn_begin_busy),
 		T(test_txn_nested_commit),
 		T(test_txn_nested_inner_rollback),
+		T(test_committed),
 		T(test_txn_nested_outer_rollback),
 		T(test_txn_unbalanced),
 		T(test_path_explicit),
