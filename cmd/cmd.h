@@ -164,6 +164,11 @@ int outfile_close(struct outfile *o, int rc);
 
 /* Output (output.c). */
 void out_escaped(FILE *f, const char *s, enum fmt mode);
+/*
+ * A csv cell: quoted when it holds a comma, a quote or a line break, and
+ * prefixed with "'" when a spreadsheet would read it as a formula.
+ */
+void out_csv(FILE *f, const char *s);
 int out_char_len(const char *s, int *unsafe);
 void out_cell(FILE *f, const char *s, int width, int last);
 void out_json(FILE *f, const char *json);

@@ -47,40 +47,18 @@ timefmt(int64_t t, char *buf)
 		itsm_time_format(t, buf);
 }
 
-/*
- * One cell of a tsv or csv line, after its separator unless first; a csv
- * cell is quoted when it holds a comma, a quote or a line break.
- */
+/* One cell of a tsv or csv line, after its separator unless first. */
 static void
 cell(FILE *o, const char *s, enum fmt fmt, int first)
 {
-	const char *q;
-	char *piece;
-
 	if (!first)
 		fputc(fmt == FMT_CSV ? ',' : '\t', o);
 	if (s == NULL)
 		return;
-	if (fmt != FMT_CSV) {
+	if (fmt == FMT_CSV)
+		out_csv(o, s);
+	else
 		out_escaped(o, s, FMT_TSV);
-		return;
-	}
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		out_escaped(o, s, FMT_CSV);
-		return;
-	}
-	fputc('"', o);
-	for (;;) {
-		q = strchr(s, '"');
-		if ((piece = strndup(s, q ? (size_t)(q - s) : strlen(s))) != NULL)
-			out_escaped(o, piece, FMT_CSV);
-		free(piece);
-		if (q == NULL)
-			break;
-		fputs("\"\"", o);
-		s = q + 1;
-	}
-	fputc('"', o);
 }
 
 /* declare */
