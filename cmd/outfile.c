@@ -241,6 +241,11 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 			rc = refuse(path);
 			goto done;
 		}
+		/* A file we may not write is not replaced behind its back. */
+		if (exists && access(o->final, W_OK) != 0) {
+			rc = cannot(path, errno);
+			goto done;
+		}
 		base = strrchr(o->final, '/') + 1;
 		if (*base == '\0' || strcmp(base, ".") == 0 ||
 		    strcmp(base, "..") == 0) {

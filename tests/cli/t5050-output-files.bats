@@ -129,6 +129,12 @@ refused_target() {
 	(umask 0277 && itsm export -o e277.jsonl && itsm major report 7 -o r277.md)
 	[ "$(stat -c %a e277.jsonl)" = 400 ]
 	[ "$(stat -c %a r277.md)" = 400 ]
+	# A file we may not write is not replaced (root may).
+	if [ "$(id -u)" != 0 ]; then
+		run --separate-stderr itsm export -o e277.jsonl
+		assert_status 77
+		assert_one_line_error "cannot write 'e277.jsonl': Permission denied"
+	fi
 	# A file readable by all before is replaced by a private one.
 	printf 'old\n' >open.jsonl
 	chmod 644 open.jsonl
