@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "itsm/time.h"
 
 #include "policy_default.h"
+#include "trust_int.h"
 
 #define MAX_WARNINGS 32
 
@@ -1151,6 +1153,24 @@ done:
 	return 0;
 }
 
+/*
+ * A policy file that someone other than this user or root could change is
+ * still read, with a warning: the rule of the hooks (itsm-hooks(5)).
+ */
+static void
+trust_warning(itsm_policy *p, const char *path)
+{
+	char why[PATH_MAX + 200], full[2 * PATH_MAX + 300];
+
+	if (trust_path(path, why, sizeof(why)) == 0 ||
+	    p->nwarnings == MAX_WARNINGS)
+		return;
+	snprintf(full, sizeof(full), "policy '%s' can be changed by others: "
+	    "%s", path, why);
+	if ((p->warnings[p->nwarnings] = astrdup(p, full)) != NULL)
+		p->nwarnings++;
+}
+
 const char *
 itsm_policy_default_text(void)
 {
@@ -1202,6 +1222,8 @@ itsm_policy_load_file(itsm_policy **out, const char *path)
 	fclose(f);
 	rc = itsm_policy_load_text(out, path, buf, len);
 	free(buf);
+	if (rc == 0)
+		trust_warning(*out, path);
 	return rc;
 }
 

@@ -212,3 +212,69 @@ marked_policy() {	# marked_policy FILE MARK
 	assert_status 64
 	assert_one_line_error "unexpected argument 'b.yaml'"
 }
+
+# --- Trust of the policy file (issue 11): the rule of the hooks
+# (itsm-hooks(5), Security), as a warning. ---
+
+# policy_warns WANT: config check and a command that reads the policy both
+# work (exit 0), with the one line "itsm: warning: ..." WANT on stderr.
+policy_warns() {
+	run --separate-stderr itsm config check
+	assert_status 0
+	assert_output "$ITSM_CONFIG: ok"
+	assert_stderr "$1"
+	run --separate-stderr itsm open "Mail down" --caller alice
+	assert_status 0
+	[[ $output == INC-* ]]
+	assert_stderr "$1"
+}
+
+@test "a policy file writable by others, or owned by another user, is used with one warning" {
+	chmod 646 "$ITSM_CONFIG"
+	policy_warns "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$ITSM_CONFIG' is writable by others"
+	chmod 664 "$ITSM_CONFIG"
+	policy_warns "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$ITSM_CONFIG' is writable by its group"
+	chmod 644 "$ITSM_CONFIG"
+	chown nobody "$ITSM_CONFIG"
+	policy_warns "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$ITSM_CONFIG' is owned by another user (uid $(id -u nobody))"
+}
+
+@test "a policy in a directory writable by others, sticky or not, is used with one warning; under a sticky one it is not" {
+	dir="$BATS_TEST_TMPDIR/open"
+	mkdir "$dir"
+	mv "$ITSM_CONFIG" "$dir/policy.yaml"
+	export ITSM_CONFIG="$dir/policy.yaml"
+	for m in 777 1777 775; do
+		chmod "$m" "$dir"
+		what="others"
+		[ "$m" = 775 ] && what="its group"
+		policy_warns "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$dir' is writable by $what"
+	done
+	# Sticky, above the policy's own directory (as /tmp above every test's):
+	# no warning.
+	chmod 1777 "$dir"
+	mkdir -m 755 "$dir/mine"
+	mv "$ITSM_CONFIG" "$dir/mine/policy.yaml"
+	export ITSM_CONFIG="$dir/mine/policy.yaml"
+	run --separate-stderr itsm config check
+	assert_status 0
+	assert_stderr ""
+	# A set-group-ID team directory, group-writable: no warning either.
+	chmod 2775 "$dir/mine"
+	run --separate-stderr itsm config check
+	assert_status 0
+	assert_stderr ""
+	# Not sticky any more: the directory above is writable by others.
+	chmod 777 "$dir"
+	run --separate-stderr itsm config check
+	assert_status 0
+	assert_stderr "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$dir' is writable by others"
+}
+
+@test "a policy reached through a link is checked where the link leads" {
+	dir="$BATS_TEST_TMPDIR/open"
+	mkdir -m 777 "$dir"
+	mv "$ITSM_CONFIG" "$dir/policy.yaml"
+	ln -s "$dir/policy.yaml" "$BATS_TEST_TMPDIR/policy.yaml"
+	policy_warns "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$dir' is writable by others"
+}
