@@ -116,9 +116,10 @@ itsm_hook_check(const char *dir, const char *name)
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    sizeof(path))
 		return 0;
-	if (stat(path, &sf) != 0 || !S_ISREG(sf.st_mode) ||
-	    access(path, X_OK) != 0)
+	if (stat(path, &sf) != 0)
 		return 0;	/* no such hook: nothing to do */
+	if (!S_ISREG(sf.st_mode) || access(path, X_OK) != 0)
+		return 2;	/* disabled */
 	if (trust_path(path, why, sizeof(why)) != 0)
 		return itsm_error(ITSM_E_PERM, "%s", why);
 	return 1;
@@ -230,7 +231,7 @@ itsm_hooks_run(itsm_ctx *c, void (*report)(void *, const char *), void *arg)
 	char *dir = NULL, path[4200], msg[4400], ref[ITSM_REFBUF];
 	const char *why;
 	char *payload;
-	signed char *state = NULL;	/* per item: 1 runs, 0 none, -1 refused */
+	signed char *state = NULL;	/* per item: 1 runs, 0 none, 2 off, -1 refused */
 	int failures = 0, status;
 	itsm_ticket *t;
 	size_t i, j;
@@ -248,7 +249,7 @@ itsm_hooks_run(itsm_ctx *c, void (*report)(void *, const char *), void *arg)
 			if (strcmp(c->pending[j].name, h->name) == 0)
 				break;
 		if (j < i) {
-			state[i] = state[j] == 1 ? 1 : 0;
+			state[i] = state[j];
 		} else if ((status = itsm_hook_check(dir, h->name)) < 0) {
 			state[i] = -1;
 			snprintf(msg, sizeof(msg), "hook '%s' not run: %s",

@@ -20,7 +20,8 @@ extern const char *const itsm_hook_names[];
 
 /*
  * Whether the hook name in dir would run: 1 when it would; 0 when there is
- * none (no file, or not a regular file this user may execute); ITSM_E_PERM
+ * no such file; 2 when it is disabled (not a regular file this user may
+ * execute); ITSM_E_PERM
  * when it may not run, with the reason as message ("'/x' is writable by
  * others"): the hooks directory, a directory above it, the file or a link
  * on the way can be changed by someone other than this user or root (see

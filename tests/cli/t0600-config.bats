@@ -278,3 +278,40 @@ policy_warns() {
 	ln -s "$dir/policy.yaml" "$BATS_TEST_TMPDIR/policy.yaml"
 	policy_warns "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$dir' is writable by others"
 }
+
+# --- config show reports the hooks (issue 11). ---
+
+@test "config show ends with the hooks that would run and why the others would not, and still round-trips" {
+	use_hooks
+	write_hook post-open 'exit 0'
+	write_hook post-note 'exit 0'
+	chmod 775 "$ITSM_HOOKS_DIR/post-note"
+	write_hook post-close 'exit 0'
+	chmod 644 "$ITSM_HOOKS_DIR/post-close"
+	other="$BATS_TEST_TMPDIR/other"
+	mkdir -m 777 "$other"
+	printf '#!/bin/sh\n' >"$other/hook"
+	chmod 755 "$other/hook"
+	ln -s "$other/hook" "$ITSM_HOOKS_DIR/post-major-end"
+	run --separate-stderr itsm config show
+	assert_status 0
+	assert_stderr ""
+	[ "$(printf '%s\n' "$output" | sed -n '/^# hooks/,$p')" = "# hooks in '$ITSM_HOOKS_DIR':
+#   post-open: runs
+#   post-note: not run: '$ITSM_HOOKS_DIR/post-note' is writable by its group
+#   post-close: not run: not an executable file
+#   post-major-end: not run: '$other' is writable by others" ]
+	# Still a policy that shows the same.
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/shown.yaml"
+	run --separate-stderr itsm config check "$BATS_TEST_TMPDIR/shown.yaml"
+	assert_status 0
+	assert_stderr ""
+	run --separate-stderr itsm --config "$BATS_TEST_TMPDIR/shown.yaml" config show
+	[ "$(printf '%s\n' "$output" | sed 1d)" = "$(sed 1d "$BATS_TEST_TMPDIR/shown.yaml")" ]
+	# An empty directory, --no-hooks.
+	rm "$ITSM_HOOKS_DIR"/*
+	run --separate-stderr itsm config show
+	[ "${lines[-1]}" = "# hooks in '$ITSM_HOOKS_DIR': none" ]
+	run --separate-stderr itsm --no-hooks config show
+	[ "${lines[-1]}" = "# hooks: none run (--no-hooks)" ]
+}
