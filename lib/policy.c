@@ -1353,14 +1353,15 @@ done:
 
 /*
  * A policy file that someone other than this user or root could change is
- * still read, with a warning: the rule of the hooks (itsm-hooks(5)).
+ * still read, with a warning: the rule of the hooks (itsm-hooks(5)).  A
+ * path that cannot be walked (a pipe: /dev/stdin) is no such file.
  */
 static void
 trust_warning(itsm_policy *p, const char *path)
 {
 	char why[PATH_MAX + 200], full[2 * PATH_MAX + 300];
 
-	if (trust_path(path, why, sizeof(why)) == 0 ||
+	if (trust_path(path, why, sizeof(why)) != 1 ||
 	    p->nwarnings == MAX_WARNINGS)
 		return;
 	snprintf(full, sizeof(full), "policy '%s' can be changed by others: "

@@ -315,3 +315,13 @@ policy_warns() {
 	run --separate-stderr itsm --no-hooks config show
 	[ "${lines[-1]}" = "# hooks: none run (--no-hooks)" ]
 }
+
+@test "a policy read from a pipe (/dev/stdin) gives no trust warning; a file redirected to it is checked" {
+	run --separate-stderr bash -c 'cat "$ITSM_CONFIG" | "$ITSM" config check /dev/stdin'
+	assert_status 0
+	assert_stderr ""
+	chmod 646 "$ITSM_CONFIG"
+	run --separate-stderr bash -c '"$ITSM" config check /dev/stdin <"$ITSM_CONFIG"'
+	assert_status 0
+	assert_stderr "itsm: warning: policy '/dev/stdin' can be changed by others: '$ITSM_CONFIG' is writable by others"
+}
