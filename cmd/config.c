@@ -16,6 +16,48 @@ static const char *const usage[] = {
 	NULL
 };
 
+/*
+ * After the policy, as YAML comments: which hooks would run and why the
+ * others would not (itsm-hooks(5), Security).
+ */
+static void
+show_hooks(struct app *app)
+{
+	char *dir = NULL;
+	size_t i, shown = 0;
+	int rc;
+
+	if (app->no_hooks) {
+		fputs("# hooks: none run (--no-hooks)\n", app->out);
+		return;
+	}
+	if (itsm_hooks_dir(&dir) != 0) {
+		fputs("# hooks: none: ", app->out);
+		out_escaped(app->out, itsm_errmsg(), FMT_TABLE);
+		fputc('\n', app->out);
+		return;
+	}
+	fputs("# hooks in '", app->out);
+	out_escaped(app->out, dir, FMT_TABLE);
+	fputs("':", app->out);
+	for (i = 0; itsm_hook_names[i] != NULL; i++) {
+		if ((rc = itsm_hook_check(dir, itsm_hook_names[i])) == 0)
+			continue;
+		fprintf(app->out, "\n#   %s: ", itsm_hook_names[i]);
+		if (rc == 1) {
+			fputs("runs", app->out);
+		} else if (rc > 0) {
+			fputs("not run: not an executable file", app->out);
+		} else {
+			fputs("not run: ", app->out);
+			out_escaped(app->out, itsm_errmsg(), FMT_TABLE);
+		}
+		shown++;
+	}
+	fputs(shown == 0 ? " none\n" : "\n", app->out);
+	free(dir);
+}
+
 static int
 config_show(struct app *app, const struct args *a)
 {
@@ -34,6 +76,7 @@ config_show(struct app *app, const struct args *a)
 	fputc('\n', app->out);
 	fputs(yaml, app->out);
 	free(yaml);
+	show_hooks(app);
 	return 0;
 }
 

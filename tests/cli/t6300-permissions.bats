@@ -257,7 +257,7 @@ INC-2"
 		run --separate-stderr itsm open "x" --caller y
 		assert_status 0
 		assert_output "INC-$(sqlite3 "$ITSM_DB" 'SELECT max(id) FROM tickets')"
-		assert_stderr "itsm: warning: hook '$ITSM_HOOKS_DIR/post-open' not run: its directory is writable by others"
+		assert_stderr "itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is writable by others"
 	done
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 	# Mode 755 again: it runs.
@@ -273,7 +273,7 @@ INC-2"
 	chmod 777 "$XDG_CONFIG_HOME/itsm/hooks"
 	run --separate-stderr itsm open "x" --caller y
 	assert_status 0
-	assert_stderr "itsm: warning: hook '$XDG_CONFIG_HOME/itsm/hooks/post-open' not run: its directory is writable by others"
+	assert_stderr "itsm: hook 'post-open' not run: '$XDG_CONFIG_HOME/itsm/hooks' is writable by others"
 	[ "$(cat "$BATS_TEST_TMPDIR/ran")" = ran ]
 }
 
