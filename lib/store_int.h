@@ -88,6 +88,18 @@ int store_meta_set(itsm_store *s, const char *key, const char *value);
 int64_t store_last_event_id(itsm_store *s);
 
 /*
+ * The latest event of a ticket, by its stated time, that changed its
+ * status or one of the fields also names (NULL-terminated, at most
+ * STORE_ALSO, or NULL).  Of those at that time, the last recorded, but an
+ * action before what followed from it (the start of work a note brings,
+ * the end of a major its resolution).  *at and its kind in kind (len
+ * bytes); *at is 0 and kind "" when there is none.
+ */
+#define STORE_ALSO 4
+int store_latest_event(itsm_store *s, int64_t ticket,
+    const char *const *also, int64_t *at, char *kind, size_t len);
+
+/*
  * The JSON a hook reads: the event (name, ref, actor, at, reason,
  * message, managers, and the changes recorded after event id since) and
  * the ticket.  *out is the caller's to sqlite3_free().

@@ -994,6 +994,37 @@ store_last_event_id(itsm_store *s)
 }
 
 int
+store_latest_event(itsm_store *s, int64_t ticket, const char *const *also,
+    int64_t *at, char *kind, size_t len)
+{
+	sqlite3_stmt *st;
+	const char *k;
+	int rc, i;
+
+	*at = 0;
+	kind[0] = '\0';
+	if ((rc = store_cached(s, "SELECT at, kind FROM events WHERE "
+	    "ticket = ?1 AND (field = 'status' OR field IN (?2, ?3, ?4, ?5)) "
+	    "ORDER BY at DESC, kind IN ('start', 'major-end'), id DESC "
+	    "LIMIT 1", &st)) != 0)
+		return rc;
+	store_bind_int(st, 1, ticket);
+	for (i = 0; also != NULL && i < STORE_ALSO && also[i] != NULL; i++)
+		store_bind_text(st, i + 2, also[i]);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*at = sqlite3_column_int64(st, 0);
+		k = (const char *)sqlite3_column_text(st, 1);
+		snprintf(kind, len, "%s", k != NULL ? k : "");
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		rc = store_fail(s, "cannot read the history");
+	else
+		rc = 0;
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
 store_hook_payload(itsm_store *s, const char *name, int64_t ticket,
     int64_t since, const char *reason, const char *message,
     const char *managers, char **out)

@@ -481,7 +481,7 @@ m_rows() {
 			row="${r//D/$d}"
 			words "$r" D "$d"
 			go "${ARGS[@]}"
-			refused 65 "(too early|in the future|before the ticket)"
+			refused 65 "(too early|in the future|is before the)"
 		done
 	done
 	for now in 1969-12-31T23:59:59Z 10000-01-01T00:00:00Z \
