@@ -535,11 +535,18 @@ app_open(struct app *a, int flags)
 }
 
 #define MAX_STDIN (64 * 1024)
+/* Trailing line feeds read past a full text before giving up on them. */
+#define MAX_STDIN_TRAIL (1024 * 1024)
 
+/*
+ * The text of an option: val, or standard input for "-", counted after
+ * its trailing line feeds are dropped (as an argument would be).
+ */
 int
 read_text(const char *val, char **out)
 {
-	size_t len = 0, n;
+	size_t len = 0, n, trail = 0;
+	int ch, over = 0;
 	char *buf;
 
 	*out = NULL;
@@ -548,17 +555,25 @@ read_text(const char *val, char **out)
 			return itsm_error(ITSM_E_NOMEM, "out of memory");
 		return 0;
 	}
-	if ((buf = malloc(MAX_STDIN + 2)) == NULL)
+	if ((buf = malloc(MAX_STDIN + 1)) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	while (len <= MAX_STDIN &&
-	    (n = fread(buf + len, 1, MAX_STDIN + 1 - len, stdin)) > 0)
+	while (len < MAX_STDIN &&
+	    (n = fread(buf + len, 1, MAX_STDIN - len, stdin)) > 0)
 		len += n;
+	/* A full text may still end in line feeds, which do not count. */
+	while (len == MAX_STDIN && !ferror(stdin) &&
+	    (ch = getc(stdin)) != EOF) {
+		if (ch != '\n' || ++trail > MAX_STDIN_TRAIL) {
+			over = 1;
+			break;
+		}
+	}
 	if (ferror(stdin)) {
 		free(buf);
 		return itsm_error(ITSM_E_IO, "cannot read standard input: %s",
 		    strerror(errno));
 	}
-	if (len > MAX_STDIN) {
+	if (over) {
 		free(buf);
 		return itsm_error(ITSM_E_INVALID, "text on standard input is "
 		    "too long (more than %d bytes)", MAX_STDIN);
