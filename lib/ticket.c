@@ -21,7 +21,9 @@ itsm_ctx_new(itsm_ctx **out, itsm_store *store, const itsm_policy *policy)
 {
 	struct passwd *pw;
 	const char *login;
+	char num[24];
 	itsm_ctx *c;
+	uid_t uid;
 	int rc;
 
 	*out = NULL;
@@ -34,10 +36,19 @@ itsm_ctx_new(itsm_ctx **out, itsm_store *store, const itsm_policy *policy)
 		free(c);
 		return rc;
 	}
-	pw = getpwuid(geteuid());
-	login = pw != NULL ? pw->pw_name : getenv("LOGNAME");
-	if (login == NULL || *login == '\0')
-		login = "unknown";
+	/*
+	 * The login recorded beside every event: the name of the user id,
+	 * or the number when it has none.  Never the environment, which
+	 * anyone can set (LOGNAME, USER).
+	 */
+	uid = geteuid();
+	pw = getpwuid(uid);
+	if (pw != NULL && pw->pw_name != NULL && *pw->pw_name != '\0')
+		login = pw->pw_name;
+	else {
+		snprintf(num, sizeof(num), "%lu", (unsigned long)uid);
+		login = num;
+	}
 	if ((c->login = strdup(login)) == NULL) {
 		free(c);
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
