@@ -530,8 +530,9 @@ fig_rate_row(struct report *r, const char *label,
 		    f->resolution_met + f->resolution_breached, " met");
 		break;
 	case F_FCR:
-		rate_row(r, label, f->fcr_rate, f->fcr, f->resolved,
-		    " resolved");
+		rate_row(r, label, f->fcr_rate, f->fcr, f->fcr_base,
+		    f->fcr_base == f->resolved ? " resolved" :
+		    " resolved with a tier");
 		break;
 	case F_REASSIGN:
 		w = rate_row(r, label, f->reassignment_rate, f->reassigned,
