@@ -117,14 +117,12 @@ static int
 run(struct app *app, const struct args *a)
 {
 	struct itsm_filter f = { .all = a->count[O_ALL] > 0 };
-	const itsm_policy *p = app->policy;
 	const itsm_ticket *t;
 	const char **statuses = NULL;
 	char *status_buf = NULL;
 	long long limit;
 	int fields[ITSM_NFIELDS], nfields, rc = 0, n = 0;
 	itsm_iter *it = NULL;
-	size_t i;
 
 	memcpy(fields, default_fields, sizeof(default_fields));
 	nfields = (int)(sizeof(default_fields) / sizeof(default_fields[0]));
@@ -147,21 +145,9 @@ run(struct app *app, const struct args *a)
 		}
 		f.type = itsm_type_name((enum itsm_type)ty);
 	}
-	if (a->val[O_PRIORITY] != NULL) {
-		if ((rc = itsm_policy_priority_find(p, a->val[O_PRIORITY],
-		    &i)) != 0) {
-			rc = fail(rc);
-			goto done;
-		}
-		f.priority = itsm_policy_priority_name(p, i);
-	}
-	if (a->val[O_GROUP] != NULL) {
-		if ((rc = itsm_policy_group_find(p, a->val[O_GROUP], &i)) != 0) {
-			rc = fail(rc);
-			goto done;
-		}
-		f.group = itsm_policy_group(p, i);
-	}
+	/* Checked by the library, as for next and export. */
+	f.priority = a->val[O_PRIORITY];
+	f.group = a->val[O_GROUP];
 	f.assignee = a->val[O_ASSIGNEE];
 	if (a->count[O_MINE]) {
 		if (f.assignee != NULL) {

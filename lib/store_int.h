@@ -84,6 +84,12 @@ int store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e);
 int store_meta_get(itsm_store *s, const char *key, char **out);
 int store_meta_set(itsm_store *s, const char *key, const char *value);
 
+/*
+ * Whether some ticket has value (any case) in column col, "group_name" or
+ * "priority": 1 or 0, or < 0.
+ */
+int store_ticket_has(itsm_store *s, const char *col, const char *value);
+
 /* The id of the newest event (0 when there is none). */
 int64_t store_last_event_id(itsm_store *s);
 

@@ -685,6 +685,8 @@ itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 	int rc;
 
 	*out = NULL;
+	if ((rc = tk_filter_check(c, f)) != 0)
+		return rc;
 	if ((it = calloc(1, sizeof(*it))) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	it->store = c->store;
@@ -994,6 +996,31 @@ store_last_event_id(itsm_store *s)
 }
 
 int
+store_ticket_has(itsm_store *s, const char *col, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/* Literal SQL per column: col never reaches the statement. */
+	rc = store_cached(s, strcmp(col, "priority") == 0 ?
+	    "SELECT 1 FROM tickets WHERE priority = ?1 COLLATE NOCASE LIMIT 1" :
+	    "SELECT 1 FROM tickets WHERE group_name = ?1 COLLATE NOCASE "
+	    "LIMIT 1", &st);
+	if (rc != 0)
+		return rc;
+	store_bind_text(st, 1, value);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = 1;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = store_fail(s, "cannot read the tickets");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
 store_latest_event(itsm_store *s, int64_t ticket, const char *const *also,
     int64_t *at, char *kind, size_t len)
 {
@@ -1231,6 +1258,8 @@ itsm_export(itsm_ctx *c, const struct itsm_filter *f,
 	sqlite3_stmt *st;
 	int rc;
 
+	if ((rc = tk_filter_check(c, f)) != 0)
+		return rc;
 	/* A backup holds every status unless the filter names some. */
 	if (all.status == NULL && !all.stagnant && !all.breached &&
 	    !all.workable)

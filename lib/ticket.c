@@ -563,6 +563,42 @@ fail:
 	return rc;
 }
 
+/*
+ * A filter value v of column col: known to the policy (find), or had by
+ * some ticket, as imported tickets have groups and priorities of their
+ * own; else the policy's message, which names its values.
+ */
+static int
+filter_value(itsm_ctx *c, const char *col, const char *what, const char *v,
+    int (*find)(const itsm_policy *, const char *, size_t *))
+{
+	char msg[1200];
+	size_t i;
+	int rc, has;
+
+	if (v == NULL || (rc = find(c->policy, v, &i)) == 0)
+		return 0;
+	if (rc != ITSM_E_INVALID)
+		return rc;
+	snprintf(msg, sizeof(msg), "%s", itsm_errmsg());
+	if ((has = store_ticket_has(c->store, col, v)) != 0)
+		return has < 0 ? has : 0;
+	return itsm_error(ITSM_E_INVALID, "%s, and no ticket has that %s", msg,
+	    what);
+}
+
+int
+tk_filter_check(itsm_ctx *c, const struct itsm_filter *f)
+{
+	int rc;
+
+	if ((rc = filter_value(c, "group_name", "group", f->group,
+	    itsm_policy_group_find)) != 0)
+		return rc;
+	return filter_value(c, "priority", "priority", f->priority,
+	    itsm_policy_priority_find);
+}
+
 /* Reads a ticket inside a new transaction and checks the action. */
 int
 tk_begin_action(itsm_ctx *c, int64_t id, enum itsm_action act, itsm_ticket **t)

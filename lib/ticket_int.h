@@ -75,6 +75,12 @@ struct store_set;
 int tk_change(itsm_ctx *c, const itsm_ticket *t, int64_t at, const char *kind,
     const char *msg, struct store_set *set, size_t *n, int always,
     const char *col, enum itsm_field f, const char *val);
+/*
+ * The one rule for the values of a filter (list, next, export): a group
+ * or a priority matches in any case, and must be one the policy names or
+ * one some ticket has (imported data); else ITSM_E_INVALID.
+ */
+int tk_filter_check(itsm_ctx *c, const struct itsm_filter *f);
 int tk_begin_action(itsm_ctx *c, int64_t id, enum itsm_action act,
     itsm_ticket **t);
 int tk_end_action(itsm_ctx *c, itsm_ticket *t, int rc);
