@@ -7,6 +7,7 @@
 
 #include "itsm/error.h"
 #include "itsm/sla.h"
+#include "itsm/time.h"
 #include "store_int.h"
 #include "ticket_int.h"
 
@@ -38,8 +39,8 @@ seg_start(const struct timeline *tl, size_t i)
  * figure of a resolved or closed ticket no longer moves.
  */
 static int64_t
-due(const struct timeline *tl, int64_t target, int64_t now, int64_t stopped,
-    int *paused)
+due_at(const struct timeline *tl, int64_t target, int64_t now,
+    int64_t stopped, int *paused)
 {
 	int64_t left = target, start, end;
 	size_t i;
@@ -61,6 +62,21 @@ due(const struct timeline *tl, int64_t target, int64_t now, int64_t stopped,
 	if (stopped != 0)
 		return stopped + left;
 	return (now > seg_start(tl, tl->n) ? now : seg_start(tl, tl->n)) + left;
+}
+
+/*
+ * The due time, at most the last second a time can be (9999-12-31T23:59:59Z):
+ * a huge target, or a ticket opened near the end of the range, must not
+ * store a time that no format can write (it printed as year 0000 in one,
+ * null in another).  A due time there is never breached.
+ */
+static int64_t
+due(const struct timeline *tl, int64_t target, int64_t now, int64_t stopped,
+    int *paused)
+{
+	int64_t d = due_at(tl, target, now, stopped, paused);
+
+	return d > ITSM_TIME_MAX ? ITSM_TIME_MAX : d;
 }
 
 /* Running and stopped seconds from the opening to until. */
