@@ -180,6 +180,7 @@ event_noun(const char *kind)
 		{ "major-roster", "roster change" },
 		{ "major-handover", "handover" },
 		{ "major-action", "action change" },
+		{ "update", "update" },		/* an imported change */
 	};
 	size_t i;
 

@@ -189,3 +189,15 @@ refused_at() {
 	ITSM_NOW=2026-12-05T10:01:00Z itsm close 1 --confirmed >/dev/null
 	ticket_is 1 '[.resolved_at, .closed_at]' '["2026-12-05T16:00:00Z","2026-12-05T16:00:00Z"]'
 }
+
+@test "an imported ticket with no event for its resolution: its resolved_at holds a close back all the same" {
+	printf '%s\n' '{"id":1,"summary":"s","caller":"c","status":"resolved","priority":"P3","opened_at":"2026-11-01T00:00:00Z","resolved_at":"2026-11-20T00:00:00Z"}' \
+	    >"$BATS_TEST_TMPDIR/in.jsonl"
+	itsm import "$BATS_TEST_TMPDIR/in.jsonl" >/dev/null 2>&1
+	before=$(db_digest)
+	run --separate-stderr itsm close 1 --confirmed --at 2026-11-10T00:00:00Z
+	assert_rejected 65 "--at 2026-11-10T00:00:00Z is before the resolution of INC-1 at 2026-11-20T00:00:00Z$" "$before"
+	run --separate-stderr itsm close 1 --confirmed --at 2026-11-21T00:00:00Z
+	assert_status 0
+	ticket_is 1 '[.resolved_at, .closed_at]' '["2026-11-20T00:00:00Z","2026-11-21T00:00:00Z"]'
+}
