@@ -31,9 +31,12 @@ on_progress(void *arg, size_t lines)
 {
 	struct progress *p = arg;
 
-	if (p->tty)
-		fprintf(stderr, "\ritsm: importing %s: %zu lines", p->name,
-		    lines);
+	/* The name escaped as in every message: no control reaches the terminal. */
+	if (p->tty) {
+		fputs("\ritsm: importing ", stderr);
+		out_escaped(stderr, p->name, FMT_TABLE);
+		fprintf(stderr, ": %zu lines", lines);
+	}
 }
 
 static void

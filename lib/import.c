@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,12 +28,34 @@
 
 #define PROGRESS_EVERY 10000
 
-/* A line reader over zlib, for lines of any length. */
+/*
+ * A line reader for lines of any length, over the input as it is or
+ * through zlib's inflate when it begins with gzip's magic number.  It
+ * reads by blocks, so that damage is found at the first bad byte, whatever
+ * comes after it: a NUL byte ends the import at its line (a gigabyte of
+ * NULs is one read), bytes after the last gzip member that are not
+ * another member are an error, and the data that inflate gave before an
+ * error (a data check fails only after the member's last byte) is read
+ * as lines first, so that the error names the line being read when it
+ * was found.
+ */
+#define BLOCK (256 * 1024)
+
 struct reader {
-	gzFile gz;
+	int fd;
 	const char *name;
-	char zname[32];		/* zlib's name of standard input */
-	char *buf;
+	unsigned char *raw;	/* from fd: z.next_in, z.avail_in */
+	int raw_eof;
+	z_stream z;
+	int mode;		/* 0: not told yet, 1: as it is, 2: gzip */
+	int zinit;		/* inflateInit2 done */
+	int member_end;		/* the last gzip member read is complete */
+	char *out;		/* what the input gives, out_pos to out_len */
+	size_t out_pos, out_len;
+	int zerr;		/* an error of the compressed data, to report */
+	const char *zmsg;	/* once the data before it is read */
+	char zbuf[160];
+	char *buf;		/* the line */
 	size_t cap, len;
 	size_t line;
 };
@@ -40,85 +63,228 @@ struct reader {
 static int
 reader_open(struct reader *r, const char *path)
 {
-	int fd;
+	int stdin_ = strcmp(path, "-") == 0;
 
-	*r = (struct reader){ .name = strcmp(path, "-") == 0 ?
-	    "standard input" : path };
-	if (strcmp(path, "-") == 0) {
-		if ((fd = dup(STDIN_FILENO)) >= 0)
-			snprintf(r->zname, sizeof(r->zname), "<fd:%d>", fd);
-		if (fd < 0 || (r->gz = gzdopen(fd, "rb")) == NULL)
-			return itsm_error(ITSM_E_IO, "cannot read standard "
-			    "input: %s", strerror(errno));
-	} else if ((r->gz = gzopen(path, "rb")) == NULL) {
+	*r = (struct reader){ .fd = -1, .name = stdin_ ? "standard input" :
+	    path };
+	if (stdin_)
+		r->fd = STDIN_FILENO;
+	else if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return itsm_error(errno == EACCES ? ITSM_E_PERM : ITSM_E_IO,
 		    "cannot read '%s': %s", path, strerror(errno));
-	}
-	gzbuffer(r->gz, 256 * 1024);
+	if ((r->raw = malloc(BLOCK)) == NULL ||
+	    (r->out = malloc(BLOCK)) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	r->z.next_in = r->raw;
 	return 0;
 }
 
 static void
 reader_close(struct reader *r)
 {
-	if (r->gz != NULL)
-		gzclose(r->gz);
+	if (r->zinit)
+		inflateEnd(&r->z);
+	if (r->fd > STDIN_FILENO)
+		close(r->fd);
+	free(r->raw);
+	free(r->out);
 	free(r->buf);
+}
+
+/* More of the file after what inflate has not taken yet; 0 or < 0. */
+static int
+raw_more(struct reader *r)
+{
+	ssize_t n;
+
+	if (r->raw_eof)
+		return 0;
+	if (r->z.avail_in > 0 && r->z.next_in != r->raw)
+		memmove(r->raw, r->z.next_in, r->z.avail_in);
+	r->z.next_in = r->raw;
+	do
+		n = read(r->fd, r->raw + r->z.avail_in, BLOCK - r->z.avail_in);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return itsm_error(errno == EACCES ? ITSM_E_PERM : ITSM_E_IO,
+		    "cannot read '%s': %s", r->name, strerror(errno));
+	if (n == 0)
+		r->raw_eof = 1;
+	r->z.avail_in += (uInt)n;
+	return 0;
+}
+
+/* Reads until there are n bytes not taken, or the end; 0 or < 0. */
+static int
+raw_want(struct reader *r, size_t n)
+{
+	int rc;
+
+	while (r->z.avail_in < n && !r->raw_eof)
+		if ((rc = raw_more(r)) != 0)
+			return rc;
+	return 0;
+}
+
+static int
+is_gzip(const struct reader *r)
+{
+	return r->z.avail_in >= 2 && r->z.next_in[0] == 0x1f &&
+	    r->z.next_in[1] == 0x8b;
+}
+
+/* An error of the compressed data, at the line being read. */
+static int
+gzip_error(struct reader *r)
+{
+	if (r->zerr == ITSM_E_NOMEM)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	return itsm_error(ITSM_E_INVALID, "%s:%zu: %s", r->name, r->line + 1,
+	    r->zmsg);
+}
+
+/* One step of inflate: out_len bytes, the end of a member, or an error. */
+static int
+inflate_step(struct reader *r)
+{
+	int zr;
+
+	if (r->z.avail_in == 0 && !r->raw_eof && (zr = raw_more(r)) != 0)
+		return zr;
+	r->z.next_out = (Bytef *)r->out;
+	r->z.avail_out = BLOCK;
+	zr = inflate(&r->z, Z_NO_FLUSH);
+	r->out_len = BLOCK - r->z.avail_out;
+	if (zr == Z_STREAM_END) {
+		r->member_end = 1;
+	} else if (zr == Z_MEM_ERROR) {
+		r->zerr = ITSM_E_NOMEM;
+	} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+		r->zerr = ITSM_E_INVALID;
+		r->zmsg = r->z.msg != NULL ? r->z.msg : "corrupt data";
+	} else if (r->out_len == 0 && r->z.avail_in == 0 && r->raw_eof) {
+		r->zerr = ITSM_E_INVALID;
+		r->zmsg = "unexpected end of file";
+	}
+	if (r->zerr == ITSM_E_INVALID) {
+		snprintf(r->zbuf, sizeof(r->zbuf), "%s (truncated or corrupt "
+		    "gzip?)", r->zmsg);
+		r->zmsg = r->zbuf;
+	}
+	return 0;
+}
+
+/* Fills out: 1, 0 at the end of the input, or < 0. */
+static int
+reader_fill(struct reader *r)
+{
+	size_t n;
+	int rc;
+
+	r->out_pos = r->out_len = 0;
+	for (;;) {
+		if (r->zerr != 0)
+			return gzip_error(r);
+		if (r->mode == 0) {
+			if ((rc = raw_want(r, 2)) != 0)
+				return rc;
+			r->mode = is_gzip(r) ? 2 : 1;
+			if (r->mode == 2) {
+				if (inflateInit2(&r->z, 15 + 16) != Z_OK)
+					return itsm_error(ITSM_E_NOMEM,
+					    "out of memory");
+				r->zinit = 1;
+			}
+		}
+		if (r->mode == 1) {
+			if (r->z.avail_in == 0 && (rc = raw_more(r)) != 0)
+				return rc;
+			if ((n = r->z.avail_in) == 0)
+				return 0;
+			memcpy(r->out, r->z.next_in, n);
+			r->z.next_in += n;
+			r->z.avail_in = 0;
+			r->out_len = n;
+			return 1;
+		}
+		if (r->member_end) {
+			/*
+			 * RFC 1952: a gzip file is a series of members,
+			 * as gzip -d reads it; anything else after one is
+			 * not gzip (zlib's gzread ignored it).
+			 */
+			if ((rc = raw_want(r, 2)) != 0)
+				return rc;
+			if (r->z.avail_in == 0)
+				return 0;
+			if (!is_gzip(r))
+				return itsm_error(ITSM_E_INVALID, "%s:%zu: "
+				    "trailing garbage after the gzip data",
+				    r->name, r->line + 1);
+			if (inflateReset(&r->z) != Z_OK)
+				return itsm_error(ITSM_E_INTERNAL, "inflateReset "
+				    "failed");
+			r->member_end = 0;
+		}
+		if ((rc = inflate_step(r)) != 0)
+			return rc;
+		if (r->out_len > 0)
+			return 1;	/* an error after it waits for the next call */
+	}
 }
 
 /* The next line without its end: 1, 0 at the end, or < 0. */
 static int
 reader_next(struct reader *r)
 {
-	int err;
-	const char *msg, *zname;
+	const char *p, *nl;
+	size_t n, take, need, cap;
 	char *nb;
+	int rc;
 
 	r->len = 0;
 	for (;;) {
-		if (r->cap - r->len < 4096) {
-			size_t cap = r->cap ? r->cap * 2 : 65536;
-
-			if (cap > (size_t)256 << 20)
+		if (r->out_pos == r->out_len) {
+			if ((rc = reader_fill(r)) < 0)
+				return rc;
+			if (rc == 0) {
+				if (r->len == 0)
+					return 0;
+				break;
+			}
+		}
+		p = r->out + r->out_pos;
+		n = r->out_len - r->out_pos;
+		nl = memchr(p, '\n', n);
+		take = nl != NULL ? (size_t)(nl - p) + 1 : n;
+		/* strlen() would stop at a NUL: the rest of the line lost. */
+		if (memchr(p, '\0', take) != NULL)
+			return itsm_error(ITSM_E_INVALID, "%s:%zu: a NUL byte "
+			    "in the line", r->name, r->line + 1);
+		need = r->len + take + 2;	/* a '\n' and a NUL may follow */
+		if (need > r->cap) {
+			if (need > (size_t)256 << 20)
 				return itsm_error(ITSM_E_INVALID, "%s:%zu: line "
 				    "longer than 256 MiB", r->name,
 				    r->line + 1);
+			for (cap = r->cap ? r->cap : 65536; cap < need;)
+				cap *= 2;
 			if ((nb = realloc(r->buf, cap)) == NULL)
 				return itsm_error(ITSM_E_NOMEM, "out of memory");
 			r->buf = nb;
 			r->cap = cap;
 		}
-		if (gzgets(r->gz, r->buf + r->len, (int)(r->cap - r->len)) ==
-		    NULL) {
-			msg = gzerror(r->gz, &err);
-			/* zlib says "NAME: what"; the name is said once. */
-			zname = r->zname[0] ? r->zname : r->name;
-			if (strncmp(msg, zname, strlen(zname)) == 0 &&
-			    strncmp(msg + strlen(zname), ": ", 2) == 0)
-				msg += strlen(zname) + 2;
-			if (err == Z_ERRNO)
-				return itsm_error(errno == EACCES ? ITSM_E_PERM :
-				    ITSM_E_IO, "cannot read '%s': %s", r->name,
-				    strerror(errno));
-			if (err != Z_OK && err != Z_STREAM_END)
-				return itsm_error(ITSM_E_INVALID, "%s:%zu: %s "
-				    "(truncated or corrupt gzip?)", r->name,
-				    r->line + 1, msg);
-			if (r->len == 0)
-				return 0;
+		memcpy(r->buf + r->len, p, take);
+		r->len += take;
+		r->out_pos += take;
+		if (nl != NULL)
 			break;
-		}
-		r->len += strlen(r->buf + r->len);
-		if (r->len > 0 && r->buf[r->len - 1] == '\n')
-			break;
-		if (memchr(r->buf, '\0', r->len) != NULL)
-			return itsm_error(ITSM_E_INVALID, "%s:%zu: a NUL byte",
-			    r->name, r->line + 1);
 	}
 	r->line++;
 	while (r->len > 0 && (r->buf[r->len - 1] == '\n' ||
 	    r->buf[r->len - 1] == '\r'))
-		r->buf[--r->len] = '\0';
+		r->len--;
+	r->buf[r->len] = '\0';
 	return 1;
 }
 
@@ -763,7 +929,7 @@ itsm_import(itsm_ctx *c, const char *path, const struct itsm_import_opts *o,
 	mallopt(M_TRIM_THRESHOLD, 32 << 20);
 #endif
 	if ((rc = reader_open(&r, path)) != 0)
-		return rc;
+		goto done;
 	if ((rc = store_bulk(c->store)) != 0 ||
 	    (rc = itsm_store_begin(c->store)) != 0)
 		goto done;
