@@ -395,6 +395,7 @@ struct sn {
 	struct itsm_import_stats *st;
 	int col[SN_NCOLS];	/* the CSV column of each, -1 when missing */
 	int ncols;		/* in the header */
+	char **names;		/* the header's */
 	char **fields;		/* the row being read */
 	int nfields;
 	int header_done;
@@ -411,18 +412,93 @@ known(const char *s)
 	return s == NULL || strcmp(s, "?") == 0 || *s == '\0' ? NULL : s;
 }
 
-/* Day-first "29/2/2016 01:16" as UTC. */
+/* 1 or 2 digits at *p (n 1 to max), moved past them; -1 when none. */
+static int
+num_1_2(const char **p, int max2)
+{
+	const char *s = *p;
+	int v = 0, n = 0;
+
+	while (n < max2 && *s >= '0' && *s <= '9') {
+		v = v * 10 + (*s++ - '0');
+		n++;
+	}
+	if (n == 0 || (*s >= '0' && *s <= '9'))
+		return -1;
+	*p = s;
+	return v;
+}
+
+/*
+ * Day-first "29/2/2016 01:16" as UTC, the whole of s: D and M of one or
+ * two digits, YYYY of four, H of one or two, MM of two; a date of the
+ * calendar from 1970 to 9999.  0 for an unknown value ("?" or empty,
+ * *out 0), -1 when s is no such time.
+ */
 static int
 parse_dmy(const char *s, int64_t *out)
 {
 	char iso[32];
 	int d, m, y, h, mi;
 
-	if (s == NULL || sscanf(s, "%d/%d/%d %d:%d", &d, &m, &y, &h, &mi) != 5)
+	*out = 0;
+	if (known(s) == NULL)
+		return 0;
+	if ((d = num_1_2(&s, 2)) < 0 || *s++ != '/' ||
+	    (m = num_1_2(&s, 2)) < 0 || *s++ != '/' ||
+	    (y = num_1_2(&s, 4)) < 1000 || *s++ != ' ' ||
+	    (h = num_1_2(&s, 2)) < 0 || *s++ != ':' ||
+	    s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' ||
+	    s[2] != '\0')
+		return -1;
+	mi = (s[0] - '0') * 10 + (s[1] - '0');
+	if (d < 1 || m < 1 || m > 12 || h > 23 || mi > 59)
 		return -1;
 	snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:00Z", y, m, d, h,
 	    mi);
-	return itsm_time_parse(iso, 0, out);
+	/* itsm_time_parse knows the calendar: 29/2/2015 and 31/4 are none. */
+	return itsm_time_parse(iso, 0, out) == 0 ? 0 : -1;
+}
+
+/* The largest count an import takes: reopen_count, reassignment_count. */
+#define MAX_COUNT 2147483647
+
+/* A count: decimal digits only, at most MAX_COUNT; unknown is 0. */
+static int
+parse_count(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+
+	*out = 0;
+	if (known(s) == NULL)
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || (v = v * 10 + (*s - '0')) >
+		    MAX_COUNT)
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * The rank that begins an impact, an urgency or a priority, "2" or
+ * "2 - Medium": 1 to 9 digits, then nothing or " - " and a name.  0 for
+ * an unknown value, -1 when s is not such a value.
+ */
+static int
+parse_rank(const char *s)
+{
+	int v = 0, n = 0;
+
+	if (known(s) == NULL)
+		return 0;
+	for (; *s >= '0' && *s <= '9' && n < 9; s++, n++)
+		v = v * 10 + (*s - '0');
+	if (n == 0 || (*s != '\0' && (strncmp(s, " - ", 3) != 0 ||
+	    s[3] == '\0')))
+		return -1;
+	return v;
 }
 
 /* The state of a ServiceNow incident as ours; NULL when it has none. */
@@ -466,11 +542,13 @@ map_channel(const char *s)
 	return NULL;
 }
 
-/* The rank at the start of "2 - Medium", or 0. */
+/* The rank at the start of "2 - Medium" (checked when read), or 0. */
 static int
 rank_of(const char *s)
 {
-	return s != NULL && isdigit((unsigned char)*s) ? atoi(s) : 0;
+	int r = parse_rank(s);
+
+	return r > 0 ? r : 0;
 }
 
 /* The policy's level of an axis with the value's rank, or NULL. */
@@ -586,7 +664,7 @@ flush_incident(struct sn *sn)
 	const char *prev[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
 	struct store_set set[32];
 	size_t n = 0, i, nkeep = 0;
-	int64_t opened, at, responded = 0, resolved = 0, closed = 0, id;
+	int64_t opened, at, responded = 0, resolved = 0, closed = 0, id, count;
 	char summary[256], msg[1024];
 	int pri, rc = 0;
 
@@ -600,16 +678,18 @@ flush_incident(struct sn *sn)
 		if (map_state(row->f[SN_STATE], &hold) == NULL) {
 			char why[128];
 
-			snprintf(why, sizeof(why), "unknown state '%.64s'",
-			    row->f[SN_STATE]);
+			snprintf(why, sizeof(why), "unknown state '%.*s'",
+			    tk_cut(row->f[SN_STATE], 64), row->f[SN_STATE]);
 			sn->st->skipped++;
 			if (sn->o->skipped)
 				sn->o->skipped(sn->o->arg, row->line, why);
 			continue;
 		}
-		if (parse_dmy(row->f[SN_UPDATED_AT], &at) != 0) {
-			rc = row_error(sn, row->line, "sys_updated_at '%.64s' is "
-			    "not a D/M/YYYY HH:MM time", row->f[SN_UPDATED_AT]);
+		if (known(row->f[SN_UPDATED_AT]) == NULL) {
+			rc = row_error(sn, row->line, "sys_updated_at '%.*s' is "
+			    "not a D/M/YYYY HH:MM time",
+			    tk_cut(row->f[SN_UPDATED_AT], 64),
+			    row->f[SN_UPDATED_AT]);
 			goto done;
 		}
 		keep[nkeep++] = row;
@@ -618,11 +698,13 @@ flush_incident(struct sn *sn)
 		goto done;
 	first = keep[0];
 	last = keep[nkeep - 1];
-	if (parse_dmy(first->f[SN_OPENED], &opened) != 0) {
-		rc = row_error(sn, first->line, "opened_at '%.64s' is not a "
-		    "D/M/YYYY HH:MM time", first->f[SN_OPENED]);
+	if (known(first->f[SN_OPENED]) == NULL) {
+		rc = row_error(sn, first->line, "opened_at '%.*s' is not a "
+		    "D/M/YYYY HH:MM time", tk_cut(first->f[SN_OPENED], 64),
+		    first->f[SN_OPENED]);
 		goto done;
 	}
+	parse_dmy(first->f[SN_OPENED], &opened);
 	state = map_state(last->f[SN_STATE], &hold);
 	for (i = 0; i < nkeep; i++)
 		if (strcmp(map_state(keep[i]->f[SN_STATE], &pri_name), "new") !=
@@ -631,9 +713,9 @@ flush_incident(struct sn *sn)
 			break;
 		}
 	if (strcmp(state, "resolved") == 0 || strcmp(state, "closed") == 0)
-		parse_dmy(known(last->f[SN_RESOLVED_AT]), &resolved);
+		parse_dmy(last->f[SN_RESOLVED_AT], &resolved);
 	if (strcmp(state, "closed") == 0)
-		parse_dmy(known(last->f[SN_CLOSED_AT]), &closed);
+		parse_dmy(last->f[SN_CLOSED_AT], &closed);
 	imp = level_by_rank(p, ITSM_IMPACT, known(last->f[SN_IMPACT]));
 	urg = level_by_rank(p, ITSM_URGENCY, known(last->f[SN_URGENCY]));
 	pri = priority_by_rank(p, known(last->f[SN_PRIORITY]));
@@ -674,8 +756,10 @@ flush_incident(struct sn *sn)
 	}
 	if (closed)
 		INT("closed_at", closed);
-	INT("reassignment_count", atoi(last->f[SN_REASSIGN]));
-	INT("reopen_count", atoi(last->f[SN_REOPEN]));
+	parse_count(last->f[SN_REASSIGN], &count);
+	INT("reassignment_count", count);
+	parse_count(last->f[SN_REOPEN], &count);
+	INT("reopen_count", count);
 #undef TEXT
 #undef INT
 	if ((rc = store_ticket_insert(c->store, set, n, &id)) != 0) {
@@ -748,11 +832,57 @@ done:
 	return rc;
 }
 
+/*
+ * Every value of a row that the import reads, parsed as it will be: a
+ * value that does not parse is an error, never an unknown (only "?" and
+ * an empty field are).  Rows left out for their state too.
+ */
+static int
+check_row(struct sn *sn, const struct sn_row *row)
+{
+	static const int times[] = { SN_OPENED, SN_UPDATED_AT, SN_RESOLVED_AT,
+	    SN_CLOSED_AT };
+	static const int counts[] = { SN_REASSIGN, SN_REOPEN };
+	static const int ranks[] = { SN_IMPACT, SN_URGENCY, SN_PRIORITY };
+	static const int names[] = { SN_NUMBER, SN_CALLER, SN_UPDATED_BY,
+	    SN_CATEGORY, SN_SUBCATEGORY, SN_SYMPTOM, SN_CI, SN_GROUP,
+	    SN_ASSIGNED, SN_CLOSED_CODE };
+	const char *f;
+	int64_t v;
+	size_t i;
+
+#define N(a) (sizeof(a) / sizeof(a[0]))
+	for (i = 0; i < N(times); i++)
+		if (parse_dmy(f = row->f[times[i]], &v) != 0)
+			return row_error(sn, row->line, "%s '%.*s' is not a "
+			    "D/M/YYYY HH:MM time", sn_columns[times[i]],
+			    tk_cut(f, 64), f);
+	for (i = 0; i < N(counts); i++)
+		if (parse_count(f = row->f[counts[i]], &v) != 0)
+			return row_error(sn, row->line, "%s '%.*s' is not a "
+			    "count (decimal digits, 0 to %d)",
+			    sn_columns[counts[i]], tk_cut(f, 64), f, MAX_COUNT);
+	for (i = 0; i < N(ranks); i++)
+		if (parse_rank(f = row->f[ranks[i]]) < 0)
+			return row_error(sn, row->line, "%s '%.*s' is not a "
+			    "rank ('N' or 'N - NAME')", sn_columns[ranks[i]],
+			    tk_cut(f, 64), f);
+	for (i = 0; i < N(names); i++)
+		if (strlen(f = row->f[names[i]]) > MAX_NAME)
+			return row_error(sn, row->line, "%s is too long (%zu "
+			    "bytes; at most %d)", sn_columns[names[i]],
+			    strlen(f), MAX_NAME);
+#undef N
+	return 0;
+}
+
 /* libcsv: a field of the row being read. */
 static void
 on_field(void *data, size_t len, void *arg)
 {
 	struct sn *sn = arg;
+	const char *col;
+	size_t bad, i, line;
 	char **nf;
 
 	if (sn->rc != 0)
@@ -769,6 +899,22 @@ on_field(void *data, size_t len, void *arg)
 	}
 	memcpy(nf[sn->nfields], data, len);
 	nf[sn->nfields++][len] = '\0';
+	if ((bad = tk_utf8_valid(data, len)) < len) {
+		/* The field ends on the line read: its line breaks say where. */
+		for (line = sn->r->line, i = bad; i < len; i++)
+			if (((const char *)data)[i] == '\n')
+				line--;
+		col = sn->header_done && sn->nfields <= sn->ncols ?
+		    sn->names[sn->nfields - 1] : NULL;
+		if (col != NULL)
+			sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: column "
+			    "'%.*s' is not valid UTF-8", sn->r->name, line,
+			    tk_cut(col, 64), col);
+		else
+			sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: field %d "
+			    "is not valid UTF-8", sn->r->name, line,
+			    sn->nfields);
+	}
 }
 
 static void
@@ -787,10 +933,20 @@ header(struct sn *sn)
 	int i, k;
 
 	sn->ncols = sn->nfields;
+	/* The header's names, for the messages: taken from the fields. */
+	if ((sn->names = calloc((size_t)sn->nfields + 1,
+	    sizeof(*sn->names))) == NULL) {
+		sn->rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+		return;
+	}
+	for (i = 0; i < sn->nfields; i++) {
+		sn->names[i] = sn->fields[i];
+		sn->fields[i] = NULL;
+	}
 	for (k = 0; k < SN_NCOLS; k++) {
 		sn->col[k] = -1;
-		for (i = 0; i < sn->nfields; i++)
-			if (strcmp(sn->fields[i], sn_columns[k]) == 0)
+		for (i = 0; i < sn->ncols; i++)
+			if (strcmp(sn->names[i], sn_columns[k]) == 0)
 				sn->col[k] = i;
 		if (sn->col[k] < 0) {
 			sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: missing "
@@ -848,6 +1004,8 @@ on_row(int term, void *arg)
 	if (known(row->f[SN_NUMBER]) == NULL)
 		sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: a row without a "
 		    "number", sn->r->name, sn->row_line);
+	else
+		sn->rc = check_row(sn, row);
 done:
 	drop_fields(sn);
 	sn->row_line = 0;	/* the next row begins on the next line */
@@ -904,6 +1062,9 @@ import_servicenow(itsm_ctx *c, struct reader *r,
 	csv_free(&csv);
 	drop_fields(&sn);
 	free(sn.fields);
+	for (i = 0; sn.names != NULL && sn.names[i] != NULL; i++)
+		free(sn.names[i]);
+	free(sn.names);
 	for (i = 0; i < sn.nrows; i++)
 		free_row(&sn.rows[i]);
 	free(sn.rows);

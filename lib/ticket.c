@@ -86,49 +86,71 @@ itsm_ctx_policy(const itsm_ctx *c)
 	return c->policy;
 }
 
+size_t
+tk_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k, n;
+	unsigned cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((p[i] & 0xe0) == 0xc0) {
+			n = 1; cp = p[i] & 0x1f;
+		} else if ((p[i] & 0xf0) == 0xe0) {
+			n = 2; cp = p[i] & 0x0f;
+		} else if ((p[i] & 0xf8) == 0xf0) {
+			n = 3; cp = p[i] & 0x07;
+		} else {
+			return i;
+		}
+		if (n >= len - i)
+			return i;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+int
+tk_cut(const char *s, size_t max)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n <= max)
+		return (int)n;
+	/* Back over the continuation bytes of a character cut in two. */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return (int)max;
+}
+
 /* Checks that text is valid UTF-8, not empty and at most max bytes. */
 int
 tk_check_text(const char *what, const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s);
-	unsigned cp;
-	int n, i;
+	size_t len = strlen(s), bad;
 
 	if (len == 0)
 		return itsm_error(ITSM_E_INVALID, "%s is empty", what);
 	if (len > max)
 		return itsm_error(ITSM_E_INVALID, "%s is too long (%zu bytes; "
 		    "at most %zu)", what, len, max);
-	while (*p) {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
-			n = 1; cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 2; cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 3; cp = *p & 0x07;
-		} else {
-			goto bad;
-		}
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			goto bad;
-		p += n + 1;
-	}
+	if ((bad = tk_utf8_valid(s, len)) < len)
+		return itsm_error(ITSM_E_INVALID, "%s is not valid UTF-8 (at "
+		    "byte %zu)", what, bad);
 	return 0;
-bad:
-	return itsm_error(ITSM_E_INVALID, "%s is not valid UTF-8 (at byte %zu)",
-	    what, (size_t)(p - (const unsigned char *)s));
 }
 
 int
