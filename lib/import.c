@@ -290,10 +290,12 @@ reader_next(struct reader *r)
 
 /* JSON Lines. */
 
-/* A line whose parent was not there when it was read. */
+/* A line that names a parent. */
 struct orphan {
 	size_t line;
-	int64_t parent;
+	int64_t id, parent;
+	int missing;		/* the parent was not there when it was read */
+	int seen;		/* the cycle walk: 1 on the path, 2 done */
 };
 
 /* The first orphan whose parent never came: an error that names it. */
@@ -305,6 +307,8 @@ check_orphans(itsm_ctx *c, struct reader *r, const struct orphan *o,
 	int rc, found;
 
 	for (i = 0; i < n; i++) {
+		if (!o[i].missing)
+			continue;
 		if ((rc = store_import_exists(c->store, o[i].parent,
 		    &found)) != 0)
 			return rc;
@@ -317,24 +321,75 @@ check_orphans(itsm_ctx *c, struct reader *r, const struct orphan *o,
 }
 
 static int
+by_id(const void *a, const void *b)
+{
+	const struct orphan *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct orphan *
+find_id(struct orphan *o, size_t n, int64_t id)
+{
+	struct orphan key = { .id = id };
+
+	return bsearch(&key, o, n, sizeof(*o), by_id);
+}
+
+/*
+ * Whether the parents of the file make a cycle (a ticket of the database
+ * has no parent among the new ones: a cycle is made of lines).  Each line
+ * is walked once: the error names the cycle's last line in the file.
+ */
+static int
+check_cycles(struct reader *r, struct orphan *o, size_t n)
+{
+	struct orphan *p, *q;
+	size_t i, last;
+
+	qsort(o, n, sizeof(*o), by_id);
+	for (i = 0; i < n; i++) {
+		for (p = &o[i]; p != NULL && p->seen == 0;
+		    p = find_id(o, n, p->parent))
+			p->seen = 1;
+		if (p != NULL && p->seen == 1) {
+			/* Back on the path: p is on a cycle. */
+			last = p->line;
+			for (q = find_id(o, n, p->parent); q != p;
+			    q = find_id(o, n, q->parent))
+				if (q->line > last)
+					last = q->line;
+			return itsm_error(ITSM_E_INVALID, "%s:%zu: the parents "
+			    "make a cycle (ticket %lld is its own ancestor)",
+			    r->name, last, (long long)p->id);
+		}
+		for (p = &o[i]; p != NULL && p->seen == 1;
+		    p = find_id(o, n, p->parent))
+			p->seen = 2;
+	}
+	return 0;
+}
+
+static int
 import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
     struct itsm_import_stats *st, int have_line)
 {
 	struct orphan *orphans = NULL, *no;
 	struct import_json j;
-	size_t norphans = 0;
+	size_t norphans = 0, caporphans = 0;
 	char why[512];
 	size_t events;
-	int64_t parent;
-	int rc;
+	int64_t id, parent;
+	int rc, missing;
 
 	if ((rc = store_defer_foreign_keys(c->store)) != 0)
 		return rc;
 	import_json_init(&j);
 	for (;;) {
 		if (!have_line && (rc = reader_next(r)) <= 0) {
-			if (rc == 0)
-				rc = check_orphans(c, r, orphans, norphans);
+			if (rc == 0 && (rc = check_orphans(c, r, orphans,
+			    norphans)) == 0)
+				rc = check_cycles(r, orphans, norphans);
 			break;
 		}
 		have_line = 0;
@@ -344,19 +399,20 @@ import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
 		if (r->len == 0 || strspn(r->buf, " \t") == r->len)
 			continue;	/* blank lines are nothing */
 		rc = import_json_line(c->store, &j, r->buf, r->len, &events,
-		    &parent, why, sizeof(why));
+		    &id, &parent, &missing, why, sizeof(why));
 		if (rc == ITSM_E_INVALID)
 			rc = itsm_error(rc, "%s:%zu: %s", r->name, r->line, why);
-		if (rc == 0 && parent != 0) {
-			if ((no = realloc(orphans, (norphans + 1) *
+		if (rc == 0 && parent != 0 && norphans == caporphans) {
+			caporphans = caporphans ? caporphans * 2 : 64;
+			if ((no = realloc(orphans, caporphans *
 			    sizeof(*no))) == NULL)
 				rc = itsm_error(ITSM_E_NOMEM, "out of memory");
-			else {
+			else
 				orphans = no;
-				orphans[norphans++] = (struct orphan){ r->line,
-				    parent };
-			}
 		}
+		if (rc == 0 && parent != 0)
+			orphans[norphans++] = (struct orphan){ .line = r->line,
+			    .id = id, .parent = parent, .missing = missing };
 		if (rc != 0)
 			break;
 		st->tickets++;
