@@ -661,7 +661,7 @@ policy_check(struct sn *sn, const struct sn_row *row)
 	const char *imp = known(row->f[SN_IMPACT]);
 	const char *urg = known(row->f[SN_URGENCY]);
 	const char *pri = known(row->f[SN_PRIORITY]);
-	char what[256];
+	char what[512];
 	size_t ii, ui, want;
 	int got;
 
@@ -673,9 +673,10 @@ policy_check(struct sn *sn, const struct sn_row *row)
 	    level_by_rank(p, ITSM_URGENCY, urg) == NULL || got < 0) {
 		sn->st->disagree++;
 		if (sn->o->disagree) {
-			snprintf(what, sizeof(what), "impact '%s', urgency '%s' "
-			    "or priority '%s' has no level of that rank in the "
-			    "policy", imp, urg, pri);
+			snprintf(what, sizeof(what), "impact '%.*s', urgency "
+			    "'%.*s' or priority '%.*s' has no level of that rank "
+			    "in the policy", itsm_cut(imp, 64), imp,
+			    itsm_cut(urg, 64), urg, itsm_cut(pri, 64), pri);
 			sn->o->disagree(sn->o->arg, row->line, what);
 		}
 		return;
@@ -689,9 +690,10 @@ policy_check(struct sn *sn, const struct sn_row *row)
 		return;
 	sn->st->disagree++;
 	if (sn->o->disagree) {
-		snprintf(what, sizeof(what), "impact '%s' and urgency '%s' give "
-		    "%s in the policy, the log says '%s'", imp, urg,
-		    itsm_policy_priority_name(p, want), pri);
+		snprintf(what, sizeof(what), "impact '%.*s' and urgency '%.*s' "
+		    "give %s in the policy, the log says '%.*s'",
+		    itsm_cut(imp, 64), imp, itsm_cut(urg, 64), urg,
+		    itsm_policy_priority_name(p, want), itsm_cut(pri, 64), pri);
 		sn->o->disagree(sn->o->arg, row->line, what);
 	}
 }
@@ -721,7 +723,11 @@ flush_incident(struct sn *sn)
 	struct store_set set[32];
 	size_t n = 0, i, nkeep = 0;
 	int64_t opened, at, responded = 0, resolved = 0, closed = 0, id, count;
-	char summary[256], msg[1024];
+	/*
+	 * Large enough for what goes in them (names of at most MAX_NAME
+	 * bytes): nothing of a row is cut.
+	 */
+	char summary[2 * MAX_NAME + 8], msg[6 * (2 * MAX_NAME + 32)];
 	int pri, rc = 0;
 
 	if (sn->nrows == 0)
@@ -735,7 +741,7 @@ flush_incident(struct sn *sn)
 			char why[128];
 
 			snprintf(why, sizeof(why), "unknown state '%.*s'",
-			    tk_cut(row->f[SN_STATE], 64), row->f[SN_STATE]);
+			    itsm_cut(row->f[SN_STATE], 64), row->f[SN_STATE]);
 			sn->st->skipped++;
 			if (sn->o->skipped)
 				sn->o->skipped(sn->o->arg, row->line, why);
@@ -744,7 +750,7 @@ flush_incident(struct sn *sn)
 		if (known(row->f[SN_UPDATED_AT]) == NULL) {
 			rc = row_error(sn, row->line, "sys_updated_at '%.*s' is "
 			    "not a D/M/YYYY HH:MM time",
-			    tk_cut(row->f[SN_UPDATED_AT], 64),
+			    itsm_cut(row->f[SN_UPDATED_AT], 64),
 			    row->f[SN_UPDATED_AT]);
 			goto done;
 		}
@@ -756,7 +762,7 @@ flush_incident(struct sn *sn)
 	last = keep[nkeep - 1];
 	if (known(first->f[SN_OPENED]) == NULL) {
 		rc = row_error(sn, first->line, "opened_at '%.*s' is not a "
-		    "D/M/YYYY HH:MM time", tk_cut(first->f[SN_OPENED], 64),
+		    "D/M/YYYY HH:MM time", itsm_cut(first->f[SN_OPENED], 64),
 		    first->f[SN_OPENED]);
 		goto done;
 	}
@@ -912,17 +918,17 @@ check_row(struct sn *sn, const struct sn_row *row)
 		if (parse_dmy(f = row->f[times[i]], &v) != 0)
 			return row_error(sn, row->line, "%s '%.*s' is not a "
 			    "D/M/YYYY HH:MM time", sn_columns[times[i]],
-			    tk_cut(f, 64), f);
+			    itsm_cut(f, 64), f);
 	for (i = 0; i < N(counts); i++)
 		if (parse_count(f = row->f[counts[i]], &v) != 0)
 			return row_error(sn, row->line, "%s '%.*s' is not a "
 			    "count (decimal digits, 0 to %d)",
-			    sn_columns[counts[i]], tk_cut(f, 64), f, MAX_COUNT);
+			    sn_columns[counts[i]], itsm_cut(f, 64), f, MAX_COUNT);
 	for (i = 0; i < N(ranks); i++)
 		if (parse_rank(f = row->f[ranks[i]]) < 0)
 			return row_error(sn, row->line, "%s '%.*s' is not a "
 			    "rank ('N' or 'N - NAME')", sn_columns[ranks[i]],
-			    tk_cut(f, 64), f);
+			    itsm_cut(f, 64), f);
 	for (i = 0; i < N(names); i++)
 		if (strlen(f = row->f[names[i]]) > MAX_NAME)
 			return row_error(sn, row->line, "%s is too long (%zu "
@@ -965,7 +971,7 @@ on_field(void *data, size_t len, void *arg)
 		if (col != NULL)
 			sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: column "
 			    "'%.*s' is not valid UTF-8", sn->r->name, line,
-			    tk_cut(col, 64), col);
+			    itsm_cut(col, 64), col);
 		else
 			sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: field %d "
 			    "is not valid UTF-8", sn->r->name, line,

@@ -765,7 +765,7 @@ check_duplicates(const cJSON *v, char *path, size_t plen, char *why,
 		}
 		if (dup != NULL) {
 			snprintf(why, len, "\"%s%s%.*s\" is given twice", path,
-			    at ? "." : "", tk_cut(dup->string, 64), dup->string);
+			    at ? "." : "", itsm_cut(dup->string, 64), dup->string);
 			return ITSM_E_INVALID;
 		}
 	}
@@ -774,7 +774,7 @@ check_duplicates(const cJSON *v, char *path, size_t plen, char *why,
 			continue;
 		if (cJSON_IsObject(v))
 			snprintf(path + at, plen - at, "%s%.*s", at ? "." : "",
-			    tk_cut(m->string, 32), m->string);
+			    itsm_cut(m->string, 32), m->string);
 		else
 			snprintf(path + at, plen - at, "[%d]", idx);
 		rc = check_duplicates(m, path, plen, why, len);

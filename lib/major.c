@@ -249,8 +249,8 @@ itsm_major_roster_remove(itsm_ctx *c, int64_t id, const char *name,
 	if ((rc = store_roster_role(c->store, id, name, &cur)) != 0)
 		goto done;
 	if (cur == NULL)
-		rc = itsm_error(ITSM_E_INVALID, "'%.64s' is not on the roster "
-		    "of %s", name, ref(&a));
+		rc = itsm_error(ITSM_E_INVALID, "'%.*s' is not on the roster "
+		    "of %s", itsm_cut(name, 64), name, ref(&a));
 	else if (strcmp(cur, "commander") == 0)
 		rc = itsm_error(ITSM_E_REFUSED, "%s is the commander of %s: hand "
 		    "over first ('itsm major roster %s --handover NAME')",
@@ -699,7 +699,7 @@ detect_storms(itsm_ctx *c, struct found *f, int dry)
 	struct store_storm *v = NULL;
 	size_t n = 0, i, count = itsm_policy_storm_count(p);
 	int64_t window = itsm_policy_storm_window(p);
-	char why[300], w[32];
+	char why[MAX_NAME + 128], w[32];
 	int rc;
 
 	if (count == 0)
@@ -739,7 +739,7 @@ detect_overdue(itsm_ctx *c, struct found *f)
 {
 	int64_t *ids = NULL, due;
 	size_t n = 0, i, k;
-	char why[300], late[32];
+	char why[MAX_NAME + 128], late[32];
 	itsm_major *m = NULL;
 	itsm_ticket *t;
 	int rc;

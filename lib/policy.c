@@ -1497,7 +1497,10 @@ join_names(char *buf, size_t len, const char *const *names, size_t stride,
 	for (i = 0; i < n && off < len; i++) {
 		const char *s = *(const char *const *)((const char *)names +
 		    i * stride);
-		int w = snprintf(buf + off, len - off, "%s%s", i ? ", " : "", s);
+		size_t room = len - off - 1, sep = i ? 2 : 0;
+		/* A name that does not fit is cut on a character boundary. */
+		int w = snprintf(buf + off, len - off, "%s%.*s", i ? ", " : "",
+		    itsm_cut(s, room > sep ? room - sep : 0), s);
 
 		if (w < 0)
 			break;
@@ -1524,8 +1527,9 @@ itsm_policy_level_find(const itsm_policy *p, enum itsm_axis axis,
 	}
 	join_names(names, sizeof(names), (const char *const *)&p->lv[axis][0].name,
 	    sizeof(struct level), p->nlv[axis]);
-	return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (expected one of: "
-	    "%s, or a rank from the policy)", axis_key[axis], s, names);
+	return itsm_error(ITSM_E_INVALID, "unknown %s '%.*s' (expected one of: "
+	    "%s, or a rank from the policy)",
+	    axis_key[axis], itsm_cut(s, 64), s, names);
 }
 
 size_t
@@ -1577,8 +1581,8 @@ itsm_policy_priority_find(const itsm_policy *p, const char *s, size_t *i)
 		}
 	join_names(names, sizeof(names), (const char *const *)&p->pr[0].name,
 	    sizeof(struct prio), p->npr);
-	return itsm_error(ITSM_E_INVALID, "unknown priority '%.64s' (expected "
-	    "one of: %s)", s, names);
+	return itsm_error(ITSM_E_INVALID, "unknown priority '%.*s' (expected "
+	    "one of: %s)", itsm_cut(s, 64), s, names);
 }
 
 size_t
@@ -1612,12 +1616,12 @@ find_in(char **names, size_t n, const char *what, const char *s, size_t *i)
 			return 0;
 		}
 	if (n == 0)
-		return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (the "
-		    "policy names none)", what, s);
+		return itsm_error(ITSM_E_INVALID, "unknown %s '%.*s' (the "
+		    "policy names none)", what, itsm_cut(s, 64), s);
 	join_names(list, sizeof(list), (const char *const *)names,
 	    sizeof(char *), n);
-	return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (expected one of: "
-	    "%s)", what, s, list);
+	return itsm_error(ITSM_E_INVALID, "unknown %s '%.*s' (expected one of: "
+	    "%s)", what, itsm_cut(s, 64), s, list);
 }
 
 int
@@ -1650,12 +1654,12 @@ itsm_policy_category_find(const itsm_policy *p, const char *s, size_t *i)
 			return 0;
 		}
 	if (p->ncats == 0)
-		return itsm_error(ITSM_E_INVALID, "unknown category '%.64s' "
-		    "(the policy names none)", s);
+		return itsm_error(ITSM_E_INVALID, "unknown category '%.*s' "
+		    "(the policy names none)", itsm_cut(s, 64), s);
 	join_names(list, sizeof(list), (const char *const *)&p->cats[0].name,
 	    sizeof(struct cat), p->ncats);
-	return itsm_error(ITSM_E_INVALID, "unknown category '%.64s' (expected "
-	    "one of: %s)", s, list);
+	return itsm_error(ITSM_E_INVALID, "unknown category '%.*s' (expected "
+	    "one of: %s)", itsm_cut(s, 64), s, list);
 }
 
 size_t
@@ -1680,7 +1684,8 @@ itsm_policy_subcategory_find(const itsm_policy *p, size_t cat, const char *s,
 
 	if (cat >= p->ncats)
 		return itsm_error(ITSM_E_INVALID, "no such category");
-	snprintf(what, sizeof(what), "subcategory of '%s'", p->cats[cat].name);
+	snprintf(what, sizeof(what), "subcategory of '%.*s'",
+	    itsm_cut(p->cats[cat].name, 96), p->cats[cat].name);
 	return find_in(p->cats[cat].subs, p->cats[cat].nsubs, what, s, i);
 }
 
@@ -1732,12 +1737,12 @@ itsm_policy_group_find(const itsm_policy *p, const char *s, size_t *i)
 			return 0;
 		}
 	if (p->ngroups == 0)
-		return itsm_error(ITSM_E_INVALID, "unknown group '%.64s' (the "
-		    "policy names none)", s);
+		return itsm_error(ITSM_E_INVALID, "unknown group '%.*s' (the "
+		    "policy names none)", itsm_cut(s, 64), s);
 	join_names(list, sizeof(list), (const char *const *)&p->groups[0].name,
 	    sizeof(struct group), p->ngroups);
-	return itsm_error(ITSM_E_INVALID, "unknown group '%.64s' (expected one "
-	    "of: %s)", s, list);
+	return itsm_error(ITSM_E_INVALID, "unknown group '%.*s' (expected one "
+	    "of: %s)", itsm_cut(s, 64), s, list);
 }
 
 const char *
@@ -1992,12 +1997,12 @@ itsm_policy_audience_find(const itsm_policy *p, const char *s, size_t *i)
 			return 0;
 		}
 	if (p->naudiences == 0)
-		return itsm_error(ITSM_E_INVALID, "unknown audience '%.64s' "
-		    "(the policy names none)", s);
+		return itsm_error(ITSM_E_INVALID, "unknown audience '%.*s' "
+		    "(the policy names none)", itsm_cut(s, 64), s);
 	join_names(list, sizeof(list), (const char *const *)&p->audiences[0].name,
 	    sizeof(struct audience), p->naudiences);
-	return itsm_error(ITSM_E_INVALID, "unknown audience '%.64s' (expected "
-	    "one of: %s)", s, list);
+	return itsm_error(ITSM_E_INVALID, "unknown audience '%.*s' (expected "
+	    "one of: %s)", itsm_cut(s, 64), s, list);
 }
 
 int64_t

@@ -1303,7 +1303,8 @@ itsm_ticket_find_ext(itsm_ctx *c, const char *ext, int64_t *id)
 		*id = sqlite3_column_int64(st, 0);
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
-		rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: '%.64s'", ext);
+		rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: '%.*s'",
+		    itsm_cut(ext, 64), ext);
 	} else {
 		rc = store_fail(c->store, "cannot look the ticket up");
 	}

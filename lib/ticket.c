@@ -123,19 +123,6 @@ tk_utf8_valid(const char *s, size_t len)
 	return len;
 }
 
-int
-tk_cut(const char *s, size_t max)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-
-	if (n <= max)
-		return (int)n;
-	/* Back over the continuation bytes of a character cut in two. */
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	return (int)max;
-}
-
 /* Checks that text is valid UTF-8, not empty and at most max bytes. */
 int
 tk_check_text(const char *what, const char *s, size_t max)
@@ -394,8 +381,9 @@ categorize(itsm_ctx *c, const itsm_ticket *t,
 	if (practice != NULL)
 		*practice = NULL;
 	if ((ty = itsm_type_parse(a->type)) < 0)
-		return itsm_error(ITSM_E_INVALID, "unknown type '%.64s' "
-		    "(expected incident, request or change)", a->type);
+		return itsm_error(ITSM_E_INVALID, "unknown type '%.*s' "
+		    "(expected incident, request or change)",
+		    itsm_cut(a->type, 64), a->type);
 	type = itsm_type_name((enum itsm_type)ty);
 	cat = itsm_ticket_str(t, ITSM_F_CATEGORY);
 	sub = itsm_ticket_str(t, ITSM_F_SUBCATEGORY);

@@ -47,11 +47,7 @@ int tk_ticket_thaw(FILE *f, itsm_ticket **out);
 int tk_check_text(const char *what, const char *s, size_t max);
 /* The length of the valid UTF-8 at the start of s: len when it all is. */
 size_t tk_utf8_valid(const char *s, size_t len);
-/*
- * The length of s cut to at most max bytes on a character boundary, for
- * "%.*s": a text cut to a limit never ends in half a character.
- */
-int tk_cut(const char *s, size_t max);
+
 int tk_opt_text(const char *what, const char *s, size_t max);
 /*
  * The time of an action on t (NULL: a new ticket): at (0: now), never in

@@ -298,8 +298,8 @@ valid_reason(const char *r, const char *const *list, const char *what)
 	for (i = 0; list[i] != NULL && off < sizeof(names); i++)
 		off += (size_t)snprintf(names + off, sizeof(names) - off,
 		    "%s%s", i ? ", " : "", list[i]);
-	return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (expected one "
-	    "of: %s)", what, r, names);
+	return itsm_error(ITSM_E_INVALID, "unknown %s '%.*s' (expected one "
+	    "of: %s)", what, itsm_cut(r, 64), r, names);
 }
 
 /*
@@ -395,8 +395,8 @@ itsm_ticket_resolve(itsm_ctx *c, int64_t id, int permanent, const char *code,
 				canon = itsm_policy_resolution_code(p, i);
 		if (canon == NULL)
 			return itsm_error(ITSM_E_INVALID, "unknown resolution "
-			    "code '%.64s' (see 'itsm config show' for the "
-			    "resolution_codes)", code);
+			    "code '%.*s' (see 'itsm config show' for the "
+			    "resolution_codes)", itsm_cut(code, 64), code);
 	}
 	if ((rc = act_begin(&a, c, id, ITSM_ACT_RESOLVE, at)) != 0)
 		return rc;
