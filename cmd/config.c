@@ -65,8 +65,8 @@ config_show(struct app *app, const struct args *a)
 	int rc;
 
 	if (a->noperands > 1)
-		return usage_error(app->cmd, "unexpected argument '%.64s'",
-		    a->operand[1]);
+		return usage_error(app->cmd, "unexpected argument '%.*s'",
+		    itsm_cut(a->operand[1], 64), a->operand[1]);
 	if ((rc = app_open(app, NEEDS_POLICY)) != 0)
 		return rc;
 	if ((rc = itsm_policy_to_yaml(app->policy, &yaml, NULL)) != 0)
@@ -88,8 +88,8 @@ config_check(struct app *app, const struct args *a)
 	int rc;
 
 	if (a->noperands > 2)
-		return usage_error(app->cmd, "unexpected argument '%.64s'",
-		    a->operand[2]);
+		return usage_error(app->cmd, "unexpected argument '%.*s'",
+		    itsm_cut(a->operand[2], 64), a->operand[2]);
 	if (a->noperands == 2)
 		rc = itsm_policy_load_file(&p, a->operand[1]);
 	else
@@ -122,8 +122,9 @@ run(struct app *app, const struct args *a)
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(verbs[i].name, a->operand[0]) == 0)
 			return verbs[i].run(app, a);
-	return usage_error(app->cmd, "unknown config command '%.64s' "
-	    "(expected show or check)", a->operand[0]);
+	return usage_error(app->cmd, "unknown config command '%.*s' "
+	    "(expected show or check)",
+	    itsm_cut(a->operand[0], 64), a->operand[0]);
 }
 
 const struct cmd cmd_config = {

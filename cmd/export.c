@@ -56,7 +56,8 @@ run(struct app *app, const struct args *a)
 			int s = itsm_status_parse(tok);
 
 			if (s < 0) {
-				warnx_("unknown status '%.64s'", tok);
+				warnx_("unknown status '%.*s'",
+				    itsm_cut(tok, 64), tok);
 				return EX_DATAERR_;
 			}
 			statuses[n++] = itsm_status_name((enum itsm_status)s);
@@ -69,8 +70,9 @@ run(struct app *app, const struct args *a)
 		int ty = itsm_type_parse(a->val[O_TYPE]);
 
 		if (ty < 0) {
-			warnx_("unknown type '%.64s' (expected incident, request "
-			    "or change)", a->val[O_TYPE]);
+			warnx_("unknown type '%.*s' (expected incident, request "
+			    "or change)",
+			    itsm_cut(a->val[O_TYPE], 64), a->val[O_TYPE]);
 			return EX_DATAERR_;
 		}
 		f.type = itsm_type_name((enum itsm_type)ty);

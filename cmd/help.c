@@ -81,8 +81,8 @@ run(struct app *app, const struct args *a)
 	}
 	if ((cmd = find_command(a->operand[0])) == NULL ||
 	    (cmd->flags & HIDDEN))
-		return usage_error(app->cmd, "unknown command '%.64s'",
-		    a->operand[0]);
+		return usage_error(app->cmd, "unknown command '%.*s'",
+		    itsm_cut(a->operand[0], 64), a->operand[0]);
 	snprintf(page, sizeof(page), "itsm-%s", cmd->name);
 	if (run_man(page) != 0) {
 		/* No man(1) or no page installed: the usage will do. */

@@ -78,8 +78,9 @@ run(struct app *app, const struct args *a)
 	else if (strcmp(a->val[O_FORMAT_], "servicenow-csv") == 0)
 		o.format = ITSM_FORMAT_SERVICENOW;
 	else {
-		warnx_("unknown import format '%.64s' (expected jsonl or "
-		    "servicenow-csv)", a->val[O_FORMAT_]);
+		warnx_("unknown import format '%.*s' (expected jsonl or "
+		    "servicenow-csv)",
+		    itsm_cut(a->val[O_FORMAT_], 64), a->val[O_FORMAT_]);
 		return EX_DATAERR_;
 	}
 	pr.name = strcmp(path, "-") == 0 ? "standard input" : path;

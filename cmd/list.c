@@ -55,8 +55,8 @@ parse_fields(struct app *app, const char *spec, int *fields, int *n)
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		if ((f = itsm_field_find(tok)) < 0) {
-			warnx_("unknown field '%.64s' (see itsm-list(1) for "
-			    "the fields)", tok);
+			warnx_("unknown field '%.*s' (see itsm-list(1) for "
+			    "the fields)", itsm_cut(tok, 64), tok);
 			rc = EX_DATAERR_;
 			break;
 		}
@@ -94,9 +94,10 @@ parse_statuses(const struct args *a, char **buf, const char ***out)
 			for (lc = tok; *lc; lc++)	/* read case-insensitively */
 				*lc = (char)tolower((unsigned char)*lc);
 			if (itsm_status_parse(tok) < 0) {
-				warnx_("unknown status '%.64s' (expected new, "
+				warnx_("unknown status '%.*s' (expected new, "
 				    "in_progress, on_hold, resolved, closed, "
-				    "redirected or cancelled)", tok);
+				    "redirected or cancelled)",
+				    itsm_cut(tok, 64), tok);
 				free(list);
 				return EX_DATAERR_;
 			}
@@ -139,8 +140,8 @@ run(struct app *app, const struct args *a)
 
 		if (ty < 0) {
 			rc = fail(itsm_error(ITSM_E_INVALID, "unknown type "
-			    "'%.64s' (expected incident, request or change)",
-			    a->val[O_TYPE]));
+			    "'%.*s' (expected incident, request or change)",
+			    itsm_cut(a->val[O_TYPE], 64), a->val[O_TYPE]));
 			goto done;
 		}
 		f.type = itsm_type_name((enum itsm_type)ty);

@@ -122,7 +122,8 @@ fail(int code)
 	    (long long)last_id);
 	if (code == ITSM_E_NOTFOUND && last_ref != NULL &&
 	    strcmp(itsm_errmsg(), plain) == 0)
-		warnx_("no such ticket: '%.64s'", last_ref);
+		warnx_("no such ticket: '%.*s'",
+		    itsm_cut(last_ref, 64), last_ref);
 	else
 		warnx_("%s", itsm_errmsg());
 	return exit_status(code);
@@ -458,7 +459,8 @@ check_args(const struct cmd *c, const struct args *a)
 		return usage_error(c, "missing %s", c->operands ? c->operands :
 		    "argument");
 	if (c->max_operands >= 0 && a->noperands > c->max_operands)
-		return usage_error(c, "unexpected argument '%.64s'",
+		return usage_error(c, "unexpected argument '%.*s'",
+		    itsm_cut(a->operand[c->max_operands], 64),
 		    a->operand[c->max_operands]);
 	return 0;
 }
@@ -489,8 +491,8 @@ apply_output(struct app *app, const struct cmd *c, const struct outopts *oo)
 	if (oo->json)
 		app->fmt = FMT_JSON;
 	else if (oo->format != NULL && parse_format(oo->format, &app->fmt) != 0) {
-		warnx_("unknown format '%.64s' (expected table, tsv, csv, "
-		    "json or jsonl)", oo->format);
+		warnx_("unknown format '%.*s' (expected table, tsv, csv, "
+		    "json or jsonl)", itsm_cut(oo->format, 64), oo->format);
 		return EX_DATAERR_;
 	}
 	if (oo->quiet)
@@ -636,11 +638,11 @@ parse_number(const char *what, const char *s, long long lo, long long hi,
 	return 0;
 bad:
 	if (hi == LLONG_MAX)
-		warnx_("invalid %s '%.64s' (expected a whole number from %lld)",
-		    what, s, lo);
+		warnx_("invalid %s '%.*s' (expected a whole number from %lld)",
+		    what, itsm_cut(s, 64), s, lo);
 	else
-		warnx_("invalid %s '%.64s' (expected a whole number from %lld "
-		    "to %lld)", what, s, lo, hi);
+		warnx_("invalid %s '%.*s' (expected a whole number from %lld "
+		    "to %lld)", what, itsm_cut(s, 64), s, lo, hi);
 	return EX_DATAERR_;
 }
 
@@ -651,8 +653,9 @@ parse_at(struct app *a, const char *s, int64_t *out)
 
 	/* 0 tells libitsm "now": the first second of 1970 cannot be said. */
 	if (rc == 0 && *out == 0)
-		return itsm_error(ITSM_E_INVALID, "--at '%.64s' is too early "
-		    "(the earliest is 1970-01-01T00:00:01Z)", s);
+		return itsm_error(ITSM_E_INVALID, "--at '%.*s' is too early "
+		    "(the earliest is 1970-01-01T00:00:01Z)",
+		    itsm_cut(s, 64), s);
 	return rc;
 }
 
@@ -799,13 +802,15 @@ main(int argc, char **argv)
 		} else if (strcmp(s, "--no-hooks") == 0) {
 			oo.nohooks = 1;
 		} else {
-			return usage_error(NULL, "unknown option '%.64s'", s);
+			return usage_error(NULL, "unknown option '%.*s'",
+			    itsm_cut(s, 64), s);
 		}
 	}
 	if (i == argc)
 		return usage_error(NULL, "no command given");
 	if ((c = find_command(argv[i])) == NULL)
-		return usage_error(NULL, "unknown command '%.64s'", argv[i]);
+		return usage_error(NULL, "unknown command '%.*s'",
+		    itsm_cut(argv[i], 64), argv[i]);
 	if ((rc = apply_output(&app, c, &oo)) != 0)
 		return rc;
 	rc = run_command(&app, c, argc - i - 1, argv + i + 1);

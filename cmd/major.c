@@ -1046,7 +1046,8 @@ run(struct app *app, const struct args *a)
 		if (strcmp((*v)->name, name) == 0)
 			return run_verb(app, *v, a->noperands - 1,
 			    (char **)a->operand + 1);
-	return usage_error(app->cmd, "unknown verb '%.64s'", a->operand[0]);
+	return usage_error(app->cmd, "unknown verb '%.*s'",
+	    itsm_cut(a->operand[0], 64), a->operand[0]);
 }
 
 const struct cmd cmd_major = {

@@ -596,3 +596,25 @@ csv_with_row() {
 	run --separate-stderr itsm import "$f"
 	assert_status 0
 }
+
+@test "a value quoted in a message is cut on a character boundary, never in half a character" {
+	seed
+	before=$(db_digest)
+	local long f=$BATS_TEST_TMPDIR/state.csv
+	# 81 bytes: the 64th byte is the first half of an é.
+	long="a$(printf 'é%.0s' $(seq 40))"
+	{ good_csv; row INC0000004 "$long" "4/3/2016 12:00"; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+	[ "$stderr" = "itsm: $f:8: row left out: unknown state '${long:0:32}'" ]
+	# The library's messages, and the command's.
+	run --separate-stderr itsm show "$long"
+	assert_status 65
+	[ "$stderr" = "itsm: '${long:0:32}' is not a ticket reference (expected like INC-42 or 42)" ]
+	run --separate-stderr itsm open "x" --caller c --at "$long"
+	assert_status 65
+	[[ "$stderr" == "itsm: invalid time '${long:0:32}' (expected"* ]]
+	run --separate-stderr itsm list --status "$long"
+	assert_status 65
+	[[ "$stderr" == "itsm: unknown status '${long:0:32}' (expected"* ]]
+}
