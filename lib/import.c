@@ -159,7 +159,8 @@ inflate_step(struct reader *r)
 		r->member_end = 1;
 	} else if (zr == Z_MEM_ERROR) {
 		r->zerr = ITSM_E_NOMEM;
-	} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+	} else if ((zr != Z_OK && zr != Z_BUF_ERROR) ||
+	    (zr == Z_BUF_ERROR && r->z.avail_in > 0)) {
 		r->zerr = ITSM_E_INVALID;
 		r->zmsg = r->z.msg != NULL ? r->z.msg : "corrupt data";
 	} else if (r->out_len == 0 && r->z.avail_in == 0 && r->raw_eof) {

@@ -734,7 +734,7 @@ check_duplicates(const cJSON *v, char *path, size_t plen, char *why,
     size_t len)
 {
 	const cJSON *m, *k, **all = NULL;
-	size_t n = 0, i, at = strlen(path);
+	size_t n = 0, i, at = strlen(path), room;
 	int rc = 0, idx = 0;
 
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
@@ -772,9 +772,12 @@ check_duplicates(const cJSON *v, char *path, size_t plen, char *why,
 	for (m = v->child; m != NULL && rc == 0; m = m->next, idx++) {
 		if (!cJSON_IsObject(m) && !cJSON_IsArray(m))
 			continue;
+		/* A path too long for the buffer is cut on a boundary. */
+		room = plen - at > 2 ? plen - at - 2 : 0;
 		if (cJSON_IsObject(v))
 			snprintf(path + at, plen - at, "%s%.*s", at ? "." : "",
-			    itsm_cut(m->string, 32), m->string);
+			    itsm_cut(m->string, room < 32 ? room : 32),
+			    m->string);
 		else
 			snprintf(path + at, plen - at, "[%d]", idx);
 		rc = check_duplicates(m, path, plen, why, len);
