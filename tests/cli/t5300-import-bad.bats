@@ -406,11 +406,15 @@ csv_with_row() {
 	head -c 268435456 /dev/zero | gzip -1 >"$f"
 	run --separate-stderr timeout 20 "$ITSM" import "$f"
 	assert_rejected 65 "zeros\.gz:1: a NUL byte in the line$" "$before"
-	# Found in the first block: the run reads little of it (no 256 MiB
-	# line in memory; limited to 64 MiB of address space beyond what
-	# the binary maps).
-	run --separate-stderr bash -c 'ulimit -v 262144; exec "$0" import "$1"' "$ITSM" "$f"
-	assert_rejected 65 "zeros\.gz:1: a NUL byte in the line$" "$before"
+	# Found in the first block: the run reads little of it, no 256 MiB
+	# line in memory (in 256 MiB of address space, where an empty file
+	# imports; not under AddressSanitizer, which maps terabytes).
+	: >"$BATS_TEST_TMPDIR/empty"
+	if bash -c 'ulimit -v 262144; exec "$0" --db "$1" import "$2"' "$ITSM" \
+	    "$BATS_TEST_TMPDIR/probe.db" "$BATS_TEST_TMPDIR/empty" >/dev/null 2>&1; then
+		run --separate-stderr bash -c 'ulimit -v 262144; exec "$0" import "$1"' "$ITSM" "$f"
+		assert_rejected 65 "zeros\.gz:1: a NUL byte in the line$" "$before"
+	fi
 }
 
 @test "gzip: members in a series are one input (RFC 1952); anything else after the data is refused (65)" {
