@@ -348,6 +348,8 @@ check_cycles(struct reader *r, struct orphan *o, size_t n)
 	struct orphan *p, *q;
 	size_t i, last;
 
+	if (n == 0)
+		return 0;	/* qsort() takes no NULL */
 	qsort(o, n, sizeof(*o), by_id);
 	for (i = 0; i < n; i++) {
 		for (p = &o[i]; p != NULL && p->seen == 0;
