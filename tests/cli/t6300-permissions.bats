@@ -62,7 +62,7 @@ outsider() {
 		assert_status 0
 		[ "$(mode "$BATS_TEST_TMPDIR/db.$u")" = 600 ]
 		ITSM_DB="$BATS_TEST_TMPDIR/env.$u" run --separate-stderr \
-		    sh -c "umask $u; exec \"\$0\" list" "$ITSM"
+		    sh -c "umask $u; exec \"\$0\" open x --caller y" "$ITSM"
 		assert_status 0
 		[ "$(mode "$BATS_TEST_TMPDIR/env.$u")" = 600 ]
 	done
@@ -91,7 +91,7 @@ outsider() {
 	[ "$(mode "$HOME/.local")" = 755 ]
 	# $XDG_DATA_HOME/itsm likewise.
 	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg/data"
-	run --separate-stderr sh -c 'umask 000; exec "$0" list' "$ITSM"
+	run --separate-stderr sh -c 'umask 000; exec "$0" open x --caller y' "$ITSM"
 	assert_status 0
 	[ "$(mode "$XDG_DATA_HOME/itsm/itsm.db")" = 600 ]
 	[ "$(mode "$XDG_DATA_HOME/itsm")" = 700 ]
