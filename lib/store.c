@@ -591,10 +591,13 @@ user_version(itsm_store *s, int *v)
 	return 0;
 }
 
-/* A schema version itsm cannot use: newer. */
+/* A schema version itsm cannot use: newer, or one that never was. */
 static int
 bad_version(itsm_store *s, int v)
 {
+	if (v < 0)
+		return itsm_error(ITSM_E_IO, "'%s' is not a valid itsm "
+		    "database: its schema version is %d", s->path, v);
 	return itsm_error(ITSM_E_IO, "database '%s' has schema version %d, "
 	    "newer than this itsm knows (%d): upgrade itsm", s->path, v,
 	    ITSM_SCHEMA_VERSION);
@@ -625,6 +628,50 @@ foreign(itsm_store *s)
 		return itsm_error(ITSM_E_IO, "'%s' is not an itsm database: it "
 		    "holds tables of another application", s->path);
 	return 0;
+}
+
+/*
+ * The tables and columns of the current schema, all of them: a database
+ * that says it is of this version but lacks one (a table dropped by
+ * hand, a schema rewritten) is refused when opened, not by a query that
+ * fails later.
+ */
+static const char schema_check[] =
+    "SELECT t.id, t.type, t.status, t.summary, t.description, t.caller,"
+    " t.affected, t.channel, t.contact, t.service, t.category,"
+    " t.subcategory, t.impact, t.urgency, t.priority, t.priority_rank,"
+    " t.major, t.tier, t.group_name, t.assignee, t.opened_at, t.updated_at,"
+    " t.responded_at, t.resolved_at, t.closed_at, t.response_due,"
+    " t.resolution_due, t.resolution_type, t.resolution_code,"
+    " t.resolution_notes, t.satisfaction, t.reopen_count,"
+    " t.reassignment_count, t.parent, t.stagnant_escalated_at,"
+    " t.breach_escalated_at, t.auto_closed, t.hold_reason, t.ext_ref,"
+    " e.id, e.ticket, e.at, e.recorded_at, e.actor, e.login, e.kind,"
+    " e.field, e.old, e.new, e.message, m.key, m.value,"
+    " j.ticket, j.state, j.proposed_at, j.proposal, j.declared_at,"
+    " j.declared_by, j.ended_at, j.bridge, j.root_cause,"
+    " r.ticket, r.name, r.role, r.since, f.id, f.ticket, f.kind, f.text,"
+    " f.at, a.ticket, a.n, a.text, a.owner, a.due, a.done_at"
+    " FROM tickets t, events e, meta m, majors j, major_roster r,"
+    " major_findings f, major_actions a WHERE 0";
+
+static int
+check_schema(itsm_store *s, int v)
+{
+	sqlite3_stmt *st;
+
+	if (v != ITSM_SCHEMA_VERSION)
+		return 0;
+	if (sqlite3_prepare_v2(s->db, schema_check, -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	/* "no such table: majors", "no such column: t.ext_ref" */
+	if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_ERROR)
+		return itsm_error(ITSM_E_IO, "'%s' is not a valid itsm "
+		    "database: %s", s->path, sqlite3_errmsg(s->db));
+	return store_fail(s, "cannot read the schema");
 }
 
 /*
@@ -660,8 +707,8 @@ migrate(itsm_store *s, int target)
 	if ((rc = user_version(s, &v)) != 0)
 		return rc;
 	if (v == target)
-		return 0;
-	if (v > ITSM_SCHEMA_VERSION)
+		return check_schema(s, v);
+	if (v > ITSM_SCHEMA_VERSION || v < 0)
 		return bad_version(s, v);
 	if (v == 0 && (rc = foreign(s)) != 0)
 		return rc;
@@ -672,7 +719,7 @@ migrate(itsm_store *s, int target)
 	/* Another process may have migrated while we waited for the lock. */
 	if ((rc = user_version(s, &v)) != 0)
 		goto fail;
-	if (v > ITSM_SCHEMA_VERSION) {
+	if (v > ITSM_SCHEMA_VERSION || v < 0) {
 		rc = bad_version(s, v);
 		goto fail;
 	}
@@ -685,7 +732,9 @@ migrate(itsm_store *s, int target)
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", target);
 	if ((rc = exec(s, sql, "cannot migrate the database")) != 0)
 		goto fail;
-	return itsm_store_commit(s);
+	if ((rc = itsm_store_commit(s)) != 0)
+		return rc;
+	return check_schema(s, target);
 fail:
 	itsm_store_rollback(s);
 	return rc;
@@ -713,12 +762,12 @@ open_file(itsm_store *s, int flags)
 		return migrate(s, store_target_version);
 	if ((rc = user_version(s, &v)) != 0)
 		return rc;
-	if (v > ITSM_SCHEMA_VERSION)
+	if (v > ITSM_SCHEMA_VERSION || v < 0)
 		return bad_version(s, v);
 	if (v < ITSM_SCHEMA_VERSION)
 		return itsm_error(ITSM_E_IO, "database '%s' needs a "
 		    "migration: run a writing command first", s->path);
-	return 0;
+	return check_schema(s, v);
 }
 
 /*

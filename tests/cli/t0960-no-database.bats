@@ -3,6 +3,7 @@
 # keep in a file is refused; reading finds no ticket and creates nothing;
 # a command that fails, or changes nothing, leaves no database, no -wal or
 # -shm file and no directory behind; the first change creates it, whole.
+# And a database whose schema itsm cannot use is refused with 74.
 
 load helper
 
@@ -176,4 +177,36 @@ teardown() {
 	    [ ! -s "$BATS_TEST_TMPDIR/err.3" ] && [ ! -s "$BATS_TEST_TMPDIR/err.4" ]
 	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(*), min(id), max(id) FROM tickets')" = "40|1|40" ]
 	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep '\.new-' || true)" ]
+}
+
+# --- A database itsm cannot use: 74, one line, left untouched. ---
+
+@test "a schema version below 0: 74, one line saying so, unchanged" {
+	open_ticket "x" --caller y
+	sqlite3 "$ITSM_DB" 'PRAGMA user_version = -1'
+	before=$(db_digest)
+	for cmd in "list" "show 1" "open z --caller w" "note 1 -m x" "export"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr itsm $cmd
+		assert_rejected 74 "'$ITSM_DB' is not a valid itsm database: its schema version is -1$" "$before"
+	done
+	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = -1 ]
+}
+
+@test "a schema without one of its tables or columns: 74, one line naming it, unchanged" {
+	open_ticket "x" --caller y
+	cp "$ITSM_DB" "$BATS_TEST_TMPDIR/good.db"
+	sqlite3 "$ITSM_DB" 'DROP TABLE major_actions'
+	before=$(db_digest)
+	for cmd in "list" "show 1" "major status" "note 1 -m x"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr itsm $cmd
+		assert_rejected 74 "'$ITSM_DB' is not a valid itsm database: no such table: major_actions$" "$before"
+	done
+	cp "$BATS_TEST_TMPDIR/good.db" "$ITSM_DB"
+	rm -f "$ITSM_DB-wal" "$ITSM_DB-shm"
+	sqlite3 "$ITSM_DB" 'ALTER TABLE events DROP COLUMN message'
+	before=$(db_digest)
+	run --separate-stderr itsm list
+	assert_rejected 74 "'$ITSM_DB' is not a valid itsm database: no such column: e.message$" "$before"
 }

@@ -418,6 +418,36 @@ test_unusable_paths_refused(void **state)
 	assert_false(exists("file:x.db"));
 }
 
+/* A schema version below 0, a table gone: not an itsm database, 74. */
+static void
+test_invalid_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	itsm_store *s = create_ok(f->db, 0);
+	sqlite3 *db;
+	int flags;
+
+	itsm_store_close(s);
+	set_user_version(f->db, -1);
+	for (flags = 0; flags <= ITSM_STORE_READONLY; flags++) {
+		s = (itsm_store *)1;
+		assert_int_equal(itsm_store_open(&s, f->db, flags), ITSM_E_IO);
+		assert_null(s);
+		assert_non_null(strstr(itsm_errmsg(), "not a valid itsm "
+		    "database"));
+	}
+	set_user_version(f->db, ITSM_SCHEMA_VERSION);
+	db = raw_open(f->db);
+	exec_ok(db, "DROP TABLE major_actions");
+	sqlite3_close(db);
+	for (flags = 0; flags <= ITSM_STORE_READONLY; flags++) {
+		s = (itsm_store *)1;
+		assert_int_equal(itsm_store_open(&s, f->db, flags), ITSM_E_IO);
+		assert_null(s);
+		assert_non_null(strstr(itsm_errmsg(), "major_actions"));
+	}
+}
+
 static void
 test_reopen_does_not_migrate(void **state)
 {
@@ -1098,6 +1128,7 @@ main(void)
 		T(test_absent_creates_nothing_until_a_change),
 		T(test_absent_two_creators),
 		T(test_unusable_paths_refused),
+		T(test_invalid_schema_refused),
 		T(test_reopen_does_not_migrate),
 		T(test_migrate_1_to_current),
 		T(test_newer_database_refused),
