@@ -189,6 +189,9 @@ static const char *const migrations[ITSM_SCHEMA_VERSION] = {
 static int
 readonly_fail(itsm_store *s, int rc, const char *msg)
 {
+	static const char *const sfx[] = { "-wal", "-shm" };
+	char side[PATH_MAX];
+	size_t i;
 	const char *slash = strrchr(s->path, '/');
 	int dirlen = slash == NULL ? 1 : slash == s->path ? 1 :
 	    (int)(slash - s->path);
@@ -215,6 +218,13 @@ readonly_fail(itsm_store *s, int rc, const char *msg)
 	if (access(s->path, W_OK) != 0 && errno == EACCES)
 		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
 		    "this user may read it but not write it", s->path);
+	/* The database is writable: a -wal or -shm file of another user. */
+	for (i = 0; i < 2; i++) {
+		snprintf(side, sizeof(side), "%s%s", s->path, sfx[i]);
+		if (access(side, W_OK) != 0 && errno == EACCES)
+			return itsm_error(ITSM_E_PERM, "cannot write '%s': "
+			    "permission denied", side);
+	}
 	return itsm_error(ITSM_E_PERM, "cannot write database '%s': %s",
 	    s->path, msg);
 }
@@ -740,6 +750,32 @@ fail:
 	return rc;
 }
 
+/*
+ * The -wal and -shm files take the database's mode when SQLite creates
+ * them: a read while the database could not be written left them so, and
+ * writing would fail on them ever after.  When the database is writable
+ * again, those this user owns get its mode; another user's are named by
+ * readonly_fail.
+ */
+static void
+fix_companions(itsm_store *s)
+{
+	static const char *const sfx[] = { "-wal", "-shm" };
+	struct stat db, c;
+	char name[PATH_MAX];
+	size_t i;
+
+	if (stat(s->path, &db) != 0 || access(s->path, W_OK) != 0)
+		return;
+	for (i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "%s%s", s->path, sfx[i]);
+		if (stat(name, &c) == 0 && S_ISREG(c.st_mode) &&
+		    c.st_uid == geteuid() && access(name, W_OK) != 0 &&
+		    errno == EACCES)
+			(void)chmod(name, db.st_mode & 0666);
+	}
+}
+
 /* Opens the database file that exists, and brings it to this schema. */
 static int
 open_file(itsm_store *s, int flags)
@@ -747,6 +783,8 @@ open_file(itsm_store *s, int flags)
 	int rc, v, oflags = (flags & ITSM_STORE_READONLY) ?
 	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 
+	if (!(flags & ITSM_STORE_READONLY))
+		fix_companions(s);
 	if (sqlite3_open_v2(s->path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
 		/* A file we may not read: permission denied (77), not 74. */
