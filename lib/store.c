@@ -956,6 +956,16 @@ materialize(itsm_store *s)
 		    SQLITE_NOMEM);
 		goto done;
 	}
+	/*
+	 * No journal while the copy is made: a copy cut short is never
+	 * linked to the name, and is removed; the whole file is synced
+	 * before the link.
+	 */
+	if ((step = sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL,
+	    NULL)) != SQLITE_OK) {
+		rc = create_fail(s, dst, step);
+		goto done;
+	}
 	if ((b = sqlite3_backup_init(dst, "main", s->db, "main")) == NULL) {
 		rc = create_fail(s, dst, sqlite3_errcode(dst));
 		goto done;
@@ -972,6 +982,16 @@ materialize(itsm_store *s)
 		goto done;
 	}
 	dst = NULL;
+	/* On disk before it has its name. */
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0) {
+		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
+		    "cannot create database '%s': %s", s->path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto done;
+	}
+	close(fd);
 	if (link(tmp, s->path) != 0) {
 		if (errno == EEXIST)
 			rc = itsm_error(ITSM_E_BUSY, "database '%s' was created "
