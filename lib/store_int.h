@@ -20,6 +20,13 @@ struct itsm_store {
 	int busy_ms;		/* how long to wait for another's lock */
 	int commits;		/* ... that changed rows, since the open */
 	int changes0;		/* rows changed before the transaction */
+	int flags;		/* ITSM_STORE_*, as opened */
+	int is_default;		/* the default path: itsm makes its directories */
+	int absent;		/* no file yet: db stands in for it (store.c) */
+	int lockfd;		/* the directory locked to create it, or -1 */
+	int cache_kib;		/* the page cache asked for (store_bulk), or 0 */
+	char *made[16];		/* directories made for the file, to undo */
+	int nmade;
 	struct {
 		char *sql;
 		sqlite3_stmt *st;

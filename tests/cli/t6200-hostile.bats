@@ -1035,7 +1035,7 @@ refused_or_idle() {
 		[ "$status" = 74 ] || refused 77 "cannot write database '$mnt/itsm.db'"
 		refused 74 "(cannot|unable to) open"
 	done
-	go --db "$mnt/new.db" list
+	go --db "$mnt/new.db" open x --caller y
 	assert_status 77
 	assert_one_line_error "cannot create database '$mnt/new.db': Read-only file system"
 	assert_same

@@ -62,7 +62,7 @@ outsider() {
 		assert_status 0
 		[ "$(mode "$BATS_TEST_TMPDIR/db.$u")" = 600 ]
 		ITSM_DB="$BATS_TEST_TMPDIR/env.$u" run --separate-stderr \
-		    sh -c "umask $u; exec \"\$0\" list" "$ITSM"
+		    sh -c "umask $u; exec \"\$0\" open x --caller y" "$ITSM"
 		assert_status 0
 		[ "$(mode "$BATS_TEST_TMPDIR/env.$u")" = 600 ]
 	done
@@ -91,7 +91,7 @@ outsider() {
 	[ "$(mode "$HOME/.local")" = 755 ]
 	# $XDG_DATA_HOME/itsm likewise.
 	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg/data"
-	run --separate-stderr sh -c 'umask 000; exec "$0" list' "$ITSM"
+	run --separate-stderr sh -c 'umask 000; exec "$0" open x --caller y' "$ITSM"
 	assert_status 0
 	[ "$(mode "$XDG_DATA_HOME/itsm/itsm.db")" = 600 ]
 	[ "$(mode "$XDG_DATA_HOME/itsm")" = 700 ]
@@ -245,6 +245,52 @@ INC-2"
 	assert_one_line_error "cannot write database '$team/itsm.db': this user may read it but not write it$"
 	[ "$(sha256sum <"$ITSM_DB")" = "$before_sha" ]
 	assert_unchanged "$before"
+}
+
+# --- The -wal and -shm files (itsm(1), FILES). ---
+
+# own_dir: $own, a directory of nobody's in $nd, with its policy, where
+# nobody opens a first ticket.
+own_dir() {
+	team_dir
+	own="$nd/own"
+	install -d -m 755 -o 65534 -g 65534 "$own"
+	cp "$TOP/lib/default.yaml" "$nd/policy.yaml"
+	chmod 644 "$nd/policy.yaml"
+	export ITSM_CONFIG="$nd/policy.yaml" HOME="$nd" ITSM_DB="$own/itsm.db"
+	run --separate-stderr outsider "$ITSM" open "by nobody" --caller ann
+	assert_status 0
+}
+
+@test "a read while the database was read-only leaves its -wal and -shm read-only: writable again, it writes" {
+	own_dir
+	chmod 444 "$ITSM_DB"
+	run --separate-stderr outsider "$ITSM" list -q
+	assert_status 0
+	assert_output "INC-1"
+	# SQLite made them with the database's mode of then.
+	[ "$(mode "$ITSM_DB-shm")" = 444 ]
+	chmod 644 "$ITSM_DB"
+	run --separate-stderr outsider "$ITSM" note 1 -m "writable again"
+	assert_status 0
+	assert_stderr ""
+	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM events WHERE message = 'writable again'")" = 1 ]
+	for f in "$ITSM_DB-wal" "$ITSM_DB-shm"; do
+		[ ! -e "$f" ] || [ "$(mode "$f")" = 644 ]
+	done
+}
+
+@test "a -wal file of another user that this one may not write: 77, one line naming it, nothing changed" {
+	own_dir
+	: >"$ITSM_DB-wal"	# root's, mode 644
+	chmod 644 "$ITSM_DB-wal"
+	before=$(sha256sum <"$ITSM_DB")
+	run --separate-stderr outsider "$ITSM" note 1 -m x
+	assert_status 77
+	assert_output ""
+	assert_one_line_error "cannot write '$ITSM_DB-wal': permission denied$"
+	[ "$(sha256sum <"$ITSM_DB")" = "$before" ]
+	[ ! -s "$ITSM_DB-wal" ]
 }
 
 # --- Hooks. ---
