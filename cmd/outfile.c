@@ -35,6 +35,18 @@ on_signal(int sig)
 	raise(sig);
 }
 
+/*
+ * Catches sig to remove the temporary first, unless it is ignored (as
+ * nohup and a shell's background job leave HUP and INT): an ignored
+ * signal must not start killing the command.
+ */
+static void
+catch(int sig, const struct sigaction *sa, struct sigaction *old)
+{
+	if (sigaction(sig, NULL, old) == 0 && old->sa_handler != SIG_IGN)
+		sigaction(sig, sa, NULL);
+}
+
 static void
 guard(char *tmp)
 {
@@ -44,9 +56,9 @@ guard(char *tmp)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	pending = tmp;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
+	catch(SIGINT, &sa, &old_int);
+	catch(SIGTERM, &sa, &old_term);
+	catch(SIGHUP, &sa, &old_hup);
 }
 
 static void

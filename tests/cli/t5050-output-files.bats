@@ -185,3 +185,61 @@ refused_target() {
 	assert_status 74
 	assert_one_line_error "cannot write '/dev/full'"
 }
+
+# many_tickets N: N tickets (copies of one, imported), so that an export
+# takes long enough to be signalled while it writes.
+many_tickets() {
+	itsm open "one of many" --caller ann -m "a line" -q >/dev/null
+	itsm export >"$BATS_TEST_TMPDIR/one.jsonl"
+	rm -f "$ITSM_DB" "$ITSM_DB-wal" "$ITSM_DB-shm"
+	awk -v n="$1" '{ for (i = 1; i <= n; i++) { l = $0
+	    sub(/"id":1,"ref":"INC-1"/, "\"id\":" i ",\"ref\":\"INC-" i "\"", l)
+	    print l } }' "$BATS_TEST_TMPDIR/one.jsonl" >"$BATS_TEST_TMPDIR/many.jsonl"
+	itsm import "$BATS_TEST_TMPDIR/many.jsonl" >/dev/null
+}
+
+@test "a signal ignored when itsm starts (nohup, a background job) stays ignored while FILE is written" {
+	local pid i st=0
+	many_tickets 5000
+	cd "$BATS_TEST_TMPDIR"
+	# As nohup and a shell's background job leave them: HUP and INT ignored.
+	( trap '' HUP INT; exec "$ITSM" export -o out.jsonl ) &
+	pid=$!
+	for i in $(seq 1000); do
+		compgen -G '.out.jsonl.*' >/dev/null && break
+		sleep 0.01
+	done
+	kill -HUP "$pid" 2>/dev/null || true
+	kill -INT "$pid" 2>/dev/null || true
+	wait "$pid" || st=$?
+	[ "$st" = 0 ] || { echo "export ended with $st" >&2; return 1; }
+	[ "$(wc -l <out.jsonl)" = 5000 ]
+	[ -z "$(compgen -G '.out.jsonl.*')" ]
+}
+
+@test "an export killed by SIGTERM while it writes keeps the previous file, and leaves no temporary" {
+	local pid i st=0
+	many_tickets 5000
+	cd "$BATS_TEST_TMPDIR"
+	printf 'the previous export\n' >out.jsonl
+	"$ITSM" export -o out.jsonl &
+	pid=$!
+	for i in $(seq 1000); do
+		compgen -G '.out.jsonl.*' >/dev/null && break
+		sleep 0.01
+	done
+	# The export is written to a temporary beside FILE.
+	compgen -G '.out.jsonl.*' >/dev/null || {
+		echo "no temporary seen beside out.jsonl" >&2
+		wait "$pid" || true
+		return 1
+	}
+	kill -TERM "$pid" 2>/dev/null || true
+	wait "$pid" || st=$?
+	if [ "$st" = 0 ]; then
+		skip "the export ended before the signal came"
+	fi
+	[ "$st" = 143 ]
+	[ "$(cat out.jsonl)" = "the previous export" ]
+	[ -z "$(compgen -G '.out.jsonl.*')" ]
+}
