@@ -376,6 +376,6 @@ same_tables() {
 	output=$(script -qec "$cmd >$(printf %q "$BATS_TEST_TMPDIR/out")" /dev/null </dev/null)
 	[[ "$output" == *"itsm: importing $BATS_TEST_TMPDIR/many\\x1b]0;pwned\\x07\\r.jsonl: 10000 lines"* ]]
 	# Nothing raw: no ESC, no BEL (the terminal's own CR LF aside).
-	! printf '%s' "$output" | grep -q $'[\e\a]'
+	! printf '%s' "$output" | grep -q $'[\e\a]' || false
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "imported 10000 tickets and 0 events from 10000 lines" ]
 }
