@@ -20,8 +20,9 @@ int major_report(struct app *app, const itsm_major *m, FILE *o);
  * included), and so are '\\', '`' (a code span would show the entities
  * as typed) and '|' (a table).  At the start of a line (after a line
  * break of the text, and at its start with MD_START), what would open a
- * block ('#', '-', '+', '*', '=', "1." or "1)") is escaped too: a text
- * cannot make a heading of its own, such as "## Root cause".  With
+ * block ('#', '-', '+', '*', '=', '~', '_', "1." or "1)") is escaped too: a
+ * text cannot make a heading, a rule or a code fence of its own, such as
+ * "## Root cause" or "~~~" (which would turn the rest into code).  With
  * MD_CELL (a table cell, a list item), line breaks become spaces.
  * Control characters are always escaped.
  */
@@ -48,7 +49,7 @@ md(FILE *o, const char *s, int how)
 		if (bol) {
 			bol = 0;
 			n = strspn(s, "0123456789");
-			if (strchr("#-+*=", *s) != NULL) {
+			if (strchr("#-+*=~_", *s) != NULL) {
 				*p++ = '\\';
 			} else if (n > 0 && (s[n] == '.' || s[n] == ')')) {
 				memcpy(p, s, n);

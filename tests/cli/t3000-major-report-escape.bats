@@ -82,3 +82,25 @@ hostile_major() {
 	grep -qx '\\---' "$BATS_TEST_TMPDIR/report.md"
 	grep -qx '\\\* three' "$BATS_TEST_TMPDIR/report.md"
 }
+
+@test "report: a text opens no code fence and draws no rule of its own (~~~, ___)" {
+	# A fence left open would turn the rest of the report into code.
+	open_ticket --caller ann --impact high --urgency high \
+	    -m $'before\n~~~\n  ~~~ sh\n___\n _ _ _' -- "down"
+	itsm major declare 1 -m x >/dev/null
+	itsm major end 1 -m x >/dev/null
+	itsm major review 1 --root-cause $'cause\n~~~' --went-well '~~~' \
+	    --went-wrong '___' >/dev/null
+	itsm resolve 1 --permanent -m $'fixed\n```\n~~~~' >/dev/null
+	run --separate-stderr itsm major report 1
+	assert_status 0
+	# No line opens a fence or is a rule made of the text's '~' or '_'.
+	! grep -En '^ {0,3}(~~~|```)|^ {0,3}(_ *){3,}$' <<<"$output" || false
+	# What was typed is all there, escaped.
+	grep -qx '\\~~~' <<<"$output"
+	grep -qx '  \\~~~ sh' <<<"$output"
+	grep -qx '\\___' <<<"$output"
+	grep -qx '\\~~~~' <<<"$output"
+	grep -qx -- '- \\~~~' <<<"$output"
+	grep -qx -- '- \\___' <<<"$output"
+}
