@@ -17,6 +17,9 @@
 
 #include "cmd.h"
 
+/* The longest part of FILE's name in its temporary's. */
+#define TMP_NAME 64
+
 /* The companions SQLite keeps next to the database file. */
 static const char *const companions[] = { "", "-wal", "-shm", "-journal" };
 
@@ -269,8 +272,12 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 			rc = cannot(path, ENOMEM);
 			goto done;
 		}
-		snprintf(o->tmp, n, "%.*s.%s.XXXXXX", (int)(base - o->final),
-		    o->final, base);
+		/*
+		 * ".NAME.XXXXXX", NAME cut so that a FILE whose name is near
+		 * the longest a directory takes still has a temporary.
+		 */
+		snprintf(o->tmp, n, "%.*s.%.*s.XXXXXX", (int)(base - o->final),
+		    o->final, itsm_cut(base, TMP_NAME), base);
 		/* 0600, or less when the umask says so. */
 		mask = umask(0);
 		umask(mask);

@@ -243,3 +243,19 @@ many_tickets() {
 	[ "$(cat out.jsonl)" = "the previous export" ]
 	[ -z "$(compgen -G '.out.jsonl.*')" ]
 }
+
+@test "a FILE whose name is near the longest a directory takes is written too" {
+	local name
+	itsm open "a ticket" --caller ann -q >/dev/null
+	cd "$BATS_TEST_TMPDIR"
+	# 250 bytes: a temporary named ".NAME.XXXXXX" after it would not fit.
+	name=$(printf 'x%.0s' $(seq 244)).jsonl
+	run --separate-stderr itsm export -o "$name"
+	assert_status 0
+	[ "$(wc -l <"$name")" = 1 ]
+	[ "$(stat -c %a "$name")" = 600 ]
+	[ "$(ls -A | grep -c '^\.x')" = 0 ]
+	run --separate-stderr itsm major report 1 -o "$name"
+	assert_status 66
+	[ "$(wc -l <"$name")" = 1 ]
+}
