@@ -1011,7 +1011,6 @@ report(struct app *app, const struct args *a)
 		rc = EX_IOERR_;
 	}
 	return outfile_close(&of, rc);
-	return rc;
 }
 
 static const struct cmd v_report = {
