@@ -14,6 +14,7 @@
 
 #include "import_json.h"
 #include "itsm/error.h"
+#include "itsm/time.h"
 #include "store_port.h"
 #include "ticket_int.h"
 
@@ -803,6 +804,41 @@ check_count(const cJSON *v, const char *path, double lo, double hi,
 	return ITSM_E_INVALID;
 }
 
+/*
+ * The ticket's own times in the order its history allows (itsm(1),
+ * History): nothing before the opening, no closure before the
+ * resolution.  An import is held to what --at is held to.
+ */
+static int
+check_time_order(const struct imp_value *col, char *why, size_t len)
+{
+	static const struct {
+		int col, member, after_col, after_member;
+	} rules[] = {
+		{ IC_RESPONDED_AT, M_RESPONDED_AT, IC_OPENED_AT, M_OPENED_AT },
+		{ IC_RESOLVED_AT, M_RESOLVED_AT, IC_OPENED_AT, M_OPENED_AT },
+		{ IC_CLOSED_AT, M_CLOSED_AT, IC_OPENED_AT, M_OPENED_AT },
+		{ IC_CLOSED_AT, M_CLOSED_AT, IC_RESOLVED_AT, M_RESOLVED_AT },
+	};
+	char tv[ITSM_TIMEBUF], ta[ITSM_TIMEBUF];
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const struct imp_value *v = &col[rules[i].col];
+		const struct imp_value *a = &col[rules[i].after_col];
+
+		if (v->type != IMP_INT || a->type != IMP_INT || v->i >= a->i)
+			continue;
+		itsm_time_format(v->i, tv);
+		itsm_time_format(a->i, ta);
+		snprintf(why, len, "\"%s\" %s is before \"%s\" %s",
+		    member_names[rules[i].member], tv,
+		    member_names[rules[i].after_member], ta);
+		return ITSM_E_INVALID;
+	}
+	return 0;
+}
+
 /* import_json_line() on the parsed line. */
 static int
 import_object(itsm_store *s, struct import_json *j, const char *line,
@@ -862,6 +898,8 @@ import_object(itsm_store *s, struct import_json *j, const char *line,
 			return ITSM_E_INVALID;
 		}
 	}
+	if ((rc = check_time_order(col, why, len)) != 0)
+		return rc;
 	for (i = 0; i < sizeof(text_members) / sizeof(text_members[0]); i++) {
 		v = text_members[i].member >= 0 ? m[text_members[i].member] :
 		    res[R_NOTES];

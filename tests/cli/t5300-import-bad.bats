@@ -622,3 +622,21 @@ csv_with_row() {
 	assert_status 65
 	[[ "$stderr" == "itsm: unknown status '${long:0:32}' (expected"* ]]
 }
+
+@test "times out of the history's order (closed before resolved, anything before opened): 65, both times named, nothing imported" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/order.jsonl t='"summary":"s","caller":"c","opened_at":"2026-01-01T10:00:00Z"'
+	rejects_line "{\"id\":104,$t,\"status\":\"closed\",\"resolved_at\":\"2026-01-01T12:00:00Z\",\"closed_at\":\"2026-01-01T11:00:00Z\"}" \
+	    "\"closed_at\" 2026-01-01T11:00:00Z is before \"resolved_at\" 2026-01-01T12:00:00Z$"
+	rejects_line "{\"id\":104,$t,\"status\":\"resolved\",\"resolved_at\":\"2026-01-01T09:59:59Z\"}" \
+	    "\"resolved_at\" 2026-01-01T09:59:59Z is before \"opened_at\" 2026-01-01T10:00:00Z$"
+	rejects_line "{\"id\":104,$t,\"status\":\"closed\",\"closed_at\":\"2026-01-01T09:00:00Z\"}" \
+	    "\"closed_at\" 2026-01-01T09:00:00Z is before \"opened_at\" 2026-01-01T10:00:00Z$"
+	rejects_line "{\"id\":104,$t,\"responded_at\":\"2026-01-01T09:00:00Z\"}" \
+	    "\"responded_at\" 2026-01-01T09:00:00Z is before \"opened_at\" 2026-01-01T10:00:00Z$"
+	# The same times in order import.
+	printf '%s\n' "{\"id\":104,$t,\"status\":\"closed\",\"resolved_at\":\"2026-01-01T12:00:00Z\",\"closed_at\":\"2026-01-01T12:00:00Z\"}" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+}
