@@ -14,10 +14,13 @@
 
 #include "itsm/itsm.h"
 
-/* Exit statuses (itsm(1), EXIT STATUS). */
+/*
+ * Exit statuses (itsm(1), EXIT STATUS).  EX_KEPT_: the command changed
+ * the database, but its output could not be written; not to be run again.
+ */
 enum {
 	EX_OK_ = 0, EX_REFUSED = 1, EX_USAGE_ = 64, EX_DATAERR_ = 65,
-	EX_NOINPUT_ = 66, EX_SOFTWARE_ = 70, EX_IOERR_ = 74,
+	EX_NOINPUT_ = 66, EX_SOFTWARE_ = 70, EX_KEPT_ = 73, EX_IOERR_ = 74,
 	EX_TEMPFAIL_ = 75, EX_NOPERM_ = 77, EX_CONFIG_ = 78
 };
 
@@ -137,8 +140,35 @@ int parse_number(const char *what, const char *s, long long lo, long long hi,
 /* Parses a --at value against the context clock (never 0: "now"). */
 int parse_at(struct app *a, const char *s, int64_t *out);
 
+/*
+ * An output file (outfile.c): never the database or one of its files;
+ * a regular file is written to a temporary (mode 0600 less the umask)
+ * renamed over it once complete, anything else (a fifo, /dev/stdout) is
+ * written directly.
+ */
+struct outfile {
+	FILE *f;		/* write here */
+	const char *path;	/* as given, for messages */
+	char *final;		/* where it goes, resolved */
+	char *tmp;		/* the temporary, NULL when written directly */
+};
+
+/* Opens path for writing; 0 or an exit status, said on stderr. */
+int outfile_open(struct app *a, const char *path, struct outfile *o);
+
+/*
+ * Ends the output: with rc 0, puts the file in place (a write error gives
+ * 74 or 77, said); else removes the temporary and returns rc.
+ */
+int outfile_close(struct outfile *o, int rc);
+
 /* Output (output.c). */
 void out_escaped(FILE *f, const char *s, enum fmt mode);
+/*
+ * A csv cell: quoted when it holds a comma, a quote or a line break, and
+ * prefixed with "'" when a spreadsheet would read it as a formula.
+ */
+void out_csv(FILE *f, const char *s);
 int out_char_len(const char *s, int *unsafe);
 void out_cell(FILE *f, const char *s, int width, int last);
 void out_json(FILE *f, const char *json);

@@ -43,9 +43,10 @@ run(struct app *app, const struct args *a)
 	const char *statuses[64];
 	char buf[1024], *tok, *save = NULL;
 	long long limit;
+	struct outfile of;
 	FILE *out = app->out;
 	size_t n = 0;
-	int i, rc, err;
+	int i, rc;
 
 	/* Statuses, comma-separated or repeated, read case-sensitively. */
 	for (i = 0; a->list[O_STATUS] != NULL && a->list[O_STATUS][i]; i++) {
@@ -55,7 +56,8 @@ run(struct app *app, const struct args *a)
 			int s = itsm_status_parse(tok);
 
 			if (s < 0) {
-				warnx_("unknown status '%.64s'", tok);
+				warnx_("unknown status '%.*s'",
+				    itsm_cut(tok, 64), tok);
 				return EX_DATAERR_;
 			}
 			statuses[n++] = itsm_status_name((enum itsm_status)s);
@@ -68,8 +70,9 @@ run(struct app *app, const struct args *a)
 		int ty = itsm_type_parse(a->val[O_TYPE]);
 
 		if (ty < 0) {
-			warnx_("unknown type '%.64s' (expected incident, request "
-			    "or change)", a->val[O_TYPE]);
+			warnx_("unknown type '%.*s' (expected incident, request "
+			    "or change)",
+			    itsm_cut(a->val[O_TYPE], 64), a->val[O_TYPE]);
 			return EX_DATAERR_;
 		}
 		f.type = itsm_type_name((enum itsm_type)ty);
@@ -83,19 +86,25 @@ run(struct app *app, const struct args *a)
 			return rc;
 		f.limit = limit;
 	}
-	if (a->val[O_OUTPUT] != NULL &&
-	    (out = fopen(a->val[O_OUTPUT], "w")) == NULL) {
-		err = errno;
-		warnx_("cannot write '%s': %s", a->val[O_OUTPUT], strerror(err));
-		return err == EACCES ? EX_NOPERM_ : EX_IOERR_;
+	if (a->val[O_OUTPUT] != NULL) {
+		if ((rc = outfile_open(app, a->val[O_OUTPUT], &of)) != 0)
+			return rc;
+		out = of.f;
 	}
 	rc = itsm_export(app->ctx, &f, write_line, out);
-	if (out != app->out && fclose(out) != 0 && rc == 0) {
+	if (rc != 0 && out == app->out && ferror(out)) {
+		rc = EX_IOERR_;		/* main() tells it */
+	} else if (rc != 0 && ferror(out)) {
+		/* The file's own error, named with the file. */
 		warnx_("cannot write '%s': %s", a->val[O_OUTPUT],
-		    strerror(errno));
-		return EX_IOERR_;
+		    strerror(errno ? errno : EIO));
+		rc = EX_IOERR_;
+	} else if (rc != 0) {
+		rc = fail(rc);
 	}
-	return rc != 0 ? fail(rc) : 0;
+	if (out != app->out)
+		rc = outfile_close(&of, rc);
+	return rc;
 }
 
 const struct cmd cmd_export = {

@@ -2,6 +2,7 @@
  * itsm help: the list of commands, or a command's manual page.
  */
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ run_man(const char *page)
 	if ((pid = fork()) < 0)
 		return -1;
 	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);	/* main() ignores it */
 		if (local)
 			execlp("man", "man", "-l", path, (char *)NULL);
 		else
@@ -79,8 +81,8 @@ run(struct app *app, const struct args *a)
 	}
 	if ((cmd = find_command(a->operand[0])) == NULL ||
 	    (cmd->flags & HIDDEN))
-		return usage_error(app->cmd, "unknown command '%.64s'",
-		    a->operand[0]);
+		return usage_error(app->cmd, "unknown command '%.*s'",
+		    itsm_cut(a->operand[0], 64), a->operand[0]);
 	snprintf(page, sizeof(page), "itsm-%s", cmd->name);
 	if (run_man(page) != 0) {
 		/* No man(1) or no page installed: the usage will do. */

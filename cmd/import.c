@@ -31,9 +31,12 @@ on_progress(void *arg, size_t lines)
 {
 	struct progress *p = arg;
 
-	if (p->tty)
-		fprintf(stderr, "\ritsm: importing %s: %zu lines", p->name,
-		    lines);
+	/* The name escaped as in every message: no control reaches the terminal. */
+	if (p->tty) {
+		fputs("\ritsm: importing ", stderr);
+		out_escaped(stderr, p->name, FMT_TABLE);
+		fprintf(stderr, ": %zu lines", lines);
+	}
 }
 
 static void
@@ -75,8 +78,9 @@ run(struct app *app, const struct args *a)
 	else if (strcmp(a->val[O_FORMAT_], "servicenow-csv") == 0)
 		o.format = ITSM_FORMAT_SERVICENOW;
 	else {
-		warnx_("unknown import format '%.64s' (expected jsonl or "
-		    "servicenow-csv)", a->val[O_FORMAT_]);
+		warnx_("unknown import format '%.*s' (expected jsonl or "
+		    "servicenow-csv)",
+		    itsm_cut(a->val[O_FORMAT_], 64), a->val[O_FORMAT_]);
 		return EX_DATAERR_;
 	}
 	pr.name = strcmp(path, "-") == 0 ? "standard input" : path;

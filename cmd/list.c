@@ -55,8 +55,8 @@ parse_fields(struct app *app, const char *spec, int *fields, int *n)
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		if ((f = itsm_field_find(tok)) < 0) {
-			warnx_("unknown field '%.64s' (see itsm-list(1) for "
-			    "the fields)", tok);
+			warnx_("unknown field '%.*s' (see itsm-list(1) for "
+			    "the fields)", itsm_cut(tok, 64), tok);
 			rc = EX_DATAERR_;
 			break;
 		}
@@ -94,9 +94,10 @@ parse_statuses(const struct args *a, char **buf, const char ***out)
 			for (lc = tok; *lc; lc++)	/* read case-insensitively */
 				*lc = (char)tolower((unsigned char)*lc);
 			if (itsm_status_parse(tok) < 0) {
-				warnx_("unknown status '%.64s' (expected new, "
+				warnx_("unknown status '%.*s' (expected new, "
 				    "in_progress, on_hold, resolved, closed, "
-				    "redirected or cancelled)", tok);
+				    "redirected or cancelled)",
+				    itsm_cut(tok, 64), tok);
 				free(list);
 				return EX_DATAERR_;
 			}
@@ -117,14 +118,12 @@ static int
 run(struct app *app, const struct args *a)
 {
 	struct itsm_filter f = { .all = a->count[O_ALL] > 0 };
-	const itsm_policy *p = app->policy;
 	const itsm_ticket *t;
 	const char **statuses = NULL;
 	char *status_buf = NULL;
 	long long limit;
 	int fields[ITSM_NFIELDS], nfields, rc = 0, n = 0;
 	itsm_iter *it = NULL;
-	size_t i;
 
 	memcpy(fields, default_fields, sizeof(default_fields));
 	nfields = (int)(sizeof(default_fields) / sizeof(default_fields[0]));
@@ -141,27 +140,15 @@ run(struct app *app, const struct args *a)
 
 		if (ty < 0) {
 			rc = fail(itsm_error(ITSM_E_INVALID, "unknown type "
-			    "'%.64s' (expected incident, request or change)",
-			    a->val[O_TYPE]));
+			    "'%.*s' (expected incident, request or change)",
+			    itsm_cut(a->val[O_TYPE], 64), a->val[O_TYPE]));
 			goto done;
 		}
 		f.type = itsm_type_name((enum itsm_type)ty);
 	}
-	if (a->val[O_PRIORITY] != NULL) {
-		if ((rc = itsm_policy_priority_find(p, a->val[O_PRIORITY],
-		    &i)) != 0) {
-			rc = fail(rc);
-			goto done;
-		}
-		f.priority = itsm_policy_priority_name(p, i);
-	}
-	if (a->val[O_GROUP] != NULL) {
-		if ((rc = itsm_policy_group_find(p, a->val[O_GROUP], &i)) != 0) {
-			rc = fail(rc);
-			goto done;
-		}
-		f.group = itsm_policy_group(p, i);
-	}
+	/* Checked by the library, as for next and export. */
+	f.priority = a->val[O_PRIORITY];
+	f.group = a->val[O_GROUP];
 	f.assignee = a->val[O_ASSIGNEE];
 	if (a->count[O_MINE]) {
 		if (f.assignee != NULL) {
@@ -198,7 +185,8 @@ run(struct app *app, const struct args *a)
 	/* A CSV file always names its columns; an empty table prints nothing. */
 	if (!app->quiet && app->fmt == FMT_CSV)
 		out_csv_header(app, fields, nfields);
-	while ((rc = itsm_iter_next(it, &t)) == 1) {
+	/* Rows stop when the output fails (a closed pipe). */
+	while (!ferror(app->out) && (rc = itsm_iter_next(it, &t)) == 1) {
 		if (n == 0 && !app->quiet && app->fmt == FMT_TABLE)
 			out_table_header(app, fields, nfields);
 		out_ticket_row(app, t, fields, nfields, n == 0);

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +122,8 @@ fail(int code)
 	    (long long)last_id);
 	if (code == ITSM_E_NOTFOUND && last_ref != NULL &&
 	    strcmp(itsm_errmsg(), plain) == 0)
-		warnx_("no such ticket: '%.64s'", last_ref);
+		warnx_("no such ticket: '%.*s'",
+		    itsm_cut(last_ref, 64), last_ref);
 	else
 		warnx_("%s", itsm_errmsg());
 	return exit_status(code);
@@ -457,7 +459,8 @@ check_args(const struct cmd *c, const struct args *a)
 		return usage_error(c, "missing %s", c->operands ? c->operands :
 		    "argument");
 	if (c->max_operands >= 0 && a->noperands > c->max_operands)
-		return usage_error(c, "unexpected argument '%.64s'",
+		return usage_error(c, "unexpected argument '%.*s'",
+		    itsm_cut(a->operand[c->max_operands], 64),
 		    a->operand[c->max_operands]);
 	return 0;
 }
@@ -488,8 +491,8 @@ apply_output(struct app *app, const struct cmd *c, const struct outopts *oo)
 	if (oo->json)
 		app->fmt = FMT_JSON;
 	else if (oo->format != NULL && parse_format(oo->format, &app->fmt) != 0) {
-		warnx_("unknown format '%.64s' (expected table, tsv, csv, "
-		    "json or jsonl)", oo->format);
+		warnx_("unknown format '%.*s' (expected table, tsv, csv, "
+		    "json or jsonl)", itsm_cut(oo->format, 64), oo->format);
 		return EX_DATAERR_;
 	}
 	if (oo->quiet)
@@ -534,11 +537,18 @@ app_open(struct app *a, int flags)
 }
 
 #define MAX_STDIN (64 * 1024)
+/* Trailing line feeds read past a full text before giving up on them. */
+#define MAX_STDIN_TRAIL (1024 * 1024)
 
+/*
+ * The text of an option: val, or standard input for "-", counted after
+ * its trailing line feeds are dropped (as an argument would be).
+ */
 int
 read_text(const char *val, char **out)
 {
-	size_t len = 0, n;
+	size_t len = 0, n, trail = 0;
+	int ch, over = 0;
 	char *buf;
 
 	*out = NULL;
@@ -547,17 +557,25 @@ read_text(const char *val, char **out)
 			return itsm_error(ITSM_E_NOMEM, "out of memory");
 		return 0;
 	}
-	if ((buf = malloc(MAX_STDIN + 2)) == NULL)
+	if ((buf = malloc(MAX_STDIN + 1)) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	while (len <= MAX_STDIN &&
-	    (n = fread(buf + len, 1, MAX_STDIN + 1 - len, stdin)) > 0)
+	while (len < MAX_STDIN &&
+	    (n = fread(buf + len, 1, MAX_STDIN - len, stdin)) > 0)
 		len += n;
+	/* A full text may still end in line feeds, which do not count. */
+	while (len == MAX_STDIN && !ferror(stdin) &&
+	    (ch = getc(stdin)) != EOF) {
+		if (ch != '\n' || ++trail > MAX_STDIN_TRAIL) {
+			over = 1;
+			break;
+		}
+	}
 	if (ferror(stdin)) {
 		free(buf);
 		return itsm_error(ITSM_E_IO, "cannot read standard input: %s",
 		    strerror(errno));
 	}
-	if (len > MAX_STDIN) {
+	if (over) {
 		free(buf);
 		return itsm_error(ITSM_E_INVALID, "text on standard input is "
 		    "too long (more than %d bytes)", MAX_STDIN);
@@ -620,11 +638,11 @@ parse_number(const char *what, const char *s, long long lo, long long hi,
 	return 0;
 bad:
 	if (hi == LLONG_MAX)
-		warnx_("invalid %s '%.64s' (expected a whole number from %lld)",
-		    what, s, lo);
+		warnx_("invalid %s '%.*s' (expected a whole number from %lld)",
+		    what, itsm_cut(s, 64), s, lo);
 	else
-		warnx_("invalid %s '%.64s' (expected a whole number from %lld "
-		    "to %lld)", what, s, lo, hi);
+		warnx_("invalid %s '%.*s' (expected a whole number from %lld "
+		    "to %lld)", what, itsm_cut(s, 64), s, lo, hi);
 	return EX_DATAERR_;
 }
 
@@ -635,8 +653,9 @@ parse_at(struct app *a, const char *s, int64_t *out)
 
 	/* 0 tells libitsm "now": the first second of 1970 cannot be said. */
 	if (rc == 0 && *out == 0)
-		return itsm_error(ITSM_E_INVALID, "--at '%.64s' is too early "
-		    "(the earliest is 1970-01-01T00:00:01Z)", s);
+		return itsm_error(ITSM_E_INVALID, "--at '%.*s' is too early "
+		    "(the earliest is 1970-01-01T00:00:01Z)",
+		    itsm_cut(s, 64), s);
 	return rc;
 }
 
@@ -681,8 +700,12 @@ run_command(struct app *app, const struct cmd *c, int argc, char **argv)
 	 */
 	if (fflush(app->out) != 0 || ferror(app->out))
 		app->write_errno = errno ? errno : EIO;
-	if (app->ctx != NULL)
+	if (app->ctx != NULL) {
+		/* A hook runs with SIGPIPE as usual (main() ignores it). */
+		signal(SIGPIPE, SIG_DFL);
 		itsm_hooks_run(app->ctx, report_hook, NULL);
+		signal(SIGPIPE, SIG_IGN);
+	}
 done:
 	for (i = 0; i < MAX_OPTS; i++)
 		free(a.list[i]);
@@ -732,8 +755,14 @@ main(int argc, char **argv)
 	struct app app = { 0 };
 	struct outopts oo = { 0 };
 	const struct cmd *c;
-	int i, rc;
+	int i, rc, committed;
 
+	/*
+	 * A closed pipe is a write error like any other, not a signal that
+	 * would kill a command after its change was committed: the exit
+	 * status tells what happened (EX_KEPT_).
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	app.out = stdout;
 	app.tty = isatty(STDOUT_FILENO);
 	app.fmt = app.tty ? FMT_TABLE : FMT_TSV;
@@ -773,23 +802,30 @@ main(int argc, char **argv)
 		} else if (strcmp(s, "--no-hooks") == 0) {
 			oo.nohooks = 1;
 		} else {
-			return usage_error(NULL, "unknown option '%.64s'", s);
+			return usage_error(NULL, "unknown option '%.*s'",
+			    itsm_cut(s, 64), s);
 		}
 	}
 	if (i == argc)
 		return usage_error(NULL, "no command given");
 	if ((c = find_command(argv[i])) == NULL)
-		return usage_error(NULL, "unknown command '%.64s'", argv[i]);
+		return usage_error(NULL, "unknown command '%.*s'",
+		    itsm_cut(argv[i], 64), argv[i]);
 	if ((rc = apply_output(&app, c, &oo)) != 0)
 		return rc;
 	rc = run_command(&app, c, argc - i - 1, argv + i + 1);
+	committed = itsm_store_committed(app.store);
 	app_close(&app);
 	if (app.write_errno == 0 && (fflush(stdout) != 0 || ferror(stdout)))
 		app.write_errno = errno ? errno : EIO;
-	if (app.write_errno != 0) {
+	if (app.write_errno != 0 && rc == 0 && committed) {
+		/* Done, only the output is lost: a script must not redo it. */
+		warnx_("cannot write output (the change is kept: do not run "
+		    "the command again): %s", strerror(app.write_errno));
+		rc = EX_KEPT_;
+	} else if (app.write_errno != 0) {
 		if (app.write_errno != EPIPE)
-			warnx_("cannot write output%s: %s", rc == 0 ?
-			    " (the command itself was done)" : "",
+			warnx_("cannot write output: %s",
 			    strerror(app.write_errno));
 		if (rc == 0)
 			rc = EX_IOERR_;

@@ -47,40 +47,18 @@ timefmt(int64_t t, char *buf)
 		itsm_time_format(t, buf);
 }
 
-/*
- * One cell of a tsv or csv line, after its separator unless first; a csv
- * cell is quoted when it holds a comma, a quote or a line break.
- */
+/* One cell of a tsv or csv line, after its separator unless first. */
 static void
 cell(FILE *o, const char *s, enum fmt fmt, int first)
 {
-	const char *q;
-	char *piece;
-
 	if (!first)
 		fputc(fmt == FMT_CSV ? ',' : '\t', o);
 	if (s == NULL)
 		return;
-	if (fmt != FMT_CSV) {
+	if (fmt == FMT_CSV)
+		out_csv(o, s);
+	else
 		out_escaped(o, s, FMT_TSV);
-		return;
-	}
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		out_escaped(o, s, FMT_CSV);
-		return;
-	}
-	fputc('"', o);
-	for (;;) {
-		q = strchr(s, '"');
-		if ((piece = strndup(s, q ? (size_t)(q - s) : strlen(s))) != NULL)
-			out_escaped(o, piece, FMT_CSV);
-		free(piece);
-		if (q == NULL)
-			break;
-		fputs("\"\"", o);
-		s = q + 1;
-	}
-	fputc('"', o);
 }
 
 /* declare */
@@ -817,7 +795,8 @@ watch(struct app *app, const struct args *a)
 	 * Asleep between looks; a look is one cheap pragma that changes only
 	 * when another process commits.
 	 */
-	while (!ended && !interrupted) {
+	/* A reader gone (SIGPIPE is ignored) ends the watch. */
+	while (!ended && !interrupted && !ferror(app->out)) {
 		nanosleep(&nap, NULL);
 		if ((v = itsm_store_data_version(app->store)) == version)
 			continue;
@@ -1006,6 +985,7 @@ static int
 report(struct app *app, const struct args *a)
 {
 	itsm_major *m = NULL;
+	struct outfile of;
 	FILE *o = app->out;
 	int64_t id;
 	int rc;
@@ -1014,21 +994,23 @@ report(struct app *app, const struct args *a)
 		return rc;
 	if ((rc = itsm_major_get(app->ctx, id, &m)) != 0)
 		return fail(rc);
-	if (a->val[R_OUTPUT] != NULL && (o = fopen(a->val[R_OUTPUT], "w")) ==
-	    NULL) {
-		rc = errno;
+	if (a->val[R_OUTPUT] != NULL &&
+	    (rc = outfile_open(app, a->val[R_OUTPUT], &of)) != 0) {
 		itsm_major_free(m);
-		warnx_("cannot write '%s': %s", a->val[R_OUTPUT], strerror(rc));
-		return rc == EACCES ? EX_NOPERM_ : EX_IOERR_;
+		return rc;
 	}
+	if (a->val[R_OUTPUT] != NULL)
+		o = of.f;
 	rc = major_report(app, m, o);
 	itsm_major_free(m);
-	if (o != app->out && (fclose(o) != 0 || rc != 0)) {
+	if (o == app->out)
+		return rc;
+	if (rc != 0 && ferror(o)) {
 		warnx_("cannot write '%s': %s", a->val[R_OUTPUT],
-		    strerror(errno));
-		return EX_IOERR_;
+		    strerror(errno ? errno : EIO));
+		rc = EX_IOERR_;
 	}
-	return rc;
+	return outfile_close(&of, rc);
 }
 
 static const struct cmd v_report = {
@@ -1063,7 +1045,8 @@ run(struct app *app, const struct args *a)
 		if (strcmp((*v)->name, name) == 0)
 			return run_verb(app, *v, a->noperands - 1,
 			    (char **)a->operand + 1);
-	return usage_error(app->cmd, "unknown verb '%.64s'", a->operand[0]);
+	return usage_error(app->cmd, "unknown verb '%.*s'",
+	    itsm_cut(a->operand[0], 64), a->operand[0]);
 }
 
 const struct cmd cmd_major = {

@@ -13,47 +13,83 @@
 int major_report(struct app *app, const itsm_major *m, FILE *o);
 
 /*
- * Text for Markdown: in a table cell, '|' is escaped and line breaks
- * become spaces; control characters are always escaped.
+ * Text for Markdown, shown as it was typed and never as markup: '<', '>'
+ * and '&' become entities, so that no raw HTML (a script, an image, an
+ * autolink) and no character reference passes; '[' and ']' are escaped,
+ * so that no link or image can be made (a javascript: or data: link
+ * included), and so are '\\', '`' (a code span would show the entities
+ * as typed) and '|' (a table).  At the start of a line (after a line
+ * break of the text, and at its start with MD_START), what would open a
+ * block ('#', '-', '+', '*', '=', '~', '_', "1." or "1)") is escaped too: a
+ * text cannot make a heading, a rule or a code fence of its own, such as
+ * "## Root cause" or "~~~" (which would turn the rest into code).  With
+ * MD_CELL (a table cell, a list item), line breaks become spaces.
+ * Control characters are always escaped.
  */
+enum { MD_CELL = 1, MD_START = 2 };
+
 static void
-md(FILE *o, const char *s, int cell)
+md(FILE *o, const char *s, int how)
 {
-	char *copy, *p;
+	char *copy, *p, *line, *nl;
+	int cell = how & MD_CELL, bol = how & MD_START;
+	size_t n;
 
 	if (s == NULL) {
 		fputs(NR, o);
 		return;
 	}
-	if ((copy = malloc(strlen(s) * 2 + 1)) == NULL)
+	if ((copy = malloc(strlen(s) * 6 + 1)) == NULL)
 		return;
 	for (p = copy; *s; s++) {
-		if (cell && *s == '|') {
-			*p++ = '\\';
-			*p++ = '|';
-		} else if (cell && (*s == '\n' || *s == '\r')) {
-			*p++ = ' ';
-		} else {
+		if (bol && (*s == ' ' || *s == '\t')) {
 			*p++ = *s;
+			continue;
+		}
+		if (bol) {
+			bol = 0;
+			n = strspn(s, "0123456789");
+			if (strchr("#-+*=~_", *s) != NULL) {
+				*p++ = '\\';
+			} else if (n > 0 && (s[n] == '.' || s[n] == ')')) {
+				memcpy(p, s, n);
+				p += n;
+				s += n;
+				*p++ = '\\';
+			}
+		}
+		switch (*s) {
+		case '<':
+			p = stpcpy(p, "&lt;");
+			break;
+		case '>':
+			p = stpcpy(p, "&gt;");
+			break;
+		case '&':
+			p = stpcpy(p, "&amp;");
+			break;
+		case '\\': case '`': case '[': case ']': case '|':
+			*p++ = '\\';
+			*p++ = *s;
+			break;
+		case '\n': case '\r':
+			*p++ = cell ? ' ' : *s;
+			bol = !cell && *s == '\n';
+			break;
+		default:
+			*p++ = *s;
+			break;
 		}
 	}
 	*p = '\0';
-	if (cell) {
-		out_escaped(o, copy, FMT_TABLE);
-	} else {
-		/* Paragraphs keep their lines; each is escaped alone. */
-		char *line = copy, *nl;
-
-		for (;;) {
-			nl = strchr(line, '\n');
-			if (nl != NULL)
-				*nl = '\0';
-			out_escaped(o, line, FMT_TABLE);
-			if (nl == NULL)
-				break;
-			fputc('\n', o);
-			line = nl + 1;
-		}
+	/* Paragraphs keep their lines; each is escaped alone. */
+	for (line = copy;; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		out_escaped(o, line, FMT_TABLE);
+		if (nl == NULL)
+			break;
+		fputc('\n', o);
 	}
 	free(copy);
 }
@@ -119,53 +155,53 @@ timeline_what(FILE *o, const itsm_event *e)
 		    "crisis over, service restored", o);
 	} else if (strcmp(kind, "major-review") == 0) {
 		fputs("review, ", o);
-		md(o, field, 1);
+		md(o, field, MD_CELL);
 		fputs(": ", o);
-		md(o, to, 1);
+		md(o, to, MD_CELL);
 	} else if (strcmp(kind, "major-action") == 0) {
-		md(o, field, 1);
+		md(o, field, MD_CELL);
 		fputs(from ? " done: " : " added, owner ", o);
 		if (!from) {
-			md(o, to, 1);
+			md(o, to, MD_CELL);
 			fputs(": ", o);
 		}
 	} else if (strcmp(kind, "major-comms") == 0) {
 		fputs("communication to ", o);
-		md(o, field, 1);
+		md(o, field, MD_CELL);
 		if (to != NULL) {
 			fputs(" by ", o);
-			md(o, to, 1);
+			md(o, to, MD_CELL);
 		}
 		fputs(": ", o);
 	} else if (strcmp(kind, "major-roster") == 0) {
 		fputs("roster: ", o);
-		md(o, field, 1);
+		md(o, field, MD_CELL);
 		fputs(to ? " joins as " : " leaves", o);
 		if (to)
-			md(o, to, 1);
+			md(o, to, MD_CELL);
 		if (from && to) {
 			fputs(" (was ", o);
-			md(o, from, 1);
+			md(o, from, MD_CELL);
 			fputs(")", o);
 		}
 	} else if (strcmp(kind, "major-handover") == 0) {
 		fputs("command handed over from ", o);
-		md(o, from ? from : "nobody", 1);
+		md(o, from ? from : "nobody", MD_CELL);
 		fputs(" to ", o);
-		md(o, to, 1);
+		md(o, to, MD_CELL);
 	} else if (strcmp(kind, "major-link") == 0) {
 		fputs(strcmp(field, "child") == 0 ? "child incident linked: " :
 		    "linked to the major ", o);
-		md(o, to, 1);
+		md(o, to, MD_CELL);
 	} else {
-		md(o, kind, 1);
+		md(o, kind, MD_CELL);
 		if (field != NULL) {
 			fputs(" ", o);
-			md(o, field, 1);
+			md(o, field, MD_CELL);
 			fputs(": ", o);
-			md(o, from ? from : "-", 1);
+			md(o, from ? from : "-", MD_CELL);
 			fputs(" → ", o);
-			md(o, to ? to : "-", 1);
+			md(o, to ? to : "-", MD_CELL);
 		}
 		if (msg != NULL)
 			fputs(": ", o);
@@ -174,7 +210,7 @@ timeline_what(FILE *o, const itsm_event *e)
 	    strcmp(kind, "major-handover") != 0 &&
 	    strcmp(kind, "major-link") != 0 &&
 	    strcmp(kind, "major-review") != 0)
-		md(o, msg, 1);
+		md(o, msg, MD_CELL);
 }
 
 /*
@@ -261,7 +297,7 @@ timeline_rows(struct app *app, int64_t id, struct rows *tl, struct rows *cm)
 		if ((f = row_open(tl, at)) == NULL)
 			break;
 		fprintf(f, "| %s | ", at);
-		md(f, itsm_event_str(e, ITSM_EV_ACTOR), 1);
+		md(f, itsm_event_str(e, ITSM_EV_ACTOR), MD_CELL);
 		fputs(" | ", f);
 		timeline_what(f, e);
 		fputs(" |\n", f);
@@ -271,11 +307,11 @@ timeline_rows(struct app *app, int64_t id, struct rows *tl, struct rows *cm)
 		if ((f = row_open(cm, at)) == NULL)
 			break;
 		fprintf(f, "| %s | ", at);
-		md(f, itsm_event_str(e, ITSM_EV_FIELD), 1);
+		md(f, itsm_event_str(e, ITSM_EV_FIELD), MD_CELL);
 		fputs(" | ", f);
-		md(f, (s = itsm_event_str(e, ITSM_EV_TO)) ? s : "-", 1);
+		md(f, (s = itsm_event_str(e, ITSM_EV_TO)) ? s : "-", MD_CELL);
 		fputs(" | ", f);
-		md(f, itsm_event_str(e, ITSM_EV_MESSAGE), 1);
+		md(f, itsm_event_str(e, ITSM_EV_MESSAGE), MD_CELL);
 		fputs(" |\n", f);
 		fclose(f);
 	}
@@ -312,7 +348,7 @@ findings(FILE *o, const itsm_major *m, const char *kind, const char *title)
 	for (i = 0; i < itsm_major_finding_count(m); i++)
 		if (strcmp(itsm_major_finding_kind(m, i), kind) == 0) {
 			fputs("- ", o);
-			md(o, itsm_major_finding_text(m, i), 1);
+			md(o, itsm_major_finding_text(m, i), MD_CELL | MD_START);
 			fputc('\n', o);
 			n++;
 		}
@@ -345,27 +381,27 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 	    itsm_ticket_str(t, ITSM_F_REF));
 	fputs("| | |\n| --- | --- |\n", o);
 	fprintf(o, "| Ref | %s |\n| Summary | ", itsm_ticket_str(t, ITSM_F_REF));
-	md(o, itsm_ticket_str(t, ITSM_F_SUMMARY), 1);
+	md(o, itsm_ticket_str(t, ITSM_F_SUMMARY), MD_CELL);
 	fputs(" |\n| Priority | ", o);
-	md(o, s, 1);
+	md(o, s, MD_CELL);
 	if (label != NULL) {
 		fputs(" (", o);
-		md(o, label, 1);
+		md(o, label, MD_CELL);
 		fputs(")", o);
 	}
 	fputs(" |\n| Service | ", o);
-	md(o, itsm_ticket_str(t, ITSM_F_SERVICE), 1);
+	md(o, itsm_ticket_str(t, ITSM_F_SERVICE), MD_CELL);
 	fputs(" |\n| Commander | ", o);
-	md(o, itsm_major_commander(m), 1);
+	md(o, itsm_major_commander(m), MD_CELL);
 	fprintf(o, " |\n| Status | %s, major %s |\n",
 	    itsm_ticket_str(t, ITSM_F_STATUS), itsm_major_state(m));
 
 	fputs("\n## Summary\n\n", o);
-	md(o, itsm_ticket_str(t, ITSM_F_SUMMARY), 0);
+	md(o, itsm_ticket_str(t, ITSM_F_SUMMARY), MD_START);
 	fputs(".\n", o);
 	if ((s = itsm_ticket_str(t, ITSM_F_DESCRIPTION)) != NULL) {
 		fputc('\n', o);
-		md(o, s, 0);
+		md(o, s, MD_START);
 		fputc('\n', o);
 	}
 	fputs("\nDeclared major at ", o);
@@ -390,12 +426,12 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 	for (i = 0, callers = 1; i < n; i++)
 		callers += !caller_seen(m, i);
 	fprintf(o, "\n- Affected callers: %zu (", callers);
-	md(o, itsm_ticket_str(t, ITSM_F_CALLER), 1);
+	md(o, itsm_ticket_str(t, ITSM_F_CALLER), MD_CELL);
 	for (i = 0; i < n; i++) {
 		if (caller_seen(m, i))
 			continue;
 		fputs(", ", o);
-		md(o, itsm_major_child_caller(m, i), 1);
+		md(o, itsm_major_child_caller(m, i), MD_CELL);
 	}
 	fprintf(o, ")\n- Child incidents: %zu", n);
 	for (i = 0; i < n; i++)
@@ -447,9 +483,9 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 		fputs("| Role | Name | Since |\n| --- | --- | --- |\n", o);
 		for (i = 0; i < itsm_major_roster_count(m); i++) {
 			fputs("| ", o);
-			md(o, itsm_major_roster_role(m, i), 1);
+			md(o, itsm_major_roster_role(m, i), MD_CELL);
 			fputs(" | ", o);
-			md(o, itsm_major_roster_name(m, i), 1);
+			md(o, itsm_major_roster_name(m, i), MD_CELL);
 			fputs(" | ", o);
 			when(o, itsm_major_roster_since(m, i));
 			fputs(" |\n", o);
@@ -497,7 +533,7 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 	for (i = n = 0; i < itsm_major_finding_count(m); i++)
 		if (strcmp(itsm_major_finding_kind(m, i), "factor") == 0) {
 			fputs("- ", o);
-			md(o, itsm_major_finding_text(m, i), 1);
+			md(o, itsm_major_finding_text(m, i), MD_CELL | MD_START);
 			fputc('\n', o);
 			n++;
 		}
@@ -515,9 +551,9 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 		    "| --- | --- | --- | --- | --- |\n", o);
 		for (i = 0; i < itsm_major_action_count(m); i++) {
 			fprintf(o, "| %d | ", itsm_major_action_n(m, i));
-			md(o, itsm_major_action_text(m, i), 1);
+			md(o, itsm_major_action_text(m, i), MD_CELL);
 			fputs(" | ", o);
-			md(o, itsm_major_action_owner(m, i), 1);
+			md(o, itsm_major_action_owner(m, i), MD_CELL);
 			fputs(" | ", o);
 			when(o, itsm_major_action_due(m, i));
 			fputs(" | ", o);

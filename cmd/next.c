@@ -24,21 +24,14 @@ static const int fields[] = { ITSM_F_REF, ITSM_F_PRIORITY, ITSM_F_STATUS,
 static int
 run(struct app *app, const struct args *a)
 {
-	const itsm_policy *p = app->policy;
-	const char *group = NULL;
 	itsm_ticket *t = NULL;
 	int nf = (int)(sizeof(fields) / sizeof(fields[0])), rc;
-	size_t gi;
 
 	if (a->val[O_GROUP] != NULL && a->count[O_MINE])
 		return usage_error(app->cmd, "--group and --mine exclude each "
 		    "other");
-	if (a->val[O_GROUP] != NULL) {
-		if ((rc = itsm_policy_group_find(p, a->val[O_GROUP], &gi)) != 0)
-			return fail(rc);
-		group = itsm_policy_group(p, gi);
-	}
-	rc = itsm_next(app->ctx, group, a->count[O_MINE] > 0, &t);
+	/* Checked by the library, as for list and export. */
+	rc = itsm_next(app->ctx, a->val[O_GROUP], a->count[O_MINE] > 0, &t);
 	if (rc == ITSM_E_NOTFOUND)
 		return 0;	/* nothing to do is not an error */
 	if (rc != 0)

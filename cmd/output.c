@@ -120,14 +120,15 @@ put_json_escape(FILE *f, unsigned c)
  * undone; csv keeps \n, \r and \t (the quoting carries them).  What
  * prints as itself goes out in runs, one write each.
  */
-void
-out_escaped(FILE *f, const char *s, enum fmt mode)
+static void
+escaped_n(FILE *f, const char *s, size_t len, enum fmt mode)
 {
 	const unsigned char *p = (const unsigned char *)s, *run = p;
+	const unsigned char *end = p + len;
 	unsigned cp;
 	int n;
 
-	while (*p) {
+	while (p < end) {
 		if (*p >= 0x20 && *p < 0x7f && (*p != '\\' || mode != FMT_TSV)) {
 			p++;
 			continue;
@@ -159,6 +160,12 @@ out_escaped(FILE *f, const char *s, enum fmt mode)
 	}
 	if (p > run)
 		fwrite(run, 1, (size_t)(p - run), f);
+}
+
+void
+out_escaped(FILE *f, const char *s, enum fmt mode)
+{
+	escaped_n(f, s, strlen(s), mode);
 }
 
 /*
@@ -197,35 +204,62 @@ out_json(FILE *f, const char *json)
 		fwrite(run, 1, (size_t)(p - run), f);
 }
 
-static void
+/*
+ * Whether a csv cell would start a formula in a spreadsheet: its first
+ * character is = + - @, a tab or a carriage return (as OWASP lists them),
+ * or the fullwidth = + - @ some spreadsheets read the same.  A number
+ * ("-3", "+0.5") and a lone "-" compute nothing and stay as they are.
+ */
+static int
+csv_formula(const char *s)
+{
+	static const char *const wide[] = { "\xef\xbc\x9d", "\xef\xbc\x8b",
+	    "\xef\xbc\x8d", "\xef\xbc\xa0" };
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(wide) / sizeof(*wide); i++)
+		if (strncmp(s, wide[i], 3) == 0)
+			return 1;
+	if (strchr("=+-@\t\r", *s) == NULL || *s == '\0')
+		return 0;
+	if (strcmp(s, "-") == 0)
+		return 0;
+	/* A number: a sign, digits, and a fraction maybe. */
+	p = s + 1;
+	if (*s != '-' && *s != '+')
+		return 1;
+	if (*p < '0' || *p > '9')
+		return 1;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.' && p[1] >= '0' && p[1] <= '9')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	return *p != '\0';
+}
+
+void
 out_csv(FILE *f, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		out_escaped(f, s, FMT_CSV);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"') {
-			fputs("\"\"", f);
-		} else {
-			char one[2] = { *s, '\0' };
-			const char *q = s;
-			unsigned cp;
-			int n = utf8_len((const unsigned char *)s, &cp);
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	const char *q;
 
-			if (n > 1) {
-				char buf[5] = { 0 };
-
-				memcpy(buf, q, (size_t)n);
-				out_escaped(f, buf, FMT_CSV);
-				s += n - 1;
-			} else {
-				out_escaped(f, one, FMT_CSV);
-			}
-		}
+	if (quote)
+		fputc('"', f);
+	/* Neutralised: the spreadsheet shows the text, runs nothing. */
+	if (csv_formula(s))
+		fputc('\'', f);
+	for (;;) {
+		q = quote ? strchr(s, '"') : NULL;
+		escaped_n(f, s, q ? (size_t)(q - s) : strlen(s), FMT_CSV);
+		if (q == NULL)
+			break;
+		fputs("\"\"", f);
+		s = q + 1;
 	}
-	fputc('"', f);
+	if (quote)
+		fputc('"', f);
 }
 
 /*

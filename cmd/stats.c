@@ -46,34 +46,6 @@ is_json(const struct emit *e)
 	return e->a->fmt == FMT_JSON || e->a->fmt == FMT_JSONL;
 }
 
-/* A csv field, quoted when it must be. */
-static void
-csv_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		out_escaped(f, s, FMT_CSV);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"') {
-			fputs("\"\"", f);
-		} else {
-			const char *end = s + 1;
-			char one[8];
-
-			while (((unsigned char)*end & 0xc0) == 0x80 &&
-			    end - s < 4)
-				end++;
-			memcpy(one, s, (size_t)(end - s));
-			one[end - s] = '\0';
-			out_escaped(f, one, FMT_CSV);
-			s = end - 1;
-		}
-	}
-	fputc('"', f);
-}
-
 /* Starts member key: in JSON its name, elsewhere a path component. */
 static void
 em_key(struct emit *e, const char *key)
@@ -98,11 +70,11 @@ em_line(struct emit *e, const char *value)
 	FILE *f = e->a->out;
 
 	if (e->a->fmt == FMT_CSV) {
-		csv_field(f, e->path);
+		out_csv(f, e->path);
 		fputc(',', f);
-		csv_field(f, e->group);
+		out_csv(f, e->group);
 		fputc(',', f);
-		csv_field(f, value);
+		out_csv(f, value);
 	} else {
 		out_escaped(f, e->path, FMT_TSV);
 		fputc('\t', f);
@@ -558,8 +530,9 @@ fig_rate_row(struct report *r, const char *label,
 		    f->resolution_met + f->resolution_breached, " met");
 		break;
 	case F_FCR:
-		rate_row(r, label, f->fcr_rate, f->fcr, f->resolved,
-		    " resolved");
+		rate_row(r, label, f->fcr_rate, f->fcr, f->fcr_base,
+		    f->fcr_base == f->resolved ? " resolved" :
+		    " resolved with a tier");
 		break;
 	case F_REASSIGN:
 		w = rate_row(r, label, f->reassignment_rate, f->reassigned,

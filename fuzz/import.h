@@ -69,6 +69,7 @@ fz_setup(void)
 	itsm_store *s;
 	FILE *f;
 	long n;
+	int fd;
 
 	snprintf(fz_dir, sizeof(fz_dir), "%s/itsm-fuzz-XXXXXX", base);
 	if (mkdtemp(fz_dir) == NULL) {
@@ -77,6 +78,12 @@ fz_setup(void)
 	}
 	snprintf(fz_db, sizeof(fz_db), "%s/db", fz_dir);
 	atexit(fz_cleanup);
+	/* An empty file is a new database, given its schema on open. */
+	if ((fd = open(fz_db, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0 || close(fd) != 0) {
+		perror(fz_db);
+		exit(2);
+	}
 	if (itsm_store_open(&s, fz_db, 0) != 0)
 		fz_die("cannot create the database");
 	itsm_store_close(s);

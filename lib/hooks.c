@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,16 @@
 #include "itsm/hooks.h"
 #include "store_int.h"
 #include "ticket_int.h"
+#include "trust_int.h"
+
+const char *const itsm_hook_names[] = {
+	"post-open", "post-categorize", "post-prioritize", "post-note",
+	"post-assign", "post-escalate", "post-hold", "post-resolve",
+	"post-close", "post-reopen", "post-cancel", "post-major-propose",
+	"post-major-declare", "post-major-reject", "post-major-roster",
+	"post-major-update", "post-major-comms", "post-major-link",
+	"post-major-end", "post-major-review", "post-major-action", NULL
+};
 
 void
 itsm_ctx_set_hooks(itsm_ctx *c, int on)
@@ -94,6 +105,24 @@ itsm_hooks_dir(char **out)
 	if ((*out = strdup(buf)) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	return 0;
+}
+
+int
+itsm_hook_check(const char *dir, const char *name)
+{
+	char path[4200], why[PATH_MAX + 200];
+	struct stat sf;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path))
+		return 0;
+	if (stat(path, &sf) != 0)
+		return 0;	/* no such hook: nothing to do */
+	if (!S_ISREG(sf.st_mode) || access(path, X_OK) != 0)
+		return 2;	/* disabled */
+	if (trust_path(path, why, sizeof(why)) != 0)
+		return itsm_error(ITSM_E_PERM, "%s", why);
+	return 1;
 }
 
 static int64_t
@@ -202,32 +231,37 @@ itsm_hooks_run(itsm_ctx *c, void (*report)(void *, const char *), void *arg)
 	char *dir = NULL, path[4200], msg[4400], ref[ITSM_REFBUF];
 	const char *why;
 	char *payload;
-	struct stat sd, sf;
-	int failures = 0, status, dir_ok = -1;
+	signed char *state = NULL;	/* per item: 1 runs, 0 none, 2 off, -1 refused */
+	int failures = 0, status;
 	itsm_ticket *t;
-	size_t i;
+	size_t i, j;
 
 	if (c->npending == 0)
 		return 0;
 	if (itsm_hooks_dir(&dir) != 0)
 		goto done;
+	if ((state = calloc(c->npending, 1)) == NULL)
+		goto done;
 	for (i = 0; i < c->npending; i++) {
 		struct hook_item *h = &c->pending[i];
 
-		snprintf(path, sizeof(path), "%s/%s", dir, h->name);
-		if (stat(path, &sf) != 0 || !S_ISREG(sf.st_mode) ||
-		    access(path, X_OK) != 0)
-			continue;	/* no such hook: nothing to do */
-		if (dir_ok < 0)
-			dir_ok = stat(dir, &sd) == 0 && !(sd.st_mode & S_IWOTH);
-		if (!dir_ok || (sf.st_mode & S_IWOTH)) {
-			snprintf(msg, sizeof(msg), "warning: hook '%s' not run: "
-			    "%s is writable by others", path, dir_ok ?
-			    "the file" : "its directory");
+		for (j = 0; j < i; j++)	/* checked once per run */
+			if (strcmp(c->pending[j].name, h->name) == 0)
+				break;
+		if (j < i) {
+			state[i] = state[j];
+		} else if ((status = itsm_hook_check(dir, h->name)) < 0) {
+			state[i] = -1;
+			snprintf(msg, sizeof(msg), "hook '%s' not run: %s",
+			    h->name, itsm_errmsg());
 			report(arg, msg);
 			failures++;
-			continue;
+		} else {
+			state[i] = (signed char)status;
 		}
+		if (state[i] != 1)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, h->name);
 		if (itsm_ticket_get(c, h->ticket, &t) != 0)
 			continue;
 		snprintf(ref, sizeof(ref), "%s", itsm_ticket_str(t, ITSM_F_REF));
@@ -256,6 +290,7 @@ itsm_hooks_run(itsm_ctx *c, void (*report)(void *, const char *), void *arg)
 		}
 	}
 done:
+	free(state);
 	free(dir);
 	hook_clear(c);
 	return failures;

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,12 +28,34 @@
 
 #define PROGRESS_EVERY 10000
 
-/* A line reader over zlib, for lines of any length. */
+/*
+ * A line reader for lines of any length, over the input as it is or
+ * through zlib's inflate when it begins with gzip's magic number.  It
+ * reads by blocks, so that damage is found at the first bad byte, whatever
+ * comes after it: a NUL byte ends the import at its line (a gigabyte of
+ * NULs is one read), bytes after the last gzip member that are not
+ * another member are an error, and the data that inflate gave before an
+ * error (a data check fails only after the member's last byte) is read
+ * as lines first, so that the error names the line being read when it
+ * was found.
+ */
+#define BLOCK (256 * 1024)
+
 struct reader {
-	gzFile gz;
+	int fd;
 	const char *name;
-	char zname[32];		/* zlib's name of standard input */
-	char *buf;
+	unsigned char *raw;	/* from fd: z.next_in, z.avail_in */
+	int raw_eof;
+	z_stream z;
+	int mode;		/* 0: not told yet, 1: as it is, 2: gzip */
+	int zinit;		/* inflateInit2 done */
+	int member_end;		/* the last gzip member read is complete */
+	char *out;		/* what the input gives, out_pos to out_len */
+	size_t out_pos, out_len;
+	int zerr;		/* an error of the compressed data, to report */
+	const char *zmsg;	/* once the data before it is read */
+	char zbuf[160];
+	char *buf;		/* the line */
 	size_t cap, len;
 	size_t line;
 };
@@ -40,94 +63,240 @@ struct reader {
 static int
 reader_open(struct reader *r, const char *path)
 {
-	int fd;
+	int stdin_ = strcmp(path, "-") == 0;
 
-	*r = (struct reader){ .name = strcmp(path, "-") == 0 ?
-	    "standard input" : path };
-	if (strcmp(path, "-") == 0) {
-		if ((fd = dup(STDIN_FILENO)) >= 0)
-			snprintf(r->zname, sizeof(r->zname), "<fd:%d>", fd);
-		if (fd < 0 || (r->gz = gzdopen(fd, "rb")) == NULL)
-			return itsm_error(ITSM_E_IO, "cannot read standard "
-			    "input: %s", strerror(errno));
-	} else if ((r->gz = gzopen(path, "rb")) == NULL) {
+	*r = (struct reader){ .fd = -1, .name = stdin_ ? "standard input" :
+	    path };
+	if (stdin_)
+		r->fd = STDIN_FILENO;
+	else if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return itsm_error(errno == EACCES ? ITSM_E_PERM : ITSM_E_IO,
 		    "cannot read '%s': %s", path, strerror(errno));
-	}
-	gzbuffer(r->gz, 256 * 1024);
+	if ((r->raw = malloc(BLOCK)) == NULL ||
+	    (r->out = malloc(BLOCK)) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	r->z.next_in = r->raw;
 	return 0;
 }
 
 static void
 reader_close(struct reader *r)
 {
-	if (r->gz != NULL)
-		gzclose(r->gz);
+	if (r->zinit)
+		inflateEnd(&r->z);
+	if (r->fd > STDIN_FILENO)
+		close(r->fd);
+	free(r->raw);
+	free(r->out);
 	free(r->buf);
+}
+
+/* More of the file after what inflate has not taken yet; 0 or < 0. */
+static int
+raw_more(struct reader *r)
+{
+	ssize_t n;
+
+	if (r->raw_eof)
+		return 0;
+	if (r->z.avail_in > 0 && r->z.next_in != r->raw)
+		memmove(r->raw, r->z.next_in, r->z.avail_in);
+	r->z.next_in = r->raw;
+	do
+		n = read(r->fd, r->raw + r->z.avail_in, BLOCK - r->z.avail_in);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return itsm_error(errno == EACCES ? ITSM_E_PERM : ITSM_E_IO,
+		    "cannot read '%s': %s", r->name, strerror(errno));
+	if (n == 0)
+		r->raw_eof = 1;
+	r->z.avail_in += (uInt)n;
+	return 0;
+}
+
+/* Reads until there are n bytes not taken, or the end; 0 or < 0. */
+static int
+raw_want(struct reader *r, size_t n)
+{
+	int rc;
+
+	while (r->z.avail_in < n && !r->raw_eof)
+		if ((rc = raw_more(r)) != 0)
+			return rc;
+	return 0;
+}
+
+static int
+is_gzip(const struct reader *r)
+{
+	return r->z.avail_in >= 2 && r->z.next_in[0] == 0x1f &&
+	    r->z.next_in[1] == 0x8b;
+}
+
+/* An error of the compressed data, at the line being read. */
+static int
+gzip_error(struct reader *r)
+{
+	if (r->zerr == ITSM_E_NOMEM)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	return itsm_error(ITSM_E_INVALID, "%s:%zu: %s", r->name, r->line + 1,
+	    r->zmsg);
+}
+
+/* One step of inflate: out_len bytes, the end of a member, or an error. */
+static int
+inflate_step(struct reader *r)
+{
+	int zr;
+
+	if (r->z.avail_in == 0 && !r->raw_eof && (zr = raw_more(r)) != 0)
+		return zr;
+	r->z.next_out = (Bytef *)r->out;
+	r->z.avail_out = BLOCK;
+	zr = inflate(&r->z, Z_NO_FLUSH);
+	r->out_len = BLOCK - r->z.avail_out;
+	if (zr == Z_STREAM_END) {
+		r->member_end = 1;
+	} else if (zr == Z_MEM_ERROR) {
+		r->zerr = ITSM_E_NOMEM;
+	} else if ((zr != Z_OK && zr != Z_BUF_ERROR) ||
+	    (zr == Z_BUF_ERROR && r->z.avail_in > 0)) {
+		r->zerr = ITSM_E_INVALID;
+		r->zmsg = r->z.msg != NULL ? r->z.msg : "corrupt data";
+	} else if (r->out_len == 0 && r->z.avail_in == 0 && r->raw_eof) {
+		r->zerr = ITSM_E_INVALID;
+		r->zmsg = "unexpected end of file";
+	}
+	if (r->zerr == ITSM_E_INVALID) {
+		snprintf(r->zbuf, sizeof(r->zbuf), "%s (truncated or corrupt "
+		    "gzip?)", r->zmsg);
+		r->zmsg = r->zbuf;
+	}
+	return 0;
+}
+
+/* Fills out: 1, 0 at the end of the input, or < 0. */
+static int
+reader_fill(struct reader *r)
+{
+	size_t n;
+	int rc;
+
+	r->out_pos = r->out_len = 0;
+	for (;;) {
+		if (r->zerr != 0)
+			return gzip_error(r);
+		if (r->mode == 0) {
+			if ((rc = raw_want(r, 2)) != 0)
+				return rc;
+			r->mode = is_gzip(r) ? 2 : 1;
+			if (r->mode == 2) {
+				if (inflateInit2(&r->z, 15 + 16) != Z_OK)
+					return itsm_error(ITSM_E_NOMEM,
+					    "out of memory");
+				r->zinit = 1;
+			}
+		}
+		if (r->mode == 1) {
+			if (r->z.avail_in == 0 && (rc = raw_more(r)) != 0)
+				return rc;
+			if ((n = r->z.avail_in) == 0)
+				return 0;
+			memcpy(r->out, r->z.next_in, n);
+			r->z.next_in += n;
+			r->z.avail_in = 0;
+			r->out_len = n;
+			return 1;
+		}
+		if (r->member_end) {
+			/*
+			 * RFC 1952: a gzip file is a series of members,
+			 * as gzip -d reads it; anything else after one is
+			 * not gzip (zlib's gzread ignored it).
+			 */
+			if ((rc = raw_want(r, 2)) != 0)
+				return rc;
+			if (r->z.avail_in == 0)
+				return 0;
+			if (!is_gzip(r))
+				return itsm_error(ITSM_E_INVALID, "%s:%zu: "
+				    "trailing garbage after the gzip data",
+				    r->name, r->line + 1);
+			if (inflateReset(&r->z) != Z_OK)
+				return itsm_error(ITSM_E_INTERNAL, "inflateReset "
+				    "failed");
+			r->member_end = 0;
+		}
+		if ((rc = inflate_step(r)) != 0)
+			return rc;
+		if (r->out_len > 0)
+			return 1;	/* an error after it waits for the next call */
+	}
 }
 
 /* The next line without its end: 1, 0 at the end, or < 0. */
 static int
 reader_next(struct reader *r)
 {
-	int err;
-	const char *msg, *zname;
+	const char *p, *nl;
+	size_t n, take, need, cap;
 	char *nb;
+	int rc;
 
 	r->len = 0;
 	for (;;) {
-		if (r->cap - r->len < 4096) {
-			size_t cap = r->cap ? r->cap * 2 : 65536;
-
-			if (cap > (size_t)256 << 20)
+		if (r->out_pos == r->out_len) {
+			if ((rc = reader_fill(r)) < 0)
+				return rc;
+			if (rc == 0) {
+				if (r->len == 0)
+					return 0;
+				break;
+			}
+		}
+		p = r->out + r->out_pos;
+		n = r->out_len - r->out_pos;
+		nl = memchr(p, '\n', n);
+		take = nl != NULL ? (size_t)(nl - p) + 1 : n;
+		/* strlen() would stop at a NUL: the rest of the line lost. */
+		if (memchr(p, '\0', take) != NULL)
+			return itsm_error(ITSM_E_INVALID, "%s:%zu: a NUL byte "
+			    "in the line", r->name, r->line + 1);
+		need = r->len + take + 2;	/* a '\n' and a NUL may follow */
+		if (need > r->cap) {
+			if (need > (size_t)256 << 20)
 				return itsm_error(ITSM_E_INVALID, "%s:%zu: line "
 				    "longer than 256 MiB", r->name,
 				    r->line + 1);
+			for (cap = r->cap ? r->cap : 65536; cap < need;)
+				cap *= 2;
 			if ((nb = realloc(r->buf, cap)) == NULL)
 				return itsm_error(ITSM_E_NOMEM, "out of memory");
 			r->buf = nb;
 			r->cap = cap;
 		}
-		if (gzgets(r->gz, r->buf + r->len, (int)(r->cap - r->len)) ==
-		    NULL) {
-			msg = gzerror(r->gz, &err);
-			/* zlib says "NAME: what"; the name is said once. */
-			zname = r->zname[0] ? r->zname : r->name;
-			if (strncmp(msg, zname, strlen(zname)) == 0 &&
-			    strncmp(msg + strlen(zname), ": ", 2) == 0)
-				msg += strlen(zname) + 2;
-			if (err == Z_ERRNO)
-				return itsm_error(errno == EACCES ? ITSM_E_PERM :
-				    ITSM_E_IO, "cannot read '%s': %s", r->name,
-				    strerror(errno));
-			if (err != Z_OK && err != Z_STREAM_END)
-				return itsm_error(ITSM_E_INVALID, "%s:%zu: %s "
-				    "(truncated or corrupt gzip?)", r->name,
-				    r->line + 1, msg);
-			if (r->len == 0)
-				return 0;
+		memcpy(r->buf + r->len, p, take);
+		r->len += take;
+		r->out_pos += take;
+		if (nl != NULL)
 			break;
-		}
-		r->len += strlen(r->buf + r->len);
-		if (r->len > 0 && r->buf[r->len - 1] == '\n')
-			break;
-		if (memchr(r->buf, '\0', r->len) != NULL)
-			return itsm_error(ITSM_E_INVALID, "%s:%zu: a NUL byte",
-			    r->name, r->line + 1);
 	}
 	r->line++;
 	while (r->len > 0 && (r->buf[r->len - 1] == '\n' ||
 	    r->buf[r->len - 1] == '\r'))
-		r->buf[--r->len] = '\0';
+		r->len--;
+	r->buf[r->len] = '\0';
 	return 1;
 }
 
 /* JSON Lines. */
 
-/* A line whose parent was not there when it was read. */
+/* A line that names a parent. */
 struct orphan {
 	size_t line;
-	int64_t parent;
+	int64_t id, parent;
+	int missing;		/* the parent was not there when it was read */
+	int seen;		/* the cycle walk: 1 on the path, 2 done */
 };
 
 /* The first orphan whose parent never came: an error that names it. */
@@ -139,6 +308,8 @@ check_orphans(itsm_ctx *c, struct reader *r, const struct orphan *o,
 	int rc, found;
 
 	for (i = 0; i < n; i++) {
+		if (!o[i].missing)
+			continue;
 		if ((rc = store_import_exists(c->store, o[i].parent,
 		    &found)) != 0)
 			return rc;
@@ -151,24 +322,77 @@ check_orphans(itsm_ctx *c, struct reader *r, const struct orphan *o,
 }
 
 static int
+by_id(const void *a, const void *b)
+{
+	const struct orphan *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct orphan *
+find_id(struct orphan *o, size_t n, int64_t id)
+{
+	struct orphan key = { .id = id };
+
+	return bsearch(&key, o, n, sizeof(*o), by_id);
+}
+
+/*
+ * Whether the parents of the file make a cycle (a ticket of the database
+ * has no parent among the new ones: a cycle is made of lines).  Each line
+ * is walked once: the error names the cycle's last line in the file.
+ */
+static int
+check_cycles(struct reader *r, struct orphan *o, size_t n)
+{
+	struct orphan *p, *q;
+	size_t i, last;
+
+	if (n == 0)
+		return 0;	/* qsort() takes no NULL */
+	qsort(o, n, sizeof(*o), by_id);
+	for (i = 0; i < n; i++) {
+		for (p = &o[i]; p != NULL && p->seen == 0;
+		    p = find_id(o, n, p->parent))
+			p->seen = 1;
+		if (p != NULL && p->seen == 1) {
+			/* Back on the path: p is on a cycle. */
+			last = p->line;
+			for (q = find_id(o, n, p->parent); q != p;
+			    q = find_id(o, n, q->parent))
+				if (q->line > last)
+					last = q->line;
+			return itsm_error(ITSM_E_INVALID, "%s:%zu: the parents "
+			    "make a cycle (ticket %lld is its own ancestor)",
+			    r->name, last, (long long)p->id);
+		}
+		for (p = &o[i]; p != NULL && p->seen == 1;
+		    p = find_id(o, n, p->parent))
+			p->seen = 2;
+	}
+	return 0;
+}
+
+static int
 import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
     struct itsm_import_stats *st, int have_line)
 {
 	struct orphan *orphans = NULL, *no;
 	struct import_json j;
-	size_t norphans = 0;
+	size_t norphans = 0, caporphans = 0;
 	char why[512];
 	size_t events;
-	int64_t parent;
-	int rc;
+	int64_t id, parent;
+	int rc, missing;
 
 	if ((rc = store_defer_foreign_keys(c->store)) != 0)
 		return rc;
 	import_json_init(&j);
 	for (;;) {
 		if (!have_line && (rc = reader_next(r)) <= 0) {
-			if (rc == 0)
-				rc = check_orphans(c, r, orphans, norphans);
+			if (rc == 0 && (rc = check_orphans(c, r, orphans,
+			    norphans)) == 0)
+				rc = check_cycles(r, orphans, norphans);
 			break;
 		}
 		have_line = 0;
@@ -178,19 +402,20 @@ import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
 		if (r->len == 0 || strspn(r->buf, " \t") == r->len)
 			continue;	/* blank lines are nothing */
 		rc = import_json_line(c->store, &j, r->buf, r->len, &events,
-		    &parent, why, sizeof(why));
+		    &id, &parent, &missing, why, sizeof(why));
 		if (rc == ITSM_E_INVALID)
 			rc = itsm_error(rc, "%s:%zu: %s", r->name, r->line, why);
-		if (rc == 0 && parent != 0) {
-			if ((no = realloc(orphans, (norphans + 1) *
+		if (rc == 0 && parent != 0 && norphans == caporphans) {
+			caporphans = caporphans ? caporphans * 2 : 64;
+			if ((no = realloc(orphans, caporphans *
 			    sizeof(*no))) == NULL)
 				rc = itsm_error(ITSM_E_NOMEM, "out of memory");
-			else {
+			else
 				orphans = no;
-				orphans[norphans++] = (struct orphan){ r->line,
-				    parent };
-			}
 		}
+		if (rc == 0 && parent != 0)
+			orphans[norphans++] = (struct orphan){ .line = r->line,
+			    .id = id, .parent = parent, .missing = missing };
 		if (rc != 0)
 			break;
 		st->tickets++;
@@ -229,6 +454,7 @@ struct sn {
 	struct itsm_import_stats *st;
 	int col[SN_NCOLS];	/* the CSV column of each, -1 when missing */
 	int ncols;		/* in the header */
+	char **names;		/* the header's */
 	char **fields;		/* the row being read */
 	int nfields;
 	int header_done;
@@ -245,18 +471,93 @@ known(const char *s)
 	return s == NULL || strcmp(s, "?") == 0 || *s == '\0' ? NULL : s;
 }
 
-/* Day-first "29/2/2016 01:16" as UTC. */
+/* 1 or 2 digits at *p (n 1 to max), moved past them; -1 when none. */
+static int
+num_1_2(const char **p, int max2)
+{
+	const char *s = *p;
+	int v = 0, n = 0;
+
+	while (n < max2 && *s >= '0' && *s <= '9') {
+		v = v * 10 + (*s++ - '0');
+		n++;
+	}
+	if (n == 0 || (*s >= '0' && *s <= '9'))
+		return -1;
+	*p = s;
+	return v;
+}
+
+/*
+ * Day-first "29/2/2016 01:16" as UTC, the whole of s: D and M of one or
+ * two digits, YYYY of four, H of one or two, MM of two; a date of the
+ * calendar from 1970 to 9999.  0 for an unknown value ("?" or empty,
+ * *out 0), -1 when s is no such time.
+ */
 static int
 parse_dmy(const char *s, int64_t *out)
 {
 	char iso[32];
 	int d, m, y, h, mi;
 
-	if (s == NULL || sscanf(s, "%d/%d/%d %d:%d", &d, &m, &y, &h, &mi) != 5)
+	*out = 0;
+	if (known(s) == NULL)
+		return 0;
+	if ((d = num_1_2(&s, 2)) < 0 || *s++ != '/' ||
+	    (m = num_1_2(&s, 2)) < 0 || *s++ != '/' ||
+	    (y = num_1_2(&s, 4)) < 1000 || *s++ != ' ' ||
+	    (h = num_1_2(&s, 2)) < 0 || *s++ != ':' ||
+	    s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' ||
+	    s[2] != '\0')
+		return -1;
+	mi = (s[0] - '0') * 10 + (s[1] - '0');
+	if (d < 1 || m < 1 || m > 12 || h > 23 || mi > 59)
 		return -1;
 	snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:00Z", y, m, d, h,
 	    mi);
-	return itsm_time_parse(iso, 0, out);
+	/* itsm_time_parse knows the calendar: 29/2/2015 and 31/4 are none. */
+	return itsm_time_parse(iso, 0, out) == 0 ? 0 : -1;
+}
+
+/* The largest count an import takes: reopen_count, reassignment_count. */
+#define MAX_COUNT 2147483647
+
+/* A count: decimal digits only, at most MAX_COUNT; unknown is 0. */
+static int
+parse_count(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+
+	*out = 0;
+	if (known(s) == NULL)
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || (v = v * 10 + (*s - '0')) >
+		    MAX_COUNT)
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * The rank that begins an impact, an urgency or a priority, "2" or
+ * "2 - Medium": 1 to 9 digits, then nothing or " - " and a name.  0 for
+ * an unknown value, -1 when s is not such a value.
+ */
+static int
+parse_rank(const char *s)
+{
+	int v = 0, n = 0;
+
+	if (known(s) == NULL)
+		return 0;
+	for (; *s >= '0' && *s <= '9' && n < 9; s++, n++)
+		v = v * 10 + (*s - '0');
+	if (n == 0 || (*s != '\0' && (strncmp(s, " - ", 3) != 0 ||
+	    s[3] == '\0')))
+		return -1;
+	return v;
 }
 
 /* The state of a ServiceNow incident as ours; NULL when it has none. */
@@ -300,11 +601,13 @@ map_channel(const char *s)
 	return NULL;
 }
 
-/* The rank at the start of "2 - Medium", or 0. */
+/* The rank at the start of "2 - Medium" (checked when read), or 0. */
 static int
 rank_of(const char *s)
 {
-	return s != NULL && isdigit((unsigned char)*s) ? atoi(s) : 0;
+	int r = parse_rank(s);
+
+	return r > 0 ? r : 0;
 }
 
 /* The policy's level of an axis with the value's rank, or NULL. */
@@ -361,7 +664,7 @@ policy_check(struct sn *sn, const struct sn_row *row)
 	const char *imp = known(row->f[SN_IMPACT]);
 	const char *urg = known(row->f[SN_URGENCY]);
 	const char *pri = known(row->f[SN_PRIORITY]);
-	char what[256];
+	char what[512];
 	size_t ii, ui, want;
 	int got;
 
@@ -373,9 +676,10 @@ policy_check(struct sn *sn, const struct sn_row *row)
 	    level_by_rank(p, ITSM_URGENCY, urg) == NULL || got < 0) {
 		sn->st->disagree++;
 		if (sn->o->disagree) {
-			snprintf(what, sizeof(what), "impact '%s', urgency '%s' "
-			    "or priority '%s' has no level of that rank in the "
-			    "policy", imp, urg, pri);
+			snprintf(what, sizeof(what), "impact '%.*s', urgency "
+			    "'%.*s' or priority '%.*s' has no level of that rank "
+			    "in the policy", itsm_cut(imp, 64), imp,
+			    itsm_cut(urg, 64), urg, itsm_cut(pri, 64), pri);
 			sn->o->disagree(sn->o->arg, row->line, what);
 		}
 		return;
@@ -389,9 +693,10 @@ policy_check(struct sn *sn, const struct sn_row *row)
 		return;
 	sn->st->disagree++;
 	if (sn->o->disagree) {
-		snprintf(what, sizeof(what), "impact '%s' and urgency '%s' give "
-		    "%s in the policy, the log says '%s'", imp, urg,
-		    itsm_policy_priority_name(p, want), pri);
+		snprintf(what, sizeof(what), "impact '%.*s' and urgency '%.*s' "
+		    "give %s in the policy, the log says '%.*s'",
+		    itsm_cut(imp, 64), imp, itsm_cut(urg, 64), urg,
+		    itsm_policy_priority_name(p, want), itsm_cut(pri, 64), pri);
 		sn->o->disagree(sn->o->arg, row->line, what);
 	}
 }
@@ -420,8 +725,12 @@ flush_incident(struct sn *sn)
 	const char *prev[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
 	struct store_set set[32];
 	size_t n = 0, i, nkeep = 0;
-	int64_t opened, at, responded = 0, resolved = 0, closed = 0, id;
-	char summary[256], msg[1024];
+	int64_t opened, at, responded = 0, resolved = 0, closed = 0, id, count;
+	/*
+	 * Large enough for what goes in them (names of at most MAX_NAME
+	 * bytes): nothing of a row is cut.
+	 */
+	char summary[2 * MAX_NAME + 8], msg[6 * (2 * MAX_NAME + 32)];
 	int pri, rc = 0;
 
 	if (sn->nrows == 0)
@@ -434,16 +743,18 @@ flush_incident(struct sn *sn)
 		if (map_state(row->f[SN_STATE], &hold) == NULL) {
 			char why[128];
 
-			snprintf(why, sizeof(why), "unknown state '%.64s'",
-			    row->f[SN_STATE]);
+			snprintf(why, sizeof(why), "unknown state '%.*s'",
+			    itsm_cut(row->f[SN_STATE], 64), row->f[SN_STATE]);
 			sn->st->skipped++;
 			if (sn->o->skipped)
 				sn->o->skipped(sn->o->arg, row->line, why);
 			continue;
 		}
-		if (parse_dmy(row->f[SN_UPDATED_AT], &at) != 0) {
-			rc = row_error(sn, row->line, "sys_updated_at '%.64s' is "
-			    "not a D/M/YYYY HH:MM time", row->f[SN_UPDATED_AT]);
+		if (known(row->f[SN_UPDATED_AT]) == NULL) {
+			rc = row_error(sn, row->line, "sys_updated_at '%.*s' is "
+			    "not a D/M/YYYY HH:MM time",
+			    itsm_cut(row->f[SN_UPDATED_AT], 64),
+			    row->f[SN_UPDATED_AT]);
 			goto done;
 		}
 		keep[nkeep++] = row;
@@ -452,11 +763,13 @@ flush_incident(struct sn *sn)
 		goto done;
 	first = keep[0];
 	last = keep[nkeep - 1];
-	if (parse_dmy(first->f[SN_OPENED], &opened) != 0) {
-		rc = row_error(sn, first->line, "opened_at '%.64s' is not a "
-		    "D/M/YYYY HH:MM time", first->f[SN_OPENED]);
+	if (known(first->f[SN_OPENED]) == NULL) {
+		rc = row_error(sn, first->line, "opened_at '%.*s' is not a "
+		    "D/M/YYYY HH:MM time", itsm_cut(first->f[SN_OPENED], 64),
+		    first->f[SN_OPENED]);
 		goto done;
 	}
+	parse_dmy(first->f[SN_OPENED], &opened);
 	state = map_state(last->f[SN_STATE], &hold);
 	for (i = 0; i < nkeep; i++)
 		if (strcmp(map_state(keep[i]->f[SN_STATE], &pri_name), "new") !=
@@ -465,9 +778,9 @@ flush_incident(struct sn *sn)
 			break;
 		}
 	if (strcmp(state, "resolved") == 0 || strcmp(state, "closed") == 0)
-		parse_dmy(known(last->f[SN_RESOLVED_AT]), &resolved);
+		parse_dmy(last->f[SN_RESOLVED_AT], &resolved);
 	if (strcmp(state, "closed") == 0)
-		parse_dmy(known(last->f[SN_CLOSED_AT]), &closed);
+		parse_dmy(last->f[SN_CLOSED_AT], &closed);
 	imp = level_by_rank(p, ITSM_IMPACT, known(last->f[SN_IMPACT]));
 	urg = level_by_rank(p, ITSM_URGENCY, known(last->f[SN_URGENCY]));
 	pri = priority_by_rank(p, known(last->f[SN_PRIORITY]));
@@ -508,8 +821,10 @@ flush_incident(struct sn *sn)
 	}
 	if (closed)
 		INT("closed_at", closed);
-	INT("reassignment_count", atoi(last->f[SN_REASSIGN]));
-	INT("reopen_count", atoi(last->f[SN_REOPEN]));
+	parse_count(last->f[SN_REASSIGN], &count);
+	INT("reassignment_count", count);
+	parse_count(last->f[SN_REOPEN], &count);
+	INT("reopen_count", count);
 #undef TEXT
 #undef INT
 	if ((rc = store_ticket_insert(c->store, set, n, &id)) != 0) {
@@ -582,11 +897,57 @@ done:
 	return rc;
 }
 
+/*
+ * Every value of a row that the import reads, parsed as it will be: a
+ * value that does not parse is an error, never an unknown (only "?" and
+ * an empty field are).  Rows left out for their state too.
+ */
+static int
+check_row(struct sn *sn, const struct sn_row *row)
+{
+	static const int times[] = { SN_OPENED, SN_UPDATED_AT, SN_RESOLVED_AT,
+	    SN_CLOSED_AT };
+	static const int counts[] = { SN_REASSIGN, SN_REOPEN };
+	static const int ranks[] = { SN_IMPACT, SN_URGENCY, SN_PRIORITY };
+	static const int names[] = { SN_NUMBER, SN_CALLER, SN_UPDATED_BY,
+	    SN_CATEGORY, SN_SUBCATEGORY, SN_SYMPTOM, SN_CI, SN_GROUP,
+	    SN_ASSIGNED, SN_CLOSED_CODE };
+	const char *f;
+	int64_t v;
+	size_t i;
+
+#define N(a) (sizeof(a) / sizeof(a[0]))
+	for (i = 0; i < N(times); i++)
+		if (parse_dmy(f = row->f[times[i]], &v) != 0)
+			return row_error(sn, row->line, "%s '%.*s' is not a "
+			    "D/M/YYYY HH:MM time", sn_columns[times[i]],
+			    itsm_cut(f, 64), f);
+	for (i = 0; i < N(counts); i++)
+		if (parse_count(f = row->f[counts[i]], &v) != 0)
+			return row_error(sn, row->line, "%s '%.*s' is not a "
+			    "count (decimal digits, 0 to %d)",
+			    sn_columns[counts[i]], itsm_cut(f, 64), f, MAX_COUNT);
+	for (i = 0; i < N(ranks); i++)
+		if (parse_rank(f = row->f[ranks[i]]) < 0)
+			return row_error(sn, row->line, "%s '%.*s' is not a "
+			    "rank ('N' or 'N - NAME')", sn_columns[ranks[i]],
+			    itsm_cut(f, 64), f);
+	for (i = 0; i < N(names); i++)
+		if (strlen(f = row->f[names[i]]) > MAX_NAME)
+			return row_error(sn, row->line, "%s is too long (%zu "
+			    "bytes; at most %d)", sn_columns[names[i]],
+			    strlen(f), MAX_NAME);
+#undef N
+	return 0;
+}
+
 /* libcsv: a field of the row being read. */
 static void
 on_field(void *data, size_t len, void *arg)
 {
 	struct sn *sn = arg;
+	const char *col;
+	size_t bad, i, line;
 	char **nf;
 
 	if (sn->rc != 0)
@@ -603,6 +964,22 @@ on_field(void *data, size_t len, void *arg)
 	}
 	memcpy(nf[sn->nfields], data, len);
 	nf[sn->nfields++][len] = '\0';
+	if ((bad = tk_utf8_valid(data, len)) < len) {
+		/* The field ends on the line read: its line breaks say where. */
+		for (line = sn->r->line, i = bad; i < len; i++)
+			if (((const char *)data)[i] == '\n')
+				line--;
+		col = sn->header_done && sn->nfields <= sn->ncols ?
+		    sn->names[sn->nfields - 1] : NULL;
+		if (col != NULL)
+			sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: column "
+			    "'%.*s' is not valid UTF-8", sn->r->name, line,
+			    itsm_cut(col, 64), col);
+		else
+			sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: field %d "
+			    "is not valid UTF-8", sn->r->name, line,
+			    sn->nfields);
+	}
 }
 
 static void
@@ -621,10 +998,20 @@ header(struct sn *sn)
 	int i, k;
 
 	sn->ncols = sn->nfields;
+	/* The header's names, for the messages: taken from the fields. */
+	if ((sn->names = calloc((size_t)sn->nfields + 1,
+	    sizeof(*sn->names))) == NULL) {
+		sn->rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+		return;
+	}
+	for (i = 0; i < sn->nfields; i++) {
+		sn->names[i] = sn->fields[i];
+		sn->fields[i] = NULL;
+	}
 	for (k = 0; k < SN_NCOLS; k++) {
 		sn->col[k] = -1;
-		for (i = 0; i < sn->nfields; i++)
-			if (strcmp(sn->fields[i], sn_columns[k]) == 0)
+		for (i = 0; i < sn->ncols; i++)
+			if (strcmp(sn->names[i], sn_columns[k]) == 0)
 				sn->col[k] = i;
 		if (sn->col[k] < 0) {
 			sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: missing "
@@ -682,6 +1069,8 @@ on_row(int term, void *arg)
 	if (known(row->f[SN_NUMBER]) == NULL)
 		sn->rc = itsm_error(ITSM_E_INVALID, "%s:%zu: a row without a "
 		    "number", sn->r->name, sn->row_line);
+	else
+		sn->rc = check_row(sn, row);
 done:
 	drop_fields(sn);
 	sn->row_line = 0;	/* the next row begins on the next line */
@@ -738,6 +1127,9 @@ import_servicenow(itsm_ctx *c, struct reader *r,
 	csv_free(&csv);
 	drop_fields(&sn);
 	free(sn.fields);
+	for (i = 0; sn.names != NULL && sn.names[i] != NULL; i++)
+		free(sn.names[i]);
+	free(sn.names);
 	for (i = 0; i < sn.nrows; i++)
 		free_row(&sn.rows[i]);
 	free(sn.rows);
@@ -763,7 +1155,7 @@ itsm_import(itsm_ctx *c, const char *path, const struct itsm_import_opts *o,
 	mallopt(M_TRIM_THRESHOLD, 32 << 20);
 #endif
 	if ((rc = reader_open(&r, path)) != 0)
-		return rc;
+		goto done;
 	if ((rc = store_bulk(c->store)) != 0 ||
 	    (rc = itsm_store_begin(c->store)) != 0)
 		goto done;

@@ -14,6 +14,7 @@
 
 #include "import_json.h"
 #include "itsm/error.h"
+#include "itsm/time.h"
 #include "store_port.h"
 #include "ticket_int.h"
 
@@ -717,20 +718,144 @@ check_crisis(const cJSON *crisis, char *why, size_t len)
 	    why, len);
 }
 
+/*
+ * Whether an object (at any depth in v) has a member twice: cJSON keeps
+ * both and the import would read the first, so that what the file says
+ * depends on the reader.  path is where v is, for the message.
+ */
+static int
+member_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string,
+	    (*(const cJSON *const *)b)->string);
+}
+
+static int
+check_duplicates(const cJSON *v, char *path, size_t plen, char *why,
+    size_t len)
+{
+	const cJSON *m, *k, **all = NULL;
+	size_t n = 0, i, at = strlen(path), room;
+	int rc = 0, idx = 0;
+
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return 0;
+	for (m = v->child; m != NULL; m = m->next)
+		n++;
+	if (cJSON_IsObject(v) && n > 1) {
+		const cJSON *dup = NULL;
+
+		if (n <= 32) {
+			for (m = v->child; m != NULL && dup == NULL; m = m->next)
+				for (k = m->next; k != NULL; k = k->next)
+					if (strcmp(m->string, k->string) == 0) {
+						dup = m;
+						break;
+					}
+		} else {
+			/* A long object: sorted, so that it takes n log n. */
+			if ((all = malloc(n * sizeof(*all))) == NULL)
+				return itsm_error(ITSM_E_NOMEM, "out of memory");
+			for (i = 0, m = v->child; m != NULL; m = m->next)
+				all[i++] = m;
+			qsort(all, n, sizeof(*all), member_cmp);
+			for (i = 1; i < n && dup == NULL; i++)
+				if (strcmp(all[i - 1]->string, all[i]->string) == 0)
+					dup = all[i];
+			free(all);
+		}
+		if (dup != NULL) {
+			snprintf(why, len, "\"%s%s%.*s\" is given twice", path,
+			    at ? "." : "", itsm_cut(dup->string, 64), dup->string);
+			return ITSM_E_INVALID;
+		}
+	}
+	for (m = v->child; m != NULL && rc == 0; m = m->next, idx++) {
+		if (!cJSON_IsObject(m) && !cJSON_IsArray(m))
+			continue;
+		/* A path too long for the buffer is cut on a boundary. */
+		room = plen - at > 2 ? plen - at - 2 : 0;
+		if (cJSON_IsObject(v))
+			snprintf(path + at, plen - at, "%s%.*s", at ? "." : "",
+			    itsm_cut(m->string, room < 32 ? room : 32),
+			    m->string);
+		else
+			snprintf(path + at, plen - at, "[%d]", idx);
+		rc = check_duplicates(m, path, plen, why, len);
+		path[at] = '\0';
+	}
+	return rc;
+}
+
+/* The largest count: reopen_count, reassignment_count, priority_rank. */
+#define MAX_COUNT 2147483647
+
+/* Whether v is null, left out, or a whole number from lo to hi. */
+static int
+check_count(const cJSON *v, const char *path, double lo, double hi,
+    char *why, size_t len)
+{
+	if (is_null(v) || (cJSON_IsNumber(v) &&
+	    v->valuedouble == floor(v->valuedouble) && v->valuedouble >= lo &&
+	    v->valuedouble <= hi))
+		return 0;
+	snprintf(why, len, "\"%s\" must be a whole number from %.0f to %.0f, "
+	    "or null", path, lo, hi);
+	return ITSM_E_INVALID;
+}
+
+/*
+ * The ticket's own times in the order its history allows (itsm(1),
+ * History): nothing before the opening, no closure before the
+ * resolution.  An import is held to what --at is held to.
+ */
+static int
+check_time_order(const struct imp_value *col, char *why, size_t len)
+{
+	static const struct {
+		int col, member, after_col, after_member;
+	} rules[] = {
+		{ IC_RESPONDED_AT, M_RESPONDED_AT, IC_OPENED_AT, M_OPENED_AT },
+		{ IC_RESOLVED_AT, M_RESOLVED_AT, IC_OPENED_AT, M_OPENED_AT },
+		{ IC_CLOSED_AT, M_CLOSED_AT, IC_OPENED_AT, M_OPENED_AT },
+		{ IC_CLOSED_AT, M_CLOSED_AT, IC_RESOLVED_AT, M_RESOLVED_AT },
+	};
+	char tv[ITSM_TIMEBUF], ta[ITSM_TIMEBUF];
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const struct imp_value *v = &col[rules[i].col];
+		const struct imp_value *a = &col[rules[i].after_col];
+
+		if (v->type != IMP_INT || a->type != IMP_INT || v->i >= a->i)
+			continue;
+		itsm_time_format(v->i, tv);
+		itsm_time_format(a->i, ta);
+		snprintf(why, len, "\"%s\" %s is before \"%s\" %s",
+		    member_names[rules[i].member], tv,
+		    member_names[rules[i].after_member], ta);
+		return ITSM_E_INVALID;
+	}
+	return 0;
+}
+
 /* import_json_line() on the parsed line. */
 static int
 import_object(itsm_store *s, struct import_json *j, const char *line,
-    const cJSON *root, size_t *events, int64_t *parent, char *why,
-    size_t len)
+    const cJSON *root, size_t *events, int64_t *idp, int64_t *parent,
+    int *missing, char *why, size_t len)
 {
 	const cJSON *m[M_N], *res[R_N], *st[S_N], *v;
 	struct imp_value col[IC_N];
 	const struct imp_value *def;
+	char path[160] = "";
 	int64_t id;
 	size_t i;
 	double d;
 	int rc, bad, found;
 
+	if ((rc = check_duplicates(root, path, sizeof(path), why, len)) != 0)
+		return rc;
 	pick(root, member_names, M_N, m);
 	pick(m[M_RESOLUTION], resolution_names, R_N, res);
 	pick(m[M_STORE], store_names, S_N, st);
@@ -749,6 +874,16 @@ import_object(itsm_store *s, struct import_json *j, const char *line,
 		return ITSM_E_INVALID;
 	}
 	col[IC_ID] = (struct imp_value){ .type = IMP_INT, .i = id };
+	*idp = id;
+	if ((rc = check_count(m[M_REOPEN_COUNT], "reopen_count", 0, MAX_COUNT,
+	    why, len)) != 0 ||
+	    (rc = check_count(m[M_REASSIGNMENT_COUNT], "reassignment_count", 0,
+	    MAX_COUNT, why, len)) != 0 ||
+	    (rc = check_count(m[M_SATISFACTION], "satisfaction", 1, 5, why,
+	    len)) != 0 ||
+	    (rc = check_count(st[S_PRIORITY_RANK], "store.priority_rank", 0,
+	    MAX_COUNT, why, len)) != 0)
+		return rc;
 
 	for (i = 0; i < sizeof(time_members) / sizeof(time_members[0]); i++) {
 		v = time_members[i].member >= 0 ? m[time_members[i].member] :
@@ -763,6 +898,8 @@ import_object(itsm_store *s, struct import_json *j, const char *line,
 			return ITSM_E_INVALID;
 		}
 	}
+	if ((rc = check_time_order(col, why, len)) != 0)
+		return rc;
 	for (i = 0; i < sizeof(text_members) / sizeof(text_members[0]); i++) {
 		v = text_members[i].member >= 0 ? m[text_members[i].member] :
 		    res[R_NOTES];
@@ -807,6 +944,10 @@ import_object(itsm_store *s, struct import_json *j, const char *line,
 		snprintf(why, len, "\"parent\" must be a ticket's id");
 		return ITSM_E_INVALID;
 	}
+	if (col[IC_PARENT].type == IMP_INT && col[IC_PARENT].i == id) {
+		snprintf(why, len, "\"parent\" is the ticket itself");
+		return ITSM_E_INVALID;
+	}
 
 	if ((rc = store_import_ticket(s, col, why, len)) != 0)
 		return rc;
@@ -822,21 +963,23 @@ import_object(itsm_store *s, struct import_json *j, const char *line,
 		if ((rc = store_import_exists(s, col[IC_PARENT].i,
 		    &found)) != 0)
 			return rc;
-		if (!found)
-			*parent = col[IC_PARENT].i;
+		*parent = col[IC_PARENT].i;
+		*missing = !found;
 	}
 	return 0;
 }
 
 int
 import_json_line(itsm_store *s, struct import_json *j, const char *line,
-    size_t linelen, size_t *events, int64_t *parent, char *why, size_t len)
+    size_t linelen, size_t *events, int64_t *id, int64_t *parent,
+    int *missing, char *why, size_t len)
 {
 	cJSON *root = NULL;
 	int rc;
 
 	*events = 0;
-	*parent = 0;
+	*id = *parent = 0;
+	*missing = 0;
 	why[0] = '\0';
 	if ((rc = check_text(line, linelen, why, len)) == 1 ||
 	    (rc == 0 && (!cJSON_IsObject(root = cJSON_ParseWithOpts(line, NULL,
@@ -847,7 +990,8 @@ import_json_line(itsm_store *s, struct import_json *j, const char *line,
 	}
 	if (rc != 0)
 		return rc;
-	rc = import_object(s, j, line, root, events, parent, why, len);
+	rc = import_object(s, j, line, root, events, id, parent, missing, why,
+	    len);
 	arena_reset(0);
 	return rc;
 }

@@ -22,10 +22,12 @@ void import_json_free(struct import_json *j);
 /*
  * Imports one line of len bytes: the ticket (with its id), its events and
  * its dossier.  ITSM_E_INVALID with why set when the line is not one;
- * *events counts the events; *parent is the parent the line names when
- * no ticket has that id (yet), else 0.
+ * *events counts the events; *id is the ticket's; *parent is the parent
+ * the line names, else 0, and *missing 1 when no ticket has that id
+ * (yet).
  */
 int import_json_line(itsm_store *s, struct import_json *j, const char *line,
-    size_t linelen, size_t *events, int64_t *parent, char *why, size_t len);
+    size_t linelen, size_t *events, int64_t *id, int64_t *parent,
+    int *missing, char *why, size_t len);
 
 #endif

@@ -20,6 +20,7 @@ struct mact {
 	itsm_ctx *c;
 	itsm_ticket *t;
 	int64_t id, at, since;
+	int stated;		/* at was stated (--at), not the clock */
 	char state[16];		/* "" when the ticket never was a major */
 };
 
@@ -31,15 +32,19 @@ ref(const struct mact *a)
 
 /*
  * Opens the transaction and reads the ticket and its major state; want
- * lists the states the action needs ("active ended"), or NULL for any.
+ * lists the states the action needs ("active ended"), or NULL for any;
+ * field (or NULL) is the one of its history the action is about (a name
+ * on the roster, an action), whose last change it may not precede.
  */
 static int
 mbegin(struct mact *a, itsm_ctx *c, int64_t id, int64_t at, const char *want,
-    const char *verb)
+    const char *verb, const char *field)
 {
+	/* The major's state, its commander, and what the action is about. */
+	const char *also[] = { "major", "commander", field, NULL };
 	int rc;
 
-	*a = (struct mact){ .c = c, .id = id };
+	*a = (struct mact){ .c = c, .id = id, .stated = at != 0 };
 	if ((rc = itsm_store_begin(c->store)) != 0)
 		return rc;
 	if ((rc = itsm_ticket_get(c, id, &a->t)) != 0)
@@ -60,8 +65,7 @@ mbegin(struct mact *a, itsm_ctx *c, int64_t id, int64_t at, const char *want,
 		goto fail;
 	}
 	a->since = store_last_event_id(c->store);
-	if ((rc = tk_action_time(c, at, itsm_ticket_int(a->t,
-	    ITSM_F_OPENED_AT), &a->at)) != 0)
+	if ((rc = tk_action_time(c, at, a->t, also, &a->at)) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -119,7 +123,7 @@ itsm_major_declare(itsm_ctx *c, int64_t id, const char *why,
 	    (rc = tk_opt_text("bridge", bridge, MAX_NAME)) != 0 ||
 	    (rc = tk_opt_text("message", why, MAX_TEXT)) != 0)
 		return rc;
-	if ((rc = mbegin(&a, c, id, at, NULL, "declare")) != 0)
+	if ((rc = mbegin(&a, c, id, at, NULL, "declare", NULL)) != 0)
 		return rc;
 	if (strcmp(itsm_ticket_str(a.t, ITSM_F_TYPE), "incident") != 0)
 		rc = itsm_error(ITSM_E_REFUSED, "cannot declare %s major: it is "
@@ -180,7 +184,7 @@ itsm_major_reject(itsm_ctx *c, int64_t id, const char *why, int64_t at)
 
 	if ((rc = tk_check_text("reason", why, MAX_TEXT)) != 0)
 		return rc;
-	if ((rc = mbegin(&a, c, id, at, "proposed", "reject")) != 0)
+	if ((rc = mbegin(&a, c, id, at, "proposed", "reject", NULL)) != 0)
 		return rc;
 	if ((rc = store_major_put(c->store, id, &set, 1)) == 0)
 		rc = ev(&a, "major-reject", "major", "proposed", "rejected", why);
@@ -202,7 +206,8 @@ itsm_major_roster_add(itsm_ctx *c, int64_t id, const char *name,
 	if ((rc = itsm_policy_role_find(c->policy, role, &ri)) != 0)
 		return rc;
 	canon = itsm_policy_role(c->policy, ri);
-	if ((rc = mbegin(&a, c, id, at, "active", "change the roster of")) != 0)
+	if ((rc = mbegin(&a, c, id, at, "active", "change the roster of",
+	    name)) != 0)
 		return rc;
 	if ((rc = store_roster_role(c->store, id, name, &cur)) != 0 ||
 	    (rc = store_roster_commander(c->store, id, &cmd)) != 0)
@@ -238,13 +243,14 @@ itsm_major_roster_remove(itsm_ctx *c, int64_t id, const char *name,
 	struct mact a;
 	int rc;
 
-	if ((rc = mbegin(&a, c, id, at, "active", "change the roster of")) != 0)
+	if ((rc = mbegin(&a, c, id, at, "active", "change the roster of",
+	    name)) != 0)
 		return rc;
 	if ((rc = store_roster_role(c->store, id, name, &cur)) != 0)
 		goto done;
 	if (cur == NULL)
-		rc = itsm_error(ITSM_E_INVALID, "'%.64s' is not on the roster "
-		    "of %s", name, ref(&a));
+		rc = itsm_error(ITSM_E_INVALID, "'%.*s' is not on the roster "
+		    "of %s", itsm_cut(name, 64), name, ref(&a));
 	else if (strcmp(cur, "commander") == 0)
 		rc = itsm_error(ITSM_E_REFUSED, "%s is the commander of %s: hand "
 		    "over first ('itsm major roster %s --handover NAME')",
@@ -265,7 +271,7 @@ itsm_major_handover(itsm_ctx *c, int64_t id, const char *name, int64_t at)
 
 	if ((rc = tk_check_text("name", name, MAX_NAME)) != 0)
 		return rc;
-	if ((rc = mbegin(&a, c, id, at, "active", "hand over")) != 0)
+	if ((rc = mbegin(&a, c, id, at, "active", "hand over", name)) != 0)
 		return rc;
 	if ((rc = store_roster_commander(c->store, id, &cmd)) != 0)
 		goto done;
@@ -291,7 +297,7 @@ itsm_major_update(itsm_ctx *c, int64_t id, const char *text, int64_t at)
 
 	if ((rc = tk_check_text("update", text, MAX_TEXT)) != 0)
 		return rc;
-	if ((rc = mbegin(&a, c, id, at, "active ended", "update")) != 0)
+	if ((rc = mbegin(&a, c, id, at, "active ended", "update", NULL)) != 0)
 		return rc;
 	rc = ev(&a, "major-update", NULL, NULL, NULL, text);
 	return mend(&a, rc, "post-major-update", NULL, text);
@@ -315,7 +321,8 @@ itsm_major_comms(itsm_ctx *c, int64_t id, const char *audience,
 			return rc;
 		ch = itsm_policy_channel(p, ci);
 	}
-	if ((rc = mbegin(&a, c, id, at, "active ended", "communicate on")) != 0)
+	if ((rc = mbegin(&a, c, id, at, "active ended", "communicate on",
+	    NULL)) != 0)
 		return rc;
 	rc = ev(&a, "major-comms", itsm_policy_audience(p, ai), NULL, ch, text);
 	return mend(&a, rc, "post-major-comms", itsm_policy_audience(p, ai),
@@ -328,6 +335,7 @@ itsm_major_link(itsm_ctx *c, int64_t id, const int64_t *children, size_t n,
 {
 	char state[16], pref[ITSM_REFBUF];
 	itsm_ticket *ch = NULL;
+	int64_t when;
 	struct mact a;
 	size_t i;
 	int rc;
@@ -336,7 +344,8 @@ itsm_major_link(itsm_ctx *c, int64_t id, const int64_t *children, size_t n,
 		if (children[i] == id)
 			return itsm_error(ITSM_E_INVALID, "cannot link a ticket "
 			    "to itself");
-	if ((rc = mbegin(&a, c, id, at, "active", "link incidents to")) != 0)
+	if ((rc = mbegin(&a, c, id, at, "active", "link incidents to",
+	    NULL)) != 0)
 		return rc;
 	snprintf(pref, sizeof(pref), "%s", ref(&a));
 	for (i = 0; i < n && rc == 0; i++) {
@@ -363,15 +372,16 @@ itsm_major_link(itsm_ctx *c, int64_t id, const int64_t *children, size_t n,
 			rc = itsm_error(ITSM_E_REFUSED, "cannot link %s: it is "
 			    "linked to INC-%s already", cref,
 			    itsm_ticket_str(ch, ITSM_F_PARENT));
-		else if (itsm_ticket_str(ch, ITSM_F_PARENT) == NULL) {
+		else if (itsm_ticket_str(ch, ITSM_F_PARENT) == NULL &&
+		    (rc = tk_time_after(c, ch, NULL, a.stated, a.at, &when)) == 0) {
 			struct store_set set[2] = {
 				{ .col = "parent", .num = id, .is_int = 1 },
-				{ .col = "updated_at", .num = a.at, .is_int = 1 },
+				{ .col = "updated_at", .num = when, .is_int = 1 },
 			};
 
 			if ((rc = store_ticket_update(c->store, children[i],
 			    set, 2)) == 0 &&
-			    (rc = tk_event(c, children[i], a.at, "major-link",
+			    (rc = tk_event(c, children[i], when, "major-link",
 			    "parent", NULL, pref, NULL)) == 0)
 				rc = ev(&a, "major-link", "child", NULL, cref,
 				    NULL);
@@ -391,7 +401,7 @@ itsm_major_end(itsm_ctx *c, int64_t id, const char *text, int64_t at)
 
 	if ((rc = tk_opt_text("message", text, MAX_TEXT)) != 0)
 		return rc;
-	if ((rc = mbegin(&a, c, id, at, "active", "end")) != 0)
+	if ((rc = mbegin(&a, c, id, at, "active", "end", NULL)) != 0)
 		return rc;
 	set[0] = (struct store_set){ .col = "state", .text = "ended" };
 	set[1] = (struct store_set){ .col = "ended_at", .num = a.at,
@@ -425,7 +435,7 @@ itsm_major_review(itsm_ctx *c, int64_t id, const struct itsm_review *r,
 
 	if ((rc = tk_opt_text("root cause", r->root_cause, MAX_TEXT)) != 0)
 		return rc;
-	if ((rc = mbegin(&a, c, id, at, "active ended", "review")) != 0)
+	if ((rc = mbegin(&a, c, id, at, "active ended", "review", NULL)) != 0)
 		return rc;
 	if (r->root_cause != NULL) {
 		struct store_set set = { .col = "root_cause",
@@ -457,7 +467,8 @@ itsm_major_action_add(itsm_ctx *c, int64_t id, const char *text,
 	if ((rc = tk_check_text("action", text, MAX_TEXT)) != 0 ||
 	    (rc = tk_check_text("owner", owner, MAX_NAME)) != 0)
 		return rc;
-	if ((rc = mbegin(&a, c, id, at, "active ended", "add an action to"))
+	if ((rc = mbegin(&a, c, id, at, "active ended", "add an action to",
+	    NULL))
 	    != 0)
 		return rc;
 	if ((rc = store_action_add(c->store, id, text, owner, due, n)) == 0) {
@@ -474,11 +485,12 @@ itsm_major_action_done(itsm_ctx *c, int64_t id, int n, int64_t at)
 	struct mact a;
 	int rc;
 
-	if ((rc = mbegin(&a, c, id, at, "active ended", "close an action of"))
-	    != 0)
+	/* Not before the action was added. */
+	snprintf(num, sizeof(num), "action %d", n);
+	if ((rc = mbegin(&a, c, id, at, "active ended", "close an action of",
+	    num)) != 0)
 		return rc;
 	if ((rc = store_action_done(c->store, id, n, a.at, &text)) == 0) {
-		snprintf(num, sizeof(num), "action %d", n);
 		rc = ev(&a, "major-action", num, "open", "done", text);
 	}
 	free(text);
@@ -510,10 +522,11 @@ major_end_by(itsm_ctx *c, int64_t id, int64_t at, const char *why)
 /* Resolves the major's open children with its solution (in its transaction). */
 int
 major_resolve_children(itsm_ctx *c, int64_t id, const char *ref_,
-    int permanent, const char *code, const char *solution, int64_t at)
+    int permanent, const char *code, const char *solution, int64_t at,
+    int stated)
 {
 	char msg[256];
-	int64_t *ids = NULL;
+	int64_t *ids = NULL, when;
 	size_t n = 0, i;
 	itsm_ticket *t;
 	int rc;
@@ -523,32 +536,37 @@ major_resolve_children(itsm_ctx *c, int64_t id, const char *ref_,
 		return rc;
 	snprintf(msg, sizeof(msg), "resolved with the major %s", ref_);
 	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = itsm_ticket_get(c, ids[i], &t)) != 0)
+			break;
+		/* Each child's own history stays in order too. */
+		if ((rc = tk_time_after(c, t, NULL, stated, at, &when)) != 0) {
+			itsm_ticket_free(t);
+			break;
+		}
 		struct store_set set[7] = {
 			{ .col = "status", .text = "resolved" },
 			{ .col = "resolution_type", .text = permanent ?
 			    "permanent" : "workaround" },
 			{ .col = "resolution_code", .text = code },
 			{ .col = "resolution_notes", .text = solution },
-			{ .col = "resolved_at", .num = at, .is_int = 1 },
-			{ .col = "updated_at", .num = at, .is_int = 1 },
+			{ .col = "resolved_at", .num = when, .is_int = 1 },
+			{ .col = "updated_at", .num = when, .is_int = 1 },
 			{ .col = "hold_reason", .text = NULL },
 		};
 
-		if ((rc = itsm_ticket_get(c, ids[i], &t)) != 0)
-			break;
-		rc = tk_event(c, ids[i], at, "resolve", "status",
+		rc = tk_event(c, ids[i], when, "resolve", "status",
 		    itsm_ticket_str(t, ITSM_F_STATUS), "resolved", msg);
 		if (rc == 0)
-			rc = tk_event(c, ids[i], at, "resolve",
+			rc = tk_event(c, ids[i], when, "resolve",
 			    "resolution.type", NULL, set[1].text, NULL);
 		if (rc == 0 && code != NULL)
-			rc = tk_event(c, ids[i], at, "resolve",
+			rc = tk_event(c, ids[i], when, "resolve",
 			    "resolution.code", NULL, code, NULL);
 		if (rc == 0)
 			rc = store_ticket_update(c->store, ids[i], set, 7);
 		if (rc == 0 && itsm_ticket_str(t, ITSM_F_RESPONDED_AT) == NULL) {
-			struct store_set r = { .col = "responded_at", .num = at,
-			    .is_int = 1 };
+			struct store_set r = { .col = "responded_at",
+			    .num = when, .is_int = 1 };
 
 			rc = store_ticket_update(c->store, ids[i], &r, 1);
 		}
@@ -623,7 +641,7 @@ propose(itsm_ctx *c, struct found *f, int64_t id, const char *why, int dry)
 			{ .col = "proposal", .text = why },
 		};
 
-		if ((rc = mbegin(&a, c, id, 0, NULL, "propose")) != 0)
+		if ((rc = mbegin(&a, c, id, 0, NULL, "propose", NULL)) != 0)
 			return rc;
 		if ((rc = store_major_put(c->store, id, set, 3)) == 0)
 			rc = ev(&a, "major-propose", "major", NULL, "proposed",
@@ -681,7 +699,7 @@ detect_storms(itsm_ctx *c, struct found *f, int dry)
 	struct store_storm *v = NULL;
 	size_t n = 0, i, count = itsm_policy_storm_count(p);
 	int64_t window = itsm_policy_storm_window(p);
-	char why[300], w[32];
+	char why[MAX_NAME + 128], w[32];
 	int rc;
 
 	if (count == 0)
@@ -721,7 +739,7 @@ detect_overdue(itsm_ctx *c, struct found *f)
 {
 	int64_t *ids = NULL, due;
 	size_t n = 0, i, k;
-	char why[300], late[32];
+	char why[MAX_NAME + 128], late[32];
 	itsm_major *m = NULL;
 	itsm_ticket *t;
 	int rc;

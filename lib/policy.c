@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +20,21 @@
 #include "itsm/time.h"
 
 #include "policy_default.h"
+#include "trust_int.h"
 
 #define MAX_WARNINGS 32
+
+/*
+ * Limits of a policy, checked on the event stream before the document is
+ * built (itsm.yaml(5), VALIDATION), and of its levels and priorities.
+ */
+#define MAX_BYTES	((size_t)1 << 20)	/* the file */
+#define MAX_DEPTH	5	/* major > audiences > [ ] > cadence: the deepest */
+#define MAX_ENTRIES	1000	/* in one list or mapping */
+#define MAX_NODES	50000	/* values, lists and mappings, aliases expanded */
+#define MAX_ANCHORS	100
+#define MAX_LEVELS	50	/* impact or urgency levels */
+#define MAX_PRIORITIES	50
 
 struct level {
 	char *name, *desc;
@@ -395,6 +409,9 @@ read_levels(struct loader *l, yaml_node_t *n, int axis)
 
 	if (n->type != YAML_SEQUENCE_NODE || seq_len(n) == 0)
 		return err_at(l, n, "%s must be a list of levels", what);
+	if (seq_len(n) > MAX_LEVELS)
+		return err_at(l, node(l, n->data.sequence.items.start[MAX_LEVELS]),
+		    "more than %d %s levels", MAX_LEVELS, what);
 	lv = l->p->lv[axis] = amalloc(l->p, seq_len(n) * sizeof(*lv));
 	if (lv == NULL)
 		return nomem();
@@ -448,6 +465,10 @@ read_priorities(struct loader *l, yaml_node_t *n)
 
 	if (n->type != YAML_SEQUENCE_NODE || seq_len(n) == 0)
 		return err_at(l, n, "priorities must be a list, highest first");
+	if (seq_len(n) > MAX_PRIORITIES)
+		return err_at(l, node(l,
+		    n->data.sequence.items.start[MAX_PRIORITIES]),
+		    "more than %d priorities", MAX_PRIORITIES);
 	pr = l->p->pr = amalloc(l->p, seq_len(n) * sizeof(*pr));
 	if (pr == NULL)
 		return nomem();
@@ -1107,6 +1128,181 @@ fill(struct loader *l)
 	return 0;
 }
 
+/*
+ * Limits of a policy, checked on the event stream before the document is
+ * built (itsm.yaml(5), VALIDATION): whatever the input, loading it costs
+ * at most a few milliseconds and a few megabytes.
+ */
+struct anchor {
+	char *name;
+	size_t nodes;		/* of what it names, its own node included */
+};
+
+struct open_node {
+	size_t entries;		/* items, or keys and values */
+	size_t first;		/* the node count when it opened */
+	int anchor;		/* index in anchors, or -1 */
+	int mapping;
+};
+
+__attribute__((format(printf, 3, 4)))
+static int
+err_mark(const char *name, yaml_mark_t m, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return itsm_error(ITSM_E_CONFIG, "%s:%zu:%zu: %s", name, m.line + 1,
+	    m.column + 1, msg);
+}
+
+/* The position of byte off of text. */
+static yaml_mark_t
+mark_at(const char *text, size_t off)
+{
+	yaml_mark_t m = { .index = off };
+	size_t i;
+
+	for (i = 0; i < off; i++)
+		if (text[i] == '\n') {
+			m.line++;
+			m.column = 0;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			m.column++;
+		}
+	return m;
+}
+
+static int
+prescan(const char *name, const char *text, size_t len)
+{
+	struct open_node stack[MAX_DEPTH];
+	struct anchor anchors[MAX_ANCHORS];
+	size_t nanchors = 0, nodes = 0, add, i;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, docs = 0, rc = 0, have_ev = 0, a;
+	const char *tag, *anchor;
+
+	if (len > MAX_BYTES)
+		return err_mark(name, mark_at(text, MAX_BYTES), "the policy is "
+		    "larger than 1 MiB");
+	if (!yaml_parser_initialize(&parser))
+		return nomem();
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	for (;;) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = 0;		/* the loader says what is wrong */
+			break;
+		}
+		have_ev = 1;
+		tag = anchor = NULL;
+		add = 0;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			goto done;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1) {
+				rc = err_mark(name, ev.start_mark, "a second "
+				    "YAML document: a policy is one document");
+				goto done;
+			}
+			break;
+		case YAML_SCALAR_EVENT:
+			tag = (const char *)ev.data.scalar.tag;
+			anchor = (const char *)ev.data.scalar.anchor;
+			add = 1;
+			break;
+		case YAML_ALIAS_EVENT:
+			anchor = (const char *)ev.data.alias.anchor;
+			for (i = 0; i < nanchors; i++)
+				if (strcmp(anchors[i].name, anchor) == 0)
+					break;
+			add = i < nanchors ? anchors[i].nodes : 1;
+			anchor = NULL;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			tag = (const char *)ev.data.sequence_start.tag;
+			anchor = (const char *)ev.data.sequence_start.anchor;
+			add = 1;
+			break;
+		case YAML_MAPPING_START_EVENT:
+			tag = (const char *)ev.data.mapping_start.tag;
+			anchor = (const char *)ev.data.mapping_start.anchor;
+			add = 1;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			if (depth > 0 && (a = stack[--depth].anchor) >= 0)
+				anchors[a].nodes = nodes - stack[depth].first;
+			break;
+		default:
+			break;
+		}
+		if (tag != NULL) {	/* !!int is short for the standard tag */
+			if (strncmp(tag, "tag:yaml.org,2002:", 18) == 0)
+				rc = err_mark(name, ev.start_mark, "tag '!!%s': "
+				    "a policy has no tags", tag + 18);
+			else
+				rc = err_mark(name, ev.start_mark, "tag '%s': a "
+				    "policy has no tags", tag);
+			goto done;
+		}
+		if (add > 0 && depth > 0 &&
+		    ++stack[depth - 1].entries > (stack[depth - 1].mapping ?
+		    2 * MAX_ENTRIES : MAX_ENTRIES)) {
+			rc = err_mark(name, ev.start_mark, "more than %d entries "
+			    "in one list or mapping", MAX_ENTRIES);
+			goto done;
+		}
+		if (add > MAX_NODES - nodes) {
+			rc = err_mark(name, ev.start_mark, "more than %d values, "
+			    "lists and mappings (aliases counted as what they "
+			    "name)", MAX_NODES);
+			goto done;
+		}
+		nodes += add;
+		a = -1;
+		if (anchor != NULL) {
+			if (nanchors == MAX_ANCHORS) {
+				rc = err_mark(name, ev.start_mark, "more than "
+				    "%d anchors", MAX_ANCHORS);
+				goto done;
+			}
+			if ((anchors[nanchors].name = strdup(anchor)) == NULL) {
+				rc = nomem();
+				goto done;
+			}
+			anchors[nanchors].nodes = 1;
+			a = (int)nanchors++;
+		}
+		if (ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT) {
+			if (depth == MAX_DEPTH) {
+				rc = err_mark(name, ev.start_mark, "nested deeper "
+				    "than any part of a policy (%d levels)",
+				    MAX_DEPTH);
+				goto done;
+			}
+			stack[depth++] = (struct open_node){ .first = nodes - 1,
+			    .anchor = a,
+			    .mapping = ev.type == YAML_MAPPING_START_EVENT };
+		}
+		yaml_event_delete(&ev);
+		have_ev = 0;
+	}
+done:
+	if (have_ev)
+		yaml_event_delete(&ev);
+	for (i = 0; i < nanchors; i++)
+		free(anchors[i].name);
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 int
 itsm_policy_load_text(itsm_policy **out, const char *name, const char *text,
     size_t len)
@@ -1124,6 +1320,10 @@ itsm_policy_load_text(itsm_policy **out, const char *name, const char *text,
 	}
 	if (!yaml_parser_initialize(&parser)) {
 		rc = nomem();
+		goto done;
+	}
+	if ((rc = prescan(name, text, len)) != 0) {
+		yaml_parser_delete(&parser);
 		goto done;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -1151,6 +1351,25 @@ done:
 	return 0;
 }
 
+/*
+ * A policy file that someone other than this user or root could change is
+ * still read, with a warning: the rule of the hooks (itsm-hooks(5)).  A
+ * path that cannot be walked (a pipe: /dev/stdin) is no such file.
+ */
+static void
+trust_warning(itsm_policy *p, const char *path)
+{
+	char why[PATH_MAX + 200], full[2 * PATH_MAX + 300];
+
+	if (trust_path(path, why, sizeof(why)) != 1 ||
+	    p->nwarnings == MAX_WARNINGS)
+		return;
+	snprintf(full, sizeof(full), "policy '%s' can be changed by others: "
+	    "%s", path, why);
+	if ((p->warnings[p->nwarnings] = astrdup(p, full)) != NULL)
+		p->nwarnings++;
+}
+
 const char *
 itsm_policy_default_text(void)
 {
@@ -1171,14 +1390,8 @@ itsm_policy_load_file(itsm_policy **out, const char *path)
 	if ((f = fopen(path, "rb")) == NULL)
 		return itsm_error(errno == EACCES ? ITSM_E_PERM : ITSM_E_IO,
 		    "cannot read policy '%s': %s", path, strerror(errno));
-	for (;;) {
+	for (;;) {		/* up to one byte past the limit: prescan says */
 		if (cap - len < 4096) {
-			if (cap > (size_t)64 << 20) {
-				fclose(f);
-				free(buf);
-				return itsm_error(ITSM_E_CONFIG, "policy '%s' "
-				    "is larger than 64 MiB", path);
-			}
 			cap = cap ? cap * 2 : 8192;
 			if ((nb = realloc(buf, cap)) == NULL) {
 				fclose(f);
@@ -1189,7 +1402,7 @@ itsm_policy_load_file(itsm_policy **out, const char *path)
 		}
 		n = fread(buf + len, 1, cap - len, f);
 		len += n;
-		if (n == 0)
+		if (n == 0 || len > MAX_BYTES)
 			break;
 	}
 	if (ferror(f)) {
@@ -1202,6 +1415,8 @@ itsm_policy_load_file(itsm_policy **out, const char *path)
 	fclose(f);
 	rc = itsm_policy_load_text(out, path, buf, len);
 	free(buf);
+	if (rc == 0)
+		trust_warning(*out, path);
 	return rc;
 }
 
@@ -1282,7 +1497,10 @@ join_names(char *buf, size_t len, const char *const *names, size_t stride,
 	for (i = 0; i < n && off < len; i++) {
 		const char *s = *(const char *const *)((const char *)names +
 		    i * stride);
-		int w = snprintf(buf + off, len - off, "%s%s", i ? ", " : "", s);
+		size_t room = len - off - 1, sep = i ? 2 : 0;
+		/* A name that does not fit is cut on a character boundary. */
+		int w = snprintf(buf + off, len - off, "%s%.*s", i ? ", " : "",
+		    itsm_cut(s, room > sep ? room - sep : 0), s);
 
 		if (w < 0)
 			break;
@@ -1309,8 +1527,9 @@ itsm_policy_level_find(const itsm_policy *p, enum itsm_axis axis,
 	}
 	join_names(names, sizeof(names), (const char *const *)&p->lv[axis][0].name,
 	    sizeof(struct level), p->nlv[axis]);
-	return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (expected one of: "
-	    "%s, or a rank from the policy)", axis_key[axis], s, names);
+	return itsm_error(ITSM_E_INVALID, "unknown %s '%.*s' (expected one of: "
+	    "%s, or a rank from the policy)",
+	    axis_key[axis], itsm_cut(s, 64), s, names);
 }
 
 size_t
@@ -1362,8 +1581,8 @@ itsm_policy_priority_find(const itsm_policy *p, const char *s, size_t *i)
 		}
 	join_names(names, sizeof(names), (const char *const *)&p->pr[0].name,
 	    sizeof(struct prio), p->npr);
-	return itsm_error(ITSM_E_INVALID, "unknown priority '%.64s' (expected "
-	    "one of: %s)", s, names);
+	return itsm_error(ITSM_E_INVALID, "unknown priority '%.*s' (expected "
+	    "one of: %s)", itsm_cut(s, 64), s, names);
 }
 
 size_t
@@ -1397,12 +1616,12 @@ find_in(char **names, size_t n, const char *what, const char *s, size_t *i)
 			return 0;
 		}
 	if (n == 0)
-		return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (the "
-		    "policy names none)", what, s);
+		return itsm_error(ITSM_E_INVALID, "unknown %s '%.*s' (the "
+		    "policy names none)", what, itsm_cut(s, 64), s);
 	join_names(list, sizeof(list), (const char *const *)names,
 	    sizeof(char *), n);
-	return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (expected one of: "
-	    "%s)", what, s, list);
+	return itsm_error(ITSM_E_INVALID, "unknown %s '%.*s' (expected one of: "
+	    "%s)", what, itsm_cut(s, 64), s, list);
 }
 
 int
@@ -1435,12 +1654,12 @@ itsm_policy_category_find(const itsm_policy *p, const char *s, size_t *i)
 			return 0;
 		}
 	if (p->ncats == 0)
-		return itsm_error(ITSM_E_INVALID, "unknown category '%.64s' "
-		    "(the policy names none)", s);
+		return itsm_error(ITSM_E_INVALID, "unknown category '%.*s' "
+		    "(the policy names none)", itsm_cut(s, 64), s);
 	join_names(list, sizeof(list), (const char *const *)&p->cats[0].name,
 	    sizeof(struct cat), p->ncats);
-	return itsm_error(ITSM_E_INVALID, "unknown category '%.64s' (expected "
-	    "one of: %s)", s, list);
+	return itsm_error(ITSM_E_INVALID, "unknown category '%.*s' (expected "
+	    "one of: %s)", itsm_cut(s, 64), s, list);
 }
 
 size_t
@@ -1465,7 +1684,8 @@ itsm_policy_subcategory_find(const itsm_policy *p, size_t cat, const char *s,
 
 	if (cat >= p->ncats)
 		return itsm_error(ITSM_E_INVALID, "no such category");
-	snprintf(what, sizeof(what), "subcategory of '%s'", p->cats[cat].name);
+	snprintf(what, sizeof(what), "subcategory of '%.*s'",
+	    itsm_cut(p->cats[cat].name, 96), p->cats[cat].name);
 	return find_in(p->cats[cat].subs, p->cats[cat].nsubs, what, s, i);
 }
 
@@ -1517,12 +1737,12 @@ itsm_policy_group_find(const itsm_policy *p, const char *s, size_t *i)
 			return 0;
 		}
 	if (p->ngroups == 0)
-		return itsm_error(ITSM_E_INVALID, "unknown group '%.64s' (the "
-		    "policy names none)", s);
+		return itsm_error(ITSM_E_INVALID, "unknown group '%.*s' (the "
+		    "policy names none)", itsm_cut(s, 64), s);
 	join_names(list, sizeof(list), (const char *const *)&p->groups[0].name,
 	    sizeof(struct group), p->ngroups);
-	return itsm_error(ITSM_E_INVALID, "unknown group '%.64s' (expected one "
-	    "of: %s)", s, list);
+	return itsm_error(ITSM_E_INVALID, "unknown group '%.*s' (expected one "
+	    "of: %s)", itsm_cut(s, 64), s, list);
 }
 
 const char *
@@ -1777,12 +1997,12 @@ itsm_policy_audience_find(const itsm_policy *p, const char *s, size_t *i)
 			return 0;
 		}
 	if (p->naudiences == 0)
-		return itsm_error(ITSM_E_INVALID, "unknown audience '%.64s' "
-		    "(the policy names none)", s);
+		return itsm_error(ITSM_E_INVALID, "unknown audience '%.*s' "
+		    "(the policy names none)", itsm_cut(s, 64), s);
 	join_names(list, sizeof(list), (const char *const *)&p->audiences[0].name,
 	    sizeof(struct audience), p->naudiences);
-	return itsm_error(ITSM_E_INVALID, "unknown audience '%.64s' (expected "
-	    "one of: %s)", s, list);
+	return itsm_error(ITSM_E_INVALID, "unknown audience '%.*s' (expected "
+	    "one of: %s)", itsm_cut(s, 64), s, list);
 }
 
 int64_t

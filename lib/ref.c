@@ -36,8 +36,8 @@ itsm_ref_parse(const char *s, int64_t *id)
 	*id = n;
 	return 0;
 bad:
-	return itsm_error(ITSM_E_INVALID, "'%.64s' is not a ticket reference "
-	    "(expected like INC-42 or 42)", s);
+	return itsm_error(ITSM_E_INVALID, "'%.*s' is not a ticket reference "
+	    "(expected like INC-42 or 42)", itsm_cut(s, 64), s);
 }
 
 void

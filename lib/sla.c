@@ -4,9 +4,11 @@
  * priority's target.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "itsm/error.h"
 #include "itsm/sla.h"
+#include "itsm/time.h"
 #include "store_int.h"
 #include "ticket_int.h"
 
@@ -38,8 +40,8 @@ seg_start(const struct timeline *tl, size_t i)
  * figure of a resolved or closed ticket no longer moves.
  */
 static int64_t
-due(const struct timeline *tl, int64_t target, int64_t now, int64_t stopped,
-    int *paused)
+due_at(const struct timeline *tl, int64_t target, int64_t now,
+    int64_t stopped, int *paused)
 {
 	int64_t left = target, start, end;
 	size_t i;
@@ -61,6 +63,21 @@ due(const struct timeline *tl, int64_t target, int64_t now, int64_t stopped,
 	if (stopped != 0)
 		return stopped + left;
 	return (now > seg_start(tl, tl->n) ? now : seg_start(tl, tl->n)) + left;
+}
+
+/*
+ * The due time, at most the last second a time can be (9999-12-31T23:59:59Z):
+ * a huge target, or a ticket opened near the end of the range, must not
+ * store a time that no format can write (it printed as year 0000 in one,
+ * null in another).  A due time there is never breached.
+ */
+static int64_t
+due(const struct timeline *tl, int64_t target, int64_t now, int64_t stopped,
+    int *paused)
+{
+	int64_t d = due_at(tl, target, now, stopped, paused);
+
+	return d > ITSM_TIME_MAX ? ITSM_TIME_MAX : d;
 }
 
 /* Running and stopped seconds from the opening to until. */
@@ -95,6 +112,25 @@ stopped_at(const struct timeline *tl, int64_t resolved)
 }
 
 /*
+ * A ticket resolved or closed without a time of resolution (an imported
+ * log that has none): its clocks stopped for good when they last stopped,
+ * at the first of the status changes that end its history without running
+ * again.  Not the clock of whoever reads it: its due times would move
+ * with each import or refresh.  0 when they run at the end.
+ */
+static int64_t
+last_stop(const struct timeline *tl)
+{
+	size_t k = tl->n;
+
+	if (running_at(tl, tl->n))
+		return 0;
+	while (k > 0 && !tl->ch[k - 1].running)
+		k--;
+	return tl->ch[k].at;
+}
+
+/*
  * The targets and due times of priority pri (targets and dues of out),
  * and whether the clocks are paused at the end of the history (*p1 for
  * the response, *p2 for the resolution).  0 when the ticket has no
@@ -123,6 +159,7 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	struct timeline tl;
 	itsm_ticket *t = NULL;
 	int64_t responded, resolved, until, stopped;
+	const char *status;
 	size_t n;
 	int rc, p1, p2;
 
@@ -137,6 +174,10 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	responded = itsm_ticket_str(t, ITSM_F_RESPONDED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESPONDED_AT) : 0;
 	stopped = stopped_at(&tl, resolved);
+	status = itsm_ticket_str(t, ITSM_F_STATUS);
+	if (stopped == 0 && status != NULL && (strcmp(status, "resolved") ==
+	    0 || strcmp(status, "closed") == 0))
+		stopped = last_stop(&tl);
 	until = stopped ? stopped : c->now;
 	spent(&tl, until, &out->running, &out->paused_for);
 	out->paused = !running_at(&tl, n);

@@ -30,8 +30,9 @@ itsm_stats_by_parse(const char *s, enum itsm_stats_by *out)
 			*out = (enum itsm_stats_by)i;
 			return 0;
 		}
-	return itsm_error(ITSM_E_INVALID, "unknown --by value '%.64s' "
-	    "(expected priority, group, category, channel or tier)", s);
+	return itsm_error(ITSM_E_INVALID, "unknown --by value '%.*s' "
+	    "(expected priority, group, category, channel or tier)",
+	    itsm_cut(s, 64), s);
 }
 
 const char *

@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -187,6 +189,9 @@ static const char *const migrations[ITSM_SCHEMA_VERSION] = {
 static int
 readonly_fail(itsm_store *s, int rc, const char *msg)
 {
+	static const char *const sfx[] = { "-wal", "-shm" };
+	char side[PATH_MAX];
+	size_t i;
 	const char *slash = strrchr(s->path, '/');
 	int dirlen = slash == NULL ? 1 : slash == s->path ? 1 :
 	    (int)(slash - s->path);
@@ -213,6 +218,13 @@ readonly_fail(itsm_store *s, int rc, const char *msg)
 	if (access(s->path, W_OK) != 0 && errno == EACCES)
 		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
 		    "this user may read it but not write it", s->path);
+	/* The database is writable: a -wal or -shm file of another user. */
+	for (i = 0; i < 2; i++) {
+		snprintf(side, sizeof(side), "%s%s", s->path, sfx[i]);
+		if (access(side, W_OK) != 0 && errno == EACCES)
+			return itsm_error(ITSM_E_PERM, "cannot write '%s': "
+			    "permission denied", side);
+	}
 	return itsm_error(ITSM_E_PERM, "cannot write database '%s': %s",
 	    s->path, msg);
 }
@@ -353,7 +365,8 @@ itsm_store_path(const char *path, char **out)
 	size_t n;
 
 	*out = NULL;
-	if (path == NULL && (env = getenv("ITSM_DB")) != NULL && *env != '\0')
+	/* An empty ITSM_DB is no path: usable_path refuses it. */
+	if (path == NULL && (env = getenv("ITSM_DB")) != NULL)
 		path = env;
 	if (path != NULL) {
 		if ((*out = strdup(path)) == NULL)
@@ -384,18 +397,56 @@ not_writable(int e)
 	return e == EACCES || e == EPERM || e == EROFS;
 }
 
-/* Creates the directories above the default database, mode 0700. */
+/*
+ * Refuses a path that SQLite would not keep on disk (itsm(1), FILES): an
+ * empty one (a private temporary database), ":memory:", and a "file:"
+ * URI, which may name memory or carry options.
+ */
 static int
-make_parents(const char *path)
+usable_path(const char *path)
 {
-	char *dir = strdup(path), *p;
+	if (*path == '\0')
+		return itsm_error(ITSM_E_IO, "cannot use database '': the path "
+		    "is empty");
+	if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return itsm_error(ITSM_E_IO, "cannot use database '%s': SQLite "
+		    "would not keep it in that file (name the file as "
+		    "'./%s')", path, path);
+	return 0;
+}
+
+/* The directory of path ("." or "/" at least); the caller frees it. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+/*
+ * Creates the directories above the default database, mode 0700, and
+ * remembers those it made, to remove them again if no database comes.
+ */
+static int
+make_parents(itsm_store *s)
+{
+	char *dir = strdup(s->path), *p;
 	int rc = 0;
 
 	if (dir == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		if (mkdir(dir, 0700) == 0) {
+			if (s->nmade < (int)(sizeof(s->made) / sizeof(s->made[0]))
+			    && (s->made[s->nmade] = strdup(dir)) != NULL)
+				s->nmade++;
+		} else if (errno != EEXIST) {
 			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
 			    ITSM_E_IO,
 			    "cannot create directory '%s': %s", dir,
@@ -408,34 +459,118 @@ make_parents(const char *path)
 	return rc;
 }
 
+/* Removes the directories make_parents made, deepest first, if empty. */
+static void
+unmake_parents(itsm_store *s, int remove)
+{
+	while (s->nmade > 0) {
+		s->nmade--;
+		if (remove)
+			(void)rmdir(s->made[s->nmade]);
+		free(s->made[s->nmade]);
+	}
+}
+
 /*
- * Creates the file with the mode asked for before SQLite opens it (SQLite
- * gives the -wal and -shm files the same mode).  The mode is set whatever
- * the umask: a team's shared database must be writable by the group.
+ * Takes the creation lock: an flock of the database's directory, held by
+ * a process that found no database from its first transaction until the
+ * file is in place or the transaction rolled back.  Two processes that
+ * create the database at once thus take turns, and the second finds the
+ * file of the first.  The directory locked must still be the one of the
+ * path: another process may have removed it, empty, when it failed.  On
+ * a file system without flock, creation goes on unlocked (materialize
+ * then refuses to replace a database made meanwhile).
  */
 static int
-create_file(const char *path, int flags)
+lock_dir(itsm_store *s)
 {
-	mode_t mode = (flags & ITSM_STORE_SHARED) ? 0660 : 0600;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	struct stat a, b;
+	char *dir = dir_of(s->path);
+	int tries, waited, fd, rc = 0;
 
-	if (fd >= 0) {
-		if (fchmod(fd, mode) != 0) {
-			int e = errno;
-
-			close(fd);
-			unlink(path);
-			return itsm_error(not_writable(e) ? ITSM_E_PERM :
+	if (dir == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	for (tries = 0; tries < 100; tries++) {
+		if (s->is_default && (rc = make_parents(s)) != 0)
+			goto done;
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			if (errno == ENOENT && s->is_default)
+				continue;
+			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
 			    ITSM_E_IO, "cannot create database '%s': %s",
-			    path, strerror(e));
+			    s->path, strerror(errno));
+			goto done;
+		}
+		for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0;
+		    waited += sqlite3_sleep(WAL_RETRY_MS)) {
+			if (errno != EWOULDBLOCK && errno != EINTR)
+				break;	/* no flock here */
+			if (waited >= s->busy_ms) {
+				close(fd);
+				rc = itsm_error(ITSM_E_BUSY, "database '%s' is "
+				    "busy: retry later", s->path);
+				goto done;
+			}
+		}
+		if (fstat(fd, &a) == 0 && stat(dir, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			s->lockfd = fd;
+			goto done;
 		}
 		close(fd);
-		return 0;
 	}
-	if (errno == EEXIST)
-		return 0;
-	return itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
-	    "cannot create database '%s': %s", path, strerror(errno));
+	rc = itsm_error(ITSM_E_IO, "cannot create database '%s': its "
+	    "directory keeps disappearing", s->path);
+done:
+	free(dir);
+	return rc;
+}
+
+/* Lets go of the creation lock, removing the directories made for naught. */
+static void
+release_claim(itsm_store *s)
+{
+	unmake_parents(s, 1);	/* while locked: see lock_dir */
+	if (s->lockfd >= 0) {
+		close(s->lockfd);
+		s->lockfd = -1;
+	}
+}
+
+/* The settings of every connection. */
+static int
+configure(itsm_store *s)
+{
+	char sql[48];
+	int rc;
+
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, s->busy_ms);
+	if ((rc = exec(s, "PRAGMA foreign_keys = ON", "cannot open the "
+	    "database")) != 0)
+		return rc;
+	if (s->cache_kib > 0) {
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
+		    s->cache_kib);
+		if ((rc = exec(s, sql, "cannot size the cache")) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Closes the connection and the statements kept on it. */
+static void
+drop_connection(itsm_store *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncache; i++) {
+		sqlite3_finalize(s->cache[i].st);
+		free(s->cache[i].sql);
+	}
+	s->ncache = 0;
+	sqlite3_close(s->db);
+	s->db = NULL;
 }
 
 /* The version opening migrates to; only tests lower it. */
@@ -466,9 +601,13 @@ user_version(itsm_store *s, int *v)
 	return 0;
 }
 
+/* A schema version itsm cannot use: newer, or one that never was. */
 static int
-newer(itsm_store *s, int v)
+bad_version(itsm_store *s, int v)
 {
+	if (v < 0)
+		return itsm_error(ITSM_E_IO, "'%s' is not a valid itsm "
+		    "database: its schema version is %d", s->path, v);
 	return itsm_error(ITSM_E_IO, "database '%s' has schema version %d, "
 	    "newer than this itsm knows (%d): upgrade itsm", s->path, v,
 	    ITSM_SCHEMA_VERSION);
@@ -499,6 +638,50 @@ foreign(itsm_store *s)
 		return itsm_error(ITSM_E_IO, "'%s' is not an itsm database: it "
 		    "holds tables of another application", s->path);
 	return 0;
+}
+
+/*
+ * The tables and columns of the current schema, all of them: a database
+ * that says it is of this version but lacks one (a table dropped by
+ * hand, a schema rewritten) is refused when opened, not by a query that
+ * fails later.
+ */
+static const char schema_check[] =
+    "SELECT t.id, t.type, t.status, t.summary, t.description, t.caller,"
+    " t.affected, t.channel, t.contact, t.service, t.category,"
+    " t.subcategory, t.impact, t.urgency, t.priority, t.priority_rank,"
+    " t.major, t.tier, t.group_name, t.assignee, t.opened_at, t.updated_at,"
+    " t.responded_at, t.resolved_at, t.closed_at, t.response_due,"
+    " t.resolution_due, t.resolution_type, t.resolution_code,"
+    " t.resolution_notes, t.satisfaction, t.reopen_count,"
+    " t.reassignment_count, t.parent, t.stagnant_escalated_at,"
+    " t.breach_escalated_at, t.auto_closed, t.hold_reason, t.ext_ref,"
+    " e.id, e.ticket, e.at, e.recorded_at, e.actor, e.login, e.kind,"
+    " e.field, e.old, e.new, e.message, m.key, m.value,"
+    " j.ticket, j.state, j.proposed_at, j.proposal, j.declared_at,"
+    " j.declared_by, j.ended_at, j.bridge, j.root_cause,"
+    " r.ticket, r.name, r.role, r.since, f.id, f.ticket, f.kind, f.text,"
+    " f.at, a.ticket, a.n, a.text, a.owner, a.due, a.done_at"
+    " FROM tickets t, events e, meta m, majors j, major_roster r,"
+    " major_findings f, major_actions a WHERE 0";
+
+static int
+check_schema(itsm_store *s, int v)
+{
+	sqlite3_stmt *st;
+
+	if (v != ITSM_SCHEMA_VERSION)
+		return 0;
+	if (sqlite3_prepare_v2(s->db, schema_check, -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	/* "no such table: majors", "no such column: t.ext_ref" */
+	if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_ERROR)
+		return itsm_error(ITSM_E_IO, "'%s' is not a valid itsm "
+		    "database: %s", s->path, sqlite3_errmsg(s->db));
+	return store_fail(s, "cannot read the schema");
 }
 
 /*
@@ -534,9 +717,9 @@ migrate(itsm_store *s, int target)
 	if ((rc = user_version(s, &v)) != 0)
 		return rc;
 	if (v == target)
-		return 0;
-	if (v > ITSM_SCHEMA_VERSION)
-		return newer(s, v);
+		return check_schema(s, v);
+	if (v > ITSM_SCHEMA_VERSION || v < 0)
+		return bad_version(s, v);
 	if (v == 0 && (rc = foreign(s)) != 0)
 		return rc;
 	if (v == 0 && (rc = set_wal(s)) != 0)
@@ -546,8 +729,8 @@ migrate(itsm_store *s, int target)
 	/* Another process may have migrated while we waited for the lock. */
 	if ((rc = user_version(s, &v)) != 0)
 		goto fail;
-	if (v > ITSM_SCHEMA_VERSION) {
-		rc = newer(s, v);
+	if (v > ITSM_SCHEMA_VERSION || v < 0) {
+		rc = bad_version(s, v);
 		goto fail;
 	}
 	if (v == 0 && (rc = foreign(s)) != 0)
@@ -559,9 +742,290 @@ migrate(itsm_store *s, int target)
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", target);
 	if ((rc = exec(s, sql, "cannot migrate the database")) != 0)
 		goto fail;
-	return itsm_store_commit(s);
+	if ((rc = itsm_store_commit(s)) != 0)
+		return rc;
+	return check_schema(s, target);
 fail:
 	itsm_store_rollback(s);
+	return rc;
+}
+
+/*
+ * The -wal and -shm files take the database's mode when SQLite creates
+ * them: a read while the database could not be written left them so, and
+ * writing would fail on them ever after.  When the database is writable
+ * again, those this user owns get its mode; another user's are named by
+ * readonly_fail.
+ */
+static void
+fix_companions(itsm_store *s)
+{
+	static const char *const sfx[] = { "-wal", "-shm" };
+	struct stat db, c;
+	char name[PATH_MAX];
+	size_t i;
+
+	if (stat(s->path, &db) != 0 || access(s->path, W_OK) != 0)
+		return;
+	for (i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "%s%s", s->path, sfx[i]);
+		if (stat(name, &c) == 0 && S_ISREG(c.st_mode) &&
+		    c.st_uid == geteuid() && access(name, W_OK) != 0 &&
+		    errno == EACCES)
+			(void)chmod(name, db.st_mode & 0666);
+	}
+}
+
+/* Opens the database file that exists, and brings it to this schema. */
+static int
+open_file(itsm_store *s, int flags)
+{
+	int rc, v, oflags = (flags & ITSM_STORE_READONLY) ?
+	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+
+	if (!(flags & ITSM_STORE_READONLY))
+		fix_companions(s);
+	if (sqlite3_open_v2(s->path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		/* A file we may not read: permission denied (77), not 74. */
+		if (access(s->path, R_OK) != 0 && not_writable(errno))
+			return itsm_error(ITSM_E_PERM, "cannot open database "
+			    "'%s': %s", s->path, strerror(errno));
+		return itsm_error(ITSM_E_IO, "cannot open database '%s': %s",
+		    s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	}
+	if ((rc = configure(s)) != 0)
+		return rc;
+	if (!(flags & ITSM_STORE_READONLY))
+		return migrate(s, store_target_version);
+	if ((rc = user_version(s, &v)) != 0)
+		return rc;
+	if (v > ITSM_SCHEMA_VERSION || v < 0)
+		return bad_version(s, v);
+	if (v < ITSM_SCHEMA_VERSION)
+		return itsm_error(ITSM_E_IO, "database '%s' needs a "
+		    "migration: run a writing command first", s->path);
+	return check_schema(s, v);
+}
+
+/*
+ * No database yet: a private temporary one with the schema stands in for
+ * it, so that a command that only reads finds no ticket and creates
+ * nothing.  The file is made when a transaction that changed something
+ * commits (materialize); a command that fails leaves none behind.
+ */
+static int
+open_absent(itsm_store *s)
+{
+	int rc;
+
+	if (sqlite3_open_v2("", &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return itsm_error(ITSM_E_IO, "cannot open database '%s': %s",
+		    s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	if ((rc = configure(s)) != 0 ||
+	    (rc = migrate(s, store_target_version)) != 0)
+		return rc;
+	s->absent = 1;
+	return 0;
+}
+
+/* Goes on in the file that now exists, instead of the stand-in. */
+static int
+reopen_file(itsm_store *s)
+{
+	int commits = s->commits, rc;
+
+	drop_connection(s);
+	s->absent = 0;
+	rc = open_file(s, s->flags);
+	s->commits = commits;	/* a migration is no command's change */
+	return rc;
+}
+
+/*
+ * Before the first transaction without a database: the creation lock,
+ * then the file again (another process may have made it meanwhile, and
+ * then this one writes there).
+ */
+static int
+claim(itsm_store *s)
+{
+	struct stat st;
+	int rc;
+
+	if ((rc = lock_dir(s)) != 0) {
+		release_claim(s);
+		return rc;
+	}
+	if (stat(s->path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
+		    "cannot open database '%s': %s", s->path, strerror(errno));
+		release_claim(s);
+		return rc;
+	}
+	unmake_parents(s, 0);	/* they hold another's database now */
+	release_claim(s);
+	if (!S_ISREG(st.st_mode))
+		return itsm_error(ITSM_E_IO, "cannot use database '%s': not a "
+		    "regular file", s->path);
+	return reopen_file(s);
+}
+
+/* Why the new database could not be written, from its connection. */
+static int
+create_fail(itsm_store *s, sqlite3 *db, int code)
+{
+	if ((code & 0xff) == SQLITE_FULL)
+		return itsm_error(ITSM_E_IO, "cannot create database '%s': "
+		    "disk full", s->path);
+	return itsm_error(ITSM_E_IO, "cannot create database '%s': %s",
+	    s->path, db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+}
+
+/* 1 when the stand-in holds a ticket, 0 when not, or an ITSM_E code. */
+static int
+has_ticket(itsm_store *s)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "SELECT EXISTS (SELECT 1 FROM tickets)",
+	    &st)) != 0)
+		return rc;
+	rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) :
+	    store_fail(s, "cannot read the tickets");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Puts the database in place once its first transaction has committed in
+ * the stand-in: copied to a new file beside it, switched to WAL, then
+ * linked to its name, which it thus takes whole or not at all (another
+ * process finds no database, or all of it); this process then goes on in
+ * the file.  When no ticket came there is nothing to keep: no file.
+ */
+static int
+materialize(itsm_store *s)
+{
+	static const char *const sfx[] = { "-journal", "-wal", "-shm" };
+	mode_t mode = (s->flags & ITSM_STORE_SHARED) ? 0660 : 0600;
+	char *tmp = NULL, side[PATH_MAX];
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int fd, rc = 0, step, fin;
+	size_t i;
+
+	/*
+	 * Everything a database holds hangs from a ticket: without one,
+	 * what changed (a sweep's record of the SLA targets) is not worth
+	 * a file, and is found again when there is one.
+	 */
+	if (sqlite3_total_changes(s->db) == s->changes0 ||
+	    (rc = has_ticket(s)) <= 0)
+		goto done;
+	rc = 0;
+	if ((tmp = malloc(strlen(s->path) + sizeof(".new-XXXXXX"))) == NULL) {
+		rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+		goto done;
+	}
+	sprintf(tmp, "%s.new-XXXXXX", s->path);
+	if ((fd = mkstemp(tmp)) < 0) {
+		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
+		    "cannot create database '%s': %s", s->path,
+		    strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto done;
+	}
+	/* The mode whatever the umask: a team's database is the group's. */
+	if (fchmod(fd, mode) != 0) {
+		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
+		    "cannot create database '%s': %s", s->path,
+		    strerror(errno));
+		close(fd);
+		goto done;
+	}
+	close(fd);
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = create_fail(s, dst, dst ? sqlite3_errcode(dst) :
+		    SQLITE_NOMEM);
+		goto done;
+	}
+	/*
+	 * No journal while the copy is made: a copy cut short is never
+	 * linked to the name, and is removed; the whole file is synced
+	 * before the link.
+	 */
+	if ((step = sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL,
+	    NULL)) != SQLITE_OK) {
+		rc = create_fail(s, dst, step);
+		goto done;
+	}
+	if ((b = sqlite3_backup_init(dst, "main", s->db, "main")) == NULL) {
+		rc = create_fail(s, dst, sqlite3_errcode(dst));
+		goto done;
+	}
+	step = sqlite3_backup_step(b, -1);
+	fin = sqlite3_backup_finish(b);
+	if (step != SQLITE_DONE || fin != SQLITE_OK) {
+		rc = create_fail(s, NULL, step != SQLITE_DONE ? step : fin);
+		goto done;
+	}
+	if ((step = sqlite3_exec(dst, "PRAGMA journal_mode = WAL", NULL, NULL,
+	    NULL)) != SQLITE_OK || (step = sqlite3_close(dst)) != SQLITE_OK) {
+		rc = create_fail(s, dst, step);
+		goto done;
+	}
+	dst = NULL;
+	/* On disk before it has its name. */
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0) {
+		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
+		    "cannot create database '%s': %s", s->path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto done;
+	}
+	close(fd);
+	if (link(tmp, s->path) != 0) {
+		if (errno == EEXIST)
+			rc = itsm_error(ITSM_E_BUSY, "database '%s' was created "
+			    "by another process meanwhile: nothing was "
+			    "written, retry", s->path);
+		else if (errno != EPERM && errno != ENOTSUP &&
+		    errno != EOPNOTSUPP && errno != ENOSYS)
+			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
+			    ITSM_E_IO, "cannot create database '%s': %s",
+			    s->path, strerror(errno));
+		/* No hard links here: the lock keeps the name free. */
+		else if (rename(tmp, s->path) != 0)
+			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
+			    ITSM_E_IO, "cannot create database '%s': %s",
+			    s->path, strerror(errno));
+		if (rc != 0)
+			goto done;
+	}
+	if (s->lockfd >= 0)
+		(void)fsync(s->lockfd);
+	unmake_parents(s, 0);	/* they hold the database now */
+	rc = reopen_file(s);
+done:
+	if (dst != NULL)
+		sqlite3_close(dst);
+	if (tmp != NULL) {
+		(void)unlink(tmp);
+		for (i = 0; i < 3; i++) {
+			snprintf(side, sizeof(side), "%s%s", tmp, sfx[i]);
+			(void)unlink(side);
+		}
+		free(tmp);
+	}
+	release_claim(s);
 	return rc;
 }
 
@@ -575,22 +1039,20 @@ int
 itsm_store_open_wait(itsm_store **out, const char *path, int flags,
     int busy_ms)
 {
-	const char *env = getenv("ITSM_DB");
+	struct stat st;
+	char *dir;
 	itsm_store *s;
-	int rc, oflags;
+	int rc;
 
 	*out = NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	s->lockfd = -1;
+	s->flags = flags;
 	s->busy_ms = busy_ms > 0 ? busy_ms : BUSY_TIMEOUT_MS;
-	if ((rc = itsm_store_path(path, &s->path)) != 0)
-		goto fail;
-	if (path == NULL && (env == NULL || *env == '\0') &&
-	    !(flags & ITSM_STORE_READONLY) &&
-	    (rc = make_parents(s->path)) != 0)
-		goto fail;
-	if (!(flags & ITSM_STORE_READONLY) &&
-	    (rc = create_file(s->path, flags)) != 0)
+	s->is_default = path == NULL && getenv("ITSM_DB") == NULL;
+	if ((rc = itsm_store_path(path, &s->path)) != 0 ||
+	    (rc = usable_path(s->path)) != 0)
 		goto fail;
 	/*
 	 * itsm runs in one thread: SQLite needs no mutex and no count of its
@@ -599,42 +1061,36 @@ itsm_store_open_wait(itsm_store **out, const char *path, int flags,
 	 */
 	(void)sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	oflags = (flags & ITSM_STORE_READONLY) ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE;
-	if (sqlite3_open_v2(s->path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
-		/* A file we may not read: permission denied (77), not 74. */
-		if (access(s->path, R_OK) != 0 && not_writable(errno))
-			rc = itsm_error(ITSM_E_PERM, "cannot open database "
-			    "'%s': %s", s->path, strerror(errno));
+	if (stat(s->path, &st) == 0) {
+		/* /dev/null would take every write and keep none. */
+		if (!S_ISREG(st.st_mode))
+			rc = itsm_error(ITSM_E_IO, "cannot use database '%s': "
+			    "not a regular file", s->path);
 		else
-			rc = itsm_error(ITSM_E_IO, "cannot open database "
-			    "'%s': %s", s->path, s->db ?
-			    sqlite3_errmsg(s->db) : "out of memory");
-		goto fail;
+			rc = open_file(s, flags);
+	} else if (errno != ENOENT || (flags & ITSM_STORE_READONLY)) {
+		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
+		    "cannot open database '%s': %s", s->path, strerror(errno));
+	} else if (!s->is_default) {
+		/* Only the default's directories are made. */
+		if ((dir = dir_of(s->path)) == NULL)
+			rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+		else if (stat(dir, &st) != 0)
+			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
+			    ITSM_E_IO, "cannot create database '%s': %s",
+			    s->path, strerror(errno));
+		else if (!S_ISDIR(st.st_mode))
+			rc = itsm_error(ITSM_E_IO, "cannot create database "
+			    "'%s': %s", s->path, strerror(ENOTDIR));
+		else
+			rc = open_absent(s);
+		free(dir);
+	} else {
+		rc = open_absent(s);
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, s->busy_ms);
-	if ((rc = exec(s, "PRAGMA foreign_keys = ON", "cannot open the "
-	    "database")) != 0)
+	if (rc != 0)
 		goto fail;
-	if (flags & ITSM_STORE_READONLY) {
-		int v;
-
-		if ((rc = user_version(s, &v)) != 0)
-			goto fail;
-		if (v > ITSM_SCHEMA_VERSION) {
-			rc = newer(s, v);
-			goto fail;
-		}
-		if (v < ITSM_SCHEMA_VERSION) {
-			rc = itsm_error(ITSM_E_IO, "database '%s' needs a "
-			    "migration: run a writing command first", s->path);
-			goto fail;
-		}
-	} else if ((rc = migrate(s, store_target_version)) != 0) {
-		goto fail;
-	}
+	s->commits = 0;		/* the migration is no command's change */
 	*out = s;
 	return 0;
 fail:
@@ -645,15 +1101,10 @@ fail:
 void
 itsm_store_close(itsm_store *s)
 {
-	size_t i;
-
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->ncache; i++) {
-		sqlite3_finalize(s->cache[i].st);
-		free(s->cache[i].sql);
-	}
-	sqlite3_close(s->db);
+	drop_connection(s);
+	release_claim(s);
 	free(s->path);
 	free(s);
 }
@@ -673,18 +1124,31 @@ itsm_store_begin(itsm_store *s)
 {
 	int rc;
 
-	if (s->depth++ > 0)
+	if (s->depth > 0) {
+		s->depth++;
 		return 0;
+	}
 	s->failed = 0;
-	if ((rc = exec(s, "BEGIN IMMEDIATE", "cannot start a transaction")) != 0)
+	if (s->absent && (rc = claim(s)) != 0)
+		return rc;
+	s->depth = 1;
+	s->changes0 = sqlite3_total_changes(s->db);
+	if (s->absent)
+		rc = exec(s, "BEGIN", "cannot start a transaction");
+	else
+		rc = exec(s, "BEGIN IMMEDIATE", "cannot start a transaction");
+	if (rc != 0) {
 		s->depth = 0;
+		if (s->absent)
+			release_claim(s);
+	}
 	return rc;
 }
 
 int
 itsm_store_commit(itsm_store *s)
 {
-	int rc;
+	int rc, changed;
 
 	if (s->depth == 0)
 		return itsm_error(ITSM_E_INTERNAL, "commit without a "
@@ -693,6 +1157,8 @@ itsm_store_commit(itsm_store *s)
 		return 0;
 	if (s->failed) {
 		exec(s, "ROLLBACK", "cannot roll back");
+		if (s->absent)
+			release_claim(s);
 		return itsm_error(ITSM_E_INTERNAL, "an inner step failed: "
 		    "nothing was written");
 	}
@@ -703,9 +1169,26 @@ itsm_store_commit(itsm_store *s)
 		 */
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		if (s->absent)
+			release_claim(s);
 		return rc;
 	}
+	changed = sqlite3_total_changes(s->db) != s->changes0;
+	if (s->absent && (rc = materialize(s)) != 0)
+		return rc;
+	/*
+	 * A transaction that changed no row (a dry run) is no change, nor
+	 * one that left no database (see materialize).
+	 */
+	if (changed && !s->absent)
+		s->commits++;
 	return 0;
+}
+
+int
+itsm_store_committed(const itsm_store *s)
+{
+	return s != NULL && s->commits > 0;
 }
 
 void
@@ -719,4 +1202,6 @@ itsm_store_rollback(itsm_store *s)
 	}
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (s->absent)
+		release_claim(s);
 }

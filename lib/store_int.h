@@ -18,6 +18,15 @@ struct itsm_store {
 	int depth;		/* transaction nesting */
 	int failed;		/* an inner level failed: the outer rolls back */
 	int busy_ms;		/* how long to wait for another's lock */
+	int commits;		/* ... that changed rows, since the open */
+	int changes0;		/* rows changed before the transaction */
+	int flags;		/* ITSM_STORE_*, as opened */
+	int is_default;		/* the default path: itsm makes its directories */
+	int absent;		/* no file yet: db stands in for it (store.c) */
+	int lockfd;		/* the directory locked to create it, or -1 */
+	int cache_kib;		/* the page cache asked for (store_bulk), or 0 */
+	char *made[16];		/* directories made for the file, to undo */
+	int nmade;
 	struct {
 		char *sql;
 		sqlite3_stmt *st;
@@ -82,8 +91,26 @@ int store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e);
 int store_meta_get(itsm_store *s, const char *key, char **out);
 int store_meta_set(itsm_store *s, const char *key, const char *value);
 
+/*
+ * Whether some ticket has value (any case) in column col, "group_name" or
+ * "priority": 1 or 0, or < 0.
+ */
+int store_ticket_has(itsm_store *s, const char *col, const char *value);
+
 /* The id of the newest event (0 when there is none). */
 int64_t store_last_event_id(itsm_store *s);
+
+/*
+ * The latest event of a ticket, by its stated time, that changed its
+ * status or one of the fields also names (NULL-terminated, at most
+ * STORE_ALSO, or NULL).  Of those at that time, the last recorded, but an
+ * action before what followed from it (the start of work a note brings,
+ * the end of a major its resolution).  *at and its kind in kind (len
+ * bytes); *at is 0 and kind "" when there is none.
+ */
+#define STORE_ALSO 4
+int store_latest_event(itsm_store *s, int64_t ticket,
+    const char *const *also, int64_t *at, char *kind, size_t len);
 
 /*
  * The JSON a hook reads: the event (name, ref, actor, at, reason,

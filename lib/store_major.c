@@ -9,6 +9,7 @@
 
 #include "itsm/error.h"
 #include "itsm/major.h"
+#include "itsm/time.h"
 #include "store_int.h"
 #include "store_major.h"
 #include "ticket_int.h"
@@ -646,6 +647,9 @@ load(itsm_ctx *c, itsm_major *m, int64_t id)
 		if (cadence != 0 && m->declared_at != 0)
 			m->audiences[i].due = (m->audiences[i].last ?
 			    m->audiences[i].last : m->declared_at) + cadence;
+		/* Never past the last time a format can write (as SLA dues). */
+		if (m->audiences[i].due > ITSM_TIME_MAX)
+			m->audiences[i].due = ITSM_TIME_MAX;
 	}
 	return 0;
 oom:

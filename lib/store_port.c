@@ -204,7 +204,9 @@ store_bulk(itsm_store *s)
 	 * A page cache of 6 MiB for a large import: the default 2 MiB
 	 * spills to the WAL too often, and more buys nothing (measured in
 	 * bench/FINDINGS.md) but resident memory.
+	 * Kept for a connection opened later (the file of a new database).
 	 */
+	s->cache_kib = 6144;
 	if (sqlite3_exec(s->db, "PRAGMA cache_size = -6144", NULL, NULL,
 	    NULL) != SQLITE_OK)
 		return store_fail(s, "cannot size the cache");

@@ -79,7 +79,9 @@ key_column(enum itsm_stats_by by)
  * The counts over the tickets opened in [?1, ?2), per value of the key:
  * opened, resolved, response met and breached, resolution met and
  * breached, first-contact resolutions, reassigned, reassignments,
- * reopened, satisfaction answers and their spread.  A due time is
+ * reopened, satisfaction answers and their spread, and the resolved
+ * ones that have a tier (the base of first-contact resolution: imported
+ * tickets may have none).  A due time is
  * breached once passed without the response (or resolution) while the
  * clocks run (?3 is now); ?4 is the policy's first tier.  The CASE looks
  * for escalations only where it matters.
@@ -105,7 +107,8 @@ static const char q_cohort[] =
     "  count(t.satisfaction), sum(t.satisfaction), "
     "  sum(t.satisfaction = 1), sum(t.satisfaction = 2), "
     "  sum(t.satisfaction = 3), sum(t.satisfaction = 4), "
-    "  sum(t.satisfaction = 5) "
+    "  sum(t.satisfaction = 5), "
+    "  sum(t.resolved_at IS NOT NULL AND t.tier IS NOT NULL) "
     "FROM tickets t WHERE t.opened_at >= ?1 AND t.opened_at < ?2 "
     "GROUP BY 1 ORDER BY 1";
 
@@ -306,6 +309,7 @@ on_cohort(itsm_stats *s, sqlite3_stmt *st)
 	g->satisfaction_sum = sqlite3_column_int64(st, 12);
 	for (i = 0; i < 5; i++)
 		f->satisfaction[i] = sqlite3_column_int64(st, 13 + i);
+	f->fcr_base = sqlite3_column_int64(st, 18);
 	return 0;
 }
 
@@ -640,7 +644,7 @@ finish_group(itsm_stats *s, struct group *g)
 	    f->response_met + f->response_breached);
 	f->resolution_compliance = itsm_stats_ratio(f->resolution_met,
 	    f->resolution_met + f->resolution_breached);
-	f->fcr_rate = itsm_stats_ratio(f->fcr, f->resolved);
+	f->fcr_rate = itsm_stats_ratio(f->fcr, f->fcr_base);
 	f->reassignment_rate = itsm_stats_ratio(f->reassigned, f->opened);
 	f->reassignment_mean = itsm_stats_ratio(f->reassignments, f->opened);
 	f->reopen_rate = itsm_stats_ratio(f->reopened, f->opened);
@@ -665,6 +669,7 @@ add_to_total(itsm_stats *s, const struct group *g)
 	t->resolution_met += f->resolution_met;
 	t->resolution_breached += f->resolution_breached;
 	t->fcr += f->fcr;
+	t->fcr_base += f->fcr_base;
 	t->reassigned += f->reassigned;
 	t->reassignments += f->reassignments;
 	t->reopened += f->reopened;

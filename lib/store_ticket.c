@@ -685,6 +685,8 @@ itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 	int rc;
 
 	*out = NULL;
+	if ((rc = tk_filter_check(c, f)) != 0)
+		return rc;
 	if ((it = calloc(1, sizeof(*it))) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	it->store = c->store;
@@ -994,6 +996,62 @@ store_last_event_id(itsm_store *s)
 }
 
 int
+store_ticket_has(itsm_store *s, const char *col, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/* Literal SQL per column: col never reaches the statement. */
+	rc = store_cached(s, strcmp(col, "priority") == 0 ?
+	    "SELECT 1 FROM tickets WHERE priority = ?1 COLLATE NOCASE LIMIT 1" :
+	    "SELECT 1 FROM tickets WHERE group_name = ?1 COLLATE NOCASE "
+	    "LIMIT 1", &st);
+	if (rc != 0)
+		return rc;
+	store_bind_text(st, 1, value);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = 1;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = store_fail(s, "cannot read the tickets");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_latest_event(itsm_store *s, int64_t ticket, const char *const *also,
+    int64_t *at, char *kind, size_t len)
+{
+	sqlite3_stmt *st;
+	const char *k;
+	int rc, i;
+
+	*at = 0;
+	kind[0] = '\0';
+	if ((rc = store_cached(s, "SELECT at, kind FROM events WHERE "
+	    "ticket = ?1 AND (field = 'status' OR field IN (?2, ?3, ?4, ?5)) "
+	    "ORDER BY at DESC, kind IN ('start', 'major-end'), id DESC "
+	    "LIMIT 1", &st)) != 0)
+		return rc;
+	store_bind_int(st, 1, ticket);
+	for (i = 0; also != NULL && i < STORE_ALSO && also[i] != NULL; i++)
+		store_bind_text(st, i + 2, also[i]);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*at = sqlite3_column_int64(st, 0);
+		k = (const char *)sqlite3_column_text(st, 1);
+		snprintf(kind, len, "%s", k != NULL ? k : "");
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		rc = store_fail(s, "cannot read the history");
+	else
+		rc = 0;
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
 store_hook_payload(itsm_store *s, const char *name, int64_t ticket,
     int64_t since, const char *reason, const char *message,
     const char *managers, char **out)
@@ -1200,6 +1258,8 @@ itsm_export(itsm_ctx *c, const struct itsm_filter *f,
 	sqlite3_stmt *st;
 	int rc;
 
+	if ((rc = tk_filter_check(c, f)) != 0)
+		return rc;
 	/* A backup holds every status unless the filter names some. */
 	if (all.status == NULL && !all.stagnant && !all.breached &&
 	    !all.workable)
@@ -1243,7 +1303,8 @@ itsm_ticket_find_ext(itsm_ctx *c, const char *ext, int64_t *id)
 		*id = sqlite3_column_int64(st, 0);
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
-		rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: '%.64s'", ext);
+		rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: '%.*s'",
+		    itsm_cut(ext, 64), ext);
 	} else {
 		rc = store_fail(c->store, "cannot look the ticket up");
 	}

@@ -4,6 +4,7 @@
  * change and its events in one transaction.
  */
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,7 +21,9 @@ itsm_ctx_new(itsm_ctx **out, itsm_store *store, const itsm_policy *policy)
 {
 	struct passwd *pw;
 	const char *login;
+	char num[24];
 	itsm_ctx *c;
+	uid_t uid;
 	int rc;
 
 	*out = NULL;
@@ -33,10 +36,19 @@ itsm_ctx_new(itsm_ctx **out, itsm_store *store, const itsm_policy *policy)
 		free(c);
 		return rc;
 	}
-	pw = getpwuid(geteuid());
-	login = pw != NULL ? pw->pw_name : getenv("LOGNAME");
-	if (login == NULL || *login == '\0')
-		login = "unknown";
+	/*
+	 * The login recorded beside every event: the name of the user id,
+	 * or the number when it has none.  Never the environment, which
+	 * anyone can set (LOGNAME, USER).
+	 */
+	uid = geteuid();
+	pw = getpwuid(uid);
+	if (pw != NULL && pw->pw_name != NULL && *pw->pw_name != '\0')
+		login = pw->pw_name;
+	else {
+		snprintf(num, sizeof(num), "%lu", (unsigned long)uid);
+		login = num;
+	}
 	if ((c->login = strdup(login)) == NULL) {
 		free(c);
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
@@ -74,49 +86,58 @@ itsm_ctx_policy(const itsm_ctx *c)
 	return c->policy;
 }
 
+size_t
+tk_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k, n;
+	unsigned cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((p[i] & 0xe0) == 0xc0) {
+			n = 1; cp = p[i] & 0x1f;
+		} else if ((p[i] & 0xf0) == 0xe0) {
+			n = 2; cp = p[i] & 0x0f;
+		} else if ((p[i] & 0xf8) == 0xf0) {
+			n = 3; cp = p[i] & 0x07;
+		} else {
+			return i;
+		}
+		if (n >= len - i)
+			return i;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 /* Checks that text is valid UTF-8, not empty and at most max bytes. */
 int
 tk_check_text(const char *what, const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s);
-	unsigned cp;
-	int n, i;
+	size_t len = strlen(s), bad;
 
 	if (len == 0)
 		return itsm_error(ITSM_E_INVALID, "%s is empty", what);
 	if (len > max)
 		return itsm_error(ITSM_E_INVALID, "%s is too long (%zu bytes; "
 		    "at most %zu)", what, len, max);
-	while (*p) {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
-			n = 1; cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 2; cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 3; cp = *p & 0x07;
-		} else {
-			goto bad;
-		}
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			goto bad;
-		p += n + 1;
-	}
+	if ((bad = tk_utf8_valid(s, len)) < len)
+		return itsm_error(ITSM_E_INVALID, "%s is not valid UTF-8 (at "
+		    "byte %zu)", what, bad);
 	return 0;
-bad:
-	return itsm_error(ITSM_E_INVALID, "%s is not valid UTF-8 (at byte %zu)",
-	    what, (size_t)(p - (const unsigned char *)s));
 }
 
 int
@@ -146,25 +167,158 @@ tk_opt_text(const char *what, const char *s, size_t max)
 	return s == NULL ? 0 : tk_check_text(what, s, max);
 }
 
-/* The time an action is stated to have happened: at, or now. */
-int
-tk_action_time(const itsm_ctx *c, int64_t at, int64_t opened, int64_t *out)
+/* What history calls an event of kind ("the resolution"). */
+static const char *
+event_noun(const char *kind)
 {
-	char buf[ITSM_TIMEBUF];
+	static const char *const nouns[][2] = {
+		{ "open", "opening" }, { "start", "start of work" },
+		{ "note", "note" }, { "assign", "assignment" },
+		{ "escalate", "escalation" },
+		{ "escalate-managers", "escalation to the managers" },
+		{ "hold", "hold" }, { "release", "release" },
+		{ "resolve", "resolution" }, { "close", "closure" },
+		{ "reject", "rejection" }, { "reopen", "reopening" },
+		{ "cancel", "cancellation" }, { "categorize", "categorization" },
+		{ "redirect", "redirection" },
+		{ "prioritize", "prioritization" },
+		{ "major-declare", "declaration as a major" },
+		{ "major-propose", "proposal as a major" },
+		{ "major-end", "end of the major" },
+		{ "major-reject", "rejection as a major" },
+		{ "major-roster", "roster change" },
+		{ "major-handover", "handover" },
+		{ "major-action", "action change" },
+		{ "update", "update" },		/* an imported change */
+	};
+	size_t i;
 
-	if (at == 0) {
-		*out = c->now > opened ? c->now : opened;
+	for (i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++)
+		if (strcmp(nouns[i][0], kind) == 0)
+			return nouns[i][1];
+	return NULL;
+}
+
+/*
+ * The fields, beside the status, whose changes an action depends on: a
+ * move depends on where the ticket is, a categorization or a priority on
+ * the one before.  NULL-terminated, or NULL: the status only.
+ */
+const char *const *
+tk_action_fields(enum itsm_action act)
+{
+	static const char *const moved[] = { "group", "assignee", "tier",
+	    NULL };
+	static const char *const sorted[] = { "type", "category",
+	    "subcategory", NULL };
+	static const char *const ranked[] = { "impact", "urgency", "priority",
+	    NULL };
+
+	switch (act) {
+	case ITSM_ACT_ASSIGN:
+	case ITSM_ACT_ESCALATE:
+		return moved;
+	case ITSM_ACT_CATEGORIZE:
+		return sorted;
+	case ITSM_ACT_PRIORITIZE:
+		return ranked;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * The history of a ticket stays in order: the latest event of t that
+ * the action depends on (a change of its status, or of a field of also),
+ * or its opening, resolution or closure when an import left no event for
+ * them, sets the earliest time of the action.  *floor is that time and
+ * what the event (len bytes).
+ */
+static int
+history_floor(itsm_ctx *c, const itsm_ticket *t, const char *const *also,
+    int64_t *floor, char *what, size_t len)
+{
+	static const struct { enum itsm_field f; const char *noun; } cols[] = {
+		{ ITSM_F_OPENED_AT, "opening" },
+		{ ITSM_F_RESOLVED_AT, "resolution" },
+		{ ITSM_F_CLOSED_AT, "closure" },
+	};
+	char kind[32];
+	const char *noun;
+	int64_t v;
+	size_t i;
+	int rc;
+
+	if ((rc = store_latest_event(c->store, itsm_ticket_int(t, ITSM_F_ID),
+	    also, floor, kind, sizeof(kind))) != 0)
+		return rc;
+	if ((noun = event_noun(kind)) != NULL)
+		snprintf(what, len, "%s", noun);
+	else
+		snprintf(what, len, "'%s' event", kind);
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		if (itsm_ticket_str(t, cols[i].f) == NULL)
+			continue;
+		if ((v = itsm_ticket_int(t, cols[i].f)) > *floor) {
+			*floor = v;
+			snprintf(what, len, "%s", cols[i].noun);
+		}
+	}
+	return 0;
+}
+
+/*
+ * The one rule for the time of an action on ticket t: at, when stated,
+ * not before the latest event of t the action depends on (history_floor);
+ * when not stated (!stated), at is the writer's clock, and a clock behind
+ * that event (another host's) records the action at its time instead
+ * (the real time of writing stays in recorded_at).
+ */
+int
+tk_time_after(itsm_ctx *c, const itsm_ticket *t, const char *const *also,
+    int stated, int64_t at, int64_t *out)
+{
+	char what[64], a[ITSM_TIMEBUF], b[ITSM_TIMEBUF];
+	int64_t floor;
+	int rc;
+
+	*out = at;
+	if (t == NULL)
+		return 0;
+	if ((rc = history_floor(c, t, also, &floor, what, sizeof(what))) != 0)
+		return rc;
+	if (at >= floor)
+		return 0;
+	if (!stated) {
+		*out = floor;
 		return 0;
 	}
-	if (at > c->now)
-		return itsm_error(ITSM_E_INVALID, "--at is in the future");
-	if (at < opened) {
-		itsm_time_format(opened, buf);
-		return itsm_error(ITSM_E_INVALID, "--at is before the ticket "
-		    "was opened (%s)", buf);
+	itsm_time_format(at, a);
+	itsm_time_format(floor, b);
+	return itsm_error(ITSM_E_INVALID, "--at %s is before the %s of %s at "
+	    "%s", a, what, itsm_ticket_str(t, ITSM_F_REF), b);
+}
+
+/*
+ * The time an action on t (NULL: a new ticket) is stated to have
+ * happened: at, not in the future nor before the events of t it depends
+ * on (tk_time_after), or 0 for now.
+ */
+int
+tk_action_time(itsm_ctx *c, int64_t at, const itsm_ticket *t,
+    const char *const *also, int64_t *out)
+{
+	char a[ITSM_TIMEBUF], b[ITSM_TIMEBUF];
+
+	if (at == 0)
+		return tk_time_after(c, t, also, 0, c->now, out);
+	if (at > c->now) {
+		itsm_time_format(at, a);
+		itsm_time_format(c->now, b);
+		return itsm_error(ITSM_E_INVALID, "--at %s is in the future "
+		    "(now %s)", a, b);
 	}
-	*out = at;
-	return 0;
+	return tk_time_after(c, t, also, 1, at, out);
 }
 
 int
@@ -227,8 +381,9 @@ categorize(itsm_ctx *c, const itsm_ticket *t,
 	if (practice != NULL)
 		*practice = NULL;
 	if ((ty = itsm_type_parse(a->type)) < 0)
-		return itsm_error(ITSM_E_INVALID, "unknown type '%.64s' "
-		    "(expected incident, request or change)", a->type);
+		return itsm_error(ITSM_E_INVALID, "unknown type '%.*s' "
+		    "(expected incident, request or change)",
+		    itsm_cut(a->type, 64), a->type);
 	type = itsm_type_name((enum itsm_type)ty);
 	cat = itsm_ticket_str(t, ITSM_F_CATEGORY);
 	sub = itsm_ticket_str(t, ITSM_F_SUBCATEGORY);
@@ -358,7 +513,7 @@ itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 		    "prioritized: drop --impact and --urgency", a->type);
 	if ((a->category != NULL || a->subcategory != NULL) && a->type == NULL)
 		return itsm_error(ITSM_E_INVALID, "categorizing needs a type");
-	if ((rc = tk_action_time(c, a->at, 0, &at)) != 0)
+	if ((rc = tk_action_time(c, a->at, NULL, NULL, &at)) != 0)
 		return rc;
 	group = itsm_policy_default_group(p);
 	{
@@ -419,6 +574,42 @@ fail:
 	return rc;
 }
 
+/*
+ * A filter value v of column col: known to the policy (find), or had by
+ * some ticket, as imported tickets have groups and priorities of their
+ * own; else the policy's message, which names its values.
+ */
+static int
+filter_value(itsm_ctx *c, const char *col, const char *what, const char *v,
+    int (*find)(const itsm_policy *, const char *, size_t *))
+{
+	char msg[1200];
+	size_t i;
+	int rc, has;
+
+	if (v == NULL || (rc = find(c->policy, v, &i)) == 0)
+		return 0;
+	if (rc != ITSM_E_INVALID)
+		return rc;
+	snprintf(msg, sizeof(msg), "%s", itsm_errmsg());
+	if ((has = store_ticket_has(c->store, col, v)) != 0)
+		return has < 0 ? has : 0;
+	return itsm_error(ITSM_E_INVALID, "%s, and no ticket has that %s", msg,
+	    what);
+}
+
+int
+tk_filter_check(itsm_ctx *c, const struct itsm_filter *f)
+{
+	int rc;
+
+	if ((rc = filter_value(c, "group_name", "group", f->group,
+	    itsm_policy_group_find)) != 0)
+		return rc;
+	return filter_value(c, "priority", "priority", f->priority,
+	    itsm_policy_priority_find);
+}
+
 /* Reads a ticket inside a new transaction and checks the action. */
 int
 tk_begin_action(itsm_ctx *c, int64_t id, enum itsm_action act, itsm_ticket **t)
@@ -463,7 +654,8 @@ itsm_ticket_categorize(itsm_ctx *c, int64_t id,
 	if ((rc = tk_begin_action(c, id, ITSM_ACT_CATEGORIZE, &t)) != 0)
 		return rc;
 	since = store_last_event_id(c->store);
-	rc = tk_action_time(c, a->at, itsm_ticket_int(t, ITSM_F_OPENED_AT), &at);
+	rc = tk_action_time(c, a->at, t, tk_action_fields(ITSM_ACT_CATEGORIZE),
+	    &at);
 	if (rc == 0)
 		rc = categorize(c, t, a, at, practice);
 	if (rc == 0)
@@ -483,7 +675,8 @@ itsm_ticket_prioritize(itsm_ctx *c, int64_t id,
 	if ((rc = tk_begin_action(c, id, ITSM_ACT_PRIORITIZE, &t)) != 0)
 		return rc;
 	since = store_last_event_id(c->store);
-	rc = tk_action_time(c, a->at, itsm_ticket_int(t, ITSM_F_OPENED_AT), &at);
+	rc = tk_action_time(c, a->at, t, tk_action_fields(ITSM_ACT_PRIORITIZE),
+	    &at);
 	if (rc == 0)
 		rc = prioritize(c, t, a, at, priority);
 	if (rc == 0)

@@ -45,9 +45,28 @@ int tk_ticket_freeze(FILE *f, const itsm_ticket *t);
 int tk_ticket_thaw(FILE *f, itsm_ticket **out);
 
 int tk_check_text(const char *what, const char *s, size_t max);
+/* The length of the valid UTF-8 at the start of s: len when it all is. */
+size_t tk_utf8_valid(const char *s, size_t len);
+
 int tk_opt_text(const char *what, const char *s, size_t max);
-int tk_action_time(const itsm_ctx *c, int64_t at, int64_t opened,
-    int64_t *out);
+/*
+ * The time of an action on t (NULL: a new ticket): at (0: now), never in
+ * the future nor before the latest event of t that the action depends on
+ * (a change of status, or of a field that also names: see
+ * tk_action_fields); a clock behind that event (no at) records at its
+ * time.  ITSM_E_INVALID names the event.
+ */
+int tk_action_time(itsm_ctx *c, int64_t at, const itsm_ticket *t,
+    const char *const *also, int64_t *out);
+/*
+ * The same rule for at, a time already checked against another ticket (a
+ * major's, for its children): stated, refused before t's history; not
+ * stated, moved up to it.
+ */
+int tk_time_after(itsm_ctx *c, const itsm_ticket *t, const char *const *also,
+    int stated, int64_t at, int64_t *out);
+/* The fields beside the status that an action depends on, or NULL. */
+const char *const *tk_action_fields(enum itsm_action act);
 int tk_event(itsm_ctx *c, int64_t id, int64_t at, const char *kind,
     const char *field, const char *old, const char *new_, const char *msg);
 int tk_same(const char *a, const char *b);
@@ -59,6 +78,12 @@ struct store_set;
 int tk_change(itsm_ctx *c, const itsm_ticket *t, int64_t at, const char *kind,
     const char *msg, struct store_set *set, size_t *n, int always,
     const char *col, enum itsm_field f, const char *val);
+/*
+ * The one rule for the values of a filter (list, next, export): a group
+ * or a priority matches in any case, and must be one the policy names or
+ * one some ticket has (imported data); else ITSM_E_INVALID.
+ */
+int tk_filter_check(itsm_ctx *c, const struct itsm_filter *f);
 int tk_begin_action(itsm_ctx *c, int64_t id, enum itsm_action act,
     itsm_ticket **t);
 int tk_end_action(itsm_ctx *c, itsm_ticket *t, int rc);
@@ -86,9 +111,13 @@ void hook_clear(itsm_ctx *c);
  */
 int store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n);
 int store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n);
-/* Resolves a major's open children with its solution (major.c). */
+/*
+ * Resolves a major's open children with its solution (major.c); at as
+ * for tk_time_after() against each child's history.
+ */
 int major_resolve_children(itsm_ctx *c, int64_t id, const char *ref,
-    int permanent, const char *code, const char *solution, int64_t at);
+    int permanent, const char *code, const char *solution, int64_t at,
+    int stated);
 
 /* Ends an active major (major.c); nothing when the ticket is not one. */
 int major_end_by(itsm_ctx *c, int64_t id, int64_t at, const char *why);

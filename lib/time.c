@@ -70,9 +70,9 @@ digits(const char **pp, int n, int *out)
 static int
 bad_time(const char *s)
 {
-	return itsm_error(ITSM_E_INVALID, "invalid time '%.64s' (expected ISO "
+	return itsm_error(ITSM_E_INVALID, "invalid time '%.*s' (expected ISO "
 	    "8601 like 2026-11-28T08:36:44Z, 'now' or -DURATION, "
-	    "between 1970 and 9999)", s);
+	    "between 1970 and 9999)", itsm_cut(s, 64), s);
 }
 
 int
@@ -182,7 +182,8 @@ itsm_now(int64_t *out)
 	if (env != NULL && *env != '\0') {
 		if (itsm_time_parse(env, (int64_t)time(NULL), out) != 0)
 			return itsm_error(ITSM_E_INVALID, "invalid ITSM_NOW "
-			    "'%.64s' (expected ISO 8601)", env);
+			    "'%.*s' (expected ISO 8601)",
+			    itsm_cut(env, 64), env);
 		return 0;
 	}
 	*out = (int64_t)time(NULL);
@@ -226,8 +227,8 @@ itsm_duration_parse(const char *s, int64_t *out)
 	*out = total;
 	return 0;
 bad:
-	return itsm_error(ITSM_E_INVALID, "invalid duration '%.64s' (expected "
-	    "like 30m, 4h, 1h30m, 2d or 1w)", s);
+	return itsm_error(ITSM_E_INVALID, "invalid duration '%.*s' (expected "
+	    "like 30m, 4h, 1h30m, 2d or 1w)", itsm_cut(s, 64), s);
 }
 
 void

@@ -27,6 +27,7 @@ struct act {
 	itsm_ctx *c;
 	itsm_ticket *t;
 	int64_t id, at, since;
+	int stated;		/* at was stated (--at), not the clock */
 	struct store_set set[MAX_SET];
 	size_t n;
 	char num[4][24];	/* room for integers shown in events */
@@ -39,12 +40,11 @@ act_begin(struct act *a, itsm_ctx *c, int64_t id, enum itsm_action action,
 {
 	int rc;
 
-	*a = (struct act){ .c = c, .id = id };
+	*a = (struct act){ .c = c, .id = id, .stated = at != 0 };
 	if ((rc = tk_begin_action(c, id, action, &a->t)) != 0)
 		return rc;
 	a->since = store_last_event_id(c->store);
-	rc = tk_action_time(c, at, itsm_ticket_int(a->t, ITSM_F_OPENED_AT),
-	    &a->at);
+	rc = tk_action_time(c, at, a->t, tk_action_fields(action), &a->at);
 	if (rc != 0)
 		return tk_end_action(c, a->t, rc);
 	return 0;
@@ -298,8 +298,8 @@ valid_reason(const char *r, const char *const *list, const char *what)
 	for (i = 0; list[i] != NULL && off < sizeof(names); i++)
 		off += (size_t)snprintf(names + off, sizeof(names) - off,
 		    "%s%s", i ? ", " : "", list[i]);
-	return itsm_error(ITSM_E_INVALID, "unknown %s '%.64s' (expected one "
-	    "of: %s)", what, r, names);
+	return itsm_error(ITSM_E_INVALID, "unknown %s '%.*s' (expected one "
+	    "of: %s)", what, itsm_cut(r, 64), r, names);
 }
 
 /*
@@ -395,8 +395,8 @@ itsm_ticket_resolve(itsm_ctx *c, int64_t id, int permanent, const char *code,
 				canon = itsm_policy_resolution_code(p, i);
 		if (canon == NULL)
 			return itsm_error(ITSM_E_INVALID, "unknown resolution "
-			    "code '%.64s' (see 'itsm config show' for the "
-			    "resolution_codes)", code);
+			    "code '%.*s' (see 'itsm config show' for the "
+			    "resolution_codes)", itsm_cut(code, 64), code);
 	}
 	if ((rc = act_begin(&a, c, id, ITSM_ACT_RESOLVE, at)) != 0)
 		return rc;
@@ -417,7 +417,7 @@ itsm_ticket_resolve(itsm_ctx *c, int64_t id, int permanent, const char *code,
 			set_int(&a, "responded_at", a.at);
 		/* A major's children are resolved with it. */
 		rc = major_resolve_children(c, id, cur(&a, ITSM_F_REF),
-		    permanent, canon, solution, a.at);
+		    permanent, canon, solution, a.at, a.stated);
 	}
 	return act_end(&a, rc, "post-resolve", permanent ? "permanent" :
 	    "workaround", solution, NULL, 0);

@@ -8,6 +8,8 @@
 #ifndef ITSM_ERROR_H
 #define ITSM_ERROR_H
 
+#include <stddef.h>
+
 enum itsm_error {
 	ITSM_OK = 0,
 	ITSM_E_NOTFOUND = -1,	/* no such ticket */
@@ -27,5 +29,12 @@ const char *itsm_errmsg(void);
 /* Sets the message (printf-style) and returns code, for chaining. */
 int itsm_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * The length of s (NULL: 0) cut to at most max bytes on a character
+ * boundary, for "%.*s": a value quoted in a message, cut to a limit, never
+ * ends in half a UTF-8 character.
+ */
+int itsm_cut(const char *s, size_t max);
 
 #endif

@@ -66,7 +66,9 @@ struct itsm_stats_figures {
 	int64_t resolution_met, resolution_breached;
 	double resolution_compliance;
 	int64_t fcr;			/* resolved at the first tier, unescalated */
-	double fcr_rate;		/* fcr / resolved */
+	int64_t fcr_base;		/* resolved with a tier (imported
+					   tickets may have none) */
+	double fcr_rate;		/* fcr / fcr_base */
 	int64_t reassigned;		/* reassignment_count > 0 */
 	int64_t reassignments;		/* the sum of reassignment_count */
 	double reassignment_rate;	/* reassigned / opened */

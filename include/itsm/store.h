@@ -16,16 +16,21 @@ enum itsm_store_flags {
 };
 
 /*
- * The database path: path when not NULL, else ITSM_DB, else
+ * The database path: path when not NULL, else ITSM_DB when set (even
+ * empty, which opening refuses), else
  * $XDG_DATA_HOME/itsm/itsm.db (~/.local/share/itsm/itsm.db).
  * *out is the caller's to free().
  */
 int itsm_store_path(const char *path, char **out);
 
 /*
- * Opens (creating it and its directory when missing, mode 0600 and 0700)
- * and migrates the database.  A database of a newer schema is refused
- * with ITSM_E_IO.
+ * Opens and migrates the database.  One that does not exist is not
+ * created here: until then the store reads as empty, and the file (with
+ * the default's directories, mode 0600 and 0700) is made when the first
+ * transaction that records a ticket commits; one that rolls back leaves
+ * nothing.  A path SQLite would not keep in a file (empty, ":memory:", a
+ * "file:" URI, not a regular file), a schema this itsm cannot use and
+ * one of a newer version are refused with ITSM_E_IO.
  */
 int itsm_store_open(itsm_store **out, const char *path, int flags);
 
@@ -44,5 +49,11 @@ int itsm_store_version(itsm_store *s);
 int itsm_store_begin(itsm_store *s);
 int itsm_store_commit(itsm_store *s);
 void itsm_store_rollback(itsm_store *s);
+
+/*
+ * Whether a transaction that changed rows was committed since the store
+ * was opened (its migration aside): the command changed the database.
+ */
+int itsm_store_committed(const itsm_store *s);
 
 #endif

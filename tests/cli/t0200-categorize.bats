@@ -194,7 +194,7 @@ load helper
 	run --separate-stderr itsm categorize 1 --type incident --category software \
 	    --at 2026-11-28T07:59:59Z
 	assert_status 65
-	assert_one_line_error "before the ticket was opened"
+	assert_one_line_error "--at 2026-11-28T07:59:59Z is before the opening of INC-1 at 2026-11-28T08:00:00Z"
 	run --separate-stderr itsm categorize 1 --type incident --category software \
 	    --at 2026-11-29T00:00:00Z
 	assert_status 65

@@ -243,10 +243,10 @@ set_ticket() {	# set_ticket ID "col = value, ..."
 	assert_one_line_error "unknown status 'bogus'"
 	run --separate-stderr itsm list --priority P9
 	assert_status 65
-	assert_stderr "itsm: unknown priority 'P9' (expected one of: P1, P2, P3, P4, P5)"
+	assert_stderr "itsm: unknown priority 'P9' (expected one of: P1, P2, P3, P4, P5), and no ticket has that priority"
 	run --separate-stderr itsm list --group nope
 	assert_status 65
-	assert_stderr "itsm: unknown group 'nope' (expected one of: service-desk, support-l2, engineering)"
+	assert_stderr "itsm: unknown group 'nope' (expected one of: service-desk, support-l2, engineering), and no ticket has that group"
 	run --separate-stderr itsm list --type problem
 	assert_status 65
 	assert_one_line_error "unknown type 'problem'"
@@ -292,4 +292,42 @@ set_ticket() {	# set_ticket ID "col = value, ..."
 	assert_status 64
 	assert_one_line_error "unknown option '--sort'"
 	assert_unchanged "$before"
+}
+
+@test "a group or priority of imported tickets only: list, next and export filter on it alike; one no ticket has is 65 in each (issue 11)" {
+	printf '%s\n' \
+	    '{"id":1,"summary":"old","caller":"c","status":"in_progress","group":"Group 56","priority":"1 - Critical","opened_at":"2026-11-01T00:00:00Z"}' \
+	    '{"id":2,"summary":"other","caller":"c","status":"new","group":"Group 7","opened_at":"2026-11-01T00:00:00Z"}' \
+	    >"$BATS_TEST_TMPDIR/in.jsonl"
+	itsm import "$BATS_TEST_TMPDIR/in.jsonl" >/dev/null 2>&1
+	open_ticket "Local" --caller d
+	for g in "Group 56" "group 56"; do
+		run --separate-stderr itsm list --group "$g" -q
+		assert_status 0
+		assert_output "INC-1"
+		run --separate-stderr itsm next --group "$g" -q
+		assert_status 0
+		assert_output "INC-1"
+		run --separate-stderr itsm export --group "$g"
+		assert_status 0
+		jq_is '.ref' '"INC-1"'
+	done
+	run --separate-stderr itsm list --priority "1 - critical" -q
+	assert_status 0
+	assert_output "INC-1"
+	run --separate-stderr itsm export --priority "1 - Critical"
+	jq_is '.ref' '"INC-1"'
+	# The policy's names still match in any case.
+	run --separate-stderr itsm list --group SERVICE-DESK -q
+	assert_output "INC-3"
+	# A value neither the policy nor any ticket has: a typo, refused alike.
+	before=$(db_digest)
+	for cmd in list next export; do
+		run --separate-stderr itsm "$cmd" --group "Group 57"
+		assert_rejected 65 "unknown group 'Group 57' \(expected one of: service-desk, support-l2, engineering\), and no ticket has that group$" "$before"
+	done
+	for cmd in list export; do
+		run --separate-stderr itsm "$cmd" --priority "2 - High"
+		assert_rejected 65 "unknown priority '2 - High' .*, and no ticket has that priority$" "$before"
+	done
 }

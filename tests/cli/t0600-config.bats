@@ -212,3 +212,116 @@ marked_policy() {	# marked_policy FILE MARK
 	assert_status 64
 	assert_one_line_error "unexpected argument 'b.yaml'"
 }
+
+# --- Trust of the policy file (issue 11): the rule of the hooks
+# (itsm-hooks(5), Security), as a warning. ---
+
+# policy_warns WANT: config check and a command that reads the policy both
+# work (exit 0), with the one line "itsm: warning: ..." WANT on stderr.
+policy_warns() {
+	run --separate-stderr itsm config check
+	assert_status 0
+	assert_output "$ITSM_CONFIG: ok"
+	assert_stderr "$1"
+	run --separate-stderr itsm open "Mail down" --caller alice
+	assert_status 0
+	[[ $output == INC-* ]]
+	assert_stderr "$1"
+}
+
+@test "a policy file writable by others, or owned by another user, is used with one warning" {
+	chmod 646 "$ITSM_CONFIG"
+	policy_warns "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$ITSM_CONFIG' is writable by others"
+	chmod 664 "$ITSM_CONFIG"
+	policy_warns "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$ITSM_CONFIG' is writable by its group"
+	chmod 644 "$ITSM_CONFIG"
+	chown nobody "$ITSM_CONFIG"
+	policy_warns "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$ITSM_CONFIG' is owned by another user (uid $(id -u nobody))"
+}
+
+@test "a policy in a directory writable by others, sticky or not, is used with one warning; under a sticky one it is not" {
+	dir="$BATS_TEST_TMPDIR/open"
+	mkdir "$dir"
+	mv "$ITSM_CONFIG" "$dir/policy.yaml"
+	export ITSM_CONFIG="$dir/policy.yaml"
+	for m in 777 1777 775; do
+		chmod "$m" "$dir"
+		what="others"
+		[ "$m" = 775 ] && what="its group"
+		policy_warns "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$dir' is writable by $what"
+	done
+	# Sticky, above the policy's own directory (as /tmp above every test's):
+	# no warning.
+	chmod 1777 "$dir"
+	mkdir -m 755 "$dir/mine"
+	mv "$ITSM_CONFIG" "$dir/mine/policy.yaml"
+	export ITSM_CONFIG="$dir/mine/policy.yaml"
+	run --separate-stderr itsm config check
+	assert_status 0
+	assert_stderr ""
+	# A set-group-ID team directory, group-writable: no warning either.
+	chmod 2775 "$dir/mine"
+	run --separate-stderr itsm config check
+	assert_status 0
+	assert_stderr ""
+	# Not sticky any more: the directory above is writable by others.
+	chmod 777 "$dir"
+	run --separate-stderr itsm config check
+	assert_status 0
+	assert_stderr "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$dir' is writable by others"
+}
+
+@test "a policy reached through a link is checked where the link leads" {
+	dir="$BATS_TEST_TMPDIR/open"
+	mkdir -m 777 "$dir"
+	mv "$ITSM_CONFIG" "$dir/policy.yaml"
+	ln -s "$dir/policy.yaml" "$BATS_TEST_TMPDIR/policy.yaml"
+	policy_warns "itsm: warning: policy '$ITSM_CONFIG' can be changed by others: '$dir' is writable by others"
+}
+
+# --- config show reports the hooks (issue 11). ---
+
+@test "config show ends with the hooks that would run and why the others would not, and still round-trips" {
+	use_hooks
+	write_hook post-open 'exit 0'
+	write_hook post-note 'exit 0'
+	chmod 775 "$ITSM_HOOKS_DIR/post-note"
+	write_hook post-close 'exit 0'
+	chmod 644 "$ITSM_HOOKS_DIR/post-close"
+	other="$BATS_TEST_TMPDIR/other"
+	mkdir -m 777 "$other"
+	printf '#!/bin/sh\n' >"$other/hook"
+	chmod 755 "$other/hook"
+	ln -s "$other/hook" "$ITSM_HOOKS_DIR/post-major-end"
+	run --separate-stderr itsm config show
+	assert_status 0
+	assert_stderr ""
+	[ "$(printf '%s\n' "$output" | sed -n '/^# hooks/,$p')" = "# hooks in '$ITSM_HOOKS_DIR':
+#   post-open: runs
+#   post-note: not run: '$ITSM_HOOKS_DIR/post-note' is writable by its group
+#   post-close: not run: not an executable file
+#   post-major-end: not run: '$other' is writable by others" ]
+	# Still a policy that shows the same.
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/shown.yaml"
+	run --separate-stderr itsm config check "$BATS_TEST_TMPDIR/shown.yaml"
+	assert_status 0
+	assert_stderr ""
+	run --separate-stderr itsm --config "$BATS_TEST_TMPDIR/shown.yaml" config show
+	[ "$(printf '%s\n' "$output" | sed 1d)" = "$(sed 1d "$BATS_TEST_TMPDIR/shown.yaml")" ]
+	# An empty directory, --no-hooks.
+	rm "$ITSM_HOOKS_DIR"/*
+	run --separate-stderr itsm config show
+	[ "${lines[-1]}" = "# hooks in '$ITSM_HOOKS_DIR': none" ]
+	run --separate-stderr itsm --no-hooks config show
+	[ "${lines[-1]}" = "# hooks: none run (--no-hooks)" ]
+}
+
+@test "a policy read from a pipe (/dev/stdin) gives no trust warning; a file redirected to it is checked" {
+	run --separate-stderr bash -c 'cat "$ITSM_CONFIG" | "$ITSM" config check /dev/stdin'
+	assert_status 0
+	assert_stderr ""
+	chmod 646 "$ITSM_CONFIG"
+	run --separate-stderr bash -c '"$ITSM" config check /dev/stdin <"$ITSM_CONFIG"'
+	assert_status 0
+	assert_stderr "itsm: warning: policy '/dev/stdin' can be changed by others: '$ITSM_CONFIG' is writable by others"
+}

@@ -268,6 +268,35 @@ hex() {
 	assert_unchanged "$before"
 }
 
+@test "64 KiB on standard input or as an argument: accepted with trailing line feeds, 64 KiB + 1 refused (65) (issue 11)" {
+	seed
+	head -c 65536 /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/t64k"
+	{ cat "$BATS_TEST_TMPDIR/t64k"; echo; } >"$BATS_TEST_TMPDIR/t64k-nl"
+	{ cat "$BATS_TEST_TMPDIR/t64k"; printf '\n\n\n'; } >"$BATS_TEST_TMPDIR/t64k-nl3"
+	run --separate-stderr itsm open "Big" --caller x -m - <"$BATS_TEST_TMPDIR/t64k-nl"
+	assert_status 0
+	run --separate-stderr itsm note 1 -m - <"$BATS_TEST_TMPDIR/t64k-nl3"
+	assert_status 0
+	run --separate-stderr itsm note 1 -m - <"$BATS_TEST_TMPDIR/t64k"
+	assert_status 0
+	run --separate-stderr itsm note 1 -m "$(cat "$BATS_TEST_TMPDIR/t64k-nl")"
+	assert_status 0
+	# Each kept the whole 64 KiB, without the line feeds.
+	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM events WHERE length(message) = 65536")" = 4 ]
+	# One byte more is refused both ways, line feed or not.
+	before=$(db_digest)
+	head -c 65537 /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/t64k1"
+	{ cat "$BATS_TEST_TMPDIR/t64k1"; echo; } >"$BATS_TEST_TMPDIR/t64k1-nl"
+	# 64 KiB whose last byte is a line feed, then one more byte.
+	{ head -c 65535 /dev/zero | tr '\0' a; printf '\nb'; } >"$BATS_TEST_TMPDIR/t64k-nl-b"
+	for f in t64k1 t64k1-nl t64k-nl-b; do
+		run --separate-stderr itsm note 1 -m - <"$BATS_TEST_TMPDIR/$f"
+		assert_rejected 65 "text on standard input is too long \(more than 65536 bytes\)" "$before"
+		run --separate-stderr itsm note 1 -m "$(cat "$BATS_TEST_TMPDIR/$f")"
+		assert_rejected 65 "note is too long \(65537 bytes; at most 65536\)" "$before"
+	done
+}
+
 @test "a summary of 100 KiB: 65" {
 	seed
 	big=$(head -c 102400 /dev/zero | tr '\0' s)

@@ -179,7 +179,7 @@ COMMANDS="open categorize prioritize list show config help"
 	run --separate-stderr itsm list
 	assert_status 0
 	assert_output ""
-	[ -e "$ITSM_DB" ]
+	[ ! -e "$ITSM_DB" ]	# reading creates no database (itsm(1) FILES)
 }
 
 @test "without ITSM_DB the database is \$XDG_DATA_HOME/itsm/itsm.db" {

@@ -184,7 +184,7 @@ load helper
 	jq_is '[.ticket.group, .ticket.tier]' '["support-l2","N2"]'
 }
 
-@test "the example post-escalate hook mails the managers through sendmail -t" {
+@test "the example post-escalate hook mails the managers through sendmail -t -i" {
 	use_hooks
 	cp "$TOP/examples/hooks/post-escalate" "$ITSM_HOOKS_DIR/post-escalate"
 	chmod 755 "$ITSM_HOOKS_DIR/post-escalate"
@@ -206,11 +206,41 @@ EOF
 	assert_status 0
 	assert_output "INC-1 escalated to 2 managers"
 	assert_stderr ""
-	[ "$(cat "$BATS_TEST_TMPDIR/sendmail.args")" = "-t" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/sendmail.args")" = "-t -i" ]
 	run head -n 2 "$BATS_TEST_TMPDIR/sendmail.mail"
 	assert_output "To: support-manager@localhost, duty-manager@localhost
 Subject: [itsm] INC-1 escalated (blocked): Payroll down"
 	grep -qx '  vendor silent' "$BATS_TEST_TMPDIR/sendmail.mail"
+}
+
+@test "the example post-escalate hook: a line with a single dot does not end the mail (sendmail -i)" {
+	use_hooks
+	cp "$TOP/examples/hooks/post-escalate" "$ITSM_HOOKS_DIR/post-escalate"
+	chmod 755 "$ITSM_HOOKS_DIR/post-escalate"
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	# Like sendmail: without -i (or -oi), a line "." ends the input.
+	cat >"$BATS_TEST_TMPDIR/bin/sendmail" <<'EOF'
+#!/bin/sh
+echo "$*" >>"$BATS_TEST_TMPDIR/sendmail.args"
+dot=1
+for a; do case $a in -i|-oi) dot=0 ;; esac; done
+while IFS= read -r line; do
+	[ "$dot" = 1 ] && [ "$line" = . ] && break
+	printf '%s\n' "$line" >>"$BATS_TEST_TMPDIR/sendmail.mail"
+done
+EOF
+	chmod 755 "$BATS_TEST_TMPDIR/bin/sendmail"
+	export PATH="$BATS_TEST_TMPDIR/bin:$PATH" BATS_TEST_TMPDIR
+	open_ticket "Payroll down" --caller alice --impact high --urgency high
+	run --separate-stderr itsm escalate 1 --hierarchical --reason blocked -m "first line
+.
+last line"
+	assert_status 0
+	assert_stderr ""
+	[ "$(cat "$BATS_TEST_TMPDIR/sendmail.args")" = "-t -i" ]
+	grep -qx '\.' "$BATS_TEST_TMPDIR/sendmail.mail"
+	grep -qx 'last line' "$BATS_TEST_TMPDIR/sendmail.mail"
+	grep -qx 'itsm show INC-1' "$BATS_TEST_TMPDIR/sendmail.mail"
 }
 
 @test "escalate --hierarchical with an unknown reason: 65, nothing changed" {

@@ -129,7 +129,7 @@ load helper
 	run --separate-stderr itsm next --group nope
 	assert_status 65
 	assert_output ""
-	assert_stderr "itsm: unknown group 'nope' (expected one of: service-desk, support-l2, engineering)"
+	assert_stderr "itsm: unknown group 'nope' (expected one of: service-desk, support-l2, engineering), and no ticket has that group"
 	run --separate-stderr itsm next 1
 	assert_status 64
 	assert_output ""

@@ -190,3 +190,38 @@ INC-1     P1!  new         31m ago   service-desk   -            P1 late"
   resolution          due 2026-11-28T17:00:00Z (met)
   clock ran           1h, stopped 0s"
 }
+
+# due_everywhere REF FIELD TIME: FIELD of REF reads TIME in tsv, csv, json
+# (list and show) and in show's table.
+due_everywhere() {
+	run --separate-stderr itsm list --all --format tsv --fields ref,"$2"
+	printf '%s\n' "$output" | grep -qxF "$(printf '%s\t%s' "$1" "$3")"
+	run --separate-stderr itsm list --all --format csv --fields ref,"$2"
+	printf '%s\n' "$output" | grep -qxF "$1,$3"
+	run --separate-stderr itsm list --all --json
+	jq_is ".[] | select(.ref == \"$1\") | .$2" "\"$3\""
+	run --separate-stderr itsm show "$1" --json
+	jq_is ".$2" "\"$3\""
+	run --separate-stderr itsm show "$1"
+	printf '%s\n' "$output" | grep -qxF "$(printf '%s\t%s' "$2" "$3")"
+	run --separate-stderr itsm show "$1" --format table
+	[[ $output == *"due $3"* ]]
+}
+
+@test "a due time past year 9999 is 9999-12-31T23:59:59Z in every format, never year 0000 or null (issue 11)" {
+	# A resolution target of 418000 weeks (8011 years) from 2026.
+	sed -i '0,/resolution: 4h/s//resolution: 418000w/' "$ITSM_CONFIG"
+	open_ticket "Far away" --caller alice --impact high --urgency high
+	due_everywhere INC-1 resolution_due 9999-12-31T23:59:59Z
+	due_everywhere INC-1 response_due 2026-11-28T09:15:00Z
+	# Opened two hours before the end of the range: 4h later is past it.
+	cp "$TOP/lib/default.yaml" "$ITSM_CONFIG"
+	ITSM_NOW=9999-12-31T22:00:00Z open_ticket "Last night" --caller bob --impact high --urgency high
+	export ITSM_NOW=9999-12-31T23:59:59Z
+	due_everywhere INC-2 resolution_due 9999-12-31T23:59:59Z
+	due_everywhere INC-2 response_due 9999-12-31T22:15:00Z
+	# Breached on response, never on a resolution due at the end.
+	run --separate-stderr itsm list --breached -q
+	assert_output "INC-1
+INC-2"
+}

@@ -291,7 +291,8 @@ INC-2 would be escalated: stagnant: no activity for 5h (threshold 4h)"
 # fingerprint stored), at ITSM_NOW 2026-11-28T08:00:00Z.
 breached() {
 	export ITSM_NOW=2026-11-28T08:00:00Z
-	itsm escalate --stagnant >/dev/null	# the schema and the fingerprint
+	: >"$ITSM_DB"	# an empty file: the sweep gives it the schema
+	itsm escalate --stagnant >/dev/null	# and the fingerprint
 	sqlite3 "$ITSM_DB" <<SQL
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)

@@ -135,7 +135,7 @@ wait'
 	run --separate-stderr itsm open "Mail down" --caller alice
 	assert_status 0
 	assert_output "INC-1"
-	assert_stderr "itsm: warning: hook '$ITSM_HOOKS_DIR/post-open' not run: its directory is writable by others"
+	assert_stderr "itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is writable by others"
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 	ticket_is 1 '.status' '"new"'
 }
@@ -147,7 +147,7 @@ wait'
 	run --separate-stderr itsm open "Mail down" --caller alice
 	assert_status 0
 	assert_output "INC-1"
-	assert_stderr "itsm: warning: hook '$ITSM_HOOKS_DIR/post-open' not run: the file is writable by others"
+	assert_stderr "itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is writable by others"
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
 
@@ -210,4 +210,122 @@ hook complains"
 	assert_status 0
 	assert_stderr ""
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+# --- Trust (issue 11): the hooks directory, every directory above it, the
+# file and the links on the way must be owned by this user or root and not
+# writable by group or others (itsm-hooks(5), Security). ---
+
+# refused_once CMD...: runs itsm CMD; exit 0, the hook did not run, and
+# stderr is the one line $want.
+refused_once() {
+	run --separate-stderr itsm "$@"
+	assert_status 0
+	assert_stderr "$want"
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+@test "a hook owned by another user does not run: one line names the owner" {
+	use_hooks
+	write_hook post-open "$RECORDER"
+	chown nobody "$ITSM_HOOKS_DIR/post-open"
+	uid=$(id -u nobody)
+	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is owned by another user (uid $uid)"
+	refused_once open "Mail down" --caller alice
+	assert_output "INC-1"
+	ticket_is 1 '.status' '"new"'
+	# A hooks directory owned by another user, likewise.
+	chown root "$ITSM_HOOKS_DIR/post-open"
+	chown nobody "$ITSM_HOOKS_DIR"
+	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is owned by another user (uid $uid)"
+	refused_once open "DNS down" --caller alice
+	assert_output "INC-2"
+}
+
+@test "a hook that is a link into a directory writable by others does not run, sticky or not" {
+	use_hooks
+	shared="$BATS_TEST_TMPDIR/shared"
+	mkdir "$shared"
+	printf '#!/bin/sh\n%s\n' "$RECORDER" >"$shared/post-open"
+	chmod 755 "$shared/post-open"
+	ln -s "$shared/post-open" "$ITSM_HOOKS_DIR/post-open"
+	for m in 777 1777; do
+		chmod "$m" "$shared"
+		want="itsm: hook 'post-open' not run: '$shared' is writable by others"
+		refused_once open "Mail down" --caller alice
+	done
+	# A link owned by another user is refused too, in a trusted directory.
+	chmod 755 "$shared"
+	chown -h nobody "$ITSM_HOOKS_DIR/post-open"
+	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is owned by another user (uid $(id -u nobody))"
+	refused_once open "Mail down" --caller alice
+	# Owned by root, into a trusted directory, the link runs the hook.
+	chown -h root "$ITSM_HOOKS_DIR/post-open"
+	run --separate-stderr itsm open "Mail down" --caller alice
+	assert_status 0
+	assert_stderr ""
+	[ "$(cat "$BATS_TEST_TMPDIR/ran")" = "post-open INC-4" ]
+}
+
+@test "a hooks directory under a directory writable by others does not run; under a sticky one (like /tmp) it does" {
+	open="$BATS_TEST_TMPDIR/open"
+	export ITSM_HOOKS_DIR="$open/hooks"
+	mkdir -p "$ITSM_HOOKS_DIR"
+	chmod 755 "$ITSM_HOOKS_DIR"
+	write_hook post-open "echo ran >>\"$BATS_TEST_TMPDIR/ran\""
+	chmod 777 "$open"
+	want="itsm: hook 'post-open' not run: '$open' is writable by others"
+	refused_once open "Mail down" --caller alice
+	assert_output "INC-1"
+	# Sticky: nobody else may rename or remove what is ours in it.
+	chmod 1777 "$open"
+	run --separate-stderr itsm open "Mail down" --caller alice
+	assert_status 0
+	assert_stderr ""
+	[ "$(cat "$BATS_TEST_TMPDIR/ran")" = ran ]
+}
+
+@test "a group-writable hooks directory runs only when set-group-ID (a team's); a group-writable hook never" {
+	use_hooks
+	write_hook post-open "echo ran >>\"$BATS_TEST_TMPDIR/ran\""
+	chmod 775 "$ITSM_HOOKS_DIR"
+	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is writable by its group"
+	refused_once open "Mail down" --caller alice
+	chmod 2775 "$ITSM_HOOKS_DIR"
+	chmod 775 "$ITSM_HOOKS_DIR/post-open"
+	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is writable by its group"
+	refused_once open "Mail down" --caller alice
+	chmod 755 "$ITSM_HOOKS_DIR/post-open"
+	run --separate-stderr itsm open "Mail down" --caller alice
+	assert_status 0
+	assert_stderr ""
+	[ "$(cat "$BATS_TEST_TMPDIR/ran")" = ran ]
+}
+
+@test "a hook refused for many tickets at once is reported once" {
+	use_hooks
+	write_hook post-escalate "$RECORDER"
+	chmod 777 "$ITSM_HOOKS_DIR"
+	for i in 1 2 3; do
+		open_ticket "Mail down $i" --caller alice --impact high --urgency high
+	done
+	ITSM_NOW=2026-12-28T09:00:00Z run --separate-stderr itsm escalate --stagnant
+	assert_status 0
+	[ "$(grep -c INC- <<<"$output")" -ge 2 ]
+	assert_stderr "itsm: hook 'post-escalate' not run: '$ITSM_HOOKS_DIR' is writable by others"
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+@test "a trusted hook still runs, through a link to a trusted script as itsm-hooks(5) shows" {
+	use_hooks
+	write_hook log-event "$RECORDER"
+	ln -s log-event "$ITSM_HOOKS_DIR/post-open"
+	ln -s log-event "$ITSM_HOOKS_DIR/post-note"
+	run --separate-stderr itsm open "Mail down" --caller alice
+	assert_status 0
+	assert_stderr ""
+	itsm note 1 -m looking >/dev/null
+	run cat "$BATS_TEST_TMPDIR/ran"
+	assert_output "post-open INC-1
+post-note INC-1"
 }

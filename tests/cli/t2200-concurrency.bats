@@ -59,7 +59,7 @@ sweeper() {
 			false
 		fi
 	done
-	! grep -l "locked" "$BATS_TEST_TMPDIR"/err.*
+	! grep -l "locked" "$BATS_TEST_TMPDIR"/err.* || false
 	total=$((WORKERS * PER_WORKER))
 	db() { sqlite3 "$ITSM_DB" "$1"; }
 	[ "$(db 'SELECT count(*) FROM tickets')" = "$total" ]

@@ -98,7 +98,7 @@ setup() {
 	run --separate-stderr itsm major update 1 -m "x" --at yesterday
 	assert_rejected 65 "invalid time 'yesterday'" "$BEFORE"
 	run --separate-stderr itsm major update 1 -m "x" --at 2026-11-28T08:00:00Z
-	assert_rejected 65 "--at is before the ticket was opened" "$BEFORE"
+	assert_rejected 65 "--at 2026-11-28T08:00:00Z is before the [a-z ]+ of INC-1 at 2026-11-28T09:00:00Z" "$BEFORE"
 	run --separate-stderr itsm major declare 2 --commander ""
 	assert_rejected 65 "commander is empty" "$BEFORE"
 	run --separate-stderr itsm major link 1 --child abc

@@ -286,7 +286,7 @@ EOF
 	assert_status 0
 	assert_no_control_bytes
 	printf '%s\n' "$output" | grep -qxF '| Summary | Payroll \| ERP down |'
-	printf '%s\n' "$output" | grep -qxF '| 2026-11-28T09:00:00Z | alice | update: line one line \| two\x1b[31m |'
+	printf '%s\n' "$output" | grep -qxF '| 2026-11-28T09:00:00Z | alice | update: line one line \| two\x1b\[31m |'
 }
 
 @test "report -o FILE writes the report to FILE, nothing on stdout" {

@@ -389,7 +389,8 @@ on_tty() {
 # The same database measures the speed (see itsm-stats(1)); no timing
 # is asserted here.
 big_database() {
-	itsm stats >/dev/null	# creates the schema
+	: >"$ITSM_DB"	# an empty file is a new database
+	itsm stats >/dev/null	# which gives it the schema
 	sqlite3 "$ITSM_DB" <<'SQL'
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000)
@@ -495,7 +496,8 @@ SQL
 # (resolved_at - opened_at, in no order, each time about six times), P1
 # to P5, two groups, no events: their clocks ran all along.
 resolved() {
-	itsm stats >/dev/null	# creates the schema
+	: >"$ITSM_DB"	# an empty file is a new database
+	itsm stats >/dev/null	# which gives it the schema
 	sqlite3 "$ITSM_DB" <<SQL
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
@@ -544,4 +546,24 @@ rank_sql() {
 	    "$(rank_sql 90 "group_name = 'service-desk'")"
 	jq_is '.groups[1].resolve_time.by_priority.P5 | [.count, .median, .p90]' \
 	    "[20000,$(rank_sql 50 "group_name = 'support-l2' AND priority = 'P5'"),$(rank_sql 90 "group_name = 'support-l2' AND priority = 'P5'")]"
+}
+
+@test "first-contact resolution over imported tickets with no tier: no rate (null, empty, -), not 0 (issue 11)" {
+	printf '%s\n' \
+	    '{"id":1,"summary":"s","caller":"c","status":"closed","group":"Group 56","priority":"P3","opened_at":"2026-11-01T00:00:00Z","resolved_at":"2026-11-02T00:00:00Z","closed_at":"2026-11-03T00:00:00Z"}' \
+	    '{"id":2,"summary":"t","caller":"c","status":"resolved","group":"Group 56","opened_at":"2026-11-01T00:00:00Z","resolved_at":"2026-11-02T00:00:00Z"}' \
+	    >"$BATS_TEST_TMPDIR/in.jsonl"
+	itsm import "$BATS_TEST_TMPDIR/in.jsonl" >/dev/null 2>&1
+	run --separate-stderr itsm stats --since 2026-11-01 --json
+	assert_status 0
+	jq_is '[.total.resolved, .total.fcr]' '[2,{"count":0,"rate":null}]'
+	run --separate-stderr itsm stats --since 2026-11-01 --format tsv
+	printf '%s\n' "$output" | grep -qx "$(printf 'fcr.rate\t(all)\t')"
+	run --separate-stderr itsm stats --since 2026-11-01 --format table
+	printf '%s\n' "$output" | grep -Eq '^  first contact +- '
+	# A ticket worked here has a tier: the rate is over it alone.
+	itsm open "Printer" --caller d --impact low --urgency low >/dev/null
+	itsm resolve 3 --workaround -m "restarted" >/dev/null
+	run --separate-stderr itsm stats --since 2026-11-01 --json
+	jq_is '[.total.resolved, .total.fcr]' '[3,{"count":1,"rate":1}]'
 }

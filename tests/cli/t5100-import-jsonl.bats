@@ -366,3 +366,16 @@ same_tables() {
 	ticket_is 31 .parent 32
 	ticket_is 33 .parent 1
 }
+
+@test "the progress line escapes the file's name as every message does: no control character reaches the terminal (issue 11)" {
+	command -v script >/dev/null || skip "no script(1) to make a terminal"
+	local f=$BATS_TEST_TMPDIR/$'many\e]0;pwned\a\r.jsonl'
+	seq 10000 | awk '{ printf "{\"id\":%d,\"summary\":\"s%d\",\"caller\":\"c\",\"opened_at\":\"2026-01-01T00:00:00Z\"}\n", $1, $1 }' >"$f"
+	local cmd
+	cmd=$(printf '%q ' env ITSM_DB="$BATS_TEST_TMPDIR/tty.db" "$ITSM" import "$f")
+	output=$(script -qec "$cmd >$(printf %q "$BATS_TEST_TMPDIR/out")" /dev/null </dev/null)
+	[[ "$output" == *"itsm: importing $BATS_TEST_TMPDIR/many\\x1b]0;pwned\\x07\\r.jsonl: 10000 lines"* ]]
+	# Nothing raw: no ESC, no BEL (the terminal's own CR LF aside).
+	! printf '%s' "$output" | grep -q $'[\e\a]' || false
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "imported 10000 tickets and 0 events from 10000 lines" ]
+}

@@ -494,3 +494,37 @@ policy check: 141707 events with impact, urgency and priority; $n disagree with 
 	run --separate-stderr itsm import "$LOG"
 	assert_rejected 65 "incident_event_log\.csv\.gz:2: INC0000045 appears again after other incidents, or was imported before" "$before"
 }
+
+# --- issue 11: due times never depend on the clock of the import ---
+
+@test "a ticket closed without a resolution time: due times from its own history, whatever the clock of the import" {
+	cat >"$BATS_TEST_TMPDIR/closed.csv" <<-EOF
+	$SMALL_HEADER
+	INC0000001,New,L,1/3/2016 09:00,C,Phone,2 - Medium,2 - Medium,3 - Moderate,G,?,0,0,U,1/3/2016 09:01,?,?,?,?,code 1,?,1/3/2016 12:00
+	INC0000001,Active,L,1/3/2016 09:00,C,Phone,2 - Medium,2 - Medium,3 - Moderate,G,?,0,0,U,1/3/2016 10:00,?,?,?,?,code 1,?,1/3/2016 12:00
+	INC0000001,Closed,L,1/3/2016 09:00,C,Phone,2 - Medium,2 - Medium,3 - Moderate,G,?,0,0,U,1/3/2016 12:00,?,?,?,?,code 1,?,1/3/2016 12:00
+	EOF
+	local now
+	for now in 2026-11-28T09:00:00Z 2031-06-01T00:00:00Z; do
+		ITSM_NOW=$now itsm --db "$BATS_TEST_TMPDIR/$now.db" import "$BATS_TEST_TMPDIR/closed.csv" >/dev/null
+		# The events are recorded at the import: all the rest is the log's.
+		ITSM_NOW=$now itsm --db "$BATS_TEST_TMPDIR/$now.db" export |
+		    jq -c 'del(.events[].recorded_at)' >"$BATS_TEST_TMPDIR/$now.jsonl"
+	done
+	cmp "$BATS_TEST_TMPDIR/2026-11-28T09:00:00Z.jsonl" "$BATS_TEST_TMPDIR/2031-06-01T00:00:00Z.jsonl"
+	# P3: 2h to respond from 09:00; a day to resolve, 3h of it run when
+	# the clocks stopped for good at the closure (12:00): 21h after it.
+	jq -e -c '[.status, .resolved_at, .response_due, .resolution_due] ==
+	    ["closed", null, "2016-03-01T11:00:00Z", "2016-03-02T09:00:00Z"]' \
+	    "$BATS_TEST_TMPDIR/2031-06-01T00:00:00Z.jsonl"
+}
+
+@test "the whole log imported at another time: the same tickets and due times (1,556 are closed without a resolution time)" {
+	log_db
+	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM tickets WHERE status = 'closed' AND resolved_at IS NULL AND priority IS NOT NULL")" = 1556 ]
+	ITSM_NOW=2031-06-01T00:00:00Z itsm --db "$BATS_TEST_TMPDIR/later.db" import "$LOG" >/dev/null 2>&1
+	# Every due time is the log's, none of either import's clock.
+	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM tickets WHERE resolution_due > strftime('%s', '2020-01-01')")" = 0 ]
+	diff <(itsm export | jq -c 'del(.events[].recorded_at)') \
+	    <(ITSM_NOW=2031-06-01T00:00:00Z itsm --db "$BATS_TEST_TMPDIR/later.db" export | jq -c 'del(.events[].recorded_at)')
+}

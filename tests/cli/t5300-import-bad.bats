@@ -362,3 +362,281 @@ rejects_line() {
 	assert_status 0
 	assert_output "imported 5 tickets and 5 events from 7 lines"
 }
+
+# --- issue 11: all or nothing for every kind of damage ---
+
+# csv_with_row ROW: a ServiceNow log ($f) of the good rows, then ROW at
+# line 8.
+csv_with_row() {
+	{ good_csv; printf '%s\n' "$1"; } >"$f"
+}
+
+@test "a NUL byte inside a line (JSON Lines or CSV, plain or gzip): 65 at its line, nothing imported" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/nul.jsonl
+	# Line 3 has a NUL in its summary: the line is not cut there, glued
+	# to the next, or dropped.
+	{ ticket_line 101; ticket_line 102; printf '{"id":103,"summary":"a\0b","caller":"c","opened_at":"2026-01-01T00:00:00Z"}\n'; ticket_line 104; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "nul\.jsonl:3: a NUL byte in the line$" "$before"
+	gzip -c "$f" >"$f.gz"
+	run --separate-stderr itsm import "$f.gz"
+	assert_rejected 65 "nul\.jsonl\.gz:3: a NUL byte in the line$" "$before"
+	# A CSV row with a NUL in a field, then a good row: refused, not
+	# imported without it.
+	f=$BATS_TEST_TMPDIR/nul.csv
+	{ good_csv; row INC0000004 New "4/3/2016 09:01" | sed 's/Caller 1/Cal\x00ler/'; row INC0000005 New "5/3/2016 09:01"; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "nul\.csv:8: a NUL byte in the line$" "$before"
+	gzip -c "$f" >"$f.gz"
+	run --separate-stderr itsm import - <"$f.gz"
+	assert_rejected 65 "standard input:8: a NUL byte in the line$" "$before"
+	# The last line, without its newline, too.
+	{ good_csv; printf 'INC0000004,New,0,0,C\0,1/3/2016 09:00,U,1/3/2016 09:01,Phone,?,?,?,?,?,?,?,G,?,?,?,?'; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "nul\.csv:8: a NUL byte in the line$" "$before"
+}
+
+@test "a gzip of NUL bytes: 65 at line 1 at once, not read to its end" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/zeros.gz
+	# 256 MiB of NUL bytes: 256 KiB compressed.
+	head -c 268435456 /dev/zero | gzip -1 >"$f"
+	run --separate-stderr timeout 20 "$ITSM" import "$f"
+	assert_rejected 65 "zeros\.gz:1: a NUL byte in the line$" "$before"
+	# Found in the first block: the run reads little of it, no 256 MiB
+	# line in memory (in 256 MiB of address space, where an empty file
+	# imports; not under AddressSanitizer, which maps terabytes).
+	: >"$BATS_TEST_TMPDIR/empty"
+	if bash -c 'ulimit -v 262144; exec "$0" --db "$1" import "$2"' "$ITSM" \
+	    "$BATS_TEST_TMPDIR/probe.db" "$BATS_TEST_TMPDIR/empty" >/dev/null 2>&1; then
+		run --separate-stderr bash -c 'ulimit -v 262144; exec "$0" import "$1"' "$ITSM" "$f"
+		assert_rejected 65 "zeros\.gz:1: a NUL byte in the line$" "$before"
+	fi
+}
+
+@test "gzip: members in a series are one input (RFC 1952); anything else after the data is refused (65)" {
+	seed
+	before=$(db_digest)
+	local d=$BATS_TEST_TMPDIR
+	{ ticket_line 101; ticket_line 102; } | gzip >"$d/a.gz"
+	{ ticket_line 103; } | gzip >"$d/b.gz"
+	cat "$d/a.gz" "$d/b.gz" >"$d/ab.gz"
+	# Garbage, zeros (padding) and half a gzip magic number after the data.
+	{ cat "$d/a.gz"; printf 'garbage\n'; } >"$d/garbage.gz"
+	{ cat "$d/a.gz"; head -c 512 /dev/zero; } >"$d/zeros.gz"
+	{ cat "$d/a.gz"; printf '\037'; } >"$d/half.gz"
+	for f in garbage zeros half; do
+		run --separate-stderr itsm import "$d/$f.gz"
+		assert_rejected 65 "$f\.gz:3: trailing garbage after the gzip data$" "$before"
+	done
+	run --separate-stderr itsm import - <"$d/garbage.gz"
+	assert_rejected 65 "standard input:3: trailing garbage after the gzip data$" "$before"
+	run --separate-stderr itsm import "$d/ab.gz"
+	assert_status 0
+	assert_output "imported 3 tickets and 3 events from 3 lines"
+}
+
+@test "a gzip data check (CRC) error names the line being read when it is found: after the member's data" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/crc.gz i
+	for i in $(seq 101 150); do ticket_line "$i"; done | gzip >"$f"
+	# The CRC is the 8 bytes' first 4 before the end: one byte changed.
+	printf 'X' | dd of="$f" bs=1 seek=$(($(stat -c %s "$f") - 8)) conv=notrunc 2>/dev/null
+	gzip -t "$f" 2>/dev/null && false
+	# The 50 lines are read; the check fails at the end of the data,
+	# while line 51 is read.
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "crc\.gz:51: incorrect data check \(truncated or corrupt gzip\?\)$" "$before"
+	# The length (ISIZE), likewise.
+	for i in $(seq 101 150); do ticket_line "$i"; done | gzip >"$f"
+	printf 'X' | dd of="$f" bs=1 seek=$(($(stat -c %s "$f") - 3)) conv=notrunc 2>/dev/null
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "crc\.gz:51: incorrect length check \(truncated or corrupt gzip\?\)$" "$before"
+}
+
+@test "servicenow-csv: a value that does not parse refuses the import (65), its line and column named" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/bad.csv v
+	# row_with COLUMN VALUE: a row of INC0000004 with COLUMN set to VALUE.
+	row_with() {
+		local r
+		r=$(row INC0000004 Resolved "4/3/2016 12:00")
+		case $1 in
+		resolved_at) r=${r%,?,?},"$2",? ;;
+		closed_at) r=${r%,?},"$2" ;;
+		opened_at) r=${r/1\/3\/2016 09:00/$2} ;;
+		sys_updated_at) r=${r/4\/3\/2016 12:00/$2} ;;
+		reassignment_count) r=${r/,0,0,/,$2,0,} ;;
+		reopen_count) r=${r/,0,0,/,0,$2,} ;;
+		impact) r=${r/2 - Medium,2 - Medium/$2,2 - Medium} ;;
+		urgency) r=${r/2 - Medium,3 - Moderate/$2,3 - Moderate} ;;
+		priority) r=${r/3 - Moderate/$2} ;;
+		esac
+		csv_with_row "$r"
+	}
+	while IFS='|' read -r col v; do
+		row_with "$col" "$v"
+		run --separate-stderr itsm import "$f"
+		assert_rejected 65 "bad\.csv:8: $col '$(printf '%s' "$v" | sed 's/[][\.*^$?+(){}|/]/\\&/g')' is not a" "$before"
+	done <<-'EOF'
+	resolved_at|29/2/2016 1129
+	resolved_at|31/2/2016 11:29
+	resolved_at|29/2/2015 11:29
+	resolved_at|garbage
+	resolved_at|1/3/2016 12:00 oops
+	resolved_at|1/3/2016 24:00
+	resolved_at|1/3/2016 12:5
+	resolved_at|1/13/2016 12:00
+	resolved_at|1/3/16 12:00
+	closed_at|0/3/2016 12:00
+	opened_at|1/3/2016 09:00:00
+	sys_updated_at|4/3/2016 12.00
+	reassignment_count|x7
+	reassignment_count|-3
+	reassignment_count|7x
+	reassignment_count|+1
+	reassignment_count|99999999999
+	reopen_count|1.5
+	impact|High
+	urgency|x - Medium
+	priority|3 -
+	EOF
+	# A bad value on a row left out for its state is refused too.
+	csv_with_row "$(row INC0000004 -100 "4/3/2016 12:00" | sed 's#,0,0,#,x,0,#')"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "bad\.csv:8: reassignment_count 'x' is not a count" "$before"
+	# A name longer than the commands take.
+	csv_with_row "$(row INC0000004 New "4/3/2016 12:00" | sed "s#Caller 1#$(printf 'c%.0s' $(seq 257))#")"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "bad\.csv:8: caller_id is too long \(257 bytes; at most 256\)$" "$before"
+}
+
+@test "servicenow-csv: '?' and empty fields are unknown, as before: no resolution time, no code, counts 0" {
+	local f=$BATS_TEST_TMPDIR/unknown.csv
+	{
+		printf '%s\n' "$HEADER"
+		printf 'INC0000001,New,?,,Caller 1,1/3/2016 09:00,U,1/3/2016 09:01,Phone,?,?,?,?,?,,?,Group 1,?,?,?,?\n'
+		printf 'INC0000001,Resolved,,?,Caller 1,1/3/2016 09:00,U,1/3/2016 10:01,Phone,?,?,?,?,2 - Medium,2 - Medium,3 - Moderate,Group 1,?,code 5,?,\n'
+		printf 'INC0000002,New,3,1,Caller 1,1/3/2016 09:00,U,1/3/2016 9:01,Phone,?,?,?,?,2,2,3,Group 1,?,code 5,1/3/2016 9:30,\n'
+		printf 'INC0000002,Resolved,3,1,Caller 1,1/3/2016 09:00,U,29/2/2016 23:59,Phone,?,?,?,?,2,2,3,Group 1,?,code 5,29/2/2016 23:59,\n'
+	} >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+	assert_output "imported 2 tickets and 4 events from 5 lines"
+	ticket_is INC0000001 '[.resolved_at, .resolution.code, .reopen_count, .reassignment_count, .priority]' '[null,null,0,0,"P3"]'
+	ticket_is INC0000002 '[.resolved_at, .resolution.code, .reopen_count, .reassignment_count, .impact]' '["2016-02-29T23:59:00Z","code 5",1,3,"medium"]'
+}
+
+@test "invalid UTF-8 is refused in a CSV field (its line and column), in a JSON line, in a header" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/utf8.csv
+	csv_with_row "$(row INC0000004 New "4/3/2016 12:00" | sed 's/Group 1/Gr\xe9up/')"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "utf8\.csv:8: column 'assignment_group' is not valid UTF-8$" "$before"
+	# In a quoted field over three lines: the line of the bad byte.
+	{ good_csv; printf 'INC0000004,New,0,0,"Caller\nof\nthe \xc3(",1/3/2016 09:00,U,1/3/2016 09:01,Phone,?,?,?,?,?,?,?,G,?,?,?,?\n'; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "utf8\.csv:10: column 'caller_id' is not valid UTF-8$" "$before"
+	# An overlong form, a surrogate, in a column the import does not read.
+	{ good_csv | sed '1s/$/,extra/; 2,$s/$/,x/'; printf 'INC0000004,New,0,0,C,1/3/2016 09:00,U,1/3/2016 09:01,Phone,?,?,?,?,?,?,?,G,?,?,?,?,\xed\xa0\x80\n'; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "utf8\.csv:8: column 'extra' is not valid UTF-8$" "$before"
+	{ printf '%s,\xc0\xaf\n' "$HEADER"; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "utf8\.csv:1: field 22 is not valid UTF-8$" "$before"
+	f=$BATS_TEST_TMPDIR/utf8.jsonl
+	rejects_line "$(printf '{"id":1,"summary":"s\xff","caller":"c","opened_at":"2026-01-01T00:00:00Z"}')" "the line is not valid UTF-8"
+}
+
+@test "JSON Lines: a member given twice, at any depth: 65, its path named" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/dup.jsonl
+	local t='"id":1,"caller":"c","opened_at":"2026-01-01T00:00:00Z"'
+	rejects_line "{$t,\"summary\":\"a\",\"summary\":\"b\"}" '"summary" is given twice$'
+	rejects_line "{\"summary\":\"a\",$t,\"id\":2}" '"id" is given twice$'
+	rejects_line "{$t,\"summary\":\"a\",\"events\":[{\"at\":\"2026-01-01T00:00:00Z\",\"actor\":\"a\",\"kind\":\"open\"},{\"at\":\"2026-01-01T00:00:00Z\",\"actor\":\"a\",\"kind\":\"k\",\"kind\":\"open\"}]}" '"events\[1\]\.kind" is given twice$'
+	rejects_line "{$t,\"summary\":\"a\",\"resolution\":{\"code\":\"a\",\"code\":\"b\"}}" '"resolution\.code" is given twice$'
+	rejects_line "{$t,\"summary\":\"a\",\"crisis\":{\"state\":\"active\",\"roster\":[{\"name\":\"a\",\"role\":\"r\",\"role\":\"s\"}]}}" '"crisis\.roster\[0\]\.role" is given twice$'
+	rejects_line "{$t,\"summary\":\"a\",\"unknown\":{\"x\":1,\"x\":1}}" '"unknown\.x" is given twice$'
+	# A long object is checked as well (sorted, not pairwise).
+	rejects_line "{$t,\"summary\":\"a\",\"many\":{$(seq 100 | sed 's/.*/"k&":1/' | paste -sd,),\"k50\":2}}" '"many\.k50" is given twice$'
+}
+
+@test "JSON Lines: a count that is not a whole number in range, a ticket its own parent, a cycle of parents: 65" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/count.jsonl m v
+	local t='"id":1,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z"'
+	for m in reopen_count reassignment_count; do
+		for v in -1 1.5 '"3"' true 2147483648; do
+			rejects_line "{$t,\"$m\":$v}" "\"$m\" must be a whole number from 0 to 2147483647, or null$"
+		done
+	done
+	for v in 0 6 2.5 '"4"'; do
+		rejects_line "{$t,\"satisfaction\":$v}" '"satisfaction" must be a whole number from 1 to 5, or null$'
+	done
+	rejects_line "{$t,\"store\":{\"priority_rank\":-1}}" '"store\.priority_rank" must be a whole number from 0 to 2147483647, or null$'
+	rejects_line "{$t,\"parent\":1}" '"parent" is the ticket itself$'
+	# 102 -> 103 -> 104 -> 102: refused at the cycle's last line (4).
+	{ ticket_line 101
+	  printf '{"id":%d,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z","parent":%d}\n' 102 103 103 104 104 102 105 101; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "count\.jsonl:4: the parents make a cycle \(ticket 10[234] is its own ancestor\)$" "$before"
+	# A chain with no cycle, a parent in the database: imported.
+	{ ticket_line 101
+	  printf '{"id":%d,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z","parent":%d}\n' 102 103 103 104 104 1 105 101; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+	assert_output "imported 5 tickets and 1 event from 5 lines"
+	# The counts in range.
+	printf '{"id":200,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z","reopen_count":2147483647,"satisfaction":5,"reassignment_count":0}\n' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+}
+
+@test "a value quoted in a message is cut on a character boundary, never in half a character" {
+	seed
+	before=$(db_digest)
+	local long f=$BATS_TEST_TMPDIR/state.csv
+	# 81 bytes: the 64th byte is the first half of an é.
+	long="a$(printf 'é%.0s' $(seq 40))"
+	{ good_csv; row INC0000004 "$long" "4/3/2016 12:00"; } >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+	[ "$stderr" = "itsm: $f:8: row left out: unknown state '${long:0:32}'" ]
+	# The library's messages, and the command's.
+	run --separate-stderr itsm show "$long"
+	assert_status 65
+	[ "$stderr" = "itsm: '${long:0:32}' is not a ticket reference (expected like INC-42 or 42)" ]
+	run --separate-stderr itsm open "x" --caller c --at "$long"
+	assert_status 65
+	[[ "$stderr" == "itsm: invalid time '${long:0:32}' (expected"* ]]
+	run --separate-stderr itsm list --status "$long"
+	assert_status 65
+	[[ "$stderr" == "itsm: unknown status '${long:0:32}' (expected"* ]]
+}
+
+@test "times out of the history's order (closed before resolved, anything before opened): 65, both times named, nothing imported" {
+	seed
+	before=$(db_digest)
+	local f=$BATS_TEST_TMPDIR/order.jsonl t='"summary":"s","caller":"c","opened_at":"2026-01-01T10:00:00Z"'
+	rejects_line "{\"id\":104,$t,\"status\":\"closed\",\"resolved_at\":\"2026-01-01T12:00:00Z\",\"closed_at\":\"2026-01-01T11:00:00Z\"}" \
+	    "\"closed_at\" 2026-01-01T11:00:00Z is before \"resolved_at\" 2026-01-01T12:00:00Z$"
+	rejects_line "{\"id\":104,$t,\"status\":\"resolved\",\"resolved_at\":\"2026-01-01T09:59:59Z\"}" \
+	    "\"resolved_at\" 2026-01-01T09:59:59Z is before \"opened_at\" 2026-01-01T10:00:00Z$"
+	rejects_line "{\"id\":104,$t,\"status\":\"closed\",\"closed_at\":\"2026-01-01T09:00:00Z\"}" \
+	    "\"closed_at\" 2026-01-01T09:00:00Z is before \"opened_at\" 2026-01-01T10:00:00Z$"
+	rejects_line "{\"id\":104,$t,\"responded_at\":\"2026-01-01T09:00:00Z\"}" \
+	    "\"responded_at\" 2026-01-01T09:00:00Z is before \"opened_at\" 2026-01-01T10:00:00Z$"
+	# The same times in order import.
+	printf '%s\n' "{\"id\":104,$t,\"status\":\"closed\",\"resolved_at\":\"2026-01-01T12:00:00Z\",\"closed_at\":\"2026-01-01T12:00:00Z\"}" >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+}

@@ -485,7 +485,7 @@ m_rows() {
 			row="${r//D/$d}"
 			words "$r" D "$d"
 			go "${ARGS[@]}"
-			refused 65 "(too early|in the future|before the ticket)"
+			refused 65 "(too early|in the future|is before the)"
 		done
 	done
 	for now in 1969-12-31T23:59:59Z 10000-01-01T00:00:00Z \
@@ -1042,7 +1042,7 @@ refused_or_idle() {
 		[ "$status" = 74 ] || refused 77 "cannot write database '$mnt/itsm.db'"
 		refused 74 "(cannot|unable to) open"
 	done
-	go --db "$mnt/new.db" list
+	go --db "$mnt/new.db" open x --caller y
 	assert_status 77
 	assert_one_line_error "cannot create database '$mnt/new.db': Read-only file system"
 	assert_same

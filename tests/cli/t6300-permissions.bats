@@ -71,7 +71,7 @@ outsider() {
 		assert_status 0
 		[ "$(mode "$BATS_TEST_TMPDIR/db.$u")" = 600 ]
 		ITSM_DB="$BATS_TEST_TMPDIR/env.$u" run --separate-stderr \
-		    sh -c "umask $u; exec \"\$0\" list" "$ITSM"
+		    sh -c "umask $u; exec \"\$0\" open x --caller y" "$ITSM"
 		assert_status 0
 		[ "$(mode "$BATS_TEST_TMPDIR/env.$u")" = 600 ]
 	done
@@ -100,7 +100,7 @@ outsider() {
 	[ "$(mode "$HOME/.local")" = 755 ]
 	# $XDG_DATA_HOME/itsm likewise.
 	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg/data"
-	run --separate-stderr sh -c 'umask 000; exec "$0" list' "$ITSM"
+	run --separate-stderr sh -c 'umask 000; exec "$0" open x --caller y' "$ITSM"
 	assert_status 0
 	[ "$(mode "$XDG_DATA_HOME/itsm/itsm.db")" = 600 ]
 	[ "$(mode "$XDG_DATA_HOME/itsm")" = 700 ]
@@ -256,6 +256,52 @@ INC-2"
 	assert_unchanged "$before"
 }
 
+# --- The -wal and -shm files (itsm(1), FILES). ---
+
+# own_dir: $own, a directory of nobody's in $nd, with its policy, where
+# nobody opens a first ticket.
+own_dir() {
+	team_dir
+	own="$nd/own"
+	install -d -m 755 -o 65534 -g 65534 "$own"
+	cp "$TOP/lib/default.yaml" "$nd/policy.yaml"
+	chmod 644 "$nd/policy.yaml"
+	export ITSM_CONFIG="$nd/policy.yaml" HOME="$nd" ITSM_DB="$own/itsm.db"
+	run --separate-stderr outsider "$ITSM" open "by nobody" --caller ann
+	assert_status 0
+}
+
+@test "a read while the database was read-only leaves its -wal and -shm read-only: writable again, it writes" {
+	own_dir
+	chmod 444 "$ITSM_DB"
+	run --separate-stderr outsider "$ITSM" list -q
+	assert_status 0
+	assert_output "INC-1"
+	# SQLite made them with the database's mode of then.
+	[ "$(mode "$ITSM_DB-shm")" = 444 ]
+	chmod 644 "$ITSM_DB"
+	run --separate-stderr outsider "$ITSM" note 1 -m "writable again"
+	assert_status 0
+	assert_stderr ""
+	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM events WHERE message = 'writable again'")" = 1 ]
+	for f in "$ITSM_DB-wal" "$ITSM_DB-shm"; do
+		[ ! -e "$f" ] || [ "$(mode "$f")" = 644 ]
+	done
+}
+
+@test "a -wal file of another user that this one may not write: 77, one line naming it, nothing changed" {
+	own_dir
+	: >"$ITSM_DB-wal"	# root's, mode 644
+	chmod 644 "$ITSM_DB-wal"
+	before=$(sha256sum <"$ITSM_DB")
+	run --separate-stderr outsider "$ITSM" note 1 -m x
+	assert_status 77
+	assert_output ""
+	assert_one_line_error "cannot write '$ITSM_DB-wal': permission denied$"
+	[ "$(sha256sum <"$ITSM_DB")" = "$before" ]
+	[ ! -s "$ITSM_DB-wal" ]
+}
+
 # --- Hooks. ---
 
 @test "hooks from a directory writable by others are refused: mode 777, sticky 1777 (like /tmp), the default directory too" {
@@ -266,7 +312,7 @@ INC-2"
 		run --separate-stderr itsm open "x" --caller y
 		assert_status 0
 		assert_output "INC-$(sqlite3 "$ITSM_DB" 'SELECT max(id) FROM tickets')"
-		assert_stderr "itsm: warning: hook '$ITSM_HOOKS_DIR/post-open' not run: its directory is writable by others"
+		assert_stderr "itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is writable by others"
 	done
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 	# Mode 755 again: it runs.
@@ -282,7 +328,7 @@ INC-2"
 	chmod 777 "$XDG_CONFIG_HOME/itsm/hooks"
 	run --separate-stderr itsm open "x" --caller y
 	assert_status 0
-	assert_stderr "itsm: warning: hook '$XDG_CONFIG_HOME/itsm/hooks/post-open' not run: its directory is writable by others"
+	assert_stderr "itsm: hook 'post-open' not run: '$XDG_CONFIG_HOME/itsm/hooks' is writable by others"
 	[ "$(cat "$BATS_TEST_TMPDIR/ran")" = ran ]
 }
 
@@ -359,4 +405,33 @@ INC-2"
 	assert_status 0
 	[ "$(count_events "kind = 'note'")" = 2 ]
 	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA integrity_check')" = ok ]
+}
+
+# --- The login recorded in the history (issue 11). ---
+
+# cannot_run WHY: fails the test, saying why its check could not run.
+cannot_run() {
+	echo "cannot run this check: $1" >&2
+	return 1
+}
+
+@test "a user id with no passwd entry is recorded by its number, never by LOGNAME or USER" {
+	[ "$(id -u)" = 0 ] || cannot_run "needs root to act as another user"
+	command -v setpriv >/dev/null || cannot_run "needs setpriv(1)"
+	! getent passwd 12345 >/dev/null || cannot_run "uid 12345 has a passwd entry here"
+	# A copy of the binary, a policy and a database where uid 12345
+	# reaches them (the checkout may be in a 0700 home).
+	nd=$(mktemp -d /tmp/itsm-t6300.XXXXXX)
+	chmod 755 "$nd"
+	install -m 755 "$ITSM" "$nd/itsm"
+	install -m 644 "$ITSM_CONFIG" "$nd/policy.yaml"
+	install -d -m 700 -o 12345 -g 12345 "$nd/data"
+	run --separate-stderr setpriv --reuid=12345 --regid=12345 --clear-groups \
+	    env -u ITSM_ACTOR HOME="$nd/data" LOGNAME=root USER=root \
+	    ITSM_DB="$nd/data/itsm.db" ITSM_CONFIG="$nd/policy.yaml" \
+	    "$nd/itsm" open "Spoofed" --caller x
+	assert_status 0
+	assert_output "INC-1"
+	run sqlite3 "$nd/data/itsm.db" "SELECT DISTINCT login || ' ' || actor FROM events"
+	assert_output "12345 12345"
 }

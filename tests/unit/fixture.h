@@ -21,6 +21,7 @@ static int
 setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
+	int fd;
 
 	if (f == NULL)
 		return -1;
@@ -31,6 +32,14 @@ setup(void **state)
 	}
 	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
 	*state = f;
+	/*
+	 * The file first (an empty file is a new database): tests read and
+	 * write it through connections of their own too, and a store opened
+	 * on no file would make it only at its first change.
+	 */
+	if ((fd = open(f->db, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0 || close(fd) != 0)
+		return -1;
 	if (itsm_policy_load_file(&f->policy, NULL) != 0 ||
 	    itsm_store_open(&f->store, f->db, 0) != 0 ||
 	    itsm_ctx_new(&f->ctx, f->store, f->policy) != 0)

@@ -242,6 +242,23 @@ set_user_version(const char *path, int v)
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
+/* The first change of a store opened on no file: it makes the file. */
+static void
+first_commit(itsm_store *s)
+{
+	assert_int_equal(itsm_store_begin(s), 0);
+	exec_ok(s->db, INSERT_TICKET);
+	assert_int_equal(itsm_store_commit(s), 0);
+}
+
+/* A store on a new database that exists as a file (an empty one). */
+static itsm_store *
+create_ok(const char *path, int flags)
+{
+	write_file(path, "", 0);
+	return open_ok(path, flags);
+}
+
 /* ---- creating and opening ---- */
 
 static void
@@ -253,6 +270,10 @@ test_create_new(void **state)
 
 	assert_false(exists(f->db));
 	s = open_ok(f->db, 0);
+	/* No file until a transaction changes something. */
+	assert_false(exists(f->db));
+	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
+	first_commit(s);
 	assert_true(exists(f->db));
 	assert_int_equal(file_mode(f->db), 0600);
 	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
@@ -265,7 +286,7 @@ test_create_new(void **state)
 	    "WHERE type = 'table' AND name IN ('tickets', 'events')"), 2);
 	assert_int_equal(query_int(s->db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE type = 'trigger'"), 4);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets"), 0);
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets"), 1);
 	assert_int_equal(sqlite3_get_autocommit(s->db), 1);
 	assert_string_equal(s->path, f->db);
 	itsm_store_close(s);
@@ -292,6 +313,7 @@ test_create_mode_ignores_loose_umask(void **state)
 
 	umask(0);
 	s = open_ok(f->db, 0);
+	first_commit(s);
 	assert_int_equal(file_mode(f->db), 0600);
 	itsm_store_close(s);
 }
@@ -304,6 +326,7 @@ test_create_shared(void **state)
 
 	umask(0);
 	s = open_ok(f->db, ITSM_STORE_SHARED);
+	first_commit(s);
 	assert_int_equal(file_mode(f->db), 0660);
 	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
 	itsm_store_close(s);
@@ -324,6 +347,107 @@ test_create_in_existing_empty_file(void **state)
 	itsm_store_close(s);
 }
 
+/*
+ * No file yet: reading, a transaction rolled back and one that changed
+ * nothing leave none behind (itsm(1), FILES).
+ */
+static void
+test_absent_creates_nothing_until_a_change(void **state)
+{
+	struct fixture *f = *state;
+	char side[160];
+	itsm_store *s = open_ok(f->db, 0);
+
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets"), 0);
+	assert_int_equal(itsm_store_begin(s), 0);
+	exec_ok(s->db, INSERT_TICKET);
+	itsm_store_rollback(s);
+	assert_int_equal(itsm_store_begin(s), 0);
+	assert_int_equal(itsm_store_commit(s), 0);
+	assert_int_equal(itsm_store_begin(s), 0);
+	assert_int_equal(itsm_store_begin(s), 0);
+	exec_ok(s->db, INSERT_TICKET);
+	itsm_store_rollback(s);		/* the inner one fails the outer */
+	assert_int_equal(itsm_store_commit(s), ITSM_E_INTERNAL);
+	itsm_store_close(s);
+	assert_false(exists(f->db));
+	snprintf(side, sizeof(side), "%s-wal", f->db);
+	assert_false(exists(side));
+	/* Nothing at all in the directory: no temporary file either. */
+	assert_int_equal(rmdir(f->dir), 0);
+	assert_int_equal(mkdir(f->dir, 0700), 0);
+}
+
+/*
+ * Two stores open on no file: the second to write finds the file of the
+ * first and writes there, after it.
+ */
+static void
+test_absent_two_creators(void **state)
+{
+	struct fixture *f = *state;
+	itsm_store *a = open_ok(f->db, 0), *b = open_ok(f->db, 0);
+
+	first_commit(a);
+	first_commit(b);
+	assert_int_equal(query_int(b->db, "SELECT count(*) FROM tickets"), 2);
+	first_commit(a);
+	assert_int_equal(query_int(a->db, "SELECT count(*) FROM tickets"), 3);
+	itsm_store_close(a);
+	itsm_store_close(b);
+}
+
+/* Paths SQLite would not keep on disk, and files that are no database. */
+static void
+test_unusable_paths_refused(void **state)
+{
+	static const char *const bad[] = { "", ":memory:", "file:x.db",
+	    "file:x.db?mode=memory", "/dev/null" };
+	struct fixture *f = *state;
+	itsm_store *s;
+	size_t i;
+
+	(void)f;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		s = (itsm_store *)1;
+		assert_int_equal(itsm_store_open(&s, bad[i], 0), ITSM_E_IO);
+		assert_null(s);
+		assert_non_null(strstr(itsm_errmsg(), "cannot use database"));
+	}
+	assert_false(exists(":memory:"));
+	assert_false(exists("file:x.db"));
+}
+
+/* A schema version below 0, a table gone: not an itsm database, 74. */
+static void
+test_invalid_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	itsm_store *s = create_ok(f->db, 0);
+	sqlite3 *db;
+	int flags;
+
+	itsm_store_close(s);
+	set_user_version(f->db, -1);
+	for (flags = 0; flags <= ITSM_STORE_READONLY; flags++) {
+		s = (itsm_store *)1;
+		assert_int_equal(itsm_store_open(&s, f->db, flags), ITSM_E_IO);
+		assert_null(s);
+		assert_non_null(strstr(itsm_errmsg(), "not a valid itsm "
+		    "database"));
+	}
+	set_user_version(f->db, ITSM_SCHEMA_VERSION);
+	db = raw_open(f->db);
+	exec_ok(db, "DROP TABLE major_actions");
+	sqlite3_close(db);
+	for (flags = 0; flags <= ITSM_STORE_READONLY; flags++) {
+		s = (itsm_store *)1;
+		assert_int_equal(itsm_store_open(&s, f->db, flags), ITSM_E_IO);
+		assert_null(s);
+		assert_non_null(strstr(itsm_errmsg(), "major_actions"));
+	}
+}
+
 static void
 test_reopen_does_not_migrate(void **state)
 {
@@ -332,7 +456,7 @@ test_reopen_does_not_migrate(void **state)
 	int64_t objects;
 	itsm_store *s;
 
-	s = open_ok(f->db, 0);
+	s = create_ok(f->db, 0);
 	exec_ok(s->db, INSERT_TICKET);
 	exec_ok(s->db, INSERT_EVENT);
 	objects = query_int(s->db, "SELECT count(*) FROM sqlite_master");
@@ -361,7 +485,7 @@ static void
 test_newer_database_refused(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 	sqlite3 *db;
 
 	itsm_store_close(s);
@@ -475,7 +599,7 @@ static void
 test_readonly_refuses_writes(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 
 	itsm_store_close(s);
 	s = open_ok(f->db, ITSM_STORE_READONLY);
@@ -490,7 +614,7 @@ static void
 test_events_update_refused(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 	char buf[64];
 
 	exec_ok(s->db, INSERT_TICKET);
@@ -510,7 +634,7 @@ static void
 test_events_delete_refused(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 
 	exec_ok(s->db, INSERT_TICKET);
 	exec_ok(s->db, INSERT_EVENT);
@@ -530,7 +654,7 @@ static void
 test_events_replace_refused(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 
 	exec_ok(s->db, INSERT_TICKET);
 	exec_ok(s->db, INSERT_EVENT);
@@ -551,7 +675,7 @@ static void
 test_tickets_delete_refused(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 	char buf[64];
 
 	exec_ok(s->db, INSERT_TICKET);
@@ -572,7 +696,7 @@ static void
 test_foreign_keys_enforced(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 
 	exec_refused(s->db, INSERT_EVENT, SQLITE_CONSTRAINT_FOREIGNKEY, NULL);
 	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events"), 0);
@@ -591,7 +715,7 @@ static void
 test_txn_commit(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 	sqlite3 *other = raw_open(f->db);
 
 	assert_int_equal(itsm_store_begin(s), 0);
@@ -609,7 +733,7 @@ static void
 test_txn_rollback(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 
 	assert_int_equal(itsm_store_begin(s), 0);
 	exec_ok(s->db, INSERT_TICKET);
@@ -624,7 +748,7 @@ static void
 test_txn_begin_is_immediate(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 	sqlite3 *other = raw_open(f->db);
 
 	sqlite3_busy_timeout(other, 0);
@@ -642,7 +766,7 @@ static void
 test_txn_begin_busy(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 	sqlite3 *other = raw_open(f->db);
 
 	sqlite3_busy_timeout(s->db, 50);	/* not the real 10 s */
@@ -664,7 +788,7 @@ static void
 test_txn_nested_commit(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 	sqlite3 *other = raw_open(f->db);
 
 	assert_int_equal(itsm_store_begin(s), 0);
@@ -685,11 +809,41 @@ test_txn_nested_commit(void **state)
 	itsm_store_close(s);
 }
 
+/* Whether a command changed the database: commits after the open only. */
+static void
+test_committed(void **state)
+{
+	struct fixture *f = *state;
+	itsm_store *s = open_ok(f->db, 0);	/* created and migrated */
+
+	assert_int_equal(itsm_store_committed(s), 0);
+	assert_int_equal(itsm_store_begin(s), 0);
+	exec_ok(s->db, INSERT_TICKET);
+	itsm_store_rollback(s);
+	assert_int_equal(itsm_store_committed(s), 0);
+	/* A transaction that changes nothing (a dry run) is no change. */
+	assert_int_equal(itsm_store_begin(s), 0);
+	assert_int_equal(itsm_store_commit(s), 0);
+	assert_int_equal(itsm_store_committed(s), 0);
+	assert_int_equal(itsm_store_begin(s), 0);
+	assert_int_equal(itsm_store_begin(s), 0);
+	exec_ok(s->db, INSERT_TICKET);
+	assert_int_equal(itsm_store_commit(s), 0);
+	assert_int_equal(itsm_store_committed(s), 0);	/* inner only */
+	assert_int_equal(itsm_store_commit(s), 0);
+	assert_int_equal(itsm_store_committed(s), 1);
+	itsm_store_close(s);
+	s = open_ok(f->db, 0);
+	assert_int_equal(itsm_store_committed(s), 0);
+	itsm_store_close(s);
+	assert_int_equal(itsm_store_committed(NULL), 0);
+}
+
 static void
 test_txn_nested_inner_rollback(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 
 	assert_int_equal(itsm_store_begin(s), 0);
 	exec_ok(s->db, INSERT_TICKET);
@@ -716,7 +870,7 @@ static void
 test_txn_nested_outer_rollback(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 
 	assert_int_equal(itsm_store_begin(s), 0);
 	assert_int_equal(itsm_store_begin(s), 0);
@@ -732,7 +886,7 @@ static void
 test_txn_unbalanced(void **state)
 {
 	struct fixture *f = *state;
-	itsm_store *s = open_ok(f->db, 0);
+	itsm_store *s = create_ok(f->db, 0);
 
 	assert_int_equal(itsm_store_commit(s), ITSM_E_INTERNAL);
 	assert_non_null(strstr(itsm_errmsg(), "without a transaction"));
@@ -784,9 +938,9 @@ test_path_itsm_db(void **state)
 	setenv("XDG_DATA_HOME", "/xdg/data", 1);
 	setenv("HOME", "/home/tech", 1);
 	check_path(NULL, "/env/itsm.db");
-	/* An empty ITSM_DB is unset. */
+	/* An empty ITSM_DB is an empty path, which opening refuses. */
 	setenv("ITSM_DB", "", 1);
-	check_path(NULL, "/xdg/data/itsm/itsm.db");
+	check_path(NULL, "");
 }
 
 static void
@@ -848,6 +1002,14 @@ check_open_default(struct fixture *f)
 	s = open_ok(NULL, 0);
 	assert_string_equal(s->path, db);
 	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
+	/* Reading makes nothing; a transaction that fails, nothing either. */
+	assert_false(exists(data));
+	assert_int_equal(itsm_store_begin(s), 0);
+	assert_true(exists(dir));
+	exec_ok(s->db, INSERT_TICKET);
+	itsm_store_rollback(s);
+	assert_false(exists(data));
+	first_commit(s);
 	itsm_store_close(s);
 	assert_int_equal(file_mode(data), 0700);
 	assert_int_equal(file_mode(dir), 0700);
@@ -861,11 +1023,21 @@ test_open_default_creates_directories(void **state)
 	check_open_default(*state);
 }
 
+/* An empty ITSM_DB is refused, not taken for the default. */
 static void
 test_open_default_with_empty_itsm_db(void **state)
 {
+	struct fixture *f = *state;
+	itsm_store *s = (itsm_store *)1;
+	char data[128];
+
+	snprintf(data, sizeof(data), "%s/data", f->dir);
+	setenv("XDG_DATA_HOME", data, 1);
 	setenv("ITSM_DB", "", 1);
-	check_open_default(*state);
+	assert_int_equal(itsm_store_open(&s, NULL, 0), ITSM_E_IO);
+	assert_null(s);
+	assert_non_null(strstr(itsm_errmsg(), "empty"));
+	assert_false(exists(data));
 }
 
 /* Read-only never creates anything, not even the default's directories. */
@@ -895,6 +1067,7 @@ test_open_itsm_db(void **state)
 	setenv("XDG_DATA_HOME", "/nonexistent/data", 1);
 	s = open_ok(NULL, 0);
 	assert_string_equal(s->path, f->db);
+	first_commit(s);
 	itsm_store_close(s);
 	assert_true(exists(f->db));
 	assert_false(exists("/nonexistent/data"));
@@ -911,6 +1084,7 @@ test_migrate_1_to_current(void **state)
 	struct fixture *f = *state;
 	itsm_store *s = NULL;
 
+	write_file(f->db, "", 0);
 	store_test_set_version(1);
 	assert_int_equal(itsm_store_open(&s, f->db, 0), 0);
 	store_test_set_version(0);
@@ -951,6 +1125,10 @@ main(void)
 		T(test_create_mode_ignores_loose_umask),
 		T(test_create_shared),
 		T(test_create_in_existing_empty_file),
+		T(test_absent_creates_nothing_until_a_change),
+		T(test_absent_two_creators),
+		T(test_unusable_paths_refused),
+		T(test_invalid_schema_refused),
 		T(test_reopen_does_not_migrate),
 		T(test_migrate_1_to_current),
 		T(test_newer_database_refused),
@@ -970,6 +1148,7 @@ main(void)
 		T(test_txn_begin_busy),
 		T(test_txn_nested_commit),
 		T(test_txn_nested_inner_rollback),
+		T(test_committed),
 		T(test_txn_nested_outer_rollback),
 		T(test_txn_unbalanced),
 		T(test_path_explicit),
