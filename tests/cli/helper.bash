@@ -323,10 +323,10 @@ assert_policy_refused() {
 
 # --- issue 11, the suite itself (infra): itsm run as another user. ---
 
-# itsm_for_others: for a test that runs itsm as another user (uid and gid
-# 65534, nobody, with setpriv(1)): fails, saying why, when this test
-# cannot do that (it must run as root, with setpriv), rather than pass
-# without checking.  Else it points ITSM, for the rest of the test, at a
+# itsm_for_others [UID]: for a test that runs itsm as another user (uid
+# and gid UID, 65534 by default: nobody; with setpriv(1)): fails, saying
+# why, when this test cannot do that (it must run as root, with setpriv),
+# rather than pass without checking.  Else it points ITSM, for the rest of the test, at a
 # COPY of the binary under test in a new directory of mode 0755 under
 # /tmp (or /var/tmp): the checkout itself may be out of that user's reach
 # (a home directory of mode 0700 on Debian 12), and its build/itsm with
@@ -334,9 +334,9 @@ assert_policy_refused() {
 # which runs $ITSM_REAL: both are copied, and ITSM_REAL points at its
 # copy.  The teardown removes the directory with itsm_for_others_done.
 itsm_for_others() {
-	local d tmp err
+	local d tmp err uid=${1:-65534}
 	if [ "$(id -u)" != 0 ]; then
-		echo "cannot run this check: it needs root, to run itsm as another user (nobody); run the suite as root" >&2
+		echo "cannot run this check: it needs root, to run itsm as another user (uid $uid); run the suite as root" >&2
 		return 1
 	fi
 	if ! command -v setpriv >/dev/null; then
@@ -353,13 +353,13 @@ itsm_for_others() {
 			export ITSM_REAL="$d/itsm-real"
 		fi
 		# The copy must run as that user (not where $tmp is noexec).
-		if err=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+		if err=$(setpriv --reuid="$uid" --regid="$uid" --clear-groups \
 		    "$d/itsm" --version 2>&1 >/dev/null); then
 			ITSM="$d/itsm"
 			return 0
 		fi
 	done
-	echo "cannot run this check: nobody (uid 65534) cannot run a copy of itsm under /tmp or /var/tmp: ${err-}" >&2
+	echo "cannot run this check: uid $uid cannot run a copy of itsm under /tmp or /var/tmp: ${err-}" >&2
 	return 1
 }
 
