@@ -10,13 +10,13 @@ at() {
 	export ITSM_NOW=$1
 }
 
-# history: four tickets worked over two days, the figures below known by
+# build_history: four tickets worked over two days, the figures below known by
 # hand.  INC-1 P1 software: answered, 2h on hold, resolved after 2h of
 # clock, closed with 4.  INC-2 P5 hardware: untouched, late to answer.
 # INC-3 P3: escalated (reassigned), answered late by its resolution
 # after 3h.  INC-4 P4 by phone: answered, resolved after 1h, closed with 5
 # and reopened.  Ends at 2026-11-04T09:00:00Z.
-history() {
+build_history() {
 	at 2026-11-02T08:00:00Z
 	open_ticket "Mail down" --caller ann --impact high --urgency high \
 	    --type incident --category software
@@ -47,6 +47,28 @@ history() {
 	itsm close INC-4 --confirmed --satisfaction 5 >/dev/null
 	at 2026-11-03T10:00:00Z
 	itsm reopen INC-4 -m "not fixed" >/dev/null
+	at 2026-11-04T09:00:00Z
+}
+
+# The history, built once for the file (as setup would for a test: the
+# default policy, no hooks) and copied by each test that needs it.
+setup_file() {
+	export HISTORY_DB="$BATS_FILE_TMPDIR/history.db"
+	(
+		export HOME="$BATS_FILE_TMPDIR/home" ITSM_DB="$HISTORY_DB" \
+		    ITSM_CONFIG="$BATS_FILE_TMPDIR/policy.yaml" LC_ALL=C.UTF-8
+		unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS \
+		    ITSM_HOOKS_DIR
+		mkdir -p "$HOME"
+		cp "$TOP/lib/default.yaml" "$ITSM_CONFIG"
+		build_history
+	) >/dev/null
+	[ "$(sqlite3 "$HISTORY_DB" 'SELECT count(*) FROM tickets')" = 4 ]
+}
+
+# history: this test's database is the history, its clock at its end.
+history() {
+	cp "$HISTORY_DB" "$ITSM_DB"
 	at 2026-11-04T09:00:00Z
 }
 
