@@ -37,11 +37,11 @@ servicenow_csv() {
 	EOF
 }
 
-# rich_db: builds $A with the CLI (ITSM_DB=$A): every option of open,
+# build_rich_db: builds $A with the CLI (ITSM_DB=$A): every option of open,
 # every kind of event, every status, a major incident with a full dossier,
 # a proposal rejected, cron's bookkeeping (stagnant and breach escalation,
 # auto-close), a ticket left on hold, and one imported from ServiceNow.
-rich_db() {
+build_rich_db() {
 	export ITSM_DB=$A
 	# 1: every option of open, then a whole life: categorize, prioritize,
 	# note, assign, escalate (functional and hierarchical), hold and
@@ -119,6 +119,31 @@ rich_db() {
 	# 11: imported from ServiceNow, number kept, on hold for a vendor.
 	servicenow_csv >"$BATS_TEST_TMPDIR/sn.csv"
 	at 2026-12-20T11:00:00Z import "$BATS_TEST_TMPDIR/sn.csv"
+	export ITSM_DB=$BATS_TEST_TMPDIR/itsm.db
+}
+
+# The rich database, built once for the file (as setup would for a test:
+# the default policy, no hooks, ITSM_ACTOR alice) and copied by rich_db.
+setup_file() {
+	export RICH_DB="$BATS_FILE_TMPDIR/rich.db"
+	(
+		export HOME="$BATS_FILE_TMPDIR/home" \
+		    ITSM_CONFIG="$BATS_FILE_TMPDIR/policy.yaml" \
+		    ITSM_NOW=2026-11-28T09:00:00Z LC_ALL=C.UTF-8 ITSM_ACTOR=alice
+		unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR COLUMNS ITSM_HOOKS_DIR
+		mkdir -p "$HOME" "$BATS_FILE_TMPDIR/build"
+		cp "$TOP/lib/default.yaml" "$ITSM_CONFIG"
+		A=$RICH_DB BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR/build
+		build_rich_db
+	)
+	[ "$(sqlite3 "$RICH_DB" 'SELECT count(*) FROM tickets')" = 11 ]
+}
+
+# rich_db: $A is a copy of the rich database (its ServiceNow log, as
+# imported, in $BATS_TEST_TMPDIR/sn.csv); ITSM_DB the test's own.
+rich_db() {
+	cp "$RICH_DB" "$A"
+	servicenow_csv >"$BATS_TEST_TMPDIR/sn.csv"
 	export ITSM_DB=$BATS_TEST_TMPDIR/itsm.db
 }
 
