@@ -187,19 +187,30 @@ nomem(void)
 	return itsm_error(ITSM_E_NOMEM, "out of memory");
 }
 
+/* Reports an error at a position of the file NAME. */
+__attribute__((format(printf, 3, 0)))
+static int
+verr_mark(const char *name, yaml_mark_t m, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	return itsm_error(ITSM_E_CONFIG, "%s:%zu:%zu: %s", name, m.line + 1,
+	    m.column + 1, msg);
+}
+
 /* Reports an error at a node's position. */
 __attribute__((format(printf, 3, 4)))
 static int
 err_at(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = verr_mark(l->name, n->start_mark, fmt, ap);
 	va_end(ap);
-	return itsm_error(ITSM_E_CONFIG, "%s:%zu:%zu: %s", l->name,
-	    n->start_mark.line + 1, n->start_mark.column + 1, msg);
+	return rc;
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -1149,14 +1160,13 @@ __attribute__((format(printf, 3, 4)))
 static int
 err_mark(const char *name, yaml_mark_t m, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = verr_mark(name, m, fmt, ap);
 	va_end(ap);
-	return itsm_error(ITSM_E_CONFIG, "%s:%zu:%zu: %s", name, m.line + 1,
-	    m.column + 1, msg);
+	return rc;
 }
 
 /* The position of byte off of text. */
