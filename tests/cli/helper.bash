@@ -4,6 +4,10 @@
 
 : "${ITSM:=$BATS_TEST_DIRNAME/../../build/itsm}"
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+# script(1) runs its command with $SHELL, and the commands given it are
+# quoted by bash's printf %q ($'\e' and the like): bash, whatever the
+# machine's login shell or an unset SHELL (then /bin/sh, dash on Debian).
+export SHELL=/bin/bash
 
 setup() {
 	export HOME="$BATS_TEST_TMPDIR/home"
