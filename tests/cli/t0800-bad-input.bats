@@ -329,7 +329,7 @@ hex() {
 
 # Terminal escape sequences: OSC 52 (writes the clipboard), ED (clears the
 # screen), OSC 0 (sets the title), an 8-bit CSI (U+009B), BEL and DEL.
-HOSTILE=$'clip \e]52;c;SGVsbG8=\a clear \e[2J title \e]0;title\a csi \u009b31m del \x7f end'
+HOSTILE=$'clip \e]52;c;SGVsbG8=\a clear \e[2J title \e]0;title\a csi \xc2\x9b31m del \x7f end'
 
 @test "escape sequences are stored as given and come back intact from JSON" {
 	run --separate-stderr itsm open "$HOSTILE" --caller x -m "$HOSTILE" --json

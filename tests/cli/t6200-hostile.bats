@@ -599,7 +599,7 @@ m_rows() {
 # title changes (OSC 0 ended by BEL, OSC 2 ended by ST), an 8-bit CSI
 # (U+009B), a full reset (RIS), DCS, and the C0 controls that rewrite a
 # line (CR, BS) or ring (BEL), and DEL.
-HOSTILE=$'clip \e]52;c;SGVsbG8=\a up \e[5A home \e[H title \e]0;pwned\a title2 \e]2;pwned\e\\ csi \u009b31m reset \ec dcs \eP1$r\e\\ cr \r bs \b bel \a del \x7f end'
+HOSTILE=$'clip \e]52;c;SGVsbG8=\a up \e[5A home \e[H title \e]0;pwned\a title2 \e]2;pwned\e\\ csi \xc2\x9b31m reset \ec dcs \eP1$r\e\\ cr \r bs \b bel \a del \x7f end'
 
 @test "terminal escape sequences in every text field: stored as given, never raw in table output or on stderr" {
 	local hostile_1
@@ -683,8 +683,11 @@ HOSTILE=$'clip \e]52;c;SGVsbG8=\a up \e[5A home \e[H title \e]0;pwned\a title2 \
 # Characters with no escape sequence that still change what a terminal
 # shows: the bidirectional overrides, embeddings, isolates and marks
 # ("Trojan Source"), the line and paragraph separators, invisible format
-# characters, a tag, and C1 controls.
-INVISIBLE=$'bidi \u202e txt \u202a \u202b \u202c \u202d iso \u2066 \u2067 \u2068 \u2069 mark \u200e \u200f \u061c sep \u2028 par \u2029 zw \u200b \u2060 \ufeff nel \u0085 csi \u009b tag \U000E0041 end'
+# characters, a tag, and C1 controls: U+202E, U+202A-U+202D, U+2066-U+2069,
+# U+200E, U+200F, U+061C, U+2028, U+2029, U+200B, U+2060, U+FEFF, U+0085,
+# U+009B, U+E0041, written as their UTF-8 bytes so that the string does not
+# depend on the locale bash starts in ($'\u...' is "\u..." in the C locale).
+INVISIBLE=$'bidi \xe2\x80\xae txt \xe2\x80\xaa \xe2\x80\xab \xe2\x80\xac \xe2\x80\xad iso \xe2\x81\xa6 \xe2\x81\xa7 \xe2\x81\xa8 \xe2\x81\xa9 mark \xe2\x80\x8e \xe2\x80\x8f \xd8\x9c sep \xe2\x80\xa8 par \xe2\x80\xa9 zw \xe2\x80\x8b \xe2\x81\xa0 \xef\xbb\xbf nel \xc2\x85 csi \xc2\x9b tag \xf3\xa0\x81\x81 end'
 
 # no_raw_invisible TEXT: TEXT holds none of the characters of INVISIBLE
 # (itsm(1): escaped everywhere), byte for byte.

@@ -23,6 +23,9 @@ setup() {
 	ln -s "$ITSM" "$BATS_TEST_TMPDIR/bin/itsm"
 	export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
 	export LC_ALL=C.UTF-8
+	# zle edits only on a terminal it knows: zpty's is one, whatever
+	# TERM the suite started with (none under cron or a CI runner).
+	export TERM=xterm
 	write_driver
 }
 
