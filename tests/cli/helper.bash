@@ -3,13 +3,26 @@
 # real binary ($ITSM, set by tests/run.sh; build/itsm by default).
 
 : "${ITSM:=$BATS_TEST_DIRNAME/../../build/itsm}"
-TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+TOP=${BATS_TEST_DIRNAME%/tests/*}	# (no subshell: this runs for each test)
 # script(1) runs its command with $SHELL, and the commands given it are
 # quoted by bash's printf %q ($'\e' and the like): bash, whatever the
 # machine's login shell or an unset SHELL (then /bin/sh, dash on Debian).
 export SHELL=/bin/bash
 
+# trace_test_only: bats runs a DEBUG trap before every command of a test
+# and, as it sets functrace (set -T), of every function the test calls,
+# to keep the stack trace it prints when a test fails: some 200 us a
+# command, most of the suite's time in bash.  This keeps the trap on the
+# test's own lines only (the test function gets the trace attribute, the
+# others inherit no trap): a failure is still reported at the test's
+# line that failed, a helper's call included; the helper says why.
+trace_test_only() {
+	set +T
+	if [ -n "${BATS_TEST_NAME-}" ]; then declare -ft "$BATS_TEST_NAME"; fi
+}
+
 setup() {
+	trace_test_only
 	export HOME="$BATS_TEST_TMPDIR/home"
 	mkdir -p "$HOME"
 	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS

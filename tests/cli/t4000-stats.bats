@@ -212,24 +212,26 @@ metric() {
 }
 
 @test "each tsv metric is the path of its value in the JSON object" {
-	local json tsv m g v want n=0
+	local json tsv bad
 	history
 	json=$(itsm stats --by category --json)
 	tsv=$(itsm stats --by category)
-	while IFS=$'\t' read -r m g v; do
-		n=$((n + 1))
-		want=$(jq -r --arg m "$m" --arg g "$g" '
-		    (if $g == "(all)" then .total else (.groups[] |
-		    select((.value // "(none)") == $g)) end) |
-		    getpath($m | split(".")) | if . == null then "" else . end
-		    ' <<<"$json")
-		if [ "$want" != "$v" ]; then
-			echo "$m $g: tsv '$v', json '$want'" >&2
-			return 1
-		fi
-	done <<<"$tsv"
+	# Each tsv line METRIC, GROUP, VALUE against the JSON, in one jq: the
+	# group's object (exactly one), the value at the path METRIC.
+	bad=$(jq -r --arg tsv "$tsv" '
+	    . as $j | $tsv | split("\n")[] | split("\t") as [$m, $g, $v] |
+	    [$j | if $g == "(all)" then .total else (.groups[] |
+	    select((.value // "(none)") == $g)) end |
+	    getpath($m | split(".")) | if . == null then "" else tostring end]
+	    as $want |
+	    select($want != [$v]) | "\($m) \($g): tsv \($v | tojson), json \($want)"
+	    ' <<<"$json")
+	if [ -n "$bad" ]; then
+		echo "$bad" >&2
+		return 1
+	fi
 	# The total and three groups, 43 figures each.
-	[ "$n" = $((4 * 43)) ]
+	[ "$(printf '%s\n' "$tsv" | wc -l)" = $((4 * 43)) ]
 }
 
 @test "--by category: the policy's order, then (none); the groups add up" {

@@ -15,6 +15,9 @@ TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 
 setup() {
+	# Only the test's own lines traced by bats (see tests/cli/helper.bash).
+	set +T
+	if [ -n "${BATS_TEST_NAME-}" ]; then declare -ft "$BATS_TEST_NAME"; fi
 	ITSM=$(cd "$(dirname "$ITSM")" && pwd)/$(basename "$ITSM")
 	export HOME="$BATS_TEST_TMPDIR/home"
 	mkdir -p "$HOME" "$BATS_TEST_TMPDIR/bin"
