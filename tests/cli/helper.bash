@@ -9,6 +9,9 @@ TOP=${BATS_TEST_DIRNAME%/tests/*}	# (no subshell: this runs for each test)
 # machine's login shell or an unset SHELL (then /bin/sh, dash on Debian).
 export SHELL=/bin/bash
 
+# lib/default.yaml, read once a test (no process), copied by setup.
+IFS= read -r -d '' DEFAULT_POLICY <"$TOP/lib/default.yaml" || true
+
 # trace_test_only: bats runs a DEBUG trap before every command of a test
 # and, as it sets functrace (set -T), of every function the test calls,
 # to keep the stack trace it prints when a test fails: some 200 us a
@@ -28,7 +31,7 @@ setup() {
 	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS
 	export ITSM_DB="$BATS_TEST_TMPDIR/itsm.db"
 	export ITSM_CONFIG="$BATS_TEST_TMPDIR/policy.yaml"
-	cp "$TOP/lib/default.yaml" "$ITSM_CONFIG"
+	printf '%s' "$DEFAULT_POLICY" >"$ITSM_CONFIG"
 	export ITSM_NOW=2026-11-28T09:00:00Z
 	export LC_ALL=C.UTF-8
 }

@@ -8,14 +8,14 @@
 # $ITSM is the binary under test (build/itsm by default).
 
 : "${ITSM:=$BATS_TEST_DIRNAME/../../build/itsm}"
-TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+TOP=${BATS_TEST_DIRNAME%/tests/*}
 bats_require_minimum_version 1.5.0
 
 setup() {
 	# Only the test's own lines traced by bats (see tests/cli/helper.bash).
 	set +T
 	if [ -n "${BATS_TEST_NAME-}" ]; then declare -ft "$BATS_TEST_NAME"; fi
-	ITSM=$(cd "$(dirname "$ITSM")" && pwd)/$(basename "$ITSM")
+	case $ITSM in /*) ;; *) ITSM=$PWD/$ITSM ;; esac
 	export HOME="$BATS_TEST_TMPDIR/home"
 	mkdir -p "$HOME"
 	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR
