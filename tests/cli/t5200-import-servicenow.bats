@@ -552,6 +552,8 @@ policy check: 141707 events with impact, urgency and priority; $n disagree with 
 	ITSM_NOW=2031-06-01T00:00:00Z itsm --db "$BATS_TEST_TMPDIR/later.db" export \
 	    >"$BATS_TEST_TMPDIR/later.jsonl"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/later.jsonl")" = 24918 ]
-	diff <(sed 's/"recorded_at":"[^"]*",//g' "$BATS_FILE_TMPDIR/log.jsonl") \
-	    <(sed 's/"recorded_at":"[^"]*",//g' "$BATS_TEST_TMPDIR/later.jsonl")
+	# (sed on bytes: five times faster than on UTF-8 characters, the same
+	# result on these 50 MB.)
+	diff <(LC_ALL=C sed 's/"recorded_at":"[^"]*",//g' "$BATS_FILE_TMPDIR/log.jsonl") \
+	    <(LC_ALL=C sed 's/"recorded_at":"[^"]*",//g' "$BATS_TEST_TMPDIR/later.jsonl")
 }
