@@ -497,7 +497,6 @@ num_1_2(const char **p, int max2)
 static int
 parse_dmy(const char *s, int64_t *out)
 {
-	char iso[32];
 	int d, m, y, h, mi;
 
 	*out = 0;
@@ -511,12 +510,8 @@ parse_dmy(const char *s, int64_t *out)
 	    s[2] != '\0')
 		return -1;
 	mi = (s[0] - '0') * 10 + (s[1] - '0');
-	if (d < 1 || m < 1 || m > 12 || h > 23 || mi > 59)
-		return -1;
-	snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:00Z", y, m, d, h,
-	    mi);
-	/* itsm_time_parse knows the calendar: 29/2/2015 and 31/4 are none. */
-	return itsm_time_parse(iso, 0, out) == 0 ? 0 : -1;
+	/* The calendar's own rules: 29/2/2015 and 31/4/2016 are none. */
+	return itsm_time_civil(y, m, d, h, mi, 0, out) == 0 ? 0 : -1;
 }
 
 /* The largest count an import takes: reopen_count, reassignment_count. */
@@ -614,15 +609,15 @@ rank_of(const char *s)
 static const char *
 level_by_rank(const itsm_policy *p, enum itsm_axis axis, const char *v)
 {
-	char rank[16];
-	size_t i;
+	size_t i, n = itsm_policy_level_count(p, axis);
 	int r = rank_of(v);
 
 	if (r <= 0)
 		return NULL;
-	snprintf(rank, sizeof(rank), "%d", r);
-	return itsm_policy_level_find(p, axis, rank, &i) == 0 ?
-	    itsm_policy_level_name(p, axis, i) : NULL;
+	for (i = 0; i < n; i++)
+		if (itsm_policy_level_rank(p, axis, i) == r)
+			return itsm_policy_level_name(p, axis, i);
+	return NULL;
 }
 
 /* The policy's priority of the value's rank (1 is the first), or -1. */

@@ -1518,6 +1518,19 @@ join_names(char *buf, size_t len, const char *const *names, size_t stride,
 	}
 }
 
+/* Whether s is n written in decimal, as "%d" writes it (n >= 0). */
+static int
+is_decimal(const char *s, int n)
+{
+	char buf[16], *p = buf + sizeof(buf);
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	return strcmp(p, s) == 0;
+}
+
 int
 itsm_policy_level_find(const itsm_policy *p, enum itsm_axis axis,
     const char *s, size_t *i)
@@ -1526,11 +1539,8 @@ itsm_policy_level_find(const itsm_policy *p, enum itsm_axis axis,
 	size_t j;
 
 	for (j = 0; j < p->nlv[axis]; j++) {
-		char rank[16];
-
-		snprintf(rank, sizeof(rank), "%d", p->lv[axis][j].rank);
 		if (strcasecmp(p->lv[axis][j].name, s) == 0 ||
-		    strcmp(rank, s) == 0) {
+		    is_decimal(s, p->lv[axis][j].rank)) {
 			*i = j;
 			return 0;
 		}

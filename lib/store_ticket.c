@@ -952,7 +952,7 @@ store_status_history(itsm_store *s, int64_t id, struct store_status **out,
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = store_prepare(s, "SELECT at, new IN ('new', 'in_progress') "
+	if ((rc = store_cached(s, "SELECT at, new IN ('new', 'in_progress') "
 	    "FROM events WHERE ticket = ?1 AND field = 'status' "
 	    "ORDER BY at, id", &st)) != 0)
 		return rc;
@@ -962,7 +962,7 @@ store_status_history(itsm_store *s, int64_t id, struct store_status **out,
 			cap = cap ? cap * 2 : 16;
 			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
 				free(v);
-				sqlite3_finalize(st);
+				sqlite3_reset(st);
 				return itsm_error(ITSM_E_NOMEM, "out of memory");
 			}
 			v = nv;
@@ -973,10 +973,10 @@ store_status_history(itsm_store *s, int64_t id, struct store_status **out,
 	if (rc != SQLITE_DONE) {
 		rc = store_fail(s, "cannot read the history");
 		free(v);
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		return rc;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	*out = v;
 	return 0;
 }

@@ -76,6 +76,17 @@ bad_time(const char *s)
 }
 
 int
+itsm_time_civil(int y, int mo, int d, int h, int mi, int sec, int64_t *out)
+{
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > month_days(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    sec < 0 || sec > 59)
+		return ITSM_E_INVALID;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
+int
 itsm_time_parse(const char *s, int64_t now, int64_t *out)
 {
 	const char *p = s;

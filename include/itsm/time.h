@@ -26,6 +26,14 @@ int itsm_now(int64_t *out);
  */
 int itsm_time_parse(const char *s, int64_t now, int64_t *out);
 
+/*
+ * The UTC time of a date of the proleptic Gregorian calendar and a time
+ * of day; ITSM_E_INVALID, with no message, when there is no such date or
+ * time, or it is outside 1970 to 9999.
+ */
+int itsm_time_civil(int y, int mo, int d, int h, int mi, int sec,
+    int64_t *out);
+
 /* Writes t as "2026-11-28T08:36:44Z" into buf (ITSM_TIMEBUF bytes). */
 void itsm_time_format(int64_t t, char *buf);
 
