@@ -55,7 +55,8 @@ done
 # the others in their order.
 slow="t6200-hostile t5200-import-servicenow t2100-lifecycle t1900-cron
     t4000-stats t0950-database t3000-major-bad-input zsh options
-    t5300-import-bad t0990-install"
+    t5300-import-bad t0990-install bash t6100-crash t0800-bad-input
+    t5000-export fish t6000-stress-small"
 : >"$work/order"
 for s in $slow; do
 	grep -lx ".*/$s\.bats" "$work"/*.job
