@@ -73,7 +73,7 @@ names() {
 }
 
 @test "golden: show, every ticket as JSON, two as the table and the default" {
-	[ "$(names 'show-*.json' | wc -l)" = 16 ]
+	[ "$(names 'show-*.json' | wc -l)" = 21 ]
 	golden $(names 'show-*')
 }
 

@@ -38,7 +38,7 @@ o() {
 }
 
 # show: every ticket as JSON, two as the table.
-for i in $(seq 1 16); do
+for i in $(seq 1 21); do
 	o "show-$(printf %02d "$i").json" show "$i" --json
 done
 for i in 1 7; do
@@ -67,6 +67,8 @@ o export.jsonl export
 # dashboards.
 o major-report-07.md major report 7
 o major-report-02.md major report 2
+o major-report-07-o.stdout major report 7 -o report-07.md	# a new file
+cat report-07.md >"$OUT/major-report-07-o.md"	# mode: the umask
 o major-status.txt major status
 o major-status-07.txt major status 7
 o major-status-07.json major status 7 --json

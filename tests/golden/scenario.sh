@@ -246,3 +246,17 @@ t import import.jsonl
 at 2026-11-12T09:30
 t open "Share a calendar" --caller rob --channel phone
 t assign 16 --to alice
+
+# --- INC-17 .. INC-21: a storm of calls on erp, proposed by detection;
+# INC-18 escalated to a named group. ---
+at 2026-11-12T09:40
+t open "ERP login fails" --caller sam --service erp
+at 2026-11-12T09:45
+t open "ERP slow" --caller tia --service erp --channel chat
+t escalate 18 --to engineering -m "straight to the developers"
+at 2026-11-12T09:50
+t open "ERP timeout" --caller uma --service erp
+t open "ERP error 500" --caller vic --service erp --channel portal
+at 2026-11-12T09:55
+t open "ERP down?" --caller wes --service erp --channel email
+t major detect
