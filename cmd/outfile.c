@@ -202,6 +202,7 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 	struct stat st;
 	char *db = NULL;
 	const char *base;
+	sigset_t block, was;
 	mode_t mask;
 	size_t n;
 	int fd = -1, rc, exists;
@@ -281,13 +282,25 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 		/* 0600, or less when the umask says so. */
 		mask = umask(0);
 		umask(mask);
+		/*
+		 * The signals wait while the temporary is made and the
+		 * handler that removes it is set: one that came in between
+		 * would leave the temporary behind.
+		 */
+		sigemptyset(&block);
+		sigaddset(&block, SIGINT);
+		sigaddset(&block, SIGTERM);
+		sigaddset(&block, SIGHUP);
+		sigprocmask(SIG_BLOCK, &block, &was);
 		if ((fd = mkstemp(o->tmp)) < 0) {
 			rc = cannot(path, errno);
+			sigprocmask(SIG_SETMASK, &was, NULL);
 			free(o->tmp);
 			o->tmp = NULL;
 			goto done;
 		}
 		guard(o->tmp);
+		sigprocmask(SIG_SETMASK, &was, NULL);
 		if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 ||
 		    fchmod(fd, 0600 & ~mask) != 0) {
 			rc = cannot(path, errno);
