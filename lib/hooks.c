@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
 
 #include "itsm/error.h"
 #include "itsm/hooks.h"
@@ -277,7 +276,7 @@ itsm_hooks_run(itsm_ctx *c, void (*report)(void *, const char *), void *arg)
 		why = NULL;
 		status = run_one(path, h->name, ref, payload,
 		    itsm_policy_hook_timeout(c->policy), &why);
-		sqlite3_free(payload);
+		free(payload);
 		if (status != 0) {
 			if (why != NULL)
 				snprintf(msg, sizeof(msg), "hook '%s' failed for "

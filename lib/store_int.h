@@ -115,15 +115,11 @@ int store_latest_event(itsm_store *s, int64_t ticket,
 /*
  * The JSON a hook reads: the event (name, ref, actor, at, reason,
  * message, managers, and the changes recorded after event id since) and
- * the ticket.  *out is the caller's to sqlite3_free().
+ * the ticket.  *out is the caller's to free().
  */
 int store_hook_payload(itsm_store *s, const char *name, int64_t ticket,
     int64_t since, const char *reason, const char *message,
     const char *managers, char **out);
-
-/* Appends a manager {name, contact} to the JSON array *json (or starts one). */
-int store_json_append_manager(itsm_store *s, char **json, const char *name,
-    const char *contact);
 
 /* One change of status in a ticket's history. */
 struct store_status {

@@ -1077,42 +1077,13 @@ store_hook_payload(itsm_store *s, const char *name, int64_t ticket,
 	store_bind_int(st, 6, since);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*out = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
+		*out = strdup((const char *)sqlite3_column_text(st, 0));
 		rc = *out ? 0 : itsm_error(ITSM_E_NOMEM, "out of memory");
 	} else if (rc == SQLITE_DONE) {
 		rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: %lld",
 		    (long long)ticket);
 	} else {
 		rc = store_fail(s, "cannot build a hook's input");
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int
-store_json_append_manager(itsm_store *s, char **json, const char *name,
-    const char *contact)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_prepare(s, "SELECT json_insert(ifnull(?1, '[]'), "
-	    "'$[#]', json_object('name', ?2, 'contact', ?3))", &st)) != 0)
-		return rc;
-	store_bind_text(st, 1, *json);
-	store_bind_text(st, 2, name);
-	store_bind_text(st, 3, contact);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = store_fail(s, "cannot list the managers");
-	} else {
-		char *nj = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
-
-		if (nj == NULL) {
-			rc = itsm_error(ITSM_E_NOMEM, "out of memory");
-		} else {
-			sqlite3_free(*json);
-			*json = nj;
-		}
 	}
 	sqlite3_finalize(st);
 	return rc;

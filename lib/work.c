@@ -11,12 +11,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include <sqlite3.h>
 
 #include "itsm/error.h"
 #include "itsm/sla.h"
 #include "itsm/time.h"
 #include "itsm/work.h"
+#include "json_int.h"
 #include "store_int.h"
 #include "ticket_int.h"
 
@@ -259,30 +259,34 @@ itsm_ticket_escalate(itsm_ctx *c, int64_t id, const char *group,
 	return act_end(&a, rc, "post-escalate", "functional", message, NULL, 0);
 }
 
-/* The managers for the ticket's group and priority, as a JSON array. */
+/*
+ * The managers for the ticket's group and priority, as a JSON array of
+ * {name, contact}; *json is the caller's to free().
+ */
 static int
 managers_json(itsm_ctx *c, const itsm_ticket *t, char **json, size_t *count)
 {
 	const itsm_policy *p = c->policy;
+	struct json_buf b = { 0 };
 	size_t i;
-	int rc;
 
-	*json = NULL;
 	*count = 0;
+	json_raw(&b, "[");
 	for (i = 0; i < itsm_policy_manager_count(p); i++) {
 		if (!itsm_policy_manager_matches(p, i,
 		    itsm_ticket_str(t, ITSM_F_GROUP),
 		    itsm_ticket_str(t, ITSM_F_PRIORITY)))
 			continue;
-		if ((rc = store_json_append_manager(c->store, json,
-		    itsm_policy_manager(p, i),
-		    itsm_policy_manager_contact(p, i))) != 0)
-			return rc;
+		json_raw(&b, *count ? ",{\"name\":" : "{\"name\":");
+		json_str(&b, itsm_policy_manager(p, i));
+		json_raw(&b, ",\"contact\":");
+		json_str(&b, itsm_policy_manager_contact(p, i));
+		json_raw(&b, "}");
 		(*count)++;
 	}
-	if (*json == NULL)
-		*json = sqlite3_mprintf("[]");
-	return *json ? 0 : itsm_error(ITSM_E_NOMEM, "out of memory");
+	json_raw(&b, "]");
+	*json = json_finish(&b);
+	return *json ? 0 : ITSM_E_NOMEM;
 }
 
 static int
@@ -320,7 +324,7 @@ notify_managers(struct act *a, const char *reason, const char *message,
 	if (count != NULL)
 		*count = n;
 	rc = act_end(a, rc, "post-escalate", reason, message, managers, quiet);
-	sqlite3_free(managers);
+	free(managers);
 	return rc;
 }
 
