@@ -37,7 +37,9 @@ enum opt_flags {
 	OPT_PAIR = 1 << 1,	/* shares its brackets with the next option */
 	OPT_REPEAT = 1 << 2,	/* may be given more than once (list) */
 	OPT_STDIN = 1 << 3,	/* "-" reads the value from standard input */
-	OPT_MANY = 1 << 4	/* shown as "[--opt X]..." in usage */
+	OPT_MANY = 1 << 4,	/* shown as "[--opt X]..." in usage */
+	OPT_EITHER = 1 << 5,	/* "[--this X | --next]" in usage */
+	OPT_ALONE = 1 << 6	/* global, not in the usage line (--version) */
 };
 
 struct opt {
@@ -104,12 +106,44 @@ struct app {
 extern const struct cmd *const commands[];
 const struct cmd *find_command(const char *name);
 
-/* The output options every command accepts after its name too. */
-extern const struct opt output_opts[];
+/*
+ * The command line (args.c).  global_opts: the options before the
+ * command, NULL-terminated; its tail, output_opts, the output options
+ * every command accepts after its name too.
+ */
+extern const struct opt global_opts[];
+extern const struct opt *const output_opts;
 
+/* The output options given, before apply_output() checks them. */
+struct outopts {
+	const char *format;
+	int json, quiet, nocolor, nohooks;
+};
+
+/*
+ * Parses the global options of argv; *cmd_at: the command's index, or -1
+ * when --version or -h was answered.  0 or an exit status.
+ */
+int parse_globals(struct app *app, struct outopts *oo, int argc, char **argv,
+    int *cmd_at);
+/* Parses a command's argv; *help for -h.  0 or an exit status. */
+int parse_args(const struct cmd *c, int argc, char **argv, struct args *a,
+    struct outopts *oo, int *help);
+/* Checks required options and the operand count; 0 or an exit status. */
+int check_args(const struct cmd *c, const struct args *a);
+void free_args(struct args *a);
+/* Finds a long option in opts, then in output_opts; 0 or -1. */
+int find_long(const struct opt *opts, const char *name, size_t len,
+    const struct opt **which, int *idx);
+
+/* Usage and help (usage.c). */
+void print_global_usage(FILE *f, int all);
 /* Prints the usage lines of a command ("usage: itsm open ...") to f. */
 void print_usage(FILE *f, const struct cmd *c);
+/* Prints a command's -h. */
+void print_help(FILE *f, const struct cmd *c);
 
+/* Errors (errors.c). */
 /* Reports a usage error and returns 64. */
 int usage_error(const struct cmd *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -123,8 +157,34 @@ void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Maps a libitsm code to an exit status. */
 int exit_status(int code);
 
+/* The ref last typed, for fail() to name a missing ticket as typed. */
+void note_ref(const char *typed, int64_t id);
+
+/* 0 when standard output was flushed, else 74 (said). */
+int flushed(void);
+
+/*
+ * The exit status once the output is ended: rc, or 73 when a committed
+ * change lost its output, or 74 when only the output failed (said).
+ */
+int output_lost(int rc, int write_errno, int committed);
+
+/* The application (app.c). */
+/* The output's defaults, from whether it is a terminal. */
+void app_init(struct app *app);
+/* Applies the output options; 0 or an exit status. */
+int apply_output(struct app *app, const struct cmd *c,
+    const struct outopts *oo);
 /* Opens the policy, the database and the context as the flags ask. */
 int app_open(struct app *a, int flags);
+/* After the command ran: flushes its output, runs the hooks. */
+void app_finish(struct app *app);
+/* Closes all; the exit status from rc and the output's fate. */
+int app_close(struct app *app, int rc);
+
+/* Values (input.c). */
+/* The context refs are also looked up in (imported numbers). */
+void set_ref_ctx(itsm_ctx *ctx);
 
 /* Reads an option value that may be "-" (standard input); caller frees. */
 int read_text(const char *val, char **out);

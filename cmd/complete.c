@@ -60,21 +60,6 @@ static const struct opt opts[] = {
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
 };
 
-/*
- * The global options other than the output options, as main() parses
- * them (it has no descriptor): keep in step with its global usage, which
- * tests/completion/options.bats compares with this list.  One that is
- * also an output option is listed once, as that.
- */
-static const struct opt global_opts[] = {
-	{ "db", 0, "FILE", "the database file", C_FILE, 0 },
-	{ "config", 0, "FILE", "the policy file", C_FILE, 0 },
-	{ "no-hooks", 0, NULL, "do not run the hooks", C_NONE, 0 },
-	{ "version", 0, NULL, "print the version", C_NONE, 0 },
-	{ "help", 'h', NULL, "print the usage", C_NONE, 0 },
-	{ NULL, 0, NULL, NULL, C_NONE, 0 }
-};
-
 static const struct opt help_opt[] = {
 	{ "help", 'h', NULL, "print the usage", C_NONE, 0 },
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
@@ -424,8 +409,7 @@ has_opt(const struct opt *o, const char *name)
 
 enum {
 	L_NOT_GIVEN = 1 << 0,	/* but those refused twice, given already */
-	L_NOT_OUTPUT = 1 << 1,	/* but those the output options list */
-	L_NOT_CMD = 1 << 2	/* but those the command's own shadow */
+	L_NOT_CMD = 1 << 1	/* but those the command's own shadow */
 };
 
 static void
@@ -435,8 +419,6 @@ list_opts(struct state *s, const struct opt *o, int flags)
 
 	for (; o != NULL && o->lng != NULL; o++) {
 		if ((flags & L_NOT_GIVEN) && refused_again(s, o))
-			continue;
-		if ((flags & L_NOT_OUTPUT) && has_opt(output_opts, o->lng))
 			continue;
 		if ((flags & L_NOT_CMD) && has_opt(s->cmd->opts, o->lng))
 			continue;
@@ -516,7 +498,7 @@ inline_value(const struct opt *o, const char *w)
 static int
 run(struct app *app, const struct args *a)
 {
-	const struct opt *const gsets[] = { global_opts, output_opts, NULL };
+	const struct opt *const gsets[] = { global_opts, NULL };
 	const struct opt *csets[] = { NULL, output_opts, NULL };
 	struct state s = { .app = app, .prefix = "" };
 	const struct cmd *c = NULL;
@@ -551,8 +533,7 @@ run(struct app *app, const struct args *a)
 				complete_value(&s, o);
 				return 0;
 			}
-			list_opts(&s, global_opts, L_NOT_OUTPUT);
-			list_opts(&s, output_opts, 0);
+			list_opts(&s, global_opts, 0);
 		} else {
 			values(&s, C_COMMAND, 0);
 		}
