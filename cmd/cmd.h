@@ -160,6 +160,12 @@ int exit_status(int code);
 /* The ref last typed, for fail() to name a missing ticket as typed. */
 void note_ref(const char *typed, int64_t id);
 
+/* The exit status of a failed system call: 77 for a permission, else 74. */
+int errno_status(int e);
+
+/* Says "cannot write 'path': reason" and returns errno_status(e). */
+int cannot_write(const char *path, int e);
+
 /* 0 when standard output was flushed, else 74 (said). */
 int flushed(void);
 
@@ -222,7 +228,7 @@ int outfile_open(struct app *a, const char *path, struct outfile *o);
  */
 int outfile_close(struct outfile *o, int rc);
 
-/* Output (output.c). */
+/* Text in each format (escape.c): calls nothing else of cmd/. */
 void out_escaped(FILE *f, const char *s, enum fmt mode);
 /*
  * A csv cell: quoted when it holds a comma, a quote or a line break, and
@@ -232,13 +238,15 @@ void out_csv(FILE *f, const char *s);
 int out_char_len(const char *s, int *unsafe);
 void out_cell(FILE *f, const char *s, int width, int last);
 void out_json(FILE *f, const char *json);
+void out_json_string(FILE *f, const char *s);
+
+/* Output (output.c). */
 uint64_t out_row_fields(const struct app *a, const int *fields, int nfields);
 int out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
     int nfields, int first);
 void out_table_header(struct app *a, const int *fields, int nfields);
 void out_csv_header(struct app *a, const int *fields, int nfields);
 int term_width(void);
-void out_json_string(FILE *f, const char *s);
 
 /*
  * After an action on ticket id: the ticket object (json, jsonl), the ref

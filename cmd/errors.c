@@ -1,6 +1,8 @@
 /*
- * Errors: messages on stderr ("itsm: ..."), the mapping of library codes
- * and of lost output to exit statuses.
+ * Errors in one place: messages on stderr ("itsm: ..."), and the mapping
+ * to exit statuses of library codes, of failed system calls and of lost
+ * output.  It calls only escape.c, so no other file of cmd/ is a cycle
+ * away from it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -91,6 +93,19 @@ fail(int code)
 	else
 		warnx_("%s", itsm_errmsg());
 	return exit_status(code);
+}
+
+int
+errno_status(int e)
+{
+	return e == EACCES || e == EPERM ? EX_NOPERM_ : EX_IOERR_;
+}
+
+int
+cannot_write(const char *path, int e)
+{
+	warnx_("cannot write '%s': %s", path, strerror(e));
+	return errno_status(e);
 }
 
 /* 0 when standard output was written, else 74 ("itsm --version >/dev/full"). */

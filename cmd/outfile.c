@@ -182,13 +182,6 @@ is_fd_name(const char *path)
 }
 
 static int
-cannot(const char *path, int e)
-{
-	warnx_("cannot write '%s': %s", path, strerror(e));
-	return e == EACCES || e == EPERM ? EX_NOPERM_ : EX_IOERR_;
-}
-
-static int
 refuse(const char *path)
 {
 	warnx_("cannot write '%s': it is the database or one of its files",
@@ -210,12 +203,12 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 	if ((rc = itsm_store_path(a->db_path, &db)) != 0)
 		return fail(rc);
 	if (*path == '\0') {
-		rc = cannot(path, ENOENT);
+		rc = cannot_write(path, ENOENT);
 		goto done;
 	}
 	exists = stat(path, &st) == 0;
 	if (!exists && errno != ENOENT) {
-		rc = cannot(path, errno);
+		rc = cannot_write(path, errno);
 		goto done;
 	}
 	if (!exists && lstat(path, &st) == 0) {
@@ -238,7 +231,7 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 		}
 		if ((fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY |
 		    O_CLOEXEC)) < 0) {
-			rc = cannot(path, errno);
+			rc = cannot_write(path, errno);
 			goto done;
 		}
 		if (fstat(fd, &st) == 0 && is_store_file(db, NULL, &st)) {
@@ -249,7 +242,7 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 		/* Where the file will be: the target of a link, resolved. */
 		o->final = exists ? realpath(path, NULL) : resolve_dir(path);
 		if (o->final == NULL) {
-			rc = cannot(path, errno);
+			rc = cannot_write(path, errno);
 			goto done;
 		}
 		if (is_store_file(db, o->final, exists ? &st : NULL)) {
@@ -258,18 +251,18 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 		}
 		/* A file we may not write is not replaced behind its back. */
 		if (exists && access(o->final, W_OK) != 0) {
-			rc = cannot(path, errno);
+			rc = cannot_write(path, errno);
 			goto done;
 		}
 		base = strrchr(o->final, '/') + 1;
 		if (*base == '\0' || strcmp(base, ".") == 0 ||
 		    strcmp(base, "..") == 0) {
-			rc = cannot(path, EISDIR);
+			rc = cannot_write(path, EISDIR);
 			goto done;
 		}
 		n = strlen(o->final) + sizeof("/..XXXXXX");
 		if ((o->tmp = malloc(n)) == NULL) {
-			rc = cannot(path, ENOMEM);
+			rc = cannot_write(path, ENOMEM);
 			goto done;
 		}
 		/*
@@ -282,7 +275,7 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 		mask = umask(0);
 		umask(mask);
 		if ((fd = mkstemp(o->tmp)) < 0) {
-			rc = cannot(path, errno);
+			rc = cannot_write(path, errno);
 			free(o->tmp);
 			o->tmp = NULL;
 			goto done;
@@ -290,12 +283,12 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 		guard(o->tmp);
 		if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 ||
 		    fchmod(fd, 0600 & ~mask) != 0) {
-			rc = cannot(path, errno);
+			rc = cannot_write(path, errno);
 			goto done;
 		}
 	}
 	if ((o->f = fdopen(fd, "w")) == NULL) {
-		rc = cannot(path, errno);
+		rc = cannot_write(path, errno);
 		goto done;
 	}
 	fd = -1;
@@ -334,6 +327,6 @@ outfile_close(struct outfile *o, int rc)
 	free(o->final);
 	o->tmp = o->final = NULL;
 	if (rc == 0 && e != 0)
-		rc = cannot(o->path, e);
+		rc = cannot_write(o->path, e);
 	return rc;
 }
