@@ -21,6 +21,7 @@ app_init(struct app *app)
 	app->color = app->tty;
 }
 
+/* Parses a --format value; 0 or an exit status (said). */
 static int
 parse_format(const char *s, enum fmt *f)
 {
@@ -33,23 +34,24 @@ parse_format(const char *s, enum fmt *f)
 			*f = (enum fmt)i;
 			return 0;
 		}
-	return -1;
+	warnx_("unknown format '%.*s' (expected table, tsv, csv, json or "
+	    "jsonl)", itsm_cut(s, 64), s);
+	return EX_DATAERR_;
 }
 
 int
 apply_output(struct app *app, const struct cmd *c, const struct outopts *oo)
 {
 	const char *nc = getenv("NO_COLOR");
+	int rc;
 
 	if (oo->format != NULL && oo->json)
 		return usage_error(c, "--format and --json exclude each other");
 	if (oo->json)
 		app->fmt = FMT_JSON;
-	else if (oo->format != NULL && parse_format(oo->format, &app->fmt) != 0) {
-		warnx_("unknown format '%.*s' (expected table, tsv, csv, "
-		    "json or jsonl)", itsm_cut(oo->format, 64), oo->format);
-		return EX_DATAERR_;
-	}
+	else if (oo->format != NULL &&
+	    (rc = parse_format(oo->format, &app->fmt)) != 0)
+		return rc;
 	if (oo->quiet)
 		app->quiet = 1;
 	if (oo->nohooks)

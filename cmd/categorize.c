@@ -40,10 +40,10 @@ run(struct app *app, const struct args *a)
 		return rc;
 	if (a->val[O_AT] != NULL &&
 	    (rc = parse_at(app, a->val[O_AT], &ca.at)) != 0)
-		return fail(rc);
+		return rc;
 	if (a->val[O_MESSAGE] != NULL) {
 		if ((rc = read_text(a->val[O_MESSAGE], &msg)) != 0)
-			return fail(rc);
+			return rc;
 		ca.message = msg;
 	}
 	rc = itsm_ticket_categorize(app->ctx, id, &ca, &practice);

@@ -188,11 +188,18 @@ void app_finish(struct app *app);
 /* Closes all; the exit status from rc and the output's fate. */
 int app_close(struct app *app, int rc);
 
-/* Values (input.c). */
+/*
+ * Values (input.c).  The convention of every parse_* and read_* function
+ * of cmd/: 0, or an exit status with the error already said on stderr
+ * (the caller returns it as it is).
+ */
 /* The context refs are also looked up in (imported numbers). */
 void set_ref_ctx(itsm_ctx *ctx);
 
-/* Reads an option value that may be "-" (standard input); caller frees. */
+/*
+ * Reads an option value that may be "-" (standard input) into *out,
+ * which the caller frees.
+ */
 int read_text(const char *val, char **out);
 
 /*
@@ -205,6 +212,9 @@ int parse_number(const char *what, const char *s, long long lo, long long hi,
 
 /* Parses a --at value against the context clock (never 0: "now"). */
 int parse_at(struct app *a, const char *s, int64_t *out);
+
+/* Parses REF, or a number a ticket had where it was imported from. */
+int parse_ref(const char *s, int64_t *id);
 
 /*
  * An output file (outfile.c): never the database or one of its files;
@@ -260,8 +270,6 @@ void print_sweep_item(struct app *a, const struct itsm_sweep_item *it,
 /* Ends the output of a sweep (closes the JSON array). */
 void print_sweep_end(struct app *a, int n);
 
-/* Parses REF, printing the error; 0 or an exit status. */
-int parse_ref(const char *s, int64_t *id);
 const char *color(struct app *a, const char *code);
 
 /* Commands. */

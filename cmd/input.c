@@ -1,6 +1,8 @@
 /*
  * What the user gives besides the options' syntax: refs, whole numbers,
- * times, and texts that may come from standard input.
+ * times, and texts that may come from standard input.  Like every
+ * parse_* and read_* of cmd/, each returns 0 or an exit status, the
+ * error already said on stderr.
  */
 #include <errno.h>
 #include <limits.h>
@@ -37,11 +39,11 @@ read_text(const char *val, char **out)
 	*out = NULL;
 	if (strcmp(val, "-") != 0) {
 		if ((*out = strdup(val)) == NULL)
-			return itsm_error(ITSM_E_NOMEM, "out of memory");
+			return fail(itsm_error(ITSM_E_NOMEM, "out of memory"));
 		return 0;
 	}
 	if ((buf = malloc(MAX_STDIN + 1)) == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
+		return fail(itsm_error(ITSM_E_NOMEM, "out of memory"));
 	while (len < MAX_STDIN &&
 	    (n = fread(buf + len, 1, MAX_STDIN - len, stdin)) > 0)
 		len += n;
@@ -55,18 +57,18 @@ read_text(const char *val, char **out)
 	}
 	if (ferror(stdin)) {
 		free(buf);
-		return itsm_error(ITSM_E_IO, "cannot read standard input: %s",
-		    strerror(errno));
+		return fail(itsm_error(ITSM_E_IO, "cannot read standard "
+		    "input: %s", strerror(errno)));
 	}
 	if (over) {
 		free(buf);
-		return itsm_error(ITSM_E_INVALID, "text on standard input is "
-		    "too long (more than %d bytes)", MAX_STDIN);
+		return fail(itsm_error(ITSM_E_INVALID, "text on standard "
+		    "input is too long (more than %d bytes)", MAX_STDIN));
 	}
 	if (memchr(buf, '\0', len) != NULL) {
 		free(buf);
-		return itsm_error(ITSM_E_INVALID, "text on standard input "
-		    "contains a NUL byte");
+		return fail(itsm_error(ITSM_E_INVALID, "text on standard "
+		    "input contains a NUL byte"));
 	}
 	while (len > 0 && buf[len - 1] == '\n')
 		len--;
@@ -135,8 +137,8 @@ parse_at(struct app *a, const char *s, int64_t *out)
 
 	/* 0 tells libitsm "now": the first second of 1970 cannot be said. */
 	if (rc == 0 && *out == 0)
-		return itsm_error(ITSM_E_INVALID, "--at '%.*s' is too early "
+		rc = itsm_error(ITSM_E_INVALID, "--at '%.*s' is too early "
 		    "(the earliest is 1970-01-01T00:00:01Z)",
 		    itsm_cut(s, 64), s);
-	return rc;
+	return rc != 0 ? fail(rc) : 0;
 }

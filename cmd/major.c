@@ -21,8 +21,8 @@ opt_at(struct app *app, const char *val, int *rc)
 	int64_t at = 0;
 
 	*rc = 0;
-	if (val != NULL && (*rc = parse_at(app, val, &at)) != 0)
-		*rc = fail(*rc);
+	if (val != NULL)
+		*rc = parse_at(app, val, &at);
 	return at;
 }
 
@@ -34,7 +34,7 @@ opt_text(const char *val, char **text)
 
 	*text = NULL;
 	if (val != NULL && (rc = read_text(val, text)) != 0)
-		return fail(rc);
+		return rc;
 	return 0;
 }
 

@@ -67,10 +67,10 @@ run(struct app *app, const struct args *a)
 		return usage_error(app->cmd, "--subcategory needs --category");
 	if (a->val[O_AT] != NULL &&
 	    (rc = parse_at(app, a->val[O_AT], &oa.at)) != 0)
-		return fail(rc);
+		return rc;
 	if (a->val[O_MESSAGE] != NULL) {
 		if ((rc = read_text(a->val[O_MESSAGE], &desc)) != 0)
-			return fail(rc);
+			return rc;
 		oa.description = desc;
 	}
 	rc = itsm_ticket_open(app->ctx, &oa, &id);

@@ -49,10 +49,10 @@ run(struct app *app, const struct args *a)
 		return rc;
 	if (a->val[O_AT] != NULL &&
 	    (rc = parse_at(app, a->val[O_AT], &pa.at)) != 0)
-		return fail(rc);
+		return rc;
 	if (a->val[O_MESSAGE] != NULL) {
 		if ((rc = read_text(a->val[O_MESSAGE], &msg)) != 0)
-			return fail(rc);
+			return rc;
 		pa.message = msg;
 	}
 	if ((rc = itsm_ticket_get(app->ctx, id, &t)) != 0) {
