@@ -259,10 +259,13 @@ void out_csv_header(struct app *a, const int *fields, int nfields);
 int term_width(void);
 
 /*
- * After an action on ticket id: the ticket object (json, jsonl), the ref
- * (-q, or when text is NULL), else text with "%r" replaced by the ref.
+ * The one way a command prints its result after an action on ticket id:
+ * the ticket object (json, jsonl), the ref (-q, or when text is NULL),
+ * else text with "%r" replaced by the ref and, when value is not NULL,
+ * "%s" by value (escaped).  0 or an exit status.
  */
-int print_result(struct app *a, int64_t id, const char *text);
+int print_result(struct app *a, int64_t id, const char *text,
+    const char *value);
 
 /* Prints one item of a cron sweep; *n counts the items printed. */
 void print_sweep_item(struct app *a, const struct itsm_sweep_item *it,

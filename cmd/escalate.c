@@ -113,7 +113,7 @@ run(struct app *app, const struct args *a)
 		return fail(rc);
 	if (to != NULL)
 		snprintf(text, sizeof(text), "%%r escalated to %s", to);
-	return print_result(app, id, text);
+	return print_result(app, id, text, NULL);
 }
 
 const struct cmd cmd_escalate = {

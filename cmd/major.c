@@ -96,8 +96,8 @@ declare(struct app *app, const struct args *a)
 	if (rc != 0)
 		return fail(rc);
 	if (app->quiet || app->fmt == FMT_JSON || app->fmt == FMT_JSONL)
-		return print_result(app, id, NULL);
-	print_result(app, id, "%r is a major incident");
+		return print_result(app, id, NULL, NULL);
+	print_result(app, id, "%r is a major incident", NULL);
 	/* The crisis checklist, for the commander to follow. */
 	for (i = 0; i < itsm_policy_checklist_count(p); i++) {
 		fputs("[ ] ", app->out);
@@ -218,7 +218,7 @@ reject(struct app *app, const struct args *a)
 		return rc;
 	rc = itsm_major_reject(app->ctx, id, why, at);
 	free(why);
-	return rc != 0 ? fail(rc) : print_result(app, id, NULL);
+	return rc != 0 ? fail(rc) : print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_reject = {
@@ -276,7 +276,7 @@ roster(struct app *app, const struct args *a)
 		    at);
 	else
 		rc = itsm_major_handover(app->ctx, id, a->val[RO_HANDOVER], at);
-	return rc != 0 ? fail(rc) : print_result(app, id, NULL);
+	return rc != 0 ? fail(rc) : print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_roster = {
@@ -313,7 +313,7 @@ update(struct app *app, const struct args *a)
 		return rc;
 	rc = itsm_major_update(app->ctx, id, text, at);
 	free(text);
-	return rc != 0 ? fail(rc) : print_result(app, id, NULL);
+	return rc != 0 ? fail(rc) : print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_update = {
@@ -353,7 +353,7 @@ comms(struct app *app, const struct args *a)
 	rc = itsm_major_comms(app->ctx, id, a->val[C_AUDIENCE_],
 	    a->val[C_CHANNEL_], text, at);
 	free(text);
-	return rc != 0 ? fail(rc) : print_result(app, id, NULL);
+	return rc != 0 ? fail(rc) : print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_comms = {
@@ -398,7 +398,7 @@ link_(struct app *app, const struct args *a)
 		return rc;
 	if ((rc = itsm_major_link(app->ctx, id, kids, n, at)) != 0)
 		return fail(rc);
-	return print_result(app, id, NULL);
+	return print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_link = {
@@ -839,7 +839,7 @@ end(struct app *app, const struct args *a)
 		return rc;
 	rc = itsm_major_end(app->ctx, id, text, at);
 	free(text);
-	return rc != 0 ? fail(rc) : print_result(app, id, NULL);
+	return rc != 0 ? fail(rc) : print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_end = {
@@ -892,7 +892,7 @@ review(struct app *app, const struct args *a)
 		return rc;
 	if ((rc = itsm_major_review(app->ctx, id, &r, at)) != 0)
 		return fail(rc);
-	return print_result(app, id, NULL);
+	return print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_review = {
@@ -954,13 +954,13 @@ action(struct app *app, const struct args *a)
 			return fail(rc);
 		if (app->quiet || app->fmt == FMT_JSON ||
 		    app->fmt == FMT_JSONL)
-			return print_result(app, id, NULL);
+			return print_result(app, id, NULL, NULL);
 		fprintf(app->out, "%d\n", num);	/* for --done N later */
 		return 0;
 	}
 	if ((rc = itsm_major_action_done(app->ctx, id, (int)n, at)) != 0)
 		return fail(rc);
-	return print_result(app, id, NULL);
+	return print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_action = {

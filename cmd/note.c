@@ -33,7 +33,7 @@ run(struct app *app, const struct args *a)
 	free(text);
 	if (rc != 0)
 		return fail(rc);
-	return print_result(app, id, NULL);
+	return print_result(app, id, NULL, NULL);
 }
 
 const struct cmd cmd_note = {

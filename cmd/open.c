@@ -53,7 +53,6 @@ run(struct app *app, const struct args *a)
 		.impact = a->val[O_IMPACT],
 		.urgency = a->val[O_URGENCY],
 	};
-	itsm_ticket *t = NULL;
 	char *desc = NULL;
 	int64_t id;
 	int rc;
@@ -77,18 +76,7 @@ run(struct app *app, const struct args *a)
 	free(desc);
 	if (rc != 0)
 		return fail(rc);
-	if ((rc = itsm_ticket_get(app->ctx, id, &t)) != 0)
-		return fail(rc);
-	if (app->quiet) {
-		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
-	} else if (app->fmt == FMT_JSON || app->fmt == FMT_JSONL) {
-		out_json(app->out, itsm_ticket_json(t));
-		fputc('\n', app->out);
-	} else {
-		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
-	}
-	itsm_ticket_free(t);
-	return 0;
+	return print_result(app, id, NULL, NULL);
 }
 
 const struct cmd cmd_open = {

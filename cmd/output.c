@@ -231,8 +231,19 @@ out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
 	return 0;
 }
 
+/* The next "%r" in text, or "%s" too when with_value; NULL when none. */
+static const char *
+next_token(const char *text, int with_value)
+{
+	for (; *text != '\0'; text++)
+		if (text[0] == '%' && (text[1] == 'r' ||
+		    (with_value && text[1] == 's')))
+			return text;
+	return NULL;
+}
+
 int
-print_result(struct app *a, int64_t id, const char *text)
+print_result(struct app *a, int64_t id, const char *text, const char *value)
 {
 	itsm_ticket *t = NULL;
 	const char *ref, *r;
@@ -249,9 +260,13 @@ print_result(struct app *a, int64_t id, const char *text)
 	} else if (text == NULL) {
 		fprintf(a->out, "%s\n", ref);
 	} else {
-		for (; (r = strstr(text, "%r")) != NULL; text = r + 2) {
+		for (; (r = next_token(text, value != NULL)) != NULL;
+		    text = r + 2) {
 			fwrite(text, 1, (size_t)(r - text), a->out);
-			fputs(ref, a->out);
+			if (r[1] == 'r')
+				fputs(ref, a->out);
+			else
+				out_escaped(a->out, value, FMT_TABLE);
 		}
 		out_escaped(a->out, text, FMT_TABLE);
 		fputc('\n', a->out);
