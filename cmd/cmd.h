@@ -249,6 +249,17 @@ int out_char_len(const char *s, int *unsafe);
 void out_cell(FILE *f, const char *s, int width, int last);
 void out_json(FILE *f, const char *json);
 void out_json_string(FILE *f, const char *s);
+/* One cell of a tsv or csv line, after its separator unless first. */
+void out_field(FILE *f, const char *s, enum fmt fmt, int first);
+
+/*
+ * One history event (event.c): the cells of a tsv or csv line (after a
+ * separator unless first), or a line of text after indent, its message
+ * in quotes when quote.
+ */
+void out_event_cells(FILE *o, const itsm_event *e, enum fmt fmt, int first);
+void out_event_line(FILE *o, const itsm_event *e, const char *indent,
+    int quote);
 
 /* Output (output.c). */
 uint64_t out_row_fields(const struct app *a, const int *fields, int nfields);

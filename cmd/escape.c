@@ -373,3 +373,17 @@ out_json_string(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+/* One cell of a tsv or csv line, after its separator unless first. */
+void
+out_field(FILE *f, const char *s, enum fmt fmt, int first)
+{
+	if (!first)
+		fputc(fmt == FMT_CSV ? ',' : '\t', f);
+	if (s == NULL)
+		return;
+	if (fmt == FMT_CSV)
+		out_csv(f, s);
+	else
+		out_escaped(f, s, FMT_TSV);
+}

@@ -47,20 +47,6 @@ timefmt(int64_t t, char *buf)
 		itsm_time_format(t, buf);
 }
 
-/* One cell of a tsv or csv line, after its separator unless first. */
-static void
-cell(FILE *o, const char *s, enum fmt fmt, int first)
-{
-	if (!first)
-		fputc(fmt == FMT_CSV ? ',' : '\t', o);
-	if (s == NULL)
-		return;
-	if (fmt == FMT_CSV)
-		out_csv(o, s);
-	else
-		out_escaped(o, s, FMT_TSV);
-}
-
 /* declare */
 
 enum { D_MESSAGE, D_COMMANDER, D_BRIDGE, D_AT };
@@ -157,9 +143,9 @@ detect_item(void *arg, const struct itsm_detect_item *it)
 	} else if (app->fmt == FMT_TSV || app->fmt == FMT_CSV) {
 		if (app->fmt == FMT_CSV && o->n == 0)
 			fputs("ref,kind,detail\n", app->out);
-		cell(app->out, ref, app->fmt, 1);
-		cell(app->out, kind, app->fmt, 0);
-		cell(app->out, it->why, app->fmt, 0);
+		out_field(app->out, ref, app->fmt, 1);
+		out_field(app->out, kind, app->fmt, 0);
+		out_field(app->out, it->why, app->fmt, 0);
 		fputc('\n', app->out);
 	} else {
 		fprintf(app->out, "%s %s: ", ref, kind);
@@ -612,14 +598,14 @@ status_line(struct app *app, const itsm_major *m)
 	else
 		dur(next - now, nd, sizeof(nd));
 	if (app->fmt == FMT_TSV || app->fmt == FMT_CSV) {
-		cell(app->out, itsm_ticket_str(t, ITSM_F_REF), app->fmt, 1);
-		cell(app->out, itsm_ticket_str(t, ITSM_F_PRIORITY), app->fmt, 0);
-		cell(app->out, itsm_major_state(m), app->fmt, 0);
-		cell(app->out, itsm_major_commander(m), app->fmt, 0);
-		cell(app->out, age, app->fmt, 0);
-		cell(app->out, aud, app->fmt, 0);
-		cell(app->out, nd, app->fmt, 0);
-		cell(app->out, itsm_ticket_str(t, ITSM_F_SUMMARY), app->fmt, 0);
+		out_field(app->out, itsm_ticket_str(t, ITSM_F_REF), app->fmt, 1);
+		out_field(app->out, itsm_ticket_str(t, ITSM_F_PRIORITY), app->fmt, 0);
+		out_field(app->out, itsm_major_state(m), app->fmt, 0);
+		out_field(app->out, itsm_major_commander(m), app->fmt, 0);
+		out_field(app->out, age, app->fmt, 0);
+		out_field(app->out, aud, app->fmt, 0);
+		out_field(app->out, nd, app->fmt, 0);
+		out_field(app->out, itsm_ticket_str(t, ITSM_F_SUMMARY), app->fmt, 0);
 		fputc('\n', app->out);
 		return;
 	}
@@ -711,38 +697,10 @@ on_signal(int sig)
 static void
 timeline_line(FILE *o, const itsm_event *e, enum fmt fmt)
 {
-	const char *s;
-
-	if (fmt == FMT_TSV || fmt == FMT_CSV) {
-		static const enum itsm_event_field cols[] = { ITSM_EV_AT,
-		    ITSM_EV_ACTOR, ITSM_EV_KIND, ITSM_EV_FIELD, ITSM_EV_FROM,
-		    ITSM_EV_TO, ITSM_EV_MESSAGE };
-		size_t i;
-
-		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-			cell(o, itsm_event_str(e, cols[i]), fmt, i == 0);
-		fputc('\n', o);
-		return;
-	}
-	fprintf(o, "%s  ", itsm_event_str(e, ITSM_EV_AT));
-	out_escaped(o, itsm_event_str(e, ITSM_EV_ACTOR), FMT_TABLE);
-	fputs("  ", o);
-	out_escaped(o, itsm_event_str(e, ITSM_EV_KIND), FMT_TABLE);
-	if ((s = itsm_event_str(e, ITSM_EV_FIELD)) != NULL) {
-		fputs("  ", o);
-		out_escaped(o, s, FMT_TABLE);
-		fputs(": ", o);
-		s = itsm_event_str(e, ITSM_EV_FROM);
-		out_escaped(o, s ? s : "-", FMT_TABLE);
-		fputs(" -> ", o);
-		s = itsm_event_str(e, ITSM_EV_TO);
-		out_escaped(o, s ? s : "-", FMT_TABLE);
-	}
-	if ((s = itsm_event_str(e, ITSM_EV_MESSAGE)) != NULL) {
-		fputs("  ", o);
-		out_escaped(o, s, FMT_TABLE);
-	}
-	fputc('\n', o);
+	if (fmt == FMT_TSV || fmt == FMT_CSV)
+		out_event_cells(o, e, fmt, 1);
+	else
+		out_event_line(o, e, "", 0);
 }
 
 /* Prints the events after *last; sets *ended when the major ended. */

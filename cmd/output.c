@@ -192,14 +192,10 @@ out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
 		last = i == nfields - 1;
 		switch (a->fmt) {
 		case FMT_TSV:
-			if (s != NULL)
-				out_escaped(a->out, s, FMT_TSV);
-			fputc(last ? '\n' : '\t', a->out);
-			break;
 		case FMT_CSV:
-			if (s != NULL)
-				out_csv(a->out, s);
-			fputc(last ? '\n' : ',', a->out);
+			out_field(a->out, s, a->fmt, i == 0);
+			if (last)
+				fputc('\n', a->out);
 			break;
 		default:
 			if (s != NULL && itsm_field_kind((enum itsm_field)f) ==
