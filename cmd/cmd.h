@@ -86,8 +86,19 @@ struct cmd {
 	const struct cmd *const *subs;	/* verbs ("major declare"), or NULL */
 };
 
-/* Runs a verb of a command with its own options (argv after the verb). */
+/*
+ * Verbs (main.c).  A RAW_ARGS command (major) hands the words after the
+ * verb to run_verb, which parses them with the verb's options; a command
+ * that parses its own options around the verb (config, so that "config
+ * -q check" works) hands its parsed arguments to run_parsed_verb, which
+ * gives the verb the operands after its word.
+ */
 int run_verb(struct app *app, const struct cmd *verb, int argc, char **argv);
+int run_parsed_verb(struct app *app, const struct cmd *verb,
+    const struct args *a);
+/* A verb's word ("declare" for "major declare"); c's verb of that word. */
+const char *verb_word(const struct cmd *v);
+const struct cmd *find_verb(const struct cmd *c, const char *word);
 
 struct app {
 	const char *db_path, *config_path;

@@ -461,26 +461,6 @@ note(struct state *s, const struct opt *o, const char *val, int global)
 		s->category = val;
 }
 
-/* A verb's word: "declare" for "major declare". */
-static const char *
-verb_word(const struct cmd *v)
-{
-	const char *sp = strrchr(v->name, ' ');
-
-	return sp != NULL ? sp + 1 : v->name;
-}
-
-static const struct cmd *
-find_verb(const struct cmd *c, const char *word)
-{
-	const struct cmd *const *v;
-
-	for (v = c->subs; *v != NULL; v++)
-		if (strcmp(verb_word(*v), word) == 0)
-			return *v;
-	return NULL;
-}
-
 /* The value an option word carries itself ("--x=v", "-mv"), or NULL. */
 static const char *
 inline_value(const struct opt *o, const char *w)
@@ -503,7 +483,6 @@ run(struct app *app, const struct args *a)
 	struct state s = { .app = app, .prefix = "" };
 	const struct cmd *c = NULL;
 	const struct opt *o;
-	const char *first = NULL;	/* the command's first operand */
 	int i, n = a->noperands, operands = 0, next, end = 0;
 
 	/* The shells pass "--" first. */
@@ -556,8 +535,7 @@ run(struct app *app, const struct args *a)
 				s.ngiven = 0;
 				continue;
 			}
-			if (operands++ == 0)
-				first = w;
+			operands++;
 			continue;
 		}
 		if (strcmp(w, "--") == 0) {
@@ -599,16 +577,6 @@ run(struct app *app, const struct args *a)
 
 		for (v = c->subs; *v != NULL; v++)
 			cand(&s, verb_word(*v), (*v)->summary);
-		return 0;
-	}
-	if (c == &cmd_config) {
-		/* config show | config check [FILE] */
-		if (operands == 0) {
-			cand(&s, "show", "print the effective policy");
-			cand(&s, "check", "validate a policy file");
-		} else if (operands == 1 && strcmp(first, "check") == 0) {
-			values(&s, C_FILE, 1);
-		}
 		return 0;
 	}
 	if (c->max_operands < 0 || operands < c->max_operands)

@@ -44,6 +44,26 @@ find_command(const char *name)
 	return NULL;
 }
 
+/* A verb's word: "declare" for "major declare". */
+const char *
+verb_word(const struct cmd *v)
+{
+	const char *sp = strrchr(v->name, ' ');
+
+	return sp != NULL ? sp + 1 : v->name;
+}
+
+const struct cmd *
+find_verb(const struct cmd *c, const char *word)
+{
+	const struct cmd *const *v;
+
+	for (v = c->subs; *v != NULL; v++)
+		if (strcmp(verb_word(*v), word) == 0)
+			return *v;
+	return NULL;
+}
+
 /*
  * Parses a command's or a verb's arguments, sets the output up, opens
  * what it needs and runs it; *ran tells whether it ran (not -h, no
@@ -82,6 +102,25 @@ run_verb(struct app *app, const struct cmd *verb, int argc, char **argv)
 	int ran = 0;
 
 	return parse_and_run(app, verb, argc, argv, &ran);
+}
+
+int
+run_parsed_verb(struct app *app, const struct cmd *verb, const struct args *a)
+{
+	struct args va = *a;
+	int rc;
+
+	/* The operands after the verb's word are the verb's. */
+	memmove(va.operand, va.operand + 1,
+	    (size_t)(va.noperands - 1) * sizeof(va.operand[0]));
+	va.noperands--;
+	if (verb->max_operands >= 0 && va.noperands > verb->max_operands)
+		return usage_error(app->cmd, "unexpected argument '%.*s'",
+		    itsm_cut(va.operand[verb->max_operands], 64),
+		    va.operand[verb->max_operands]);
+	if ((rc = app_open(app, verb->flags)) != 0)
+		return rc;
+	return verb->run(app, &va);
 }
 
 int

@@ -991,18 +991,15 @@ static const struct opt major_opts[] = { OPT_END };
 static int
 run(struct app *app, const struct args *a)
 {
-	const struct cmd *const *v;
-	char name[64];
+	const struct cmd *v;
 
 	if (a->noperands == 0)
 		return usage_error(app->cmd, "missing the verb (declare, "
 		    "detect, reject, roster, update, comms, link, status, "
 		    "watch, end, review, action or report)");
-	snprintf(name, sizeof(name), "major %.40s", a->operand[0]);
-	for (v = verbs; *v != NULL; v++)
-		if (strcmp((*v)->name, name) == 0)
-			return run_verb(app, *v, a->noperands - 1,
-			    (char **)a->operand + 1);
+	if ((v = find_verb(&cmd_major, a->operand[0])) != NULL)
+		return run_verb(app, v, a->noperands - 1,
+		    (char **)a->operand + 1);
 	return usage_error(app->cmd, "unknown verb '%.*s'",
 	    itsm_cut(a->operand[0], 64), a->operand[0]);
 }

@@ -180,7 +180,8 @@ print_help(FILE *f, const struct cmd *c)
 	}
 	fprintf(f, "\nsee itsm-%.*s(1) for more", (int)strcspn(c->name, " "),
 	    c->name);
-	if (c->subs != NULL)
+	/* The options after the verb are the verb's (major). */
+	if (c->subs != NULL && (c->flags & RAW_ARGS))
 		fputs("; each verb takes the output options after it\n", f);
 	else
 		print_output_footer(f, c);
