@@ -91,27 +91,22 @@ find_global(const char *s, const char **val)
 
 int
 parse_globals(struct app *app, struct outopts *oo, int argc, char **argv,
-    int *cmd_at)
+    int *cmd_at, const struct opt **alone)
 {
 	const struct opt *o;
 	const char *val;
 	int i;
 
+	*alone = NULL;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *s = argv[i];
 
 		if ((o = find_global(s, &val)) == NULL)
 			return usage_error(NULL, "unknown option '%.*s'",
 			    itsm_cut(s, 64), s);
-		if (o == &global_opts[G_VERSION]) {
-			printf("itsm %s\n", ITSM_VERSION);
-			*cmd_at = -1;
-			return flushed();
-		}
-		if (o == &global_opts[G_HELP]) {
-			print_global_usage(stdout, 1);
-			*cmd_at = -1;
-			return flushed();
+		if (o->flags & OPT_ALONE) {
+			*alone = o;
+			break;
 		}
 		if (o->arg != NULL && val == NULL) {
 			if (i + 1 == argc)

@@ -132,11 +132,12 @@ struct outopts {
 };
 
 /*
- * Parses the global options of argv; *cmd_at: the command's index, or -1
- * when --version or -h was answered.  0 or an exit status.
+ * Parses the global options of argv up to the command (*cmd_at) or to
+ * one that is answered alone (--version, -h: *alone, else NULL).  0 or
+ * an exit status.
  */
 int parse_globals(struct app *app, struct outopts *oo, int argc, char **argv,
-    int *cmd_at);
+    int *cmd_at, const struct opt **alone);
 /* Parses a command's argv; *help for -h.  0 or an exit status. */
 int parse_args(const struct cmd *c, int argc, char **argv, struct args *a,
     struct outopts *oo, int *help);
@@ -149,6 +150,8 @@ int find_long(const struct opt *opts, const char *name, size_t len,
 
 /* Usage and help (usage.c). */
 void print_global_usage(FILE *f, int all);
+/* Answers --version or -h (an OPT_ALONE global option); 0 or 74. */
+int answer_alone(const struct opt *o);
 /* Prints the usage lines of a command ("usage: itsm open ...") to f. */
 void print_usage(FILE *f, const struct cmd *c);
 /* Prints a command's -h. */

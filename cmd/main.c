@@ -128,6 +128,7 @@ main(int argc, char **argv)
 {
 	struct app app = { 0 };
 	struct outopts oo = { 0 };
+	const struct opt *alone;
 	const struct cmd *c;
 	int i, rc, ran = 0;
 
@@ -138,8 +139,10 @@ main(int argc, char **argv)
 	 */
 	signal(SIGPIPE, SIG_IGN);
 	app_init(&app);
-	if ((rc = parse_globals(&app, &oo, argc, argv, &i)) != 0 || i < 0)
+	if ((rc = parse_globals(&app, &oo, argc, argv, &i, &alone)) != 0)
 		return rc;
+	if (alone != NULL)
+		return answer_alone(alone);
 	if (i == argc)
 		return usage_error(NULL, "no command given");
 	if ((c = find_command(argv[i])) == NULL)

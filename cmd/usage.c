@@ -94,6 +94,16 @@ print_global_usage(FILE *f, int all)
 		    "       itsm --version\n", f);
 }
 
+int
+answer_alone(const struct opt *o)
+{
+	if (strcmp(o->lng, "version") == 0)
+		printf("itsm %s\n", ITSM_VERSION);
+	else
+		print_global_usage(stdout, 1);
+	return flushed();
+}
+
 /* The usage of one command or verb; first: prefixed with "usage:". */
 static void
 print_usage_line(FILE *f, const struct cmd *c, int first)
