@@ -31,7 +31,6 @@ run(struct app *app, const struct args *a)
 		.subcategory = a->val[O_SUBCATEGORY],
 	};
 	const char *practice = NULL;
-	itsm_ticket *t = NULL;
 	char *msg = NULL;
 	int64_t id;
 	int rc;
@@ -40,33 +39,18 @@ run(struct app *app, const struct args *a)
 		return rc;
 	if (a->val[O_AT] != NULL &&
 	    (rc = parse_at(app, a->val[O_AT], &ca.at)) != 0)
-		return fail(rc);
+		return rc;
 	if (a->val[O_MESSAGE] != NULL) {
 		if ((rc = read_text(a->val[O_MESSAGE], &msg)) != 0)
-			return fail(rc);
+			return rc;
 		ca.message = msg;
 	}
 	rc = itsm_ticket_categorize(app->ctx, id, &ca, &practice);
 	free(msg);
 	if (rc != 0)
 		return fail(rc);
-	if ((rc = itsm_ticket_get(app->ctx, id, &t)) != 0)
-		return fail(rc);
-	if (app->quiet) {
-		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
-	} else if (app->fmt == FMT_JSON || app->fmt == FMT_JSONL) {
-		out_json(app->out, itsm_ticket_json(t));
-		fputc('\n', app->out);
-	} else if (app->quiet || practice == NULL) {
-		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
-	} else {
-		fprintf(app->out, "%s redirected to ",
-		    itsm_ticket_str(t, ITSM_F_REF));
-		out_escaped(app->out, practice, FMT_TABLE);
-		fputc('\n', app->out);
-	}
-	itsm_ticket_free(t);
-	return 0;
+	return print_result(app, id, practice != NULL ?
+	    "%r redirected to %s" : NULL, practice);
 }
 
 const struct cmd cmd_categorize = {

@@ -98,10 +98,10 @@ run(struct app *app, const struct args *a)
 	if ((rc = parse_ref(a->operand[0], &id)) != 0)
 		return rc;
 	if (a->val[O_AT] != NULL && (rc = parse_at(app, a->val[O_AT], &at)) != 0)
-		return fail(rc);
+		return rc;
 	if (a->val[O_MESSAGE] != NULL &&
 	    (rc = read_text(a->val[O_MESSAGE], &msg)) != 0)
-		return fail(rc);
+		return rc;
 	if (a->count[O_REJECTED])
 		rc = itsm_ticket_reject(app->ctx, id, msg, at);
 	else
@@ -110,7 +110,7 @@ run(struct app *app, const struct args *a)
 	free(msg);
 	if (rc != 0)
 		return fail(rc);
-	return print_result(app, id, NULL);
+	return print_result(app, id, NULL, NULL);
 }
 
 const struct cmd cmd_close = {

@@ -37,7 +37,9 @@ enum opt_flags {
 	OPT_PAIR = 1 << 1,	/* shares its brackets with the next option */
 	OPT_REPEAT = 1 << 2,	/* may be given more than once (list) */
 	OPT_STDIN = 1 << 3,	/* "-" reads the value from standard input */
-	OPT_MANY = 1 << 4	/* shown as "[--opt X]..." in usage */
+	OPT_MANY = 1 << 4,	/* shown as "[--opt X]..." in usage */
+	OPT_EITHER = 1 << 5,	/* "[--this X | --next]" in usage */
+	OPT_ALONE = 1 << 6	/* global, not in the usage line (--version) */
 };
 
 struct opt {
@@ -84,8 +86,19 @@ struct cmd {
 	const struct cmd *const *subs;	/* verbs ("major declare"), or NULL */
 };
 
-/* Runs a verb of a command with its own options (argv after the verb). */
+/*
+ * Verbs (main.c).  A RAW_ARGS command (major) hands the words after the
+ * verb to run_verb, which parses them with the verb's options; a command
+ * that parses its own options around the verb (config, so that "config
+ * -q check" works) hands its parsed arguments to run_parsed_verb, which
+ * gives the verb the operands after its word.
+ */
 int run_verb(struct app *app, const struct cmd *verb, int argc, char **argv);
+int run_parsed_verb(struct app *app, const struct cmd *verb,
+    const struct args *a);
+/* A verb's word ("declare" for "major declare"); c's verb of that word. */
+const char *verb_word(const struct cmd *v);
+const struct cmd *find_verb(const struct cmd *c, const char *word);
 
 struct app {
 	const char *db_path, *config_path;
@@ -104,12 +117,47 @@ struct app {
 extern const struct cmd *const commands[];
 const struct cmd *find_command(const char *name);
 
-/* The output options every command accepts after its name too. */
-extern const struct opt output_opts[];
+/*
+ * The command line (args.c).  global_opts: the options before the
+ * command, NULL-terminated; its tail, output_opts, the output options
+ * every command accepts after its name too.
+ */
+extern const struct opt global_opts[];
+extern const struct opt *const output_opts;
 
+/* The output options given, before apply_output() checks them. */
+struct outopts {
+	const char *format;
+	int json, quiet, nocolor, nohooks;
+};
+
+/*
+ * Parses the global options of argv up to the command (*cmd_at) or to
+ * one that is answered alone (--version, -h: *alone, else NULL).  0 or
+ * an exit status.
+ */
+int parse_globals(struct app *app, struct outopts *oo, int argc, char **argv,
+    int *cmd_at, const struct opt **alone);
+/* Parses a command's argv; *help for -h.  0 or an exit status. */
+int parse_args(const struct cmd *c, int argc, char **argv, struct args *a,
+    struct outopts *oo, int *help);
+/* Checks required options and the operand count; 0 or an exit status. */
+int check_args(const struct cmd *c, const struct args *a);
+void free_args(struct args *a);
+/* Finds a long option in opts, then in output_opts; 0 or -1. */
+int find_long(const struct opt *opts, const char *name, size_t len,
+    const struct opt **which, int *idx);
+
+/* Usage and help (usage.c). */
+void print_global_usage(FILE *f, int all);
+/* Answers --version or -h (an OPT_ALONE global option); 0 or 74. */
+int answer_alone(const struct opt *o);
 /* Prints the usage lines of a command ("usage: itsm open ...") to f. */
 void print_usage(FILE *f, const struct cmd *c);
+/* Prints a command's -h. */
+void print_help(FILE *f, const struct cmd *c);
 
+/* Errors (errors.c). */
 /* Reports a usage error and returns 64. */
 int usage_error(const struct cmd *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -123,10 +171,49 @@ void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Maps a libitsm code to an exit status. */
 int exit_status(int code);
 
+/* The ref last typed, for fail() to name a missing ticket as typed. */
+void note_ref(const char *typed, int64_t id);
+
+/* The exit status of a failed system call: 77 for a permission, else 74. */
+int errno_status(int e);
+
+/* Says "cannot write 'path': reason" and returns errno_status(e). */
+int cannot_write(const char *path, int e);
+
+/* 0 when standard output was flushed, else 74 (said). */
+int flushed(void);
+
+/*
+ * The exit status once the output is ended: rc, or 73 when a committed
+ * change lost its output, or 74 when only the output failed (said).
+ */
+int output_lost(int rc, int write_errno, int committed);
+
+/* The application (app.c). */
+/* The output's defaults, from whether it is a terminal. */
+void app_init(struct app *app);
+/* Applies the output options; 0 or an exit status. */
+int apply_output(struct app *app, const struct cmd *c,
+    const struct outopts *oo);
 /* Opens the policy, the database and the context as the flags ask. */
 int app_open(struct app *a, int flags);
+/* After the command ran: flushes its output, runs the hooks. */
+void app_finish(struct app *app);
+/* Closes all; the exit status from rc and the output's fate. */
+int app_close(struct app *app, int rc);
 
-/* Reads an option value that may be "-" (standard input); caller frees. */
+/*
+ * Values (input.c).  The convention of every parse_* and read_* function
+ * of cmd/: 0, or an exit status with the error already said on stderr
+ * (the caller returns it as it is).
+ */
+/* The context refs are also looked up in (imported numbers). */
+void set_ref_ctx(itsm_ctx *ctx);
+
+/*
+ * Reads an option value that may be "-" (standard input) into *out,
+ * which the caller frees.
+ */
 int read_text(const char *val, char **out);
 
 /*
@@ -139,6 +226,9 @@ int parse_number(const char *what, const char *s, long long lo, long long hi,
 
 /* Parses a --at value against the context clock (never 0: "now"). */
 int parse_at(struct app *a, const char *s, int64_t *out);
+
+/* Parses REF, or a number a ticket had where it was imported from. */
+int parse_ref(const char *s, int64_t *id);
 
 /*
  * An output file (outfile.c): never the database or one of its files;
@@ -162,7 +252,7 @@ int outfile_open(struct app *a, const char *path, struct outfile *o);
  */
 int outfile_close(struct outfile *o, int rc);
 
-/* Output (output.c). */
+/* Text in each format (escape.c): calls nothing else of cmd/. */
 void out_escaped(FILE *f, const char *s, enum fmt mode);
 /*
  * A csv cell: quoted when it holds a comma, a quote or a line break, and
@@ -172,19 +262,35 @@ void out_csv(FILE *f, const char *s);
 int out_char_len(const char *s, int *unsafe);
 void out_cell(FILE *f, const char *s, int width, int last);
 void out_json(FILE *f, const char *json);
+void out_json_string(FILE *f, const char *s);
+/* One cell of a tsv or csv line, after its separator unless first. */
+void out_field(FILE *f, const char *s, enum fmt fmt, int first);
+
+/*
+ * One history event (event.c): the cells of a tsv or csv line (after a
+ * separator unless first), or a line of text after indent, its message
+ * in quotes when quote.
+ */
+void out_event_cells(FILE *o, const itsm_event *e, enum fmt fmt, int first);
+void out_event_line(FILE *o, const itsm_event *e, const char *indent,
+    int quote);
+
+/* Output (output.c). */
 uint64_t out_row_fields(const struct app *a, const int *fields, int nfields);
 int out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
     int nfields, int first);
 void out_table_header(struct app *a, const int *fields, int nfields);
 void out_csv_header(struct app *a, const int *fields, int nfields);
 int term_width(void);
-void out_json_string(FILE *f, const char *s);
 
 /*
- * After an action on ticket id: the ticket object (json, jsonl), the ref
- * (-q, or when text is NULL), else text with "%r" replaced by the ref.
+ * The one way a command prints its result after an action on ticket id:
+ * the ticket object (json, jsonl), the ref (-q, or when text is NULL),
+ * else text with "%r" replaced by the ref and, when value is not NULL,
+ * "%s" by value (escaped).  0 or an exit status.
  */
-int print_result(struct app *a, int64_t id, const char *text);
+int print_result(struct app *a, int64_t id, const char *text,
+    const char *value);
 
 /* Prints one item of a cron sweep; *n counts the items printed. */
 void print_sweep_item(struct app *a, const struct itsm_sweep_item *it,
@@ -192,8 +298,6 @@ void print_sweep_item(struct app *a, const struct itsm_sweep_item *it,
 /* Ends the output of a sweep (closes the JSON array). */
 void print_sweep_end(struct app *a, int n);
 
-/* Parses REF, printing the error; 0 or an exit status. */
-int parse_ref(const char *s, int64_t *id);
 const char *color(struct app *a, const char *code);
 
 /* Commands. */

@@ -60,21 +60,6 @@ static const struct opt opts[] = {
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
 };
 
-/*
- * The global options other than the output options, as main() parses
- * them (it has no descriptor): keep in step with its global usage, which
- * tests/completion/options.bats compares with this list.  One that is
- * also an output option is listed once, as that.
- */
-static const struct opt global_opts[] = {
-	{ "db", 0, "FILE", "the database file", C_FILE, 0 },
-	{ "config", 0, "FILE", "the policy file", C_FILE, 0 },
-	{ "no-hooks", 0, NULL, "do not run the hooks", C_NONE, 0 },
-	{ "version", 0, NULL, "print the version", C_NONE, 0 },
-	{ "help", 'h', NULL, "print the usage", C_NONE, 0 },
-	{ NULL, 0, NULL, NULL, C_NONE, 0 }
-};
-
 static const struct opt help_opt[] = {
 	{ "help", 'h', NULL, "print the usage", C_NONE, 0 },
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
@@ -92,6 +77,8 @@ struct state {
 	const struct cmd *cmd;	/* the command, once known */
 	const struct opt *given[MAX_GIVEN];	/* options seen after it */
 	int ngiven;
+	int operands;		/* the command's operands seen */
+	int end;		/* "--" seen: only operands now */
 };
 
 static void
@@ -240,9 +227,12 @@ words(struct state *s, const char *const *w, size_t n)
 		cand(s, w[i], NULL);
 }
 
-/* The candidates for a value of this kind; operand: the command's own. */
-static void
-values(struct state *s, enum compl kind, int operand)
+/*
+ * The candidates for a value of a kind that needs no policy; 0 when the
+ * kind needs one.  operand: the command's own.
+ */
+static int
+fixed_values(struct state *s, enum compl kind, int operand)
 {
 	static const char *const types[] = { "incident", "request", "change" };
 	static const char *const formats[] = { "table", "tsv", "csv", "json",
@@ -252,53 +242,58 @@ values(struct state *s, enum compl kind, int operand)
 	static const char *const import_formats[] = { "jsonl",
 	    "servicenow-csv" };	/* cmd/import.c */
 	const struct cmd *const *c;
-	const itsm_policy *p;
-	size_t i, j, n;
-	int axis;
+	size_t i;
 
 	switch (kind) {
 	case C_REF:
 		refs(s, operand);
-		return;
+		return 1;
 	case C_FILE:
 		/* The only directive: the shell completes file names. */
 		fputs(":file\n", stdout);
-		return;
+		return 1;
 	case C_TYPE:
 		words(s, types, NITEMS(types));
-		return;
+		return 1;
 	case C_STATUS:
 		last_item(s);
 		for (i = 0; i < ITSM_NSTATUSES; i++)
 			cand(s, itsm_status_name((enum itsm_status)i), NULL);
-		return;
+		return 1;
 	case C_FORMAT:
 		words(s, formats, NITEMS(formats));
-		return;
+		return 1;
 	case C_HOLD_REASON:
 		words(s, hold, NITEMS(hold));
-		return;
+		return 1;
 	case C_ESC_REASON:
 		words(s, esc, NITEMS(esc));
-		return;
+		return 1;
 	case C_IMPORT_FORMAT:
 		words(s, import_formats, NITEMS(import_formats));
-		return;
+		return 1;
 	case C_FIELDS:
 		last_item(s);
 		for (i = 0; i < ITSM_NFIELDS; i++)
 			cand(s, itsm_field_name((enum itsm_field)i), NULL);
-		return;
+		return 1;
 	case C_COMMAND:
 		for (c = commands; *c != NULL; c++)
 			if (!((*c)->flags & HIDDEN))
 				cand(s, (*c)->name, (*c)->summary);
-		return;
+		return 1;
 	default:
-		break;
+		return 0;
 	}
-	if ((p = policy(s)) == NULL)
-		return;
+}
+
+/* The candidates for a value the policy defines (levels, groups, ...). */
+static void
+policy_values(struct state *s, enum compl kind, const itsm_policy *p)
+{
+	size_t i, j, n;
+	int axis;
+
 	switch (kind) {
 	case C_IMPACT:
 	case C_URGENCY:
@@ -351,6 +346,16 @@ values(struct state *s, enum compl kind, int operand)
 	default:
 		break;
 	}
+}
+
+/* The candidates for a value of this kind; operand: the command's own. */
+static void
+values(struct state *s, enum compl kind, int operand)
+{
+	const itsm_policy *p;
+
+	if (fixed_values(s, kind, operand) == 0 && (p = policy(s)) != NULL)
+		policy_values(s, kind, p);
 }
 
 /*
@@ -424,8 +429,7 @@ has_opt(const struct opt *o, const char *name)
 
 enum {
 	L_NOT_GIVEN = 1 << 0,	/* but those refused twice, given already */
-	L_NOT_OUTPUT = 1 << 1,	/* but those the output options list */
-	L_NOT_CMD = 1 << 2	/* but those the command's own shadow */
+	L_NOT_CMD = 1 << 1	/* but those the command's own shadow */
 };
 
 static void
@@ -435,8 +439,6 @@ list_opts(struct state *s, const struct opt *o, int flags)
 
 	for (; o != NULL && o->lng != NULL; o++) {
 		if ((flags & L_NOT_GIVEN) && refused_again(s, o))
-			continue;
-		if ((flags & L_NOT_OUTPUT) && has_opt(output_opts, o->lng))
 			continue;
 		if ((flags & L_NOT_CMD) && has_opt(s->cmd->opts, o->lng))
 			continue;
@@ -479,26 +481,6 @@ note(struct state *s, const struct opt *o, const char *val, int global)
 		s->category = val;
 }
 
-/* A verb's word: "declare" for "major declare". */
-static const char *
-verb_word(const struct cmd *v)
-{
-	const char *sp = strrchr(v->name, ' ');
-
-	return sp != NULL ? sp + 1 : v->name;
-}
-
-static const struct cmd *
-find_verb(const struct cmd *c, const char *word)
-{
-	const struct cmd *const *v;
-
-	for (v = c->subs; *v != NULL; v++)
-		if (strcmp(verb_word(*v), word) == 0)
-			return *v;
-	return NULL;
-}
-
 /* The value an option word carries itself ("--x=v", "-mv"), or NULL. */
 static const char *
 inline_value(const struct opt *o, const char *w)
@@ -513,23 +495,17 @@ inline_value(const struct opt *o, const char *w)
 	return p != NULL && p[1] != '\0' ? p + 1 : NULL;
 }
 
+/*
+ * Walks the global options from word i; the command's index, or -1 when
+ * the word being completed is among them (then completed).
+ */
 static int
-run(struct app *app, const struct args *a)
+walk_globals(struct state *s, const struct args *a, int i)
 {
-	const struct opt *const gsets[] = { global_opts, output_opts, NULL };
-	const struct opt *csets[] = { NULL, output_opts, NULL };
-	struct state s = { .app = app, .prefix = "" };
-	const struct cmd *c = NULL;
+	const struct opt *const gsets[] = { global_opts, NULL };
 	const struct opt *o;
-	const char *first = NULL;	/* the command's first operand */
-	int i, n = a->noperands, operands = 0, next, end = 0;
+	int n = a->noperands, next;
 
-	/* The shells pass "--" first. */
-	i = (n > 0 && strcmp(a->operand[0], "--") == 0) ? 1 : 0;
-	if (i >= n)
-		return 0;
-	s.cur = a->operand[n - 1];
-	/* Global options, then the command. */
 	for (; i < n - 1; i++) {
 		const char *w = a->operand[i];
 
@@ -538,100 +514,122 @@ run(struct app *app, const struct args *a)
 		if ((o = lookup(gsets, w, &next)) == NULL)
 			continue;
 		if (next && i + 1 == n - 1) {
-			complete_value(&s, o);
-			return 0;
+			complete_value(s, o);
+			return -1;
 		}
-		note(&s, o, next ? a->operand[i + 1] : inline_value(o, w), 1);
+		note(s, o, next ? a->operand[i + 1] : inline_value(o, w), 1);
 		i += next;
 	}
-	if (i == n - 1) {
-		if (s.cur[0] == '-') {
-			if ((o = lookup(gsets, s.cur, &next)) != NULL &&
-			    s.cur[1] == '-' && strchr(s.cur, '=') != NULL) {
-				complete_value(&s, o);
-				return 0;
-			}
-			list_opts(&s, global_opts, L_NOT_OUTPUT);
-			list_opts(&s, output_opts, 0);
-		} else {
-			values(&s, C_COMMAND, 0);
-		}
-		return 0;
+	if (i < n - 1)
+		return i;
+	if (s->cur[0] != '-') {
+		values(s, C_COMMAND, 0);
+	} else if ((o = lookup(gsets, s->cur, &next)) != NULL &&
+	    s->cur[1] == '-' && strchr(s->cur, '=') != NULL) {
+		complete_value(s, o);
+	} else {
+		list_opts(s, global_opts, 0);
 	}
-	if ((c = find_command(a->operand[i])) == NULL || (c->flags & HIDDEN))
-		return 0;
-	csets[0] = c->opts;
-	s.cmd = c;
-	for (i++; i < n - 1; i++) {
+	return -1;
+}
+
+/*
+ * Walks the words after s->cmd from word i up to the one being completed:
+ * its verb (s->cmd becomes it), the options given, the operands, "--".
+ * 0, or -1 when the word being completed is an option's value (then
+ * completed) or follows an unknown verb.
+ */
+static int
+walk_command(struct state *s, const struct args *a, int i)
+{
+	const struct opt *csets[] = { s->cmd->opts, output_opts, NULL };
+	const struct opt *o;
+	int n = a->noperands, next;
+
+	for (; i < n - 1; i++) {
 		const char *w = a->operand[i];
 
-		if (end || w[0] != '-' || w[1] == '\0') {
-			if (c->subs != NULL) {
-				/* "major declare": the verb's options now. */
-				if ((c = find_verb(c, w)) == NULL)
-					return 0;
-				csets[0] = c->opts;
-				s.cmd = c;
-				s.ngiven = 0;
+		if (s->end || w[0] != '-' || w[1] == '\0') {
+			if (s->cmd->subs == NULL) {
+				s->operands++;
 				continue;
 			}
-			if (operands++ == 0)
-				first = w;
+			/* "major declare": the verb's options now. */
+			if ((s->cmd = find_verb(s->cmd, w)) == NULL)
+				return -1;
+			csets[0] = s->cmd->opts;
+			s->ngiven = 0;
 			continue;
 		}
 		if (strcmp(w, "--") == 0) {
-			end = 1;
+			s->end = 1;
 			continue;
 		}
 		if ((o = lookup(csets, w, &next)) == NULL)
 			continue;
 		if (next && i + 1 == n - 1) {
-			complete_value(&s, o);
-			return 0;
+			complete_value(s, o);
+			return -1;
 		}
-		if (s.ngiven < MAX_GIVEN)
-			s.given[s.ngiven++] = o;
-		note(&s, o, next ? a->operand[i + 1] : inline_value(o, w), 0);
+		if (s->ngiven < MAX_GIVEN)
+			s->given[s->ngiven++] = o;
+		note(s, o, next ? a->operand[i + 1] : inline_value(o, w), 0);
 		i += next;
 	}
-	if (!end && s.cur[0] == '-' && c->subs != NULL &&
+	return 0;
+}
+
+/* Completes the word after the command's: an option, a verb, an operand. */
+static void
+complete_after_command(struct state *s)
+{
+	const struct cmd *c = s->cmd;
+	const struct opt *csets[] = { c->opts, output_opts, NULL };
+	const struct cmd *const *v;
+	const struct opt *o;
+	int next;
+
+	if (!s->end && s->cur[0] == '-' && c->subs != NULL &&
 	    (c->flags & RAW_ARGS)) {
 		/* Before the verb: only -h; the verb takes the options. */
-		list_opts(&s, c->opts, 0);
-		list_opts(&s, help_opt, 0);
-		return 0;
-	}
-	if (!end && s.cur[0] == '-') {
-		if ((o = lookup(csets, s.cur, &next)) != NULL &&
-		    s.cur[1] == '-' && strchr(s.cur, '=') != NULL) {
-			complete_value(&s, o);
-			return 0;
+		list_opts(s, c->opts, 0);
+		list_opts(s, help_opt, 0);
+	} else if (!s->end && s->cur[0] == '-') {
+		if ((o = lookup(csets, s->cur, &next)) != NULL &&
+		    s->cur[1] == '-' && strchr(s->cur, '=') != NULL) {
+			complete_value(s, o);
+			return;
 		}
-		list_opts(&s, c->opts, L_NOT_GIVEN);
+		list_opts(s, c->opts, L_NOT_GIVEN);
 		/* The parser looks the command's options up first. */
-		list_opts(&s, output_opts, L_NOT_CMD);
-		list_opts(&s, help_opt, 0);
-		return 0;
-	}
-	if (c->subs != NULL) {
-		const struct cmd *const *v;
-
+		list_opts(s, output_opts, L_NOT_CMD);
+		list_opts(s, help_opt, 0);
+	} else if (c->subs != NULL) {
 		for (v = c->subs; *v != NULL; v++)
-			cand(&s, verb_word(*v), (*v)->summary);
-		return 0;
+			cand(s, verb_word(*v), (*v)->summary);
+	} else if (c->max_operands < 0 || s->operands < c->max_operands) {
+		values(s, c->operand_compl, 1);
 	}
-	if (c == &cmd_config) {
-		/* config show | config check [FILE] */
-		if (operands == 0) {
-			cand(&s, "show", "print the effective policy");
-			cand(&s, "check", "validate a policy file");
-		} else if (operands == 1 && strcmp(first, "check") == 0) {
-			values(&s, C_FILE, 1);
-		}
+}
+
+static int
+run(struct app *app, const struct args *a)
+{
+	struct state s = { .app = app, .prefix = "" };
+	int i, n = a->noperands;
+
+	/* The shells pass "--" first. */
+	i = (n > 0 && strcmp(a->operand[0], "--") == 0) ? 1 : 0;
+	if (i >= n)
 		return 0;
-	}
-	if (c->max_operands < 0 || operands < c->max_operands)
-		values(&s, c->operand_compl, 1);
+	s.cur = a->operand[n - 1];
+	if ((i = walk_globals(&s, a, i)) < 0)
+		return 0;
+	s.cmd = find_command(a->operand[i]);
+	if (s.cmd == NULL || (s.cmd->flags & HIDDEN))
+		return 0;
+	if (walk_command(&s, a, i + 1) == 0)
+		complete_after_command(&s);
 	return 0;
 }
 

@@ -10,12 +10,6 @@ static const struct opt opts[] = {
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
 };
 
-static const char *const usage[] = {
-	"config show",
-	"config check [FILE]",
-	NULL
-};
-
 /*
  * After the policy, as YAML comments: which hooks would run and why the
  * others would not (itsm-hooks(5), Security).
@@ -64,11 +58,7 @@ config_show(struct app *app, const struct args *a)
 	char *yaml = NULL;
 	int rc;
 
-	if (a->noperands > 1)
-		return usage_error(app->cmd, "unexpected argument '%.*s'",
-		    itsm_cut(a->operand[1], 64), a->operand[1]);
-	if ((rc = app_open(app, NEEDS_POLICY)) != 0)
-		return rc;
+	(void)a;
 	if ((rc = itsm_policy_to_yaml(app->policy, &yaml, NULL)) != 0)
 		return fail(rc);
 	fputs("# policy: ", app->out);
@@ -87,11 +77,8 @@ config_check(struct app *app, const struct args *a)
 	size_t i;
 	int rc;
 
-	if (a->noperands > 2)
-		return usage_error(app->cmd, "unexpected argument '%.*s'",
-		    itsm_cut(a->operand[2], 64), a->operand[2]);
-	if (a->noperands == 2)
-		rc = itsm_policy_load_file(&p, a->operand[1]);
+	if (a->noperands == 1)
+		rc = itsm_policy_load_file(&p, a->operand[0]);
 	else
 		rc = itsm_policy_load(&p, app->config_path);
 	if (rc != 0)
@@ -106,22 +93,33 @@ config_check(struct app *app, const struct args *a)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*run)(struct app *, const struct args *);
-} verbs[] = {
-	{ "show", config_show },
-	{ "check", config_check },
+/* The verbs, and the command that dispatches to them. */
+
+static const struct cmd v_show = {
+	.name = "config show", .summary = "print the effective policy",
+	.opts = opts, .max_operands = 0, .flags = NEEDS_POLICY,
+	.run = config_show,
 };
 
+static const struct cmd v_check = {
+	.name = "config check", .operands = "[FILE]",
+	.summary = "validate a policy file", .opts = opts,
+	.operand_compl = C_FILE, .max_operands = 1, .run = config_check,
+};
+
+static const struct cmd *const verbs[] = { &v_show, &v_check, NULL };
+
+/*
+ * The verb is the first operand; config parses its options itself, so
+ * that they may come before the verb as after it ("config -q check").
+ */
 static int
 run(struct app *app, const struct args *a)
 {
-	size_t i;
+	const struct cmd *v;
 
-	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strcmp(verbs[i].name, a->operand[0]) == 0)
-			return verbs[i].run(app, a);
+	if ((v = find_verb(&cmd_config, a->operand[0])) != NULL)
+		return run_parsed_verb(app, v, a);
 	return usage_error(app->cmd, "unknown config command '%.*s' "
 	    "(expected show or check)",
 	    itsm_cut(a->operand[0], 64), a->operand[0]);
@@ -136,5 +134,5 @@ const struct cmd cmd_config = {
 	.min_operands = 1,
 	.max_operands = 2,
 	.run = run,
-	.usage = usage,
+	.subs = verbs,
 };

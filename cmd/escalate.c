@@ -95,10 +95,10 @@ run(struct app *app, const struct args *a)
 	if ((rc = parse_ref(a->operand[0], &id)) != 0)
 		return rc;
 	if (a->val[O_AT] != NULL && (rc = parse_at(app, a->val[O_AT], &at)) != 0)
-		return fail(rc);
+		return rc;
 	if (a->val[O_MESSAGE] != NULL &&
 	    (rc = read_text(a->val[O_MESSAGE], &msg)) != 0)
-		return fail(rc);
+		return rc;
 	if (a->count[O_HIERARCHICAL]) {
 		rc = itsm_ticket_escalate_managers(app->ctx, id,
 		    a->val[O_REASON], msg, at, &managers);
@@ -113,7 +113,7 @@ run(struct app *app, const struct args *a)
 		return fail(rc);
 	if (to != NULL)
 		snprintf(text, sizeof(text), "%%r escalated to %s", to);
-	return print_result(app, id, text);
+	return print_result(app, id, text, NULL);
 }
 
 const struct cmd cmd_escalate = {

@@ -93,7 +93,7 @@ run(struct app *app, const struct args *a)
 	}
 	rc = itsm_export(app->ctx, &f, write_line, out);
 	if (rc != 0 && out == app->out && ferror(out)) {
-		rc = EX_IOERR_;		/* main() tells it */
+		rc = EX_IOERR_;		/* app_close() tells it */
 	} else if (rc != 0 && ferror(out)) {
 		/* The file's own error, named with the file. */
 		warnx_("cannot write '%s': %s", a->val[O_OUTPUT],

@@ -68,9 +68,8 @@ run(struct app *app, const struct args *a)
 	char page[64];
 
 	if (a->noperands == 0) {
-		fputs("usage: itsm [--db FILE] [--config FILE] [--format FMT | "
-		    "--json] [-q]\n            [--no-color] [--no-hooks] command "
-		    "[options] [arguments]\n\ncommands:\n", app->out);
+		print_global_usage(app->out, 0);
+		fputs("\ncommands:\n", app->out);
 		for (c = commands; *c != NULL; c++)
 			if (!((*c)->flags & HIDDEN))
 				fprintf(app->out, "  %-12s %s\n", (*c)->name,

@@ -42,10 +42,10 @@ run(struct app *app, const struct args *a)
 	if ((rc = parse_ref(a->operand[0], &id)) != 0)
 		return rc;
 	if (a->val[O_AT] != NULL && (rc = parse_at(app, a->val[O_AT], &at)) != 0)
-		return fail(rc);
+		return rc;
 	if (a->val[O_MESSAGE] != NULL &&
 	    (rc = read_text(a->val[O_MESSAGE], &msg)) != 0)
-		return fail(rc);
+		return rc;
 	if (release)
 		rc = itsm_ticket_release(app->ctx, id, msg, at);
 	else
@@ -53,7 +53,7 @@ run(struct app *app, const struct args *a)
 	free(msg);
 	if (rc != 0)
 		return fail(rc);
-	return print_result(app, id, NULL);
+	return print_result(app, id, NULL, NULL);
 }
 
 const struct cmd cmd_hold = {

@@ -114,74 +114,67 @@ parse_statuses(const struct args *a, char **buf, const char ***out)
 	return 0;
 }
 
+/*
+ * The filter the options ask for; *status_buf and *statuses hold the
+ * --status values, the caller's to free.  0 or an exit status.
+ */
 static int
-run(struct app *app, const struct args *a)
+list_filter(struct app *app, const struct args *a, struct itsm_filter *f,
+    char **status_buf, const char ***statuses)
 {
-	struct itsm_filter f = { .all = a->count[O_ALL] > 0 };
-	const itsm_ticket *t;
-	const char **statuses = NULL;
-	char *status_buf = NULL;
 	long long limit;
-	int fields[ITSM_NFIELDS], nfields, rc = 0, n = 0;
-	itsm_iter *it = NULL;
+	int rc;
 
-	memcpy(fields, default_fields, sizeof(default_fields));
-	nfields = (int)(sizeof(default_fields) / sizeof(default_fields[0]));
-	if (a->val[O_FIELDS] != NULL &&
-	    (rc = parse_fields(app, a->val[O_FIELDS], fields, &nfields)) != 0)
-		return rc;
 	if (a->list[O_STATUS] != NULL) {
-		if ((rc = parse_statuses(a, &status_buf, &statuses)) != 0)
-			goto done;
-		f.status = statuses;
+		if ((rc = parse_statuses(a, status_buf, statuses)) != 0)
+			return rc;
+		f->status = *statuses;
 	}
 	if (a->val[O_TYPE] != NULL) {
 		int ty = itsm_type_parse(a->val[O_TYPE]);
 
-		if (ty < 0) {
-			rc = fail(itsm_error(ITSM_E_INVALID, "unknown type "
+		if (ty < 0)
+			return fail(itsm_error(ITSM_E_INVALID, "unknown type "
 			    "'%.*s' (expected incident, request or change)",
 			    itsm_cut(a->val[O_TYPE], 64), a->val[O_TYPE]));
-			goto done;
-		}
-		f.type = itsm_type_name((enum itsm_type)ty);
+		f->type = itsm_type_name((enum itsm_type)ty);
 	}
 	/* Checked by the library, as for next and export. */
-	f.priority = a->val[O_PRIORITY];
-	f.group = a->val[O_GROUP];
-	f.assignee = a->val[O_ASSIGNEE];
+	f->priority = a->val[O_PRIORITY];
+	f->group = a->val[O_GROUP];
+	f->assignee = a->val[O_ASSIGNEE];
 	if (a->count[O_MINE]) {
-		if (f.assignee != NULL) {
-			rc = usage_error(app->cmd, "--mine and --assignee exclude "
-			    "each other");
-			goto done;
-		}
-		f.assignee = itsm_ctx_actor(app->ctx);
+		if (f->assignee != NULL)
+			return usage_error(app->cmd, "--mine and --assignee "
+			    "exclude each other");
+		f->assignee = itsm_ctx_actor(app->ctx);
 	}
 	if (a->count[O_ON_HOLD]) {
 		static const char *const on_hold[] = { "on_hold", NULL };
 
-		if (f.status != NULL || f.all) {
-			rc = usage_error(app->cmd, "--on-hold excludes --status "
-			    "and --all");
-			goto done;
-		}
-		f.status = on_hold;
+		if (f->status != NULL || f->all)
+			return usage_error(app->cmd, "--on-hold excludes "
+			    "--status and --all");
+		f->status = on_hold;
 	}
-	f.stagnant = a->count[O_STAGNANT] > 0;
-	f.breached = a->count[O_BREACHED] > 0;
+	f->stagnant = a->count[O_STAGNANT] > 0;
+	f->breached = a->count[O_BREACHED] > 0;
 	if (a->val[O_LIMIT] != NULL) {
 		if ((rc = parse_number("limit", a->val[O_LIMIT], 1, LLONG_MAX,
 		    &limit)) != 0)
-			goto done;
-		f.limit = limit;
+			return rc;
+		f->limit = limit;
 	}
-	f.json = app->fmt == FMT_JSON || app->fmt == FMT_JSONL;
-	f.fields = out_row_fields(app, fields, nfields);
-	if ((rc = itsm_list(app->ctx, &f, &it)) != 0) {
-		rc = fail(rc);
-		goto done;
-	}
+	return 0;
+}
+
+/* The rows of the list, with their header; 0 or an exit status. */
+static int
+print_rows(struct app *app, itsm_iter *it, const int *fields, int nfields)
+{
+	const itsm_ticket *t;
+	int rc = 0, n = 0;
+
 	/* A CSV file always names its columns; an empty table prints nothing. */
 	if (!app->quiet && app->fmt == FMT_CSV)
 		out_csv_header(app, fields, nfields);
@@ -192,13 +185,35 @@ run(struct app *app, const struct args *a)
 		out_ticket_row(app, t, fields, nfields, n == 0);
 		n++;
 	}
-	if (rc < 0) {
-		rc = fail(rc);
-		goto done;
-	}
+	if (rc < 0)
+		return fail(rc);
 	if (app->fmt == FMT_JSON && !app->quiet)
 		fputs(n == 0 ? "[]\n" : "\n]\n", app->out);
-	rc = 0;
+	return 0;
+}
+
+static int
+run(struct app *app, const struct args *a)
+{
+	struct itsm_filter f = { .all = a->count[O_ALL] > 0 };
+	const char **statuses = NULL;
+	char *status_buf = NULL;
+	int fields[ITSM_NFIELDS], nfields, rc;
+	itsm_iter *it = NULL;
+
+	memcpy(fields, default_fields, sizeof(default_fields));
+	nfields = (int)(sizeof(default_fields) / sizeof(default_fields[0]));
+	if (a->val[O_FIELDS] != NULL &&
+	    (rc = parse_fields(app, a->val[O_FIELDS], fields, &nfields)) != 0)
+		return rc;
+	if ((rc = list_filter(app, a, &f, &status_buf, &statuses)) != 0)
+		goto done;
+	f.json = app->fmt == FMT_JSON || app->fmt == FMT_JSONL;
+	f.fields = out_row_fields(app, fields, nfields);
+	if ((rc = itsm_list(app->ctx, &f, &it)) != 0)
+		rc = fail(rc);
+	else
+		rc = print_rows(app, it, fields, nfields);
 done:
 	itsm_iter_free(it);
 	free(statuses);

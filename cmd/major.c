@@ -21,8 +21,8 @@ opt_at(struct app *app, const char *val, int *rc)
 	int64_t at = 0;
 
 	*rc = 0;
-	if (val != NULL && (*rc = parse_at(app, val, &at)) != 0)
-		*rc = fail(*rc);
+	if (val != NULL)
+		*rc = parse_at(app, val, &at);
 	return at;
 }
 
@@ -34,7 +34,7 @@ opt_text(const char *val, char **text)
 
 	*text = NULL;
 	if (val != NULL && (rc = read_text(val, text)) != 0)
-		return fail(rc);
+		return rc;
 	return 0;
 }
 
@@ -45,20 +45,6 @@ timefmt(int64_t t, char *buf)
 		snprintf(buf, ITSM_TIMEBUF, "not recorded");
 	else
 		itsm_time_format(t, buf);
-}
-
-/* One cell of a tsv or csv line, after its separator unless first. */
-static void
-cell(FILE *o, const char *s, enum fmt fmt, int first)
-{
-	if (!first)
-		fputc(fmt == FMT_CSV ? ',' : '\t', o);
-	if (s == NULL)
-		return;
-	if (fmt == FMT_CSV)
-		out_csv(o, s);
-	else
-		out_escaped(o, s, FMT_TSV);
 }
 
 /* declare */
@@ -96,8 +82,8 @@ declare(struct app *app, const struct args *a)
 	if (rc != 0)
 		return fail(rc);
 	if (app->quiet || app->fmt == FMT_JSON || app->fmt == FMT_JSONL)
-		return print_result(app, id, NULL);
-	print_result(app, id, "%r is a major incident");
+		return print_result(app, id, NULL, NULL);
+	print_result(app, id, "%r is a major incident", NULL);
 	/* The crisis checklist, for the commander to follow. */
 	for (i = 0; i < itsm_policy_checklist_count(p); i++) {
 		fputs("[ ] ", app->out);
@@ -157,9 +143,9 @@ detect_item(void *arg, const struct itsm_detect_item *it)
 	} else if (app->fmt == FMT_TSV || app->fmt == FMT_CSV) {
 		if (app->fmt == FMT_CSV && o->n == 0)
 			fputs("ref,kind,detail\n", app->out);
-		cell(app->out, ref, app->fmt, 1);
-		cell(app->out, kind, app->fmt, 0);
-		cell(app->out, it->why, app->fmt, 0);
+		out_field(app->out, ref, app->fmt, 1);
+		out_field(app->out, kind, app->fmt, 0);
+		out_field(app->out, it->why, app->fmt, 0);
 		fputc('\n', app->out);
 	} else {
 		fprintf(app->out, "%s %s: ", ref, kind);
@@ -218,7 +204,7 @@ reject(struct app *app, const struct args *a)
 		return rc;
 	rc = itsm_major_reject(app->ctx, id, why, at);
 	free(why);
-	return rc != 0 ? fail(rc) : print_result(app, id, NULL);
+	return rc != 0 ? fail(rc) : print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_reject = {
@@ -276,7 +262,7 @@ roster(struct app *app, const struct args *a)
 		    at);
 	else
 		rc = itsm_major_handover(app->ctx, id, a->val[RO_HANDOVER], at);
-	return rc != 0 ? fail(rc) : print_result(app, id, NULL);
+	return rc != 0 ? fail(rc) : print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_roster = {
@@ -313,7 +299,7 @@ update(struct app *app, const struct args *a)
 		return rc;
 	rc = itsm_major_update(app->ctx, id, text, at);
 	free(text);
-	return rc != 0 ? fail(rc) : print_result(app, id, NULL);
+	return rc != 0 ? fail(rc) : print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_update = {
@@ -353,7 +339,7 @@ comms(struct app *app, const struct args *a)
 	rc = itsm_major_comms(app->ctx, id, a->val[C_AUDIENCE_],
 	    a->val[C_CHANNEL_], text, at);
 	free(text);
-	return rc != 0 ? fail(rc) : print_result(app, id, NULL);
+	return rc != 0 ? fail(rc) : print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_comms = {
@@ -398,7 +384,7 @@ link_(struct app *app, const struct args *a)
 		return rc;
 	if ((rc = itsm_major_link(app->ctx, id, kids, n, at)) != 0)
 		return fail(rc);
-	return print_result(app, id, NULL);
+	return print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_link = {
@@ -612,14 +598,14 @@ status_line(struct app *app, const itsm_major *m)
 	else
 		dur(next - now, nd, sizeof(nd));
 	if (app->fmt == FMT_TSV || app->fmt == FMT_CSV) {
-		cell(app->out, itsm_ticket_str(t, ITSM_F_REF), app->fmt, 1);
-		cell(app->out, itsm_ticket_str(t, ITSM_F_PRIORITY), app->fmt, 0);
-		cell(app->out, itsm_major_state(m), app->fmt, 0);
-		cell(app->out, itsm_major_commander(m), app->fmt, 0);
-		cell(app->out, age, app->fmt, 0);
-		cell(app->out, aud, app->fmt, 0);
-		cell(app->out, nd, app->fmt, 0);
-		cell(app->out, itsm_ticket_str(t, ITSM_F_SUMMARY), app->fmt, 0);
+		out_field(app->out, itsm_ticket_str(t, ITSM_F_REF), app->fmt, 1);
+		out_field(app->out, itsm_ticket_str(t, ITSM_F_PRIORITY), app->fmt, 0);
+		out_field(app->out, itsm_major_state(m), app->fmt, 0);
+		out_field(app->out, itsm_major_commander(m), app->fmt, 0);
+		out_field(app->out, age, app->fmt, 0);
+		out_field(app->out, aud, app->fmt, 0);
+		out_field(app->out, nd, app->fmt, 0);
+		out_field(app->out, itsm_ticket_str(t, ITSM_F_SUMMARY), app->fmt, 0);
 		fputc('\n', app->out);
 		return;
 	}
@@ -711,38 +697,10 @@ on_signal(int sig)
 static void
 timeline_line(FILE *o, const itsm_event *e, enum fmt fmt)
 {
-	const char *s;
-
-	if (fmt == FMT_TSV || fmt == FMT_CSV) {
-		static const enum itsm_event_field cols[] = { ITSM_EV_AT,
-		    ITSM_EV_ACTOR, ITSM_EV_KIND, ITSM_EV_FIELD, ITSM_EV_FROM,
-		    ITSM_EV_TO, ITSM_EV_MESSAGE };
-		size_t i;
-
-		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-			cell(o, itsm_event_str(e, cols[i]), fmt, i == 0);
-		fputc('\n', o);
-		return;
-	}
-	fprintf(o, "%s  ", itsm_event_str(e, ITSM_EV_AT));
-	out_escaped(o, itsm_event_str(e, ITSM_EV_ACTOR), FMT_TABLE);
-	fputs("  ", o);
-	out_escaped(o, itsm_event_str(e, ITSM_EV_KIND), FMT_TABLE);
-	if ((s = itsm_event_str(e, ITSM_EV_FIELD)) != NULL) {
-		fputs("  ", o);
-		out_escaped(o, s, FMT_TABLE);
-		fputs(": ", o);
-		s = itsm_event_str(e, ITSM_EV_FROM);
-		out_escaped(o, s ? s : "-", FMT_TABLE);
-		fputs(" -> ", o);
-		s = itsm_event_str(e, ITSM_EV_TO);
-		out_escaped(o, s ? s : "-", FMT_TABLE);
-	}
-	if ((s = itsm_event_str(e, ITSM_EV_MESSAGE)) != NULL) {
-		fputs("  ", o);
-		out_escaped(o, s, FMT_TABLE);
-	}
-	fputc('\n', o);
+	if (fmt == FMT_TSV || fmt == FMT_CSV)
+		out_event_cells(o, e, fmt, 1);
+	else
+		out_event_line(o, e, "", 0);
 }
 
 /* Prints the events after *last; sets *ended when the major ended. */
@@ -839,7 +797,7 @@ end(struct app *app, const struct args *a)
 		return rc;
 	rc = itsm_major_end(app->ctx, id, text, at);
 	free(text);
-	return rc != 0 ? fail(rc) : print_result(app, id, NULL);
+	return rc != 0 ? fail(rc) : print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_end = {
@@ -892,7 +850,7 @@ review(struct app *app, const struct args *a)
 		return rc;
 	if ((rc = itsm_major_review(app->ctx, id, &r, at)) != 0)
 		return fail(rc);
-	return print_result(app, id, NULL);
+	return print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_review = {
@@ -954,13 +912,13 @@ action(struct app *app, const struct args *a)
 			return fail(rc);
 		if (app->quiet || app->fmt == FMT_JSON ||
 		    app->fmt == FMT_JSONL)
-			return print_result(app, id, NULL);
+			return print_result(app, id, NULL, NULL);
 		fprintf(app->out, "%d\n", num);	/* for --done N later */
 		return 0;
 	}
 	if ((rc = itsm_major_action_done(app->ctx, id, (int)n, at)) != 0)
 		return fail(rc);
-	return print_result(app, id, NULL);
+	return print_result(app, id, NULL, NULL);
 }
 
 static const struct cmd v_action = {
@@ -1033,18 +991,15 @@ static const struct opt major_opts[] = { OPT_END };
 static int
 run(struct app *app, const struct args *a)
 {
-	const struct cmd *const *v;
-	char name[64];
+	const struct cmd *v;
 
 	if (a->noperands == 0)
 		return usage_error(app->cmd, "missing the verb (declare, "
 		    "detect, reject, roster, update, comms, link, status, "
 		    "watch, end, review, action or report)");
-	snprintf(name, sizeof(name), "major %.40s", a->operand[0]);
-	for (v = verbs; *v != NULL; v++)
-		if (strcmp((*v)->name, name) == 0)
-			return run_verb(app, *v, a->noperands - 1,
-			    (char **)a->operand + 1);
+	if ((v = find_verb(&cmd_major, a->operand[0])) != NULL)
+		return run_verb(app, v, a->noperands - 1,
+		    (char **)a->operand + 1);
 	return usage_error(app->cmd, "unknown verb '%.*s'",
 	    itsm_cut(a->operand[0], 64), a->operand[0]);
 }

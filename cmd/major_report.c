@@ -339,12 +339,12 @@ caller_seen(const itsm_major *m, size_t i)
 	return 0;
 }
 
+/* The findings of a kind as a list, or "not recorded." */
 static void
-findings(FILE *o, const itsm_major *m, const char *kind, const char *title)
+finding_list(FILE *o, const itsm_major *m, const char *kind)
 {
 	size_t i, n = 0;
 
-	fprintf(o, "\n## %s\n\n", title);
 	for (i = 0; i < itsm_major_finding_count(m); i++)
 		if (strcmp(itsm_major_finding_kind(m, i), kind) == 0) {
 			fputs("- ", o);
@@ -356,23 +356,20 @@ findings(FILE *o, const itsm_major *m, const char *kind, const char *title)
 		fputs(NR ".\n", o);
 }
 
-int
-major_report(struct app *app, const itsm_major *m, FILE *o)
+static void
+findings(FILE *o, const itsm_major *m, const char *kind, const char *title)
+{
+	fprintf(o, "\n## %s\n\n", title);
+	finding_list(o, m, kind);
+}
+
+/* The title and the table of what the incident is. */
+static void
+report_header(FILE *o, const itsm_policy *p, const itsm_major *m)
 {
 	const itsm_ticket *t = itsm_major_ticket(m);
-	const itsm_policy *p = app->policy;
-	int64_t opened = tfield(t, ITSM_F_OPENED_AT);
-	int64_t declared = itsm_major_declared_at(m);
-	int64_t ended = itsm_major_ended_at(m);
-	int64_t resolved = tfield(t, ITSM_F_RESOLVED_AT);
-	int64_t closed = tfield(t, ITSM_F_CLOSED_AT);
-	int64_t first = itsm_major_first_comms_at(m);
-	int64_t id = itsm_ticket_int(t, ITSM_F_ID);
-	struct rows tl = { 0 }, cm = { 0 };
-	struct itsm_sla sla;
 	const char *s, *label = NULL;
-	size_t i, n, pi, callers;
-	int rc;
+	size_t pi;
 
 	if ((s = itsm_ticket_str(t, ITSM_F_PRIORITY)) != NULL &&
 	    itsm_policy_priority_find(p, s, &pi) == 0)
@@ -395,6 +392,14 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 	md(o, itsm_major_commander(m), MD_CELL);
 	fprintf(o, " |\n| Status | %s, major %s |\n",
 	    itsm_ticket_str(t, ITSM_F_STATUS), itsm_major_state(m));
+}
+
+/* What happened, and how it was declared. */
+static void
+report_summary(FILE *o, const itsm_major *m)
+{
+	const itsm_ticket *t = itsm_major_ticket(m);
+	const char *s;
 
 	fputs("\n## Summary\n\n", o);
 	md(o, itsm_ticket_str(t, ITSM_F_SUMMARY), MD_START);
@@ -405,7 +410,7 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 		fputc('\n', o);
 	}
 	fputs("\nDeclared major at ", o);
-	when(o, declared);
+	when(o, itsm_major_declared_at(m));
 	fputs(" by ", o);
 	md(o, itsm_major_declared_by(m), 0);
 	fputs(".\n", o);
@@ -416,12 +421,24 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 		md(o, s, 0);
 		fputs(".\n", o);
 	}
+}
+
+/* Durations, the callers and child incidents, the SLA. */
+static void
+report_impact(struct app *app, FILE *o, const itsm_major *m)
+{
+	const itsm_ticket *t = itsm_major_ticket(m);
+	int64_t opened = tfield(t, ITSM_F_OPENED_AT);
+	int64_t ended = itsm_major_ended_at(m);
+	int64_t resolved = tfield(t, ITSM_F_RESOLVED_AT);
+	struct itsm_sla sla;
+	size_t i, n, callers;
 
 	fputs("\n## Impact\n\n", o);
 	fputs("- Duration of the outage (opened to ended): ", o);
 	span(o, opened, ended);
 	fputs("\n- Duration of the crisis (declared to ended): ", o);
-	span(o, declared, ended);
+	span(o, itsm_major_declared_at(m), ended);
 	n = itsm_major_child_count(m);
 	for (i = 0, callers = 1; i < n; i++)
 		callers += !caller_seen(m, i);
@@ -438,7 +455,8 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 		fprintf(o, "%s%s (%s)", i ? ", " : ": ",
 		    itsm_major_child_ref(m, i), itsm_major_child_status(m, i));
 	fputs("\n- SLA: ", o);
-	if (itsm_sla_get(app->ctx, id, &sla) != 0 || !sla.prioritized) {
+	if (itsm_sla_get(app->ctx, itsm_ticket_int(t, ITSM_F_ID), &sla) != 0 ||
+	    !sla.prioritized) {
 		fputs("no targets (not prioritized)", o);
 	} else {
 		fprintf(o, "response %s, resolution %s",
@@ -449,6 +467,18 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 		    "not resolved yet"));
 	}
 	fputc('\n', o);
+}
+
+/* The table of key times, and the spans between them. */
+static void
+report_key_times(FILE *o, const itsm_major *m)
+{
+	const itsm_ticket *t = itsm_major_ticket(m);
+	int64_t opened = tfield(t, ITSM_F_OPENED_AT);
+	int64_t declared = itsm_major_declared_at(m);
+	int64_t ended = itsm_major_ended_at(m);
+	int64_t resolved = tfield(t, ITSM_F_RESOLVED_AT);
+	int64_t first = itsm_major_first_comms_at(m);
 
 	fputs("\n## Key times and metrics\n\n", o);
 	fputs("| What | When or how long | Definition |\n| --- | --- | --- |\n",
@@ -464,7 +494,7 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 	fputs(" | service restored, crisis over |\n| Resolved | ", o);
 	when(o, resolved);
 	fputs(" | resolution recorded |\n| Closed | ", o);
-	when(o, closed);
+	when(o, tfield(t, ITSM_F_CLOSED_AT));
 	fputs(" | closed on the user's confirmation |\n", o);
 	fputs("| Time to declare | ", o);
 	span(o, opened, declared);
@@ -475,28 +505,39 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 	fputs(" | resolved − opened |\n| First communication delay | ", o);
 	span(o, declared, first);
 	fputs(" | first communication − declared |\n", o);
+}
+
+static void
+report_roster(FILE *o, const itsm_major *m)
+{
+	size_t i;
 
 	fputs("\n## Roster\n\n", o);
 	if (itsm_major_roster_count(m) == 0) {
 		fputs(NR ".\n", o);
-	} else {
-		fputs("| Role | Name | Since |\n| --- | --- | --- |\n", o);
-		for (i = 0; i < itsm_major_roster_count(m); i++) {
-			fputs("| ", o);
-			md(o, itsm_major_roster_role(m, i), MD_CELL);
-			fputs(" | ", o);
-			md(o, itsm_major_roster_name(m, i), MD_CELL);
-			fputs(" | ", o);
-			when(o, itsm_major_roster_since(m, i));
-			fputs(" |\n", o);
-		}
+		return;
 	}
+	fputs("| Role | Name | Since |\n| --- | --- | --- |\n", o);
+	for (i = 0; i < itsm_major_roster_count(m); i++) {
+		fputs("| ", o);
+		md(o, itsm_major_roster_role(m, i), MD_CELL);
+		fputs(" | ", o);
+		md(o, itsm_major_roster_name(m, i), MD_CELL);
+		fputs(" | ", o);
+		when(o, itsm_major_roster_since(m, i));
+		fputs(" |\n", o);
+	}
+}
 
-	if ((rc = timeline_rows(app, id, &tl, &cm)) != 0) {
-		rows_free(&tl);
-		rows_free(&cm);
-		return rc;
-	}
+/* The timeline and the communications sent; 0 or an exit status. */
+static int
+report_timeline(struct app *app, FILE *o, int64_t id)
+{
+	struct rows tl = { 0 }, cm = { 0 };
+	int rc;
+
+	if ((rc = timeline_rows(app, id, &tl, &cm)) != 0)
+		goto done;
 	fputs("\n## Timeline (UTC)\n\n| Time | Who | What |\n| --- | --- | --- |\n",
 	    o);
 	rows_print(o, &tl);
@@ -507,66 +548,94 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 		fputs("| Time | Audience | Channel | Message |\n"
 		    "| --- | --- | --- | --- |\n", o);
 	rows_print(o, &cm);
+done:
 	rows_free(&tl);
 	rows_free(&cm);
+	return rc;
+}
+
+static void
+report_resolution(FILE *o, const itsm_ticket *t)
+{
+	const char *s;
 
 	fputs("\n## Resolution\n\n", o);
 	if ((s = itsm_ticket_str(t, ITSM_F_RESOLUTION_TYPE)) == NULL) {
 		fputs(NR ".\n", o);
-	} else {
-		fprintf(o, "%s at ", strcmp(s, "permanent") == 0 ?
-		    "Permanent fix" : "Workaround");
-		when(o, resolved);
-		if ((s = itsm_ticket_str(t, ITSM_F_RESOLUTION_CODE)) != NULL) {
-			fputs(" (code ", o);
-			md(o, s, 0);
-			fputs(")", o);
-		}
-		fputs(": ", o);
-		md(o, itsm_ticket_str(t, ITSM_F_RESOLUTION_NOTES), 0);
-		fputc('\n', o);
+		return;
 	}
+	fprintf(o, "%s at ", strcmp(s, "permanent") == 0 ?
+	    "Permanent fix" : "Workaround");
+	when(o, tfield(t, ITSM_F_RESOLVED_AT));
+	if ((s = itsm_ticket_str(t, ITSM_F_RESOLUTION_CODE)) != NULL) {
+		fputs(" (code ", o);
+		md(o, s, 0);
+		fputs(")", o);
+	}
+	fputs(": ", o);
+	md(o, itsm_ticket_str(t, ITSM_F_RESOLUTION_NOTES), 0);
+	fputc('\n', o);
+}
 
+/* The review's findings: root cause, factors, what went well or not. */
+static void
+report_review(FILE *o, const itsm_major *m)
+{
 	fputs("\n## Root cause and contributing factors\n\nRoot cause: ", o);
 	md(o, itsm_major_root_cause(m), 0);
 	fputs("\n\nContributing factors:\n\n", o);
-	for (i = n = 0; i < itsm_major_finding_count(m); i++)
-		if (strcmp(itsm_major_finding_kind(m, i), "factor") == 0) {
-			fputs("- ", o);
-			md(o, itsm_major_finding_text(m, i), MD_CELL | MD_START);
-			fputc('\n', o);
-			n++;
-		}
-	if (n == 0)
-		fputs(NR ".\n", o);
+	finding_list(o, m, "factor");
 	findings(o, m, "went_well", "What went well");
 	findings(o, m, "went_wrong", "What went wrong");
 	findings(o, m, "lucky", "Where we got lucky");
+}
+
+static void
+report_actions(struct app *app, FILE *o, const itsm_major *m)
+{
+	size_t i;
 
 	fputs("\n## Action items\n\n", o);
 	if (itsm_major_action_count(m) == 0) {
 		fputs(NR ".\n", o);
-	} else {
-		fputs("| # | Action | Owner | Due | State |\n"
-		    "| --- | --- | --- | --- | --- |\n", o);
-		for (i = 0; i < itsm_major_action_count(m); i++) {
-			fprintf(o, "| %d | ", itsm_major_action_n(m, i));
-			md(o, itsm_major_action_text(m, i), MD_CELL);
-			fputs(" | ", o);
-			md(o, itsm_major_action_owner(m, i), MD_CELL);
-			fputs(" | ", o);
-			when(o, itsm_major_action_due(m, i));
-			fputs(" | ", o);
-			if (itsm_major_action_done_at(m, i) != 0) {
-				fputs("done ", o);
-				when(o, itsm_major_action_done_at(m, i));
-			} else {
-				fputs(itsm_major_action_due(m, i) <
-				    itsm_ctx_now(app->ctx) ? "open, overdue" :
-				    "open", o);
-			}
-			fputs(" |\n", o);
-		}
+		return;
 	}
+	fputs("| # | Action | Owner | Due | State |\n"
+	    "| --- | --- | --- | --- | --- |\n", o);
+	for (i = 0; i < itsm_major_action_count(m); i++) {
+		fprintf(o, "| %d | ", itsm_major_action_n(m, i));
+		md(o, itsm_major_action_text(m, i), MD_CELL);
+		fputs(" | ", o);
+		md(o, itsm_major_action_owner(m, i), MD_CELL);
+		fputs(" | ", o);
+		when(o, itsm_major_action_due(m, i));
+		fputs(" | ", o);
+		if (itsm_major_action_done_at(m, i) != 0) {
+			fputs("done ", o);
+			when(o, itsm_major_action_done_at(m, i));
+		} else {
+			fputs(itsm_major_action_due(m, i) <
+			    itsm_ctx_now(app->ctx) ? "open, overdue" : "open", o);
+		}
+		fputs(" |\n", o);
+	}
+}
+
+int
+major_report(struct app *app, const itsm_major *m, FILE *o)
+{
+	const itsm_ticket *t = itsm_major_ticket(m);
+	int rc;
+
+	report_header(o, app->policy, m);
+	report_summary(o, m);
+	report_impact(app, o, m);
+	report_key_times(o, m);
+	report_roster(o, m);
+	if ((rc = report_timeline(app, o, itsm_ticket_int(t, ITSM_F_ID))) != 0)
+		return rc;
+	report_resolution(o, t);
+	report_review(o, m);
+	report_actions(app, o, m);
 	return ferror(o) ? EX_IOERR_ : 0;
 }

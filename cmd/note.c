@@ -26,14 +26,14 @@ run(struct app *app, const struct args *a)
 	if ((rc = parse_ref(a->operand[0], &id)) != 0)
 		return rc;
 	if (a->val[O_AT] != NULL && (rc = parse_at(app, a->val[O_AT], &at)) != 0)
-		return fail(rc);
+		return rc;
 	if ((rc = read_text(a->val[O_MESSAGE], &text)) != 0)
-		return fail(rc);
+		return rc;
 	rc = itsm_ticket_note(app->ctx, id, text, at);
 	free(text);
 	if (rc != 0)
 		return fail(rc);
-	return print_result(app, id, NULL);
+	return print_result(app, id, NULL, NULL);
 }
 
 const struct cmd cmd_note = {

@@ -53,7 +53,6 @@ run(struct app *app, const struct args *a)
 		.impact = a->val[O_IMPACT],
 		.urgency = a->val[O_URGENCY],
 	};
-	itsm_ticket *t = NULL;
 	char *desc = NULL;
 	int64_t id;
 	int rc;
@@ -67,28 +66,17 @@ run(struct app *app, const struct args *a)
 		return usage_error(app->cmd, "--subcategory needs --category");
 	if (a->val[O_AT] != NULL &&
 	    (rc = parse_at(app, a->val[O_AT], &oa.at)) != 0)
-		return fail(rc);
+		return rc;
 	if (a->val[O_MESSAGE] != NULL) {
 		if ((rc = read_text(a->val[O_MESSAGE], &desc)) != 0)
-			return fail(rc);
+			return rc;
 		oa.description = desc;
 	}
 	rc = itsm_ticket_open(app->ctx, &oa, &id);
 	free(desc);
 	if (rc != 0)
 		return fail(rc);
-	if ((rc = itsm_ticket_get(app->ctx, id, &t)) != 0)
-		return fail(rc);
-	if (app->quiet) {
-		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
-	} else if (app->fmt == FMT_JSON || app->fmt == FMT_JSONL) {
-		out_json(app->out, itsm_ticket_json(t));
-		fputc('\n', app->out);
-	} else {
-		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
-	}
-	itsm_ticket_free(t);
-	return 0;
+	return print_result(app, id, NULL, NULL);
 }
 
 const struct cmd cmd_open = {

@@ -182,13 +182,6 @@ is_fd_name(const char *path)
 }
 
 static int
-cannot(const char *path, int e)
-{
-	warnx_("cannot write '%s': %s", path, strerror(e));
-	return e == EACCES || e == EPERM ? EX_NOPERM_ : EX_IOERR_;
-}
-
-static int
 refuse(const char *path)
 {
 	warnx_("cannot write '%s': it is the database or one of its files",
@@ -196,27 +189,106 @@ refuse(const char *path)
 	return EX_IOERR_;
 }
 
+/*
+ * A file that is not replaced (a fifo, /dev/stdout, ...): opened as it
+ * is, appended to if a file.  0 or an exit status.
+ */
+static int
+open_in_place(const char *db, const char *path, const struct stat *st,
+    int *fd)
+{
+	struct stat now;
+
+	if (is_store_file(db, NULL, st))
+		return refuse(path);
+	if ((*fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC)) < 0)
+		return cannot_write(path, errno);
+	if (fstat(*fd, &now) == 0 && is_store_file(db, NULL, &now))
+		return refuse(path);
+	return 0;
+}
+
+/*
+ * A regular file, or one to create: o->final is where it will be, and
+ * *fd a temporary next to it (o->tmp) to rename over it once complete.
+ * 0 or an exit status.
+ */
+static int
+open_temporary(const char *db, const char *path, const struct stat *st,
+    struct outfile *o, int *fd)
+{
+	const char *base;
+	sigset_t block, was;
+	mode_t mask;
+	size_t n;
+
+	/* Where the file will be: the target of a link, resolved. */
+	o->final = st != NULL ? realpath(path, NULL) : resolve_dir(path);
+	if (o->final == NULL)
+		return cannot_write(path, errno);
+	if (is_store_file(db, o->final, st))
+		return refuse(path);
+	/* A file we may not write is not replaced behind its back. */
+	if (st != NULL && access(o->final, W_OK) != 0)
+		return cannot_write(path, errno);
+	base = strrchr(o->final, '/') + 1;
+	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return cannot_write(path, EISDIR);
+	n = strlen(o->final) + sizeof("/..XXXXXX");
+	if ((o->tmp = malloc(n)) == NULL)
+		return cannot_write(path, ENOMEM);
+	/*
+	 * ".NAME.XXXXXX", NAME cut so that a FILE whose name is near the
+	 * longest a directory takes still has a temporary.
+	 */
+	snprintf(o->tmp, n, "%.*s.%.*s.XXXXXX", (int)(base - o->final),
+	    o->final, itsm_cut(base, TMP_NAME), base);
+	/* 0600, or less when the umask says so. */
+	mask = umask(0);
+	umask(mask);
+	/*
+	 * The signals wait while the temporary is made and the handler that
+	 * removes it is set: one that came in between would leave the
+	 * temporary behind.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &was);
+	if ((*fd = mkstemp(o->tmp)) < 0) {
+		int rc = cannot_write(path, errno);
+
+		sigprocmask(SIG_SETMASK, &was, NULL);
+		free(o->tmp);
+		o->tmp = NULL;
+		return rc;
+	}
+	guard(o->tmp);
+	sigprocmask(SIG_SETMASK, &was, NULL);
+	if (fcntl(*fd, F_SETFD, FD_CLOEXEC) != 0 ||
+	    fchmod(*fd, 0600 & ~mask) != 0)
+		return cannot_write(path, errno);
+	return 0;
+}
+
 int
 outfile_open(struct app *a, const char *path, struct outfile *o)
 {
 	struct stat st;
 	char *db = NULL;
-	const char *base;
-	sigset_t block, was;
-	mode_t mask;
-	size_t n;
 	int fd = -1, rc, exists;
 
 	*o = (struct outfile){ .path = path };
 	if ((rc = itsm_store_path(a->db_path, &db)) != 0)
 		return fail(rc);
 	if (*path == '\0') {
-		rc = cannot(path, ENOENT);
+		rc = cannot_write(path, ENOENT);
 		goto done;
 	}
 	exists = stat(path, &st) == 0;
 	if (!exists && errno != ENOENT) {
-		rc = cannot(path, errno);
+		rc = cannot_write(path, errno);
 		goto done;
 	}
 	if (!exists && lstat(path, &st) == 0) {
@@ -231,88 +303,17 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 		rc = EX_IOERR_;
 		goto done;
 	}
-	if (exists && (!S_ISREG(st.st_mode) || is_fd_name(path))) {
-		/* Not replaceable: written as it is, appended to if a file. */
-		if (is_store_file(db, NULL, &st)) {
-			rc = refuse(path);
-			goto done;
-		}
-		if ((fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY |
-		    O_CLOEXEC)) < 0) {
-			rc = cannot(path, errno);
-			goto done;
-		}
-		if (fstat(fd, &st) == 0 && is_store_file(db, NULL, &st)) {
-			rc = refuse(path);
-			goto done;
-		}
-	} else {
-		/* Where the file will be: the target of a link, resolved. */
-		o->final = exists ? realpath(path, NULL) : resolve_dir(path);
-		if (o->final == NULL) {
-			rc = cannot(path, errno);
-			goto done;
-		}
-		if (is_store_file(db, o->final, exists ? &st : NULL)) {
-			rc = refuse(path);
-			goto done;
-		}
-		/* A file we may not write is not replaced behind its back. */
-		if (exists && access(o->final, W_OK) != 0) {
-			rc = cannot(path, errno);
-			goto done;
-		}
-		base = strrchr(o->final, '/') + 1;
-		if (*base == '\0' || strcmp(base, ".") == 0 ||
-		    strcmp(base, "..") == 0) {
-			rc = cannot(path, EISDIR);
-			goto done;
-		}
-		n = strlen(o->final) + sizeof("/..XXXXXX");
-		if ((o->tmp = malloc(n)) == NULL) {
-			rc = cannot(path, ENOMEM);
-			goto done;
-		}
-		/*
-		 * ".NAME.XXXXXX", NAME cut so that a FILE whose name is near
-		 * the longest a directory takes still has a temporary.
-		 */
-		snprintf(o->tmp, n, "%.*s.%.*s.XXXXXX", (int)(base - o->final),
-		    o->final, itsm_cut(base, TMP_NAME), base);
-		/* 0600, or less when the umask says so. */
-		mask = umask(0);
-		umask(mask);
-		/*
-		 * The signals wait while the temporary is made and the
-		 * handler that removes it is set: one that came in between
-		 * would leave the temporary behind.
-		 */
-		sigemptyset(&block);
-		sigaddset(&block, SIGINT);
-		sigaddset(&block, SIGTERM);
-		sigaddset(&block, SIGHUP);
-		sigprocmask(SIG_BLOCK, &block, &was);
-		if ((fd = mkstemp(o->tmp)) < 0) {
-			rc = cannot(path, errno);
-			sigprocmask(SIG_SETMASK, &was, NULL);
-			free(o->tmp);
-			o->tmp = NULL;
-			goto done;
-		}
-		guard(o->tmp);
-		sigprocmask(SIG_SETMASK, &was, NULL);
-		if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 ||
-		    fchmod(fd, 0600 & ~mask) != 0) {
-			rc = cannot(path, errno);
-			goto done;
-		}
-	}
+	if (exists && (!S_ISREG(st.st_mode) || is_fd_name(path)))
+		rc = open_in_place(db, path, &st, &fd);
+	else
+		rc = open_temporary(db, path, exists ? &st : NULL, o, &fd);
+	if (rc != 0)
+		goto done;
 	if ((o->f = fdopen(fd, "w")) == NULL) {
-		rc = cannot(path, errno);
+		rc = cannot_write(path, errno);
 		goto done;
 	}
 	fd = -1;
-	rc = 0;
 done:
 	if (fd >= 0)
 		close(fd);
@@ -347,6 +348,6 @@ outfile_close(struct outfile *o, int rc)
 	free(o->final);
 	o->tmp = o->final = NULL;
 	if (rc == 0 && e != 0)
-		rc = cannot(o->path, e);
+		rc = cannot_write(o->path, e);
 	return rc;
 }

@@ -49,10 +49,10 @@ run(struct app *app, const struct args *a)
 		return rc;
 	if (a->val[O_AT] != NULL &&
 	    (rc = parse_at(app, a->val[O_AT], &pa.at)) != 0)
-		return fail(rc);
+		return rc;
 	if (a->val[O_MESSAGE] != NULL) {
 		if ((rc = read_text(a->val[O_MESSAGE], &msg)) != 0)
-			return fail(rc);
+			return rc;
 		pa.message = msg;
 	}
 	if ((rc = itsm_ticket_get(app->ctx, id, &t)) != 0) {
@@ -75,19 +75,8 @@ run(struct app *app, const struct args *a)
 		    itsm_ticket_str(t, ITSM_F_REF),
 		    itsm_ticket_str(t, ITSM_F_IMPACT),
 		    itsm_ticket_str(t, ITSM_F_REF));
-	if (app->quiet) {
-		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
-	} else if (app->fmt == FMT_JSON || app->fmt == FMT_JSONL) {
-		out_json(app->out, itsm_ticket_json(t));
-		fputc('\n', app->out);
-	} else if (app->quiet) {
-		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
-	} else {
-		out_escaped(app->out, priority, FMT_TABLE);
-		fputc('\n', app->out);
-	}
 	itsm_ticket_free(t);
-	return 0;
+	return print_result(app, id, "%s", priority);
 }
 
 const struct cmd cmd_prioritize = {

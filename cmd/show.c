@@ -10,10 +10,6 @@ static const struct opt opts[] = {
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
 };
 
-static const enum itsm_event_field event_cols[] = { ITSM_EV_AT,
-    ITSM_EV_ACTOR, ITSM_EV_KIND, ITSM_EV_FIELD, ITSM_EV_FROM, ITSM_EV_TO,
-    ITSM_EV_MESSAGE };
-
 /* The description, indented, one escaped line per line of text. */
 static void
 show_description(FILE *o, const char *s)
@@ -131,48 +127,21 @@ show_events(struct app *app, int64_t id)
 	itsm_event_iter *it = NULL;
 	const itsm_event *e;
 	FILE *o = app->out;
-	const char *s;
 	int rc, first = 1;
-	size_t i;
 
 	if ((rc = itsm_events(app->ctx, id, &it)) != 0)
 		return fail(rc);
 	while ((rc = itsm_event_next(it, &e)) == 1) {
 		if (app->fmt == FMT_TSV) {
 			fputs("event", o);
-			for (i = 0; i < sizeof(event_cols) / sizeof(*event_cols);
-			    i++) {
-				fputc('\t', o);
-				if ((s = itsm_event_str(e, event_cols[i])) != NULL)
-					out_escaped(o, s, FMT_TSV);
-			}
-			fputc('\n', o);
+			out_event_cells(o, e, FMT_TSV, 0);
 			continue;
 		}
 		if (first)
 			fprintf(o, "\n%shistory%s\n", color(app, "\033[1m"),
 			    color(app, "\033[0m"));
 		first = 0;
-		fprintf(o, "  %s  ", itsm_event_str(e, ITSM_EV_AT));
-		out_escaped(o, itsm_event_str(e, ITSM_EV_ACTOR), FMT_TABLE);
-		fputs("  ", o);
-		out_escaped(o, itsm_event_str(e, ITSM_EV_KIND), FMT_TABLE);
-		if ((s = itsm_event_str(e, ITSM_EV_FIELD)) != NULL) {
-			fputs("  ", o);
-			out_escaped(o, s, FMT_TABLE);
-			fputs(": ", o);
-			s = itsm_event_str(e, ITSM_EV_FROM);
-			out_escaped(o, s ? s : "-", FMT_TABLE);
-			fputs(" -> ", o);
-			s = itsm_event_str(e, ITSM_EV_TO);
-			out_escaped(o, s ? s : "-", FMT_TABLE);
-		}
-		if ((s = itsm_event_str(e, ITSM_EV_MESSAGE)) != NULL) {
-			fputs("  \"", o);
-			out_escaped(o, s, FMT_TABLE);
-			fputc('"', o);
-		}
-		fputc('\n', o);
+		out_event_line(o, e, "  ", 1);
 	}
 	itsm_event_iter_free(it);
 	return rc < 0 ? fail(rc) : 0;
@@ -183,7 +152,6 @@ run(struct app *app, const struct args *a)
 {
 	itsm_ticket *t = NULL;
 	int fields[ITSM_NFIELDS], f, rc;
-	const char *s;
 	int64_t id;
 
 	if ((rc = parse_ref(a->operand[0], &id)) != 0)
@@ -202,10 +170,9 @@ run(struct app *app, const struct args *a)
 		out_ticket_row(app, t, fields, ITSM_NFIELDS, 1);
 	} else if (app->fmt == FMT_TSV) {
 		for (f = 0; f < ITSM_NFIELDS; f++) {
-			fprintf(app->out, "%s\t",
-			    itsm_field_name((enum itsm_field)f));
-			if ((s = itsm_ticket_str(t, (enum itsm_field)f)) != NULL)
-				out_escaped(app->out, s, FMT_TSV);
+			fputs(itsm_field_name((enum itsm_field)f), app->out);
+			out_field(app->out, itsm_ticket_str(t,
+			    (enum itsm_field)f), FMT_TSV, 0);
 			fputc('\n', app->out);
 		}
 		rc = show_events(app, id);

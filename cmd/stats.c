@@ -68,20 +68,11 @@ static void
 em_line(struct emit *e, const char *value)
 {
 	FILE *f = e->a->out;
+	enum fmt fmt = e->a->fmt == FMT_CSV ? FMT_CSV : FMT_TSV;
 
-	if (e->a->fmt == FMT_CSV) {
-		out_csv(f, e->path);
-		fputc(',', f);
-		out_csv(f, e->group);
-		fputc(',', f);
-		out_csv(f, value);
-	} else {
-		out_escaped(f, e->path, FMT_TSV);
-		fputc('\t', f);
-		out_escaped(f, e->group, FMT_TSV);
-		fputc('\t', f);
-		out_escaped(f, value, FMT_TSV);
-	}
+	out_field(f, e->path, fmt, 1);
+	out_field(f, e->group, fmt, 0);
+	out_field(f, value, fmt, 0);
 	fputc('\n', f);
 }
 
