@@ -111,8 +111,9 @@ run(struct app *app, const struct args *a)
 	free(msg);
 	if (rc != 0)
 		return fail(rc);
+	/* The group as a value: escaped, and never read as "%r". */
 	if (to != NULL)
-		snprintf(text, sizeof(text), "%%r escalated to %s", to);
+		return print_result(app, id, "%r escalated to %s", to);
 	return print_result(app, id, text, NULL);
 }
 

@@ -284,3 +284,13 @@ last line"
 	assert_status 0
 	assert_stderr ""
 }
+
+@test "a group name with %r and an escape sequence is printed as it is, escaped, never as the ref" {
+	sed -i 's/^  - name: support-l2$/  - name: "l2 %r\\e[2J"/; s/groups: \[support-l2, /groups: ["l2 %r\\e[2J", /' "$ITSM_CONFIG"
+	grep -qF 'name: "l2 %r\e[2J"' "$ITSM_CONFIG"
+	open_ticket "Mail down" --caller ann
+	run --separate-stderr itsm escalate INC-1
+	assert_status 0
+	assert_output 'INC-1 escalated to l2 %r\x1b[2J'
+	assert_stderr ""
+}
