@@ -7,6 +7,15 @@
 
 load helper
 
+# A home of its own beside the database: no_database lists what else is
+# left in the test's directory.
+eval "base_$(declare -f setup)"
+setup() {
+	base_setup
+	export HOME="$BATS_TEST_TMPDIR/home"
+	mkdir -p "$HOME"
+}
+
 # no_database: nothing named after the database beside it, no directory
 # left in the test's own either.
 no_database() {
