@@ -164,6 +164,32 @@ refused() {
 	assert_bytes_same || { echo "case: $row" >&2; return 1; }
 }
 
+# refuse_each STATUS PATTERN ROW...: each ROW, run, is refused as
+# "refused STATUS PATTERN" says (one function: bats traces none of its
+# commands, and these loops run itsm some 2,000 times).
+refuse_each() {
+	local st=$1 pat=$2 row
+	shift 2
+	for row in "$@"; do
+		words "$row"
+		go "${ARGS[@]}"
+		refused "$st" "$pat" || return 1
+	done
+}
+
+# refuse_each_with SLOT VALUE STATUS PATTERN ROW...: refuse_each of
+# each ROW with its word SLOT replaced by VALUE.
+refuse_each_with() {
+	local slot=$1 val=$2 st=$3 pat=$4 r row
+	shift 4
+	for r in "$@"; do
+		row="${r//$slot/$val}"
+		words "$r" "$slot" "$val"
+		go "${ARGS[@]}"
+		refused "$st" "$pat" || return 1
+	done
+}
+
 # succeeded: the last run exited 0 with nothing on stderr.
 succeeded() {
 	if [ "$status" != 0 ] || [ -n "$stderr" ]; then
@@ -329,11 +355,7 @@ m_rows() {
 		"major report" "major report 5 6"
 		"bogus" "lis" "" "--db"
 	)
-	for row in "${rows[@]}"; do
-		words "$row"
-		go "${ARGS[@]}"
-		refused 64 ""
-	done
+	refuse_each 64 "" "${rows[@]}"
 	assert_same
 }
 
@@ -395,11 +417,7 @@ m_rows() {
 		"major link 4 --child bogus"
 		"major status bogus"
 	)
-	for row in "${rows[@]}"; do
-		words "$row"
-		go "${ARGS[@]}"
-		refused 65 "(unknown|invalid|not a ticket reference)"
-	done
+	refuse_each 65 "(unknown|invalid|not a ticket reference)" "${rows[@]}"
 	# The environment's values too.
 	row="ITSM_NOW=bogus"
 	ITSM_NOW=bogus go list
@@ -430,12 +448,7 @@ m_rows() {
 	)
 	for ref in 123456789012345678901234567890 \
 	    INC-123456789012345678901234567890 9223372036854775808; do
-		for r in "${rows[@]}"; do
-			row="${r//R/$ref}"
-			words "$r" R "$ref"
-			go "${ARGS[@]}"
-			refused 65 "'$ref' is not a ticket reference"
-		done
+		refuse_each_with R "$ref" 65 "'$ref' is not a ticket reference" "${rows[@]}"
 	done
 	assert_same
 }
@@ -464,11 +477,7 @@ m_rows() {
 		"stats --since -99999999999999999999d"
 		"stats --until -9223372036854775808s"
 	)
-	for row in "${rows[@]}"; do
-		words "$row"
-		go "${ARGS[@]}"
-		refused 65 "(invalid|unknown)"
-	done
+	refuse_each 65 "(invalid|unknown)" "${rows[@]}"
 	assert_same
 }
 
@@ -524,22 +533,12 @@ m_rows() {
 	for d in 1969-12-31T23:59:59Z 0000-01-01T00:00:00Z -001-01-01T00:00:00Z \
 	    10000-01-01T00:00:00Z 2026-02-30T00:00:00Z \
 	    2026-11-28T09:00:00+99:00; do
-		for r in "${at_rows[@]}" "${any_rows[@]}"; do
-			row="${r//D/$d}"
-			words "$r" D "$d"
-			go "${ARGS[@]}"
-			refused 65 "invalid time"
-		done
+		refuse_each_with D "$d" 65 "invalid time" "${at_rows[@]}" "${any_rows[@]}"
 	done
 	# Within the range but not a time an action can be stated at: the
 	# first second of 1970, the year 9999 (in the future).
 	for d in 1970-01-01T00:00:00Z 9999-12-31T23:59:59Z; do
-		for r in "${at_rows[@]}"; do
-			row="${r//D/$d}"
-			words "$r" D "$d"
-			go "${ARGS[@]}"
-			refused 65 "(too early|in the future|is before the)"
-		done
+		refuse_each_with D "$d" 65 "(too early|in the future|is before the)" "${at_rows[@]}"
 	done
 	for now in 1969-12-31T23:59:59Z 10000-01-01T00:00:00Z \
 	    0000-01-01T00:00:00Z; do
@@ -959,11 +958,7 @@ all_db_rows() {
 	remember
 	printf '\n' >"$BATS_TEST_TMPDIR/empty.jsonl"
 	mapfile -t rows < <(all_db_rows; echo "import $BATS_TEST_TMPDIR/empty.jsonl")
-	for row in "${rows[@]}"; do
-		words "$row"
-		go "${ARGS[@]}"
-		refused 74 "newer"
-	done
+	refuse_each 74 "newer" "${rows[@]}"
 	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 99 ]
 	assert_same
 }
