@@ -63,7 +63,8 @@ static const struct field fields[ITSM_NFIELDS] = {
 	{ "parent", "parent", ITSM_FK_INT },
 };
 
-#define NCOLS (ITSM_NFIELDS - 1)	/* the JSON column follows */
+#define NCOLS (ITSM_NFIELDS - 1)	/* the events column follows */
+#define WITH_EVENTS 2	/* fill's json: the object with the events column */
 #define BIT(f) ITSM_FIELD_BIT(f)
 #define ALL_FIELDS (BIT(ITSM_NFIELDS) - 1)
 _Static_assert(ITSM_NFIELDS < 64, "a field mask is 64 bits");
@@ -71,13 +72,13 @@ _Static_assert(ITSM_NFIELDS < 64, "a field mask is 64 bits");
 struct itsm_ticket {
 	const char *str[ITSM_NFIELDS];
 	int64_t num[ITSM_NFIELDS];
-	const char *json;
+	char *json;		/* the JSON object, when asked for */
 	char *buf;		/* the texts, when copied out of the row */
 	size_t cap;
 	char numtext[ITSM_NFIELDS][ITSM_TIMEBUF];	/* numbers and times */
 };
 
-/* Which field each column of a result row holds; the JSON object follows. */
+/* Which field each column of a result row holds; the events may follow. */
 struct colmap {
 	int n;
 	unsigned char field[ITSM_NFIELDS];
@@ -155,16 +156,19 @@ format_int(int64_t v, char *buf)
  * for the fields of m only.
  */
 static int
-fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int with_json,
+fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int json,
     int copy)
 {
+	const char *events = NULL;
+	int with_events = json == WITH_EVENTS;
 	const unsigned char *text[ITSM_NFIELDS + 1];
 	size_t len[ITSM_NFIELDS + 1], need = 0, off = 0;
 	char isnull[ITSM_NFIELDS + 1];
-	int c, f, ncol = m->n + (with_json != 0);
+	int c, f, ncol = m->n + with_events;
 
 	memset(t->str, 0, sizeof(t->str));
 	memset(t->num, 0, sizeof(t->num));
+	free(t->json);
 	t->json = NULL;
 	for (c = 0; c < ncol; c++) {
 		text[c] = NULL;
@@ -205,7 +209,7 @@ fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int with_json,
 			if (f >= 0)
 				t->str[f] = v;
 			else
-				t->json = v;
+				events = v;
 			continue;
 		}
 		switch (fields[f].kind) {
@@ -229,6 +233,9 @@ fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int with_json,
 		    t->num[ITSM_F_ID], t->numtext[ITSM_F_REF]);
 		t->str[ITSM_F_REF] = t->numtext[ITSM_F_REF];
 	}
+	if (json && (t->json = tk_ticket_json(t, with_events ? (events ?
+	    events : "null") : NULL)) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -271,6 +278,7 @@ itsm_ticket_free(itsm_ticket *t)
 {
 	if (t == NULL)
 		return;
+	free(t->json);
 	free(t->buf);
 	free(t);
 }
@@ -337,7 +345,11 @@ tk_ticket_thaw(FILE *f, itsm_ticket **out)
 	}
 	for (i = 0; i < ITSM_NFIELDS; i++)
 		t->str[i] = len[i] < 0 ? NULL : t->buf + off[i];
-	t->json = len[ITSM_NFIELDS] < 0 ? NULL : t->buf + off[ITSM_NFIELDS];
+	if (len[ITSM_NFIELDS] >= 0 &&
+	    (t->json = strdup(t->buf + off[ITSM_NFIELDS])) == NULL) {
+		itsm_ticket_free(t);
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	}
 	*out = t;
 	return 0;
 fail:
@@ -391,16 +403,15 @@ read_one(itsm_ctx *c, int64_t id, const char *sql, int with_json,
 int
 itsm_ticket_get(itsm_ctx *c, int64_t id, itsm_ticket **out)
 {
-	return read_one(c, id, "SELECT " COLUMNS ", " JSON_OBJECT
+	return read_one(c, id, "SELECT " COLUMNS
 	    " FROM tickets t WHERE id = ?1", 1, out);
 }
 
 int
 itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
 {
-	return read_one(c, id, "SELECT " COLUMNS ", json_insert("
-	    JSON_OBJECT ", '$.events', json(" EVENTS_JSON ")) FROM tickets t "
-	    "WHERE id = ?1", 1, out);
+	return read_one(c, id, "SELECT " COLUMNS ", " EVENTS_JSON
+	    " FROM tickets t WHERE id = ?1", WITH_EVENTS, out);
 }
 
 /*
@@ -692,9 +703,9 @@ itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 	it->store = c->store;
 	it->json = f->json;
 	qb_sql(&q, "SELECT ");
-	qb_columns(&q, &it->map, f->fields);
-	qb_sql(&q, "%s FROM tickets t%s WHERE ", f->json ? ", " JSON_OBJECT :
-	    "", queue_plan(f));
+	/* The JSON object has every field. */
+	qb_columns(&q, &it->map, f->json ? 0 : f->fields);
+	qb_sql(&q, " FROM tickets t%s WHERE ", queue_plan(f));
 	qb_filter(&q, c, f);
 	qb_sql(&q, QUEUE_ORDER);
 	if (f->limit > 0) {
@@ -730,6 +741,7 @@ itsm_iter_free(itsm_iter *it)
 	if (it == NULL)
 		return;
 	sqlite3_finalize(it->st);
+	free(it->t.json);
 	free(it->t.buf);
 	free(it);
 }

@@ -44,6 +44,16 @@ struct itsm_ctx {
 int tk_ticket_freeze(FILE *f, const itsm_ticket *t);
 int tk_ticket_thaw(FILE *f, itsm_ticket **out);
 
+struct json_buf;
+/*
+ * The JSON ticket object from t's fields (lib/ticket_json.c), with
+ * "events" when events (a JSON array) is not NULL: written into b, or
+ * the caller's to free() (NULL when memory ran out).
+ */
+void tk_ticket_json_write(struct json_buf *b, const itsm_ticket *t,
+    const char *events);
+char *tk_ticket_json(const itsm_ticket *t, const char *events);
+
 int tk_check_text(const char *what, const char *s, size_t max);
 /* The length of the valid UTF-8 at the start of s: len when it all is. */
 size_t tk_utf8_valid(const char *s, size_t len);
