@@ -63,8 +63,6 @@ static const struct field fields[ITSM_NFIELDS] = {
 	{ "parent", "parent", ITSM_FK_INT },
 };
 
-#define NCOLS (ITSM_NFIELDS - 1)	/* the events column follows */
-#define WITH_EVENTS 2	/* fill's json: the object with the events column */
 #define BIT(f) ITSM_FIELD_BIT(f)
 #define ALL_FIELDS (BIT(ITSM_NFIELDS) - 1)
 _Static_assert(ITSM_NFIELDS < 64, "a field mask is 64 bits");
@@ -78,7 +76,7 @@ struct itsm_ticket {
 	char numtext[ITSM_NFIELDS][ITSM_TIMEBUF];	/* numbers and times */
 };
 
-/* Which field each column of a result row holds; the events may follow. */
+/* Which field each column of a result row holds. */
 struct colmap {
 	int n;
 	unsigned char field[ITSM_NFIELDS];
@@ -153,18 +151,17 @@ format_int(int64_t v, char *buf)
  * t->buf when copy is set (the statement is reset after); else they
  * point into the row, valid until the statement's next step: a list
  * does not copy what it prints once.  Numbers and times are formatted
- * for the fields of m only.
+ * for the fields of m only; the JSON object is written (by the domain,
+ * tk_ticket_json) when json is set.
  */
 static int
 fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int json,
     int copy)
 {
-	const char *events = NULL;
-	int with_events = json == WITH_EVENTS;
-	const unsigned char *text[ITSM_NFIELDS + 1];
-	size_t len[ITSM_NFIELDS + 1], need = 0, off = 0;
-	char isnull[ITSM_NFIELDS + 1];
-	int c, f, ncol = m->n + with_events;
+	const unsigned char *text[ITSM_NFIELDS];
+	size_t len[ITSM_NFIELDS], need = 0, off = 0;
+	char isnull[ITSM_NFIELDS];
+	int c, f, ncol = m->n;
 
 	memset(t->str, 0, sizeof(t->str));
 	memset(t->num, 0, sizeof(t->num));
@@ -174,8 +171,8 @@ fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int json,
 		text[c] = NULL;
 		if ((isnull[c] = sqlite3_column_type(st, c) == SQLITE_NULL))
 			continue;
-		f = c < m->n ? m->field[c] : -1;
-		if (f >= 0 && fields[f].kind != ITSM_FK_TEXT) {
+		f = m->field[c];
+		if (fields[f].kind != ITSM_FK_TEXT) {
 			t->num[f] = sqlite3_column_int64(st, c);
 			continue;
 		}
@@ -197,7 +194,7 @@ fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int json,
 
 		if (isnull[c])
 			continue;
-		f = c < m->n ? m->field[c] : -1;
+		f = m->field[c];
 		if (text[c] != NULL) {
 			v = (const char *)text[c];
 			if (copy) {
@@ -206,10 +203,7 @@ fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int json,
 				v = t->buf + off;
 				off += len[c] + 1;
 			}
-			if (f >= 0)
-				t->str[f] = v;
-			else
-				events = v;
+			t->str[f] = v;
 			continue;
 		}
 		switch (fields[f].kind) {
@@ -233,8 +227,7 @@ fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int json,
 		    t->num[ITSM_F_ID], t->numtext[ITSM_F_REF]);
 		t->str[ITSM_F_REF] = t->numtext[ITSM_F_REF];
 	}
-	if (json && (t->json = tk_ticket_json(t, with_events ? (events ?
-	    events : "null") : NULL)) == NULL)
+	if (json && (t->json = tk_ticket_json(t, NULL)) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	return 0;
 }
@@ -271,6 +264,13 @@ const char *
 itsm_ticket_json(const itsm_ticket *t)
 {
 	return t->json;
+}
+
+void
+tk_ticket_set_json(itsm_ticket *t, char *json)
+{
+	free(t->json);
+	t->json = json;
 }
 
 void
@@ -407,12 +407,6 @@ itsm_ticket_get(itsm_ctx *c, int64_t id, itsm_ticket **out)
 	    " FROM tickets t WHERE id = ?1", 1, out);
 }
 
-int
-itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
-{
-	return read_one(c, id, "SELECT " COLUMNS ", " EVENTS_JSON
-	    " FROM tickets t WHERE id = ?1", WITH_EVENTS, out);
-}
 
 /*
  * A query built from fixed fragments, its values kept aside to be bound:

@@ -53,6 +53,13 @@ struct json_buf;
 void tk_ticket_json_write(struct json_buf *b, const itsm_ticket *t,
     const char *events);
 char *tk_ticket_json(const itsm_ticket *t, const char *events);
+/* Replaces t's JSON object by json, which t then owns. */
+void tk_ticket_set_json(itsm_ticket *t, char *json);
+/* An event as its JSON object, with "login" when login is set. */
+void tk_event_json_write(struct json_buf *b, const itsm_event *e, int login);
+/* The events of ticket id as a JSON array, oldest first: 0 or < 0. */
+int tk_events_json_write(itsm_ctx *c, int64_t id, int login,
+    struct json_buf *b);
 
 int tk_check_text(const char *what, const char *s, size_t max);
 /* The length of the valid UTF-8 at the start of s: len when it all is. */

@@ -4,14 +4,30 @@
  * (show --json, list --json and jsonl, hook payloads and exports keep
  * them).
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "itsm/error.h"
 #include "itsm/time.h"
 #include "json_int.h"
 #include "ticket_int.h"
 
 /* The range SQLite's strftime() formats; a time outside it is null. */
 #define JSON_TIME_MIN INT64_C(-210866760000)	/* -4713-11-24T12:00:00Z */
+
+/* A time as ISO 8601, or null where SQLite's strftime() gave NULL. */
+static void
+put_time(struct json_buf *b, int64_t v)
+{
+	char buf[ITSM_TIMEBUF];
+
+	if (v > ITSM_TIME_MAX || v < JSON_TIME_MIN) {
+		json_raw(b, "null");
+		return;
+	}
+	itsm_time_format(v, buf);
+	json_str(b, buf);
+}
 
 static void
 put_ref(struct json_buf *b, const itsm_ticket *t)
@@ -34,7 +50,6 @@ put_value(struct json_buf *b, const itsm_ticket *t, enum itsm_field f)
 {
 	const char *s = itsm_ticket_str(t, f);
 	int64_t v = itsm_ticket_int(t, f);
-	char buf[ITSM_TIMEBUF];
 
 	switch (itsm_field_kind(f)) {
 	case ITSM_FK_INT:
@@ -44,12 +59,10 @@ put_value(struct json_buf *b, const itsm_ticket *t, enum itsm_field f)
 			json_int(b, v);
 		break;
 	case ITSM_FK_TIME:
-		if (s == NULL || v > ITSM_TIME_MAX || v < JSON_TIME_MIN) {
+		if (s == NULL)
 			json_raw(b, "null");
-			break;
-		}
-		itsm_time_format(v, buf);
-		json_str(b, buf);
+		else
+			put_time(b, v);
 		break;
 	case ITSM_FK_BOOL:
 		/* SQLite's CASE major WHEN 0: only a 0 is false. */
@@ -120,4 +133,78 @@ tk_ticket_json(const itsm_ticket *t, const char *events)
 
 	tk_ticket_json_write(&b, t, events);
 	return json_finish(&b);
+}
+
+void
+tk_event_json_write(struct json_buf *b, const itsm_event *e, int login)
+{
+	json_raw(b, "{\"at\":");
+	put_time(b, itsm_event_int(e, ITSM_EV_AT));
+	json_raw(b, ",\"recorded_at\":");
+	put_time(b, itsm_event_int(e, ITSM_EV_RECORDED_AT));
+	json_raw(b, ",\"actor\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_ACTOR));
+	if (login) {
+		json_raw(b, ",\"login\":");
+		json_str(b, itsm_event_str(e, ITSM_EV_LOGIN));
+	}
+	json_raw(b, ",\"kind\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_KIND));
+	json_raw(b, ",\"field\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_FIELD));
+	json_raw(b, ",\"from\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_FROM));
+	json_raw(b, ",\"to\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_TO));
+	json_raw(b, ",\"message\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_MESSAGE));
+	json_raw(b, "}");
+}
+
+int
+tk_events_json_write(itsm_ctx *c, int64_t id, int login, struct json_buf *b)
+{
+	itsm_event_iter *it;
+	const itsm_event *e;
+	int rc, n = 0;
+
+	if ((rc = itsm_events(c, id, &it)) != 0)
+		return rc;
+	json_raw(b, "[");
+	while ((rc = itsm_event_next(it, &e)) == 1) {
+		if (n++ > 0)
+			json_raw(b, ",");
+		tk_event_json_write(b, e, login);
+	}
+	json_raw(b, "]");
+	itsm_event_iter_free(it);
+	return rc;
+}
+
+int
+itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
+{
+	struct json_buf b = { 0 };
+	itsm_ticket *t = NULL;
+	char *events = NULL, *json;
+	int rc;
+
+	*out = NULL;
+	if ((rc = itsm_ticket_get(c, id, &t)) != 0)
+		goto done;
+	if ((rc = tk_events_json_write(c, id, 0, &b)) != 0)
+		goto done;
+	if ((events = json_finish(&b)) == NULL ||
+	    (json = tk_ticket_json(t, events)) == NULL) {
+		rc = ITSM_E_NOMEM;
+		goto done;
+	}
+	tk_ticket_set_json(t, json);
+	*out = t;
+	t = NULL;
+done:
+	free(b.s);
+	free(events);
+	itsm_ticket_free(t);
+	return rc;
 }
