@@ -36,9 +36,4 @@
 	"END, 'satisfaction', satisfaction, 'reopen_count', reopen_count, " \
 	"'reassignment_count', reassignment_count, 'parent', parent)"
 
-#define EVENTS_JSON "(SELECT json_group_array(json_object('at', " \
-	ISO("at") ", 'recorded_at', " ISO("recorded_at") ", 'actor', actor, " \
-	"'kind', kind, 'field', field, 'from', old, 'to', new, 'message', " \
-	"message)) FROM (SELECT * FROM events WHERE ticket = t.id ORDER BY id))"
-
 #endif

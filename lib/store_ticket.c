@@ -750,8 +750,8 @@ struct itsm_event_iter {
 	itsm_event e;
 };
 
-static int
-events_after(itsm_ctx *c, int64_t id, int64_t after, itsm_event_iter **out)
+int
+tk_events_after(itsm_ctx *c, int64_t id, int64_t after, itsm_event_iter **out)
 {
 	itsm_event_iter *it;
 	int rc;
@@ -775,14 +775,14 @@ events_after(itsm_ctx *c, int64_t id, int64_t after, itsm_event_iter **out)
 int
 itsm_events(itsm_ctx *c, int64_t id, itsm_event_iter **out)
 {
-	return events_after(c, id, 0, out);
+	return tk_events_after(c, id, 0, out);
 }
 
 int
 itsm_major_timeline(itsm_ctx *c, int64_t id, int64_t after,
     itsm_event_iter **out)
 {
-	return events_after(c, id, after, out);
+	return tk_events_after(c, id, after, out);
 }
 
 int
@@ -1054,44 +1054,6 @@ store_latest_event(itsm_store *s, int64_t ticket, const char *const *also,
 	else
 		rc = 0;
 	sqlite3_reset(st);
-	return rc;
-}
-
-int
-store_hook_payload(itsm_store *s, const char *name, int64_t ticket,
-    int64_t since, const char *reason, const char *message,
-    const char *managers, char **out)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*out = NULL;
-	if ((rc = store_prepare(s, "SELECT json_object('event', json_object("
-	    "'name', ?1, 'ref', " REF ", 'reason', ?3, 'message', ?4, "
-	    "'managers', json(?5), 'changes', (SELECT json_group_array("
-	    "json_object('at', " ISO("at") ", 'actor', actor, 'kind', kind, "
-	    "'field', field, 'from', old, 'to', new, 'message', message)) "
-	    "FROM (SELECT * FROM events WHERE ticket = t.id AND id > ?6 "
-	    "ORDER BY id))), 'ticket', " JSON_OBJECT ") FROM tickets t "
-	    "WHERE id = ?2", &st)) != 0)
-		return rc;
-	store_bind_text(st, 1, name);
-	store_bind_int(st, 2, ticket);
-	store_bind_text(st, 3, reason);
-	store_bind_text(st, 4, message);
-	store_bind_text(st, 5, managers);
-	store_bind_int(st, 6, since);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = strdup((const char *)sqlite3_column_text(st, 0));
-		rc = *out ? 0 : itsm_error(ITSM_E_NOMEM, "out of memory");
-	} else if (rc == SQLITE_DONE) {
-		rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: %lld",
-		    (long long)ticket);
-	} else {
-		rc = store_fail(s, "cannot build a hook's input");
-	}
-	sqlite3_finalize(st);
 	return rc;
 }
 

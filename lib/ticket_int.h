@@ -55,11 +55,28 @@ void tk_ticket_json_write(struct json_buf *b, const itsm_ticket *t,
 char *tk_ticket_json(const itsm_ticket *t, const char *events);
 /* Replaces t's JSON object by json, which t then owns. */
 void tk_ticket_set_json(itsm_ticket *t, char *json);
-/* An event as its JSON object, with "login" when login is set. */
-void tk_event_json_write(struct json_buf *b, const itsm_event *e, int login);
-/* The events of ticket id as a JSON array, oldest first: 0 or < 0. */
-int tk_events_json_write(itsm_ctx *c, int64_t id, int login,
-    struct json_buf *b);
+/* The events of ticket id after event id after, oldest first. */
+int tk_events_after(itsm_ctx *c, int64_t id, int64_t after,
+    itsm_event_iter **out);
+/*
+ * An event as its JSON object: at, [recorded_at,] actor, [login,] kind,
+ * field, from, to, message, the optional ones as members says.
+ */
+#define TK_EV_RECORDED_AT	1
+#define TK_EV_LOGIN		2
+void tk_event_json_write(struct json_buf *b, const itsm_event *e,
+    int members);
+/* The events of ticket id after event id after as a JSON array: 0 or < 0. */
+int tk_events_json_write(itsm_ctx *c, int64_t id, int64_t after,
+    int members, struct json_buf *b);
+/*
+ * The JSON a hook reads: the event (name, ref, reason, message, managers
+ * as JSON text, and the changes recorded after event id since) and the
+ * ticket t.  *out is the caller's to free().
+ */
+int tk_hook_payload(itsm_ctx *c, const itsm_ticket *t, const char *name,
+    int64_t since, const char *reason, const char *message,
+    const char *managers, char **out);
 
 int tk_check_text(const char *what, const char *s, size_t max);
 /* The length of the valid UTF-8 at the start of s: len when it all is. */

@@ -136,15 +136,17 @@ tk_ticket_json(const itsm_ticket *t, const char *events)
 }
 
 void
-tk_event_json_write(struct json_buf *b, const itsm_event *e, int login)
+tk_event_json_write(struct json_buf *b, const itsm_event *e, int members)
 {
 	json_raw(b, "{\"at\":");
 	put_time(b, itsm_event_int(e, ITSM_EV_AT));
-	json_raw(b, ",\"recorded_at\":");
-	put_time(b, itsm_event_int(e, ITSM_EV_RECORDED_AT));
+	if (members & TK_EV_RECORDED_AT) {
+		json_raw(b, ",\"recorded_at\":");
+		put_time(b, itsm_event_int(e, ITSM_EV_RECORDED_AT));
+	}
 	json_raw(b, ",\"actor\":");
 	json_str(b, itsm_event_str(e, ITSM_EV_ACTOR));
-	if (login) {
+	if (members & TK_EV_LOGIN) {
 		json_raw(b, ",\"login\":");
 		json_str(b, itsm_event_str(e, ITSM_EV_LOGIN));
 	}
@@ -162,19 +164,20 @@ tk_event_json_write(struct json_buf *b, const itsm_event *e, int login)
 }
 
 int
-tk_events_json_write(itsm_ctx *c, int64_t id, int login, struct json_buf *b)
+tk_events_json_write(itsm_ctx *c, int64_t id, int64_t after, int members,
+    struct json_buf *b)
 {
 	itsm_event_iter *it;
 	const itsm_event *e;
 	int rc, n = 0;
 
-	if ((rc = itsm_events(c, id, &it)) != 0)
+	if ((rc = tk_events_after(c, id, after, &it)) != 0)
 		return rc;
 	json_raw(b, "[");
 	while ((rc = itsm_event_next(it, &e)) == 1) {
 		if (n++ > 0)
 			json_raw(b, ",");
-		tk_event_json_write(b, e, login);
+		tk_event_json_write(b, e, members);
 	}
 	json_raw(b, "]");
 	itsm_event_iter_free(it);
@@ -192,7 +195,7 @@ itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
 	*out = NULL;
 	if ((rc = itsm_ticket_get(c, id, &t)) != 0)
 		goto done;
-	if ((rc = tk_events_json_write(c, id, 0, &b)) != 0)
+	if ((rc = tk_events_json_write(c, id, 0, TK_EV_RECORDED_AT, &b)) != 0)
 		goto done;
 	if ((events = json_finish(&b)) == NULL ||
 	    (json = tk_ticket_json(t, events)) == NULL) {
