@@ -1,7 +1,7 @@
 /*
  * The SQL of tickets and events: inserting, updating, appending events,
- * reading one ticket (with its JSON built by SQLite's JSON functions),
- * streaming the work queue and a ticket's history.
+ * reading one ticket, streaming the work queue, a ticket's history and
+ * the rows of an export (their JSON is written in lib/ticket_json.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -1162,18 +1162,8 @@ store_meta_set(itsm_store *s, const char *key, const char *value)
 	return store_exec_stmt(s, st, "cannot save the store's settings");
 }
 
-/* Everything export writes of a ticket: enough for import to give it back. */
-#define EXPORT_OBJECT "json_insert(" JSON_OBJECT ", '$.events', json((" \
-	"SELECT json_group_array(json_object('at', " ISO("at") ", " \
-	"'recorded_at', " ISO("recorded_at") ", 'actor', actor, 'login', " \
-	"login, 'kind', kind, 'field', field, 'from', old, 'to', new, " \
-	"'message', message)) FROM (SELECT * FROM events WHERE ticket = t.id " \
-	"ORDER BY id))), '$.store', json_object('ext_ref', ext_ref, " \
-	"'priority_rank', priority_rank, 'stagnant_escalated_at', " \
-	ISO("stagnant_escalated_at") ", 'breach_escalated_at', " \
-	ISO("breach_escalated_at") ", 'auto_closed', json(CASE auto_closed " \
-	"WHEN 0 THEN 'false' ELSE 'true' END), 'hold_reason', hold_reason), " \
-	"'$.crisis', json((SELECT json_object('state', state, 'proposed_at', " \
+/* The major incident of an export's ticket, as SQLite's JSON (or NULL). */
+#define EXPORT_CRISIS "(SELECT json_object('state', state, 'proposed_at', " \
 	ISO("proposed_at") ", 'proposal', proposal, 'declared_at', " \
 	ISO("declared_at") ", 'declared_by', declared_by, 'ended_at', " \
 	ISO("ended_at") ", 'bridge', bridge, 'root_cause', root_cause, " \
@@ -1186,16 +1176,32 @@ store_meta_set(itsm_store *s, const char *key, const char *value)
 	"json((SELECT json_group_array(json_object('n', n, 'text', text, " \
 	"'owner', owner, 'due', " ISO("due") ", 'done_at', " ISO("done_at") \
 	")) FROM (SELECT * FROM major_actions x WHERE x.ticket = t.id ORDER " \
-	"BY n)))) FROM majors m WHERE m.ticket = t.id)))"
+	"BY n)))) FROM majors m WHERE m.ticket = t.id)"
+
+/* The columns export reads after COLUMNS, in the order of struct tk_export. */
+#define EXPORT_COLUMNS "ext_ref, priority_rank, stagnant_escalated_at, " \
+	"breach_escalated_at, auto_closed, hold_reason, " EXPORT_CRISIS
+
+/* An int column into v, its NULL into null. */
+static void
+export_int(sqlite3_stmt *st, int col, int64_t *v, int *null)
+{
+	*null = sqlite3_column_type(st, col) == SQLITE_NULL;
+	*v = *null ? 0 : sqlite3_column_int64(st, col);
+}
 
 int
-itsm_export(itsm_ctx *c, const struct itsm_filter *f,
-    int (*write)(void *arg, const char *line), void *arg)
+tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
+    int (*row)(void *arg, const itsm_ticket *t, const struct tk_export *x),
+    void *arg)
 {
 	struct itsm_filter all = *f;
 	struct qb q = { .off = 0 };
+	struct tk_export x;
+	struct colmap m;
 	sqlite3_stmt *st;
-	int rc;
+	itsm_ticket t = { .buf = NULL };
+	int rc, n;
 
 	if ((rc = tk_filter_check(c, f)) != 0)
 		return rc;
@@ -1203,7 +1209,8 @@ itsm_export(itsm_ctx *c, const struct itsm_filter *f,
 	if (all.status == NULL && !all.stagnant && !all.breached &&
 	    !all.workable)
 		all.all = 1;
-	qb_sql(&q, "%s", "SELECT " EXPORT_OBJECT " FROM tickets t WHERE ");
+	qb_sql(&q, "%s", "SELECT " COLUMNS ", " EXPORT_COLUMNS
+	    " FROM tickets t WHERE ");
 	qb_filter(&q, c, &all);
 	qb_sql(&q, " ORDER BY id");
 	if (all.limit > 0) {
@@ -1212,19 +1219,30 @@ itsm_export(itsm_ctx *c, const struct itsm_filter *f,
 	}
 	if ((rc = qb_prepare(c->store, &q, &st)) != 0)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (write(arg, (const char *)sqlite3_column_text(st, 0)) != 0) {
-			sqlite3_finalize(st);
-			return itsm_error(ITSM_E_IO, "cannot write the export: %s",
-			    strerror(errno));
-		}
-	if (rc != SQLITE_DONE) {
-		rc = store_fail(c->store, "cannot export");
-		sqlite3_finalize(st);
-		return rc;
+	map_all(&m);
+	n = m.n;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* Copied: the row's events are read before the next step. */
+		if ((rc = fill(&t, st, &m, 0, 1)) != 0)
+			goto done;
+		x.ext_ref = (const char *)sqlite3_column_text(st, n);
+		export_int(st, n + 1, &x.priority_rank, &x.priority_rank_null);
+		export_int(st, n + 2, &x.stagnant_escalated_at,
+		    &x.stagnant_escalated_null);
+		export_int(st, n + 3, &x.breach_escalated_at,
+		    &x.breach_escalated_null);
+		export_int(st, n + 4, &x.auto_closed, &x.auto_closed_null);
+		x.hold_reason = (const char *)sqlite3_column_text(st, n + 5);
+		x.crisis = (const char *)sqlite3_column_text(st, n + 6);
+		if ((rc = row(arg, &t, &x)) != 0)
+			goto done;
 	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(c->store, "cannot export");
+done:
 	sqlite3_finalize(st);
-	return 0;
+	free(t.json);
+	free(t.buf);
+	return rc;
 }
 
 int

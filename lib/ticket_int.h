@@ -78,6 +78,23 @@ int tk_hook_payload(itsm_ctx *c, const itsm_ticket *t, const char *name,
     int64_t since, const char *reason, const char *message,
     const char *managers, char **out);
 
+/* What export writes of a ticket beyond its object and events. */
+struct tk_export {
+	const char *ext_ref, *hold_reason;
+	int64_t priority_rank, stagnant_escalated_at, breach_escalated_at;
+	int64_t auto_closed;
+	int priority_rank_null, stagnant_escalated_null;
+	int breach_escalated_null, auto_closed_null;
+	const char *crisis;	/* the major incident as JSON, or NULL */
+};
+/*
+ * Calls row for each ticket export selects, in id order (the store's
+ * part of itsm_export); a row's nonzero return stops and is returned.
+ */
+int tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
+    int (*row)(void *arg, const itsm_ticket *t, const struct tk_export *x),
+    void *arg);
+
 int tk_check_text(const char *what, const char *s, size_t max);
 /* The length of the valid UTF-8 at the start of s: len when it all is. */
 size_t tk_utf8_valid(const char *s, size_t len);

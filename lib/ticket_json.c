@@ -4,10 +4,12 @@
  * (show --json, list --json and jsonl, hook payloads and exports keep
  * them).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "itsm/error.h"
+#include "itsm/port.h"
 #include "itsm/time.h"
 #include "json_int.h"
 #include "ticket_int.h"
@@ -95,9 +97,9 @@ put_resolution(struct json_buf *b, const itsm_ticket *t)
 	json_raw(b, "}");
 }
 
-void
-tk_ticket_json_write(struct json_buf *b, const itsm_ticket *t,
-    const char *events)
+/* The ticket's members, without the closing brace. */
+static void
+ticket_members(struct json_buf *b, const itsm_ticket *t)
 {
 	int f;
 
@@ -119,6 +121,13 @@ tk_ticket_json_write(struct json_buf *b, const itsm_ticket *t,
 		else
 			put_value(b, t, (enum itsm_field)f);
 	}
+}
+
+void
+tk_ticket_json_write(struct json_buf *b, const itsm_ticket *t,
+    const char *events)
+{
+	ticket_members(b, t);
 	if (events != NULL) {
 		json_raw(b, ",\"events\":");
 		json_raw(b, events);
@@ -209,5 +218,79 @@ done:
 	free(b.s);
 	free(events);
 	itsm_ticket_free(t);
+	return rc;
+}
+
+struct export_out {
+	itsm_ctx *c;
+	int (*write)(void *arg, const char *line);
+	void *arg;
+	struct json_buf b;
+};
+
+static void
+put_int_or_null(struct json_buf *b, int64_t v, int null)
+{
+	if (null)
+		json_raw(b, "null");
+	else
+		json_int(b, v);
+}
+
+/* One line of the export: everything import needs to give it back. */
+static int
+export_row(void *arg, const itsm_ticket *t, const struct tk_export *x)
+{
+	struct export_out *o = arg;
+	struct json_buf *b = &o->b;
+	char *line;
+	int rc;
+
+	ticket_members(b, t);
+	json_raw(b, ",\"events\":");
+	if ((rc = tk_events_json_write(o->c, itsm_ticket_int(t, ITSM_F_ID), 0,
+	    TK_EV_RECORDED_AT | TK_EV_LOGIN, b)) != 0)
+		return rc;
+	json_raw(b, ",\"store\":{\"ext_ref\":");
+	json_str(b, x->ext_ref);
+	json_raw(b, ",\"priority_rank\":");
+	put_int_or_null(b, x->priority_rank, x->priority_rank_null);
+	json_raw(b, ",\"stagnant_escalated_at\":");
+	if (x->stagnant_escalated_null)
+		json_raw(b, "null");
+	else
+		put_time(b, x->stagnant_escalated_at);
+	json_raw(b, ",\"breach_escalated_at\":");
+	if (x->breach_escalated_null)
+		json_raw(b, "null");
+	else
+		put_time(b, x->breach_escalated_at);
+	json_raw(b, ",\"auto_closed\":");
+	json_raw(b, !x->auto_closed_null && x->auto_closed == 0 ? "false" :
+	    "true");
+	json_raw(b, ",\"hold_reason\":");
+	json_str(b, x->hold_reason);
+	json_raw(b, "},\"crisis\":");
+	json_raw(b, x->crisis != NULL ? x->crisis : "null");
+	json_raw(b, "}");
+	if ((line = json_finish(b)) == NULL)
+		return ITSM_E_NOMEM;
+	rc = o->write(o->arg, line);
+	free(line);
+	if (rc != 0)
+		return itsm_error(ITSM_E_IO, "cannot write the export: %s",
+		    strerror(errno));
+	return 0;
+}
+
+int
+itsm_export(itsm_ctx *c, const struct itsm_filter *f,
+    int (*write)(void *arg, const char *line), void *arg)
+{
+	struct export_out o = { c, write, arg, { 0 } };
+	int rc;
+
+	rc = tk_export_each(c, f, export_row, &o);
+	free(o.b.s);
 	return rc;
 }
