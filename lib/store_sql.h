@@ -1,13 +1,8 @@
 /*
- * SQL fragments shared by the store modules: times as ISO 8601, refs and
- * the ticket's columns.
+ * SQL fragments shared by the store modules: the ticket's columns.
  */
 #ifndef ITSM_STORE_SQL_H
 #define ITSM_STORE_SQL_H
-
-#define ISO(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
-#define REF "(CASE type WHEN 'request' THEN 'REQ-' WHEN 'change' THEN " \
-	"'CHG-' ELSE 'INC-' END || id)"
 
 /* The columns read for a ticket, in enum order, ref left out. */
 #define COLUMNS "id, type, status, summary, description, caller, affected, " \

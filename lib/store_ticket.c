@@ -1162,25 +1162,56 @@ store_meta_set(itsm_store *s, const char *key, const char *value)
 	return store_exec_stmt(s, st, "cannot save the store's settings");
 }
 
-/* The major incident of an export's ticket, as SQLite's JSON (or NULL). */
-#define EXPORT_CRISIS "(SELECT json_object('state', state, 'proposed_at', " \
-	ISO("proposed_at") ", 'proposal', proposal, 'declared_at', " \
-	ISO("declared_at") ", 'declared_by', declared_by, 'ended_at', " \
-	ISO("ended_at") ", 'bridge', bridge, 'root_cause', root_cause, " \
-	"'roster', json((SELECT json_group_array(json_object('name', name, " \
-	"'role', role, 'since', " ISO("since") ")) FROM (SELECT * FROM " \
-	"major_roster r WHERE r.ticket = t.id ORDER BY name)))," \
-	"'findings', json((SELECT json_group_array(json_object('kind', kind, " \
-	"'text', text, 'at', " ISO("at") ")) FROM (SELECT * FROM " \
-	"major_findings f WHERE f.ticket = t.id ORDER BY id))), 'actions', " \
-	"json((SELECT json_group_array(json_object('n', n, 'text', text, " \
-	"'owner', owner, 'due', " ISO("due") ", 'done_at', " ISO("done_at") \
-	")) FROM (SELECT * FROM major_actions x WHERE x.ticket = t.id ORDER " \
-	"BY n)))) FROM majors m WHERE m.ticket = t.id)"
+/* The rows of a major incident's dossier, as enum tk_crisis_part says. */
+static const char *const crisis_sql[TK_CRISIS_NPARTS] = {
+	"SELECT state, proposed_at, proposal, declared_at, declared_by, "
+	    "ended_at, bridge, root_cause FROM majors WHERE ticket = ?1",
+	"SELECT name, role, since FROM major_roster WHERE ticket = ?1 "
+	    "ORDER BY name",
+	"SELECT kind, text, at FROM major_findings WHERE ticket = ?1 "
+	    "ORDER BY id",
+	"SELECT n, text, owner, due, done_at FROM major_actions WHERE "
+	    "ticket = ?1 ORDER BY n",
+};
+
+int
+tk_crisis_rows(itsm_ctx *c, int64_t id, enum tk_crisis_part part,
+    int (*row)(void *arg, const struct tk_value *v, int n), void *arg)
+{
+	struct tk_value v[8];
+	sqlite3_stmt *st;
+	int rc, i, n;
+
+	if ((rc = store_cached(c->store, crisis_sql[part], &st)) != 0)
+		return rc;
+	store_bind_int(st, 1, id);
+	n = sqlite3_column_count(st);
+	if (n > 8)
+		n = 8;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++) {
+			v[i].type = sqlite3_column_type(st, i);
+			v[i].type = v[i].type == SQLITE_NULL ? TK_NULL :
+			    v[i].type == SQLITE_INTEGER ? TK_INT : TK_TEXT;
+			v[i].i = sqlite3_column_int64(st, i);
+			v[i].s = v[i].type == TK_TEXT ?
+			    (const char *)sqlite3_column_text(st, i) : NULL;
+		}
+		if ((rc = row(arg, v, n)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(c->store,
+	    "cannot read a major incident");
+	sqlite3_reset(st);
+	return rc;
+}
 
 /* The columns export reads after COLUMNS, in the order of struct tk_export. */
 #define EXPORT_COLUMNS "ext_ref, priority_rank, stagnant_escalated_at, " \
-	"breach_escalated_at, auto_closed, hold_reason, " EXPORT_CRISIS
+	"breach_escalated_at, auto_closed, hold_reason, EXISTS (SELECT 1 FROM " \
+	"majors m WHERE m.ticket = t.id)"
 
 /* An int column into v, its NULL into null. */
 static void
@@ -1233,7 +1264,7 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 		    &x.breach_escalated_null);
 		export_int(st, n + 4, &x.auto_closed, &x.auto_closed_null);
 		x.hold_reason = (const char *)sqlite3_column_text(st, n + 5);
-		x.crisis = (const char *)sqlite3_column_text(st, n + 6);
+		x.crisis = sqlite3_column_int(st, n + 6);
 		if ((rc = row(arg, &t, &x)) != 0)
 			goto done;
 	}

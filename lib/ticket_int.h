@@ -85,8 +85,27 @@ struct tk_export {
 	int64_t auto_closed;
 	int priority_rank_null, stagnant_escalated_null;
 	int breach_escalated_null, auto_closed_null;
-	const char *crisis;	/* the major incident as JSON, or NULL */
+	int crisis;		/* a major incident's dossier follows */
 };
+/* A value of a row, with its storage class (as SQLite's JSON wrote it). */
+enum { TK_NULL, TK_INT, TK_TEXT };
+struct tk_value {
+	int type;
+	int64_t i;
+	const char *s;
+};
+/* The parts of a major incident's dossier, their columns in export's order. */
+enum tk_crisis_part {
+	TK_CRISIS_MAJOR,	/* state, proposed_at, proposal, declared_at,
+				   declared_by, ended_at, bridge, root_cause */
+	TK_CRISIS_ROSTER,	/* name, role, since; by name */
+	TK_CRISIS_FINDINGS,	/* kind, text, at; in order */
+	TK_CRISIS_ACTIONS,	/* n, text, owner, due, done_at; by n */
+	TK_CRISIS_NPARTS
+};
+/* Calls row for each row of that part of ticket id's dossier. */
+int tk_crisis_rows(itsm_ctx *c, int64_t id, enum tk_crisis_part part,
+    int (*row)(void *arg, const struct tk_value *v, int n), void *arg);
 /*
  * Calls row for each ticket export selects, in id order (the store's
  * part of itsm_export); a row's nonzero return stops and is returned.

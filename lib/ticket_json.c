@@ -237,6 +237,82 @@ put_int_or_null(struct json_buf *b, int64_t v, int null)
 		json_int(b, v);
 }
 
+/* The members of each part of the dossier: their keys, times marked. */
+static const char *const crisis_keys[TK_CRISIS_NPARTS][9] = {
+	{ "state", "@proposed_at", "proposal", "@declared_at", "declared_by",
+	    "@ended_at", "bridge", "root_cause", NULL },
+	{ "name", "role", "@since", NULL },
+	{ "kind", "text", "@at", NULL },
+	{ "n", "text", "owner", "@due", "@done_at", NULL },
+};
+
+struct crisis_out {
+	struct json_buf *b;
+	enum tk_crisis_part part;
+	int rows;
+};
+
+/* One row as an object: each value as SQLite's json_object() wrote it. */
+static int
+crisis_row(void *arg, const struct tk_value *v, int n)
+{
+	struct crisis_out *o = arg;
+	const char *const *key = crisis_keys[o->part];
+	int i;
+
+	if (o->rows++ > 0)
+		json_raw(o->b, ",");
+	json_raw(o->b, "{");
+	for (i = 0; i < n && key[i] != NULL; i++) {
+		int time = key[i][0] == '@';
+
+		if (i > 0)
+			json_raw(o->b, ",");
+		json_str(o->b, key[i] + time);
+		json_raw(o->b, ":");
+		if (v[i].type == TK_NULL)
+			json_raw(o->b, "null");
+		else if (time && v[i].type == TK_INT)
+			put_time(o->b, v[i].i);
+		else if (v[i].type == TK_INT)
+			json_int(o->b, v[i].i);
+		else
+			json_str(o->b, v[i].s);
+	}
+	if (o->part != TK_CRISIS_MAJOR)	/* the major's lists follow */
+		json_raw(o->b, "}");
+	return 0;
+}
+
+/* The "crisis" object: the major incident, its roster, findings, actions. */
+static int
+put_crisis(struct json_buf *b, itsm_ctx *c, int64_t id)
+{
+	static const char *const lists[] = { NULL, "roster", "findings",
+	    "actions" };
+	struct crisis_out o = { b, TK_CRISIS_MAJOR, 0 };
+	int rc, p;
+
+	if ((rc = tk_crisis_rows(c, id, TK_CRISIS_MAJOR, crisis_row, &o)) != 0)
+		return rc;
+	if (o.rows == 0) {
+		json_raw(b, "null");
+		return 0;
+	}
+	for (p = TK_CRISIS_ROSTER; p < TK_CRISIS_NPARTS; p++) {
+		json_raw(b, ",\"");
+		json_raw(b, lists[p]);
+		json_raw(b, "\":[");
+		o.part = (enum tk_crisis_part)p;
+		o.rows = 0;
+		if ((rc = tk_crisis_rows(c, id, o.part, crisis_row, &o)) != 0)
+			return rc;
+		json_raw(b, "]");
+	}
+	json_raw(b, "}");
+	return 0;
+}
+
 /* One line of the export: everything import needs to give it back. */
 static int
 export_row(void *arg, const itsm_ticket *t, const struct tk_export *x)
@@ -271,7 +347,10 @@ export_row(void *arg, const itsm_ticket *t, const struct tk_export *x)
 	json_raw(b, ",\"hold_reason\":");
 	json_str(b, x->hold_reason);
 	json_raw(b, "},\"crisis\":");
-	json_raw(b, x->crisis != NULL ? x->crisis : "null");
+	if (!x->crisis)
+		json_raw(b, "null");
+	else if ((rc = put_crisis(b, o->c, itsm_ticket_int(t, ITSM_F_ID))) != 0)
+		return rc;
 	json_raw(b, "}");
 	if ((line = json_finish(b)) == NULL)
 		return ITSM_E_NOMEM;
