@@ -19,6 +19,7 @@
 
 #include "itsm/error.h"
 #include "itsm/hooks.h"
+#include "json_int.h"
 #include "store_int.h"
 #include "ticket_int.h"
 #include "trust_int.h"
@@ -225,13 +226,46 @@ run_one(const char *path, const char *event, const char *ref,
 }
 
 int
+tk_hook_payload(itsm_ctx *c, const itsm_ticket *t, const char *name,
+    int64_t since, const char *reason, const char *message,
+    const char *managers, char **out)
+{
+	struct json_buf b = { 0 };
+	int rc;
+
+	*out = NULL;
+	json_raw(&b, "{\"event\":{\"name\":");
+	json_str(&b, name);
+	json_raw(&b, ",\"ref\":");
+	json_str(&b, itsm_ticket_str(t, ITSM_F_REF));
+	json_raw(&b, ",\"reason\":");
+	json_str(&b, reason);
+	json_raw(&b, ",\"message\":");
+	json_str(&b, message);
+	json_raw(&b, ",\"managers\":");
+	json_raw(&b, managers != NULL ? managers : "null");	/* compact JSON */
+	json_raw(&b, ",\"changes\":");
+	if ((rc = tk_events_json_write(c, itsm_ticket_int(t, ITSM_F_ID), since,
+	    0, &b)) != 0) {
+		free(b.s);
+		return rc;
+	}
+	json_raw(&b, "},\"ticket\":");
+	tk_ticket_json_write(&b, t, NULL);
+	json_raw(&b, "}");
+	if ((*out = json_finish(&b)) == NULL)
+		return ITSM_E_NOMEM;
+	return 0;
+}
+
+int
 itsm_hooks_run(itsm_ctx *c, void (*report)(void *, const char *), void *arg)
 {
 	char *dir = NULL, path[4200], msg[4400], ref[ITSM_REFBUF];
 	const char *why;
 	char *payload;
 	signed char *state = NULL;	/* per item: 1 runs, 0 none, 2 off, -1 refused */
-	int failures = 0, status;
+	int failures = 0, status, rc;
 	itsm_ticket *t;
 	size_t i, j;
 
@@ -264,9 +298,10 @@ itsm_hooks_run(itsm_ctx *c, void (*report)(void *, const char *), void *arg)
 		if (itsm_ticket_get(c, h->ticket, &t) != 0)
 			continue;
 		snprintf(ref, sizeof(ref), "%s", itsm_ticket_str(t, ITSM_F_REF));
+		rc = tk_hook_payload(c, t, h->name, h->since, h->reason,
+		    h->message, h->managers, &payload);
 		itsm_ticket_free(t);
-		if (store_hook_payload(c->store, h->name, h->ticket, h->since,
-		    h->reason, h->message, h->managers, &payload) != 0) {
+		if (rc != 0) {
 			snprintf(msg, sizeof(msg), "hook '%s' not run: %s",
 			    h->name, itsm_errmsg());
 			report(arg, msg);

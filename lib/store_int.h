@@ -112,15 +112,6 @@ int64_t store_last_event_id(itsm_store *s);
 int store_latest_event(itsm_store *s, int64_t ticket,
     const char *const *also, int64_t *at, char *kind, size_t len);
 
-/*
- * The JSON a hook reads: the event (name, ref, actor, at, reason,
- * message, managers, and the changes recorded after event id since) and
- * the ticket.  *out is the caller's to free().
- */
-int store_hook_payload(itsm_store *s, const char *name, int64_t ticket,
-    int64_t since, const char *reason, const char *message,
-    const char *managers, char **out);
-
 /* One change of status in a ticket's history. */
 struct store_status {
 	int64_t at;

@@ -1,7 +1,7 @@
 /*
  * The SQL of tickets and events: inserting, updating, appending events,
- * reading one ticket (with its JSON built by SQLite's JSON functions),
- * streaming the work queue and a ticket's history.
+ * reading one ticket, streaming the work queue, a ticket's history and
+ * the rows of an export (their JSON is written in lib/ticket_json.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -63,7 +63,6 @@ static const struct field fields[ITSM_NFIELDS] = {
 	{ "parent", "parent", ITSM_FK_INT },
 };
 
-#define NCOLS (ITSM_NFIELDS - 1)	/* the JSON column follows */
 #define BIT(f) ITSM_FIELD_BIT(f)
 #define ALL_FIELDS (BIT(ITSM_NFIELDS) - 1)
 _Static_assert(ITSM_NFIELDS < 64, "a field mask is 64 bits");
@@ -71,13 +70,13 @@ _Static_assert(ITSM_NFIELDS < 64, "a field mask is 64 bits");
 struct itsm_ticket {
 	const char *str[ITSM_NFIELDS];
 	int64_t num[ITSM_NFIELDS];
-	const char *json;
+	char *json;		/* the JSON object, when asked for */
 	char *buf;		/* the texts, when copied out of the row */
 	size_t cap;
 	char numtext[ITSM_NFIELDS][ITSM_TIMEBUF];	/* numbers and times */
 };
 
-/* Which field each column of a result row holds; the JSON object follows. */
+/* Which field each column of a result row holds. */
 struct colmap {
 	int n;
 	unsigned char field[ITSM_NFIELDS];
@@ -152,26 +151,28 @@ format_int(int64_t v, char *buf)
  * t->buf when copy is set (the statement is reset after); else they
  * point into the row, valid until the statement's next step: a list
  * does not copy what it prints once.  Numbers and times are formatted
- * for the fields of m only.
+ * for the fields of m only; the JSON object is written (by the domain,
+ * tk_ticket_json) when json is set.
  */
 static int
-fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int with_json,
+fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int json,
     int copy)
 {
-	const unsigned char *text[ITSM_NFIELDS + 1];
-	size_t len[ITSM_NFIELDS + 1], need = 0, off = 0;
-	char isnull[ITSM_NFIELDS + 1];
-	int c, f, ncol = m->n + (with_json != 0);
+	const unsigned char *text[ITSM_NFIELDS];
+	size_t len[ITSM_NFIELDS], need = 0, off = 0;
+	char isnull[ITSM_NFIELDS];
+	int c, f, ncol = m->n;
 
 	memset(t->str, 0, sizeof(t->str));
 	memset(t->num, 0, sizeof(t->num));
+	free(t->json);
 	t->json = NULL;
 	for (c = 0; c < ncol; c++) {
 		text[c] = NULL;
 		if ((isnull[c] = sqlite3_column_type(st, c) == SQLITE_NULL))
 			continue;
-		f = c < m->n ? m->field[c] : -1;
-		if (f >= 0 && fields[f].kind != ITSM_FK_TEXT) {
+		f = m->field[c];
+		if (fields[f].kind != ITSM_FK_TEXT) {
 			t->num[f] = sqlite3_column_int64(st, c);
 			continue;
 		}
@@ -193,7 +194,7 @@ fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int with_json,
 
 		if (isnull[c])
 			continue;
-		f = c < m->n ? m->field[c] : -1;
+		f = m->field[c];
 		if (text[c] != NULL) {
 			v = (const char *)text[c];
 			if (copy) {
@@ -202,10 +203,7 @@ fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int with_json,
 				v = t->buf + off;
 				off += len[c] + 1;
 			}
-			if (f >= 0)
-				t->str[f] = v;
-			else
-				t->json = v;
+			t->str[f] = v;
 			continue;
 		}
 		switch (fields[f].kind) {
@@ -229,6 +227,8 @@ fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int with_json,
 		    t->num[ITSM_F_ID], t->numtext[ITSM_F_REF]);
 		t->str[ITSM_F_REF] = t->numtext[ITSM_F_REF];
 	}
+	if (json && (t->json = tk_ticket_json(t, NULL)) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -267,10 +267,18 @@ itsm_ticket_json(const itsm_ticket *t)
 }
 
 void
+tk_ticket_set_json(itsm_ticket *t, char *json)
+{
+	free(t->json);
+	t->json = json;
+}
+
+void
 itsm_ticket_free(itsm_ticket *t)
 {
 	if (t == NULL)
 		return;
+	free(t->json);
 	free(t->buf);
 	free(t);
 }
@@ -337,7 +345,11 @@ tk_ticket_thaw(FILE *f, itsm_ticket **out)
 	}
 	for (i = 0; i < ITSM_NFIELDS; i++)
 		t->str[i] = len[i] < 0 ? NULL : t->buf + off[i];
-	t->json = len[ITSM_NFIELDS] < 0 ? NULL : t->buf + off[ITSM_NFIELDS];
+	if (len[ITSM_NFIELDS] >= 0 &&
+	    (t->json = strdup(t->buf + off[ITSM_NFIELDS])) == NULL) {
+		itsm_ticket_free(t);
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	}
 	*out = t;
 	return 0;
 fail:
@@ -391,17 +403,10 @@ read_one(itsm_ctx *c, int64_t id, const char *sql, int with_json,
 int
 itsm_ticket_get(itsm_ctx *c, int64_t id, itsm_ticket **out)
 {
-	return read_one(c, id, "SELECT " COLUMNS ", " JSON_OBJECT
+	return read_one(c, id, "SELECT " COLUMNS
 	    " FROM tickets t WHERE id = ?1", 1, out);
 }
 
-int
-itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
-{
-	return read_one(c, id, "SELECT " COLUMNS ", json_insert("
-	    JSON_OBJECT ", '$.events', json(" EVENTS_JSON ")) FROM tickets t "
-	    "WHERE id = ?1", 1, out);
-}
 
 /*
  * A query built from fixed fragments, its values kept aside to be bound:
@@ -692,9 +697,9 @@ itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 	it->store = c->store;
 	it->json = f->json;
 	qb_sql(&q, "SELECT ");
-	qb_columns(&q, &it->map, f->fields);
-	qb_sql(&q, "%s FROM tickets t%s WHERE ", f->json ? ", " JSON_OBJECT :
-	    "", queue_plan(f));
+	/* The JSON object has every field. */
+	qb_columns(&q, &it->map, f->json ? 0 : f->fields);
+	qb_sql(&q, " FROM tickets t%s WHERE ", queue_plan(f));
 	qb_filter(&q, c, f);
 	qb_sql(&q, QUEUE_ORDER);
 	if (f->limit > 0) {
@@ -730,6 +735,7 @@ itsm_iter_free(itsm_iter *it)
 	if (it == NULL)
 		return;
 	sqlite3_finalize(it->st);
+	free(it->t.json);
 	free(it->t.buf);
 	free(it);
 }
@@ -744,8 +750,8 @@ struct itsm_event_iter {
 	itsm_event e;
 };
 
-static int
-events_after(itsm_ctx *c, int64_t id, int64_t after, itsm_event_iter **out)
+int
+tk_events_after(itsm_ctx *c, int64_t id, int64_t after, itsm_event_iter **out)
 {
 	itsm_event_iter *it;
 	int rc;
@@ -769,14 +775,14 @@ events_after(itsm_ctx *c, int64_t id, int64_t after, itsm_event_iter **out)
 int
 itsm_events(itsm_ctx *c, int64_t id, itsm_event_iter **out)
 {
-	return events_after(c, id, 0, out);
+	return tk_events_after(c, id, 0, out);
 }
 
 int
 itsm_major_timeline(itsm_ctx *c, int64_t id, int64_t after,
     itsm_event_iter **out)
 {
-	return events_after(c, id, after, out);
+	return tk_events_after(c, id, after, out);
 }
 
 int
@@ -1051,44 +1057,6 @@ store_latest_event(itsm_store *s, int64_t ticket, const char *const *also,
 	return rc;
 }
 
-int
-store_hook_payload(itsm_store *s, const char *name, int64_t ticket,
-    int64_t since, const char *reason, const char *message,
-    const char *managers, char **out)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*out = NULL;
-	if ((rc = store_prepare(s, "SELECT json_object('event', json_object("
-	    "'name', ?1, 'ref', " REF ", 'reason', ?3, 'message', ?4, "
-	    "'managers', json(?5), 'changes', (SELECT json_group_array("
-	    "json_object('at', " ISO("at") ", 'actor', actor, 'kind', kind, "
-	    "'field', field, 'from', old, 'to', new, 'message', message)) "
-	    "FROM (SELECT * FROM events WHERE ticket = t.id AND id > ?6 "
-	    "ORDER BY id))), 'ticket', " JSON_OBJECT ") FROM tickets t "
-	    "WHERE id = ?2", &st)) != 0)
-		return rc;
-	store_bind_text(st, 1, name);
-	store_bind_int(st, 2, ticket);
-	store_bind_text(st, 3, reason);
-	store_bind_text(st, 4, message);
-	store_bind_text(st, 5, managers);
-	store_bind_int(st, 6, since);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = strdup((const char *)sqlite3_column_text(st, 0));
-		rc = *out ? 0 : itsm_error(ITSM_E_NOMEM, "out of memory");
-	} else if (rc == SQLITE_DONE) {
-		rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: %lld",
-		    (long long)ticket);
-	} else {
-		rc = store_fail(s, "cannot build a hook's input");
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* Collects the ids of the rows of a query built in q. */
 static int
 collect_ids(itsm_store *s, struct qb *q, int64_t **out, size_t *n)
@@ -1194,40 +1162,77 @@ store_meta_set(itsm_store *s, const char *key, const char *value)
 	return store_exec_stmt(s, st, "cannot save the store's settings");
 }
 
-/* Everything export writes of a ticket: enough for import to give it back. */
-#define EXPORT_OBJECT "json_insert(" JSON_OBJECT ", '$.events', json((" \
-	"SELECT json_group_array(json_object('at', " ISO("at") ", " \
-	"'recorded_at', " ISO("recorded_at") ", 'actor', actor, 'login', " \
-	"login, 'kind', kind, 'field', field, 'from', old, 'to', new, " \
-	"'message', message)) FROM (SELECT * FROM events WHERE ticket = t.id " \
-	"ORDER BY id))), '$.store', json_object('ext_ref', ext_ref, " \
-	"'priority_rank', priority_rank, 'stagnant_escalated_at', " \
-	ISO("stagnant_escalated_at") ", 'breach_escalated_at', " \
-	ISO("breach_escalated_at") ", 'auto_closed', json(CASE auto_closed " \
-	"WHEN 0 THEN 'false' ELSE 'true' END), 'hold_reason', hold_reason), " \
-	"'$.crisis', json((SELECT json_object('state', state, 'proposed_at', " \
-	ISO("proposed_at") ", 'proposal', proposal, 'declared_at', " \
-	ISO("declared_at") ", 'declared_by', declared_by, 'ended_at', " \
-	ISO("ended_at") ", 'bridge', bridge, 'root_cause', root_cause, " \
-	"'roster', json((SELECT json_group_array(json_object('name', name, " \
-	"'role', role, 'since', " ISO("since") ")) FROM (SELECT * FROM " \
-	"major_roster r WHERE r.ticket = t.id ORDER BY name)))," \
-	"'findings', json((SELECT json_group_array(json_object('kind', kind, " \
-	"'text', text, 'at', " ISO("at") ")) FROM (SELECT * FROM " \
-	"major_findings f WHERE f.ticket = t.id ORDER BY id))), 'actions', " \
-	"json((SELECT json_group_array(json_object('n', n, 'text', text, " \
-	"'owner', owner, 'due', " ISO("due") ", 'done_at', " ISO("done_at") \
-	")) FROM (SELECT * FROM major_actions x WHERE x.ticket = t.id ORDER " \
-	"BY n)))) FROM majors m WHERE m.ticket = t.id)))"
+/* The rows of a major incident's dossier, as enum tk_crisis_part says. */
+static const char *const crisis_sql[TK_CRISIS_NPARTS] = {
+	"SELECT state, proposed_at, proposal, declared_at, declared_by, "
+	    "ended_at, bridge, root_cause FROM majors WHERE ticket = ?1",
+	"SELECT name, role, since FROM major_roster WHERE ticket = ?1 "
+	    "ORDER BY name",
+	"SELECT kind, text, at FROM major_findings WHERE ticket = ?1 "
+	    "ORDER BY id",
+	"SELECT n, text, owner, due, done_at FROM major_actions WHERE "
+	    "ticket = ?1 ORDER BY n",
+};
 
 int
-itsm_export(itsm_ctx *c, const struct itsm_filter *f,
-    int (*write)(void *arg, const char *line), void *arg)
+tk_crisis_rows(itsm_ctx *c, int64_t id, enum tk_crisis_part part,
+    int (*row)(void *arg, const struct tk_value *v, int n), void *arg)
+{
+	struct tk_value v[8];
+	sqlite3_stmt *st;
+	int rc, i, n;
+
+	if ((rc = store_cached(c->store, crisis_sql[part], &st)) != 0)
+		return rc;
+	store_bind_int(st, 1, id);
+	n = sqlite3_column_count(st);
+	if (n > 8)
+		n = 8;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++) {
+			v[i].type = sqlite3_column_type(st, i);
+			v[i].type = v[i].type == SQLITE_NULL ? TK_NULL :
+			    v[i].type == SQLITE_INTEGER ? TK_INT : TK_TEXT;
+			v[i].i = sqlite3_column_int64(st, i);
+			v[i].s = v[i].type == TK_TEXT ?
+			    (const char *)sqlite3_column_text(st, i) : NULL;
+		}
+		if ((rc = row(arg, v, n)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(c->store,
+	    "cannot read a major incident");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The columns export reads after COLUMNS, in the order of struct tk_export. */
+#define EXPORT_COLUMNS "ext_ref, priority_rank, stagnant_escalated_at, " \
+	"breach_escalated_at, auto_closed, hold_reason, EXISTS (SELECT 1 FROM " \
+	"majors m WHERE m.ticket = t.id)"
+
+/* An int column into v, its NULL into null. */
+static void
+export_int(sqlite3_stmt *st, int col, int64_t *v, int *null)
+{
+	*null = sqlite3_column_type(st, col) == SQLITE_NULL;
+	*v = *null ? 0 : sqlite3_column_int64(st, col);
+}
+
+int
+tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
+    int (*row)(void *arg, const itsm_ticket *t, const struct tk_export *x),
+    void *arg)
 {
 	struct itsm_filter all = *f;
 	struct qb q = { .off = 0 };
+	struct tk_export x;
+	struct colmap m;
 	sqlite3_stmt *st;
-	int rc;
+	itsm_ticket t = { .buf = NULL };
+	int rc, n;
 
 	if ((rc = tk_filter_check(c, f)) != 0)
 		return rc;
@@ -1235,7 +1240,8 @@ itsm_export(itsm_ctx *c, const struct itsm_filter *f,
 	if (all.status == NULL && !all.stagnant && !all.breached &&
 	    !all.workable)
 		all.all = 1;
-	qb_sql(&q, "%s", "SELECT " EXPORT_OBJECT " FROM tickets t WHERE ");
+	qb_sql(&q, "%s", "SELECT " COLUMNS ", " EXPORT_COLUMNS
+	    " FROM tickets t WHERE ");
 	qb_filter(&q, c, &all);
 	qb_sql(&q, " ORDER BY id");
 	if (all.limit > 0) {
@@ -1244,19 +1250,30 @@ itsm_export(itsm_ctx *c, const struct itsm_filter *f,
 	}
 	if ((rc = qb_prepare(c->store, &q, &st)) != 0)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (write(arg, (const char *)sqlite3_column_text(st, 0)) != 0) {
-			sqlite3_finalize(st);
-			return itsm_error(ITSM_E_IO, "cannot write the export: %s",
-			    strerror(errno));
-		}
-	if (rc != SQLITE_DONE) {
-		rc = store_fail(c->store, "cannot export");
-		sqlite3_finalize(st);
-		return rc;
+	map_all(&m);
+	n = m.n;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* Copied: the row's events are read before the next step. */
+		if ((rc = fill(&t, st, &m, 0, 1)) != 0)
+			goto done;
+		x.ext_ref = (const char *)sqlite3_column_text(st, n);
+		export_int(st, n + 1, &x.priority_rank, &x.priority_rank_null);
+		export_int(st, n + 2, &x.stagnant_escalated_at,
+		    &x.stagnant_escalated_null);
+		export_int(st, n + 3, &x.breach_escalated_at,
+		    &x.breach_escalated_null);
+		export_int(st, n + 4, &x.auto_closed, &x.auto_closed_null);
+		x.hold_reason = (const char *)sqlite3_column_text(st, n + 5);
+		x.crisis = sqlite3_column_int(st, n + 6);
+		if ((rc = row(arg, &t, &x)) != 0)
+			goto done;
 	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(c->store, "cannot export");
+done:
 	sqlite3_finalize(st);
-	return 0;
+	free(t.json);
+	free(t.buf);
+	return rc;
 }
 
 int

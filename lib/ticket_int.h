@@ -44,6 +44,76 @@ struct itsm_ctx {
 int tk_ticket_freeze(FILE *f, const itsm_ticket *t);
 int tk_ticket_thaw(FILE *f, itsm_ticket **out);
 
+struct json_buf;
+/*
+ * The JSON ticket object from t's fields (lib/ticket_json.c), with
+ * "events" when events (a JSON array) is not NULL: written into b, or
+ * the caller's to free() (NULL when memory ran out).
+ */
+void tk_ticket_json_write(struct json_buf *b, const itsm_ticket *t,
+    const char *events);
+char *tk_ticket_json(const itsm_ticket *t, const char *events);
+/* Replaces t's JSON object by json, which t then owns. */
+void tk_ticket_set_json(itsm_ticket *t, char *json);
+/* The events of ticket id after event id after, oldest first. */
+int tk_events_after(itsm_ctx *c, int64_t id, int64_t after,
+    itsm_event_iter **out);
+/*
+ * An event as its JSON object: at, [recorded_at,] actor, [login,] kind,
+ * field, from, to, message, the optional ones as members says.
+ */
+#define TK_EV_RECORDED_AT	1
+#define TK_EV_LOGIN		2
+void tk_event_json_write(struct json_buf *b, const itsm_event *e,
+    int members);
+/* The events of ticket id after event id after as a JSON array: 0 or < 0. */
+int tk_events_json_write(itsm_ctx *c, int64_t id, int64_t after,
+    int members, struct json_buf *b);
+/*
+ * The JSON a hook reads: the event (name, ref, reason, message, managers
+ * as JSON text, and the changes recorded after event id since) and the
+ * ticket t.  *out is the caller's to free().
+ */
+int tk_hook_payload(itsm_ctx *c, const itsm_ticket *t, const char *name,
+    int64_t since, const char *reason, const char *message,
+    const char *managers, char **out);
+
+/* What export writes of a ticket beyond its object and events. */
+struct tk_export {
+	const char *ext_ref, *hold_reason;
+	int64_t priority_rank, stagnant_escalated_at, breach_escalated_at;
+	int64_t auto_closed;
+	int priority_rank_null, stagnant_escalated_null;
+	int breach_escalated_null, auto_closed_null;
+	int crisis;		/* a major incident's dossier follows */
+};
+/* A value of a row, with its storage class (as SQLite's JSON wrote it). */
+enum { TK_NULL, TK_INT, TK_TEXT };
+struct tk_value {
+	int type;
+	int64_t i;
+	const char *s;
+};
+/* The parts of a major incident's dossier, their columns in export's order. */
+enum tk_crisis_part {
+	TK_CRISIS_MAJOR,	/* state, proposed_at, proposal, declared_at,
+				   declared_by, ended_at, bridge, root_cause */
+	TK_CRISIS_ROSTER,	/* name, role, since; by name */
+	TK_CRISIS_FINDINGS,	/* kind, text, at; in order */
+	TK_CRISIS_ACTIONS,	/* n, text, owner, due, done_at; by n */
+	TK_CRISIS_NPARTS
+};
+/* Calls row for each row of that part of ticket id's dossier. */
+int tk_crisis_rows(itsm_ctx *c, int64_t id, enum tk_crisis_part part,
+    int (*row)(void *arg, const struct tk_value *v, int n), void *arg);
+/*
+ * Calls row for each ticket export selects, in id order (the store's
+ * part of itsm_export); a row's nonzero return stops and is returned.
+ */
+int tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
+    int (*row)(void *arg, const itsm_ticket *t, const struct tk_export *x),
+    void *arg);
+
 int tk_check_text(const char *what, const char *s, size_t max);
 /* The length of the valid UTF-8 at the start of s: len when it all is. */
 size_t tk_utf8_valid(const char *s, size_t len);

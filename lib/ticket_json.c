@@ -1,0 +1,375 @@
+/*
+ * The JSON ticket object, written from the ticket's fields: the keys and
+ * the order of the fields table, the bytes SQLite's json_object() gave
+ * (show --json, list --json and jsonl, hook payloads and exports keep
+ * them).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itsm/error.h"
+#include "itsm/port.h"
+#include "itsm/time.h"
+#include "json_int.h"
+#include "ticket_int.h"
+
+/* The range SQLite's strftime() formats; a time outside it is null. */
+#define JSON_TIME_MIN INT64_C(-210866760000)	/* -4713-11-24T12:00:00Z */
+
+/* A time as ISO 8601, or null where SQLite's strftime() gave NULL. */
+static void
+put_time(struct json_buf *b, int64_t v)
+{
+	char buf[ITSM_TIMEBUF];
+
+	if (v > ITSM_TIME_MAX || v < JSON_TIME_MIN) {
+		json_raw(b, "null");
+		return;
+	}
+	itsm_time_format(v, buf);
+	json_str(b, buf);
+}
+
+static void
+put_ref(struct json_buf *b, const itsm_ticket *t)
+{
+	const char *type = itsm_ticket_str(t, ITSM_F_TYPE);
+
+	/* As the ref was: any type but request and change is an INC. */
+	if (type != NULL && strcmp(type, "request") == 0)
+		json_raw(b, "\"REQ-");
+	else if (type != NULL && strcmp(type, "change") == 0)
+		json_raw(b, "\"CHG-");
+	else
+		json_raw(b, "\"INC-");
+	json_int(b, itsm_ticket_int(t, ITSM_F_ID));
+	json_raw(b, "\"");
+}
+
+static void
+put_value(struct json_buf *b, const itsm_ticket *t, enum itsm_field f)
+{
+	const char *s = itsm_ticket_str(t, f);
+	int64_t v = itsm_ticket_int(t, f);
+
+	switch (itsm_field_kind(f)) {
+	case ITSM_FK_INT:
+		if (s == NULL)
+			json_raw(b, "null");
+		else
+			json_int(b, v);
+		break;
+	case ITSM_FK_TIME:
+		if (s == NULL)
+			json_raw(b, "null");
+		else
+			put_time(b, v);
+		break;
+	case ITSM_FK_BOOL:
+		/* SQLite's CASE major WHEN 0: only a 0 is false. */
+		json_raw(b, s != NULL && v == 0 ? "false" : "true");
+		break;
+	default:
+		json_str(b, s);
+		break;
+	}
+}
+
+/* The "resolution" object, or null when its three fields are. */
+static void
+put_resolution(struct json_buf *b, const itsm_ticket *t)
+{
+	const char *type = itsm_ticket_str(t, ITSM_F_RESOLUTION_TYPE);
+	const char *code = itsm_ticket_str(t, ITSM_F_RESOLUTION_CODE);
+	const char *notes = itsm_ticket_str(t, ITSM_F_RESOLUTION_NOTES);
+
+	if (type == NULL && code == NULL && notes == NULL) {
+		json_raw(b, "null");
+		return;
+	}
+	json_raw(b, "{\"type\":");
+	json_str(b, type);
+	json_raw(b, ",\"code\":");
+	json_str(b, code);
+	json_raw(b, ",\"notes\":");
+	json_str(b, notes);
+	json_raw(b, "}");
+}
+
+/* The ticket's members, without the closing brace. */
+static void
+ticket_members(struct json_buf *b, const itsm_ticket *t)
+{
+	int f;
+
+	json_raw(b, "{");
+	for (f = 0; f < ITSM_NFIELDS; f++) {
+		if (f == ITSM_F_RESOLUTION_CODE || f == ITSM_F_RESOLUTION_NOTES)
+			continue;
+		if (f > 0)
+			json_raw(b, ",");
+		if (f == ITSM_F_RESOLUTION_TYPE) {
+			json_raw(b, "\"resolution\":");
+			put_resolution(b, t);
+			continue;
+		}
+		json_str(b, itsm_field_name((enum itsm_field)f));
+		json_raw(b, ":");
+		if (f == ITSM_F_REF)
+			put_ref(b, t);
+		else
+			put_value(b, t, (enum itsm_field)f);
+	}
+}
+
+void
+tk_ticket_json_write(struct json_buf *b, const itsm_ticket *t,
+    const char *events)
+{
+	ticket_members(b, t);
+	if (events != NULL) {
+		json_raw(b, ",\"events\":");
+		json_raw(b, events);
+	}
+	json_raw(b, "}");
+}
+
+char *
+tk_ticket_json(const itsm_ticket *t, const char *events)
+{
+	struct json_buf b = { 0 };
+
+	tk_ticket_json_write(&b, t, events);
+	return json_finish(&b);
+}
+
+void
+tk_event_json_write(struct json_buf *b, const itsm_event *e, int members)
+{
+	json_raw(b, "{\"at\":");
+	put_time(b, itsm_event_int(e, ITSM_EV_AT));
+	if (members & TK_EV_RECORDED_AT) {
+		json_raw(b, ",\"recorded_at\":");
+		put_time(b, itsm_event_int(e, ITSM_EV_RECORDED_AT));
+	}
+	json_raw(b, ",\"actor\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_ACTOR));
+	if (members & TK_EV_LOGIN) {
+		json_raw(b, ",\"login\":");
+		json_str(b, itsm_event_str(e, ITSM_EV_LOGIN));
+	}
+	json_raw(b, ",\"kind\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_KIND));
+	json_raw(b, ",\"field\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_FIELD));
+	json_raw(b, ",\"from\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_FROM));
+	json_raw(b, ",\"to\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_TO));
+	json_raw(b, ",\"message\":");
+	json_str(b, itsm_event_str(e, ITSM_EV_MESSAGE));
+	json_raw(b, "}");
+}
+
+int
+tk_events_json_write(itsm_ctx *c, int64_t id, int64_t after, int members,
+    struct json_buf *b)
+{
+	itsm_event_iter *it;
+	const itsm_event *e;
+	int rc, n = 0;
+
+	if ((rc = tk_events_after(c, id, after, &it)) != 0)
+		return rc;
+	json_raw(b, "[");
+	while ((rc = itsm_event_next(it, &e)) == 1) {
+		if (n++ > 0)
+			json_raw(b, ",");
+		tk_event_json_write(b, e, members);
+	}
+	json_raw(b, "]");
+	itsm_event_iter_free(it);
+	return rc;
+}
+
+int
+itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
+{
+	struct json_buf b = { 0 };
+	itsm_ticket *t = NULL;
+	char *events = NULL, *json;
+	int rc;
+
+	*out = NULL;
+	if ((rc = itsm_ticket_get(c, id, &t)) != 0)
+		goto done;
+	if ((rc = tk_events_json_write(c, id, 0, TK_EV_RECORDED_AT, &b)) != 0)
+		goto done;
+	if ((events = json_finish(&b)) == NULL ||
+	    (json = tk_ticket_json(t, events)) == NULL) {
+		rc = ITSM_E_NOMEM;
+		goto done;
+	}
+	tk_ticket_set_json(t, json);
+	*out = t;
+	t = NULL;
+done:
+	free(b.s);
+	free(events);
+	itsm_ticket_free(t);
+	return rc;
+}
+
+struct export_out {
+	itsm_ctx *c;
+	int (*write)(void *arg, const char *line);
+	void *arg;
+	struct json_buf b;
+};
+
+static void
+put_int_or_null(struct json_buf *b, int64_t v, int null)
+{
+	if (null)
+		json_raw(b, "null");
+	else
+		json_int(b, v);
+}
+
+/* The members of each part of the dossier: their keys, times marked. */
+static const char *const crisis_keys[TK_CRISIS_NPARTS][9] = {
+	{ "state", "@proposed_at", "proposal", "@declared_at", "declared_by",
+	    "@ended_at", "bridge", "root_cause", NULL },
+	{ "name", "role", "@since", NULL },
+	{ "kind", "text", "@at", NULL },
+	{ "n", "text", "owner", "@due", "@done_at", NULL },
+};
+
+struct crisis_out {
+	struct json_buf *b;
+	enum tk_crisis_part part;
+	int rows;
+};
+
+/* One row as an object: each value as SQLite's json_object() wrote it. */
+static int
+crisis_row(void *arg, const struct tk_value *v, int n)
+{
+	struct crisis_out *o = arg;
+	const char *const *key = crisis_keys[o->part];
+	int i;
+
+	if (o->rows++ > 0)
+		json_raw(o->b, ",");
+	json_raw(o->b, "{");
+	for (i = 0; i < n && key[i] != NULL; i++) {
+		int time = key[i][0] == '@';
+
+		if (i > 0)
+			json_raw(o->b, ",");
+		json_str(o->b, key[i] + time);
+		json_raw(o->b, ":");
+		if (v[i].type == TK_NULL)
+			json_raw(o->b, "null");
+		else if (time && v[i].type == TK_INT)
+			put_time(o->b, v[i].i);
+		else if (v[i].type == TK_INT)
+			json_int(o->b, v[i].i);
+		else
+			json_str(o->b, v[i].s);
+	}
+	if (o->part != TK_CRISIS_MAJOR)	/* the major's lists follow */
+		json_raw(o->b, "}");
+	return 0;
+}
+
+/* The "crisis" object: the major incident, its roster, findings, actions. */
+static int
+put_crisis(struct json_buf *b, itsm_ctx *c, int64_t id)
+{
+	static const char *const lists[] = { NULL, "roster", "findings",
+	    "actions" };
+	struct crisis_out o = { b, TK_CRISIS_MAJOR, 0 };
+	int rc, p;
+
+	if ((rc = tk_crisis_rows(c, id, TK_CRISIS_MAJOR, crisis_row, &o)) != 0)
+		return rc;
+	if (o.rows == 0) {
+		json_raw(b, "null");
+		return 0;
+	}
+	for (p = TK_CRISIS_ROSTER; p < TK_CRISIS_NPARTS; p++) {
+		json_raw(b, ",\"");
+		json_raw(b, lists[p]);
+		json_raw(b, "\":[");
+		o.part = (enum tk_crisis_part)p;
+		o.rows = 0;
+		if ((rc = tk_crisis_rows(c, id, o.part, crisis_row, &o)) != 0)
+			return rc;
+		json_raw(b, "]");
+	}
+	json_raw(b, "}");
+	return 0;
+}
+
+/* One line of the export: everything import needs to give it back. */
+static int
+export_row(void *arg, const itsm_ticket *t, const struct tk_export *x)
+{
+	struct export_out *o = arg;
+	struct json_buf *b = &o->b;
+	char *line;
+	int rc;
+
+	ticket_members(b, t);
+	json_raw(b, ",\"events\":");
+	if ((rc = tk_events_json_write(o->c, itsm_ticket_int(t, ITSM_F_ID), 0,
+	    TK_EV_RECORDED_AT | TK_EV_LOGIN, b)) != 0)
+		return rc;
+	json_raw(b, ",\"store\":{\"ext_ref\":");
+	json_str(b, x->ext_ref);
+	json_raw(b, ",\"priority_rank\":");
+	put_int_or_null(b, x->priority_rank, x->priority_rank_null);
+	json_raw(b, ",\"stagnant_escalated_at\":");
+	if (x->stagnant_escalated_null)
+		json_raw(b, "null");
+	else
+		put_time(b, x->stagnant_escalated_at);
+	json_raw(b, ",\"breach_escalated_at\":");
+	if (x->breach_escalated_null)
+		json_raw(b, "null");
+	else
+		put_time(b, x->breach_escalated_at);
+	json_raw(b, ",\"auto_closed\":");
+	json_raw(b, !x->auto_closed_null && x->auto_closed == 0 ? "false" :
+	    "true");
+	json_raw(b, ",\"hold_reason\":");
+	json_str(b, x->hold_reason);
+	json_raw(b, "},\"crisis\":");
+	if (!x->crisis)
+		json_raw(b, "null");
+	else if ((rc = put_crisis(b, o->c, itsm_ticket_int(t, ITSM_F_ID))) != 0)
+		return rc;
+	json_raw(b, "}");
+	if ((line = json_finish(b)) == NULL)
+		return ITSM_E_NOMEM;
+	rc = o->write(o->arg, line);
+	free(line);
+	if (rc != 0)
+		return itsm_error(ITSM_E_IO, "cannot write the export: %s",
+		    strerror(errno));
+	return 0;
+}
+
+int
+itsm_export(itsm_ctx *c, const struct itsm_filter *f,
+    int (*write)(void *arg, const char *line), void *arg)
+{
+	struct export_out o = { c, write, arg, { 0 } };
+	int rc;
+
+	rc = tk_export_each(c, f, export_row, &o);
+	free(o.b.s);
+	return rc;
+}
