@@ -1186,6 +1186,25 @@ itsm_store_commit(itsm_store *s)
 }
 
 int
+store_snapshot_begin(itsm_store *s, int *began)
+{
+	*began = 0;
+	if (s->depth > 0 || !sqlite3_get_autocommit(s->db))
+		return 0;	/* within a transaction: its snapshot */
+	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, "cannot start reading");
+	*began = 1;
+	return 0;
+}
+
+void
+store_snapshot_end(itsm_store *s, int began)
+{
+	if (began && !sqlite3_get_autocommit(s->db))
+		(void)sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
+int
 itsm_store_committed(const itsm_store *s)
 {
 	return s != NULL && s->commits > 0;

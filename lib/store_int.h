@@ -40,6 +40,14 @@ struct itsm_store {
  */
 void store_test_set_version(int version);
 
+/*
+ * Reads that must agree (a ticket and its events) from one snapshot: a
+ * read transaction, unless one is open already (*began then 0).
+ * store_snapshot_end(s, began) ends it.
+ */
+int store_snapshot_begin(itsm_store *s, int *began);
+void store_snapshot_end(itsm_store *s, int began);
+
 /* Maps the database's last error to an ITSM_E code with a message. */
 int store_fail(itsm_store *s, const char *what);
 

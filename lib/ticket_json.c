@@ -12,6 +12,7 @@
 #include "itsm/port.h"
 #include "itsm/time.h"
 #include "json_int.h"
+#include "store_int.h"
 #include "ticket_int.h"
 
 /* The range SQLite's strftime() formats; a time outside it is null. */
@@ -199,13 +200,18 @@ itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
 	struct json_buf b = { 0 };
 	itsm_ticket *t = NULL;
 	char *events = NULL, *json;
-	int rc;
+	int rc, began = 0;
 
 	*out = NULL;
+	/* The ticket and its events as of one moment. */
+	if ((rc = store_snapshot_begin(c->store, &began)) != 0)
+		goto done;
 	if ((rc = itsm_ticket_get(c, id, &t)) != 0)
 		goto done;
 	if ((rc = tk_events_json_write(c, id, 0, TK_EV_RECORDED_AT, &b)) != 0)
 		goto done;
+	store_snapshot_end(c->store, began);
+	began = 0;
 	if ((events = json_finish(&b)) == NULL ||
 	    (json = tk_ticket_json(t, events)) == NULL) {
 		rc = ITSM_E_NOMEM;
@@ -215,6 +221,7 @@ itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
 	*out = t;
 	t = NULL;
 done:
+	store_snapshot_end(c->store, began);
 	free(b.s);
 	free(events);
 	itsm_ticket_free(t);
