@@ -186,10 +186,28 @@ Q_STAGNANT="SELECT $REF, priority, status, updated_at FROM ($stag_arms) WHERE st
 
 # gen N DB: an empty database created by itsm itself (schema, WAL, and
 # the SLA fingerprint a first cron sweep leaves), filled by bench/gen.sql.
+# empty_db DB: an itsm database with no ticket.  itsm creates a database
+# only when a ticket is recorded (itsm(1), FILES): one is opened, then
+# deleted with the triggers that forbid it lifted for that moment; then a
+# sweep records the policy's targets, as on a new database.
+empty_db() {
+	local trg
+	rm -f "$1" "$1-wal" "$1-shm"
+	"$ITSM" --db "$1" open "bench seed" --caller bench >/dev/null
+	trg=$(sqlite3 "$1" "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger'")
+	{
+		echo "BEGIN;"
+		sqlite3 "$1" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'"
+		echo "DELETE FROM events; DELETE FROM tickets; DELETE FROM sqlite_sequence;"
+		printf '%s\n' "$trg"
+		echo "COMMIT;"
+	} | sqlite3 -bail "$1" >/dev/null
+	[ "$(sqlite3 "$1" "SELECT count(*) FROM tickets")" = 0 ]
+	"$ITSM" --db "$1" escalate --stagnant >/dev/null
+}
+
 gen() {
-	rm -f "$2" "$2-wal" "$2-shm"
-	"$ITSM" --db "$2" list >/dev/null
-	"$ITSM" --db "$2" escalate --stagnant >/dev/null
+	empty_db "$2"
 	{
 		echo "PRAGMA temp_store = MEMORY;"
 		echo "CREATE TEMP TABLE p AS SELECT $1 AS n, $NOW AS now;"
@@ -201,8 +219,7 @@ vh_report=$DIR/version-help.txt
 if [ "$ONLY" != 1 ]; then
 # The empty database the imports start from (itsm's schema).
 EMPTY=$DIR/empty.db
-"$ITSM" --db "$EMPTY" list >/dev/null
-"$ITSM" --db "$EMPTY" escalate --stagnant >/dev/null
+empty_db "$EMPTY"
 sqlite3 "$EMPTY" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 TCOLS=$(sqlite3 "$EMPTY" "SELECT group_concat('nullif(NEW.' || name || ', '''')', ', ') FROM pragma_table_info('tickets')")
 cat >"$DIR/prep.sh" <<EOF
