@@ -15,7 +15,7 @@
 
 #include "itsm/error.h"
 #include "itsm/store.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #define BUSY_TIMEOUT_MS 10000
 #define WAL_RETRY_MS 5

@@ -1,38 +1,15 @@
 /*
- * What the store modules share inside libitsm: the handle and the small
- * statement layer.  Not part of the public API.
+ * What the domain modules ask of the store inside libitsm, in neutral C
+ * types: no engine type and no SQL here (the SQLite engine's own handle
+ * and statement layer are in store_sqlite.h, for lib/store*.c only).
+ * Not part of the public API.
  */
 #ifndef ITSM_STORE_INT_H
 #define ITSM_STORE_INT_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "itsm/store.h"
-
-#define STORE_CACHE 48
-
-struct itsm_store {
-	sqlite3 *db;
-	char *path;
-	int depth;		/* transaction nesting */
-	int failed;		/* an inner level failed: the outer rolls back */
-	int busy_ms;		/* how long to wait for another's lock */
-	int commits;		/* ... that changed rows, since the open */
-	int changes0;		/* rows changed before the transaction */
-	int flags;		/* ITSM_STORE_*, as opened */
-	int is_default;		/* the default path: itsm makes its directories */
-	int absent;		/* no file yet: db stands in for it (store.c) */
-	int lockfd;		/* the directory locked to create it, or -1 */
-	int cache_kib;		/* the page cache asked for (store_bulk), or 0 */
-	char *made[16];		/* directories made for the file, to undo */
-	int nmade;
-	struct {
-		char *sql;
-		sqlite3_stmt *st;
-	} cache[STORE_CACHE];	/* statements run again and again (imports) */
-	size_t ncache;
-};
 
 /*
  * For tests of the migrations: the next opens migrate only up to version
@@ -47,28 +24,6 @@ void store_test_set_version(int version);
  */
 int store_snapshot_begin(itsm_store *s, int *began);
 void store_snapshot_end(itsm_store *s, int began);
-
-/* Maps the database's last error to an ITSM_E code with a message. */
-int store_fail(itsm_store *s, const char *what);
-
-/* Prepares sql; ITSM_E code on failure. */
-int store_prepare(itsm_store *s, const char *sql, sqlite3_stmt **st);
-
-/* Binds text or NULL / an integer; a zero-length-safe wrapper. */
-void store_bind_text(sqlite3_stmt *st, int i, const char *v);
-void store_bind_int(sqlite3_stmt *st, int i, int64_t v);
-
-/* Steps a statement that returns no row; finalizes it. */
-int store_exec_stmt(itsm_store *s, sqlite3_stmt *st, const char *what);
-
-/*
- * A prepared statement kept for the life of the store, reset and with
- * its bindings cleared: never finalize it; run it with store_run().
- */
-int store_cached(itsm_store *s, const char *sql, sqlite3_stmt **st);
-
-/* Steps a cached statement that returns no row, and resets it. */
-int store_run(itsm_store *s, sqlite3_stmt *st, const char *what);
 
 /* One column to set on a ticket: text, integer or NULL. */
 struct store_set {

@@ -10,7 +10,7 @@
 #include "itsm/error.h"
 #include "itsm/major.h"
 #include "itsm/time.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 #include "store_major.h"
 #include "ticket_int.h"
 

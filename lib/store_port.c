@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "itsm/error.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 #include "store_port.h"
 
 static void

@@ -18,7 +18,7 @@
 
 #include "itsm/error.h"
 #include "itsm/stats.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 #include "ticket_int.h"
 
 /* Times kept in memory at most (16 bytes each); then a temporary table. */

@@ -15,7 +15,7 @@
 #include "itsm/port.h"
 #include "itsm/ref.h"
 #include "itsm/time.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 #include "ticket_int.h"
 #include "store_sql.h"
 

@@ -17,7 +17,7 @@
 #include <sqlite3.h>
 
 #include "itsm/itsm.h"
-#include "store_int.h"		/* the database handle, to count writes */
+#include "store_sqlite.h"		/* the database handle, to count writes */
 
 #include "fixture.h"
 

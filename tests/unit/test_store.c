@@ -21,7 +21,7 @@
 
 #include "itsm/error.h"
 #include "itsm/store.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #define INSERT_TICKET \
 	"INSERT INTO tickets (summary, caller, affected, opened_at, " \
