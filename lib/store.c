@@ -1188,11 +1188,13 @@ itsm_store_commit(itsm_store *s)
 int
 store_snapshot_begin(itsm_store *s, int *began)
 {
+	int rc;
+
 	*began = 0;
 	if (s->depth > 0 || !sqlite3_get_autocommit(s->db))
 		return 0;	/* within a transaction: its snapshot */
-	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return store_fail(s, "cannot start reading");
+	if ((rc = exec(s, "BEGIN", "cannot start reading")) != 0)
+		return rc;
 	*began = 1;
 	return 0;
 }

@@ -145,31 +145,42 @@ tk_ticket_json(const itsm_ticket *t, const char *events)
 	return json_finish(&b);
 }
 
+/* An event's members, in order; the optional ones by their TK_EV_ bit. */
+static const struct {
+	const char *key;
+	enum itsm_event_field f;
+	int bit;		/* 0: always written */
+} event_members[] = {
+	{ "at", ITSM_EV_AT, 0 },
+	{ "recorded_at", ITSM_EV_RECORDED_AT, TK_EV_RECORDED_AT },
+	{ "actor", ITSM_EV_ACTOR, 0 },
+	{ "login", ITSM_EV_LOGIN, TK_EV_LOGIN },
+	{ "kind", ITSM_EV_KIND, 0 },
+	{ "field", ITSM_EV_FIELD, 0 },
+	{ "from", ITSM_EV_FROM, 0 },
+	{ "to", ITSM_EV_TO, 0 },
+	{ "message", ITSM_EV_MESSAGE, 0 },
+};
+
 void
 tk_event_json_write(struct json_buf *b, const itsm_event *e, int members)
 {
-	json_raw(b, "{\"at\":");
-	put_time(b, itsm_event_int(e, ITSM_EV_AT));
-	if (members & TK_EV_RECORDED_AT) {
-		json_raw(b, ",\"recorded_at\":");
-		put_time(b, itsm_event_int(e, ITSM_EV_RECORDED_AT));
+	size_t i;
+
+	for (i = 0; i < sizeof(event_members) / sizeof(event_members[0]);
+	    i++) {
+		if (event_members[i].bit != 0 &&
+		    (members & event_members[i].bit) == 0)
+			continue;
+		json_raw(b, i == 0 ? "{" : ",");
+		json_str(b, event_members[i].key);
+		json_raw(b, ":");
+		if (event_members[i].f == ITSM_EV_AT ||
+		    event_members[i].f == ITSM_EV_RECORDED_AT)
+			put_time(b, itsm_event_int(e, event_members[i].f));
+		else
+			json_str(b, itsm_event_str(e, event_members[i].f));
 	}
-	json_raw(b, ",\"actor\":");
-	json_str(b, itsm_event_str(e, ITSM_EV_ACTOR));
-	if (members & TK_EV_LOGIN) {
-		json_raw(b, ",\"login\":");
-		json_str(b, itsm_event_str(e, ITSM_EV_LOGIN));
-	}
-	json_raw(b, ",\"kind\":");
-	json_str(b, itsm_event_str(e, ITSM_EV_KIND));
-	json_raw(b, ",\"field\":");
-	json_str(b, itsm_event_str(e, ITSM_EV_FIELD));
-	json_raw(b, ",\"from\":");
-	json_str(b, itsm_event_str(e, ITSM_EV_FROM));
-	json_raw(b, ",\"to\":");
-	json_str(b, itsm_event_str(e, ITSM_EV_TO));
-	json_raw(b, ",\"message\":");
-	json_str(b, itsm_event_str(e, ITSM_EV_MESSAGE));
 	json_raw(b, "}");
 }
 
