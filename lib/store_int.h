@@ -1,7 +1,7 @@
 /*
  * What the domain modules ask of the store inside libitsm, in neutral C
  * types: no engine type and no SQL here (the SQLite engine's own handle
- * and statement layer are in store_sqlite.h, for lib/store*.c only).
+ * and statement layer are in lib/sqlite/sqlite_int.h).
  * Not part of the public API.
  */
 #ifndef ITSM_STORE_INT_H
@@ -10,20 +10,34 @@
 #include <stdint.h>
 
 #include "itsm/store.h"
+#include "engine.h"
 
 /*
  * For tests of the migrations: the next opens migrate only up to version
  * (0 or out of range: the current schema).
  */
-void store_test_set_version(int version);
+static inline void
+store_test_set_version(int version)
+{
+	itsm_engine_sqlite.core->test_set_version(version);
+}
 
 /*
  * Reads that must agree (a ticket and its events) from one snapshot: a
  * read transaction, unless one is open already (*began then 0).
  * store_snapshot_end(s, began) ends it.
  */
-int store_snapshot_begin(itsm_store *s, int *began);
-void store_snapshot_end(itsm_store *s, int began);
+static inline int
+store_snapshot_begin(itsm_store *s, int *began)
+{
+	return s->engine->core->snapshot_begin(s, began);
+}
+
+static inline void
+store_snapshot_end(itsm_store *s, int began)
+{
+	s->engine->core->snapshot_end(s, began);
+}
 
 /* One column to set on a ticket: text, integer or NULL. */
 struct store_set {
@@ -51,8 +65,17 @@ int store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
 int store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e);
 
 /* A setting of the store (NULL when unset); *out is the caller's to free(). */
-int store_meta_get(itsm_store *s, const char *key, char **out);
-int store_meta_set(itsm_store *s, const char *key, const char *value);
+static inline int
+store_meta_get(itsm_store *s, const char *key, char **out)
+{
+	return s->engine->core->meta_get(s, key, out);
+}
+
+static inline int
+store_meta_set(itsm_store *s, const char *key, const char *value)
+{
+	return s->engine->core->meta_set(s, key, value);
+}
 
 /*
  * Whether some ticket has value (any case) in column col, "group_name" or

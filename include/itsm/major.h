@@ -145,10 +145,4 @@ int64_t itsm_major_first_comms_at(const itsm_major *m);
 int itsm_major_timeline(itsm_ctx *c, int64_t id, int64_t after,
     itsm_event_iter **out);
 
-/*
- * A number that changes whenever another connection commits to the
- * database: cheap to ask, for watching.
- */
-int64_t itsm_store_data_version(itsm_store *s);
-
 #endif

@@ -6,6 +6,8 @@
 #ifndef ITSM_STORE_H
 #define ITSM_STORE_H
 
+#include <stdint.h>
+
 typedef struct itsm_store itsm_store;
 
 #define ITSM_SCHEMA_VERSION 6
@@ -44,6 +46,12 @@ void itsm_store_close(itsm_store *s);
 
 /* The schema version of the open database. */
 int itsm_store_version(itsm_store *s);
+
+/*
+ * A number that changes whenever another connection commits to the
+ * database: cheap to ask, for watching.
+ */
+int64_t itsm_store_data_version(itsm_store *s);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; nested calls count. */
 int itsm_store_begin(itsm_store *s);

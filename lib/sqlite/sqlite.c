@@ -1,7 +1,8 @@
 /*
  * The SQLite store: opening and creating the file, the versioned schema
  * and its forward migrations, transactions, and the statement helpers
- * every other store module uses.  All SQL of libitsm lives in store*.c.
+ * every other file of the SQLite engine uses, and the engine's ops
+ * (lib/engine.h).  All SQL of libitsm lives in lib/sqlite/.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,9 +16,8 @@
 
 #include "itsm/error.h"
 #include "itsm/store.h"
-#include "store_sqlite.h"
+#include "sqlite_int.h"
 
-#define BUSY_TIMEOUT_MS 10000
 #define WAL_RETRY_MS 5
 
 /*
@@ -175,7 +175,7 @@ static const char *const migrations[ITSM_SCHEMA_VERSION] = {
 	 * 5 -> 6: the stagnation sweep's index.  The workable tickets by
 	 * priority and last activity: cron finds the stagnant ones with one
 	 * range per priority, reading them and no others, however long the
-	 * queue (see qb_stagnant in store_ticket.c and bench/FINDINGS.md).
+	 * queue (see qb_stagnant in sqlite_ticket.c and bench/FINDINGS.md).
 	 */
 	"CREATE INDEX tickets_stagnant ON tickets (priority, updated_at)"
 	"  WHERE status IN ('new', 'in_progress');"
@@ -192,69 +192,69 @@ readonly_fail(itsm_store *s, int rc, const char *msg)
 	static const char *const sfx[] = { "-wal", "-shm" };
 	char side[PATH_MAX];
 	size_t i;
-	const char *slash = strrchr(s->path, '/');
-	int dirlen = slash == NULL ? 1 : slash == s->path ? 1 :
-	    (int)(slash - s->path);
-	const char *dir = slash == NULL ? "." : s->path;
+	const char *slash = strrchr(SQ(s)->path, '/');
+	int dirlen = slash == NULL ? 1 : slash == SQ(s)->path ? 1 :
+	    (int)(slash - SQ(s)->path);
+	const char *dir = slash == NULL ? "." : SQ(s)->path;
 
 	switch (rc) {
 	case SQLITE_READONLY_DIRECTORY:
 		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
 		    "this user may not create files in '%.*s', where SQLite "
-		    "keeps the -wal and -shm files even to read", s->path,
+		    "keeps the -wal and -shm files even to read", SQ(s)->path,
 		    dirlen, dir);
 	case SQLITE_READONLY_CANTINIT:
 	case SQLITE_READONLY_RECOVERY:
 	case SQLITE_READONLY_CANTLOCK:
 		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
 		    "this user may not write '%s-shm', which SQLite writes "
-		    "even to read", s->path, s->path);
+		    "even to read", SQ(s)->path, SQ(s)->path);
 	default:
 		break;
 	}
-	if (access(s->path, W_OK) != 0 && errno == EROFS)
+	if (access(SQ(s)->path, W_OK) != 0 && errno == EROFS)
 		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
-		    "it is on a read-only file system", s->path);
-	if (access(s->path, W_OK) != 0 && errno == EACCES)
+		    "it is on a read-only file system", SQ(s)->path);
+	if (access(SQ(s)->path, W_OK) != 0 && errno == EACCES)
 		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
-		    "this user may read it but not write it", s->path);
+		    "this user may read it but not write it", SQ(s)->path);
 	/* The database is writable: a -wal or -shm file of another user. */
 	for (i = 0; i < 2; i++) {
-		snprintf(side, sizeof(side), "%s%s", s->path, sfx[i]);
+		snprintf(side, sizeof(side), "%s%s", SQ(s)->path, sfx[i]);
 		if (access(side, W_OK) != 0 && errno == EACCES)
 			return itsm_error(ITSM_E_PERM, "cannot write '%s': "
 			    "permission denied", side);
 	}
 	return itsm_error(ITSM_E_PERM, "cannot write database '%s': %s",
-	    s->path, msg);
+	    SQ(s)->path, msg);
 }
 
 int
 store_fail(itsm_store *s, const char *what)
 {
-	int rc = sqlite3_extended_errcode(s->db), code;
-	const char *msg = sqlite3_errmsg(s->db);
+	int rc = sqlite3_extended_errcode(SQ(s)->db), code;
+	const char *msg = sqlite3_errmsg(SQ(s)->db);
 
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return itsm_error(ITSM_E_BUSY, "database '%s' is busy: retry "
-		    "later", s->path);
+		    "later", SQ(s)->path);
 	case SQLITE_NOMEM:
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
 		return itsm_error(ITSM_E_IO, "'%s' is not a valid itsm "
-		    "database: %s", s->path, msg);
+		    "database: %s", SQ(s)->path, msg);
 	case SQLITE_FULL:
 		return itsm_error(ITSM_E_IO, "cannot write database '%s': "
-		    "disk full", s->path);
+		    "disk full", SQ(s)->path);
 	case SQLITE_READONLY:
 		return readonly_fail(s, rc, msg);
 	case SQLITE_PERM:
 	case SQLITE_AUTH:
 		return itsm_error(ITSM_E_PERM, "cannot write database '%s': "
-		    "%s", s->path, msg);
+		    "%s", SQ(s)->path, msg);
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
 		code = ITSM_E_IO;
@@ -269,7 +269,7 @@ store_fail(itsm_store *s, const char *what)
 int
 store_prepare(itsm_store *s, const char *sql, sqlite3_stmt **st)
 {
-	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(SQ(s)->db, sql, -1, st, NULL) != SQLITE_OK) {
 		*st = NULL;
 		return store_fail(s, "cannot prepare a query");
 	}
@@ -311,28 +311,28 @@ store_cached(itsm_store *s, const char *sql, sqlite3_stmt **st)
 	size_t i;
 	int rc;
 
-	for (i = 0; i < s->ncache; i++)
-		if (strcmp(s->cache[i].sql, sql) == 0) {
-			sqlite3_reset(s->cache[i].st);
-			sqlite3_clear_bindings(s->cache[i].st);
-			*st = s->cache[i].st;
+	for (i = 0; i < SQ(s)->ncache; i++)
+		if (strcmp(SQ(s)->cache[i].sql, sql) == 0) {
+			sqlite3_reset(SQ(s)->cache[i].st);
+			sqlite3_clear_bindings(SQ(s)->cache[i].st);
+			*st = SQ(s)->cache[i].st;
 			return 0;
 		}
 	if ((rc = store_prepare(s, sql, st)) != 0)
 		return rc;
-	if (s->ncache == STORE_CACHE) {
+	if (SQ(s)->ncache == STORE_CACHE) {
 		/* Full: the oldest goes. */
-		sqlite3_finalize(s->cache[0].st);
-		free(s->cache[0].sql);
-		memmove(&s->cache[0], &s->cache[1],
-		    (STORE_CACHE - 1) * sizeof(s->cache[0]));
-		s->ncache--;
+		sqlite3_finalize(SQ(s)->cache[0].st);
+		free(SQ(s)->cache[0].sql);
+		memmove(&SQ(s)->cache[0], &SQ(s)->cache[1],
+		    (STORE_CACHE - 1) * sizeof(SQ(s)->cache[0]));
+		SQ(s)->ncache--;
 	}
-	if ((s->cache[s->ncache].sql = strdup(sql)) == NULL) {
+	if ((SQ(s)->cache[SQ(s)->ncache].sql = strdup(sql)) == NULL) {
 		sqlite3_finalize(*st);
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	}
-	s->cache[s->ncache++].st = *st;
+	SQ(s)->cache[SQ(s)->ncache++].st = *st;
 	return 0;
 }
 
@@ -353,40 +353,8 @@ store_run(itsm_store *s, sqlite3_stmt *st, const char *what)
 static int
 exec(itsm_store *s, const char *sql, const char *what)
 {
-	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(SQ(s)->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s, what);
-	return 0;
-}
-
-int
-itsm_store_path(const char *path, char **out)
-{
-	const char *env, *home;
-	size_t n;
-
-	*out = NULL;
-	/* An empty ITSM_DB is no path: usable_path refuses it. */
-	if (path == NULL && (env = getenv("ITSM_DB")) != NULL)
-		path = env;
-	if (path != NULL) {
-		if ((*out = strdup(path)) == NULL)
-			return itsm_error(ITSM_E_NOMEM, "out of memory");
-		return 0;
-	}
-	if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/') {
-		n = strlen(env) + sizeof("/itsm/itsm.db");
-		if ((*out = malloc(n)) != NULL)
-			snprintf(*out, n, "%s/itsm/itsm.db", env);
-	} else if ((home = getenv("HOME")) != NULL && *home != '\0') {
-		n = strlen(home) + sizeof("/.local/share/itsm/itsm.db");
-		if ((*out = malloc(n)) != NULL)
-			snprintf(*out, n, "%s/.local/share/itsm/itsm.db", home);
-	} else {
-		return itsm_error(ITSM_E_IO, "no database: set ITSM_DB or HOME, "
-		    "or give --db FILE");
-	}
-	if (*out == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -435,7 +403,7 @@ dir_of(const char *path)
 static int
 make_parents(itsm_store *s)
 {
-	char *dir = strdup(s->path), *p;
+	char *dir = strdup(SQ(s)->path), *p;
 	int rc = 0;
 
 	if (dir == NULL)
@@ -443,9 +411,9 @@ make_parents(itsm_store *s)
 	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
 		if (mkdir(dir, 0700) == 0) {
-			if (s->nmade < (int)(sizeof(s->made) / sizeof(s->made[0]))
-			    && (s->made[s->nmade] = strdup(dir)) != NULL)
-				s->nmade++;
+			if (SQ(s)->nmade < (int)(sizeof(SQ(s)->made) / sizeof(SQ(s)->made[0]))
+			    && (SQ(s)->made[SQ(s)->nmade] = strdup(dir)) != NULL)
+				SQ(s)->nmade++;
 		} else if (errno != EEXIST) {
 			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
 			    ITSM_E_IO,
@@ -463,11 +431,11 @@ make_parents(itsm_store *s)
 static void
 unmake_parents(itsm_store *s, int remove)
 {
-	while (s->nmade > 0) {
-		s->nmade--;
+	while (SQ(s)->nmade > 0) {
+		SQ(s)->nmade--;
 		if (remove)
-			(void)rmdir(s->made[s->nmade]);
-		free(s->made[s->nmade]);
+			(void)rmdir(SQ(s)->made[SQ(s)->nmade]);
+		free(SQ(s)->made[SQ(s)->nmade]);
 	}
 }
 
@@ -485,42 +453,42 @@ static int
 lock_dir(itsm_store *s)
 {
 	struct stat a, b;
-	char *dir = dir_of(s->path);
+	char *dir = dir_of(SQ(s)->path);
 	int tries, waited, fd, rc = 0;
 
 	if (dir == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	for (tries = 0; tries < 100; tries++) {
-		if (s->is_default && (rc = make_parents(s)) != 0)
+		if (SQ(s)->is_default && (rc = make_parents(s)) != 0)
 			goto done;
 		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-			if (errno == ENOENT && s->is_default)
+			if (errno == ENOENT && SQ(s)->is_default)
 				continue;
 			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
 			    ITSM_E_IO, "cannot create database '%s': %s",
-			    s->path, strerror(errno));
+			    SQ(s)->path, strerror(errno));
 			goto done;
 		}
 		for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0;
 		    waited += sqlite3_sleep(WAL_RETRY_MS)) {
 			if (errno != EWOULDBLOCK && errno != EINTR)
 				break;	/* no flock here */
-			if (waited >= s->busy_ms) {
+			if (waited >= SQ(s)->busy_ms) {
 				close(fd);
 				rc = itsm_error(ITSM_E_BUSY, "database '%s' is "
-				    "busy: retry later", s->path);
+				    "busy: retry later", SQ(s)->path);
 				goto done;
 			}
 		}
 		if (fstat(fd, &a) == 0 && stat(dir, &b) == 0 &&
 		    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
-			s->lockfd = fd;
+			SQ(s)->lockfd = fd;
 			goto done;
 		}
 		close(fd);
 	}
 	rc = itsm_error(ITSM_E_IO, "cannot create database '%s': its "
-	    "directory keeps disappearing", s->path);
+	    "directory keeps disappearing", SQ(s)->path);
 done:
 	free(dir);
 	return rc;
@@ -531,9 +499,9 @@ static void
 release_claim(itsm_store *s)
 {
 	unmake_parents(s, 1);	/* while locked: see lock_dir */
-	if (s->lockfd >= 0) {
-		close(s->lockfd);
-		s->lockfd = -1;
+	if (SQ(s)->lockfd >= 0) {
+		close(SQ(s)->lockfd);
+		SQ(s)->lockfd = -1;
 	}
 }
 
@@ -544,14 +512,14 @@ configure(itsm_store *s)
 	char sql[48];
 	int rc;
 
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, s->busy_ms);
+	sqlite3_extended_result_codes(SQ(s)->db, 1);
+	sqlite3_busy_timeout(SQ(s)->db, SQ(s)->busy_ms);
 	if ((rc = exec(s, "PRAGMA foreign_keys = ON", "cannot open the "
 	    "database")) != 0)
 		return rc;
-	if (s->cache_kib > 0) {
+	if (SQ(s)->cache_kib > 0) {
 		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
-		    s->cache_kib);
+		    SQ(s)->cache_kib);
 		if ((rc = exec(s, sql, "cannot size the cache")) != 0)
 			return rc;
 	}
@@ -564,20 +532,20 @@ drop_connection(itsm_store *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->ncache; i++) {
-		sqlite3_finalize(s->cache[i].st);
-		free(s->cache[i].sql);
+	for (i = 0; i < SQ(s)->ncache; i++) {
+		sqlite3_finalize(SQ(s)->cache[i].st);
+		free(SQ(s)->cache[i].sql);
 	}
-	s->ncache = 0;
-	sqlite3_close(s->db);
-	s->db = NULL;
+	SQ(s)->ncache = 0;
+	sqlite3_close(SQ(s)->db);
+	SQ(s)->db = NULL;
 }
 
 /* The version opening migrates to; only tests lower it. */
 static int store_target_version = ITSM_SCHEMA_VERSION;
 
-void
-store_test_set_version(int version)
+static void
+sq_test_set_version(int version)
 {
 	store_target_version = version > 0 && version <= ITSM_SCHEMA_VERSION ?
 	    version : ITSM_SCHEMA_VERSION;
@@ -607,9 +575,9 @@ bad_version(itsm_store *s, int v)
 {
 	if (v < 0)
 		return itsm_error(ITSM_E_IO, "'%s' is not a valid itsm "
-		    "database: its schema version is %d", s->path, v);
+		    "database: its schema version is %d", SQ(s)->path, v);
 	return itsm_error(ITSM_E_IO, "database '%s' has schema version %d, "
-	    "newer than this itsm knows (%d): upgrade itsm", s->path, v,
+	    "newer than this itsm knows (%d): upgrade itsm", SQ(s)->path, v,
 	    ITSM_SCHEMA_VERSION);
 }
 
@@ -636,7 +604,7 @@ foreign(itsm_store *s)
 	sqlite3_finalize(st);
 	if (n > 0)
 		return itsm_error(ITSM_E_IO, "'%s' is not an itsm database: it "
-		    "holds tables of another application", s->path);
+		    "holds tables of another application", SQ(s)->path);
 	return 0;
 }
 
@@ -672,15 +640,15 @@ check_schema(itsm_store *s, int v)
 
 	if (v != ITSM_SCHEMA_VERSION)
 		return 0;
-	if (sqlite3_prepare_v2(s->db, schema_check, -1, &st, NULL) ==
+	if (sqlite3_prepare_v2(SQ(s)->db, schema_check, -1, &st, NULL) ==
 	    SQLITE_OK) {
 		sqlite3_finalize(st);
 		return 0;
 	}
 	/* "no such table: majors", "no such column: t.ext_ref" */
-	if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_ERROR)
+	if ((sqlite3_errcode(SQ(s)->db) & 0xff) == SQLITE_ERROR)
 		return itsm_error(ITSM_E_IO, "'%s' is not a valid itsm "
-		    "database: %s", s->path, sqlite3_errmsg(s->db));
+		    "database: %s", SQ(s)->path, sqlite3_errmsg(SQ(s)->db));
 	return store_fail(s, "cannot read the schema");
 }
 
@@ -698,9 +666,9 @@ set_wal(itsm_store *s)
 {
 	int waited = 0, rc;
 
-	while ((rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL,
+	while ((rc = sqlite3_exec(SQ(s)->db, "PRAGMA journal_mode = WAL", NULL,
 	    NULL, NULL)) != SQLITE_OK && (rc & 0xff) == SQLITE_BUSY &&
-	    waited < s->busy_ms)
+	    waited < SQ(s)->busy_ms)
 		waited += sqlite3_sleep(WAL_RETRY_MS);
 	if (rc != SQLITE_OK)
 		return store_fail(s, "cannot set WAL mode");
@@ -765,10 +733,10 @@ fix_companions(itsm_store *s)
 	char name[PATH_MAX];
 	size_t i;
 
-	if (stat(s->path, &db) != 0 || access(s->path, W_OK) != 0)
+	if (stat(SQ(s)->path, &db) != 0 || access(SQ(s)->path, W_OK) != 0)
 		return;
 	for (i = 0; i < 2; i++) {
-		snprintf(name, sizeof(name), "%s%s", s->path, sfx[i]);
+		snprintf(name, sizeof(name), "%s%s", SQ(s)->path, sfx[i]);
 		if (stat(name, &c) == 0 && S_ISREG(c.st_mode) &&
 		    c.st_uid == geteuid() && access(name, W_OK) != 0 &&
 		    errno == EACCES)
@@ -785,14 +753,14 @@ open_file(itsm_store *s, int flags)
 
 	if (!(flags & ITSM_STORE_READONLY))
 		fix_companions(s);
-	if (sqlite3_open_v2(s->path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
+	if (sqlite3_open_v2(SQ(s)->path, &SQ(s)->db, oflags | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
 		/* A file we may not read: permission denied (77), not 74. */
-		if (access(s->path, R_OK) != 0 && not_writable(errno))
+		if (access(SQ(s)->path, R_OK) != 0 && not_writable(errno))
 			return itsm_error(ITSM_E_PERM, "cannot open database "
-			    "'%s': %s", s->path, strerror(errno));
+			    "'%s': %s", SQ(s)->path, strerror(errno));
 		return itsm_error(ITSM_E_IO, "cannot open database '%s': %s",
-		    s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		    SQ(s)->path, SQ(s)->db ? sqlite3_errmsg(SQ(s)->db) : "out of memory");
 	}
 	if ((rc = configure(s)) != 0)
 		return rc;
@@ -804,7 +772,7 @@ open_file(itsm_store *s, int flags)
 		return bad_version(s, v);
 	if (v < ITSM_SCHEMA_VERSION)
 		return itsm_error(ITSM_E_IO, "database '%s' needs a "
-		    "migration: run a writing command first", s->path);
+		    "migration: run a writing command first", SQ(s)->path);
 	return check_schema(s, v);
 }
 
@@ -819,14 +787,14 @@ open_absent(itsm_store *s)
 {
 	int rc;
 
-	if (sqlite3_open_v2("", &s->db, SQLITE_OPEN_READWRITE |
+	if (sqlite3_open_v2("", &SQ(s)->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return itsm_error(ITSM_E_IO, "cannot open database '%s': %s",
-		    s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		    SQ(s)->path, SQ(s)->db ? sqlite3_errmsg(SQ(s)->db) : "out of memory");
 	if ((rc = configure(s)) != 0 ||
 	    (rc = migrate(s, store_target_version)) != 0)
 		return rc;
-	s->absent = 1;
+	SQ(s)->absent = 1;
 	return 0;
 }
 
@@ -834,12 +802,12 @@ open_absent(itsm_store *s)
 static int
 reopen_file(itsm_store *s)
 {
-	int commits = s->commits, rc;
+	int commits = SQ(s)->commits, rc;
 
 	drop_connection(s);
-	s->absent = 0;
-	rc = open_file(s, s->flags);
-	s->commits = commits;	/* a migration is no command's change */
+	SQ(s)->absent = 0;
+	rc = open_file(s, SQ(s)->flags);
+	SQ(s)->commits = commits;	/* a migration is no command's change */
 	return rc;
 }
 
@@ -858,11 +826,11 @@ claim(itsm_store *s)
 		release_claim(s);
 		return rc;
 	}
-	if (stat(s->path, &st) != 0) {
+	if (stat(SQ(s)->path, &st) != 0) {
 		if (errno == ENOENT)
 			return 0;
 		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
-		    "cannot open database '%s': %s", s->path, strerror(errno));
+		    "cannot open database '%s': %s", SQ(s)->path, strerror(errno));
 		release_claim(s);
 		return rc;
 	}
@@ -870,7 +838,7 @@ claim(itsm_store *s)
 	release_claim(s);
 	if (!S_ISREG(st.st_mode))
 		return itsm_error(ITSM_E_IO, "cannot use database '%s': not a "
-		    "regular file", s->path);
+		    "regular file", SQ(s)->path);
 	return reopen_file(s);
 }
 
@@ -880,9 +848,9 @@ create_fail(itsm_store *s, sqlite3 *db, int code)
 {
 	if ((code & 0xff) == SQLITE_FULL)
 		return itsm_error(ITSM_E_IO, "cannot create database '%s': "
-		    "disk full", s->path);
+		    "disk full", SQ(s)->path);
 	return itsm_error(ITSM_E_IO, "cannot create database '%s': %s",
-	    s->path, db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+	    SQ(s)->path, db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(code));
 }
 
 /* 1 when the stand-in holds a ticket, 0 when not, or an ITSM_E code. */
@@ -912,7 +880,7 @@ static int
 materialize(itsm_store *s)
 {
 	static const char *const sfx[] = { "-journal", "-wal", "-shm" };
-	mode_t mode = (s->flags & ITSM_STORE_SHARED) ? 0660 : 0600;
+	mode_t mode = (SQ(s)->flags & ITSM_STORE_SHARED) ? 0660 : 0600;
 	char *tmp = NULL, side[PATH_MAX];
 	sqlite3 *dst = NULL;
 	sqlite3_backup *b;
@@ -924,18 +892,18 @@ materialize(itsm_store *s)
 	 * what changed (a sweep's record of the SLA targets) is not worth
 	 * a file, and is found again when there is one.
 	 */
-	if (sqlite3_total_changes(s->db) == s->changes0 ||
+	if (sqlite3_total_changes(SQ(s)->db) == SQ(s)->changes0 ||
 	    (rc = has_ticket(s)) <= 0)
 		goto done;
 	rc = 0;
-	if ((tmp = malloc(strlen(s->path) + sizeof(".new-XXXXXX"))) == NULL) {
+	if ((tmp = malloc(strlen(SQ(s)->path) + sizeof(".new-XXXXXX"))) == NULL) {
 		rc = itsm_error(ITSM_E_NOMEM, "out of memory");
 		goto done;
 	}
-	sprintf(tmp, "%s.new-XXXXXX", s->path);
+	sprintf(tmp, "%s.new-XXXXXX", SQ(s)->path);
 	if ((fd = mkstemp(tmp)) < 0) {
 		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
-		    "cannot create database '%s': %s", s->path,
+		    "cannot create database '%s': %s", SQ(s)->path,
 		    strerror(errno));
 		free(tmp);
 		tmp = NULL;
@@ -944,7 +912,7 @@ materialize(itsm_store *s)
 	/* The mode whatever the umask: a team's database is the group's. */
 	if (fchmod(fd, mode) != 0) {
 		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
-		    "cannot create database '%s': %s", s->path,
+		    "cannot create database '%s': %s", SQ(s)->path,
 		    strerror(errno));
 		close(fd);
 		goto done;
@@ -966,7 +934,7 @@ materialize(itsm_store *s)
 		rc = create_fail(s, dst, step);
 		goto done;
 	}
-	if ((b = sqlite3_backup_init(dst, "main", s->db, "main")) == NULL) {
+	if ((b = sqlite3_backup_init(dst, "main", SQ(s)->db, "main")) == NULL) {
 		rc = create_fail(s, dst, sqlite3_errcode(dst));
 		goto done;
 	}
@@ -985,33 +953,33 @@ materialize(itsm_store *s)
 	/* On disk before it has its name. */
 	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0) {
 		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
-		    "cannot create database '%s': %s", s->path,
+		    "cannot create database '%s': %s", SQ(s)->path,
 		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		goto done;
 	}
 	close(fd);
-	if (link(tmp, s->path) != 0) {
+	if (link(tmp, SQ(s)->path) != 0) {
 		if (errno == EEXIST)
 			rc = itsm_error(ITSM_E_BUSY, "database '%s' was created "
 			    "by another process meanwhile: nothing was "
-			    "written, retry", s->path);
+			    "written, retry", SQ(s)->path);
 		else if (errno != EPERM && errno != ENOTSUP &&
 		    errno != EOPNOTSUPP && errno != ENOSYS)
 			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
 			    ITSM_E_IO, "cannot create database '%s': %s",
-			    s->path, strerror(errno));
+			    SQ(s)->path, strerror(errno));
 		/* No hard links here: the lock keeps the name free. */
-		else if (rename(tmp, s->path) != 0)
+		else if (rename(tmp, SQ(s)->path) != 0)
 			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
 			    ITSM_E_IO, "cannot create database '%s': %s",
-			    s->path, strerror(errno));
+			    SQ(s)->path, strerror(errno));
 		if (rc != 0)
 			goto done;
 	}
-	if (s->lockfd >= 0)
-		(void)fsync(s->lockfd);
+	if (SQ(s)->lockfd >= 0)
+		(void)fsync(SQ(s)->lockfd);
 	unmake_parents(s, 0);	/* they hold the database now */
 	rc = reopen_file(s);
 done:
@@ -1029,30 +997,28 @@ done:
 	return rc;
 }
 
-int
-itsm_store_open(itsm_store **out, const char *path, int flags)
-{
-	return itsm_store_open_wait(out, path, flags, BUSY_TIMEOUT_MS);
-}
+static void sq_close(itsm_store *s);
 
-int
-itsm_store_open_wait(itsm_store **out, const char *path, int flags,
-    int busy_ms)
+static int
+sq_open(itsm_store **out, const char *path, int flags, int busy_ms)
 {
 	struct stat st;
 	char *dir;
 	itsm_store *s;
+	struct sq_store *q;
 	int rc;
 
 	*out = NULL;
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	s->lockfd = -1;
-	s->flags = flags;
-	s->busy_ms = busy_ms > 0 ? busy_ms : BUSY_TIMEOUT_MS;
-	s->is_default = path == NULL && getenv("ITSM_DB") == NULL;
-	if ((rc = itsm_store_path(path, &s->path)) != 0 ||
-	    (rc = usable_path(s->path)) != 0)
+	q->base.engine = &itsm_engine_sqlite;
+	s = &q->base;
+	SQ(s)->lockfd = -1;
+	SQ(s)->flags = flags;
+	SQ(s)->busy_ms = busy_ms;
+	SQ(s)->is_default = path == NULL && getenv("ITSM_DB") == NULL;
+	if ((rc = itsm_store_path(path, &SQ(s)->path)) != 0 ||
+	    (rc = usable_path(SQ(s)->path)) != 0)
 		goto fail;
 	/*
 	 * itsm runs in one thread: SQLite needs no mutex and no count of its
@@ -1061,27 +1027,27 @@ itsm_store_open_wait(itsm_store **out, const char *path, int flags,
 	 */
 	(void)sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (stat(s->path, &st) == 0) {
+	if (stat(SQ(s)->path, &st) == 0) {
 		/* /dev/null would take every write and keep none. */
 		if (!S_ISREG(st.st_mode))
 			rc = itsm_error(ITSM_E_IO, "cannot use database '%s': "
-			    "not a regular file", s->path);
+			    "not a regular file", SQ(s)->path);
 		else
 			rc = open_file(s, flags);
 	} else if (errno != ENOENT || (flags & ITSM_STORE_READONLY)) {
 		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
-		    "cannot open database '%s': %s", s->path, strerror(errno));
-	} else if (!s->is_default) {
+		    "cannot open database '%s': %s", SQ(s)->path, strerror(errno));
+	} else if (!SQ(s)->is_default) {
 		/* Only the default's directories are made. */
-		if ((dir = dir_of(s->path)) == NULL)
+		if ((dir = dir_of(SQ(s)->path)) == NULL)
 			rc = itsm_error(ITSM_E_NOMEM, "out of memory");
 		else if (stat(dir, &st) != 0)
 			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
 			    ITSM_E_IO, "cannot create database '%s': %s",
-			    s->path, strerror(errno));
+			    SQ(s)->path, strerror(errno));
 		else if (!S_ISDIR(st.st_mode))
 			rc = itsm_error(ITSM_E_IO, "cannot create database "
-			    "'%s': %s", s->path, strerror(ENOTDIR));
+			    "'%s': %s", SQ(s)->path, strerror(ENOTDIR));
 		else
 			rc = open_absent(s);
 		free(dir);
@@ -1090,27 +1056,27 @@ itsm_store_open_wait(itsm_store **out, const char *path, int flags,
 	}
 	if (rc != 0)
 		goto fail;
-	s->commits = 0;		/* the migration is no command's change */
+	SQ(s)->commits = 0;		/* the migration is no command's change */
 	*out = s;
 	return 0;
 fail:
-	itsm_store_close(s);
+	sq_close(s);
 	return rc;
 }
 
-void
-itsm_store_close(itsm_store *s)
+static void
+sq_close(itsm_store *s)
 {
 	if (s == NULL)
 		return;
 	drop_connection(s);
 	release_claim(s);
-	free(s->path);
+	free(SQ(s)->path);
 	free(s);
 }
 
-int
-itsm_store_version(itsm_store *s)
+static int
+sq_version(itsm_store *s)
 {
 	int v = -1;
 
@@ -1119,45 +1085,45 @@ itsm_store_version(itsm_store *s)
 	return v;
 }
 
-int
-itsm_store_begin(itsm_store *s)
+static int
+sq_begin(itsm_store *s)
 {
 	int rc;
 
-	if (s->depth > 0) {
-		s->depth++;
+	if (SQ(s)->depth > 0) {
+		SQ(s)->depth++;
 		return 0;
 	}
-	s->failed = 0;
-	if (s->absent && (rc = claim(s)) != 0)
+	SQ(s)->failed = 0;
+	if (SQ(s)->absent && (rc = claim(s)) != 0)
 		return rc;
-	s->depth = 1;
-	s->changes0 = sqlite3_total_changes(s->db);
-	if (s->absent)
+	SQ(s)->depth = 1;
+	SQ(s)->changes0 = sqlite3_total_changes(SQ(s)->db);
+	if (SQ(s)->absent)
 		rc = exec(s, "BEGIN", "cannot start a transaction");
 	else
 		rc = exec(s, "BEGIN IMMEDIATE", "cannot start a transaction");
 	if (rc != 0) {
-		s->depth = 0;
-		if (s->absent)
+		SQ(s)->depth = 0;
+		if (SQ(s)->absent)
 			release_claim(s);
 	}
 	return rc;
 }
 
-int
-itsm_store_commit(itsm_store *s)
+static int
+sq_commit(itsm_store *s)
 {
 	int rc, changed;
 
-	if (s->depth == 0)
+	if (SQ(s)->depth == 0)
 		return itsm_error(ITSM_E_INTERNAL, "commit without a "
 		    "transaction");
-	if (--s->depth > 0)
+	if (--SQ(s)->depth > 0)
 		return 0;
-	if (s->failed) {
+	if (SQ(s)->failed) {
 		exec(s, "ROLLBACK", "cannot roll back");
-		if (s->absent)
+		if (SQ(s)->absent)
 			release_claim(s);
 		return itsm_error(ITSM_E_INTERNAL, "an inner step failed: "
 		    "nothing was written");
@@ -1167,31 +1133,31 @@ itsm_store_commit(itsm_store *s)
 		 * SQLite may have rolled back already (a full disk): the
 		 * commit's error is the one to tell, not the rollback's.
 		 */
-		if (!sqlite3_get_autocommit(s->db))
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		if (s->absent)
+		if (!sqlite3_get_autocommit(SQ(s)->db))
+			sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
+		if (SQ(s)->absent)
 			release_claim(s);
 		return rc;
 	}
-	changed = sqlite3_total_changes(s->db) != s->changes0;
-	if (s->absent && (rc = materialize(s)) != 0)
+	changed = sqlite3_total_changes(SQ(s)->db) != SQ(s)->changes0;
+	if (SQ(s)->absent && (rc = materialize(s)) != 0)
 		return rc;
 	/*
 	 * A transaction that changed no row (a dry run) is no change, nor
 	 * one that left no database (see materialize).
 	 */
-	if (changed && !s->absent)
-		s->commits++;
+	if (changed && !SQ(s)->absent)
+		SQ(s)->commits++;
 	return 0;
 }
 
-int
-store_snapshot_begin(itsm_store *s, int *began)
+static int
+sq_snapshot_begin(itsm_store *s, int *began)
 {
 	int rc;
 
 	*began = 0;
-	if (s->depth > 0 || !sqlite3_get_autocommit(s->db))
+	if (SQ(s)->depth > 0 || !sqlite3_get_autocommit(SQ(s)->db))
 		return 0;	/* within a transaction: its snapshot */
 	if ((rc = exec(s, "BEGIN", "cannot start reading")) != 0)
 		return rc;
@@ -1199,30 +1165,203 @@ store_snapshot_begin(itsm_store *s, int *began)
 	return 0;
 }
 
-void
-store_snapshot_end(itsm_store *s, int began)
+static void
+sq_snapshot_end(itsm_store *s, int began)
 {
-	if (began && !sqlite3_get_autocommit(s->db))
-		(void)sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (began && !sqlite3_get_autocommit(SQ(s)->db))
+		(void)sqlite3_exec(SQ(s)->db, "COMMIT", NULL, NULL, NULL);
 }
 
-int
-itsm_store_committed(const itsm_store *s)
+static int
+sq_committed(const itsm_store *s)
 {
-	return s != NULL && s->commits > 0;
+	return s != NULL && SQ(s)->commits > 0;
 }
 
-void
-itsm_store_rollback(itsm_store *s)
+static void
+sq_rollback(itsm_store *s)
 {
-	if (s->depth == 0)
+	if (SQ(s)->depth == 0)
 		return;
-	if (--s->depth > 0) {
-		s->failed = 1;
+	if (--SQ(s)->depth > 0) {
+		SQ(s)->failed = 1;
 		return;
 	}
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	if (s->absent)
+	if (!sqlite3_get_autocommit(SQ(s)->db))
+		sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
+	if (SQ(s)->absent)
 		release_claim(s);
 }
+
+static int
+sq_meta_get(itsm_store *s, const char *key, char **out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_prepare(s, "SELECT value FROM meta WHERE key = ?1",
+	    &st)) != 0)
+		return rc;
+	store_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = strdup((const char *)sqlite3_column_text(st, 0));
+		rc = *out ? 0 : itsm_error(ITSM_E_NOMEM, "out of memory");
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = store_fail(s, "cannot read the store's settings");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+sq_meta_set(itsm_store *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "INSERT INTO meta (key, value) VALUES "
+	    "(?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	    &st)) != 0)
+		return rc;
+	store_bind_text(st, 1, key);
+	store_bind_text(st, 2, value);
+	return store_exec_stmt(s, st, "cannot save the store's settings");
+}
+
+static int64_t
+sq_data_version(itsm_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (store_prepare(s, "PRAGMA data_version", &st) != 0)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+struct store_rows {
+	itsm_store *s;
+	sqlite3_stmt *st;
+	int cached;		/* a cached statement: reset, not finalized */
+	const char *what;	/* what failed, for the message */
+	size_t n;
+	struct store_value v[];
+};
+
+int
+sq_rows(itsm_store *s, sqlite3_stmt *st, int cached, const char *what,
+    struct store_rows **out)
+{
+	size_t n = (size_t)sqlite3_column_count(st);
+	struct store_rows *r;
+
+	if ((r = calloc(1, sizeof(*r) + n * sizeof(r->v[0]))) == NULL) {
+		if (cached)
+			sqlite3_reset(st);
+		else
+			sqlite3_finalize(st);
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	}
+	r->s = s;
+	r->st = st;
+	r->cached = cached;
+	r->what = what;
+	r->n = n;
+	*out = r;
+	return 0;
+}
+
+void
+sq_value(sqlite3_stmt *st, int i, struct store_value *v)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER:
+		v->type = STORE_INT;
+		v->i = sqlite3_column_int64(st, i);
+		break;
+	case SQLITE_FLOAT:
+		v->type = STORE_REAL;
+		v->r = sqlite3_column_double(st, i);
+		break;
+	case SQLITE_TEXT:
+	case SQLITE_BLOB:
+		v->type = STORE_TEXT;
+		v->s = (const char *)sqlite3_column_text(st, i);
+		v->len = (size_t)sqlite3_column_bytes(st, i);
+		if (v->s == NULL)
+			return (void)(v->type = STORE_NULL);
+		break;
+	default:
+		v->type = STORE_NULL;
+		break;
+	}
+}
+
+static int
+sq_rows_next(struct store_rows *r, const struct store_value **row, size_t *n)
+{
+	size_t i;
+	int rc = sqlite3_step(r->st);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return store_fail(r->s, r->what);
+	for (i = 0; i < r->n; i++)
+		sq_value(r->st, (int)i, &r->v[i]);
+	*row = r->v;
+	*n = r->n;
+	return 1;
+}
+
+static void
+sq_rows_free(struct store_rows *r)
+{
+	if (r == NULL)
+		return;
+	if (r->cached)
+		sqlite3_reset(r->st);
+	else
+		sqlite3_finalize(r->st);
+	free(r);
+}
+
+static const struct engine_core sq_core = {
+	.open = sq_open,
+	.close = sq_close,
+	.version = sq_version,
+	.data_version = sq_data_version,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.committed = sq_committed,
+	.snapshot_begin = sq_snapshot_begin,
+	.snapshot_end = sq_snapshot_end,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+	.rows_next = sq_rows_next,
+	.rows_free = sq_rows_free,
+	.test_set_version = sq_test_set_version,
+};
+
+static const struct engine_tickets sq_tickets = { 0 };
+static const struct engine_majors sq_majors = { 0 };
+static const struct engine_stats sq_stats = { 0 };
+static const struct engine_port sq_port = { 0 };
+
+const struct store_engine itsm_engine_sqlite = {
+	.version = STORE_ENGINE_VERSION,
+	.name = "sqlite",
+	.core = &sq_core,
+	.tickets = &sq_tickets,
+	.majors = &sq_majors,
+	.stats = &sq_stats,
+	.port = &sq_port,
+};

@@ -1,7 +1,8 @@
 /*
  * The SQLite engine's side of the store: the handle and the small
- * statement layer shared by lib/store*.c (and their unit tests).  The
- * domain modules see store_int.h only.  Not part of the public API.
+ * statement layer shared by the files of lib/sqlite/ (and their unit
+ * tests).  The domain modules see engine.h and store_int.h only.  Not
+ * part of the public API.
  */
 #ifndef ITSM_STORE_SQLITE_H
 #define ITSM_STORE_SQLITE_H
@@ -11,9 +12,13 @@
 
 #include "store_int.h"
 
+#define SQ(s) ((struct sq_store *)(s))
+
 #define STORE_CACHE 48
 
-struct itsm_store {
+/* The SQLite engine's handle: an itsm_store first. */
+struct sq_store {
+	struct itsm_store base;
 	sqlite3 *db;
 	char *path;
 	int depth;		/* transaction nesting */
@@ -56,5 +61,14 @@ int store_cached(itsm_store *s, const char *sql, sqlite3_stmt **st);
 
 /* Steps a cached statement that returns no row, and resets it. */
 int store_run(itsm_store *s, sqlite3_stmt *st, const char *what);
+
+/*
+ * The rows of st as the engine interface streams them (cached: reset at
+ * the end rather than finalized); st is theirs even on failure.
+ */
+int sq_rows(itsm_store *s, sqlite3_stmt *st, int cached, const char *what,
+    struct store_rows **out);
+/* Column i of st's row as a neutral value (its text is st's). */
+void sq_value(sqlite3_stmt *st, int i, struct store_value *v);
 
 #endif

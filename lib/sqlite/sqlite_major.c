@@ -10,7 +10,7 @@
 #include "itsm/error.h"
 #include "itsm/major.h"
 #include "itsm/time.h"
-#include "store_sqlite.h"
+#include "sqlite_int.h"
 #include "store_major.h"
 #include "ticket_int.h"
 
@@ -104,7 +104,7 @@ store_major_put(itsm_store *s, int64_t id, const struct store_set *set,
 	}
 	if ((rc = store_exec_stmt(s, st, "cannot record the major")) != 0)
 		return rc;
-	if (sqlite3_changes(s->db) > 0)
+	if (sqlite3_changes(SQ(s)->db) > 0)
 		return 0;
 	off = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO majors (ticket");
 	for (i = 0; i < n; i++)
@@ -809,17 +809,3 @@ itsm_major_audience_due(const itsm_major *m, size_t i)
 int64_t itsm_major_last_update_at(const itsm_major *m) { return m->last_update_at; }
 const char *itsm_major_last_update(const itsm_major *m) { return m->last_update; }
 int64_t itsm_major_first_comms_at(const itsm_major *m) { return m->first_comms_at; }
-
-int64_t
-itsm_store_data_version(itsm_store *s)
-{
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	if (store_prepare(s, "PRAGMA data_version", &st) != 0)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}

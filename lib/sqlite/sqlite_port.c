@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "itsm/error.h"
-#include "store_sqlite.h"
+#include "sqlite_int.h"
 #include "store_port.h"
 
 static void
@@ -43,11 +43,11 @@ insert(itsm_store *s, sqlite3_stmt *st, int64_t id, const char *what,
 		sqlite3_reset(st);
 		return 0;
 	}
-	ext = sqlite3_extended_errcode(s->db);
+	ext = sqlite3_extended_errcode(SQ(s)->db);
 	if (id > 0 && ext == SQLITE_CONSTRAINT_PRIMARYKEY)
 		snprintf(why, len, "ticket %lld exists already", (long long)id);
 	else
-		snprintf(why, len, "%s%s", what, sqlite3_errmsg(s->db));
+		snprintf(why, len, "%s%s", what, sqlite3_errmsg(SQ(s)->db));
 	sqlite3_reset(st);
 	return (ext & 0xff) == SQLITE_CONSTRAINT ? ITSM_E_INVALID :
 	    store_fail(s, "cannot import");
@@ -157,8 +157,8 @@ store_import_crisis(itsm_store *s, const char *line, int64_t id, char *why,
 	if (rc == SQLITE_DONE)
 		return 0;
 crisis:
-	snprintf(why, len, "crisis: %s", sqlite3_errmsg(s->db));
-	return (sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_CONSTRAINT ?
+	snprintf(why, len, "crisis: %s", sqlite3_errmsg(SQ(s)->db));
+	return (sqlite3_extended_errcode(SQ(s)->db) & 0xff) == SQLITE_CONSTRAINT ?
 	    ITSM_E_INVALID : store_fail(s, "cannot import");
 }
 
@@ -206,8 +206,8 @@ store_bulk(itsm_store *s)
 	 * bench/FINDINGS.md) but resident memory.
 	 * Kept for a connection opened later (the file of a new database).
 	 */
-	s->cache_kib = 6144;
-	if (sqlite3_exec(s->db, "PRAGMA cache_size = -6144", NULL, NULL,
+	SQ(s)->cache_kib = 6144;
+	if (sqlite3_exec(SQ(s)->db, "PRAGMA cache_size = -6144", NULL, NULL,
 	    NULL) != SQLITE_OK)
 		return store_fail(s, "cannot size the cache");
 	return 0;
@@ -216,7 +216,7 @@ store_bulk(itsm_store *s)
 int
 store_defer_foreign_keys(itsm_store *s)
 {
-	if (sqlite3_exec(s->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL,
+	if (sqlite3_exec(SQ(s)->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL,
 	    NULL) != SQLITE_OK)
 		return store_fail(s, "cannot defer foreign keys");
 	return 0;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "itsm/error.h"
-#include "store_sqlite.h"
+#include "sqlite_int.h"
 
 /*
  * The open prioritized tickets in the queue's order (its index: no sort),

@@ -18,7 +18,7 @@
 
 #include "itsm/error.h"
 #include "itsm/stats.h"
-#include "store_sqlite.h"
+#include "sqlite_int.h"
 #include "ticket_int.h"
 
 /* Times kept in memory at most (16 bytes each); then a temporary table. */
@@ -754,16 +754,16 @@ itsm_stats_get(itsm_ctx *c, const struct itsm_stats_query *q,
 	s->by = q->by;
 	s->policy = c->policy;
 	/* A read transaction: every query sees the same snapshot. */
-	if (sqlite3_get_autocommit(store->db)) {
-		if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) !=
+	if (sqlite3_get_autocommit(SQ(store)->db)) {
+		if (sqlite3_exec(SQ(store)->db, "BEGIN", NULL, NULL, NULL) !=
 		    SQLITE_OK) {
 			rc = store_fail(store, "cannot read the database");
 			goto done;
 		}
 		began = 1;
 	}
-	if (sqlite3_exec(store->db, q_samples_drop, NULL, NULL, NULL) !=
-	    SQLITE_OK || sqlite3_exec(store->db, q_samples_create, NULL,
+	if (sqlite3_exec(SQ(store)->db, q_samples_drop, NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_exec(SQ(store)->db, q_samples_create, NULL,
 	    NULL, NULL) != SQLITE_OK) {
 		rc = store_fail(store, "cannot compute the figures");
 		goto done;
@@ -771,10 +771,10 @@ itsm_stats_get(itsm_ctx *c, const struct itsm_stats_query *q,
 	rc = compute(store, s, c->policy, &b);
 	sqlite3_finalize(s->add);
 	s->add = NULL;
-	sqlite3_exec(store->db, q_samples_drop, NULL, NULL, NULL);
+	sqlite3_exec(SQ(store)->db, q_samples_drop, NULL, NULL, NULL);
 done:
 	if (began)
-		sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+		sqlite3_exec(SQ(store)->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != 0) {
 		itsm_stats_free(s);
 		return rc;

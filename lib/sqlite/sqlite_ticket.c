@@ -15,9 +15,9 @@
 #include "itsm/port.h"
 #include "itsm/ref.h"
 #include "itsm/time.h"
-#include "store_sqlite.h"
+#include "sqlite_int.h"
 #include "ticket_int.h"
-#include "store_sql.h"
+#include "sqlite_columns.h"
 
 struct field {
 	const char *name;
@@ -889,7 +889,7 @@ store_ticket_insert(itsm_store *s, const struct store_set *set, size_t n,
 		bind_set(st, (int)i + 1, &set[i]);
 	if ((rc = store_run(s, st, "cannot log the ticket")) != 0)
 		return rc;
-	*id = sqlite3_last_insert_rowid(s->db);
+	*id = sqlite3_last_insert_rowid(SQ(s)->db);
 	return 0;
 }
 
@@ -918,7 +918,7 @@ store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
 	store_bind_int(st, (int)n + 1, id);
 	if ((rc = store_run(s, st, "cannot update the ticket")) != 0)
 		return rc;
-	if (sqlite3_changes(s->db) == 0)
+	if (sqlite3_changes(SQ(s)->db) == 0)
 		return itsm_error(ITSM_E_NOTFOUND, "no such ticket: %lld",
 		    (long long)id);
 	return 0;
@@ -1121,45 +1121,6 @@ store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n)
 	qb_int(&q, c->now - itsm_policy_auto_close(c->policy));
 	qb_sql(&q, " ORDER BY resolved_at, id");
 	return collect_ids(c->store, &q, ids, n);
-}
-
-int
-store_meta_get(itsm_store *s, const char *key, char **out)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*out = NULL;
-	if ((rc = store_prepare(s, "SELECT value FROM meta WHERE key = ?1",
-	    &st)) != 0)
-		return rc;
-	store_bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = strdup((const char *)sqlite3_column_text(st, 0));
-		rc = *out ? 0 : itsm_error(ITSM_E_NOMEM, "out of memory");
-	} else if (rc == SQLITE_DONE) {
-		rc = 0;
-	} else {
-		rc = store_fail(s, "cannot read the store's settings");
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int
-store_meta_set(itsm_store *s, const char *key, const char *value)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_prepare(s, "INSERT INTO meta (key, value) VALUES "
-	    "(?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-	    &st)) != 0)
-		return rc;
-	store_bind_text(st, 1, key);
-	store_bind_text(st, 2, value);
-	return store_exec_stmt(s, st, "cannot save the store's settings");
 }
 
 /* The rows of a major incident's dossier, as enum tk_crisis_part says. */

@@ -17,7 +17,7 @@
 #include <sqlite3.h>
 
 #include "itsm/itsm.h"
-#include "store_sqlite.h"		/* the database handle, to count writes */
+#include "sqlite/sqlite_int.h"		/* the database handle, to count writes */
 
 #include "fixture.h"
 
@@ -270,7 +270,7 @@ test_refresh_after_policy_change(void **state)
 	    strlen(text)), 0);
 	assert_int_equal(itsm_ctx_new(&ctx, f->store, pol), 0);
 	itsm_ctx_set_hooks(ctx, 0);
-	sqlite3_trace_v2(f->store->db, SQLITE_TRACE_STMT, count_updates,
+	sqlite3_trace_v2(SQ(f->store)->db, SQLITE_TRACE_STMT, count_updates,
 	    &updates);
 
 	/* At 09:30 both P1 tickets stagnate (1h). */
@@ -309,7 +309,7 @@ test_refresh_after_policy_change(void **state)
 	updates = 0;
 	assert_int_equal(itsm_escalate_stagnant(ctx, 0, 0, reported, &n), 0);
 	assert_int_equal(updates, 0);
-	sqlite3_trace_v2(f->store->db, 0, NULL, NULL);
+	sqlite3_trace_v2(SQ(f->store)->db, 0, NULL, NULL);
 	itsm_ctx_free(ctx);
 	itsm_policy_free(pol);
 	free(text);

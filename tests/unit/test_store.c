@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/store.c: creating and opening the database, the
+ * Unit tests of the SQLite engine (lib/sqlite/sqlite.c): creating and opening the database, the
  * schema version and its migration, the append-only triggers, nested
  * transactions and the database path.
  */
@@ -21,7 +21,7 @@
 
 #include "itsm/error.h"
 #include "itsm/store.h"
-#include "store_sqlite.h"
+#include "sqlite/sqlite_int.h"
 
 #define INSERT_TICKET \
 	"INSERT INTO tickets (summary, caller, affected, opened_at, " \
@@ -247,7 +247,7 @@ static void
 first_commit(itsm_store *s)
 {
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	assert_int_equal(itsm_store_commit(s), 0);
 }
 
@@ -277,18 +277,18 @@ test_create_new(void **state)
 	assert_true(exists(f->db));
 	assert_int_equal(file_mode(f->db), 0600);
 	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
-	assert_int_equal(query_int(s->db, "PRAGMA user_version"),
+	assert_int_equal(query_int(SQ(s)->db, "PRAGMA user_version"),
 	    ITSM_SCHEMA_VERSION);
-	query_text(s->db, "PRAGMA journal_mode", buf, sizeof(buf));
+	query_text(SQ(s)->db, "PRAGMA journal_mode", buf, sizeof(buf));
 	assert_string_equal(buf, "wal");
-	assert_int_equal(query_int(s->db, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM sqlite_master "
+	assert_int_equal(query_int(SQ(s)->db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE type = 'table' AND name IN ('tickets', 'events')"), 2);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM sqlite_master "
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE type = 'trigger'"), 4);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets"), 1);
-	assert_int_equal(sqlite3_get_autocommit(s->db), 1);
-	assert_string_equal(s->path, f->db);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM tickets"), 1);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 1);
+	assert_string_equal(SQ(s)->path, f->db);
 	itsm_store_close(s);
 
 	/* WAL is a property of the file: a fresh connection sees it. */
@@ -358,15 +358,15 @@ test_absent_creates_nothing_until_a_change(void **state)
 	char side[160];
 	itsm_store *s = open_ok(f->db, 0);
 
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets"), 0);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM tickets"), 0);
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	itsm_store_rollback(s);
 	assert_int_equal(itsm_store_begin(s), 0);
 	assert_int_equal(itsm_store_commit(s), 0);
 	assert_int_equal(itsm_store_begin(s), 0);
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	itsm_store_rollback(s);		/* the inner one fails the outer */
 	assert_int_equal(itsm_store_commit(s), ITSM_E_INTERNAL);
 	itsm_store_close(s);
@@ -390,9 +390,9 @@ test_absent_two_creators(void **state)
 
 	first_commit(a);
 	first_commit(b);
-	assert_int_equal(query_int(b->db, "SELECT count(*) FROM tickets"), 2);
+	assert_int_equal(query_int(SQ(b)->db, "SELECT count(*) FROM tickets"), 2);
 	first_commit(a);
-	assert_int_equal(query_int(a->db, "SELECT count(*) FROM tickets"), 3);
+	assert_int_equal(query_int(SQ(a)->db, "SELECT count(*) FROM tickets"), 3);
 	itsm_store_close(a);
 	itsm_store_close(b);
 }
@@ -457,19 +457,19 @@ test_reopen_does_not_migrate(void **state)
 	itsm_store *s;
 
 	s = create_ok(f->db, 0);
-	exec_ok(s->db, INSERT_TICKET);
-	exec_ok(s->db, INSERT_EVENT);
-	objects = query_int(s->db, "SELECT count(*) FROM sqlite_master");
+	exec_ok(SQ(s)->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_EVENT);
+	objects = query_int(SQ(s)->db, "SELECT count(*) FROM sqlite_master");
 	itsm_store_close(s);
 
 	/* Migration 0 -> 1 creates the tables: run again, it would fail. */
 	s = open_ok(f->db, 0);
 	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM sqlite_master"),
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM sqlite_master"),
 	    objects);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets"), 1);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events"), 1);
-	query_text(s->db, "SELECT summary FROM tickets WHERE id = 1", buf,
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM tickets"), 1);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM events"), 1);
+	query_text(SQ(s)->db, "SELECT summary FROM tickets WHERE id = 1", buf,
 	    sizeof(buf));
 	assert_string_equal(buf, "printer jammed");
 	itsm_store_close(s);
@@ -477,7 +477,7 @@ test_reopen_does_not_migrate(void **state)
 	/* And read-only. */
 	s = open_ok(f->db, ITSM_STORE_READONLY);
 	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets"), 1);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM tickets"), 1);
 	itsm_store_close(s);
 }
 
@@ -604,7 +604,7 @@ test_readonly_refuses_writes(void **state)
 	itsm_store_close(s);
 	s = open_ok(f->db, ITSM_STORE_READONLY);
 	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
-	exec_refused(s->db, INSERT_TICKET, SQLITE_READONLY, NULL);
+	exec_refused(SQ(s)->db, INSERT_TICKET, SQLITE_READONLY, NULL);
 	itsm_store_close(s);
 }
 
@@ -617,16 +617,16 @@ test_events_update_refused(void **state)
 	itsm_store *s = create_ok(f->db, 0);
 	char buf[64];
 
-	exec_ok(s->db, INSERT_TICKET);
-	exec_ok(s->db, INSERT_EVENT);
-	exec_refused(s->db, "UPDATE events SET message = 'rewritten'",
+	exec_ok(SQ(s)->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_EVENT);
+	exec_refused(SQ(s)->db, "UPDATE events SET message = 'rewritten'",
 	    SQLITE_CONSTRAINT_TRIGGER, "events are append-only");
-	exec_refused(s->db, "UPDATE events SET at = 0 WHERE id = 1",
+	exec_refused(SQ(s)->db, "UPDATE events SET at = 0 WHERE id = 1",
 	    SQLITE_CONSTRAINT_TRIGGER, "events are append-only");
-	query_text(s->db, "SELECT message FROM events WHERE id = 1", buf,
+	query_text(SQ(s)->db, "SELECT message FROM events WHERE id = 1", buf,
 	    sizeof(buf));
 	assert_string_equal(buf, "opened by phone");
-	assert_int_equal(query_int(s->db, "SELECT at FROM events"), 1795855004);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT at FROM events"), 1795855004);
 	itsm_store_close(s);
 }
 
@@ -636,16 +636,16 @@ test_events_delete_refused(void **state)
 	struct fixture *f = *state;
 	itsm_store *s = create_ok(f->db, 0);
 
-	exec_ok(s->db, INSERT_TICKET);
-	exec_ok(s->db, INSERT_EVENT);
-	exec_refused(s->db, "DELETE FROM events", SQLITE_CONSTRAINT_TRIGGER,
+	exec_ok(SQ(s)->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_EVENT);
+	exec_refused(SQ(s)->db, "DELETE FROM events", SQLITE_CONSTRAINT_TRIGGER,
 	    "events are append-only");
-	exec_refused(s->db, "DELETE FROM events WHERE id = 1",
+	exec_refused(SQ(s)->db, "DELETE FROM events WHERE id = 1",
 	    SQLITE_CONSTRAINT_TRIGGER, "events are append-only");
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM events"), 1);
 	/* Appending is what the table is for. */
-	exec_ok(s->db, INSERT_EVENT);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events"), 2);
+	exec_ok(SQ(s)->db, INSERT_EVENT);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM events"), 2);
 	itsm_store_close(s);
 }
 
@@ -656,18 +656,18 @@ test_events_replace_refused(void **state)
 	struct fixture *f = *state;
 	itsm_store *s = create_ok(f->db, 0);
 
-	exec_ok(s->db, INSERT_TICKET);
-	exec_ok(s->db, INSERT_EVENT);
-	exec_refused(s->db, "INSERT OR REPLACE INTO events (id, ticket, at, "
+	exec_ok(SQ(s)->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_EVENT);
+	exec_refused(SQ(s)->db, "INSERT OR REPLACE INTO events (id, ticket, at, "
 	    "recorded_at, actor, login, kind) VALUES (1, 1, 0, 0, 'mallory', "
 	    "'mallory', 'open')", SQLITE_CONSTRAINT_TRIGGER,
 	    "events are append-only");
-	exec_refused(s->db, "REPLACE INTO events SELECT * FROM events",
+	exec_refused(SQ(s)->db, "REPLACE INTO events SELECT * FROM events",
 	    SQLITE_CONSTRAINT_TRIGGER, "events are append-only");
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events WHERE "
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM events WHERE "
 	    "actor = 'mallory'"), 0);
-	exec_ok(s->db, INSERT_EVENT);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events"), 2);
+	exec_ok(SQ(s)->db, INSERT_EVENT);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM events"), 2);
 	itsm_store_close(s);
 }
 
@@ -678,15 +678,15 @@ test_tickets_delete_refused(void **state)
 	itsm_store *s = create_ok(f->db, 0);
 	char buf[64];
 
-	exec_ok(s->db, INSERT_TICKET);
-	exec_refused(s->db, "DELETE FROM tickets", SQLITE_CONSTRAINT_TRIGGER,
+	exec_ok(SQ(s)->db, INSERT_TICKET);
+	exec_refused(SQ(s)->db, "DELETE FROM tickets", SQLITE_CONSTRAINT_TRIGGER,
 	    "tickets are never deleted");
-	exec_refused(s->db, "DELETE FROM tickets WHERE id = 1",
+	exec_refused(SQ(s)->db, "DELETE FROM tickets WHERE id = 1",
 	    SQLITE_CONSTRAINT_TRIGGER, "tickets are never deleted");
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets"), 1);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM tickets"), 1);
 	/* The ticket row is the current state: it may change. */
-	exec_ok(s->db, "UPDATE tickets SET status = 'closed' WHERE id = 1");
-	query_text(s->db, "SELECT status FROM tickets WHERE id = 1", buf,
+	exec_ok(SQ(s)->db, "UPDATE tickets SET status = 'closed' WHERE id = 1");
+	query_text(SQ(s)->db, "SELECT status FROM tickets WHERE id = 1", buf,
 	    sizeof(buf));
 	assert_string_equal(buf, "closed");
 	itsm_store_close(s);
@@ -698,8 +698,8 @@ test_foreign_keys_enforced(void **state)
 	struct fixture *f = *state;
 	itsm_store *s = create_ok(f->db, 0);
 
-	exec_refused(s->db, INSERT_EVENT, SQLITE_CONSTRAINT_FOREIGNKEY, NULL);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events"), 0);
+	exec_refused(SQ(s)->db, INSERT_EVENT, SQLITE_CONSTRAINT_FOREIGNKEY, NULL);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM events"), 0);
 	itsm_store_close(s);
 }
 
@@ -719,11 +719,11 @@ test_txn_commit(void **state)
 	sqlite3 *other = raw_open(f->db);
 
 	assert_int_equal(itsm_store_begin(s), 0);
-	assert_int_equal(sqlite3_get_autocommit(s->db), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 0);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	assert_int_equal(count_tickets(other), 0);
 	assert_int_equal(itsm_store_commit(s), 0);
-	assert_int_equal(sqlite3_get_autocommit(s->db), 1);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 1);
 	assert_int_equal(count_tickets(other), 1);
 	sqlite3_close(other);
 	itsm_store_close(s);
@@ -736,11 +736,11 @@ test_txn_rollback(void **state)
 	itsm_store *s = create_ok(f->db, 0);
 
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
-	assert_int_equal(count_tickets(s->db), 1);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
+	assert_int_equal(count_tickets(SQ(s)->db), 1);
 	itsm_store_rollback(s);
-	assert_int_equal(sqlite3_get_autocommit(s->db), 1);
-	assert_int_equal(count_tickets(s->db), 0);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 1);
+	assert_int_equal(count_tickets(SQ(s)->db), 0);
 	itsm_store_close(s);
 }
 
@@ -769,7 +769,7 @@ test_txn_begin_busy(void **state)
 	itsm_store *s = create_ok(f->db, 0);
 	sqlite3 *other = raw_open(f->db);
 
-	sqlite3_busy_timeout(s->db, 50);	/* not the real 10 s */
+	sqlite3_busy_timeout(SQ(s)->db, 50);	/* not the real 10 s */
 	exec_ok(other, "BEGIN IMMEDIATE");
 	assert_int_equal(itsm_store_begin(s), ITSM_E_BUSY);
 	assert_non_null(strstr(itsm_errmsg(), "busy"));
@@ -777,7 +777,7 @@ test_txn_begin_busy(void **state)
 	assert_int_equal(itsm_store_commit(s), ITSM_E_INTERNAL);
 	exec_ok(other, "ROLLBACK");
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	assert_int_equal(itsm_store_commit(s), 0);
 	assert_int_equal(count_tickets(other), 1);
 	sqlite3_close(other);
@@ -793,17 +793,17 @@ test_txn_nested_commit(void **state)
 
 	assert_int_equal(itsm_store_begin(s), 0);
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	assert_int_equal(itsm_store_commit(s), 0);
 	/* Only the outermost commit writes. */
-	assert_int_equal(sqlite3_get_autocommit(s->db), 0);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 0);
 	assert_int_equal(count_tickets(other), 0);
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	assert_int_equal(itsm_store_commit(s), 0);
 	assert_int_equal(count_tickets(other), 0);
 	assert_int_equal(itsm_store_commit(s), 0);
-	assert_int_equal(sqlite3_get_autocommit(s->db), 1);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 1);
 	assert_int_equal(count_tickets(other), 2);
 	sqlite3_close(other);
 	itsm_store_close(s);
@@ -818,7 +818,7 @@ test_committed(void **state)
 
 	assert_int_equal(itsm_store_committed(s), 0);
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	itsm_store_rollback(s);
 	assert_int_equal(itsm_store_committed(s), 0);
 	/* A transaction that changes nothing (a dry run) is no change. */
@@ -827,7 +827,7 @@ test_committed(void **state)
 	assert_int_equal(itsm_store_committed(s), 0);
 	assert_int_equal(itsm_store_begin(s), 0);
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	assert_int_equal(itsm_store_commit(s), 0);
 	assert_int_equal(itsm_store_committed(s), 0);	/* inner only */
 	assert_int_equal(itsm_store_commit(s), 0);
@@ -846,23 +846,23 @@ test_txn_nested_inner_rollback(void **state)
 	itsm_store *s = create_ok(f->db, 0);
 
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	itsm_store_rollback(s);
 	/* The inner rollback does not end the outer transaction... */
-	assert_int_equal(sqlite3_get_autocommit(s->db), 0);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 0);
 	/* ...but dooms it: the outer commit rolls everything back. */
 	assert_int_equal(itsm_store_commit(s), ITSM_E_INTERNAL);
 	assert_non_null(strstr(itsm_errmsg(), "nothing was written"));
-	assert_int_equal(sqlite3_get_autocommit(s->db), 1);
-	assert_int_equal(count_tickets(s->db), 0);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 1);
+	assert_int_equal(count_tickets(SQ(s)->db), 0);
 
 	/* The next transaction starts clean. */
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	assert_int_equal(itsm_store_commit(s), 0);
-	assert_int_equal(count_tickets(s->db), 1);
+	assert_int_equal(count_tickets(SQ(s)->db), 1);
 	itsm_store_close(s);
 }
 
@@ -874,11 +874,11 @@ test_txn_nested_outer_rollback(void **state)
 
 	assert_int_equal(itsm_store_begin(s), 0);
 	assert_int_equal(itsm_store_begin(s), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	assert_int_equal(itsm_store_commit(s), 0);
 	itsm_store_rollback(s);
-	assert_int_equal(sqlite3_get_autocommit(s->db), 1);
-	assert_int_equal(count_tickets(s->db), 0);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 1);
+	assert_int_equal(count_tickets(SQ(s)->db), 0);
 	itsm_store_close(s);
 }
 
@@ -891,14 +891,14 @@ test_txn_unbalanced(void **state)
 	assert_int_equal(itsm_store_commit(s), ITSM_E_INTERNAL);
 	assert_non_null(strstr(itsm_errmsg(), "without a transaction"));
 	itsm_store_rollback(s);		/* a no-op */
-	assert_int_equal(sqlite3_get_autocommit(s->db), 1);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 1);
 	/* Neither left the depth below zero. */
 	assert_int_equal(itsm_store_begin(s), 0);
-	assert_int_equal(sqlite3_get_autocommit(s->db), 0);
-	exec_ok(s->db, INSERT_TICKET);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 0);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	assert_int_equal(itsm_store_commit(s), 0);
-	assert_int_equal(sqlite3_get_autocommit(s->db), 1);
-	assert_int_equal(count_tickets(s->db), 1);
+	assert_int_equal(sqlite3_get_autocommit(SQ(s)->db), 1);
+	assert_int_equal(count_tickets(SQ(s)->db), 1);
 	assert_int_equal(itsm_store_commit(s), ITSM_E_INTERNAL);
 	itsm_store_close(s);
 }
@@ -1000,13 +1000,13 @@ check_open_default(struct fixture *f)
 	setenv("HOME", "/nonexistent/home", 1);
 	assert_false(exists(data));
 	s = open_ok(NULL, 0);
-	assert_string_equal(s->path, db);
+	assert_string_equal(SQ(s)->path, db);
 	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
 	/* Reading makes nothing; a transaction that fails, nothing either. */
 	assert_false(exists(data));
 	assert_int_equal(itsm_store_begin(s), 0);
 	assert_true(exists(dir));
-	exec_ok(s->db, INSERT_TICKET);
+	exec_ok(SQ(s)->db, INSERT_TICKET);
 	itsm_store_rollback(s);
 	assert_false(exists(data));
 	first_commit(s);
@@ -1066,7 +1066,7 @@ test_open_itsm_db(void **state)
 	setenv("ITSM_DB", f->db, 1);
 	setenv("XDG_DATA_HOME", "/nonexistent/data", 1);
 	s = open_ok(NULL, 0);
-	assert_string_equal(s->path, f->db);
+	assert_string_equal(SQ(s)->path, f->db);
 	first_commit(s);
 	itsm_store_close(s);
 	assert_true(exists(f->db));
@@ -1088,29 +1088,29 @@ test_migrate_1_to_current(void **state)
 	store_test_set_version(1);
 	assert_int_equal(itsm_store_open(&s, f->db, 0), 0);
 	store_test_set_version(0);
-	assert_int_equal(query_int(s->db, "PRAGMA user_version"), 1);
-	assert_int_equal(sqlite3_exec(s->db, "INSERT INTO tickets (summary, "
+	assert_int_equal(query_int(SQ(s)->db, "PRAGMA user_version"), 1);
+	assert_int_equal(sqlite3_exec(SQ(s)->db, "INSERT INTO tickets (summary, "
 	    "caller, affected, opened_at, updated_at, priority) VALUES "
 	    "('old', 'c', 'c', 100, 100, 'P2'); INSERT INTO events (ticket, "
 	    "at, recorded_at, actor, login, kind) VALUES (1, 100, 100, 'a', "
 	    "'a', 'open')", NULL, NULL, NULL), SQLITE_OK);
 	/* Schema 1 has no cron bookkeeping. */
-	assert_int_not_equal(sqlite3_exec(s->db, "SELECT stagnant_escalated_at "
+	assert_int_not_equal(sqlite3_exec(SQ(s)->db, "SELECT stagnant_escalated_at "
 	    "FROM tickets", NULL, NULL, NULL), SQLITE_OK);
 	itsm_store_close(s);
 
 	assert_int_equal(itsm_store_open(&s, f->db, 0), 0);
 	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets WHERE "
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM tickets WHERE "
 	    "summary = 'old' AND priority = 'P2' AND opened_at = 100"), 1);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM events"), 1);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM tickets WHERE "
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM tickets WHERE "
 	    "stagnant_escalated_at IS NULL AND breach_escalated_at IS NULL "
 	    "AND auto_closed = 0"), 1);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM meta"), 0);
-	assert_int_equal(query_int(s->db, "SELECT count(*) FROM sqlite_master "
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM meta"), 0);
+	assert_int_equal(query_int(SQ(s)->db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE name IN ('tickets_activity', 'tickets_resolved')"), 2);
-	assert_int_not_equal(sqlite3_exec(s->db, "DELETE FROM events", NULL,
+	assert_int_not_equal(sqlite3_exec(SQ(s)->db, "DELETE FROM events", NULL,
 	    NULL, NULL), SQLITE_OK);
 	itsm_store_close(s);
 }

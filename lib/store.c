@@ -1,0 +1,105 @@
+/*
+ * The store, whatever its engine: where the database is, which engine
+ * opens it, and the public calls, each handed to the engine's ops
+ * (lib/engine.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itsm/error.h"
+#include "itsm/store.h"
+#include "engine.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+int
+itsm_store_path(const char *path, char **out)
+{
+	const char *env, *home;
+	size_t n;
+
+	*out = NULL;
+	/* An empty ITSM_DB is no path: usable_path refuses it. */
+	if (path == NULL && (env = getenv("ITSM_DB")) != NULL)
+		path = env;
+	if (path != NULL) {
+		if ((*out = strdup(path)) == NULL)
+			return itsm_error(ITSM_E_NOMEM, "out of memory");
+		return 0;
+	}
+	if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/') {
+		n = strlen(env) + sizeof("/itsm/itsm.db");
+		if ((*out = malloc(n)) != NULL)
+			snprintf(*out, n, "%s/itsm/itsm.db", env);
+	} else if ((home = getenv("HOME")) != NULL && *home != '\0') {
+		n = strlen(home) + sizeof("/.local/share/itsm/itsm.db");
+		if ((*out = malloc(n)) != NULL)
+			snprintf(*out, n, "%s/.local/share/itsm/itsm.db", home);
+	} else {
+		return itsm_error(ITSM_E_IO, "no database: set ITSM_DB or HOME, "
+		    "or give --db FILE");
+	}
+	if (*out == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	return 0;
+}
+
+int
+itsm_store_open(itsm_store **out, const char *path, int flags)
+{
+	return itsm_store_open_wait(out, path, flags, BUSY_TIMEOUT_MS);
+}
+
+int
+itsm_store_open_wait(itsm_store **out, const char *path, int flags,
+    int busy_ms)
+{
+	const struct store_engine *e = &itsm_engine_sqlite;
+
+	return e->core->open(out, path, flags,
+	    busy_ms > 0 ? busy_ms : BUSY_TIMEOUT_MS);
+}
+
+void
+itsm_store_close(itsm_store *s)
+{
+	if (s != NULL)
+		s->engine->core->close(s);
+}
+
+int
+itsm_store_version(itsm_store *s)
+{
+	return s->engine->core->version(s);
+}
+
+int64_t
+itsm_store_data_version(itsm_store *s)
+{
+	return s->engine->core->data_version(s);
+}
+
+int
+itsm_store_begin(itsm_store *s)
+{
+	return s->engine->core->begin(s);
+}
+
+int
+itsm_store_commit(itsm_store *s)
+{
+	return s->engine->core->commit(s);
+}
+
+void
+itsm_store_rollback(itsm_store *s)
+{
+	s->engine->core->rollback(s);
+}
+
+int
+itsm_store_committed(const itsm_store *s)
+{
+	return s != NULL && s->engine->core->committed(s);
+}
