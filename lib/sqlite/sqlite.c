@@ -1351,11 +1351,6 @@ static const struct engine_core sq_core = {
 	.test_set_version = sq_test_set_version,
 };
 
-static const struct engine_tickets sq_tickets = { 0 };
-static const struct engine_majors sq_majors = { 0 };
-static const struct engine_stats sq_stats = { 0 };
-static const struct engine_port sq_port = { 0 };
-
 const struct store_engine itsm_engine_sqlite = {
 	.version = STORE_ENGINE_VERSION,
 	.name = "sqlite",

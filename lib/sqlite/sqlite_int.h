@@ -62,6 +62,12 @@ int store_cached(itsm_store *s, const char *sql, sqlite3_stmt **st);
 /* Steps a cached statement that returns no row, and resets it. */
 int store_run(itsm_store *s, sqlite3_stmt *st, const char *what);
 
+/* The engine's ops, one set a file (sqlite_ticket.c, ...). */
+extern const struct engine_tickets sq_tickets;
+extern const struct engine_majors sq_majors;
+extern const struct engine_stats sq_stats;
+extern const struct engine_port sq_port;
+
 /*
  * The rows of st as the engine interface streams them (cached: reset at
  * the end rather than finalized); st is theirs even on failure.

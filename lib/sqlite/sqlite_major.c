@@ -809,3 +809,7 @@ itsm_major_audience_due(const itsm_major *m, size_t i)
 int64_t itsm_major_last_update_at(const itsm_major *m) { return m->last_update_at; }
 const char *itsm_major_last_update(const itsm_major *m) { return m->last_update; }
 int64_t itsm_major_first_comms_at(const itsm_major *m) { return m->first_comms_at; }
+
+const struct engine_majors sq_majors = {
+	.reserved = 0,
+};

@@ -221,3 +221,7 @@ store_defer_foreign_keys(itsm_store *s)
 		return store_fail(s, "cannot defer foreign keys");
 	return 0;
 }
+
+const struct engine_port sq_port = {
+	.reserved = 0,
+};

@@ -826,3 +826,7 @@ itsm_stats_group(const itsm_stats *s, size_t i)
 {
 	return i < itsm_stats_group_count(s) ? &s->g[i].f : NULL;
 }
+
+const struct engine_stats sq_stats = {
+	.reserved = 0,
+};

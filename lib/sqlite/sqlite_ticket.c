@@ -1260,3 +1260,7 @@ itsm_ticket_find_ext(itsm_ctx *c, const char *ext, int64_t *id)
 	sqlite3_reset(st);
 	return rc;
 }
+
+const struct engine_tickets sq_tickets = {
+	.reserved = 0,
+};
