@@ -850,109 +850,222 @@ find_impact(const itsm_policy *p, const char *s, size_t *i)
 	return find_level(p, 0, s, i);
 }
 
+/* major.rules: which incidents are proposed as majors. */
+static int
+read_major_rules(struct loader *l, yaml_node_t *v)
+{
+	static const char *const rule_keys[] = { "priority", "impact",
+	    "criticality", NULL };
+	itsm_policy *p = l->p;
+	yaml_node_item_t *it;
+	yaml_node_t *e, *k;
+	size_t i;
+	int rc;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return err_at(l, v, "major rules must be a list");
+	p->rules = amalloc(p, (seq_len(v) + 1) * sizeof(*p->rules));
+	if (p->rules == NULL)
+		return nomem();
+	for (i = 0, it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++, i++) {
+		struct major_rule *r = &p->rules[i];
+
+		e = node(l, *it);
+		if (e->type != YAML_MAPPING_NODE || map_len(e) == 0)
+			return err_at(l, e, "a major rule is a mapping of "
+			    "priority, impact and criticality lists");
+		if ((rc = check_keys(l, e, "major rule", rule_keys)) != 0)
+			return rc;
+		if ((k = get(l, e, "priority")) != NULL &&
+		    (rc = read_refs(l, k, "priority", &r->priorities,
+		    &r->npriorities, itsm_policy_priority_find)) != 0)
+			return rc;
+		if ((k = get(l, e, "impact")) != NULL &&
+		    (rc = read_refs(l, k, "impact", &r->impacts,
+		    &r->nimpacts, find_impact)) != 0)
+			return rc;
+		if ((k = get(l, e, "criticality")) != NULL &&
+		    (rc = read_refs(l, k, "criticality", &r->criticalities,
+		    &r->ncriticalities, NULL)) != 0)
+			return rc;
+	}
+	p->nrules = i;
+	return 0;
+}
+
+/* major.storm: so many incidents on one service within a window. */
+static int
+read_major_storm(struct loader *l, yaml_node_t *v)
+{
+	static const char *const storm_keys[] = { "count", "window", NULL };
+	itsm_policy *p = l->p;
+	yaml_node_t *k;
+	int rc, cnt;
+
+	if (v->type != YAML_MAPPING_NODE)
+		return err_at(l, v, "storm must be a mapping of count and "
+		    "window");
+	if ((rc = check_keys(l, v, "storm", storm_keys)) != 0)
+		return rc;
+	if ((k = get(l, v, "count")) == NULL)
+		return err_at(l, v, "storm has no count");
+	if ((rc = read_int(l, k, "storm count", 2, 100000, &cnt)) != 0)
+		return rc;
+	p->storm_count = (size_t)cnt;
+	if ((k = get(l, v, "window")) == NULL)
+		return err_at(l, v, "storm has no window");
+	if ((rc = read_duration(l, k, "storm window", &p->storm_window)) != 0)
+		return rc;
+	if (p->storm_window < 60)
+		return err_at(l, k, "storm window must be at least 1m");
+	return 0;
+}
+
+/* major.services: each service's criticality. */
+static int
+read_major_services(struct loader *l, yaml_node_t *v)
+{
+	static const char *const svc_keys[] = { "name", "criticality", NULL };
+	itsm_policy *p = l->p;
+	yaml_node_item_t *it;
+	yaml_node_t *e, *k;
+	size_t i;
+	int rc;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return err_at(l, v, "services must be a list of name and "
+		    "criticality");
+	p->services = amalloc(p, (seq_len(v) + 1) * sizeof(*p->services));
+	if (p->services == NULL)
+		return nomem();
+	for (i = 0, it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++, i++) {
+		e = node(l, *it);
+		if (e->type != YAML_MAPPING_NODE)
+			return err_at(l, e, "each service must be a mapping "
+			    "with name and criticality");
+		if ((rc = check_keys(l, e, "service", svc_keys)) != 0)
+			return rc;
+		if ((k = get(l, e, "name")) == NULL)
+			return err_at(l, e, "service without a name");
+		if ((rc = read_name(l, k, "service", &p->services[0].name,
+		    sizeof(*p->services), i, &p->services[i].name)) != 0)
+			return rc;
+		if ((k = get(l, e, "criticality")) == NULL)
+			return err_at(l, e, "service '%s' has no criticality",
+			    p->services[i].name);
+		if ((rc = want_scalar(l, k, "criticality")) != 0)
+			return rc;
+		if ((p->services[i].criticality = astrdup(p, scalar(k))) ==
+		    NULL)
+			return nomem();
+	}
+	p->nservices = i;
+	return 0;
+}
+
+/* An audience's cadence: priorities (and "other") to durations. */
+static int
+read_cadence(struct loader *l, yaml_node_t *k, struct audience *au)
+{
+	const itsm_policy *p = l->p;
+	yaml_node_pair_t *pr;
+	size_t j;
+	int rc;
+
+	if (k->type != YAML_MAPPING_NODE)
+		return err_at(l, k, "cadence must map priorities (and "
+		    "'other') to durations");
+	if ((rc = check_keys(l, k, "cadence", NULL)) != 0)
+		return rc;
+	for (pr = k->data.mapping.pairs.start; pr < k->data.mapping.pairs.top;
+	    pr++) {
+		yaml_node_t *pk = node(l, pr->key);
+		int64_t *slot;
+
+		if (strcmp(scalar(pk), "other") == 0)
+			slot = &au->other;
+		else if (itsm_policy_priority_find(p, scalar(pk), &j) == 0)
+			slot = &au->cadence[j];
+		else
+			return err_at(l, pk, "unknown priority '%s' in "
+			    "cadence", scalar(pk));
+		if ((rc = read_duration(l, node(l, pr->value), "cadence",
+		    slot)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* major.audiences: who is told, and how often. */
+static int
+read_major_audiences(struct loader *l, yaml_node_t *v)
+{
+	static const char *const aud_keys[] = { "name", "cadence", NULL };
+	itsm_policy *p = l->p;
+	yaml_node_item_t *it;
+	yaml_node_t *e, *k;
+	size_t i;
+	int rc;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return err_at(l, v, "audiences must be a list of name and "
+		    "cadence");
+	p->audiences = amalloc(p, (seq_len(v) + 1) * sizeof(*p->audiences));
+	if (p->audiences == NULL)
+		return nomem();
+	for (i = 0, it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++, i++) {
+		struct audience *au = &p->audiences[i];
+
+		e = node(l, *it);
+		if (e->type != YAML_MAPPING_NODE)
+			return err_at(l, e, "each audience must be a mapping "
+			    "with name and cadence");
+		if ((rc = check_keys(l, e, "audience", aud_keys)) != 0)
+			return rc;
+		if ((k = get(l, e, "name")) == NULL)
+			return err_at(l, e, "audience without a name");
+		if ((rc = read_name(l, k, "audience", &p->audiences[0].name,
+		    sizeof(*p->audiences), i, &au->name)) != 0)
+			return rc;
+		au->cadence = amalloc(p, (p->npr + 1) * sizeof(int64_t));
+		if (au->cadence == NULL)
+			return nomem();
+		/* No cadence: informed, on no schedule. */
+		if ((k = get(l, e, "cadence")) != NULL &&
+		    (rc = read_cadence(l, k, au)) != 0)
+			return rc;
+	}
+	p->naudiences = i;
+	return 0;
+}
+
 static int
 read_major(struct loader *l, yaml_node_t *n)
 {
 	static const char *const keys[] = { "rules", "storm", "services",
 	    "roles", "audiences", "checklist", NULL };
-	static const char *const rule_keys[] = { "priority", "impact",
-	    "criticality", NULL };
-	static const char *const storm_keys[] = { "count", "window", NULL };
-	static const char *const svc_keys[] = { "name", "criticality", NULL };
-	static const char *const aud_keys[] = { "name", "cadence", NULL };
 	itsm_policy *p = l->p;
-	yaml_node_item_t *it;
-	yaml_node_pair_t *pr;
-	yaml_node_t *e, *v, *k;
-	size_t i, j;
-	int rc, cnt;
+	yaml_node_t *v;
+	size_t i;
+	int rc;
 
 	if (n->type != YAML_MAPPING_NODE)
 		return err_at(l, n, "major must be a mapping of rules, storm, "
 		    "services, roles, audiences and checklist");
 	if ((rc = check_keys(l, n, "major", keys)) != 0)
 		return rc;
-	if ((v = get(l, n, "rules")) != NULL) {
-		if (v->type != YAML_SEQUENCE_NODE)
-			return err_at(l, v, "major rules must be a list");
-		p->rules = amalloc(p, (seq_len(v) + 1) * sizeof(*p->rules));
-		if (p->rules == NULL)
-			return nomem();
-		for (i = 0, it = v->data.sequence.items.start;
-		    it < v->data.sequence.items.top; it++, i++) {
-			struct major_rule *r = &p->rules[i];
-
-			e = node(l, *it);
-			if (e->type != YAML_MAPPING_NODE || map_len(e) == 0)
-				return err_at(l, e, "a major rule is a mapping "
-				    "of priority, impact and criticality lists");
-			if ((rc = check_keys(l, e, "major rule", rule_keys)) != 0)
-				return rc;
-			if ((k = get(l, e, "priority")) != NULL &&
-			    (rc = read_refs(l, k, "priority", &r->priorities,
-			    &r->npriorities, itsm_policy_priority_find)) != 0)
-				return rc;
-			if ((k = get(l, e, "impact")) != NULL &&
-			    (rc = read_refs(l, k, "impact", &r->impacts,
-			    &r->nimpacts, find_impact)) != 0)
-				return rc;
-			if ((k = get(l, e, "criticality")) != NULL &&
-			    (rc = read_refs(l, k, "criticality",
-			    &r->criticalities, &r->ncriticalities, NULL)) != 0)
-				return rc;
-		}
-		p->nrules = i;
-	}
-	if ((v = get(l, n, "storm")) != NULL) {
-		if (v->type != YAML_MAPPING_NODE)
-			return err_at(l, v, "storm must be a mapping of count "
-			    "and window");
-		if ((rc = check_keys(l, v, "storm", storm_keys)) != 0)
-			return rc;
-		if ((k = get(l, v, "count")) == NULL)
-			return err_at(l, v, "storm has no count");
-		if ((rc = read_int(l, k, "storm count", 2, 100000, &cnt)) != 0)
-			return rc;
-		p->storm_count = (size_t)cnt;
-		if ((k = get(l, v, "window")) == NULL)
-			return err_at(l, v, "storm has no window");
-		if ((rc = read_duration(l, k, "storm window",
-		    &p->storm_window)) != 0)
-			return rc;
-		if (p->storm_window < 60)
-			return err_at(l, k, "storm window must be at least 1m");
-	}
-	if ((v = get(l, n, "services")) != NULL) {
-		if (v->type != YAML_SEQUENCE_NODE)
-			return err_at(l, v, "services must be a list of name "
-			    "and criticality");
-		p->services = amalloc(p, (seq_len(v) + 1) * sizeof(*p->services));
-		if (p->services == NULL)
-			return nomem();
-		for (i = 0, it = v->data.sequence.items.start;
-		    it < v->data.sequence.items.top; it++, i++) {
-			e = node(l, *it);
-			if (e->type != YAML_MAPPING_NODE)
-				return err_at(l, e, "each service must be a "
-				    "mapping with name and criticality");
-			if ((rc = check_keys(l, e, "service", svc_keys)) != 0)
-				return rc;
-			if ((k = get(l, e, "name")) == NULL)
-				return err_at(l, e, "service without a name");
-			if ((rc = read_name(l, k, "service", &p->services[0].name,
-			    sizeof(*p->services), i, &p->services[i].name)) != 0)
-				return rc;
-			if ((k = get(l, e, "criticality")) == NULL)
-				return err_at(l, e, "service '%s' has no "
-				    "criticality", p->services[i].name);
-			if ((rc = want_scalar(l, k, "criticality")) != 0)
-				return rc;
-			if ((p->services[i].criticality = astrdup(p,
-			    scalar(k))) == NULL)
-				return nomem();
-		}
-		p->nservices = i;
-	}
+	if ((v = get(l, n, "rules")) != NULL &&
+	    (rc = read_major_rules(l, v)) != 0)
+		return rc;
+	if ((v = get(l, n, "storm")) != NULL &&
+	    (rc = read_major_storm(l, v)) != 0)
+		return rc;
+	if ((v = get(l, n, "services")) != NULL &&
+	    (rc = read_major_services(l, v)) != 0)
+		return rc;
 	if ((v = get(l, n, "roles")) != NULL) {
 		if ((rc = read_list(l, v, "role", &p->roles, &p->nroles)) != 0)
 			return rc;
@@ -962,60 +1075,9 @@ read_major(struct loader *l, yaml_node_t *n)
 		if (i == p->nroles)
 			return err_at(l, v, "roles must include commander");
 	}
-	if ((v = get(l, n, "audiences")) != NULL) {
-		if (v->type != YAML_SEQUENCE_NODE)
-			return err_at(l, v, "audiences must be a list of name "
-			    "and cadence");
-		p->audiences = amalloc(p, (seq_len(v) + 1) *
-		    sizeof(*p->audiences));
-		if (p->audiences == NULL)
-			return nomem();
-		for (i = 0, it = v->data.sequence.items.start;
-		    it < v->data.sequence.items.top; it++, i++) {
-			struct audience *au = &p->audiences[i];
-
-			e = node(l, *it);
-			if (e->type != YAML_MAPPING_NODE)
-				return err_at(l, e, "each audience must be a "
-				    "mapping with name and cadence");
-			if ((rc = check_keys(l, e, "audience", aud_keys)) != 0)
-				return rc;
-			if ((k = get(l, e, "name")) == NULL)
-				return err_at(l, e, "audience without a name");
-			if ((rc = read_name(l, k, "audience",
-			    &p->audiences[0].name, sizeof(*p->audiences), i,
-			    &au->name)) != 0)
-				return rc;
-			au->cadence = amalloc(p, (p->npr + 1) * sizeof(int64_t));
-			if (au->cadence == NULL)
-				return nomem();
-			if ((k = get(l, e, "cadence")) == NULL)
-				continue;	/* informed, on no cadence */
-			if (k->type != YAML_MAPPING_NODE)
-				return err_at(l, k, "cadence must map priorities "
-				    "(and 'other') to durations");
-			if ((rc = check_keys(l, k, "cadence", NULL)) != 0)
-				return rc;
-			for (pr = k->data.mapping.pairs.start;
-			    pr < k->data.mapping.pairs.top; pr++) {
-				yaml_node_t *pk = node(l, pr->key);
-				int64_t *slot;
-
-				if (strcmp(scalar(pk), "other") == 0)
-					slot = &au->other;
-				else if (itsm_policy_priority_find(p,
-				    scalar(pk), &j) == 0)
-					slot = &au->cadence[j];
-				else
-					return err_at(l, pk, "unknown priority "
-					    "'%s' in cadence", scalar(pk));
-				if ((rc = read_duration(l, node(l, pr->value),
-				    "cadence", slot)) != 0)
-					return rc;
-			}
-		}
-		p->naudiences = i;
-	}
+	if ((v = get(l, n, "audiences")) != NULL &&
+	    (rc = read_major_audiences(l, v)) != 0)
+		return rc;
 	if ((v = get(l, n, "checklist")) != NULL &&
 	    (rc = read_list(l, v, "checklist item", &p->checklist,
 	    &p->nchecklist)) != 0)
