@@ -328,7 +328,7 @@ test_percentile_function(void **state)
 	assert_int_equal(itsm_stats_percentile(v, 10, 100), 100);
 	assert_int_equal(itsm_stats_percentile(v, 10, 1), 10);
 	assert_int_equal(itsm_stats_percentile(v, 9, 90), 90);	/* ceil 8.1 */
-	/* The ranks store_stats.c watches for as the times go by in order. */
+	/* The ranks lib/stats.c watches for as the times go by in order. */
 	assert_int_equal(itsm_stats_rank(0, 50), 0);
 	assert_int_equal(itsm_stats_rank(1, 50), 1);
 	assert_int_equal(itsm_stats_rank(2, 50), 1);
