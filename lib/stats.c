@@ -234,13 +234,16 @@ text_of(const struct store_value *v)
 	return v->type == STORE_TEXT ? v->s : NULL;
 }
 
-/* Whether a row's value is a number; its value in *out (0 when not). */
+/*
+ * Whether a row's value is there (not NULL); its value as a number in
+ * *out (0 when it is none).
+ */
 static int
 int_of(const struct store_value *v, int64_t *out)
 {
 	*out = v->type == STORE_INT ? v->i : v->type == STORE_REAL ?
 	    (int64_t)v->r : 0;
-	return v->type == STORE_INT || v->type == STORE_REAL;
+	return v->type != STORE_NULL;
 }
 
 static int64_t
@@ -788,7 +791,10 @@ cmp_group(const void *a, const void *b)
 	return strcmp(x->value, y->value);
 }
 
-/* The counts of every group: opened, closed, and the backlog. */
+/*
+ * The counts of every group: the tickets opened in the period, those
+ * closed in it, and the backlog at its end (now, when it has none).
+ */
 static int
 counts(itsm_stats *s, const struct bounds *b)
 {
@@ -803,11 +809,16 @@ counts(itsm_stats *s, const struct bounds *b)
 	if ((rc = store_stats_closed(s->store, key, b->since, b->until,
 	    &r)) != 0 || (rc = each_row(s, b, r, 1, on_closed)) != 0)
 		return rc;
-	if (b->has_until)
-		return (rc = store_stats_status_at(s->store, key, b->until,
-		    &r)) != 0 ? rc : each_row(s, b, r, 2, on_status_at);
-	return (rc = store_stats_in_status(s->store, key, open_status, NOPEN,
-	    &r)) != 0 ? rc : each_row(s, b, r, 1, on_open_now);
+	if (b->has_until) {
+		if ((rc = store_stats_status_at(s->store, key, b->until,
+		    &r)) != 0)
+			return rc;
+		return each_row(s, b, r, 2, on_status_at);
+	}
+	if ((rc = store_stats_in_status(s->store, key, open_status, NOPEN,
+	    &r)) != 0)
+		return rc;
+	return each_row(s, b, r, 1, on_open_now);
 }
 
 static int
