@@ -23,6 +23,7 @@
 
 #include "itsm/error.h"
 #include "itsm/stats.h"
+#include "itsm/workflow.h"
 #include "store_stats.h"
 #include "ticket_int.h"
 
@@ -177,25 +178,25 @@ struct bounds {
 };
 
 /*
- * The rules of the figures.  A ticket is open (in the backlog) while new,
- * in progress or on hold; its SLA clocks run while it is new or in
- * progress.
+ * The rules of the figures, on the workflow's statuses.  A ticket is
+ * open (in the backlog) while new, in progress or on hold; its SLA
+ * clocks run while it is new or in progress.
  */
-static const char *const open_status[] = { "new", "in_progress", "on_hold" };
-#define NOPEN (sizeof(open_status) / sizeof(open_status[0]))
-
 static int
 clock_runs(const char *status)
 {
-	return status != NULL && (strcmp(status, "new") == 0 ||
-	    strcmp(status, "in_progress") == 0);
+	int st = status != NULL ? itsm_status_parse(status) : -1;
+
+	return st == ITSM_ST_NEW || st == ITSM_ST_IN_PROGRESS;
 }
 
 static int
 is_open(const char *status)
 {
-	return clock_runs(status) ||
-	    (status != NULL && strcmp(status, "on_hold") == 0);
+	int st = status != NULL ? itsm_status_parse(status) : -1;
+
+	return st == ITSM_ST_NEW || st == ITSM_ST_IN_PROGRESS ||
+	    st == ITSM_ST_ON_HOLD;
 }
 
 /*
@@ -799,7 +800,9 @@ static int
 counts(itsm_stats *s, const struct bounds *b)
 {
 	enum store_key key = key_of(s->by);
+	const char *open[ITSM_NSTATUSES];
 	struct store_rows *r;
+	size_t i, nopen = 0;
 	int rc;
 
 	if ((rc = store_stats_opened(s->store, key, b->since, b->until,
@@ -815,8 +818,10 @@ counts(itsm_stats *s, const struct bounds *b)
 			return rc;
 		return each_row(s, b, r, 2, on_status_at);
 	}
-	if ((rc = store_stats_in_status(s->store, key, open_status, NOPEN,
-	    &r)) != 0)
+	for (i = 0; i < ITSM_NSTATUSES; i++)
+		if (is_open(itsm_status_name((enum itsm_status)i)))
+			open[nopen++] = itsm_status_name((enum itsm_status)i);
+	if ((rc = store_stats_in_status(s->store, key, open, nopen, &r)) != 0)
 		return rc;
 	return each_row(s, b, r, 1, on_open_now);
 }
