@@ -810,7 +810,8 @@ test_spilled_times_same_figures(void **state)
 	int64_t id;
 
 	for (i = 0; i < 30; i++) {
-		snprintf(iso, sizeof(iso), "2026-11-%02zuT08:00:00Z", 2 + i % 9);
+		snprintf(iso, sizeof(iso), "2026-11-%02zuT08:00:00Z",
+		    2 + i % 9);
 		id = open_cat(f, iso, imp[i % 3], imp[(i / 3) % 3],
 		    cat[i % 3]);
 		if (i % 7 == 6)
