@@ -163,6 +163,10 @@ struct itsm_stats {
 	char **pri;		/* the priorities listed; NULL: none, last */
 	size_t npri, npolicy;	/* npolicy: the policy's, first */
 	size_t last;		/* the group of the previous row */
+	size_t *slot;		/* the groups by value, hashed: index + 1,
+				   0 when free; until they are sorted */
+	size_t nslot;		/* a power of 2, over twice the groups */
+	size_t none;		/* the group of no value + 1, or 0 */
 	const itsm_policy *policy;
 	itsm_store *store;
 	struct sample *t;	/* the times so far, up to samples_max */
@@ -286,23 +290,70 @@ group_init(const itsm_stats *s, struct group *g)
 	return 0;
 }
 
+/* FNV-1a: the hash of a group's value. */
+static size_t
+hash(const char *v)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (; *v != '\0'; v++)
+		h = (h ^ (unsigned char)*v) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* The slot of value v: the one of its group, or the free one it takes. */
+static size_t *
+slot_of(const itsm_stats *s, const char *v)
+{
+	size_t m = s->nslot - 1, i = hash(v) & m;
+
+	while (s->slot[i] != 0 && strcmp(s->g[s->slot[i] - 1].value, v) != 0)
+		i = (i + 1) & m;
+	return &s->slot[i];
+}
+
+/* Room in the hash for one more group. */
+static int
+grow_slots(itsm_stats *s)
+{
+	size_t i, n = s->nslot ? s->nslot * 2 : 64;
+
+	if (2 * (s->ng + 1) < s->nslot)
+		return 0;
+	free(s->slot);
+	if ((s->slot = calloc(n, sizeof(*s->slot))) == NULL) {
+		s->nslot = 0;
+		return nomem();
+	}
+	s->nslot = n;
+	for (i = 0; i < s->ng; i++)
+		if (s->g[i].value != NULL)
+			*slot_of(s, s->g[i].value) = i + 1;
+	return 0;
+}
+
 /* The group of key value v (NULL: none), added when new. */
 static int
 group_of(itsm_stats *s, const char *v, struct group **out)
 {
 	struct group *ng;
-	size_t i;
+	size_t *slot = &s->none;
+	int rc;
 
 	if (s->last < s->ng && same(s->g[s->last].value, v)) {
 		*out = &s->g[s->last];
 		return 0;
 	}
-	for (i = 0; i < s->ng; i++)
-		if (same(s->g[i].value, v)) {
-			s->last = i;
-			*out = &s->g[i];
-			return 0;
-		}
+	if (v != NULL) {
+		if ((rc = grow_slots(s)) != 0)
+			return rc;
+		slot = slot_of(s, v);
+	}
+	if (*slot != 0) {
+		s->last = *slot - 1;
+		*out = &s->g[s->last];
+		return 0;
+	}
 	if (s->ng == s->capg) {
 		s->capg = s->capg ? s->capg * 2 : 16;
 		if ((ng = realloc(s->g, s->capg * sizeof(*ng))) == NULL)
@@ -315,6 +366,7 @@ group_of(itsm_stats *s, const char *v, struct group **out)
 	if ((v != NULL && (ng->value = strdup(v)) == NULL) ||
 	    group_init(s, ng) != 0)
 		return nomem();
+	*slot = s->last + 1;
 	*out = ng;
 	return 0;
 }
@@ -844,6 +896,9 @@ compute(itsm_stats *s, const struct bounds *b)
 		    s->g[i].value);
 		add_to_total(s, &s->g[i]);
 	}
+	free(s->slot);		/* the order changes: no more lookups */
+	s->slot = NULL;
+	s->nslot = s->none = 0;
 	if (s->ng > 1)
 		qsort(s->g, s->ng, sizeof(*s->g), cmp_group);
 	for (i = 0; i < s->ng; i++) {
@@ -920,6 +975,7 @@ itsm_stats_free(itsm_stats *s)
 		free(s->pri[i]);
 	free(s->pri);
 	free(s->t);
+	free(s->slot);
 	free(s);
 }
 
