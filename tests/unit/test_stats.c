@@ -881,6 +881,42 @@ test_sorter(void **state)
 	store_sorter_close(f->store, NULL);
 }
 
+/*
+ * Many values of the field: each ticket finds its group (a hash that
+ * grows as they come), and the groups come out in order, none last.
+ */
+static void
+test_many_groups(void **state)
+{
+	struct fx *f = *state;
+	const struct itsm_stats_figures *t, *g;
+	char want[8];
+	size_t i;
+
+	sql(f, "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 "
+	    "FROM n WHERE i < 299) INSERT INTO tickets (status, summary, "
+	    "caller, affected, group_name, opened_at, updated_at) SELECT "
+	    "'new', 's', 'c', 'c', printf('g%03d', (i * 7) % 150), 1000, "
+	    "1000 FROM n; INSERT INTO tickets (status, summary, caller, "
+	    "affected, opened_at, updated_at) VALUES ('on_hold', 's', 'c', "
+	    "'c', 1000, 1000)");
+	t = stats(f, "2026-11-28T09:00:00Z", NULL, NULL, ITSM_BY_GROUP);
+	assert_int_equal(t->opened, 301);
+	assert_int_equal(t->backlog, 301);
+	assert_int_equal(itsm_stats_group_count(f->stats), 151);
+	for (i = 0; i < 150; i++) {
+		g = itsm_stats_group(f->stats, i);
+		snprintf(want, sizeof(want), "g%03zu", i);
+		assert_string_equal(g->value, want);
+		assert_int_equal(g->opened, 2);
+		assert_int_equal(g->backlog, 2);
+	}
+	g = itsm_stats_group(f->stats, 150);
+	assert_null(g->value);
+	assert_int_equal(g->opened, 1);
+	assert_int_equal(g->backlog, 1);
+}
+
 int
 main(void)
 {
@@ -915,6 +951,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_spilled_times_same_figures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sorter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_groups, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
