@@ -106,10 +106,73 @@ struct engine_majors {
 };
 
 /*
- * Statistics (lib/stats.c).
+ * Statistics (lib/stats.c): the engine selects the tickets of a period
+ * and streams them; the domain groups and counts them, walks their SLA
+ * clocks and takes the percentiles.  Each stream's first value is the
+ * key: the field named by a store_key (text, or NULL when the ticket has
+ * none; always NULL for STORE_KEY_NONE).  Rows come in no given order
+ * unless a member says so.
  */
+enum store_key {
+	STORE_KEY_NONE, STORE_KEY_PRIORITY, STORE_KEY_GROUP,
+	STORE_KEY_CATEGORY, STORE_KEY_CHANNEL, STORE_KEY_TIER
+};
+
+/* A sort of (secs, g, p) triples that may outgrow memory. */
+struct store_sorter;
+
 struct engine_stats {
-	int reserved;
+	/*
+	 * The tickets opened in [since, until): key, status, resolved_at,
+	 * responded_at, response_due, resolution_due, tier,
+	 * reassignment_count, reopen_count, satisfaction (times and counts
+	 * integers or NULL), then escalated: 1 when the ticket has an
+	 * escalate event, looked up only for resolved tickets whose tier is
+	 * first_tier (0 for the others, and for all when it is NULL).
+	 */
+	int (*opened)(itsm_store *s, enum store_key key, int64_t since,
+	    int64_t until, const char *first_tier, struct store_rows **out);
+	/* The tickets closed in [since, until): key. */
+	int (*closed)(itsm_store *s, enum store_key key, int64_t since,
+	    int64_t until, struct store_rows **out);
+	/* The tickets whose status is now one of status[0..n): key. */
+	int (*in_status)(itsm_store *s, enum store_key key,
+	    const char *const *status, size_t n, struct store_rows **out);
+	/*
+	 * The tickets opened before at: key, and the status set by the
+	 * latest status event before at (by time, then recording), NULL
+	 * when there is none.
+	 */
+	int (*status_at)(itsm_store *s, enum store_key key, int64_t at,
+	    struct store_rows **out);
+	/*
+	 * The priorities (text, or one NULL for none) of the resolved
+	 * tickets opened in [since, until), each once.
+	 */
+	int (*resolved_priorities)(itsm_store *s, int64_t since,
+	    int64_t until, struct store_rows **out);
+	/*
+	 * The resolved tickets opened in [since, until) with their status
+	 * events, one row per event, by ticket id then event time and
+	 * recording: key, id, priority, opened_at, resolved_at, the event's
+	 * time and new status (both NULL, one row, when it has none).
+	 */
+	int (*resolved_history)(itsm_store *s, enum store_key key,
+	    int64_t since, int64_t until, struct store_rows **out);
+
+	/*
+	 * A sorter for more triples than memory should hold (its store
+	 * spills to disk): sorter_open(), any number of sorter_add(), then
+	 * sorter_rows() streams them back as (secs, g, p) by secs
+	 * increasing (ties in any order), once; sorter_close() ends it,
+	 * once those rows are freed (NULL is nothing).  One sorter at a
+	 * time per store, inside the caller's snapshot.
+	 */
+	int (*sorter_open)(itsm_store *s, struct store_sorter **out);
+	int (*sorter_add)(struct store_sorter *t, int64_t secs, int64_t g,
+	    int64_t p);
+	int (*sorter_rows)(struct store_sorter *t, struct store_rows **out);
+	void (*sorter_close)(struct store_sorter *t);
 };
 
 /*

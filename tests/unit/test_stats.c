@@ -1,5 +1,6 @@
 /*
- * Unit tests of the service figures (lib/stats.c, lib/store_stats.c) on
+ * Unit tests of the service figures (lib/stats.c, the engine's
+ * lib/sqlite/sqlite_stats.c) on
  * hand-built histories: each ticket is worked through the library with
  * the clock moved by itsm_ctx_set_now, and each figure checked exactly.
  */
@@ -17,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "itsm/itsm.h"
+#include "store_stats.h"
 
 #include "fixture.h"
 
@@ -326,7 +328,7 @@ test_percentile_function(void **state)
 	assert_int_equal(itsm_stats_percentile(v, 10, 100), 100);
 	assert_int_equal(itsm_stats_percentile(v, 10, 1), 10);
 	assert_int_equal(itsm_stats_percentile(v, 9, 90), 90);	/* ceil 8.1 */
-	/* The ranks store_stats.c watches for as the times go by in order. */
+	/* The ranks lib/stats.c watches for as the times go by in order. */
 	assert_int_equal(itsm_stats_rank(0, 50), 0);
 	assert_int_equal(itsm_stats_rank(1, 50), 1);
 	assert_int_equal(itsm_stats_rank(2, 50), 1);
@@ -740,6 +742,181 @@ test_ratio(void **state)
 	assert_true(itsm_stats_ratio(7, 7) == 1);
 }
 
+/* Whether two lists of times per priority are the same. */
+static void
+same_times(const struct itsm_stats_time *a, const struct itsm_stats_time *b)
+{
+	if (a->priority == NULL)
+		assert_null(b->priority);
+	else
+		assert_string_equal(a->priority, b->priority);
+	assert_int_equal(a->count, b->count);
+	assert_int_equal(a->median, b->median);
+	assert_int_equal(a->p90, b->p90);
+}
+
+/* Whether two groups' figures are the same, field by field. */
+static void
+same_figures(const struct itsm_stats_figures *a,
+    const struct itsm_stats_figures *b)
+{
+	size_t i;
+
+	if (a->value == NULL)
+		assert_null(b->value);
+	else
+		assert_string_equal(a->value, b->value);
+	assert_int_equal(a->opened, b->opened);
+	assert_int_equal(a->closed, b->closed);
+	assert_int_equal(a->backlog, b->backlog);
+	assert_int_equal(a->resolved, b->resolved);
+	same_times(&a->resolve_time, &b->resolve_time);
+	assert_int_equal(a->npriorities, b->npriorities);
+	for (i = 0; i < a->npriorities; i++)
+		same_times(&a->by_priority[i], &b->by_priority[i]);
+	assert_int_equal(a->response_met, b->response_met);
+	assert_int_equal(a->response_breached, b->response_breached);
+	assert_int_equal(a->resolution_met, b->resolution_met);
+	assert_int_equal(a->resolution_breached, b->resolution_breached);
+	assert_int_equal(a->fcr, b->fcr);
+	assert_int_equal(a->fcr_base, b->fcr_base);
+	assert_int_equal(a->reassigned, b->reassigned);
+	assert_int_equal(a->reassignments, b->reassignments);
+	assert_int_equal(a->reopened, b->reopened);
+	assert_int_equal(a->satisfaction_count, b->satisfaction_count);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(a->satisfaction[i], b->satisfaction[i]);
+	assert_true(a->response_compliance == b->response_compliance);
+	assert_true(a->resolution_compliance == b->resolution_compliance);
+	assert_true(a->fcr_rate == b->fcr_rate);
+	assert_true(a->satisfaction_mean == b->satisfaction_mean);
+}
+
+/*
+ * Past the times kept in memory, the times go to the engine's sorter:
+ * the figures are the same, to the last percentile, whether it spills
+ * after one time or never.
+ */
+static void
+test_spilled_times_same_figures(void **state)
+{
+	static const char *const imp[] = { "high", "medium", "low" };
+	static const char *const cat[] = { "hardware", "software", NULL };
+	struct fx *f = *state;
+	struct itsm_stats_query q = { .by = ITSM_BY_CATEGORY };
+	itsm_stats *mem = NULL, *spilled = NULL;
+	char iso[32];
+	size_t i;
+	int64_t id;
+
+	for (i = 0; i < 30; i++) {
+		snprintf(iso, sizeof(iso), "2026-11-%02zuT08:00:00Z",
+		    2 + i % 9);
+		id = open_cat(f, iso, imp[i % 3], imp[(i / 3) % 3],
+		    cat[i % 3]);
+		if (i % 7 == 6)
+			continue;	/* stays open */
+		snprintf(iso, sizeof(iso), "2026-11-%02zuT%02zu:%02zu:00Z",
+		    2 + i % 9, 9 + i % 11, (i * 17) % 60);
+		resolve(f, id, iso);
+	}
+	at(f, "2026-11-28T09:00:00Z");
+	assert_int_equal(itsm_stats_get(f->ctx, &q, &mem), 0);
+	stats_test_set_samples_max(1);
+	assert_int_equal(itsm_stats_get(f->ctx, &q, &spilled), 0);
+	stats_test_set_samples_max(0);
+	assert_int_equal(itsm_stats_total(mem)->resolve_time.count, 26);
+	same_figures(itsm_stats_total(mem), itsm_stats_total(spilled));
+	assert_int_equal(itsm_stats_group_count(mem), 3);
+	assert_int_equal(itsm_stats_group_count(spilled), 3);
+	for (i = 0; i < 3; i++)
+		same_figures(itsm_stats_group(mem, i),
+		    itsm_stats_group(spilled, i));
+	itsm_stats_free(mem);
+	itsm_stats_free(spilled);
+}
+
+/*
+ * The engine's sorter through the interface: triples added in any
+ * order come back once each, by time.
+ */
+static void
+test_sorter(void **state)
+{
+	struct fx *f = *state;
+	struct store_sorter *t = NULL;
+	struct store_rows *r = NULL;
+	const struct store_value *v;
+	int64_t prev = INT64_MIN, gsum = 0;
+	size_t i, n, rows = 0;
+	int rc;
+
+	assert_int_equal(store_sorter_open(f->store, &t), 0);
+	for (i = 0; i < 500; i++)
+		assert_int_equal(store_sorter_add(f->store, t,
+		    (int64_t)((i * 7919) % 101), (int64_t)i, (int64_t)(i % 5)),
+		    0);
+	assert_int_equal(store_sorter_rows(f->store, t, &r), 0);
+	while ((rc = store_rows_next(f->store, r, &v, &n)) == 1) {
+		assert_int_equal(n, 3);
+		assert_int_equal(v[0].type, STORE_INT);
+		assert_true(v[0].i >= prev);
+		assert_int_equal(v[0].i, (v[1].i * 7919) % 101);
+		assert_int_equal(v[2].i, v[1].i % 5);
+		prev = v[0].i;
+		gsum += v[1].i;
+		rows++;
+	}
+	assert_int_equal(rc, 0);
+	store_rows_free(f->store, r);
+	store_sorter_close(f->store, t);
+	assert_int_equal(rows, 500);
+	assert_int_equal(gsum, 499 * 500 / 2);
+	/* Closed, it leaves nothing behind: another opens afresh. */
+	assert_int_equal(store_sorter_open(f->store, &t), 0);
+	assert_int_equal(store_sorter_rows(f->store, t, &r), 0);
+	assert_int_equal(store_rows_next(f->store, r, &v, &n), 0);
+	store_rows_free(f->store, r);
+	store_sorter_close(f->store, t);
+	store_sorter_close(f->store, NULL);
+}
+
+/*
+ * Many values of the field: each ticket finds its group (a hash that
+ * grows as they come), and the groups come out in order, none last.
+ */
+static void
+test_many_groups(void **state)
+{
+	struct fx *f = *state;
+	const struct itsm_stats_figures *t, *g;
+	char want[8];
+	size_t i;
+
+	sql(f, "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 "
+	    "FROM n WHERE i < 299) INSERT INTO tickets (status, summary, "
+	    "caller, affected, group_name, opened_at, updated_at) SELECT "
+	    "'new', 's', 'c', 'c', printf('g%03d', (i * 7) % 150), 1000, "
+	    "1000 FROM n; INSERT INTO tickets (status, summary, caller, "
+	    "affected, opened_at, updated_at) VALUES ('on_hold', 's', 'c', "
+	    "'c', 1000, 1000)");
+	t = stats(f, "2026-11-28T09:00:00Z", NULL, NULL, ITSM_BY_GROUP);
+	assert_int_equal(t->opened, 301);
+	assert_int_equal(t->backlog, 301);
+	assert_int_equal(itsm_stats_group_count(f->stats), 151);
+	for (i = 0; i < 150; i++) {
+		g = itsm_stats_group(f->stats, i);
+		snprintf(want, sizeof(want), "g%03zu", i);
+		assert_string_equal(g->value, want);
+		assert_int_equal(g->opened, 2);
+		assert_int_equal(g->backlog, 2);
+	}
+	g = itsm_stats_group(f->stats, 150);
+	assert_null(g->value);
+	assert_int_equal(g->opened, 1);
+	assert_int_equal(g->backlog, 1);
+}
+
 int
 main(void)
 {
@@ -771,6 +948,11 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_by_parse),
 		cmocka_unit_test(test_ratio),
+		cmocka_unit_test_setup_teardown(
+		    test_spilled_times_same_figures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sorter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_groups, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
