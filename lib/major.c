@@ -769,26 +769,70 @@ struct storm {
 struct storms {
 	struct storm *v;
 	size_t n;
+	size_t *slot;		/* a hash of the services: index + 1, 0 empty */
+	size_t nslot;		/* a power of two, over twice n */
 };
+
+static unsigned char
+fold(unsigned char x)
+{
+	return x >= 'A' && x <= 'Z' ? x + ('a' - 'A') : x;
+}
 
 /* Whether a and b are equal in ASCII case only, as the store compares. */
 static int
 same_service(const char *a, const char *b)
 {
-	unsigned char x, y;
-
-	for (;; a++, b++) {
-		x = (unsigned char)*a;
-		y = (unsigned char)*b;
-		if (x >= 'A' && x <= 'Z')
-			x += 'a' - 'A';
-		if (y >= 'A' && y <= 'Z')
-			y += 'a' - 'A';
-		if (x != y)
-			return 0;
-		if (x == '\0')
+	for (; fold((unsigned char)*a) == fold((unsigned char)*b); a++, b++)
+		if (*a == '\0')
 			return 1;
+	return 0;
+}
+
+static size_t
+service_hash(const char *s)
+{
+	size_t h = 5381;
+
+	for (; *s != '\0'; s++)
+		h = h * 33 + fold((unsigned char)*s);
+	return h;
+}
+
+/* The slot of service's storm, or the empty slot where it goes. */
+static size_t *
+storm_slot(struct storms *x, const char *service)
+{
+	size_t i = service_hash(service) & (x->nslot - 1);
+
+	while (x->slot[i] != 0 &&
+	    !same_service(x->v[x->slot[i] - 1].service, service))
+		i = (i + 1) & (x->nslot - 1);
+	return &x->slot[i];
+}
+
+/* Room for one more storm: the array, and the hash kept half empty. */
+static int
+storm_room(struct storms *x)
+{
+	struct storm *g;
+	size_t i, *old = x->slot, nold = x->nslot;
+
+	if ((g = realloc(x->v, (x->n + 1) * sizeof(*g))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	x->v = g;
+	if (2 * (x->n + 1) < x->nslot)
+		return 0;
+	x->nslot = nold ? nold * 2 : 64;
+	if ((x->slot = calloc(x->nslot, sizeof(*x->slot))) == NULL) {
+		x->slot = old;
+		x->nslot = nold;
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	}
+	for (i = 0; i < x->n; i++)
+		*storm_slot(x, x->v[i].service) = i + 1;
+	free(old);
+	return 0;
 }
 
 /* Counts an incident (by id) in the storm of its service. */
@@ -797,27 +841,26 @@ storm_count(void *arg, const struct store_value *v, int free_)
 {
 	struct storms *x = arg;
 	struct storm *g;
-	size_t i;
+	size_t *slot;
+	int rc;
 
 	if (v[0].type != STORE_INT || v[1].type != STORE_TEXT)
 		return 0;
-	for (i = 0; i < x->n; i++)
-		if (same_service(x->v[i].service, v[1].s))
-			break;
-	if (i == x->n) {
-		if ((g = realloc(x->v, (x->n + 1) * sizeof(*g))) == NULL)
-			return itsm_error(ITSM_E_NOMEM, "out of memory");
-		x->v = g;
-		g += x->n;
+	if ((rc = storm_room(x)) != 0)
+		return rc;
+	slot = storm_slot(x, v[1].s);
+	if (*slot == 0) {
+		g = &x->v[x->n];
 		*g = (struct storm){ .service = strdup(v[1].s),
 		    .first = v[0].i };
 		if (g->service == NULL)
 			return itsm_error(ITSM_E_NOMEM, "out of memory");
-		x->n++;
+		*slot = ++x->n;
 	}
-	x->v[i].count++;
+	g = &x->v[*slot - 1];
+	g->count++;
 	if (!free_)
-		x->v[i].held = 1;
+		g->held = 1;
 	return 0;
 }
 
@@ -870,6 +913,7 @@ done:
 	for (i = 0; i < x.n; i++)
 		free(x.v[i].service);
 	free(x.v);
+	free(x.slot);
 	return rc;
 }
 
