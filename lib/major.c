@@ -11,6 +11,7 @@
 #include "itsm/error.h"
 #include "itsm/major.h"
 #include "itsm/time.h"
+#include "major_int.h"
 #include "store_int.h"
 #include "store_major.h"
 #include "ticket_int.h"
@@ -773,29 +774,14 @@ struct storms {
 	size_t nslot;		/* a power of two, over twice n */
 };
 
-static unsigned char
-fold(unsigned char x)
-{
-	return x >= 'A' && x <= 'Z' ? x + ('a' - 'A') : x;
-}
-
-/* Whether a and b are equal in ASCII case only, as the store compares. */
-static int
-same_service(const char *a, const char *b)
-{
-	for (; fold((unsigned char)*a) == fold((unsigned char)*b); a++, b++)
-		if (*a == '\0')
-			return 1;
-	return 0;
-}
-
 static size_t
 service_hash(const char *s)
 {
 	size_t h = 5381;
 
 	for (; *s != '\0'; s++)
-		h = h * 33 + fold((unsigned char)*s);
+		h = h * 33 + (unsigned char)(*s >= 'A' && *s <= 'Z' ?
+		    *s + ('a' - 'A') : *s);
 	return h;
 }
 
@@ -806,7 +792,7 @@ storm_slot(struct storms *x, const char *service)
 	size_t i = service_hash(service) & (x->nslot - 1);
 
 	while (x->slot[i] != 0 &&
-	    !same_service(x->v[x->slot[i] - 1].service, service))
+	    !major_same_name(x->v[x->slot[i] - 1].service, service))
 		i = (i + 1) & (x->nslot - 1);
 	return &x->slot[i];
 }

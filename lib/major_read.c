@@ -13,6 +13,7 @@
 #include "itsm/major.h"
 #include "itsm/ref.h"
 #include "itsm/time.h"
+#include "major_int.h"
 #include "store_major.h"
 #include "ticket_int.h"
 
@@ -90,27 +91,19 @@ val_dup(const struct store_value *v, char **out)
 	return *out != NULL ? 0 : nomem();
 }
 
-/* Text equal to b in ASCII case only, as the store compares names. */
-static int
-same_name(const struct store_value *v, const char *b)
+static unsigned char
+fold(unsigned char x)
 {
-	const char *a;
-	unsigned char x, y;
+	return x >= 'A' && x <= 'Z' ? x + ('a' - 'A') : x;
+}
 
-	if (v->type != STORE_TEXT)
-		return 0;
-	for (a = v->s;; a++, b++) {
-		x = (unsigned char)*a;
-		y = (unsigned char)*b;
-		if (x >= 'A' && x <= 'Z')
-			x += 'a' - 'A';
-		if (y >= 'A' && y <= 'Z')
-			y += 'a' - 'A';
-		if (x != y)
-			return 0;
-		if (x == '\0')
+int
+major_same_name(const char *a, const char *b)
+{
+	for (; fold((unsigned char)*a) == fold((unsigned char)*b); a++, b++)
+		if (*a == '\0')
 			return 1;
-	}
+	return 0;
 }
 
 /* Grows an array of n elements of size sz by one; NULL when out of memory. */
@@ -400,7 +393,8 @@ comms_event(struct comms_read *x, const struct store_value *v)
 		m->first_comms_at = at;
 	x->first_seen = 1;
 	for (i = 0; i < m->naudiences; i++)
-		if (same_name(&v[3], m->audiences[i].name) &&
+		if (v[3].type == STORE_TEXT &&
+		    major_same_name(v[3].s, m->audiences[i].name) &&
 		    (!x->seen[i] || at > m->audiences[i].last)) {
 			m->audiences[i].last = at;
 			x->seen[i] = 1;
@@ -470,23 +464,28 @@ int
 itsm_major_get(itsm_ctx *c, int64_t id, itsm_major **out)
 {
 	itsm_major *m;
-	int rc;
+	int began, rc;
 
 	*out = NULL;
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return nomem();
+	/* The ticket and every part of its dossier from one snapshot. */
+	if ((rc = store_snapshot_begin(c->store, &began)) != 0) {
+		free(m);
+		return rc;
+	}
 	if ((rc = itsm_ticket_get(c, id, &m->t)) != 0 ||
 	    (rc = read_major(c, m, id)) != 0 ||
 	    (rc = read_roster(c, m, id)) != 0 ||
 	    (rc = read_children(c, m, id)) != 0 ||
 	    (rc = read_findings(c, m, id)) != 0 ||
 	    (rc = read_actions(c, m, id)) != 0 ||
-	    (rc = read_comms(c, m, id)) != 0) {
+	    (rc = read_comms(c, m, id)) != 0)
 		itsm_major_free(m);
-		return rc;
-	}
-	*out = m;
-	return 0;
+	else
+		*out = m;
+	store_snapshot_end(c->store, began);
+	return rc;
 }
 
 int
