@@ -671,11 +671,12 @@ propose(itsm_ctx *c, struct found *f, int64_t id, const char *why, int dry)
 
 /*
  * Reads a stream of tickets (id, service, parent, major state) that
- * detect may propose, calling fn with each that no major holds: never
- * proposed, declared or rejected, and not linked to one.  Frees them.
+ * detect may propose, calling fn with each and whether no major holds
+ * it (never proposed, declared or rejected, and linked to none); ends
+ * the stream.
  */
 static int
-each_free(itsm_store *s, struct store_rows *r,
+each_candidate(itsm_store *s, struct store_rows *r,
     int (*fn)(void *, const struct store_value *, int), void *arg)
 {
 	const struct store_value *v;
@@ -703,12 +704,12 @@ struct ids {
 };
 
 static int
-candidate(void *arg, const struct store_value *v, int free_)
+candidate(void *arg, const struct store_value *v, int unheld)
 {
 	struct ids *x = arg;
 	int64_t *g;
 
-	if (!free_ || v[0].type != STORE_INT)
+	if (!unheld || v[0].type != STORE_INT)
 		return 0;
 	if ((g = realloc(x->v, (x->n + 1) * sizeof(*g))) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
@@ -732,7 +733,7 @@ detect_rules(itsm_ctx *c, struct found *f, int dry)
 		return 0;
 	if ((rc = store_rule_candidates(c->store, "incident", open_statuses,
 	    &rows)) != 0 ||
-	    (rc = each_free(c->store, rows, candidate, &ids)) != 0)
+	    (rc = each_candidate(c->store, rows, candidate, &ids)) != 0)
 		goto done;
 	for (i = 0; i < ids.n && rc == 0; i++) {
 		if ((rc = itsm_ticket_get(c, ids.v[i], &t)) != 0)
@@ -823,7 +824,7 @@ storm_room(struct storms *x)
 
 /* Counts an incident (by id) in the storm of its service. */
 static int
-storm_count(void *arg, const struct store_value *v, int free_)
+storm_count(void *arg, const struct store_value *v, int unheld)
 {
 	struct storms *x = arg;
 	struct storm *g;
@@ -845,7 +846,7 @@ storm_count(void *arg, const struct store_value *v, int free_)
 	}
 	g = &x->v[*slot - 1];
 	g->count++;
-	if (!free_)
+	if (!unheld)
 		g->held = 1;
 	return 0;
 }
@@ -865,7 +866,7 @@ detect_storms(itsm_ctx *c, struct found *f, int dry)
 		return 0;
 	if ((rc = store_storms(c->store, "incident", open_statuses,
 	    c->now - window, &rows)) != 0 ||
-	    (rc = each_free(c->store, rows, storm_count, &x)) != 0)
+	    (rc = each_candidate(c->store, rows, storm_count, &x)) != 0)
 		goto done;
 	itsm_duration_format(window, w, sizeof(w));
 	/* In the order of their first incidents, as they were read. */
