@@ -99,10 +99,94 @@ struct engine_tickets {
 };
 
 /*
- * Major incidents (lib/major.c).
+ * Major incidents (lib/major*.c).
  */
+/* What of a major may be written. */
+enum store_major_key {
+	STORE_MAJOR_STATE,		/* text */
+	STORE_MAJOR_PROPOSED_AT,	/* time */
+	STORE_MAJOR_PROPOSAL,		/* text */
+	STORE_MAJOR_DECLARED_AT,	/* time */
+	STORE_MAJOR_DECLARED_BY,	/* text */
+	STORE_MAJOR_ENDED_AT,		/* time */
+	STORE_MAJOR_BRIDGE,		/* text */
+	STORE_MAJOR_ROOT_CAUSE,		/* text */
+	STORE_MAJOR_NKEYS
+};
+/* One value to set on a major: text (NULL sets none) or integer. */
+struct store_major_set {
+	enum store_major_key key;
+	const char *text;
+	int64_t num;
+	int is_int;
+};
+
 struct engine_majors {
-	int reserved;
+	/* The state of ticket id's major into state (len bytes; "": none). */
+	int (*state)(itsm_store *s, int64_t id, char *state, size_t len);
+	/* Creates ticket id's major, or updates it, with these n values. */
+	int (*put)(itsm_store *s, int64_t id, const struct store_major_set *set,
+	    size_t n);
+	/* The ticket ids of the majors in state, newest declared first. */
+	int (*in_state)(itsm_store *s, const char *state, int64_t **ids,
+	    size_t *n);
+
+	/* The role of name on the roster of id (*role NULL: not on it). */
+	int (*roster_role)(itsm_store *s, int64_t id, const char *name,
+	    char **role);
+	/* Who holds role on the roster of id (*name NULL: nobody). */
+	int (*roster_holder)(itsm_store *s, int64_t id, const char *role,
+	    char **name);
+	/* Puts name on the roster of id in role since then, or moves it. */
+	int (*roster_put)(itsm_store *s, int64_t id, const char *name,
+	    const char *role, int64_t since);
+	int (*roster_delete)(itsm_store *s, int64_t id, const char *name);
+
+	/* Appends a finding (kind: factor, went_well, ...) of a review. */
+	int (*finding_add)(itsm_store *s, int64_t id, const char *kind,
+	    const char *text, int64_t at);
+	/* Adds an action, numbered *n from 1 per major. */
+	int (*action_add)(itsm_store *s, int64_t id, const char *text,
+	    const char *owner, int64_t due, int *n);
+	/* Marks open action n done at; its text in *text (NULL: none open). */
+	int (*action_done)(itsm_store *s, int64_t id, int n, int64_t at,
+	    char **text);
+
+	/*
+	 * The tickets whose parent is id and whose status is one of
+	 * statuses (NULL-terminated), by id.
+	 */
+	int (*children_in)(itsm_store *s, int64_t id,
+	    const char *const *statuses, int64_t **ids, size_t *n);
+	/*
+	 * Rows (id, service, parent, major state or NULL) of the tickets
+	 * of type in statuses (NULL-terminated), by id: all of them, or
+	 * (storms) those with a service opened at or after since.
+	 */
+	int (*rule_candidates)(itsm_store *s, const char *type,
+	    const char *const *statuses, struct store_rows **out);
+	int (*storms)(itsm_store *s, const char *type,
+	    const char *const *statuses, int64_t since,
+	    struct store_rows **out);
+
+	/*
+	 * The dossier of ticket id, one stream a part:
+	 * the major (0 or 1 row): state, proposed_at, proposal,
+	 * declared_at, declared_by, ended_at, bridge, root_cause;
+	 * the roster: name, role, since; by name;
+	 * the children: id, type, status, caller; by id;
+	 * the findings: kind, text; in the order recorded;
+	 * the actions: n, text, owner, due, done_at; by n;
+	 * the events of the kinds (NULL-terminated): id, at, kind, field,
+	 * message; by id.
+	 */
+	int (*dossier)(itsm_store *s, int64_t id, struct store_rows **out);
+	int (*roster)(itsm_store *s, int64_t id, struct store_rows **out);
+	int (*children)(itsm_store *s, int64_t id, struct store_rows **out);
+	int (*findings)(itsm_store *s, int64_t id, struct store_rows **out);
+	int (*actions)(itsm_store *s, int64_t id, struct store_rows **out);
+	int (*events)(itsm_store *s, int64_t id, const char *const *kinds,
+	    struct store_rows **out);
 };
 
 /*

@@ -11,6 +11,7 @@
 #include "itsm/error.h"
 #include "itsm/major.h"
 #include "itsm/time.h"
+#include "major_int.h"
 #include "store_int.h"
 #include "store_major.h"
 #include "ticket_int.h"
@@ -100,20 +101,27 @@ ev(struct mact *a, const char *kind, const char *field, const char *from,
 	return tk_event(a->c, a->id, a->at, kind, field, from, to, msg);
 }
 
+/* The statuses of a ticket still open: those a major gathers. */
+static const char *const open_statuses[] = { "new", "in_progress", "on_hold",
+    NULL };
+
 static int
 is_open(const itsm_ticket *t)
 {
 	const char *s = itsm_ticket_str(t, ITSM_F_STATUS);
+	const char *const *o;
 
-	return strcmp(s, "new") == 0 || strcmp(s, "in_progress") == 0 ||
-	    strcmp(s, "on_hold") == 0;
+	for (o = open_statuses; *o != NULL; o++)
+		if (strcmp(s, *o) == 0)
+			return 1;
+	return 0;
 }
 
 int
 itsm_major_declare(itsm_ctx *c, int64_t id, const char *why,
     const char *commander, const char *bridge, int64_t at)
 {
-	struct store_set set[4];
+	struct store_major_set set[4];
 	struct mact a;
 	int rc;
 
@@ -141,12 +149,12 @@ itsm_major_declare(itsm_ctx *c, int64_t id, const char *why,
 		    itsm_ticket_str(a.t, ITSM_F_PARENT));
 	if (rc != 0)
 		return tk_end_action(c, a.t, rc);
-	set[0] = (struct store_set){ .col = "state", .text = "active" };
-	set[1] = (struct store_set){ .col = "declared_at", .num = a.at,
-	    .is_int = 1 };
-	set[2] = (struct store_set){ .col = "declared_by",
-	    .text = itsm_ctx_actor(c) };
-	set[3] = (struct store_set){ .col = "bridge", .text = bridge };
+	set[0] = (struct store_major_set){ STORE_MAJOR_STATE, "active", 0, 0 };
+	set[1] = (struct store_major_set){ STORE_MAJOR_DECLARED_AT, NULL, a.at,
+	    1 };
+	set[2] = (struct store_major_set){ STORE_MAJOR_DECLARED_BY,
+	    itsm_ctx_actor(c), 0, 0 };
+	set[3] = (struct store_major_set){ STORE_MAJOR_BRIDGE, bridge, 0, 0 };
 	if ((rc = store_major_put(c->store, id, set, 4)) == 0 &&
 	    (rc = ev(&a, "major-declare", "major", a.state[0] ? a.state :
 	    NULL, "active", why)) == 0 &&
@@ -178,7 +186,7 @@ itsm_major_declare(itsm_ctx *c, int64_t id, const char *why,
 int
 itsm_major_reject(itsm_ctx *c, int64_t id, const char *why, int64_t at)
 {
-	struct store_set set = { .col = "state", .text = "rejected" };
+	struct store_major_set set = { STORE_MAJOR_STATE, "rejected", 0, 0 };
 	struct mact a;
 	int rc;
 
@@ -395,7 +403,7 @@ itsm_major_link(itsm_ctx *c, int64_t id, const int64_t *children, size_t n,
 int
 itsm_major_end(itsm_ctx *c, int64_t id, const char *text, int64_t at)
 {
-	struct store_set set[2];
+	struct store_major_set set[2];
 	struct mact a;
 	int rc;
 
@@ -403,9 +411,8 @@ itsm_major_end(itsm_ctx *c, int64_t id, const char *text, int64_t at)
 		return rc;
 	if ((rc = mbegin(&a, c, id, at, "active", "end", NULL)) != 0)
 		return rc;
-	set[0] = (struct store_set){ .col = "state", .text = "ended" };
-	set[1] = (struct store_set){ .col = "ended_at", .num = a.at,
-	    .is_int = 1 };
+	set[0] = (struct store_major_set){ STORE_MAJOR_STATE, "ended", 0, 0 };
+	set[1] = (struct store_major_set){ STORE_MAJOR_ENDED_AT, NULL, a.at, 1 };
 	if ((rc = store_major_put(c->store, id, set, 2)) == 0)
 		rc = ev(&a, "major-end", "major", "active", "ended", text);
 	return mend(&a, rc, "post-major-end", NULL, text);
@@ -438,8 +445,8 @@ itsm_major_review(itsm_ctx *c, int64_t id, const struct itsm_review *r,
 	if ((rc = mbegin(&a, c, id, at, "active ended", "review", NULL)) != 0)
 		return rc;
 	if (r->root_cause != NULL) {
-		struct store_set set = { .col = "root_cause",
-		    .text = r->root_cause };
+		struct store_major_set set = { STORE_MAJOR_ROOT_CAUSE,
+		    r->root_cause, 0, 0 };
 
 		if ((rc = store_major_put(c->store, id, &set, 1)) == 0)
 			rc = ev(&a, "major-review", "root_cause", NULL,
@@ -490,9 +497,12 @@ itsm_major_action_done(itsm_ctx *c, int64_t id, int n, int64_t at)
 	if ((rc = mbegin(&a, c, id, at, "active ended", "close an action of",
 	    num)) != 0)
 		return rc;
-	if ((rc = store_action_done(c->store, id, n, a.at, &text)) == 0) {
+	if ((rc = store_action_done(c->store, id, n, a.at, &text)) == 0 &&
+	    text == NULL)
+		rc = itsm_error(ITSM_E_INVALID, "no open action %d on this "
+		    "major", n);
+	else if (rc == 0)
 		rc = ev(&a, "major-action", num, "open", "done", text);
-	}
 	free(text);
 	return mend(&a, rc, "post-major-action", "done", NULL);
 }
@@ -504,9 +514,9 @@ itsm_major_action_done(itsm_ctx *c, int64_t id, int n, int64_t at)
 int
 major_end_by(itsm_ctx *c, int64_t id, int64_t at, const char *why)
 {
-	struct store_set set[2] = {
-		{ .col = "state", .text = "ended" },
-		{ .col = "ended_at", .num = at, .is_int = 1 },
+	struct store_major_set set[2] = {
+		{ STORE_MAJOR_STATE, "ended", 0, 0 },
+		{ STORE_MAJOR_ENDED_AT, NULL, at, 1 },
 	};
 	char state[16];
 	int rc;
@@ -532,7 +542,8 @@ major_resolve_children(itsm_ctx *c, int64_t id, const char *ref_,
 	int rc;
 
 	if ((rc = major_end_by(c, id, at, "ended with the resolution")) != 0 ||
-	    (rc = store_open_children(c->store, id, &ids, &n)) != 0)
+	    (rc = store_children_in(c->store, id, open_statuses, &ids,
+	    &n)) != 0)
 		return rc;
 	snprintf(msg, sizeof(msg), "resolved with the major %s", ref_);
 	for (i = 0; i < n && rc == 0; i++) {
@@ -635,10 +646,10 @@ propose(itsm_ctx *c, struct found *f, int64_t id, const char *why, int dry)
 	int rc;
 
 	if (!dry) {
-		struct store_set set[3] = {
-			{ .col = "state", .text = "proposed" },
-			{ .col = "proposed_at", .num = c->now, .is_int = 1 },
-			{ .col = "proposal", .text = why },
+		struct store_major_set set[3] = {
+			{ STORE_MAJOR_STATE, "proposed", 0, 0 },
+			{ STORE_MAJOR_PROPOSED_AT, NULL, c->now, 1 },
+			{ STORE_MAJOR_PROPOSAL, why, 0, 0 },
 		};
 
 		if ((rc = mbegin(&a, c, id, 0, NULL, "propose", NULL)) != 0)
@@ -658,22 +669,74 @@ propose(itsm_ctx *c, struct found *f, int64_t id, const char *why, int dry)
 	return found_add(f, t, "proposed", why);
 }
 
+/*
+ * Reads a stream of tickets (id, service, parent, major state) that
+ * detect may propose, calling fn with each and whether no major holds
+ * it (never proposed, declared or rejected, and linked to none); ends
+ * the stream.
+ */
+static int
+each_candidate(itsm_store *s, struct store_rows *r,
+    int (*fn)(void *, const struct store_value *, int), void *arg)
+{
+	const struct store_value *v;
+	size_t n;
+	int rc;
+
+	while ((rc = store_rows_next(s, r, &v, &n)) == 1) {
+		if (n < 4) {
+			rc = itsm_error(ITSM_E_INTERNAL, "the store gave %zu "
+			    "values of a ticket, not 4", n);
+			break;
+		}
+		if ((rc = fn(arg, v, v[2].type == STORE_NULL &&
+		    v[3].type == STORE_NULL)) != 0)
+			break;
+	}
+	store_rows_free(s, r);
+	return rc;
+}
+
+/* The ids of the open incidents no major holds. */
+struct ids {
+	int64_t *v;
+	size_t n;
+};
+
+static int
+candidate(void *arg, const struct store_value *v, int unheld)
+{
+	struct ids *x = arg;
+	int64_t *g;
+
+	if (!unheld || v[0].type != STORE_INT)
+		return 0;
+	if ((g = realloc(x->v, (x->n + 1) * sizeof(*g))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	x->v = g;
+	x->v[x->n++] = v[0].i;
+	return 0;
+}
+
 static int
 detect_rules(itsm_ctx *c, struct found *f, int dry)
 {
 	const itsm_policy *p = c->policy;
-	int64_t *ids = NULL;
-	size_t n = 0, i, r;
+	struct ids ids = { 0 };
+	struct store_rows *rows;
 	char rule[256], why[300];
 	itsm_ticket *t;
+	size_t i, r;
 	int rc;
 
 	if (itsm_policy_major_rule_count(p) == 0)
 		return 0;
-	if ((rc = store_rule_candidates(c->store, &ids, &n)) != 0)
-		return rc;
-	for (i = 0; i < n && rc == 0; i++) {
-		if ((rc = itsm_ticket_get(c, ids[i], &t)) != 0)
+	if ((rc = store_rule_candidates(c->store, "incident", open_statuses,
+	    &rows)) != 0 ||
+	    (rc = each_candidate(c->store, rows, candidate, &ids)) != 0)
+		goto done;
+	for (i = 0; i < ids.n && rc == 0; i++) {
+		if ((rc = itsm_ticket_get(c, ids.v[i], &t)) != 0)
 			break;
 		for (r = 0; r < itsm_policy_major_rule_count(p); r++)
 			if (itsm_policy_major_rule_matches(p, r,
@@ -686,30 +749,133 @@ detect_rules(itsm_ctx *c, struct found *f, int dry)
 		if (r == itsm_policy_major_rule_count(p))
 			continue;
 		snprintf(why, sizeof(why), "rule: %s", rule);
-		rc = propose(c, f, ids[i], why, dry);
+		rc = propose(c, f, ids.v[i], why, dry);
 	}
-	free(ids);
+done:
+	free(ids.v);
 	return rc;
+}
+
+/*
+ * A storm: count or more open incidents on one service (its name in
+ * any ASCII case) opened within the window, none of them held by a
+ * major.  Its service is written as its first incident has it.
+ */
+struct storm {
+	char *service;
+	size_t count;
+	int64_t first;		/* the oldest of them */
+	int held;		/* one of them is a major's */
+};
+
+struct storms {
+	struct storm *v;
+	size_t n;
+	size_t *slot;		/* a hash of the services: index + 1, 0 empty */
+	size_t nslot;		/* a power of two, over twice n */
+};
+
+static size_t
+service_hash(const char *s)
+{
+	size_t h = 5381;
+
+	for (; *s != '\0'; s++)
+		h = h * 33 + (unsigned char)(*s >= 'A' && *s <= 'Z' ?
+		    *s + ('a' - 'A') : *s);
+	return h;
+}
+
+/* The slot of service's storm, or the empty slot where it goes. */
+static size_t *
+storm_slot(struct storms *x, const char *service)
+{
+	size_t i = service_hash(service) & (x->nslot - 1);
+
+	while (x->slot[i] != 0 &&
+	    !major_same_name(x->v[x->slot[i] - 1].service, service))
+		i = (i + 1) & (x->nslot - 1);
+	return &x->slot[i];
+}
+
+/* Room for one more storm: the array, and the hash kept half empty. */
+static int
+storm_room(struct storms *x)
+{
+	struct storm *g;
+	size_t i, *old = x->slot, nold = x->nslot;
+
+	if ((g = realloc(x->v, (x->n + 1) * sizeof(*g))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	x->v = g;
+	if (2 * (x->n + 1) < x->nslot)
+		return 0;
+	x->nslot = nold ? nold * 2 : 64;
+	if ((x->slot = calloc(x->nslot, sizeof(*x->slot))) == NULL) {
+		x->slot = old;
+		x->nslot = nold;
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	}
+	for (i = 0; i < x->n; i++)
+		*storm_slot(x, x->v[i].service) = i + 1;
+	free(old);
+	return 0;
+}
+
+/* Counts an incident (by id) in the storm of its service. */
+static int
+storm_count(void *arg, const struct store_value *v, int unheld)
+{
+	struct storms *x = arg;
+	struct storm *g;
+	size_t *slot;
+	int rc;
+
+	if (v[0].type != STORE_INT || v[1].type != STORE_TEXT)
+		return 0;
+	if ((rc = storm_room(x)) != 0)
+		return rc;
+	slot = storm_slot(x, v[1].s);
+	if (*slot == 0) {
+		g = &x->v[x->n];
+		*g = (struct storm){ .service = strdup(v[1].s),
+		    .first = v[0].i };
+		if (g->service == NULL)
+			return itsm_error(ITSM_E_NOMEM, "out of memory");
+		*slot = ++x->n;
+	}
+	g = &x->v[*slot - 1];
+	g->count++;
+	if (!unheld)
+		g->held = 1;
+	return 0;
 }
 
 static int
 detect_storms(itsm_ctx *c, struct found *f, int dry)
 {
 	const itsm_policy *p = c->policy;
-	struct store_storm *v = NULL;
-	size_t n = 0, i, count = itsm_policy_storm_count(p);
+	struct storms x = { 0 };
+	struct store_rows *rows;
+	size_t i, count = itsm_policy_storm_count(p);
 	int64_t window = itsm_policy_storm_window(p);
 	char why[MAX_NAME + 128], w[32];
 	int rc;
 
 	if (count == 0)
 		return 0;
-	if ((rc = store_storms(c->store, c->now - window, count, &v, &n)) != 0)
-		return rc;
+	if ((rc = store_storms(c->store, "incident", open_statuses,
+	    c->now - window, &rows)) != 0 ||
+	    (rc = each_candidate(c->store, rows, storm_count, &x)) != 0)
+		goto done;
 	itsm_duration_format(window, w, sizeof(w));
-	for (i = 0; i < n && rc == 0; i++) {
+	/* In the order of their first incidents, as they were read. */
+	for (i = 0; i < x.n && rc == 0; i++) {
+		struct storm *v = &x.v[i];
 		size_t j;
 
+		if (v->count < count || v->held)
+			continue;
 		/*
 		 * A dry run writes nothing: skip a storm that holds what a
 		 * rule just proposed, as the real run would.
@@ -718,8 +884,8 @@ detect_storms(itsm_ctx *c, struct found *f, int dry)
 			const char *svc = itsm_ticket_str(f->t[j],
 			    ITSM_F_SERVICE);
 
-			if (itsm_ticket_int(f->t[j], ITSM_F_ID) == v[i].first ||
-			    (svc != NULL && strcasecmp(svc, v[i].service) == 0 &&
+			if (itsm_ticket_int(f->t[j], ITSM_F_ID) == v->first ||
+			    (svc != NULL && strcasecmp(svc, v->service) == 0 &&
 			    itsm_ticket_int(f->t[j], ITSM_F_OPENED_AT) >=
 			    c->now - window))
 				break;
@@ -727,10 +893,14 @@ detect_storms(itsm_ctx *c, struct found *f, int dry)
 		if (j < f->n)
 			continue;
 		snprintf(why, sizeof(why), "storm: %zu incidents on '%s' within "
-		    "%s", v[i].count, v[i].service, w);
-		rc = propose(c, f, v[i].first, why, dry);
+		    "%s", v->count, v->service, w);
+		rc = propose(c, f, v->first, why, dry);
 	}
-	store_storms_free(v, n);
+done:
+	for (i = 0; i < x.n; i++)
+		free(x.v[i].service);
+	free(x.v);
+	free(x.slot);
 	return rc;
 }
 
