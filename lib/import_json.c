@@ -1024,8 +1024,9 @@ check_time_order(const struct store_value *col, char *why, size_t len)
 
 /* import_json_line() on the parsed line. */
 static int
-import_object(itsm_store *s, struct import_json *j, const cJSON *root, size_t *events, int64_t *idp, int64_t *parent,
-    int *missing, char *why, size_t len)
+import_object(itsm_store *s, struct import_json *j, const cJSON *root,
+    size_t *events, int64_t *idp, int64_t *parent, int *missing, char *why,
+    size_t len)
 {
 	const cJSON *m[M_N], *res[R_N], *st[S_N], *v;
 	struct store_value col[IC_N];
