@@ -45,7 +45,7 @@ stale() {
 	return 1
 }
 
-headers=$(ls include/itsm/*.h lib/*.h)
+headers=$(ls include/itsm/*.h lib/*.h lib/sqlite/*.h)
 
 # libitsm, instrumented for coverage (fuzzer-no-link) and the sanitizers.
 if stale "$B/lib/default_policy.c" lib/default.yaml lib/gen-default.sh; then
@@ -53,7 +53,7 @@ if stale "$B/lib/default_policy.c" lib/default.yaml lib/gen-default.sh; then
 	    exit 2
 fi
 objs=
-for src in lib/*.c "$B/lib/default_policy.c"; do
+for src in lib/*.c lib/sqlite/*.c "$B/lib/default_policy.c"; do
 	obj="$B/lib/$(basename "$src" .c).o"
 	objs="$objs $obj"
 	# shellcheck disable=SC2086

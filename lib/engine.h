@@ -260,10 +260,77 @@ struct engine_stats {
 };
 
 /*
- * Imports and SLA clocks (lib/import*.c, lib/sla.c).
+ * Imports (lib/import*.c): rows as a line gives them, each value as
+ * STORE_NULL, _INT (true and false are 1 and 0), _REAL or _TEXT (an
+ * array or an object is its JSON text); texts are not owned.  The
+ * engine stores them as they are, converting as its columns' types do.
  */
+
+/* The columns of a ticket, in this order. */
+enum imp_col {
+	IC_ID, IC_TYPE, IC_STATUS, IC_SUMMARY, IC_DESCRIPTION, IC_CALLER,
+	IC_AFFECTED, IC_CHANNEL, IC_CONTACT, IC_SERVICE, IC_CATEGORY,
+	IC_SUBCATEGORY, IC_IMPACT, IC_URGENCY, IC_PRIORITY, IC_PRIORITY_RANK,
+	IC_MAJOR, IC_TIER, IC_GROUP, IC_ASSIGNEE, IC_OPENED_AT, IC_UPDATED_AT,
+	IC_RESPONDED_AT, IC_RESOLVED_AT, IC_CLOSED_AT, IC_RESPONSE_DUE,
+	IC_RESOLUTION_DUE, IC_RESOLUTION_TYPE, IC_RESOLUTION_CODE,
+	IC_RESOLUTION_NOTES, IC_SATISFACTION, IC_REOPEN_COUNT,
+	IC_REASSIGNMENT_COUNT, IC_PARENT, IC_STAGNANT_ESCALATED_AT,
+	IC_BREACH_ESCALATED_AT, IC_AUTO_CLOSED, IC_HOLD_REASON, IC_EXT_REF,
+	IC_N
+};
+
+/* The columns of an event. */
+enum imp_ecol {
+	IE_AT, IE_RECORDED_AT, IE_ACTOR, IE_LOGIN, IE_KIND, IE_FIELD, IE_OLD,
+	IE_NEW, IE_MESSAGE, IE_N
+};
+
+/* A major-incident dossier: its row, roster, findings and actions. */
+enum imp_major {
+	IM_STATE, IM_PROPOSED_AT, IM_PROPOSAL, IM_DECLARED_AT, IM_DECLARED_BY,
+	IM_ENDED_AT, IM_BRIDGE, IM_ROOT_CAUSE, IM_N
+};
+enum imp_roster { IR_NAME, IR_ROLE, IR_SINCE, IR_N };
+enum imp_finding { IF_KIND, IF_TEXT, IF_AT, IF_N };
+enum imp_action { IA_N_, IA_TEXT, IA_OWNER, IA_DUE, IA_DONE_AT, IA_N };
+
+struct store_crisis {
+	struct store_value major[IM_N];
+	const struct store_value (*roster)[IR_N];
+	size_t nroster;
+	const struct store_value (*findings)[IF_N];	/* in this order */
+	size_t nfindings;
+	const struct store_value (*actions)[IA_N];
+	size_t nactions;
+};
+
 struct engine_port {
-	int reserved;
+	/*
+	 * Inserts a ticket, col[IC_N].  ITSM_E_INVALID with why (len bytes)
+	 * set when the database refuses it (a constraint: the ticket
+	 * exists, a status it does not know, ...).
+	 */
+	int (*import_ticket)(itsm_store *s, const struct store_value *col,
+	    char *why, size_t len);
+	/* Inserts one event, col[IE_N], of ticket id; ITSM_E_INVALID as above. */
+	int (*import_event)(itsm_store *s, int64_t id,
+	    const struct store_value *col, char *why, size_t len);
+	/*
+	 * Inserts ticket id's dossier: its row, then the roster, findings
+	 * and actions in order; ITSM_E_INVALID as above ("crisis: ...").
+	 */
+	int (*import_crisis)(itsm_store *s, int64_t id,
+	    const struct store_crisis *c, char *why, size_t len);
+	/* Whether ticket id exists. */
+	int (*import_exists)(itsm_store *s, int64_t id, int *found);
+	/* Readies the store for a bulk write (a larger cache, say). */
+	int (*bulk)(itsm_store *s);
+	/*
+	 * Lets a ticket refer to a parent inserted later in the same
+	 * transaction (checked at the commit).
+	 */
+	int (*defer_foreign_keys)(itsm_store *s);
 };
 
 /* An engine: one of these, constant, per kind of database. */

@@ -1,8 +1,9 @@
 /*
  * itsm's JSON Lines, read back: each line is parsed once, by cJSON, its
  * members checked as the commands check what they take, and their values
- * bound to the store's prepared INSERTs (lib/store_port.c).  A value
- * goes in as SQLite's json_extract() would have given it, so that what
+ * handed to the store's import ops (store_port.h) as rows of neutral
+ * values.  A value goes in as SQLite's json_extract() gave it when
+ * imports were SQL, a time as itsm_time_import() reads it, so that what
  * export wrote, import gives back unchanged.
  */
 #include <math.h>
@@ -170,7 +171,11 @@ import_json_init(struct import_json *j)
 void
 import_json_free(struct import_json *j)
 {
+	size_t i;
+
 	free(j->ev);
+	for (i = 0; i < sizeof(j->list) / sizeof(j->list[0]); i++)
+		free(j->list[i]);
 	*j = (struct import_json){ .ev = NULL };
 	arena_reset(1);
 	cJSON_InitHooks(NULL);
@@ -178,35 +183,35 @@ import_json_free(struct import_json *j)
 
 /* v as json_extract() would give it. */
 static int
-value(const cJSON *v, struct imp_value *out)
+value(const cJSON *v, struct store_value *out)
 {
 	char *text;
 	double d;
 
-	*out = (struct imp_value){ .type = IMP_NULL };
+	*out = (struct store_value){ .type = STORE_NULL };
 	if (is_null(v))
 		return 0;
 	if (cJSON_IsBool(v)) {
-		out->type = IMP_INT;
+		out->type = STORE_INT;
 		out->i = cJSON_IsTrue(v);
 	} else if (cJSON_IsNumber(v)) {
 		d = v->valuedouble;
 		if (d == floor(d) && fabs(d) < INT64_LIMIT) {
-			out->type = IMP_INT;
+			out->type = STORE_INT;
 			out->i = (int64_t)d;
 		} else {
-			out->type = IMP_REAL;
+			out->type = STORE_REAL;
 			out->r = d;
 		}
 	} else if (cJSON_IsString(v)) {
-		out->type = IMP_TEXT;
+		out->type = STORE_TEXT;
 		out->s = v->valuestring;
 		out->len = strlen(v->valuestring);
 	} else {
 		/* An array or an object: its JSON text (given back with the line). */
 		if ((text = cJSON_PrintUnformatted(v)) == NULL)
 			return itsm_error(ITSM_E_NOMEM, "out of memory");
-		out->type = IMP_TEXT;
+		out->type = STORE_TEXT;
 		out->s = text;
 		out->len = strlen(text);
 	}
@@ -252,50 +257,57 @@ bad_date(const char *s, size_t len)
 }
 
 /*
- * The time export writes, YYYY-MM-DDTHH:MM:SSZ, read without SQLite: 1
- * when s is one, else 0 and SQLite reads it.
+ * The time export writes, YYYY-MM-DDTHH:MM:SSZ, read at once: 1 when s is
+ * one, else 0 and itsm_time_import() reads it.
  */
 static int
 iso_fast(const char *s, size_t len, int64_t *t)
 {
-	int y, mo, d, h, mi, sec, m;
-	int64_t days, era, yoe, doy;
+	int y, mo, d, h, mi, sec;
 
 	if (len != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':' || s[16] != ':' || s[19] != 'Z' || bad_date(s, len))
+	    s[13] != ':' || s[16] != ':' || s[19] != 'Z')
 		return 0;
 	if ((y = digits(s, 4)) < 0 || (mo = digits(s + 5, 2)) < 0 ||
-	    (d = digits(s + 8, 2)) < 0 ||
-	    (h = digits(s + 11, 2)) < 0 || h > 23 ||
-	    (mi = digits(s + 14, 2)) < 0 || mi > 59 ||
-	    (sec = digits(s + 17, 2)) < 0 || sec > 59)
+	    (d = digits(s + 8, 2)) < 0 || (h = digits(s + 11, 2)) < 0 ||
+	    (mi = digits(s + 14, 2)) < 0 || (sec = digits(s + 17, 2)) < 0)
 		return 0;
-	/* Days since 1970-01-01 of a proleptic Gregorian date. */
-	m = mo;
-	if (m <= 2)
-		y--;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-	*t = days * 86400 + h * 3600 + mi * 60 + sec;
-	return 1;
+	return itsm_time_civil(y, mo, d, h, mi, sec, t) == 0;
+}
+
+/*
+ * The time of a value as imports read it (itsm_time_import() for a
+ * text, a Julian day for a number; an array or an object is none): 1
+ * with *t, or 0.
+ */
+static int
+value_time(const struct store_value *v, int64_t *t)
+{
+	switch (v->type) {
+	case STORE_TEXT:
+		return itsm_time_import(v->s, t) == 0;
+	case STORE_INT:
+		return itsm_time_julian((double)v->i, t) == 0;
+	case STORE_REAL:
+		return itsm_time_julian(v->r, t) == 0;
+	default:
+		return 0;
+	}
 }
 
 /*
  * A time member: *out NULL when it is null or left out, else its Unix
- * time.  *bad: 1 when SQLite reads no time in it, 2 when it is before
- * 1970.
+ * time.  *bad: 1 when it is no time (a date that does not exist is
+ * none), 2 when it is before 1970.
  */
 static int
-to_time(itsm_store *s, const cJSON *v,
-    struct imp_value *out, int *bad)
+to_time(const cJSON *v, struct store_value *out, int *bad)
 {
 	int64_t t;
 	int rc, set;
 
 	*bad = 0;
-	*out = (struct imp_value){ .type = IMP_NULL };
+	*out = (struct store_value){ .type = STORE_NULL };
 	if (is_null(v))
 		return 0;
 	if (cJSON_IsString(v) && iso_fast(v->valuestring,
@@ -306,16 +318,16 @@ to_time(itsm_store *s, const cJSON *v,
 	    strlen(v->valuestring)))) {
 		set = 0;
 	} else {
-		if ((rc = value(v, out)) != 0 ||
-		    (rc = store_unixepoch(s, out, &t, &set)) != 0)
+		if ((rc = value(v, out)) != 0)
 			return rc;
+		set = value_time(out, &t);
 	}
 	if (!set) {
 		*bad = 1;
-		*out = (struct imp_value){ .type = IMP_NULL };
+		*out = (struct store_value){ .type = STORE_NULL };
 		return 0;
 	}
-	*out = (struct imp_value){ .type = IMP_INT, .i = t };
+	*out = (struct store_value){ .type = STORE_INT, .i = t };
 	if (t < 0)
 		*bad = 2;
 	return 0;
@@ -587,23 +599,23 @@ static const struct {
 	{ M_PARENT, IC_PARENT },
 };
 
-static const struct imp_value zero = { .type = IMP_INT, .i = 0 };
+static const struct store_value zero = { .type = STORE_INT, .i = 0 };
 
 /* The value a column takes when the line leaves it out (or null). */
 static void
-fallback(struct imp_value *v, const struct imp_value *def)
+fallback(struct store_value *v, const struct store_value *def)
 {
-	if (v->type == IMP_NULL)
+	if (v->type == STORE_NULL)
 		*v = *def;
 }
 
 /* Checks the events and reads them into j->ev. */
 static int
-read_events(itsm_store *s, struct import_json *j, const cJSON *events,
-    char *why, size_t len)
+read_events(struct import_json *j, const cJSON *events, char *why,
+    size_t len)
 {
 	const cJSON *e, *m[IE_N];
-	struct imp_value (*nev)[IE_N], *col;
+	struct store_value (*nev)[IE_N], *col;
 	size_t n, cap;
 	int rc, bad, bad2;
 
@@ -626,11 +638,11 @@ read_events(itsm_store *s, struct import_json *j, const cJSON *events,
 		pick(e, event_names, IE_N, m);
 		col = j->ev[j->nev++];
 		/* Who and what, a message, times from 1970 to 9999. */
-		if ((rc = to_time(s, m[IE_AT], &col[IE_AT], &bad)) != 0 ||
-		    (rc = to_time(s, m[IE_RECORDED_AT], &col[IE_RECORDED_AT],
+		if ((rc = to_time(m[IE_AT], &col[IE_AT], &bad)) != 0 ||
+		    (rc = to_time(m[IE_RECORDED_AT], &col[IE_RECORDED_AT],
 		    &bad2)) != 0)
 			return rc;
-		if (!cJSON_IsObject(e) || bad || col[IE_AT].type == IMP_NULL ||
+		if (!cJSON_IsObject(e) || bad || col[IE_AT].type == STORE_NULL ||
 		    bad2 || !text_ok(m[IE_ACTOR], 1, MAX_NAME) ||
 		    !text_ok(m[IE_KIND], 1, MAX_NAME) ||
 		    (m[IE_LOGIN] != NULL && !text_ok(m[IE_LOGIN], 1,
@@ -716,6 +728,177 @@ check_crisis(const cJSON *crisis, char *why, size_t len)
 		return rc;
 	return check_list(m[C_ACTIONS], "actions", actions, actions_max, 2,
 	    why, len);
+}
+
+/*
+ * The dossier is stored as SQLite's JSON functions read it before: each
+ * list (roster, findings, actions) gives rows as json_each() does (an
+ * array its items, an object its members, anything else one row: itself)
+ * and each row its members as json_extract() does.
+ */
+
+/* A list's rows, its members, and those of them that are times. */
+struct crisis_list {
+	const char *const *names;
+	int n;
+	unsigned times;		/* bit k: member k */
+	int by_name;		/* an object's members in the order of names */
+};
+
+static const char *const roster_cols[IR_N] = { "name", "role", "since" };
+static const char *const finding_cols[IF_N] = { "kind", "text", "at" };
+static const char *const action_cols[IA_N] = {
+	"n", "text", "owner", "due", "done_at"
+};
+static const struct crisis_list crisis_lists[3] = {
+	{ roster_cols, IR_N, 1u << IR_SINCE, 0 },
+	{ finding_cols, IF_N, 1u << IF_AT, 1 },
+	{ action_cols, IA_N, (1u << IA_DUE) | (1u << IA_DONE_AT), 0 },
+};
+
+/* The members of the dossier's row, in its order. */
+static const char *const major_cols[IM_N] = {
+	"state", "proposed_at", "proposal", "declared_at", "declared_by",
+	"ended_at", "bridge", "root_cause"
+};
+#define MAJOR_TIMES ((1u << IM_PROPOSED_AT) | (1u << IM_DECLARED_AT) | \
+    (1u << IM_ENDED_AT))
+
+static int check_text(const char *s, size_t len, char *why, size_t whylen);
+
+/*
+ * Member name of a list's row e: an object's member; nothing of an array,
+ * a number, true, false or null; a text is read as JSON first, and
+ * *malformed set when it is none (as for a number too large for a
+ * double, whose text is "Inf").  A time member is its time, or null.
+ */
+static int
+row_member(const cJSON *e, const char *name, int is_time,
+    struct store_value *out, int *malformed)
+{
+	const cJSON *root = e, *m;
+	char why[80];
+	int64_t t;
+	int rc;
+
+	*out = (struct store_value){ .type = STORE_NULL };
+	if (cJSON_IsNumber(e) && !isfinite(e->valuedouble)) {
+		*malformed = 1;
+		return 0;
+	}
+	if (cJSON_IsString(e) && (check_text(e->valuestring,
+	    strlen(e->valuestring), why, sizeof(why)) == 1 ||
+	    (root = cJSON_ParseWithOpts(e->valuestring, NULL, 1)) == NULL)) {
+		*malformed = 1;
+		return 0;
+	}
+	if (!cJSON_IsObject(root))
+		return 0;
+	pick(root, &name, 1, &m);
+	if ((rc = value(m, out)) != 0 || !is_time)
+		return rc;
+	*out = value_time(out, &t) ?
+	    (struct store_value){ .type = STORE_INT, .i = t } :
+	    (struct store_value){ .type = STORE_NULL };
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string,
+	    (*(const cJSON *const *)b)->string);
+}
+
+/*
+ * Reads list l (NULL: left out) into j->list[k], *n rows; at a row that
+ * *malformed stops, the rows before it.
+ */
+static int
+read_list(struct import_json *j, int k, const cJSON *l, size_t *n,
+    int *malformed)
+{
+	const struct crisis_list *cl = &crisis_lists[k];
+	const cJSON *e, **rows = NULL;
+	struct store_value *nl, *row;
+	size_t nrows = 0, i;
+	int c, rc = 0;
+
+	*n = 0;
+	if (l == NULL)
+		return 0;
+	if (cJSON_IsArray(l) || cJSON_IsObject(l)) {
+		for (e = l->child; e != NULL; e = e->next)
+			nrows++;
+		if (nrows == 0)
+			return 0;
+		if ((rows = malloc(nrows * sizeof(*rows))) == NULL)
+			return itsm_error(ITSM_E_NOMEM, "out of memory");
+		for (i = 0, e = l->child; e != NULL; e = e->next)
+			rows[i++] = e;
+		if (cl->by_name && cJSON_IsObject(l))
+			qsort(rows, nrows, sizeof(*rows), name_cmp);
+	} else {
+		nrows = 1;	/* l itself */
+	}
+	if (nrows * (size_t)cl->n > j->caplist[k]) {
+		if ((nl = realloc(j->list[k], nrows * (size_t)cl->n *
+		    sizeof(*nl))) == NULL) {
+			rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+			goto done;
+		}
+		j->list[k] = nl;
+		j->caplist[k] = nrows * (size_t)cl->n;
+	}
+	for (i = 0; i < nrows && !*malformed; i++) {
+		row = j->list[k] + i * (size_t)cl->n;
+		for (c = 0; c < cl->n && !*malformed; c++)
+			if ((rc = row_member(rows ? rows[i] : l,
+			    cl->names[c], (cl->times >> c) & 1, &row[c],
+			    malformed)) != 0)
+				goto done;
+		if (!*malformed)
+			*n = i + 1;
+	}
+done:
+	free(rows);
+	return rc;
+}
+
+/*
+ * Imports the dossier of ticket id.  A text that should be JSON and is
+ * not stops it where SQLite stopped: the rows before are inserted (and
+ * may be refused) first.
+ */
+static int
+import_crisis(itsm_store *s, struct import_json *j, const cJSON *crisis,
+    int64_t id, char *why, size_t len)
+{
+	const cJSON *lists[C_N];
+	struct store_crisis c;
+	size_t n[3] = { 0, 0, 0 };
+	int malformed = 0, rc, k;
+
+	memset(&c, 0, sizeof(c));
+	for (k = 0; k < IM_N; k++)
+		if ((rc = row_member(crisis, major_cols[k],
+		    (MAJOR_TIMES >> k) & 1, &c.major[k], &malformed)) != 0)
+			return rc;
+	pick(crisis, crisis_names, C_N, lists);
+	for (k = 0; k < 3 && !malformed; k++)
+		if ((rc = read_list(j, k, lists[C_ROSTER + k], &n[k],
+		    &malformed)) != 0)
+			return rc;
+	c.roster = (const struct store_value (*)[IR_N])j->list[0];
+	c.nroster = n[0];
+	c.findings = (const struct store_value (*)[IF_N])j->list[1];
+	c.nfindings = n[1];
+	c.actions = (const struct store_value (*)[IA_N])j->list[2];
+	c.nactions = n[2];
+	if ((rc = store_import_crisis(s, id, &c, why, len)) != 0)
+		return rc;
+	return malformed ? itsm_error(ITSM_E_INTERNAL, "cannot import: "
+	    "malformed JSON") : 0;
 }
 
 /*
@@ -810,7 +993,7 @@ check_count(const cJSON *v, const char *path, double lo, double hi,
  * resolution.  An import is held to what --at is held to.
  */
 static int
-check_time_order(const struct imp_value *col, char *why, size_t len)
+check_time_order(const struct store_value *col, char *why, size_t len)
 {
 	static const struct {
 		int col, member, after_col, after_member;
@@ -824,10 +1007,10 @@ check_time_order(const struct imp_value *col, char *why, size_t len)
 	size_t i;
 
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-		const struct imp_value *v = &col[rules[i].col];
-		const struct imp_value *a = &col[rules[i].after_col];
+		const struct store_value *v = &col[rules[i].col];
+		const struct store_value *a = &col[rules[i].after_col];
 
-		if (v->type != IMP_INT || a->type != IMP_INT || v->i >= a->i)
+		if (v->type != STORE_INT || a->type != STORE_INT || v->i >= a->i)
 			continue;
 		itsm_time_format(v->i, tv);
 		itsm_time_format(a->i, ta);
@@ -841,13 +1024,13 @@ check_time_order(const struct imp_value *col, char *why, size_t len)
 
 /* import_json_line() on the parsed line. */
 static int
-import_object(itsm_store *s, struct import_json *j, const char *line,
-    const cJSON *root, size_t *events, int64_t *idp, int64_t *parent,
-    int *missing, char *why, size_t len)
+import_object(itsm_store *s, struct import_json *j, const cJSON *root,
+    size_t *events, int64_t *idp, int64_t *parent, int *missing, char *why,
+    size_t len)
 {
 	const cJSON *m[M_N], *res[R_N], *st[S_N], *v;
-	struct imp_value col[IC_N];
-	const struct imp_value *def;
+	struct store_value col[IC_N];
+	const struct store_value *def;
 	char path[160] = "";
 	int64_t id;
 	size_t i;
@@ -873,7 +1056,7 @@ import_object(itsm_store *s, struct import_json *j, const char *line,
 		    (long long)id, MAX_IMPORT_ID);
 		return ITSM_E_INVALID;
 	}
-	col[IC_ID] = (struct imp_value){ .type = IMP_INT, .i = id };
+	col[IC_ID] = (struct store_value){ .type = STORE_INT, .i = id };
 	*idp = id;
 	if ((rc = check_count(m[M_REOPEN_COUNT], "reopen_count", 0, MAX_COUNT,
 	    why, len)) != 0 ||
@@ -888,7 +1071,7 @@ import_object(itsm_store *s, struct import_json *j, const char *line,
 	for (i = 0; i < sizeof(time_members) / sizeof(time_members[0]); i++) {
 		v = time_members[i].member >= 0 ? m[time_members[i].member] :
 		    st[time_members[i].store];
-		if ((rc = to_time(s, v, &col[time_members[i].col],
+		if ((rc = to_time(v, &col[time_members[i].col],
 		    &bad)) != 0)
 			return rc;
 		if (bad) {
@@ -908,7 +1091,7 @@ import_object(itsm_store *s, struct import_json *j, const char *line,
 			    text_members[i].required, text_members[i].max, why,
 			    len);
 	}
-	if ((rc = read_events(s, j, m[M_EVENTS], why, len)) != 0)
+	if ((rc = read_events(j, m[M_EVENTS], why, len)) != 0)
 		return rc;
 	if (cJSON_IsObject(m[M_CRISIS]) &&
 	    (rc = check_crisis(m[M_CRISIS], why, len)) != 0)
@@ -927,11 +1110,11 @@ import_object(itsm_store *s, struct import_json *j, const char *line,
 	    (rc = value(st[S_AUTO_CLOSED], &col[IC_AUTO_CLOSED])) != 0 ||
 	    (rc = value(st[S_HOLD_REASON], &col[IC_HOLD_REASON])) != 0)
 		return rc;
-	if (col[IC_TYPE].type == IMP_NULL)
-		col[IC_TYPE] = (struct imp_value){ .type = IMP_TEXT,
+	if (col[IC_TYPE].type == STORE_NULL)
+		col[IC_TYPE] = (struct store_value){ .type = STORE_TEXT,
 		    .s = "incident", .len = 8 };
-	if (col[IC_STATUS].type == IMP_NULL)
-		col[IC_STATUS] = (struct imp_value){ .type = IMP_TEXT,
+	if (col[IC_STATUS].type == STORE_NULL)
+		col[IC_STATUS] = (struct store_value){ .type = STORE_TEXT,
 		    .s = "new", .len = 3 };
 	fallback(&col[IC_AFFECTED], &col[IC_CALLER]);
 	fallback(&col[IC_UPDATED_AT], &col[IC_OPENED_AT]);
@@ -940,11 +1123,11 @@ import_object(itsm_store *s, struct import_json *j, const char *line,
 	fallback(&col[IC_REOPEN_COUNT], def);
 	fallback(&col[IC_REASSIGNMENT_COUNT], def);
 	fallback(&col[IC_AUTO_CLOSED], def);
-	if (col[IC_PARENT].type != IMP_NULL && col[IC_PARENT].type != IMP_INT) {
+	if (col[IC_PARENT].type != STORE_NULL && col[IC_PARENT].type != STORE_INT) {
 		snprintf(why, len, "\"parent\" must be a ticket's id");
 		return ITSM_E_INVALID;
 	}
-	if (col[IC_PARENT].type == IMP_INT && col[IC_PARENT].i == id) {
+	if (col[IC_PARENT].type == STORE_INT && col[IC_PARENT].i == id) {
 		snprintf(why, len, "\"parent\" is the ticket itself");
 		return ITSM_E_INVALID;
 	}
@@ -956,10 +1139,10 @@ import_object(itsm_store *s, struct import_json *j, const char *line,
 			return rc;
 	*events = j->nev;
 	if (cJSON_IsObject(m[M_CRISIS]) &&
-	    (rc = store_import_crisis(s, line, id, why, len)) != 0)
+	    (rc = import_crisis(s, j, m[M_CRISIS], id, why, len)) != 0)
 		return rc;
 	/* A parent not there (yet): a later line may bring it. */
-	if (col[IC_PARENT].type == IMP_INT) {
+	if (col[IC_PARENT].type == STORE_INT) {
 		if ((rc = store_import_exists(s, col[IC_PARENT].i,
 		    &found)) != 0)
 			return rc;
@@ -990,7 +1173,7 @@ import_json_line(itsm_store *s, struct import_json *j, const char *line,
 	}
 	if (rc != 0)
 		return rc;
-	rc = import_object(s, j, line, root, events, id, parent, missing, why,
+	rc = import_object(s, j, root, events, id, parent, missing, why,
 	    len);
 	arena_reset(0);
 	return rc;

@@ -12,8 +12,10 @@
 
 /* What reading lines needs from one line to the next. */
 struct import_json {
-	struct imp_value (*ev)[IE_N];	/* the events of the line */
+	struct store_value (*ev)[IE_N];	/* the events of the line */
 	size_t nev, capev;
+	struct store_value *list[3];	/* its roster, findings, actions */
+	size_t caplist[3];		/* ... in values */
 };
 
 void import_json_init(struct import_json *j);

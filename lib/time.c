@@ -2,6 +2,7 @@
  * Times (UTC seconds, ISO 8601 text) and durations ("1h30m").
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,200 @@ itsm_time_parse(const char *s, int64_t now, int64_t *out)
 		return bad_time(s);
 	*out = t;
 	return 0;
+}
+
+/*
+ * itsm_time_import(): times counted as Julian days in milliseconds, as
+ * SQLite's date functions (which read imports before) count them.
+ */
+#define JD_MS_MAX INT64_C(464269060799999)	/* 9999-12-31T23:59:59.999 */
+#define JD_MS_EPOCH INT64_C(210866760000000)	/* 1970-01-01T00:00:00 */
+
+/* What isspace() says in the C locale. */
+static int
+space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* n digits at *pp, from lo to hi; *pp moves past them. */
+static int
+digits_in(const char **pp, int n, int lo, int hi, int *out)
+{
+	if (digits(pp, n, out) != 0 || *out < lo || *out > hi)
+		return -1;
+	return 0;
+}
+
+/*
+ * A time of day at p and what follows it (a zone): its milliseconds
+ * since midnight, and the zone's minutes east of UTC.
+ */
+static int
+read_clock(const char *p, int64_t *ms, int *zone)
+{
+	int h, mi, sec = 0, zh, zm, sign;
+	double frac = 0, scale = 1, secs;
+
+	if (digits_in(&p, 2, 0, 24, &h) != 0 || *p++ != ':' ||
+	    digits_in(&p, 2, 0, 59, &mi) != 0)
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (digits_in(&p, 2, 0, 59, &sec) != 0)
+			return -1;
+		/*
+		 * A fraction is rounded to the millisecond (59.9996 is the
+		 * next second), in doubles, as SQLite 3.40 rounds it.
+		 */
+		if (*p == '.' && isdigit((unsigned char)p[1])) {
+			for (p++; isdigit((unsigned char)*p); p++) {
+				frac = frac * 10 + (*p - '0');
+				scale *= 10;
+			}
+			frac /= scale;
+		}
+	}
+	secs = sec + frac;
+	if (isnan(secs))	/* hundreds of digits */
+		return -1;
+	*ms = ((int64_t)h * 3600 + mi * 60) * 1000 +
+	    (int64_t)(secs * 1000.0 + 0.5);
+	*zone = 0;
+	while (space(*p))
+		p++;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '+' ? 1 : -1;
+		if (digits_in(&p, 2, 0, 14, &zh) != 0 || *p++ != ':' ||
+		    digits_in(&p, 2, 0, 59, &zm) != 0)
+			return -1;
+		*zone = sign * (zh * 60 + zm);
+	} else {
+		return *p == '\0' ? 0 : -1;
+	}
+	while (space(*p))
+		p++;
+	return *p == '\0' ? 0 : -1;
+}
+
+/*
+ * The Julian day, in milliseconds, of the start of day d of month m of
+ * year y: Meeus's formula, for the proleptic Gregorian calendar, which
+ * runs a day past the month's end into the next month.
+ */
+static int64_t
+jd_ms(int y, int m, int d)
+{
+	int a, b, x1, x2;
+
+	if (m <= 2) {
+		y--;
+		m += 12;
+	}
+	a = y / 100;
+	b = 2 - a + a / 4;
+	x1 = 36525 * (y + 4716) / 100;
+	x2 = 306001 * (m + 1) / 10000;
+	/* (x1 + x2 + d + b - 1524.5) days */
+	return ((int64_t)x1 + x2 + d + b) * 86400000 - INT64_C(131716800000);
+}
+
+/* The time of jd milliseconds, or ITSM_E_INVALID when out of range. */
+static int
+from_jd_ms(int64_t jd, int64_t *out)
+{
+	if (jd < 0 || jd > JD_MS_MAX)
+		return ITSM_E_INVALID;
+	*out = jd / 1000 - JD_MS_EPOCH / 1000;	/* the second below */
+	return 0;
+}
+
+/* Whether s is a decimal number, spaces around it allowed. */
+static int
+is_number(const char *s)
+{
+	const char *p = s;
+	int n = 0;
+
+	while (space(*p))
+		p++;
+	if (*p == '+' || *p == '-')
+		p++;
+	for (; isdigit((unsigned char)*p); p++)
+		n++;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			n++;
+	if (n == 0)
+		return 0;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	while (space(*p))
+		p++;
+	return *p == '\0';
+}
+
+static int
+ascii_ieq(const char *a, const char *b)
+{
+	for (; *a != '\0' && *b != '\0'; a++, b++)
+		if (tolower((unsigned char)*a) != *b)
+			return 0;
+	return *a == *b;
+}
+
+int
+itsm_time_julian(double jd, int64_t *out)
+{
+	if (!(jd >= 0.0 && jd < 5373484.5))
+		return ITSM_E_INVALID;
+	return from_jd_ms((int64_t)(jd * 86400000.0 + 0.5), out);
+}
+
+int
+itsm_time_import(const char *s, int64_t *out)
+{
+	const char *p = s;
+	int y, mo, d, zone, neg;
+	int64_t ms;
+
+	neg = *p == '-';
+	p += neg;
+	if (digits_in(&p, 4, 0, 9999, &y) == 0 && *p++ == '-' &&
+	    digits_in(&p, 2, 1, 12, &mo) == 0 && *p++ == '-' &&
+	    digits_in(&p, 2, 1, 31, &d) == 0) {
+		while (space(*p) || *p == 'T')
+			p++;
+		if (*p == '\0') {
+			ms = 0;
+			zone = 0;
+		} else if (read_clock(p, &ms, &zone) != 0) {
+			return ITSM_E_INVALID;
+		}
+		if (neg)
+			y = -y;
+		if (y < -4713)
+			return ITSM_E_INVALID;
+		return from_jd_ms(jd_ms(y, mo, d) + ms - zone * 60000, out);
+	}
+	if (read_clock(s, &ms, &zone) == 0)
+		return from_jd_ms(jd_ms(2000, 1, 1) + ms - zone * 60000, out);
+	if (ascii_ieq(s, "now")) {
+		*out = (int64_t)time(NULL);
+		return 0;
+	}
+	if (is_number(s))
+		return itsm_time_julian(strtod(s, NULL), out);
+	return ITSM_E_INVALID;
 }
 
 /* Writes n (0..99) as two digits. */

@@ -34,6 +34,28 @@ int itsm_time_parse(const char *s, int64_t now, int64_t *out);
 int itsm_time_civil(int y, int mo, int d, int h, int mi, int sec,
     int64_t *out);
 
+/*
+ * Reads s as "itsm import" reads a time (the forms SQLite's date
+ * functions read): [-]YYYY-MM-DD, then optionally spaces or 'T's and a
+ * time of day; or a time of day alone, on 2000-01-01.  A time of day is
+ * HH:MM or HH:MM:SS, the hour 00 to 24, and an optional fraction of a
+ * second (rounded to the millisecond), then optional spaces, a zone,
+ * 'Z' or [+-]HH:MM (up to 14:59), and optional spaces.  A day 29 to 31
+ * of a shorter month runs into the next.  "now" (in any case) is the
+ * clock; a decimal number (spaces around it allowed) is a Julian day,
+ * as itsm_time_julian() reads it.  Returns 0 with *out, which may be
+ * before 1970 (not before 4714 BC, not past 9999), or ITSM_E_INVALID,
+ * with no message, when s is none of these.
+ */
+int itsm_time_import(const char *s, int64_t *out);
+
+/*
+ * The time of the Julian day jd (2440587.5 is 1970-01-01T00:00:00Z), to
+ * the second below; ITSM_E_INVALID, with no message, when jd is not from
+ * 0 to 9999-12-31 (5373484.5 excluded).
+ */
+int itsm_time_julian(double jd, int64_t *out);
+
 /* Writes t as "2026-11-28T08:36:44Z" into buf (ITSM_TIMEBUF bytes). */
 void itsm_time_format(int64_t t, char *buf);
 

@@ -1,26 +1,24 @@
 /*
- * The SQL of imports: the values lib/import_json.c reads from a JSON
- * line, bound to prepared statements; a major-incident dossier read by
- * SQLite's JSON functions.
+ * The SQLite engine's port ops (engine.h): the rows lib/import_json.c
+ * reads from a line, bound to prepared INSERTs.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "itsm/error.h"
 #include "sqlite_int.h"
-#include "store_port.h"
 
 static void
-bind_value(sqlite3_stmt *st, int i, const struct imp_value *v)
+bind_value(sqlite3_stmt *st, int i, const struct store_value *v)
 {
 	switch (v->type) {
-	case IMP_INT:
+	case STORE_INT:
 		sqlite3_bind_int64(st, i, v->i);
 		break;
-	case IMP_REAL:
+	case STORE_REAL:
 		sqlite3_bind_double(st, i, v->r);
 		break;
-	case IMP_TEXT:
+	case STORE_TEXT:
 		sqlite3_bind_text(st, i, v->s, (int)v->len, SQLITE_STATIC);
 		break;
 	default:
@@ -53,8 +51,8 @@ insert(itsm_store *s, sqlite3_stmt *st, int64_t id, const char *what,
 	    store_fail(s, "cannot import");
 }
 
-int
-store_import_ticket(itsm_store *s, const struct imp_value *col, char *why,
+static int
+import_ticket(itsm_store *s, const struct store_value *col, char *why,
     size_t len)
 {
 	sqlite3_stmt *st;
@@ -78,8 +76,8 @@ store_import_ticket(itsm_store *s, const struct imp_value *col, char *why,
 	return insert(s, st, col[IC_ID].i, "", why, len);
 }
 
-int
-store_import_event(itsm_store *s, int64_t id, const struct imp_value *col,
+static int
+import_event(itsm_store *s, int64_t id, const struct store_value *col,
     char *why, size_t len)
 {
 	sqlite3_stmt *st;
@@ -95,93 +93,54 @@ store_import_event(itsm_store *s, int64_t id, const struct imp_value *col,
 	return insert(s, st, 0, "events: ", why, len);
 }
 
-#define T(path) "unixepoch(json_extract(?1, '" path "'))"
-
-int
-store_import_crisis(itsm_store *s, const char *line, int64_t id, char *why,
-    size_t len)
+/* Inserts n rows of ncol values each (after the ticket) with sql. */
+static int
+insert_rows(itsm_store *s, const char *sql, int64_t id,
+    const struct store_value *rows, size_t n, int ncol, char *why, size_t len)
 {
 	sqlite3_stmt *st;
+	size_t k;
+	int i, rc;
+
+	for (k = 0; k < n; k++) {
+		if ((rc = store_cached(s, sql, &st)) != 0)
+			return rc;
+		store_bind_int(st, 1, id);
+		for (i = 0; i < ncol; i++)
+			bind_value(st, i + 2, &rows[k * (size_t)ncol + (size_t)i]);
+		if ((rc = insert(s, st, 0, "crisis: ", why, len)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The values of a list of rows, one after the other. */
+#define ROWS(p) ((const struct store_value *)(p))
+
+static int
+import_crisis(itsm_store *s, int64_t id, const struct store_crisis *c,
+    char *why, size_t len)
+{
 	int rc;
 
-	if ((rc = store_cached(s, "INSERT INTO majors (ticket, state, "
+	if ((rc = insert_rows(s, "INSERT INTO majors (ticket, state, "
 	    "proposed_at, proposal, declared_at, declared_by, ended_at, bridge, "
-	    "root_cause) SELECT ?2, json_extract(?1, '$.crisis.state'), "
-	    T("$.crisis.proposed_at") ", json_extract(?1, '$.crisis.proposal'), "
-	    T("$.crisis.declared_at") ", json_extract(?1, "
-	    "'$.crisis.declared_by'), " T("$.crisis.ended_at") ", "
-	    "json_extract(?1, '$.crisis.bridge'), json_extract(?1, "
-	    "'$.crisis.root_cause') WHERE json_type(?1, '$.crisis') = 'object'",
-	    &st)) != 0)
+	    "root_cause) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", id,
+	    c->major, 1, IM_N, why, len)) != 0 ||
+	    (rc = insert_rows(s, "INSERT INTO major_roster (ticket, name, role, "
+	    "since) VALUES (?1, ?2, ?3, ?4)", id, ROWS(c->roster), c->nroster,
+	    IR_N, why, len)) != 0 ||
+	    (rc = insert_rows(s, "INSERT INTO major_findings (ticket, kind, "
+	    "text, at) VALUES (?1, ?2, ?3, ?4)", id, ROWS(c->findings),
+	    c->nfindings, IF_N, why, len)) != 0)
 		return rc;
-	store_bind_text(st, 1, line);
-	store_bind_int(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		goto crisis;
-	if ((rc = store_cached(s, "INSERT INTO major_roster (ticket, name, "
-	    "role, since) SELECT ?2, json_extract(value, '$.name'), "
-	    "json_extract(value, '$.role'), unixepoch(json_extract(value, "
-	    "'$.since')) FROM json_each(?1, '$.crisis.roster')", &st)) != 0)
-		return rc;
-	store_bind_text(st, 1, line);
-	store_bind_int(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		goto crisis;
-	if ((rc = store_cached(s, "INSERT INTO major_findings (ticket, kind, "
-	    "text, at) SELECT ?2, json_extract(value, '$.kind'), "
-	    "json_extract(value, '$.text'), unixepoch(json_extract(value, "
-	    "'$.at')) FROM json_each(?1, '$.crisis.findings') ORDER BY key",
-	    &st)) != 0)
-		return rc;
-	store_bind_text(st, 1, line);
-	store_bind_int(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		goto crisis;
-	if ((rc = store_cached(s, "INSERT INTO major_actions (ticket, n, text, "
-	    "owner, due, done_at) SELECT ?2, json_extract(value, '$.n'), "
-	    "json_extract(value, '$.text'), json_extract(value, '$.owner'), "
-	    "unixepoch(json_extract(value, '$.due')), "
-	    "unixepoch(json_extract(value, '$.done_at')) FROM json_each(?1, "
-	    "'$.crisis.actions')", &st)) != 0)
-		return rc;
-	store_bind_text(st, 1, line);
-	store_bind_int(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-crisis:
-	snprintf(why, len, "crisis: %s", sqlite3_errmsg(SQ(s)->db));
-	return (sqlite3_extended_errcode(SQ(s)->db) & 0xff) == SQLITE_CONSTRAINT ?
-	    ITSM_E_INVALID : store_fail(s, "cannot import");
+	return insert_rows(s, "INSERT INTO major_actions (ticket, n, text, "
+	    "owner, due, done_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", id,
+	    ROWS(c->actions), c->nactions, IA_N, why, len);
 }
 
-int
-store_unixepoch(itsm_store *s, const struct imp_value *v, int64_t *t,
-    int *set)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_cached(s, "SELECT unixepoch(?1)", &st)) != 0)
-		return rc;
-	bind_value(st, 1, v);
-	rc = sqlite3_step(st);
-	*set = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
-	*t = *set ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : store_fail(s, "cannot import");
-}
-
-
-int
-store_import_exists(itsm_store *s, int64_t id, int *found)
+static int
+import_exists(itsm_store *s, int64_t id, int *found)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -197,8 +156,8 @@ store_import_exists(itsm_store *s, int64_t id, int *found)
 	    store_fail(s, "cannot import");
 }
 
-int
-store_bulk(itsm_store *s)
+static int
+bulk(itsm_store *s)
 {
 	/*
 	 * A page cache of 6 MiB for a large import: the default 2 MiB
@@ -213,8 +172,8 @@ store_bulk(itsm_store *s)
 	return 0;
 }
 
-int
-store_defer_foreign_keys(itsm_store *s)
+static int
+defer_foreign_keys(itsm_store *s)
 {
 	if (sqlite3_exec(SQ(s)->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL,
 	    NULL) != SQLITE_OK)
@@ -223,5 +182,10 @@ store_defer_foreign_keys(itsm_store *s)
 }
 
 const struct engine_port sq_port = {
-	.reserved = 0,
+	.import_ticket = import_ticket,
+	.import_event = import_event,
+	.import_crisis = import_crisis,
+	.import_exists = import_exists,
+	.bulk = bulk,
+	.defer_foreign_keys = defer_foreign_keys,
 };

@@ -404,3 +404,22 @@ same_tables() {
 	! printf '%s' "$output" | grep -q $'[\e\a]' || false
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "imported 10000 tickets and 0 events from 10000 lines" ]
 }
+
+@test "times in every form imports read, and a dossier's lists read as they always were (issue 12: read in C, not by the engine)" {
+	local f=$BATS_TEST_TMPDIR/forms.jsonl
+	# A zone, a Julian day, a day past the month's end, a time of day
+	# alone, the hour 24, a fraction rounded to the millisecond; lists
+	# that are objects (findings by name) or a text holding JSON.
+	printf '%s\n' '{"id":40,"summary":"s","caller":"c","opened_at":"2026-01-01 10:00 +02:00","events":[{"at":2461041.75,"actor":"a","kind":"note"}],"crisis":{"state":"active","proposed_at":"2026-02-30","declared_at":"10:00","roster":{"k":{"name":"ann","role":"commander","since":"2026-01-01T24:00"}},"findings":{"b":{"kind":"factor","text":"t1","at":"2026-01-01"},"a":{"kind":"lucky","text":"t2","at":"2026-01-02"}},"actions":"{\"n\":3,\"text\":\"t\",\"owner\":\"o\",\"due\":\"2026-01-01T00:00:59.9996Z\"}"}}' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_status 0
+	output=$(itsm export)
+	jq_is '[.opened_at, .events[0].at]' '["2026-01-01T08:00:00Z","2026-01-01T06:00:00Z"]'
+	jq_is '.crisis | [.proposed_at, .declared_at, .roster[0].since]' '["2026-03-02T00:00:00Z","2000-01-01T10:00:00Z","2026-01-02T00:00:00Z"]'
+	jq_is '.crisis | [.findings[].text, .actions[0].n, .actions[0].due]' '["t2","t1",3,"2026-01-01T00:01:00Z"]'
+	# A text that should hold JSON and does not: 70, nothing imported.
+	before=$(db_digest)
+	printf '%s\n' '{"id":41,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z","crisis":{"state":"active","actions":{"q":"[1,2"}}}' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 70 "cannot import: malformed JSON$" "$before"
+}
