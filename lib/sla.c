@@ -201,9 +201,9 @@ store_dues(itsm_ctx *c, int64_t id, const struct itsm_sla *s)
 {
 	struct store_set set[2];
 
-	set[0] = (struct store_set){ .col = "response_due",
+	set[0] = (struct store_set){ .key = ITSM_F_RESPONSE_DUE,
 	    .num = s->response_due, .is_int = 1 };
-	set[1] = (struct store_set){ .col = "resolution_due",
+	set[1] = (struct store_set){ .key = ITSM_F_RESOLUTION_DUE,
 	    .num = s->resolution_due, .is_int = 1 };
 	return store_ticket_update(c->store, id, set, 2);
 }

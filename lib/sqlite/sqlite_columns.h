@@ -1,15 +1,13 @@
 /*
- * SQL fragments shared by the store modules: the ticket's columns.
+ * Shared by the ticket files of the SQLite engine (sqlite_ticket.c,
+ * sqlite_sla.c).
  */
-#ifndef ITSM_STORE_SQL_H
-#define ITSM_STORE_SQL_H
+#ifndef ITSM_SQLITE_COLUMNS_H
+#define ITSM_SQLITE_COLUMNS_H
 
-/* The columns read for a ticket, in enum order, ref left out. */
-#define COLUMNS "id, type, status, summary, description, caller, affected, " \
-	"channel, contact, service, category, subcategory, impact, urgency, " \
-	"priority, major, tier, group_name, assignee, opened_at, updated_at, " \
-	"responded_at, resolved_at, closed_at, response_due, resolution_due, " \
-	"resolution_type, resolution_code, resolution_notes, satisfaction, " \
-	"reopen_count, reassignment_count, parent"
+#include "store_int.h"
+
+/* Each open prioritized ticket's clock to fn (sqlite_sla.c). */
+int sq_open_clocks(itsm_store *s, store_clock_fn fn, void *arg);
 
 #endif
