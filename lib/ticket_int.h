@@ -181,7 +181,10 @@ void hook_clear(itsm_ctx *c);
  * Breached: workable (new, in_progress) and past a due time it has not
  * met: not responded and response_due < now, or not resolved and
  * resolution_due < now (a due time not stored is never past).
+ * tk_past_due() is that comparison: due strictly before at (sla.c's
+ * report of a target met late or missed uses it too).
  */
+int tk_past_due(int64_t due, int64_t at);
 int tk_breached(const char *status, int responded, int has_response_due,
     int64_t response_due, int resolved, int has_resolution_due,
     int64_t resolution_due, int64_t now);

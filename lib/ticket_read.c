@@ -322,6 +322,12 @@ itsm_ticket_int(const itsm_ticket *t, enum itsm_field f)
 	return f < ITSM_NFIELDS ? t->num[f] : 0;
 }
 
+int
+tk_past_due(int64_t due, int64_t at)
+{
+	return due < at;
+}
+
 /* The one rule of a breach: the query's bound is this comparison. */
 int
 tk_breached(const char *status, int responded, int has_response_due,
@@ -331,8 +337,10 @@ tk_breached(const char *status, int responded, int has_response_due,
 	if (status == NULL || (strcmp(status, "new") != 0 &&
 	    strcmp(status, "in_progress") != 0))
 		return 0;
-	return (!responded && has_response_due && response_due < now) ||
-	    (!resolved && has_resolution_due && resolution_due < now);
+	return (!responded && has_response_due &&
+	    tk_past_due(response_due, now)) ||
+	    (!resolved && has_resolution_due &&
+	    tk_past_due(resolution_due, now));
 }
 
 int
