@@ -128,8 +128,21 @@ struct engine_tickets {
 	/* One ticket's row: store_ticket_read(). */
 	int (*read)(itsm_store *s, int64_t id, struct store_rows **out);
 	/*
-	 * The tickets a query selects (struct store_query in store_int.h
-	 * says exactly which, and in what order): store_ticket_select().
+	 * The tickets a query selects, streamed: store_ticket_select().
+	 * struct store_query (store_int.h) says exactly which and in what
+	 * order; in short, a ticket is selected when it passes every
+	 * condition set: its scope (open: new, in_progress, on_hold;
+	 * workable: new, in_progress; all; a list of statuses; resolved
+	 * with resolved_at <= resolved_by); type and assignee equal;
+	 * priority and group equal in any case; assignee NULL or equal;
+	 * stagnant: workable and updated_at < the cut of its priority
+	 * (cut_at[i] where cut_name[i] equals it, bytewise, else
+	 * cut_other); breached: workable and (responded_at NULL and
+	 * response_due < overdue_before, or resolved_at NULL and
+	 * resolution_due < overdue_before); not escalated: the escalation
+	 * time NULL or <= updated_at.  A NULL value passes no comparison.
+	 * Each row holds the keys of want in key order; at most limit
+	 * rows.  Index hints are the engine's own business.
 	 */
 	int (*select)(itsm_store *s, const struct store_query *q,
 	    struct store_rows **out);

@@ -1,6 +1,7 @@
 /*
- * The context and the ticket record, shared by ticket.c (decisions) and
- * store_ticket.c (their SQL).  Not part of the public API.
+ * The context and what the ticket modules share (ticket.c, work.c,
+ * ticket_read.c, ticket_json.c, hooks.c, sla.c).  No engine type here:
+ * the store is reached through store_int.h.  Not part of the public API.
  */
 #ifndef ITSM_TICKET_INT_H
 #define ITSM_TICKET_INT_H
@@ -213,8 +214,8 @@ void tk_query_breached(struct store_query *q, int64_t now);
  * escalated since their last activity, in queue order; and the resolved
  * ones past the auto-close delay.  *ids is the caller's to free().
  */
-int store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n);
-int store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n);
+int tk_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n);
+int tk_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n);
 /*
  * Resolves a major's open children with its solution (major.c); at as
  * for tk_time_after() against each child's history.

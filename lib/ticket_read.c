@@ -870,7 +870,7 @@ collect_ids(itsm_store *s, const struct store_query *q, int64_t **out,
 }
 
 int
-store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
+tk_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
 {
 	struct store_query q = { .scope = STORE_ALL, .order = STORE_BY_QUEUE,
 	    .want = SK_BIT(ITSM_F_ID) };
@@ -890,7 +890,7 @@ store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
 }
 
 int
-store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n)
+tk_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n)
 {
 	struct store_query q = { .scope = STORE_RESOLVED_BY,
 	    .order = STORE_BY_RESOLVED, .want = SK_BIT(ITSM_F_ID) };

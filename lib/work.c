@@ -795,12 +795,12 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 	 * times of those it reports only.
 	 */
 	if (dry && !breached) {
-		if ((rc = store_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
+		if ((rc = tk_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
 		    (rc = refresh_reported(c, ids[0], n[0])) != 0)
 			goto done;
 	} else if ((rc = refresh_after_policy_change(c)) != 0 ||
-	    (rc = store_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
-	    (breached && (rc = store_sweep_ids(c, 1, &ids[1], &n[1])) != 0)) {
+	    (rc = tk_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
+	    (breached && (rc = tk_sweep_ids(c, 1, &ids[1], &n[1])) != 0)) {
 		goto done;
 	}
 	if ((rc = sorted_copy(ids[0], n[0], &sorted[0])) != 0 ||
@@ -877,7 +877,7 @@ itsm_close_auto(itsm_ctx *c, int dry, itsm_sweep_fn fn, void *arg)
 	    "user %s after resolution", delay);
 	if ((rc = itsm_store_begin(c->store)) != 0)
 		return rc;
-	if ((rc = store_auto_close_ids(c, &ids, &n)) == 0) {
+	if ((rc = tk_auto_close_ids(c, &ids, &n)) == 0) {
 		for (i = 0; i < n && rc == 0; i++) {
 			if ((rc = itsm_ticket_get(c, ids[i], &t)) != 0)
 				break;

@@ -234,7 +234,7 @@ sweep_selects(struct fx *f, int breached, char *sel)
 	size_t n, i;
 
 	memset(sel, 0, MAX_RULE);
-	assert_int_equal(store_sweep_ids(f->ctx, breached, &ids, &n), 0);
+	assert_int_equal(tk_sweep_ids(f->ctx, breached, &ids, &n), 0);
 	for (i = 0; i < n; i++)
 		sel[ids[i]] = 1;
 	free(ids);
