@@ -47,7 +47,7 @@ store_snapshot_end(itsm_store *s, int began)
  * type), then the ones a user does not see in a ticket's object.
  */
 enum store_key {
-	SK_PRIORITY_RANK = ITSM_NFIELDS,	/* the priority's place, 1 first */
+	SK_PRIORITY_RANK = ITSM_NFIELDS,	/* the priority's place */
 	SK_STAGNANT_ESCALATED_AT,	/* last escalated for stagnation */
 	SK_BREACH_ESCALATED_AT,		/* last escalated for a breach */
 	SK_AUTO_CLOSED,			/* 1: closed by the auto-close sweep */

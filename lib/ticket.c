@@ -521,8 +521,8 @@ itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 			{ .key = ITSM_F_SUMMARY, .text = a->summary },
 			{ .key = ITSM_F_DESCRIPTION, .text = a->description },
 			{ .key = ITSM_F_CALLER, .text = a->caller },
-			{ .key = ITSM_F_AFFECTED, .text = a->affected ? a->affected :
-			    a->caller },
+			{ .key = ITSM_F_AFFECTED,
+			    .text = a->affected ? a->affected : a->caller },
 			{ .key = ITSM_F_CHANNEL, .text = channel },
 			{ .key = ITSM_F_CONTACT, .text = a->contact },
 			{ .key = ITSM_F_SERVICE, .text = a->service },

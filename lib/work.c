@@ -84,7 +84,8 @@ static int
 set_status(struct act *a, const char *kind, const char *status,
     const char *msg)
 {
-	a->set[a->n++] = (struct store_set){ .key = ITSM_F_STATUS, .text = status };
+	a->set[a->n++] = (struct store_set){ .key = ITSM_F_STATUS,
+	    .text = status };
 	return tk_event(a->c, a->id, a->at, kind, "status",
 	    cur(a, ITSM_F_STATUS), status, msg);
 }
@@ -829,9 +830,11 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 			if (!dry && (rc = act_begin(&a, c, ids[pass][i],
 			    ITSM_ACT_ESCALATE_MANAGERS, 0)) == 0) {
 				if (stag)
-					set_int(&a, SK_STAGNANT_ESCALATED_AT, c->now);
+					set_int(&a,
+					    SK_STAGNANT_ESCALATED_AT, c->now);
 				if (br)
-					set_int(&a, SK_BREACH_ESCALATED_AT, c->now);
+					set_int(&a,
+					    SK_BREACH_ESCALATED_AT, c->now);
 				rc = notify_managers(&a, stag ? "stagnant" :
 				    "breached", why, &managers, 1);
 			}

@@ -19,13 +19,39 @@
  * the SQL text.  SK_CRISIS is read only.
  */
 static const char *const key_column[SK_NKEYS] = {
-	"id", NULL, "type", "status", "summary", "description", "caller",
-	"affected", "channel", "contact", "service", "category",
-	"subcategory", "impact", "urgency", "priority", "major", "tier",
-	"group_name", "assignee", "opened_at", "updated_at", "responded_at",
-	"resolved_at", "closed_at", "response_due", "resolution_due",
-	"resolution_type", "resolution_code", "resolution_notes",
-	"satisfaction", "reopen_count", "reassignment_count", "parent",
+	[ITSM_F_ID] = "id",
+	[ITSM_F_TYPE] = "type",
+	[ITSM_F_STATUS] = "status",
+	[ITSM_F_SUMMARY] = "summary",
+	[ITSM_F_DESCRIPTION] = "description",
+	[ITSM_F_CALLER] = "caller",
+	[ITSM_F_AFFECTED] = "affected",
+	[ITSM_F_CHANNEL] = "channel",
+	[ITSM_F_CONTACT] = "contact",
+	[ITSM_F_SERVICE] = "service",
+	[ITSM_F_CATEGORY] = "category",
+	[ITSM_F_SUBCATEGORY] = "subcategory",
+	[ITSM_F_IMPACT] = "impact",
+	[ITSM_F_URGENCY] = "urgency",
+	[ITSM_F_PRIORITY] = "priority",
+	[ITSM_F_MAJOR] = "major",
+	[ITSM_F_TIER] = "tier",
+	[ITSM_F_GROUP] = "group_name",
+	[ITSM_F_ASSIGNEE] = "assignee",
+	[ITSM_F_OPENED_AT] = "opened_at",
+	[ITSM_F_UPDATED_AT] = "updated_at",
+	[ITSM_F_RESPONDED_AT] = "responded_at",
+	[ITSM_F_RESOLVED_AT] = "resolved_at",
+	[ITSM_F_CLOSED_AT] = "closed_at",
+	[ITSM_F_RESPONSE_DUE] = "response_due",
+	[ITSM_F_RESOLUTION_DUE] = "resolution_due",
+	[ITSM_F_RESOLUTION_TYPE] = "resolution_type",
+	[ITSM_F_RESOLUTION_CODE] = "resolution_code",
+	[ITSM_F_RESOLUTION_NOTES] = "resolution_notes",
+	[ITSM_F_SATISFACTION] = "satisfaction",
+	[ITSM_F_REOPEN_COUNT] = "reopen_count",
+	[ITSM_F_REASSIGNMENT_COUNT] = "reassignment_count",
+	[ITSM_F_PARENT] = "parent",
 	[SK_PRIORITY_RANK] = "priority_rank",
 	[SK_STAGNANT_ESCALATED_AT] = "stagnant_escalated_at",
 	[SK_BREACH_ESCALATED_AT] = "breach_escalated_at",
@@ -34,8 +60,6 @@ static const char *const key_column[SK_NKEYS] = {
 	[SK_EXT_REF] = "ext_ref",
 	[SK_CRISIS] = "EXISTS (SELECT 1 FROM majors m WHERE m.ticket = t.id)",
 };
-_Static_assert(ITSM_F_PARENT == 33 && ITSM_NFIELDS == 34,
-    "key_column follows enum itsm_field");
 
 /* Every stored field of a ticket's object, in key order. */
 #define TICKET_KEYS ((SK_BIT(ITSM_NFIELDS) - 1) & ~SK_BIT(ITSM_F_REF))
@@ -113,14 +137,19 @@ qb_prepare(itsm_store *s, struct qb *q, sqlite3_stmt **st)
 	return 0;
 }
 
-/* The cut names in byte order, as indexes into q->cut_name. */
-static const struct store_query *sort_q;
-
-static int
-by_name(const void *a, const void *b)
+/* The indexes of the cut names in byte order (n is small: insertion). */
+static void
+by_name(const struct store_query *sq, size_t *order, size_t n)
 {
-	return strcmp(sort_q->cut_name[*(const size_t *)a],
-	    sort_q->cut_name[*(const size_t *)b]);
+	size_t i, j, v;
+
+	for (i = 0; i < n; i++) {
+		v = i;
+		for (j = i; j > 0 && strcmp(sq->cut_name[order[j - 1]],
+		    sq->cut_name[v]) > 0; j--)
+			order[j] = order[j - 1];
+		order[j] = v;
+	}
 }
 
 /*
@@ -163,10 +192,7 @@ qb_stagnant(struct qb *q, const struct store_query *sq)
 	    arms++ ? " UNION ALL " : "");
 	qb_int(q, sq->cut_other);
 	other = q->n;
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	sort_q = sq;
-	qsort(order, n, sizeof(order[0]), by_name);
+	by_name(sq, order, n);
 	/* Between the names: placeholders of the same values, reused. */
 	for (i = 0; i <= n; i++) {
 		qb_sql(q, ARM, " UNION ALL ");
@@ -581,8 +607,8 @@ sq_has(itsm_store *s, int key, const char *value)
 
 	/* Literal SQL per key. */
 	if (key == ITSM_F_PRIORITY)
-		rc = store_cached(s, "SELECT 1 FROM tickets WHERE priority = ?1 "
-		    "COLLATE NOCASE LIMIT 1", &st);
+		rc = store_cached(s, "SELECT 1 FROM tickets WHERE priority = "
+		    "?1 COLLATE NOCASE LIMIT 1", &st);
 	else if (key == ITSM_F_GROUP)
 		rc = store_cached(s, "SELECT 1 FROM tickets WHERE group_name = "
 		    "?1 COLLATE NOCASE LIMIT 1", &st);
@@ -652,7 +678,8 @@ sq_crisis_rows(itsm_store *s, int64_t id, int part, struct store_rows **out)
 	int rc;
 
 	*out = NULL;
-	if (part < 0 || (size_t)part >= sizeof(crisis_sql) / sizeof(*crisis_sql))
+	if (part < 0 ||
+	    (size_t)part >= sizeof(crisis_sql) / sizeof(crisis_sql[0]))
 		return itsm_error(ITSM_E_INTERNAL, "no part %d of a dossier",
 		    part);
 	if ((rc = store_cached(s, crisis_sql[part], &st)) != 0)
