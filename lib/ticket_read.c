@@ -157,7 +157,7 @@ map_fields(struct colmap *m, uint64_t want)
 }
 
 /* Writes v in decimal into buf (24 bytes at least). */
-static void
+static inline void
 format_int(int64_t v, char *buf)
 {
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
@@ -252,12 +252,17 @@ fill(itsm_ticket *t, const struct store_value *row, size_t n,
 			continue;
 		f = m->field[c];
 		if (fields[f].kind != ITSM_FK_TEXT) {
-			t->num[f] = value_int(&row[c]);
+			t->num[f] = row[c].type == STORE_INT ? row[c].i :
+			    value_int(&row[c]);
+			continue;
+		}
+		if (row[c].type == STORE_TEXT) {
+			text[c] = row[c].s;
+			len[c] = row[c].len;
+			need += len[c] + 1;
 			continue;
 		}
 		text[c] = value_text(&row[c], t->numtext[f], &len[c]);
-		if (text[c] != t->numtext[f])
-			need += len[c] + 1;
 	}
 	if (copy && need > t->cap) {
 		char *nb = realloc(t->buf, need);
