@@ -18,49 +18,27 @@
 #include "itsm/time.h"
 #include "store_int.h"
 #include "ticket_int.h"
+#include "ticket_fields.h"
 
 struct field {
 	const char *name;
 	enum itsm_field_kind kind;
 };
 
-/* In the order of enum itsm_field and of the JSON ticket object. */
-static const struct field fields[ITSM_NFIELDS] = {
-	[ITSM_F_ID] = { "id", ITSM_FK_INT },
-	[ITSM_F_REF] = { "ref", ITSM_FK_TEXT },
-	[ITSM_F_TYPE] = { "type", ITSM_FK_TEXT },
-	[ITSM_F_STATUS] = { "status", ITSM_FK_TEXT },
-	[ITSM_F_SUMMARY] = { "summary", ITSM_FK_TEXT },
-	[ITSM_F_DESCRIPTION] = { "description", ITSM_FK_TEXT },
-	[ITSM_F_CALLER] = { "caller", ITSM_FK_TEXT },
-	[ITSM_F_AFFECTED] = { "affected", ITSM_FK_TEXT },
-	[ITSM_F_CHANNEL] = { "channel", ITSM_FK_TEXT },
-	[ITSM_F_CONTACT] = { "contact", ITSM_FK_TEXT },
-	[ITSM_F_SERVICE] = { "service", ITSM_FK_TEXT },
-	[ITSM_F_CATEGORY] = { "category", ITSM_FK_TEXT },
-	[ITSM_F_SUBCATEGORY] = { "subcategory", ITSM_FK_TEXT },
-	[ITSM_F_IMPACT] = { "impact", ITSM_FK_TEXT },
-	[ITSM_F_URGENCY] = { "urgency", ITSM_FK_TEXT },
-	[ITSM_F_PRIORITY] = { "priority", ITSM_FK_TEXT },
-	[ITSM_F_MAJOR] = { "major", ITSM_FK_BOOL },
-	[ITSM_F_TIER] = { "tier", ITSM_FK_TEXT },
-	[ITSM_F_GROUP] = { "group", ITSM_FK_TEXT },
-	[ITSM_F_ASSIGNEE] = { "assignee", ITSM_FK_TEXT },
-	[ITSM_F_OPENED_AT] = { "opened_at", ITSM_FK_TIME },
-	[ITSM_F_UPDATED_AT] = { "updated_at", ITSM_FK_TIME },
-	[ITSM_F_RESPONDED_AT] = { "responded_at", ITSM_FK_TIME },
-	[ITSM_F_RESOLVED_AT] = { "resolved_at", ITSM_FK_TIME },
-	[ITSM_F_CLOSED_AT] = { "closed_at", ITSM_FK_TIME },
-	[ITSM_F_RESPONSE_DUE] = { "response_due", ITSM_FK_TIME },
-	[ITSM_F_RESOLUTION_DUE] = { "resolution_due", ITSM_FK_TIME },
-	[ITSM_F_RESOLUTION_TYPE] = { "resolution.type", ITSM_FK_TEXT },
-	[ITSM_F_RESOLUTION_CODE] = { "resolution.code", ITSM_FK_TEXT },
-	[ITSM_F_RESOLUTION_NOTES] = { "resolution.notes", ITSM_FK_TEXT },
-	[ITSM_F_SATISFACTION] = { "satisfaction", ITSM_FK_INT },
-	[ITSM_F_REOPEN_COUNT] = { "reopen_count", ITSM_FK_INT },
-	[ITSM_F_REASSIGNMENT_COUNT] = { "reassignment_count", ITSM_FK_INT },
-	[ITSM_F_PARENT] = { "parent", ITSM_FK_INT },
+/* Every key's name and kind, from the fields table. */
+#define TK_FIELD(key, name, kind, flags) [key] = { name, kind },
+static const struct field fields[SK_NKEYS] = {
+	TK_FIELDS(TK_FIELD)
 };
+#undef TK_FIELD
+#define TK_COUNT(key, name, kind, flags) + 1
+_Static_assert(0 TK_FIELDS(TK_COUNT) == SK_NKEYS,
+    "the fields table has every key");
+#undef TK_COUNT
+#define TK_SHOWN(key, name, kind, flags) + ((flags) & TKF_SHOWN ? 1 : 0)
+_Static_assert(0 TK_FIELDS(TK_SHOWN) == ITSM_NFIELDS,
+    "the fields of the ticket object are enum itsm_field's");
+#undef TK_SHOWN
 
 #define BIT(f) ITSM_FIELD_BIT(f)
 #define ALL_FIELDS (BIT(ITSM_NFIELDS) - 1)
@@ -118,22 +96,7 @@ itsm_field_find(const char *name)
 const char *
 tk_key_name(int key)
 {
-	static const char *const hidden[] = {
-		[SK_PRIORITY_RANK - ITSM_NFIELDS] = "priority_rank",
-		[SK_STAGNANT_ESCALATED_AT - ITSM_NFIELDS] =
-		    "stagnant_escalated_at",
-		[SK_BREACH_ESCALATED_AT - ITSM_NFIELDS] = "breach_escalated_at",
-		[SK_AUTO_CLOSED - ITSM_NFIELDS] = "auto_closed",
-		[SK_HOLD_REASON - ITSM_NFIELDS] = "hold_reason",
-		[SK_EXT_REF - ITSM_NFIELDS] = "ext_ref",
-		[SK_CRISIS - ITSM_NFIELDS] = "crisis",
-	};
-
-	if (key >= 0 && key < ITSM_NFIELDS)
-		return fields[key].name;
-	if (key >= ITSM_NFIELDS && key < SK_NKEYS)
-		return hidden[key - ITSM_NFIELDS];
-	return NULL;
+	return key >= 0 && key < SK_NKEYS ? fields[key].name : NULL;
 }
 
 /*

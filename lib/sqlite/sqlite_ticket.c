@@ -14,52 +14,14 @@
 #include "sqlite_columns.h"
 
 /*
- * The column of each key of store_int.h (enum itsm_field, then enum
- * store_key), NULL for the ref (not stored); the only names that reach
- * the SQL text.  SK_CRISIS is read only.
+ * The column of each key of store_int.h (sqlite_columns.h), NULL for the
+ * ref (not stored): the only names that reach the SQL text.
  */
+#define SQ_COLUMN(key, col) [key] = col,
 static const char *const key_column[SK_NKEYS] = {
-	[ITSM_F_ID] = "id",
-	[ITSM_F_TYPE] = "type",
-	[ITSM_F_STATUS] = "status",
-	[ITSM_F_SUMMARY] = "summary",
-	[ITSM_F_DESCRIPTION] = "description",
-	[ITSM_F_CALLER] = "caller",
-	[ITSM_F_AFFECTED] = "affected",
-	[ITSM_F_CHANNEL] = "channel",
-	[ITSM_F_CONTACT] = "contact",
-	[ITSM_F_SERVICE] = "service",
-	[ITSM_F_CATEGORY] = "category",
-	[ITSM_F_SUBCATEGORY] = "subcategory",
-	[ITSM_F_IMPACT] = "impact",
-	[ITSM_F_URGENCY] = "urgency",
-	[ITSM_F_PRIORITY] = "priority",
-	[ITSM_F_MAJOR] = "major",
-	[ITSM_F_TIER] = "tier",
-	[ITSM_F_GROUP] = "group_name",
-	[ITSM_F_ASSIGNEE] = "assignee",
-	[ITSM_F_OPENED_AT] = "opened_at",
-	[ITSM_F_UPDATED_AT] = "updated_at",
-	[ITSM_F_RESPONDED_AT] = "responded_at",
-	[ITSM_F_RESOLVED_AT] = "resolved_at",
-	[ITSM_F_CLOSED_AT] = "closed_at",
-	[ITSM_F_RESPONSE_DUE] = "response_due",
-	[ITSM_F_RESOLUTION_DUE] = "resolution_due",
-	[ITSM_F_RESOLUTION_TYPE] = "resolution_type",
-	[ITSM_F_RESOLUTION_CODE] = "resolution_code",
-	[ITSM_F_RESOLUTION_NOTES] = "resolution_notes",
-	[ITSM_F_SATISFACTION] = "satisfaction",
-	[ITSM_F_REOPEN_COUNT] = "reopen_count",
-	[ITSM_F_REASSIGNMENT_COUNT] = "reassignment_count",
-	[ITSM_F_PARENT] = "parent",
-	[SK_PRIORITY_RANK] = "priority_rank",
-	[SK_STAGNANT_ESCALATED_AT] = "stagnant_escalated_at",
-	[SK_BREACH_ESCALATED_AT] = "breach_escalated_at",
-	[SK_AUTO_CLOSED] = "auto_closed",
-	[SK_HOLD_REASON] = "hold_reason",
-	[SK_EXT_REF] = "ext_ref",
-	[SK_CRISIS] = "EXISTS (SELECT 1 FROM majors m WHERE m.ticket = t.id)",
+	SQ_TICKET_COLUMNS(SQ_COLUMN)
 };
+#undef SQ_COLUMN
 
 /* Every stored field of a ticket's object, in key order. */
 #define TICKET_KEYS ((SK_BIT(ITSM_NFIELDS) - 1) & ~SK_BIT(ITSM_F_REF))
