@@ -112,6 +112,12 @@ int tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
     int (*row)(void *arg, const itsm_ticket *t, const struct tk_export *x),
     void *arg);
 
+/*
+ * A real as a database's text of it ("2.0", "1.0e+20", "Inf"): a value
+ * read as a text.  len >= 24.
+ */
+void tk_format_real(double r, char *buf, size_t len);
+
 int tk_check_text(const char *what, const char *s, size_t max);
 /* The length of the valid UTF-8 at the start of s: len when it all is. */
 size_t tk_utf8_valid(const char *s, size_t len);

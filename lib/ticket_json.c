@@ -39,9 +39,7 @@ put_real(struct json_buf *b, double r)
 {
 	char buf[32];
 
-	snprintf(buf, sizeof(buf), "%.15g", r);
-	if (strpbrk(buf, ".eEin") == NULL)
-		strcat(buf, ".0");
+	tk_format_real(r, buf, sizeof(buf));
 	json_str(b, buf);
 }
 

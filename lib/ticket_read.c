@@ -6,6 +6,7 @@
  * (struct store_query) and streams rows.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,13 +139,26 @@ format_int(int64_t v, char *buf)
 	*buf = '\0';
 }
 
-/* A real as its text in a database (15 digits, ".0" when whole). */
-static void
-format_real(double r, char *buf, size_t len)
+void
+tk_format_real(double r, char *buf, size_t len)
 {
+	char *e;
+
+	if (isinf(r)) {
+		snprintf(buf, len, "%sInf", r < 0 ? "-" : "");
+		return;
+	}
 	snprintf(buf, len, "%.15g", r);
-	if (strpbrk(buf, ".eEin") == NULL && strlen(buf) + 2 < len)
-		strcat(buf, ".0");
+	if (strchr(buf, '.') != NULL || strchr(buf, 'n') != NULL ||
+	    strlen(buf) + 3 > len)
+		return;
+	/* A point and a digit always, before the exponent if any. */
+	e = strchr(buf, 'e');
+	if (e == NULL)
+		e = buf + strlen(buf);
+	memmove(e + 2, e, strlen(e) + 1);
+	e[0] = '.';
+	e[1] = '0';
 }
 
 /* A value as an integer, as a database reads a number out of it. */
@@ -179,7 +193,7 @@ value_text(const struct store_value *v, char *buf, size_t *len)
 		format_int(v->i, buf);
 		break;
 	case STORE_REAL:
-		format_real(v->r, buf, 24);
+		tk_format_real(v->r, buf, 24);
 		break;
 	default:
 		return NULL;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -359,6 +360,30 @@ test_stagnant_rule_is_the_engines(void **state)
 	assert_memory_equal(got, want, MAX_RULE);
 }
 
+/* A real read as a text is written as a database writes it. */
+static void
+test_real_as_text(void **state)
+{
+	static const struct { double r; const char *s; } v[] = {
+		{ 2.0, "2.0" }, { 1.5, "1.5" }, { 1e20, "1.0e+20" },
+		{ 1e-5, "1.0e-05" }, { -3.0, "-3.0" },
+		{ 123456789012345678.0, "1.23456789012346e+17" },
+		{ 1.0 / 3, "0.333333333333333" }, { 0.1, "0.1" },
+	};
+	char buf[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		tk_format_real(v[i].r, buf, sizeof(buf));
+		assert_string_equal(buf, v[i].s);
+	}
+	tk_format_real(HUGE_VAL, buf, sizeof(buf));
+	assert_string_equal(buf, "Inf");
+	tk_format_real(-HUGE_VAL, buf, sizeof(buf));
+	assert_string_equal(buf, "-Inf");
+}
+
 int
 main(void)
 {
@@ -373,6 +398,7 @@ main(void)
 		    test_breached_rule_is_the_engines, setup_at_8, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_stagnant_rule_is_the_engines, setup_at_8, teardown),
+		cmocka_unit_test(test_real_as_text),
 	};
 
 	return cmocka_run_group_tests_name("list", tests, NULL, NULL);
