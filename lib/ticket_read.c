@@ -213,8 +213,7 @@ static int
 fill(itsm_ticket *t, const struct store_value *row, size_t n,
     const struct colmap *m, int json, int copy)
 {
-	const char *text[ITSM_NFIELDS];
-	size_t len[ITSM_NFIELDS], need = 0, off = 0;
+	size_t need = 0, off = 0, len;
 	int c, f, ncol = m->n;
 
 	if (n < (size_t)ncol)
@@ -223,61 +222,59 @@ fill(itsm_ticket *t, const struct store_value *row, size_t n,
 	memset(t->num, 0, sizeof(t->num));
 	free(t->json);
 	t->json = NULL;
+	/* The values in place: texts point into the row. */
 	for (c = 0; c < ncol; c++) {
-		text[c] = NULL;
 		if (row[c].type == STORE_NULL)
 			continue;
 		f = m->field[c];
-		if (fields[f].kind != ITSM_FK_TEXT) {
+		switch (fields[f].kind) {
+		case ITSM_FK_TEXT:
+			if (row[c].type == STORE_TEXT) {
+				t->str[f] = row[c].s;
+				need += row[c].len + 1;
+			} else {
+				t->str[f] = value_text(&row[c], t->numtext[f],
+				    &len);
+			}
+			continue;
+		case ITSM_FK_TIME:
 			t->num[f] = row[c].type == STORE_INT ? row[c].i :
 			    value_int(&row[c]);
-			continue;
-		}
-		if (row[c].type == STORE_TEXT) {
-			text[c] = row[c].s;
-			len[c] = row[c].len;
-			need += len[c] + 1;
-			continue;
-		}
-		text[c] = value_text(&row[c], t->numtext[f], &len[c]);
-	}
-	if (copy && need > t->cap) {
-		char *nb = realloc(t->buf, need);
-
-		if (nb == NULL)
-			return itsm_error(ITSM_E_NOMEM, "out of memory");
-		t->buf = nb;
-		t->cap = need;
-	}
-	for (c = 0; c < ncol; c++) {
-		const char *v;
-
-		if (row[c].type == STORE_NULL)
-			continue;
-		f = m->field[c];
-		if (text[c] != NULL) {
-			v = text[c];
-			if (copy && v != t->numtext[f]) {
-				memcpy(t->buf + off, v, len[c]);
-				t->buf[off + len[c]] = '\0';
-				v = t->buf + off;
-				off += len[c] + 1;
-			}
-			t->str[f] = v;
-			continue;
-		}
-		switch (fields[f].kind) {
-		case ITSM_FK_TIME:
 			itsm_time_format(t->num[f], t->numtext[f]);
 			t->str[f] = t->numtext[f];
 			break;
 		case ITSM_FK_BOOL:
+			t->num[f] = row[c].type == STORE_INT ? row[c].i :
+			    value_int(&row[c]);
 			t->str[f] = t->num[f] ? "true" : "false";
 			break;
 		default:
+			t->num[f] = row[c].type == STORE_INT ? row[c].i :
+			    value_int(&row[c]);
 			format_int(t->num[f], t->numtext[f]);
 			t->str[f] = t->numtext[f];
 			break;
+		}
+	}
+	/* Copied out of the row, when it goes before t does. */
+	if (copy && need > 0) {
+		if (need > t->cap) {
+			char *nb = realloc(t->buf, need);
+
+			if (nb == NULL)
+				return itsm_error(ITSM_E_NOMEM,
+				    "out of memory");
+			t->buf = nb;
+			t->cap = need;
+		}
+		for (c = 0; c < ncol; c++) {
+			if (row[c].type != STORE_TEXT ||
+			    fields[f = m->field[c]].kind != ITSM_FK_TEXT)
+				continue;
+			memcpy(t->buf + off, row[c].s, row[c].len);
+			t->buf[off + row[c].len] = '\0';
+			t->str[f] = t->buf + off;
+			off += row[c].len + 1;
 		}
 	}
 	if (m->want & BIT(ITSM_F_REF)) {
