@@ -46,7 +46,7 @@ store_snapshot_end(itsm_store *s, int began)
  * itsm_field (ITSM_F_REF is not stored: computed from the id and the
  * type), then the ones a user does not see in a ticket's object.
  */
-enum store_key {
+enum store_field {
 	SK_PRIORITY_RANK = ITSM_NFIELDS,	/* the priority's place */
 	SK_STAGNANT_ESCALATED_AT,	/* last escalated for stagnation */
 	SK_BREACH_ESCALATED_AT,		/* last escalated for a breach */
@@ -62,7 +62,7 @@ _Static_assert(SK_NKEYS < 64, "a key mask is 64 bits");
 
 /*
  * One stored field to set on a ticket: text, integer or NULL.  key is
- * an enum itsm_field or enum store_key; col, when not NULL, names the
+ * an enum itsm_field or enum store_field; col, when not NULL, names the
  * column instead (the major and import modules, until they move to the
  * keys: a name the engine checks against its own list).
  */
@@ -252,7 +252,7 @@ struct store_query {
 	int64_t resolved_by;		/* STORE_RESOLVED_BY */
 	/*
 	 * The fields of each row, SK_BIT of each enum itsm_field (but
-	 * ITSM_F_REF) or enum store_key: one value each, in the order of
+	 * ITSM_F_REF) or enum store_field: one value each, in the order of
 	 * their keys.  0 is every key below SK_CRISIS but ITSM_F_REF.
 	 */
 	uint64_t want;

@@ -1,7 +1,7 @@
 /*
  * The one table of a ticket's fields, in key order: the fields of enum
  * itsm_field (the ticket object's members, in its order), then the ones
- * a user does not see in it (enum store_key, store_int.h).  From it come
+ * a user does not see in it (enum store_field, store_int.h).  From it come
  * the names (--fields, the JSON object, history, export members) and the
  * kinds; an engine maps the same keys to its own storage
  * (lib/sqlite/sqlite_columns.h for SQLite).

@@ -145,7 +145,7 @@ int tk_event(itsm_ctx *c, int64_t id, int64_t at, const char *kind,
     const char *field, const char *old, const char *new_, const char *msg);
 int tk_same(const char *a, const char *b);
 /*
- * Sets stored field key (enum itsm_field or store_key) to val (always,
+ * Sets stored field key (enum itsm_field or store_field) to val (always,
  * or only when it differs) in set[*n] and records an event of kind when
  * the value changes.
  */
