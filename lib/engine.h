@@ -94,8 +94,66 @@ struct engine_core {
 /*
  * Tickets and their events (lib/ticket*.c).
  */
+struct store_set;
+struct store_event;
+struct store_status;
+struct store_clock;
+struct store_query;
 struct engine_tickets {
-	int reserved;
+	/*
+	 * A new ticket with the fields of set (keys of store_int.h):
+	 * *id is its id.  update() sets fields of ticket id
+	 * (ITSM_E_NOTFOUND when there is none).
+	 */
+	int (*insert)(itsm_store *s, const struct store_set *set, size_t n,
+	    int64_t *id);
+	int (*update)(itsm_store *s, int64_t id, const struct store_set *set,
+	    size_t n);
+	/* Appends an event to ticket's history (events are never changed). */
+	int (*event_add)(itsm_store *s, int64_t ticket,
+	    const struct store_event *e);
+	/* Whether a ticket has value, any case, as key (group, priority). */
+	int (*has)(itsm_store *s, int key, const char *value);
+	/* The newest event's id, 0 when none (nor on error). */
+	int64_t (*last_event_id)(itsm_store *s);
+	/* See store_latest_event() in store_int.h. */
+	int (*latest_event)(itsm_store *s, int64_t ticket,
+	    const char *const *also, int64_t *at, char *kind, size_t len);
+	/* A ticket's status changes, oldest first: *out to free(). */
+	int (*status_history)(itsm_store *s, int64_t id,
+	    struct store_status **out, size_t *n);
+	/* Each open prioritized ticket's clock to fn: store_open_clocks(). */
+	int (*open_clocks)(itsm_store *s,
+	    int (*fn)(void *arg, const struct store_clock *k), void *arg);
+	/* One ticket's row: store_ticket_read(). */
+	int (*read)(itsm_store *s, int64_t id, struct store_rows **out);
+	/*
+	 * The tickets a query selects, streamed: store_ticket_select().
+	 * struct store_query (store_int.h) says exactly which and in what
+	 * order; in short, a ticket is selected when it passes every
+	 * condition set: its scope (open: new, in_progress, on_hold;
+	 * workable: new, in_progress; all; a list of statuses; resolved
+	 * with resolved_at <= resolved_by); type and assignee equal;
+	 * priority and group equal in any case; assignee NULL or equal;
+	 * stagnant: workable and updated_at < the cut of its priority
+	 * (cut_at[i] where cut_name[i] equals it, bytewise, else
+	 * cut_other); breached: workable and (responded_at NULL and
+	 * response_due < overdue_before, or resolved_at NULL and
+	 * resolution_due < overdue_before); not escalated: the escalation
+	 * time NULL or <= updated_at.  A NULL value passes no comparison.
+	 * Each row holds the keys of want in key order; at most limit
+	 * rows.  Index hints are the engine's own business.
+	 */
+	int (*select)(itsm_store *s, const struct store_query *q,
+	    struct store_rows **out);
+	/* A ticket's events after an id: store_ticket_events(). */
+	int (*events)(itsm_store *s, int64_t id, int64_t after,
+	    struct store_rows **out);
+	/* A part of a major's dossier, for export: store_crisis_rows(). */
+	int (*crisis_rows)(itsm_store *s, int64_t id, int part,
+	    struct store_rows **out);
+	/* A ticket by its external reference: store_ticket_find_ext(). */
+	int (*find_ext)(itsm_store *s, const char *ext, int64_t *id);
 };
 
 /*

@@ -185,10 +185,13 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	    &p1, &p2))
 		goto done;	/* not prioritized, or a priority gone from the policy */
 	out->prioritized = 1;
-	out->response_breached = responded ? responded > out->response_due :
-	    !p1 && c->now > out->response_due;
+	/* Met after its due time, or not met and past it (tk_past_due). */
+	out->response_breached = responded ?
+	    tk_past_due(out->response_due, responded) :
+	    !p1 && tk_past_due(out->response_due, c->now);
 	out->resolution_breached = resolved && out->paused ?
-	    resolved > out->resolution_due : !p2 && c->now > out->resolution_due;
+	    tk_past_due(out->resolution_due, resolved) :
+	    !p2 && tk_past_due(out->resolution_due, c->now);
 done:
 	free(ch);
 	itsm_ticket_free(t);
@@ -201,9 +204,9 @@ store_dues(itsm_ctx *c, int64_t id, const struct itsm_sla *s)
 {
 	struct store_set set[2];
 
-	set[0] = (struct store_set){ .col = "response_due",
+	set[0] = (struct store_set){ .key = ITSM_F_RESPONSE_DUE,
 	    .num = s->response_due, .is_int = 1 };
-	set[1] = (struct store_set){ .col = "resolution_due",
+	set[1] = (struct store_set){ .key = ITSM_F_RESOLUTION_DUE,
 	    .num = s->resolution_due, .is_int = 1 };
 	return store_ticket_update(c->store, id, set, 2);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "itsm/store.h"
+#include "itsm/ticket.h"
 #include "engine.h"
 
 /*
@@ -39,12 +40,38 @@ store_snapshot_end(itsm_store *s, int began)
 	s->engine->core->snapshot_end(s, began);
 }
 
-/* One column to set on a ticket: text, integer or NULL. */
+/*
+ * The stored fields of a ticket, the neutral keys the domain writes and
+ * selects by (no column name outside the engine): the fields of enum
+ * itsm_field (ITSM_F_REF is not stored: computed from the id and the
+ * type), then the ones a user does not see in a ticket's object.
+ */
+enum store_field {
+	SK_PRIORITY_RANK = ITSM_NFIELDS,	/* the priority's place */
+	SK_STAGNANT_ESCALATED_AT,	/* last escalated for stagnation */
+	SK_BREACH_ESCALATED_AT,		/* last escalated for a breach */
+	SK_AUTO_CLOSED,			/* 1: closed by the auto-close sweep */
+	SK_HOLD_REASON,			/* why it is on hold */
+	SK_EXT_REF,			/* the reference in another system */
+	SK_CRISIS,			/* read only: 1 when a major's dossier
+					   exists for the ticket */
+	SK_NKEYS
+};
+#define SK_BIT(k) (UINT64_C(1) << (k))
+_Static_assert(SK_NKEYS < 64, "a key mask is 64 bits");
+
+/*
+ * One stored field to set on a ticket: text, integer or NULL.  key is
+ * an enum itsm_field or enum store_field; col, when not NULL, names the
+ * column instead (the major and import modules, until they move to the
+ * keys: a name the engine checks against its own list).
+ */
 struct store_set {
-	const char *col;	/* a column name from the code, never from input */
+	const char *col;
 	const char *text;	/* used when is_int == 0; NULL sets NULL */
 	int64_t num;
 	int is_int;
+	int key;
 };
 
 /* One event: who, when, what, old -> new, message. */
@@ -53,16 +80,28 @@ struct store_event {
 	const char *actor, *login, *kind, *field, *old, *new_, *message;
 };
 
-/* Inserts a ticket row with the given columns; *id is the new id. */
-int store_ticket_insert(itsm_store *s, const struct store_set *set, size_t n,
-    int64_t *id);
+/* Inserts a ticket row with the given fields; *id is the new id. */
+static inline int
+store_ticket_insert(itsm_store *s, const struct store_set *set, size_t n,
+    int64_t *id)
+{
+	return s->engine->tickets->insert(s, set, n, id);
+}
 
-/* Updates columns of a ticket; ITSM_E_NOTFOUND when there is none. */
-int store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
-    size_t n);
+/* Updates fields of a ticket; ITSM_E_NOTFOUND when there is none. */
+static inline int
+store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
+    size_t n)
+{
+	return s->engine->tickets->update(s, id, set, n);
+}
 
 /* Appends an event to a ticket's history. */
-int store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e);
+static inline int
+store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
+{
+	return s->engine->tickets->event_add(s, ticket, e);
+}
 
 /* A setting of the store (NULL when unset); *out is the caller's to free(). */
 static inline int
@@ -78,13 +117,21 @@ store_meta_set(itsm_store *s, const char *key, const char *value)
 }
 
 /*
- * Whether some ticket has value (any case) in column col, "group_name" or
- * "priority": 1 or 0, or < 0.
+ * Whether some ticket has value (any case) as its group (ITSM_F_GROUP)
+ * or priority (ITSM_F_PRIORITY): 1 or 0, or < 0.
  */
-int store_ticket_has(itsm_store *s, const char *col, const char *value);
+static inline int
+store_ticket_has(itsm_store *s, enum itsm_field key, const char *value)
+{
+	return s->engine->tickets->has(s, (int)key, value);
+}
 
 /* The id of the newest event (0 when there is none). */
-int64_t store_last_event_id(itsm_store *s);
+static inline int64_t
+store_last_event_id(itsm_store *s)
+{
+	return s->engine->tickets->last_event_id(s);
+}
 
 /*
  * The latest event of a ticket, by its stated time, that changed its
@@ -95,8 +142,13 @@ int64_t store_last_event_id(itsm_store *s);
  * bytes); *at is 0 and kind "" when there is none.
  */
 #define STORE_ALSO 4
-int store_latest_event(itsm_store *s, int64_t ticket,
-    const char *const *also, int64_t *at, char *kind, size_t len);
+static inline int
+store_latest_event(itsm_store *s, int64_t ticket,
+    const char *const *also, int64_t *at, char *kind, size_t len)
+{
+	return s->engine->tickets->latest_event(s, ticket, also, at, kind,
+	    len);
+}
 
 /* One change of status in a ticket's history. */
 struct store_status {
@@ -108,8 +160,12 @@ struct store_status {
  * The status changes of a ticket, oldest first; *out is the caller's to
  * free().
  */
-int store_status_history(itsm_store *s, int64_t id, struct store_status **out,
-    size_t *n);
+static inline int
+store_status_history(itsm_store *s, int64_t id, struct store_status **out,
+    size_t *n)
+{
+	return s->engine->tickets->status_history(s, id, out, n);
+}
 
 /* What the SLA clocks of an open ticket are computed from. */
 struct store_clock {
@@ -131,6 +187,129 @@ typedef int (*store_clock_fn)(void *arg, const struct store_clock *k);
  * changes; fn may update the ticket it is given.  Stops at fn's first
  * error and returns it.
  */
-int store_open_clocks(itsm_store *s, store_clock_fn fn, void *arg);
+static inline int
+store_open_clocks(itsm_store *s, store_clock_fn fn, void *arg)
+{
+	return s->engine->tickets->open_clocks(s, fn, arg);
+}
+
+/*
+ * Which tickets a read selects, in neutral terms: the domain computes
+ * every bound from the filter and the policy (lib/ticket_read.c), an
+ * engine selects exactly the tickets that pass every condition set and
+ * streams the fields asked for.  "Open" is new, in_progress or on_hold;
+ * "workable" is new or in_progress.  A NULL stored value never passes a
+ * comparison.
+ */
+enum store_scope {
+	STORE_OPEN,		/* the open tickets */
+	STORE_WORKABLE,		/* the workable tickets */
+	STORE_ALL,		/* every ticket */
+	STORE_STATUSES,		/* the status is one of statuses (exact) */
+	STORE_RESOLVED_BY	/* resolved, and resolved_at <= resolved_by */
+};
+enum store_order {
+	STORE_BY_QUEUE,		/* major first (1 before 0 and NULL), then
+				   priority_rank (NULL as 1000000), then
+				   opened_at, then id; all ascending */
+	STORE_BY_ID,		/* id ascending */
+	STORE_BY_RESOLVED	/* resolved_at, then id, ascending */
+};
+struct store_query {
+	enum store_scope scope;
+	const char *const *statuses;	/* STORE_STATUSES: NULL-terminated */
+	const char *type;		/* equal (exact), or NULL */
+	const char *priority;		/* equal in any case (ASCII), or NULL */
+	const char *group;		/* equal in any case (ASCII), or NULL */
+	const char *assignee;		/* equal (exact), or NULL */
+	const char *assignee_or_none;	/* NULL assignee or equal, or NULL */
+	/*
+	 * Stagnant: the ticket is workable and updated_at < its cut: the
+	 * cut of the name in cut_name equal to its priority (exact, bytes;
+	 * the names are distinct), cut_other when the priority is NULL or
+	 * none of them.  The rule is tk_stagnant(); the engine may use
+	 * the cuts to narrow its search (an index on priority,
+	 * updated_at), never to select otherwise.
+	 */
+	int stagnant;
+	size_t ncut;			/* at most STORE_MAX_CUTS */
+	const char *const *cut_name;
+	const int64_t *cut_at;
+	int64_t cut_other;
+	/*
+	 * Breached: the ticket is workable and (responded_at is NULL and
+	 * response_due < overdue_before, or resolved_at is NULL and
+	 * resolution_due < overdue_before).  The rule is tk_breached().
+	 */
+	int breached;
+	int64_t overdue_before;
+	/*
+	 * Not escalated since the last activity: stagnant_escalated_at
+	 * (STORE_ESC_STAGNANT) or breach_escalated_at (STORE_ESC_BREACH)
+	 * is NULL or <= updated_at.
+	 */
+	enum { STORE_ESC_ANY, STORE_ESC_STAGNANT, STORE_ESC_BREACH } esc;
+	int64_t resolved_by;		/* STORE_RESOLVED_BY */
+	/*
+	 * The fields of each row, SK_BIT of each enum itsm_field (but
+	 * ITSM_F_REF) or enum store_field: one value each, in the order of
+	 * their keys.  0 is every key below SK_CRISIS but ITSM_F_REF.
+	 */
+	uint64_t want;
+	int64_t limit;			/* 0: no limit */
+	enum store_order order;
+};
+#define STORE_MAX_CUTS 64
+
+/* The tickets q selects, its fields in key order, in q's order. */
+static inline int
+store_ticket_select(itsm_store *s, const struct store_query *q,
+    struct store_rows **out)
+{
+	return s->engine->tickets->select(s, q, out);
+}
+
+/*
+ * Ticket id, every key below SK_CRISIS but ITSM_F_REF in key order: one
+ * row, or none when there is no such ticket.
+ */
+static inline int
+store_ticket_read(itsm_store *s, int64_t id, struct store_rows **out)
+{
+	return s->engine->tickets->read(s, id, out);
+}
+
+/*
+ * The events of ticket id after event id after, oldest (lowest id)
+ * first: at, recorded_at, actor, login, kind, field, old, new,
+ * message, id (enum itsm_event_field's order).
+ */
+static inline int
+store_ticket_events(itsm_store *s, int64_t id, int64_t after,
+    struct store_rows **out)
+{
+	return s->engine->tickets->events(s, id, after, out);
+}
+
+/*
+ * The rows of part (enum tk_crisis_part) of ticket id's major incident
+ * dossier, their values in that enum's order.
+ */
+static inline int
+store_crisis_rows(itsm_store *s, int64_t id, int part,
+    struct store_rows **out)
+{
+	return s->engine->tickets->crisis_rows(s, id, part, out);
+}
+
+/*
+ * The id of the ticket whose ext_ref is ext in any case (ASCII): 0 and
+ * *id, 1 when there is none, or < 0.
+ */
+static inline int
+store_ticket_find_ext(itsm_store *s, const char *ext, int64_t *id)
+{
+	return s->engine->tickets->find_ext(s, ext, id);
+}
 
 #endif

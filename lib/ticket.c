@@ -343,24 +343,24 @@ tk_same(const char *a, const char *b)
 }
 
 /*
- * Sets column col to val (always, or only when it differs) and records an
+ * Sets stored field key to val (always, or only when it differs) and records an
  * event of the given kind when it changes.
  */
 int
 tk_change(itsm_ctx *c, const itsm_ticket *t, int64_t at, const char *kind,
     const char *msg, struct store_set *set, size_t *n, int always,
-    const char *col, enum itsm_field f, const char *val)
+    int key, const char *val)
 {
-	const char *old = itsm_ticket_str(t, f);
+	const char *old = itsm_ticket_str(t, (enum itsm_field)key);
 
 	if (tk_same(old, val) && !always)
 		return 0;
-	set[(*n)++] = (struct store_set){ .col = col, .text = val };
+	set[(*n)++] = (struct store_set){ .key = key, .text = val };
 	if (tk_same(old, val))
 		return 0;
-	/* History speaks in field names ("group"), not columns. */
+	/* History speaks in field names ("group"). */
 	return tk_event(c, itsm_ticket_int(t, ITSM_F_ID), at, kind,
-	    f < ITSM_NFIELDS ? itsm_field_name(f) : col, old, val, msg);
+	    tk_key_name(key), old, val, msg);
 }
 
 /*
@@ -408,15 +408,15 @@ categorize(itsm_ctx *c, const itsm_ticket *t,
 	if ((rc = tk_opt_text("message", a->message, MAX_TEXT)) != 0)
 		return rc;
 	if ((rc = tk_change(c, t, at, "categorize", a->message, set, &n, 0,
-	    "type", ITSM_F_TYPE, type)) != 0 ||
+	    ITSM_F_TYPE, type)) != 0 ||
 	    (rc = tk_change(c, t, at, "categorize", a->message, set, &n, 0,
-	    "category", ITSM_F_CATEGORY, cat)) != 0 ||
+	    ITSM_F_CATEGORY, cat)) != 0 ||
 	    (rc = tk_change(c, t, at, "categorize", a->message, set, &n, 0,
-	    "subcategory", ITSM_F_SUBCATEGORY, sub)) != 0)
+	    ITSM_F_SUBCATEGORY, sub)) != 0)
 		return rc;
 	if (ty != ITSM_INCIDENT) {
 		status = itsm_ticket_str(t, ITSM_F_STATUS);
-		set[n++] = (struct store_set){ .col = "status",
+		set[n++] = (struct store_set){ .key = ITSM_F_STATUS,
 		    .text = "redirected" };
 		if ((rc = tk_event(c, id, at, "redirect", "status", status,
 		    "redirected", itsm_policy_practice(p, (enum itsm_type)ty)))
@@ -428,7 +428,7 @@ categorize(itsm_ctx *c, const itsm_ticket *t,
 	if (n == 0 && (rc = tk_event(c, id, at, "categorize", "type", type, type,
 	    a->message)) != 0)
 		return rc;	/* nothing changed, but the decision is kept */
-	set[n++] = (struct store_set){ .col = "updated_at", .num = at,
+	set[n++] = (struct store_set){ .key = ITSM_F_UPDATED_AT, .num = at,
 	    .is_int = 1 };
 	return store_ticket_update(c->store, id, set, n);
 }
@@ -459,18 +459,18 @@ prioritize(itsm_ctx *c, const itsm_ticket *t,
 	    !tk_same(itsm_ticket_str(t, ITSM_F_URGENCY), urg) ||
 	    !tk_same(itsm_ticket_str(t, ITSM_F_PRIORITY), pri);
 	if ((rc = tk_change(c, t, at, "prioritize", a->message, set, &n, 1,
-	    "impact", ITSM_F_IMPACT, imp)) != 0 ||
+	    ITSM_F_IMPACT, imp)) != 0 ||
 	    (rc = tk_change(c, t, at, "prioritize", a->message, set, &n, 1,
-	    "urgency", ITSM_F_URGENCY, urg)) != 0 ||
+	    ITSM_F_URGENCY, urg)) != 0 ||
 	    (rc = tk_change(c, t, at, "prioritize", a->message, set, &n, 1,
-	    "priority", ITSM_F_PRIORITY, pri)) != 0)
+	    ITSM_F_PRIORITY, pri)) != 0)
 		return rc;
 	if (!changed && (rc = tk_event(c, id, at, "prioritize", "priority", pri,
 	    pri, a->message)) != 0)
 		return rc;
-	set[n++] = (struct store_set){ .col = "priority_rank",
+	set[n++] = (struct store_set){ .key = SK_PRIORITY_RANK,
 	    .num = (int64_t)pi, .is_int = 1 };
-	set[n++] = (struct store_set){ .col = "updated_at", .num = at,
+	set[n++] = (struct store_set){ .key = ITSM_F_UPDATED_AT, .num = at,
 	    .is_int = 1 };
 	if (priority != NULL)
 		*priority = pri;
@@ -518,18 +518,18 @@ itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 	group = itsm_policy_default_group(p);
 	{
 		struct store_set set[] = {
-			{ .col = "summary", .text = a->summary },
-			{ .col = "description", .text = a->description },
-			{ .col = "caller", .text = a->caller },
-			{ .col = "affected", .text = a->affected ? a->affected :
-			    a->caller },
-			{ .col = "channel", .text = channel },
-			{ .col = "contact", .text = a->contact },
-			{ .col = "service", .text = a->service },
-			{ .col = "tier", .text = itsm_policy_tier(p, 0) },
-			{ .col = "group_name", .text = group },
-			{ .col = "opened_at", .num = at, .is_int = 1 },
-			{ .col = "updated_at", .num = at, .is_int = 1 },
+			{ .key = ITSM_F_SUMMARY, .text = a->summary },
+			{ .key = ITSM_F_DESCRIPTION, .text = a->description },
+			{ .key = ITSM_F_CALLER, .text = a->caller },
+			{ .key = ITSM_F_AFFECTED,
+			    .text = a->affected ? a->affected : a->caller },
+			{ .key = ITSM_F_CHANNEL, .text = channel },
+			{ .key = ITSM_F_CONTACT, .text = a->contact },
+			{ .key = ITSM_F_SERVICE, .text = a->service },
+			{ .key = ITSM_F_TIER, .text = itsm_policy_tier(p, 0) },
+			{ .key = ITSM_F_GROUP, .text = group },
+			{ .key = ITSM_F_OPENED_AT, .num = at, .is_int = 1 },
+			{ .key = ITSM_F_UPDATED_AT, .num = at, .is_int = 1 },
 		};
 
 		if ((rc = itsm_store_begin(c->store)) != 0)
@@ -580,8 +580,8 @@ fail:
  * own; else the policy's message, which names its values.
  */
 static int
-filter_value(itsm_ctx *c, const char *col, const char *what, const char *v,
-    int (*find)(const itsm_policy *, const char *, size_t *))
+filter_value(itsm_ctx *c, enum itsm_field key, const char *what,
+    const char *v, int (*find)(const itsm_policy *, const char *, size_t *))
 {
 	char msg[1200];
 	size_t i;
@@ -592,7 +592,7 @@ filter_value(itsm_ctx *c, const char *col, const char *what, const char *v,
 	if (rc != ITSM_E_INVALID)
 		return rc;
 	snprintf(msg, sizeof(msg), "%s", itsm_errmsg());
-	if ((has = store_ticket_has(c->store, col, v)) != 0)
+	if ((has = store_ticket_has(c->store, key, v)) != 0)
 		return has < 0 ? has : 0;
 	return itsm_error(ITSM_E_INVALID, "%s, and no ticket has that %s", msg,
 	    what);
@@ -603,10 +603,10 @@ tk_filter_check(itsm_ctx *c, const struct itsm_filter *f)
 {
 	int rc;
 
-	if ((rc = filter_value(c, "group_name", "group", f->group,
+	if ((rc = filter_value(c, ITSM_F_GROUP, "group", f->group,
 	    itsm_policy_group_find)) != 0)
 		return rc;
-	return filter_value(c, "priority", "priority", f->priority,
+	return filter_value(c, ITSM_F_PRIORITY, "priority", f->priority,
 	    itsm_policy_priority_find);
 }
 

@@ -1,6 +1,7 @@
 /*
- * The context and the ticket record, shared by ticket.c (decisions) and
- * store_ticket.c (their SQL).  Not part of the public API.
+ * The context and what the ticket modules share (ticket.c, work.c,
+ * ticket_read.c, ticket_json.c, hooks.c, sla.c).  No engine type here:
+ * the store is reached through store_int.h.  Not part of the public API.
  */
 #ifndef ITSM_TICKET_INT_H
 #define ITSM_TICKET_INT_H
@@ -87,13 +88,6 @@ struct tk_export {
 	int breach_escalated_null, auto_closed_null;
 	int crisis;		/* a major incident's dossier follows */
 };
-/* A value of a row, with its storage class (as SQLite's JSON wrote it). */
-enum { TK_NULL, TK_INT, TK_TEXT };
-struct tk_value {
-	int type;
-	int64_t i;
-	const char *s;
-};
 /* The parts of a major incident's dossier, their columns in export's order. */
 enum tk_crisis_part {
 	TK_CRISIS_MAJOR,	/* state, proposed_at, proposal, declared_at,
@@ -103,9 +97,13 @@ enum tk_crisis_part {
 	TK_CRISIS_ACTIONS,	/* n, text, owner, due, done_at; by n */
 	TK_CRISIS_NPARTS
 };
-/* Calls row for each row of that part of ticket id's dossier. */
+/*
+ * Calls row for each row of that part of ticket id's dossier (its values
+ * as the store has them).
+ */
+struct store_value;
 int tk_crisis_rows(itsm_ctx *c, int64_t id, enum tk_crisis_part part,
-    int (*row)(void *arg, const struct tk_value *v, int n), void *arg);
+    int (*row)(void *arg, const struct store_value *v, int n), void *arg);
 /*
  * Calls row for each ticket export selects, in id order (the store's
  * part of itsm_export); a row's nonzero return stops and is returned.
@@ -113,6 +111,12 @@ int tk_crisis_rows(itsm_ctx *c, int64_t id, enum tk_crisis_part part,
 int tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
     int (*row)(void *arg, const itsm_ticket *t, const struct tk_export *x),
     void *arg);
+
+/*
+ * A real as a database's text of it ("2.0", "1.0e+20", "Inf"): a value
+ * read as a text.  len >= 24.
+ */
+void tk_format_real(double r, char *buf, size_t len);
 
 int tk_check_text(const char *what, const char *s, size_t max);
 /* The length of the valid UTF-8 at the start of s: len when it all is. */
@@ -141,13 +145,16 @@ int tk_event(itsm_ctx *c, int64_t id, int64_t at, const char *kind,
     const char *field, const char *old, const char *new_, const char *msg);
 int tk_same(const char *a, const char *b);
 /*
- * Sets column col (always, or only when it differs) to val in set[*n] and
- * records an event of kind when the value changes.
+ * Sets stored field key (enum itsm_field or store_field) to val (always,
+ * or only when it differs) in set[*n] and records an event of kind when
+ * the value changes.
  */
 struct store_set;
 int tk_change(itsm_ctx *c, const itsm_ticket *t, int64_t at, const char *kind,
     const char *msg, struct store_set *set, size_t *n, int always,
-    const char *col, enum itsm_field f, const char *val);
+    int key, const char *val);
+/* The name of a stored field in history and export ("group", "hold_reason"). */
+const char *tk_key_name(int key);
 /*
  * The one rule for the values of a filter (list, next, export): a group
  * or a priority matches in any case, and must be one the policy names or
@@ -175,12 +182,46 @@ int hook_queue(itsm_ctx *c, const char *name, int64_t ticket, int64_t since,
 void hook_clear(itsm_ctx *c);
 
 /*
+ * The rules of the queue, written once (lib/ticket_read.c): the C side
+ * here, and the bounds of a store query that select the same tickets.
+ *
+ * Breached: workable (new, in_progress) and past a due time it has not
+ * met: not responded and response_due < now, or not resolved and
+ * resolution_due < now (a due time not stored is never past).
+ * tk_past_due() is that comparison: due strictly before at (sla.c's
+ * report of a target met late or missed uses it too).
+ */
+int tk_past_due(int64_t due, int64_t at);
+int tk_breached(const char *status, int responded, int has_response_due,
+    int64_t response_due, int resolved, int has_resolution_due,
+    int64_t resolution_due, int64_t now);
+/*
+ * Stagnant: workable and updated_at before the cut of its priority: now
+ * less the priority's stagnation threshold (the first of that name in
+ * the policy); an unprioritized ticket, or one of a priority the policy
+ * no longer has, the last priority's.
+ */
+struct tk_cuts {
+	size_t n;
+	const char *name[64];		/* distinct, the policy's order */
+	int64_t at[64];
+	int64_t other;			/* no priority, or an unknown one */
+};
+int tk_stagnant_cuts(const itsm_policy *p, int64_t now, struct tk_cuts *k);
+int tk_stagnant(const struct tk_cuts *k, const char *status,
+    const char *priority, int has_updated, int64_t updated_at);
+/* Sets the query's bounds to those rules. */
+struct store_query;
+void tk_query_stagnant(struct store_query *q, const struct tk_cuts *k);
+void tk_query_breached(struct store_query *q, int64_t now);
+
+/*
  * The tickets cron escalates: stagnant ones (or breached ones) not yet
  * escalated since their last activity, in queue order; and the resolved
  * ones past the auto-close delay.  *ids is the caller's to free().
  */
-int store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n);
-int store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n);
+int tk_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n);
+int tk_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n);
 /*
  * Resolves a major's open children with its solution (major.c); at as
  * for tk_time_after() against each child's history.

@@ -5,6 +5,7 @@
  * them).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,16 @@ put_time(struct json_buf *b, int64_t v)
 		return;
 	}
 	itsm_time_format(v, buf);
+	json_str(b, buf);
+}
+
+/* A real as its text in the database was (a string, as before). */
+static void
+put_real(struct json_buf *b, double r)
+{
+	char buf[32];
+
+	tk_format_real(r, buf, sizeof(buf));
 	json_str(b, buf);
 }
 
@@ -272,7 +283,7 @@ struct crisis_out {
 
 /* One row as an object: each value as SQLite's json_object() wrote it. */
 static int
-crisis_row(void *arg, const struct tk_value *v, int n)
+crisis_row(void *arg, const struct store_value *v, int n)
 {
 	struct crisis_out *o = arg;
 	const char *const *key = crisis_keys[o->part];
@@ -288,12 +299,14 @@ crisis_row(void *arg, const struct tk_value *v, int n)
 			json_raw(o->b, ",");
 		json_str(o->b, key[i] + time);
 		json_raw(o->b, ":");
-		if (v[i].type == TK_NULL)
+		if (v[i].type == STORE_NULL)
 			json_raw(o->b, "null");
-		else if (time && v[i].type == TK_INT)
+		else if (time && v[i].type == STORE_INT)
 			put_time(o->b, v[i].i);
-		else if (v[i].type == TK_INT)
+		else if (v[i].type == STORE_INT)
 			json_int(o->b, v[i].i);
+		else if (v[i].type == STORE_REAL)
+			put_real(o->b, v[i].r);
 		else
 			json_str(o->b, v[i].s);
 	}

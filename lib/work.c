@@ -58,25 +58,25 @@ cur(const struct act *a, enum itsm_field f)
 
 /* Sets a text column, recording an event of kind when it changes. */
 static int
-set_text(struct act *a, const char *kind, const char *msg, const char *col,
-    enum itsm_field f, const char *val)
+set_text(struct act *a, const char *kind, const char *msg, int key,
+    const char *val)
 {
-	return tk_change(a->c, a->t, a->at, kind, msg, a->set, &a->n, 0, col,
-	    f, val);
+	return tk_change(a->c, a->t, a->at, kind, msg, a->set, &a->n, 0, key,
+	    val);
 }
 
 /* Sets an integer or time column without an event. */
 static void
-set_int(struct act *a, const char *col, int64_t v)
+set_int(struct act *a, int key, int64_t v)
 {
-	a->set[a->n++] = (struct store_set){ .col = col, .num = v,
+	a->set[a->n++] = (struct store_set){ .key = key, .num = v,
 	    .is_int = 1 };
 }
 
 static void
-set_null(struct act *a, const char *col)
+set_null(struct act *a, int key)
 {
-	a->set[a->n++] = (struct store_set){ .col = col, .text = NULL };
+	a->set[a->n++] = (struct store_set){ .key = key, .text = NULL };
 }
 
 /* Sets the status, with an event of kind carrying msg. */
@@ -84,7 +84,8 @@ static int
 set_status(struct act *a, const char *kind, const char *status,
     const char *msg)
 {
-	a->set[a->n++] = (struct store_set){ .col = "status", .text = status };
+	a->set[a->n++] = (struct store_set){ .key = ITSM_F_STATUS,
+	    .text = status };
 	return tk_event(a->c, a->id, a->at, kind, "status",
 	    cur(a, ITSM_F_STATUS), status, msg);
 }
@@ -102,7 +103,7 @@ respond(struct act *a)
 	    (rc = set_status(a, "start", "in_progress", NULL)) != 0)
 		return rc;
 	if (cur(a, ITSM_F_RESPONDED_AT) == NULL)
-		set_int(a, "responded_at", a->at);
+		set_int(a, ITSM_F_RESPONDED_AT, a->at);
 	return 0;
 }
 
@@ -115,7 +116,7 @@ act_end(struct act *a, int rc, const char *hook, const char *reason,
     const char *msg, const char *managers, int quiet)
 {
 	if (rc == 0 && !quiet)
-		set_int(a, "updated_at", a->at);
+		set_int(a, ITSM_F_UPDATED_AT, a->at);
 	if (rc == 0 && a->n > 0)
 		rc = store_ticket_update(a->c->store, a->id, a->set, a->n);
 	if (rc == 0)
@@ -171,15 +172,15 @@ itsm_ticket_assign(itsm_ctx *c, int64_t id, const char *user,
 	moved = g != NULL && !tk_same(cur(&a, ITSM_F_GROUP), g);
 	reassigned = moved || (cur(&a, ITSM_F_ASSIGNEE) != NULL &&
 	    user != NULL && !tk_same(cur(&a, ITSM_F_ASSIGNEE), user));
-	if (g != NULL && ((rc = set_text(&a, "assign", message, "group_name",
-	    ITSM_F_GROUP, g)) != 0 || (rc = set_text(&a, "assign", message,
-	    "tier", ITSM_F_TIER, tier)) != 0))
+	if (g != NULL && ((rc = set_text(&a, "assign", message, ITSM_F_GROUP,
+	    g)) != 0 || (rc = set_text(&a, "assign", message, ITSM_F_TIER,
+	    tier)) != 0))
 		return act_end(&a, rc, NULL, NULL, NULL, NULL, 0);
-	if ((rc = set_text(&a, "assign", message, "assignee", ITSM_F_ASSIGNEE,
+	if ((rc = set_text(&a, "assign", message, ITSM_F_ASSIGNEE,
 	    user)) != 0)
 		return act_end(&a, rc, NULL, NULL, NULL, NULL, 0);
 	if (reassigned)
-		set_int(&a, "reassignment_count",
+		set_int(&a, ITSM_F_REASSIGNMENT_COUNT,
 		    itsm_ticket_int(a.t, ITSM_F_REASSIGNMENT_COUNT) + 1);
 	/* Someone taking it is a response; moving it to a queue is not. */
 	rc = user != NULL ? respond(&a) : 0;
@@ -248,11 +249,11 @@ itsm_ticket_escalate(itsm_ctx *c, int64_t id, const char *group,
 		return tk_end_action(c, a.t, rc);
 	itsm_policy_group_find(p, g, &gi);
 	tier = itsm_policy_group_tier(p, gi);
-	if ((rc = set_text(&a, "escalate", message, "group_name", ITSM_F_GROUP,
-	    g)) == 0 && (rc = set_text(&a, "escalate", message, "tier",
-	    ITSM_F_TIER, tier)) == 0 && (rc = set_text(&a, "escalate", message,
-	    "assignee", ITSM_F_ASSIGNEE, NULL)) == 0)
-		set_int(&a, "reassignment_count",
+	if ((rc = set_text(&a, "escalate", message, ITSM_F_GROUP,
+	    g)) == 0 && (rc = set_text(&a, "escalate", message, ITSM_F_TIER,
+	    tier)) == 0 && (rc = set_text(&a, "escalate", message,
+	    ITSM_F_ASSIGNEE, NULL)) == 0)
+		set_int(&a, ITSM_F_REASSIGNMENT_COUNT,
 		    itsm_ticket_int(a.t, ITSM_F_REASSIGNMENT_COUNT) + 1);
 	if (to != NULL)
 		*to = g;
@@ -358,8 +359,7 @@ itsm_ticket_hold(itsm_ctx *c, int64_t id, const char *reason,
 	if ((rc = act_begin(&a, c, id, ITSM_ACT_HOLD, at)) != 0)
 		return rc;
 	if ((rc = set_status(&a, "hold", "on_hold", message)) == 0)
-		rc = set_text(&a, "hold", message, "hold_reason",
-		    ITSM_NFIELDS, reason);
+		rc = set_text(&a, "hold", message, SK_HOLD_REASON, reason);
 	return act_end(&a, rc, "post-hold", reason, message, NULL, 0);
 }
 
@@ -376,7 +376,7 @@ itsm_ticket_release(itsm_ctx *c, int64_t id, const char *message, int64_t at)
 	/* Back where it was: new when nobody has responded yet. */
 	if ((rc = set_status(&a, "release", cur(&a, ITSM_F_RESPONDED_AT) ?
 	    "in_progress" : "new", message)) == 0)
-		set_null(&a, "hold_reason");
+		set_null(&a, SK_HOLD_REASON);
 	return act_end(&a, rc, "post-hold", "release", message, NULL, 0);
 }
 
@@ -409,16 +409,15 @@ itsm_ticket_resolve(itsm_ctx *c, int64_t id, int permanent, const char *code,
 		    "cannot resolve %s: it is not prioritized (run 'itsm "
 		    "prioritize' first)", cur(&a, ITSM_F_REF)));
 	if ((rc = set_status(&a, "resolve", "resolved", solution)) == 0 &&
-	    (rc = set_text(&a, "resolve", NULL, "resolution_type",
-	    ITSM_F_RESOLUTION_TYPE, permanent ? "permanent" :
-	    "workaround")) == 0 &&
-	    (rc = set_text(&a, "resolve", NULL, "resolution_code",
-	    ITSM_F_RESOLUTION_CODE, canon)) == 0) {
-		a.set[a.n++] = (struct store_set){ .col = "resolution_notes",
-		    .text = solution };
-		set_int(&a, "resolved_at", a.at);
+	    (rc = set_text(&a, "resolve", NULL, ITSM_F_RESOLUTION_TYPE,
+	    permanent ? "permanent" : "workaround")) == 0 &&
+	    (rc = set_text(&a, "resolve", NULL, ITSM_F_RESOLUTION_CODE,
+	    canon)) == 0) {
+		a.set[a.n++] = (struct store_set){
+		    .key = ITSM_F_RESOLUTION_NOTES, .text = solution };
+		set_int(&a, ITSM_F_RESOLVED_AT, a.at);
 		if (cur(&a, ITSM_F_RESPONDED_AT) == NULL)
-			set_int(&a, "responded_at", a.at);
+			set_int(&a, ITSM_F_RESPONDED_AT, a.at);
 		/* A major's children are resolved with it. */
 		rc = major_resolve_children(c, id, cur(&a, ITSM_F_REF),
 		    permanent, canon, solution, a.at, a.stated);
@@ -451,9 +450,9 @@ itsm_ticket_close(itsm_ctx *c, int64_t id, const char *by, int satisfaction,
 		snprintf(a.num[0], sizeof(a.num[0]), "%d", satisfaction);
 		rc = tk_event(c, id, a.at, "close", "satisfaction", NULL,
 		    a.num[0], NULL);
-		set_int(&a, "satisfaction", satisfaction);
+		set_int(&a, ITSM_F_SATISFACTION, satisfaction);
 	}
-	set_int(&a, "closed_at", a.at);
+	set_int(&a, ITSM_F_CLOSED_AT, a.at);
 	return act_end(&a, rc, "post-close", "confirmed", note, NULL, 0);
 }
 
@@ -465,14 +464,15 @@ back_to_work(struct act *a, const char *kind, const char *why)
 
 	if ((rc = set_status(a, kind, "in_progress", why)) != 0)
 		return rc;
-	set_null(a, "resolved_at");
-	set_null(a, "closed_at");
-	set_null(a, "resolution_type");
-	set_null(a, "resolution_code");
-	set_null(a, "resolution_notes");
-	set_null(a, "satisfaction");
-	set_int(a, "auto_closed", 0);
-	set_int(a, "reopen_count", itsm_ticket_int(a->t, ITSM_F_REOPEN_COUNT) + 1);
+	set_null(a, ITSM_F_RESOLVED_AT);
+	set_null(a, ITSM_F_CLOSED_AT);
+	set_null(a, ITSM_F_RESOLUTION_TYPE);
+	set_null(a, ITSM_F_RESOLUTION_CODE);
+	set_null(a, ITSM_F_RESOLUTION_NOTES);
+	set_null(a, ITSM_F_SATISFACTION);
+	set_int(a, SK_AUTO_CLOSED, 0);
+	set_int(a, ITSM_F_REOPEN_COUNT,
+	    itsm_ticket_int(a->t, ITSM_F_REOPEN_COUNT) + 1);
 	return 0;
 }
 
@@ -796,12 +796,12 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 	 * times of those it reports only.
 	 */
 	if (dry && !breached) {
-		if ((rc = store_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
+		if ((rc = tk_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
 		    (rc = refresh_reported(c, ids[0], n[0])) != 0)
 			goto done;
 	} else if ((rc = refresh_after_policy_change(c)) != 0 ||
-	    (rc = store_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
-	    (breached && (rc = store_sweep_ids(c, 1, &ids[1], &n[1])) != 0)) {
+	    (rc = tk_sweep_ids(c, 0, &ids[0], &n[0])) != 0 ||
+	    (breached && (rc = tk_sweep_ids(c, 1, &ids[1], &n[1])) != 0)) {
 		goto done;
 	}
 	if ((rc = sorted_copy(ids[0], n[0], &sorted[0])) != 0 ||
@@ -830,9 +830,11 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 			if (!dry && (rc = act_begin(&a, c, ids[pass][i],
 			    ITSM_ACT_ESCALATE_MANAGERS, 0)) == 0) {
 				if (stag)
-					set_int(&a, "stagnant_escalated_at", c->now);
+					set_int(&a,
+					    SK_STAGNANT_ESCALATED_AT, c->now);
 				if (br)
-					set_int(&a, "breach_escalated_at", c->now);
+					set_int(&a,
+					    SK_BREACH_ESCALATED_AT, c->now);
 				rc = notify_managers(&a, stag ? "stagnant" :
 				    "breached", why, &managers, 1);
 			}
@@ -878,15 +880,15 @@ itsm_close_auto(itsm_ctx *c, int dry, itsm_sweep_fn fn, void *arg)
 	    "user %s after resolution", delay);
 	if ((rc = itsm_store_begin(c->store)) != 0)
 		return rc;
-	if ((rc = store_auto_close_ids(c, &ids, &n)) == 0) {
+	if ((rc = tk_auto_close_ids(c, &ids, &n)) == 0) {
 		for (i = 0; i < n && rc == 0; i++) {
 			if ((rc = itsm_ticket_get(c, ids[i], &t)) != 0)
 				break;
 			if (!dry && (rc = act_begin(&a, c, ids[i],
 			    ITSM_ACT_CLOSE, 0)) == 0) {
 				rc = set_status(&a, "close", "closed", why);
-				set_int(&a, "closed_at", a.at);
-				set_int(&a, "auto_closed", 1);
+				set_int(&a, ITSM_F_CLOSED_AT, a.at);
+				set_int(&a, SK_AUTO_CLOSED, 1);
 				rc = act_end(&a, rc, "post-close", "auto", why,
 				    NULL, 0);
 			}

@@ -1,15 +1,65 @@
 /*
- * SQL fragments shared by the store modules: the ticket's columns.
+ * Shared by the ticket files of the SQLite engine (sqlite_ticket.c,
+ * sqlite_sla.c): the columns of a ticket's keys, and the clocks' read.
  */
-#ifndef ITSM_STORE_SQL_H
-#define ITSM_STORE_SQL_H
+#ifndef ITSM_SQLITE_COLUMNS_H
+#define ITSM_SQLITE_COLUMNS_H
 
-/* The columns read for a ticket, in enum order, ref left out. */
-#define COLUMNS "id, type, status, summary, description, caller, affected, " \
-	"channel, contact, service, category, subcategory, impact, urgency, " \
-	"priority, major, tier, group_name, assignee, opened_at, updated_at, " \
-	"responded_at, resolved_at, closed_at, response_due, resolution_due, " \
-	"resolution_type, resolution_code, resolution_notes, satisfaction, " \
-	"reopen_count, reassignment_count, parent"
+#include "store_int.h"
+
+/*
+ * X(key, column): the column (or SQL expression, for the read-only
+ * SK_CRISIS) of each key of lib/ticket_fields.h but the ref, which is
+ * not stored.  A field added there gets its line here and a migration.
+ */
+#define SQ_TICKET_COLUMNS(X) \
+	X(ITSM_F_ID, "id") \
+	X(ITSM_F_TYPE, "type") \
+	X(ITSM_F_STATUS, "status") \
+	X(ITSM_F_SUMMARY, "summary") \
+	X(ITSM_F_DESCRIPTION, "description") \
+	X(ITSM_F_CALLER, "caller") \
+	X(ITSM_F_AFFECTED, "affected") \
+	X(ITSM_F_CHANNEL, "channel") \
+	X(ITSM_F_CONTACT, "contact") \
+	X(ITSM_F_SERVICE, "service") \
+	X(ITSM_F_CATEGORY, "category") \
+	X(ITSM_F_SUBCATEGORY, "subcategory") \
+	X(ITSM_F_IMPACT, "impact") \
+	X(ITSM_F_URGENCY, "urgency") \
+	X(ITSM_F_PRIORITY, "priority") \
+	X(ITSM_F_MAJOR, "major") \
+	X(ITSM_F_TIER, "tier") \
+	X(ITSM_F_GROUP, "group_name") \
+	X(ITSM_F_ASSIGNEE, "assignee") \
+	X(ITSM_F_OPENED_AT, "opened_at") \
+	X(ITSM_F_UPDATED_AT, "updated_at") \
+	X(ITSM_F_RESPONDED_AT, "responded_at") \
+	X(ITSM_F_RESOLVED_AT, "resolved_at") \
+	X(ITSM_F_CLOSED_AT, "closed_at") \
+	X(ITSM_F_RESPONSE_DUE, "response_due") \
+	X(ITSM_F_RESOLUTION_DUE, "resolution_due") \
+	X(ITSM_F_RESOLUTION_TYPE, "resolution_type") \
+	X(ITSM_F_RESOLUTION_CODE, "resolution_code") \
+	X(ITSM_F_RESOLUTION_NOTES, "resolution_notes") \
+	X(ITSM_F_SATISFACTION, "satisfaction") \
+	X(ITSM_F_REOPEN_COUNT, "reopen_count") \
+	X(ITSM_F_REASSIGNMENT_COUNT, "reassignment_count") \
+	X(ITSM_F_PARENT, "parent") \
+	X(SK_PRIORITY_RANK, "priority_rank") \
+	X(SK_STAGNANT_ESCALATED_AT, "stagnant_escalated_at") \
+	X(SK_BREACH_ESCALATED_AT, "breach_escalated_at") \
+	X(SK_AUTO_CLOSED, "auto_closed") \
+	X(SK_HOLD_REASON, "hold_reason") \
+	X(SK_EXT_REF, "ext_ref") \
+	X(SK_CRISIS, "EXISTS (SELECT 1 FROM majors m WHERE m.ticket = t.id)")
+
+#define SQ_COUNT(key, col) + 1
+_Static_assert(0 SQ_TICKET_COLUMNS(SQ_COUNT) == SK_NKEYS - 1,
+    "every key but the ref has a column");
+#undef SQ_COUNT
+
+/* Each open prioritized ticket's clock to fn (sqlite_sla.c). */
+int sq_open_clocks(itsm_store *s, store_clock_fn fn, void *arg);
 
 #endif

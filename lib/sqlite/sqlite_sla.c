@@ -2,13 +2,15 @@
  * The SQL of the SLA clocks of many tickets at once: the open tickets
  * with their status changes, in one walk of the queue's index, for the
  * refresh of their due times after a change of the policy's targets
- * (sla.c).  One ticket's clock is read by store_status_history.
+ * (sla.c).  One ticket's clock is read by sq_status_history
+ * (sqlite_ticket.c), which lists this file's sq_open_clocks in its ops.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "itsm/error.h"
 #include "sqlite_int.h"
+#include "sqlite_columns.h"
 
 /*
  * The open prioritized tickets in the queue's order (its index: no sort),
@@ -47,7 +49,7 @@ clock_start(struct store_clock *k, sqlite3_stmt *st, char **pri)
 }
 
 int
-store_open_clocks(itsm_store *s, store_clock_fn fn, void *arg)
+sq_open_clocks(itsm_store *s, store_clock_fn fn, void *arg)
 {
 	struct store_clock k = { .id = 0 };
 	struct store_status *ch = NULL, *nc;

@@ -1,412 +1,30 @@
 /*
  * The SQL of tickets and events: inserting, updating, appending events,
- * reading one ticket, streaming the work queue, a ticket's history and
- * the rows of an export (their JSON is written in lib/ticket_json.c).
+ * reading one ticket, selecting tickets by the bounds of a store query
+ * (the domain computes them: lib/ticket_read.c), a ticket's history and
+ * a major's dossier, each streamed as rows.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "itsm/error.h"
-#include "itsm/major.h"
-#include "itsm/port.h"
-#include "itsm/ref.h"
-#include "itsm/time.h"
 #include "sqlite_int.h"
-#include "ticket_int.h"
 #include "sqlite_columns.h"
 
-struct field {
-	const char *name;
-	const char *column;	/* SQL expression, NULL for ref */
-	enum itsm_field_kind kind;
-};
-
-/* In the order of enum itsm_field and of the JSON ticket object. */
-static const struct field fields[ITSM_NFIELDS] = {
-	{ "id", "id", ITSM_FK_INT },
-	{ "ref", NULL, ITSM_FK_TEXT },
-	{ "type", "type", ITSM_FK_TEXT },
-	{ "status", "status", ITSM_FK_TEXT },
-	{ "summary", "summary", ITSM_FK_TEXT },
-	{ "description", "description", ITSM_FK_TEXT },
-	{ "caller", "caller", ITSM_FK_TEXT },
-	{ "affected", "affected", ITSM_FK_TEXT },
-	{ "channel", "channel", ITSM_FK_TEXT },
-	{ "contact", "contact", ITSM_FK_TEXT },
-	{ "service", "service", ITSM_FK_TEXT },
-	{ "category", "category", ITSM_FK_TEXT },
-	{ "subcategory", "subcategory", ITSM_FK_TEXT },
-	{ "impact", "impact", ITSM_FK_TEXT },
-	{ "urgency", "urgency", ITSM_FK_TEXT },
-	{ "priority", "priority", ITSM_FK_TEXT },
-	{ "major", "major", ITSM_FK_BOOL },
-	{ "tier", "tier", ITSM_FK_TEXT },
-	{ "group", "group_name", ITSM_FK_TEXT },
-	{ "assignee", "assignee", ITSM_FK_TEXT },
-	{ "opened_at", "opened_at", ITSM_FK_TIME },
-	{ "updated_at", "updated_at", ITSM_FK_TIME },
-	{ "responded_at", "responded_at", ITSM_FK_TIME },
-	{ "resolved_at", "resolved_at", ITSM_FK_TIME },
-	{ "closed_at", "closed_at", ITSM_FK_TIME },
-	{ "response_due", "response_due", ITSM_FK_TIME },
-	{ "resolution_due", "resolution_due", ITSM_FK_TIME },
-	{ "resolution.type", "resolution_type", ITSM_FK_TEXT },
-	{ "resolution.code", "resolution_code", ITSM_FK_TEXT },
-	{ "resolution.notes", "resolution_notes", ITSM_FK_TEXT },
-	{ "satisfaction", "satisfaction", ITSM_FK_INT },
-	{ "reopen_count", "reopen_count", ITSM_FK_INT },
-	{ "reassignment_count", "reassignment_count", ITSM_FK_INT },
-	{ "parent", "parent", ITSM_FK_INT },
-};
-
-#define BIT(f) ITSM_FIELD_BIT(f)
-#define ALL_FIELDS (BIT(ITSM_NFIELDS) - 1)
-_Static_assert(ITSM_NFIELDS < 64, "a field mask is 64 bits");
-
-struct itsm_ticket {
-	const char *str[ITSM_NFIELDS];
-	int64_t num[ITSM_NFIELDS];
-	char *json;		/* the JSON object, when asked for */
-	char *buf;		/* the texts, when copied out of the row */
-	size_t cap;
-	char numtext[ITSM_NFIELDS][ITSM_TIMEBUF];	/* numbers and times */
-};
-
-/* Which field each column of a result row holds. */
-struct colmap {
-	int n;
-	unsigned char field[ITSM_NFIELDS];
-	uint64_t want;		/* the fields filled (BIT of each) */
-};
-
-struct itsm_iter {
-	itsm_store *store;
-	sqlite3_stmt *st;
-	itsm_ticket t;
-	struct colmap map;
-	int json;
-};
-
-const char *
-itsm_field_name(enum itsm_field f)
-{
-	return f < ITSM_NFIELDS ? fields[f].name : NULL;
-}
-
-enum itsm_field_kind
-itsm_field_kind(enum itsm_field f)
-{
-	return f < ITSM_NFIELDS ? fields[f].kind : ITSM_FK_TEXT;
-}
-
-int
-itsm_field_find(const char *name)
-{
-	int f;
-
-	for (f = 0; f < ITSM_NFIELDS; f++)
-		if (strcasecmp(fields[f].name, name) == 0)
-			return f;
-	return -1;
-}
-
-/* The columns of COLUMNS: every field but the ref, in enum order. */
-static void
-map_all(struct colmap *m)
-{
-	int f;
-
-	m->n = 0;
-	for (f = 0; f < ITSM_NFIELDS; f++)
-		if (f != ITSM_F_REF)
-			m->field[m->n++] = (unsigned char)f;
-	m->want = ALL_FIELDS;
-}
-
-/* Writes v in decimal into buf (24 bytes at least). */
-static void
-format_int(int64_t v, char *buf)
-{
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	char tmp[24];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		*buf++ = '-';
-	while (n > 0)
-		*buf++ = tmp[--n];
-	*buf = '\0';
-}
-
 /*
- * Reads the current row into t, as m says.  The texts are copied into
- * t->buf when copy is set (the statement is reset after); else they
- * point into the row, valid until the statement's next step: a list
- * does not copy what it prints once.  Numbers and times are formatted
- * for the fields of m only; the JSON object is written (by the domain,
- * tk_ticket_json) when json is set.
+ * The column of each key of store_int.h (sqlite_columns.h), NULL for the
+ * ref (not stored): the only names that reach the SQL text.
  */
-static int
-fill(itsm_ticket *t, sqlite3_stmt *st, const struct colmap *m, int json,
-    int copy)
-{
-	const unsigned char *text[ITSM_NFIELDS];
-	size_t len[ITSM_NFIELDS], need = 0, off = 0;
-	char isnull[ITSM_NFIELDS];
-	int c, f, ncol = m->n;
+#define SQ_COLUMN(key, col) [key] = col,
+static const char *const key_column[SK_NKEYS] = {
+	SQ_TICKET_COLUMNS(SQ_COLUMN)
+};
+#undef SQ_COLUMN
 
-	memset(t->str, 0, sizeof(t->str));
-	memset(t->num, 0, sizeof(t->num));
-	free(t->json);
-	t->json = NULL;
-	for (c = 0; c < ncol; c++) {
-		text[c] = NULL;
-		if ((isnull[c] = sqlite3_column_type(st, c) == SQLITE_NULL))
-			continue;
-		f = m->field[c];
-		if (fields[f].kind != ITSM_FK_TEXT) {
-			t->num[f] = sqlite3_column_int64(st, c);
-			continue;
-		}
-		if ((text[c] = sqlite3_column_text(st, c)) == NULL)
-			return itsm_error(ITSM_E_NOMEM, "out of memory");
-		len[c] = (size_t)sqlite3_column_bytes(st, c);
-		need += len[c] + 1;
-	}
-	if (copy && need > t->cap) {
-		char *nb = realloc(t->buf, need);
-
-		if (nb == NULL)
-			return itsm_error(ITSM_E_NOMEM, "out of memory");
-		t->buf = nb;
-		t->cap = need;
-	}
-	for (c = 0; c < ncol; c++) {
-		const char *v;
-
-		if (isnull[c])
-			continue;
-		f = m->field[c];
-		if (text[c] != NULL) {
-			v = (const char *)text[c];
-			if (copy) {
-				memcpy(t->buf + off, v, len[c]);
-				t->buf[off + len[c]] = '\0';
-				v = t->buf + off;
-				off += len[c] + 1;
-			}
-			t->str[f] = v;
-			continue;
-		}
-		switch (fields[f].kind) {
-		case ITSM_FK_TIME:
-			itsm_time_format(t->num[f], t->numtext[f]);
-			t->str[f] = t->numtext[f];
-			break;
-		case ITSM_FK_BOOL:
-			t->str[f] = t->num[f] ? "true" : "false";
-			break;
-		default:
-			format_int(t->num[f], t->numtext[f]);
-			t->str[f] = t->numtext[f];
-			break;
-		}
-	}
-	if (m->want & BIT(ITSM_F_REF)) {
-		t->num[ITSM_F_REF] = t->num[ITSM_F_ID];
-		itsm_ref_format((enum itsm_type)(t->str[ITSM_F_TYPE] ?
-		    itsm_type_parse(t->str[ITSM_F_TYPE]) : 0),
-		    t->num[ITSM_F_ID], t->numtext[ITSM_F_REF]);
-		t->str[ITSM_F_REF] = t->numtext[ITSM_F_REF];
-	}
-	if (json && (t->json = tk_ticket_json(t, NULL)) == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	return 0;
-}
-
-const char *
-itsm_ticket_str(const itsm_ticket *t, enum itsm_field f)
-{
-	return f < ITSM_NFIELDS ? t->str[f] : NULL;
-}
-
-int64_t
-itsm_ticket_int(const itsm_ticket *t, enum itsm_field f)
-{
-	return f < ITSM_NFIELDS ? t->num[f] : 0;
-}
-
-int
-itsm_ticket_breached(const itsm_ticket *t, int64_t now)
-{
-	const char *st = t->str[ITSM_F_STATUS];
-
-	if (st == NULL || (strcmp(st, "new") != 0 &&
-	    strcmp(st, "in_progress") != 0))
-		return 0;
-	return (t->str[ITSM_F_RESPONDED_AT] == NULL &&
-	    t->str[ITSM_F_RESPONSE_DUE] != NULL &&
-	    t->num[ITSM_F_RESPONSE_DUE] < now) ||
-	    (t->str[ITSM_F_RESOLVED_AT] == NULL &&
-	    t->str[ITSM_F_RESOLUTION_DUE] != NULL &&
-	    t->num[ITSM_F_RESOLUTION_DUE] < now);
-}
-
-const char *
-itsm_ticket_json(const itsm_ticket *t)
-{
-	return t->json;
-}
-
-void
-tk_ticket_set_json(itsm_ticket *t, char *json)
-{
-	free(t->json);
-	t->json = json;
-}
-
-void
-itsm_ticket_free(itsm_ticket *t)
-{
-	if (t == NULL)
-		return;
-	free(t->json);
-	free(t->buf);
-	free(t);
-}
-
-/* Writes len (-1: NULL) and the bytes of v. */
-static int
-put_text(FILE *f, const char *v)
-{
-	int64_t len = v == NULL ? -1 : (int64_t)strlen(v);
-
-	return fwrite(&len, sizeof(len), 1, f) == 1 &&
-	    (len <= 0 || fwrite(v, (size_t)len, 1, f) == 1) ? 0 : -1;
-}
-
-int
-tk_ticket_freeze(FILE *f, const itsm_ticket *t)
-{
-	size_t i;
-
-	for (i = 0; i < ITSM_NFIELDS; i++)
-		if (fwrite(&t->num[i], sizeof(t->num[i]), 1, f) != 1 ||
-		    put_text(f, t->str[i]) != 0)
-			goto fail;
-	if (put_text(f, t->json) == 0)
-		return 0;
-fail:
-	return itsm_error(ITSM_E_IO, "cannot write a temporary file: %s",
-	    strerror(errno));
-}
-
-int
-tk_ticket_thaw(FILE *f, itsm_ticket **out)
-{
-	int64_t len[ITSM_NFIELDS + 1];
-	size_t off[ITSM_NFIELDS + 1], used = 0, i;
-	itsm_ticket *t;
-	char *nb;
-
-	*out = NULL;
-	if ((t = calloc(1, sizeof(*t))) == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	for (i = 0; i <= ITSM_NFIELDS; i++) {
-		if ((i < ITSM_NFIELDS && fread(&t->num[i], sizeof(t->num[i]), 1,
-		    f) != 1) || fread(&len[i], sizeof(len[i]), 1, f) != 1 ||
-		    len[i] < -1 || len[i] > (int64_t)1 << 30)
-			goto fail;
-		if (len[i] < 0)
-			continue;
-		if (t->cap - used < (size_t)len[i] + 1) {
-			size_t cap = used + (size_t)len[i] + 1 + 1024;
-
-			if ((nb = realloc(t->buf, cap)) == NULL) {
-				itsm_ticket_free(t);
-				return itsm_error(ITSM_E_NOMEM, "out of memory");
-			}
-			t->buf = nb;
-			t->cap = cap;
-		}
-		if (len[i] > 0 && fread(t->buf + used, (size_t)len[i], 1, f) != 1)
-			goto fail;
-		t->buf[used + (size_t)len[i]] = '\0';
-		off[i] = used;
-		used += (size_t)len[i] + 1;
-	}
-	for (i = 0; i < ITSM_NFIELDS; i++)
-		t->str[i] = len[i] < 0 ? NULL : t->buf + off[i];
-	if (len[ITSM_NFIELDS] >= 0 &&
-	    (t->json = strdup(t->buf + off[ITSM_NFIELDS])) == NULL) {
-		itsm_ticket_free(t);
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	}
-	*out = t;
-	return 0;
-fail:
-	itsm_ticket_free(t);
-	return itsm_error(ITSM_E_IO, "cannot read a temporary file%s%s",
-	    ferror(f) ? ": " : "", ferror(f) ? strerror(errno) : "");
-}
-
-/*
- * The statement is kept (store_cached): preparing it costs more than
- * running it, and a sweep or a hook reads many tickets in one process.
- */
-static int
-read_one(itsm_ctx *c, int64_t id, const char *sql, int with_json,
-    itsm_ticket **out)
-{
-	struct colmap m;
-	sqlite3_stmt *st;
-	itsm_ticket *t;
-	int rc;
-
-	*out = NULL;
-	if ((rc = store_cached(c->store, sql, &st)) != 0)
-		return rc;
-	store_bind_int(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return itsm_error(ITSM_E_NOTFOUND, "no such ticket: %lld",
-		    (long long)id);
-	}
-	if (rc != SQLITE_ROW) {
-		rc = store_fail(c->store, "cannot read a ticket");
-		sqlite3_reset(st);
-		return rc;
-	}
-	if ((t = calloc(1, sizeof(*t))) == NULL) {
-		sqlite3_reset(st);
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	}
-	map_all(&m);
-	if ((rc = fill(t, st, &m, with_json, 1)) != 0) {
-		itsm_ticket_free(t);
-		t = NULL;
-	}
-	sqlite3_reset(st);
-	*out = t;
-	return rc;
-}
-
-int
-itsm_ticket_get(itsm_ctx *c, int64_t id, itsm_ticket **out)
-{
-	return read_one(c, id, "SELECT " COLUMNS
-	    " FROM tickets t WHERE id = ?1", 1, out);
-}
-
+/* Every stored field of a ticket's object, in key order. */
+#define TICKET_KEYS ((SK_BIT(ITSM_NFIELDS) - 1) & ~SK_BIT(ITSM_F_REF))
 
 /*
  * A query built from fixed fragments, its values kept aside to be bound:
@@ -481,132 +99,128 @@ qb_prepare(itsm_store *s, struct qb *q, sqlite3_stmt **st)
 	return 0;
 }
 
-/* The priority names of the policy in byte order, without repeats. */
-static int
-by_name(const void *a, const void *b)
+/* The indexes of the cut names in byte order (n is small: insertion). */
+static void
+by_name(const struct store_query *sq, size_t *order, size_t n)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	size_t i, j, v;
+
+	for (i = 0; i < n; i++) {
+		v = i;
+		for (j = i; j > 0 && strcmp(sq->cut_name[order[j - 1]],
+		    sq->cut_name[v]) > 0; j--)
+			order[j] = order[j - 1];
+		order[j] = v;
+	}
 }
 
 /*
- * " AND <stagnant>": no activity for longer than the priority's threshold
- * (unprioritized tickets, and those of a priority the policy no longer
- * has: the last priority's).  The last term says it exactly; the first
- * ones only narrow the search, through the index tickets_stagnant
- * (priority, updated_at) of the workable tickets: one range per
- * priority, one for no priority, one around each name for the unknown
- * ones, so that it reads the stagnant tickets and no others, whatever
- * the size of the queue.  The table itself must be read by rowid only
- * (NOT INDEXED): without ANALYZE statistics SQLite would rather read
- * every workable ticket through the status index.
+ * " AND <stagnant>", as struct store_query says: workable, and
+ * updated_at below the cut of its priority.  The last term says it
+ * exactly; the first ones only narrow the search, through the index
+ * tickets_stagnant (priority, updated_at) of the workable tickets: one
+ * range per priority, one for no priority, one between each two names
+ * for the unknown ones, so that it reads the stagnant tickets and no
+ * others, whatever the size of the queue.  The table itself must be
+ * read by rowid only (NOT INDEXED, queue_plan): without ANALYZE
+ * statistics SQLite would rather read every workable ticket through the
+ * status index.
  */
 static void
-qb_stagnant(struct qb *q, const itsm_policy *p, int64_t now)
+qb_stagnant(struct qb *q, const struct store_query *sq)
 {
-	size_t i, k, n = itsm_policy_priority_count(p);
-	int64_t min = INT64_MAX, th, last;
-	const char *sorted[64];
-	int name[64], lastcut, arms = 0;
+	size_t i, n = sq->ncut, order[STORE_MAX_CUTS];
+	int64_t max = sq->cut_other;
+	int name[STORE_MAX_CUTS], other, arms = 0;
 
-	for (i = 0; i < n; i++)
-		if ((th = itsm_policy_priority_stagnation(p, i)) < min)
-			min = th;
-	last = n ? itsm_policy_priority_stagnation(p, n - 1) : 0;
-	if (n > 64) {
+	if (n > STORE_MAX_CUTS) {
 		q->overflow = 1;
 		return;
 	}
+	for (i = 0; i < n; i++)
+		if (sq->cut_at[i] > max)
+			max = sq->cut_at[i];
 #define ARM "%sSELECT id FROM tickets INDEXED BY tickets_stagnant WHERE " \
 	"status IN ('new', 'in_progress') AND "
 	qb_sql(q, " AND id IN (");
 	for (i = 0; i < n; i++) {
 		qb_sql(q, ARM "priority = ", arms++ ? " UNION ALL " : "");
-		qb_text(q, itsm_policy_priority_name(p, i));
+		qb_text(q, sq->cut_name[i]);
 		name[i] = q->n;
 		qb_sql(q, " AND updated_at < ");
-		qb_int(q, now - itsm_policy_priority_stagnation(p, i));
+		qb_int(q, sq->cut_at[i]);
 	}
 	qb_sql(q, ARM "priority IS NULL AND updated_at < ",
 	    arms++ ? " UNION ALL " : "");
-	qb_int(q, now - last);
-	lastcut = q->n;
-	for (i = 0; i < n; i++)
-		sorted[i] = itsm_policy_priority_name(p, i);
-	qsort(sorted, n, sizeof(sorted[0]), by_name);
-	for (i = 0, k = 0; i < n; i++)
-		if (k == 0 || strcmp(sorted[k - 1], sorted[i]) != 0)
-			sorted[k++] = sorted[i];
+	qb_int(q, sq->cut_other);
+	other = q->n;
+	by_name(sq, order, n);
 	/* Between the names: placeholders of the same values, reused. */
-	for (i = 0; i <= k; i++) {
-		int lo = -1, hi = -1;
-		size_t j;
-
-		for (j = 0; j < n; j++) {
-			if (i > 0 && strcmp(itsm_policy_priority_name(p, j),
-			    sorted[i - 1]) == 0 && lo < 0)
-				lo = name[j];
-			if (i < k && strcmp(itsm_policy_priority_name(p, j),
-			    sorted[i]) == 0 && hi < 0)
-				hi = name[j];
-		}
+	for (i = 0; i <= n; i++) {
 		qb_sql(q, ARM, " UNION ALL ");
-		if (lo > 0)
-			qb_sql(q, "priority > ?%d AND ", lo);
-		if (hi > 0)
-			qb_sql(q, "priority < ?%d AND ", hi);
-		if (lo < 0 && hi < 0)
+		if (i > 0)
+			qb_sql(q, "priority > ?%d AND ", name[order[i - 1]]);
+		if (i < n)
+			qb_sql(q, "priority < ?%d AND ", name[order[i]]);
+		if (n == 0)
 			qb_sql(q, "priority IS NOT NULL AND ");
-		qb_sql(q, "updated_at < ?%d", lastcut);
+		qb_sql(q, "updated_at < ?%d", other);
 	}
 #undef ARM
 	qb_sql(q, ")");
 	qb_sql(q, " AND status IN ('new', 'in_progress') AND updated_at < ");
-	qb_int(q, now - min);
-	qb_sql(q, " AND updated_at < ");
-	qb_int(q, now);
-	qb_sql(q, " - CASE priority");
+	qb_int(q, max);
+	qb_sql(q, " AND updated_at < CASE priority");
 	for (i = 0; i < n; i++) {
 		qb_sql(q, " WHEN ?%d THEN ", name[i]);
-		qb_int(q, itsm_policy_priority_stagnation(p, i));
+		qb_int(q, sq->cut_at[i]);
 	}
-	qb_sql(q, " ELSE ");
-	qb_int(q, last);
-	qb_sql(q, " END");
+	qb_sql(q, " ELSE ?%d END", other);
 }
 
 /* " AND <breached>": past a due time the ticket has not met. */
 static void
-qb_breached(struct qb *q, int64_t now)
+qb_breached(struct qb *q, int64_t before)
 {
 	qb_sql(q, " AND status IN ('new', 'in_progress') AND "
 	    "((responded_at IS NULL AND response_due < ");
-	qb_int(q, now);
+	qb_int(q, before);
 	qb_sql(q, ") OR (resolved_at IS NULL AND resolution_due < ");
-	qb_int(q, now);
+	qb_int(q, before);
 	qb_sql(q, "))");
 }
 
 static void
-qb_filter(struct qb *q, itsm_ctx *c, const struct itsm_filter *f)
+qb_filter(struct qb *q, const struct store_query *f)
 {
 	size_t i;
 
-	if (f->status != NULL) {
+	switch (f->scope) {
+	case STORE_STATUSES:
 		qb_sql(q, "status IN (");
-		for (i = 0; f->status[i] != NULL; i++) {
+		for (i = 0; f->statuses[i] != NULL; i++) {
 			qb_sql(q, "%s", i ? ", " : "");
-			qb_text(q, f->status[i]);
+			qb_text(q, f->statuses[i]);
 		}
 		qb_sql(q, ")");
-	} else if (f->all) {
+		break;
+	case STORE_ALL:
 		qb_sql(q, "1");
-	} else if (f->workable) {
+		break;
+	case STORE_WORKABLE:
 		/* The queue's literal too, so that its index may serve. */
 		qb_sql(q, "status IN ('new', 'in_progress', 'on_hold') AND "
 		    "status IN ('new', 'in_progress')");
-	} else {
+		break;
+	case STORE_RESOLVED_BY:
+		/* Literal, so that the index of resolved tickets applies. */
+		qb_sql(q, "status = 'resolved' AND resolved_at <= ");
+		qb_int(q, f->resolved_by);
+		break;
+	default:
 		/* Literal, so that the queue's partial index applies. */
 		qb_sql(q, "status IN ('new', 'in_progress', 'on_hold')");
+		break;
 	}
 	if (f->type != NULL) {
 		qb_sql(q, " AND type = ");
@@ -632,9 +246,15 @@ qb_filter(struct qb *q, itsm_ctx *c, const struct itsm_filter *f)
 		qb_sql(q, ")");
 	}
 	if (f->stagnant)
-		qb_stagnant(q, c->policy, c->now);
+		qb_stagnant(q, f);
 	if (f->breached)
-		qb_breached(q, c->now);
+		qb_breached(q, f->overdue_before);
+	if (f->esc == STORE_ESC_STAGNANT)
+		qb_sql(q, " AND (stagnant_escalated_at IS NULL OR "
+		    "stagnant_escalated_at <= updated_at)");
+	else if (f->esc == STORE_ESC_BREACH)
+		qb_sql(q, " AND (breach_escalated_at IS NULL OR "
+		    "breach_escalated_at <= updated_at)");
 }
 
 /* The queue order: major first, then priority, then oldest. */
@@ -649,188 +269,108 @@ qb_filter(struct qb *q, itsm_ctx *c, const struct itsm_filter *f)
  * in the queue index's order instead: no sort, rows stream out, a limit
  * stops the walk.  An assignee narrows more through its own index; the
  * stagnant ones are found by rowid from their own index (qb_stagnant).
+ * Only the queue's order is planned so (an export reads by id).
  */
 static const char *
-queue_plan(const struct itsm_filter *f)
+queue_plan(const struct store_query *f)
 {
+	if (f->order != STORE_BY_QUEUE)
+		return "";
 	if (f->stagnant)
 		return " NOT INDEXED";
-	if (f->status == NULL && !f->all && f->assignee == NULL)
+	if ((f->scope == STORE_OPEN || f->scope == STORE_WORKABLE) &&
+	    f->assignee == NULL)
 		return " INDEXED BY tickets_queue";
 	return "";
 }
 
-/*
- * The columns of the fields asked for (id always, id and type for the
- * ref), in enum order; column names only from the table above.
- */
+/* The columns of the keys of want, in key order. */
 static void
-qb_columns(struct qb *q, struct colmap *m, uint64_t want)
+qb_columns(struct qb *q, uint64_t want)
 {
-	int f;
+	int k, n = 0;
 
-	want = (want ? want : ALL_FIELDS) | BIT(ITSM_F_ID);
-	if (want & BIT(ITSM_F_REF))
-		want |= BIT(ITSM_F_TYPE);
-	m->n = 0;
-	m->want = want;
-	for (f = 0; f < ITSM_NFIELDS; f++) {
-		if (f == ITSM_F_REF || !(want & BIT(f)))
+	for (k = 0; k < SK_NKEYS; k++) {
+		if (!(want & SK_BIT(k)) || key_column[k] == NULL)
 			continue;
-		qb_sql(q, "%s%s", m->n ? ", " : "", fields[f].column);
-		m->field[m->n++] = (unsigned char)f;
+		qb_sql(q, "%s%s", n++ ? ", " : "", key_column[k]);
 	}
 }
 
-int
-itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
+static int
+sq_select(itsm_store *s, const struct store_query *f, struct store_rows **out)
 {
 	struct qb q = { .off = 0 };
-	itsm_iter *it;
+	sqlite3_stmt *st;
 	int rc;
 
 	*out = NULL;
-	if ((rc = tk_filter_check(c, f)) != 0)
-		return rc;
-	if ((it = calloc(1, sizeof(*it))) == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	it->store = c->store;
-	it->json = f->json;
 	qb_sql(&q, "SELECT ");
-	/* The JSON object has every field. */
-	qb_columns(&q, &it->map, f->json ? 0 : f->fields);
+	qb_columns(&q, f->want ? f->want : TICKET_KEYS);
 	qb_sql(&q, " FROM tickets t%s WHERE ", queue_plan(f));
-	qb_filter(&q, c, f);
-	qb_sql(&q, QUEUE_ORDER);
+	qb_filter(&q, f);
+	if (f->order == STORE_BY_ID)
+		qb_sql(&q, " ORDER BY id");
+	else if (f->order == STORE_BY_RESOLVED)
+		qb_sql(&q, " ORDER BY resolved_at, id");
+	else
+		qb_sql(&q, QUEUE_ORDER);
 	if (f->limit > 0) {
 		qb_sql(&q, " LIMIT ");
 		qb_int(&q, f->limit);
 	}
-	if ((rc = qb_prepare(c->store, &q, &it->st)) != 0) {
-		free(it);
+	if ((rc = qb_prepare(s, &q, &st)) != 0)
 		return rc;
-	}
-	*out = it;
-	return 0;
+	return sq_rows(s, st, 0, f->order == STORE_BY_ID ? "cannot export" :
+	    f->want == SK_BIT(ITSM_F_ID) ? "cannot read the queue" :
+	    "cannot list tickets", out);
 }
 
-int
-itsm_iter_next(itsm_iter *it, const itsm_ticket **t)
+/*
+ * The statement is kept (store_cached): preparing it costs more than
+ * running it, and a sweep or a hook reads many tickets in one process.
+ */
+static int
+sq_read(itsm_store *s, int64_t id, struct store_rows **out)
 {
-	int rc = sqlite3_step(it->st);
-
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return store_fail(it->store, "cannot list tickets");
-	if ((rc = fill(&it->t, it->st, &it->map, it->json, 0)) != 0)
-		return rc;
-	*t = &it->t;
-	return 1;
-}
-
-void
-itsm_iter_free(itsm_iter *it)
-{
-	if (it == NULL)
-		return;
-	sqlite3_finalize(it->st);
-	free(it->t.json);
-	free(it->t.buf);
-	free(it);
-}
-
-struct itsm_event {
+	static char sql[1024];
 	sqlite3_stmt *st;
-	char at[ITSM_TIMEBUF], recorded_at[ITSM_TIMEBUF];
-};
-
-struct itsm_event_iter {
-	itsm_store *store;
-	itsm_event e;
-};
-
-int
-tk_events_after(itsm_ctx *c, int64_t id, int64_t after, itsm_event_iter **out)
-{
-	itsm_event_iter *it;
 	int rc;
 
 	*out = NULL;
-	if ((it = calloc(1, sizeof(*it))) == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	it->store = c->store;
-	if ((rc = store_prepare(c->store, "SELECT at, recorded_at, actor, "
-	    "login, kind, field, old, new, message, id FROM events WHERE "
-	    "ticket = ?1 AND id > ?2 ORDER BY id", &it->e.st)) != 0) {
-		free(it);
+	if (sql[0] == '\0') {
+		struct qb q = { .off = 0 };
+
+		qb_sql(&q, "SELECT ");
+		qb_columns(&q, TICKET_KEYS);
+		qb_sql(&q, " FROM tickets t WHERE id = ?1");
+		if (q.overflow || q.off >= sizeof(sql))
+			return itsm_error(ITSM_E_INTERNAL, "a query too long");
+		memcpy(sql, q.sql, q.off + 1);
+	}
+	if ((rc = store_cached(s, sql, &st)) != 0)
 		return rc;
-	}
-	store_bind_int(it->e.st, 1, id);
-	store_bind_int(it->e.st, 2, after);
-	*out = it;
-	return 0;
+	store_bind_int(st, 1, id);
+	return sq_rows(s, st, 1, "cannot read a ticket", out);
 }
 
-int
-itsm_events(itsm_ctx *c, int64_t id, itsm_event_iter **out)
+static int
+sq_events(itsm_store *s, int64_t id, int64_t after, struct store_rows **out)
 {
-	return tk_events_after(c, id, 0, out);
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_prepare(s, "SELECT at, recorded_at, actor, "
+	    "login, kind, field, old, new, message, id FROM events WHERE "
+	    "ticket = ?1 AND id > ?2 ORDER BY id", &st)) != 0)
+		return rc;
+	store_bind_int(st, 1, id);
+	store_bind_int(st, 2, after);
+	return sq_rows(s, st, 0, "cannot read the history", out);
 }
 
-int
-itsm_major_timeline(itsm_ctx *c, int64_t id, int64_t after,
-    itsm_event_iter **out)
-{
-	return tk_events_after(c, id, after, out);
-}
-
-int
-itsm_event_next(itsm_event_iter *it, const itsm_event **e)
-{
-	int rc = sqlite3_step(it->e.st);
-
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return store_fail(it->store, "cannot read the history");
-	itsm_time_format(sqlite3_column_int64(it->e.st, 0), it->e.at);
-	itsm_time_format(sqlite3_column_int64(it->e.st, 1), it->e.recorded_at);
-	*e = &it->e;
-	return 1;
-}
-
-void
-itsm_event_iter_free(itsm_event_iter *it)
-{
-	if (it == NULL)
-		return;
-	sqlite3_finalize(it->e.st);
-	free(it);
-}
-
-const char *
-itsm_event_str(const itsm_event *e, enum itsm_event_field f)
-{
-	switch (f) {
-	case ITSM_EV_AT:
-		return e->at;
-	case ITSM_EV_RECORDED_AT:
-		return e->recorded_at;
-	default:
-		if (f >= ITSM_NEVFIELDS)
-			return NULL;
-		return (const char *)sqlite3_column_text(e->st, (int)f);
-	}
-}
-
-int64_t
-itsm_event_int(const itsm_event *e, enum itsm_event_field f)
-{
-	return f < ITSM_NEVFIELDS ? sqlite3_column_int64(e->st, (int)f) : 0;
-}
-
-/* Columns that may be written: the only names that reach the SQL text. */
+/* Columns that may be named by store_set.col: checked against a list. */
 static int
 writable(const char *col)
 {
@@ -861,8 +401,26 @@ bind_set(sqlite3_stmt *st, int i, const struct store_set *v)
 		store_bind_text(st, i, v->text);
 }
 
-int
-store_ticket_insert(itsm_store *s, const struct store_set *set, size_t n,
+/* The column set sets, NULL (with an error) when none may be written. */
+static const char *
+set_column(const struct store_set *set)
+{
+	if (set->col != NULL) {
+		if (writable(set->col))
+			return set->col;
+		itsm_error(ITSM_E_INTERNAL, "no column '%s'", set->col);
+		return NULL;
+	}
+	if (set->key <= ITSM_F_REF || set->key >= SK_CRISIS ||
+	    key_column[set->key] == NULL) {
+		itsm_error(ITSM_E_INTERNAL, "no stored field %d", set->key);
+		return NULL;
+	}
+	return key_column[set->key];
+}
+
+static int
+sq_insert(itsm_store *s, const struct store_set *set, size_t n,
     int64_t *id)
 {
 	char sql[2048];
@@ -872,11 +430,12 @@ store_ticket_insert(itsm_store *s, const struct store_set *set, size_t n,
 
 	off = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO tickets (");
 	for (i = 0; i < n; i++) {
-		if (!writable(set[i].col))
-			return itsm_error(ITSM_E_INTERNAL, "no column '%s'",
-			    set[i].col);
+		const char *col = set_column(&set[i]);
+
+		if (col == NULL)
+			return ITSM_E_INTERNAL;
 		off += (size_t)snprintf(sql + off, sizeof(sql) - off, "%s%s",
-		    i ? ", " : "", set[i].col);
+		    i ? ", " : "", col);
 	}
 	off += (size_t)snprintf(sql + off, sizeof(sql) - off, ") VALUES (");
 	for (i = 0; i < n; i++)
@@ -893,8 +452,8 @@ store_ticket_insert(itsm_store *s, const struct store_set *set, size_t n,
 	return 0;
 }
 
-int
-store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
+static int
+sq_update(itsm_store *s, int64_t id, const struct store_set *set,
     size_t n)
 {
 	char sql[2048];
@@ -904,11 +463,12 @@ store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
 
 	off = (size_t)snprintf(sql, sizeof(sql), "UPDATE tickets SET ");
 	for (i = 0; i < n; i++) {
-		if (!writable(set[i].col))
-			return itsm_error(ITSM_E_INTERNAL, "no column '%s'",
-			    set[i].col);
+		const char *col = set_column(&set[i]);
+
+		if (col == NULL)
+			return ITSM_E_INTERNAL;
 		off += (size_t)snprintf(sql + off, sizeof(sql) - off,
-		    "%s%s = ?%zu", i ? ", " : "", set[i].col, i + 1);
+		    "%s%s = ?%zu", i ? ", " : "", col, i + 1);
 	}
 	snprintf(sql + off, sizeof(sql) - off, " WHERE id = ?%zu", n + 1);
 	if ((rc = store_cached(s, sql, &st)) != 0)
@@ -924,8 +484,8 @@ store_ticket_update(itsm_store *s, int64_t id, const struct store_set *set,
 	return 0;
 }
 
-int
-store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
+static int
+sq_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -947,8 +507,8 @@ store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
 	return store_run(s, st, "cannot record the event");
 }
 
-int
-store_status_history(itsm_store *s, int64_t id, struct store_status **out,
+static int
+sq_status_history(itsm_store *s, int64_t id, struct store_status **out,
     size_t *n)
 {
 	struct store_status *v = NULL, *nv;
@@ -987,8 +547,8 @@ store_status_history(itsm_store *s, int64_t id, struct store_status **out,
 	return 0;
 }
 
-int64_t
-store_last_event_id(itsm_store *s)
+static int64_t
+sq_last_event_id(itsm_store *s)
 {
 	sqlite3_stmt *st;
 	int64_t id = 0;
@@ -1001,17 +561,21 @@ store_last_event_id(itsm_store *s)
 	return id;
 }
 
-int
-store_ticket_has(itsm_store *s, const char *col, const char *value)
+static int
+sq_has(itsm_store *s, int key, const char *value)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	/* Literal SQL per column: col never reaches the statement. */
-	rc = store_cached(s, strcmp(col, "priority") == 0 ?
-	    "SELECT 1 FROM tickets WHERE priority = ?1 COLLATE NOCASE LIMIT 1" :
-	    "SELECT 1 FROM tickets WHERE group_name = ?1 COLLATE NOCASE "
-	    "LIMIT 1", &st);
+	/* Literal SQL per key. */
+	if (key == ITSM_F_PRIORITY)
+		rc = store_cached(s, "SELECT 1 FROM tickets WHERE priority = "
+		    "?1 COLLATE NOCASE LIMIT 1", &st);
+	else if (key == ITSM_F_GROUP)
+		rc = store_cached(s, "SELECT 1 FROM tickets WHERE group_name = "
+		    "?1 COLLATE NOCASE LIMIT 1", &st);
+	else
+		rc = itsm_error(ITSM_E_INTERNAL, "no lookup by field %d", key);
 	if (rc != 0)
 		return rc;
 	store_bind_text(st, 1, value);
@@ -1026,8 +590,8 @@ store_ticket_has(itsm_store *s, const char *col, const char *value)
 	return rc;
 }
 
-int
-store_latest_event(itsm_store *s, int64_t ticket, const char *const *also,
+static int
+sq_latest_event(itsm_store *s, int64_t ticket, const char *const *also,
     int64_t *at, char *kind, size_t len)
 {
 	sqlite3_stmt *st;
@@ -1057,74 +621,8 @@ store_latest_event(itsm_store *s, int64_t ticket, const char *const *also,
 	return rc;
 }
 
-/* Collects the ids of the rows of a query built in q. */
-static int
-collect_ids(itsm_store *s, struct qb *q, int64_t **out, size_t *n)
-{
-	int64_t *v = NULL, *nv;
-	size_t cap = 0;
-	sqlite3_stmt *st;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((rc = qb_prepare(s, q, &st)) != 0)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				free(v);
-				sqlite3_finalize(st);
-				return itsm_error(ITSM_E_NOMEM, "out of memory");
-			}
-			v = nv;
-		}
-		v[(*n)++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return store_fail(s, "cannot read the queue");
-	}
-	*out = v;
-	return 0;
-}
-
-int
-store_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
-{
-	struct qb q = { .off = 0 };
-
-	qb_sql(&q, "SELECT id FROM tickets%s WHERE 1", breached ? "" :
-	    " NOT INDEXED");
-	if (breached) {
-		qb_breached(&q, c->now);
-		qb_sql(&q, " AND (breach_escalated_at IS NULL OR "
-		    "breach_escalated_at <= updated_at)");
-	} else {
-		qb_stagnant(&q, c->policy, c->now);
-		qb_sql(&q, " AND (stagnant_escalated_at IS NULL OR "
-		    "stagnant_escalated_at <= updated_at)");
-	}
-	qb_sql(&q, QUEUE_ORDER);
-	return collect_ids(c->store, &q, ids, n);
-}
-
-int
-store_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n)
-{
-	struct qb q = { .off = 0 };
-
-	qb_sql(&q, "SELECT id FROM tickets WHERE status = 'resolved' AND "
-	    "resolved_at <= ");
-	qb_int(&q, c->now - itsm_policy_auto_close(c->policy));
-	qb_sql(&q, " ORDER BY resolved_at, id");
-	return collect_ids(c->store, &q, ids, n);
-}
-
 /* The rows of a major incident's dossier, as enum tk_crisis_part says. */
-static const char *const crisis_sql[TK_CRISIS_NPARTS] = {
+static const char *const crisis_sql[] = {
 	"SELECT state, proposed_at, proposal, declared_at, declared_by, "
 	    "ended_at, bridge, root_cause FROM majors WHERE ticket = ?1",
 	"SELECT name, role, since FROM major_roster WHERE ticket = ?1 "
@@ -1135,115 +633,30 @@ static const char *const crisis_sql[TK_CRISIS_NPARTS] = {
 	    "ticket = ?1 ORDER BY n",
 };
 
-int
-tk_crisis_rows(itsm_ctx *c, int64_t id, enum tk_crisis_part part,
-    int (*row)(void *arg, const struct tk_value *v, int n), void *arg)
-{
-	struct tk_value v[8];
-	sqlite3_stmt *st;
-	int rc, i, n;
-
-	if ((rc = store_cached(c->store, crisis_sql[part], &st)) != 0)
-		return rc;
-	store_bind_int(st, 1, id);
-	n = sqlite3_column_count(st);
-	if (n > 8)
-		n = 8;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < n; i++) {
-			v[i].type = sqlite3_column_type(st, i);
-			v[i].type = v[i].type == SQLITE_NULL ? TK_NULL :
-			    v[i].type == SQLITE_INTEGER ? TK_INT : TK_TEXT;
-			v[i].i = sqlite3_column_int64(st, i);
-			v[i].s = v[i].type == TK_TEXT ?
-			    (const char *)sqlite3_column_text(st, i) : NULL;
-		}
-		if ((rc = row(arg, v, n)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	}
-	rc = rc == SQLITE_DONE ? 0 : store_fail(c->store,
-	    "cannot read a major incident");
-	sqlite3_reset(st);
-	return rc;
-}
-
-/* The columns export reads after COLUMNS, in the order of struct tk_export. */
-#define EXPORT_COLUMNS "ext_ref, priority_rank, stagnant_escalated_at, " \
-	"breach_escalated_at, auto_closed, hold_reason, EXISTS (SELECT 1 FROM " \
-	"majors m WHERE m.ticket = t.id)"
-
-/* An int column into v, its NULL into null. */
-static void
-export_int(sqlite3_stmt *st, int col, int64_t *v, int *null)
-{
-	*null = sqlite3_column_type(st, col) == SQLITE_NULL;
-	*v = *null ? 0 : sqlite3_column_int64(st, col);
-}
-
-int
-tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
-    int (*row)(void *arg, const itsm_ticket *t, const struct tk_export *x),
-    void *arg)
-{
-	struct itsm_filter all = *f;
-	struct qb q = { .off = 0 };
-	struct tk_export x;
-	struct colmap m;
-	sqlite3_stmt *st;
-	itsm_ticket t = { .buf = NULL };
-	int rc, n;
-
-	if ((rc = tk_filter_check(c, f)) != 0)
-		return rc;
-	/* A backup holds every status unless the filter names some. */
-	if (all.status == NULL && !all.stagnant && !all.breached &&
-	    !all.workable)
-		all.all = 1;
-	qb_sql(&q, "%s", "SELECT " COLUMNS ", " EXPORT_COLUMNS
-	    " FROM tickets t WHERE ");
-	qb_filter(&q, c, &all);
-	qb_sql(&q, " ORDER BY id");
-	if (all.limit > 0) {
-		qb_sql(&q, " LIMIT ");
-		qb_int(&q, all.limit);
-	}
-	if ((rc = qb_prepare(c->store, &q, &st)) != 0)
-		return rc;
-	map_all(&m);
-	n = m.n;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		/* Copied: the row's events are read before the next step. */
-		if ((rc = fill(&t, st, &m, 0, 1)) != 0)
-			goto done;
-		x.ext_ref = (const char *)sqlite3_column_text(st, n);
-		export_int(st, n + 1, &x.priority_rank, &x.priority_rank_null);
-		export_int(st, n + 2, &x.stagnant_escalated_at,
-		    &x.stagnant_escalated_null);
-		export_int(st, n + 3, &x.breach_escalated_at,
-		    &x.breach_escalated_null);
-		export_int(st, n + 4, &x.auto_closed, &x.auto_closed_null);
-		x.hold_reason = (const char *)sqlite3_column_text(st, n + 5);
-		x.crisis = sqlite3_column_int(st, n + 6);
-		if ((rc = row(arg, &t, &x)) != 0)
-			goto done;
-	}
-	rc = rc == SQLITE_DONE ? 0 : store_fail(c->store, "cannot export");
-done:
-	sqlite3_finalize(st);
-	free(t.json);
-	free(t.buf);
-	return rc;
-}
-
-int
-itsm_ticket_find_ext(itsm_ctx *c, const char *ext, int64_t *id)
+static int
+sq_crisis_rows(itsm_store *s, int64_t id, int part, struct store_rows **out)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_cached(c->store, "SELECT id FROM tickets WHERE "
+	*out = NULL;
+	if (part < 0 ||
+	    (size_t)part >= sizeof(crisis_sql) / sizeof(crisis_sql[0]))
+		return itsm_error(ITSM_E_INTERNAL, "no part %d of a dossier",
+		    part);
+	if ((rc = store_cached(s, crisis_sql[part], &st)) != 0)
+		return rc;
+	store_bind_int(st, 1, id);
+	return sq_rows(s, st, 1, "cannot read a major incident", out);
+}
+
+static int
+sq_find_ext(itsm_store *s, const char *ext, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_cached(s, "SELECT id FROM tickets WHERE "
 	    "ext_ref = ?1 COLLATE NOCASE", &st)) != 0)
 		return rc;
 	store_bind_text(st, 1, ext);
@@ -1252,15 +665,26 @@ itsm_ticket_find_ext(itsm_ctx *c, const char *ext, int64_t *id)
 		*id = sqlite3_column_int64(st, 0);
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
-		rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: '%.*s'",
-		    itsm_cut(ext, 64), ext);
+		rc = 1;
 	} else {
-		rc = store_fail(c->store, "cannot look the ticket up");
+		rc = store_fail(s, "cannot look the ticket up");
 	}
 	sqlite3_reset(st);
 	return rc;
 }
 
 const struct engine_tickets sq_tickets = {
-	.reserved = 0,
+	.insert = sq_insert,
+	.update = sq_update,
+	.event_add = sq_event_add,
+	.has = sq_has,
+	.last_event_id = sq_last_event_id,
+	.latest_event = sq_latest_event,
+	.status_history = sq_status_history,
+	.open_clocks = sq_open_clocks,
+	.read = sq_read,
+	.select = sq_select,
+	.events = sq_events,
+	.crisis_rows = sq_crisis_rows,
+	.find_ext = sq_find_ext,
 };

@@ -1,0 +1,880 @@
+/*
+ * The ticket read model: the fields table, the ticket object filled from
+ * the engine's rows, the rules of the queue (breached, stagnant, what a
+ * sweep selects) written once, the work queue, a ticket's events and the
+ * rows of an export.  The engine selects by the bounds computed here
+ * (struct store_query) and streams rows.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "itsm/error.h"
+#include "itsm/major.h"
+#include "itsm/port.h"
+#include "itsm/ref.h"
+#include "itsm/time.h"
+#include "store_int.h"
+#include "ticket_int.h"
+#include "ticket_fields.h"
+
+struct field {
+	const char *name;
+	enum itsm_field_kind kind;
+};
+
+/* Every key's name and kind, from the fields table. */
+#define TK_FIELD(key, name, kind, flags) [key] = { name, kind },
+static const struct field fields[SK_NKEYS] = {
+	TK_FIELDS(TK_FIELD)
+};
+#undef TK_FIELD
+#define TK_COUNT(key, name, kind, flags) + 1
+_Static_assert(0 TK_FIELDS(TK_COUNT) == SK_NKEYS,
+    "the fields table has every key");
+#undef TK_COUNT
+#define TK_SHOWN(key, name, kind, flags) + ((flags) & TKF_SHOWN ? 1 : 0)
+_Static_assert(0 TK_FIELDS(TK_SHOWN) == ITSM_NFIELDS,
+    "the fields of the ticket object are enum itsm_field's");
+#undef TK_SHOWN
+
+#define BIT(f) ITSM_FIELD_BIT(f)
+#define ALL_FIELDS (BIT(ITSM_NFIELDS) - 1)
+/* Every stored field of the ticket object: the ref is computed. */
+#define STORED_FIELDS (ALL_FIELDS & ~BIT(ITSM_F_REF))
+_Static_assert(ITSM_NFIELDS < 64, "a field mask is 64 bits");
+
+struct itsm_ticket {
+	const char *str[ITSM_NFIELDS];
+	int64_t num[ITSM_NFIELDS];
+	char *json;		/* the JSON object, when asked for */
+	char *buf;		/* the texts, when copied out of the row */
+	size_t cap;
+	char numtext[ITSM_NFIELDS][ITSM_TIMEBUF];	/* numbers and times */
+};
+
+/* Which field each value of a row holds. */
+struct colmap {
+	int n;
+	unsigned char field[ITSM_NFIELDS];
+	uint64_t want;		/* the fields filled (BIT of each) */
+};
+
+struct itsm_iter {
+	itsm_store *store;
+	struct store_rows *rows;
+	itsm_ticket t;
+	struct colmap map;
+	int json;
+};
+
+const char *
+itsm_field_name(enum itsm_field f)
+{
+	return f < ITSM_NFIELDS ? fields[f].name : NULL;
+}
+
+enum itsm_field_kind
+itsm_field_kind(enum itsm_field f)
+{
+	return f < ITSM_NFIELDS ? fields[f].kind : ITSM_FK_TEXT;
+}
+
+int
+itsm_field_find(const char *name)
+{
+	int f;
+
+	for (f = 0; f < ITSM_NFIELDS; f++)
+		if (strcasecmp(fields[f].name, name) == 0)
+			return f;
+	return -1;
+}
+
+const char *
+tk_key_name(int key)
+{
+	return key >= 0 && key < SK_NKEYS ? fields[key].name : NULL;
+}
+
+/*
+ * The keys a read of the fields in want asks of the store (id always,
+ * id and type for the ref), and the map of its row's values.
+ */
+static uint64_t
+map_fields(struct colmap *m, uint64_t want)
+{
+	int f;
+
+	want = (want ? want : ALL_FIELDS) | BIT(ITSM_F_ID);
+	if (want & BIT(ITSM_F_REF))
+		want |= BIT(ITSM_F_TYPE);
+	m->n = 0;
+	m->want = want;
+	for (f = 0; f < ITSM_NFIELDS; f++)
+		if (f != ITSM_F_REF && (want & BIT(f)))
+			m->field[m->n++] = (unsigned char)f;
+	return want & ~BIT(ITSM_F_REF);
+}
+
+/* Writes v in decimal into buf (24 bytes at least). */
+static inline void
+format_int(int64_t v, char *buf)
+{
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*buf++ = '-';
+	while (n > 0)
+		*buf++ = tmp[--n];
+	*buf = '\0';
+}
+
+void
+tk_format_real(double r, char *buf, size_t len)
+{
+	char *e;
+
+	if (isinf(r)) {
+		snprintf(buf, len, "%sInf", r < 0 ? "-" : "");
+		return;
+	}
+	snprintf(buf, len, "%.15g", r);
+	if (strchr(buf, '.') != NULL || strchr(buf, 'n') != NULL ||
+	    strlen(buf) + 3 > len)
+		return;
+	/* A point and a digit always, before the exponent if any. */
+	e = strchr(buf, 'e');
+	if (e == NULL)
+		e = buf + strlen(buf);
+	memmove(e + 2, e, strlen(e) + 1);
+	e[0] = '.';
+	e[1] = '0';
+}
+
+/* A value as an integer, as a database reads a number out of it. */
+static int64_t
+value_int(const struct store_value *v)
+{
+	switch (v->type) {
+	case STORE_INT:
+		return v->i;
+	case STORE_REAL:
+		return v->r >= 9.2e18 ? INT64_MAX : v->r <= -9.2e18 ?
+		    INT64_MIN : (int64_t)v->r;
+	case STORE_TEXT:
+		return strtoll(v->s, NULL, 10);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A value as a text (NULL for NULL): its own, or a number written into
+ * buf (24 bytes at least).
+ */
+static const char *
+value_text(const struct store_value *v, char *buf, size_t *len)
+{
+	switch (v->type) {
+	case STORE_TEXT:
+		*len = v->len;
+		return v->s;
+	case STORE_INT:
+		format_int(v->i, buf);
+		break;
+	case STORE_REAL:
+		tk_format_real(v->r, buf, 24);
+		break;
+	default:
+		return NULL;
+	}
+	*len = strlen(buf);
+	return buf;
+}
+
+/*
+ * Reads a row of n values into t, as m says.  The texts are copied into
+ * t->buf when copy is set (the row is gone after); else they point into
+ * the row, valid until the next row: a list does not copy what it prints
+ * once.  Numbers and times are formatted for the fields of m only; the
+ * JSON object is written (tk_ticket_json) when json is set.
+ */
+static int
+fill(itsm_ticket *t, const struct store_value *row, size_t n,
+    const struct colmap *m, int json, int copy)
+{
+	size_t need = 0, off = 0, len;
+	int c, f, ncol = m->n;
+
+	if (n < (size_t)ncol)
+		return itsm_error(ITSM_E_INTERNAL, "a ticket row is short");
+	memset(t->str, 0, sizeof(t->str));
+	memset(t->num, 0, sizeof(t->num));
+	free(t->json);
+	t->json = NULL;
+	/* The values in place: texts point into the row. */
+	for (c = 0; c < ncol; c++) {
+		if (row[c].type == STORE_NULL)
+			continue;
+		f = m->field[c];
+		switch (fields[f].kind) {
+		case ITSM_FK_TEXT:
+			if (row[c].type == STORE_TEXT) {
+				t->str[f] = row[c].s;
+				need += row[c].len + 1;
+			} else {
+				t->str[f] = value_text(&row[c], t->numtext[f],
+				    &len);
+			}
+			continue;
+		case ITSM_FK_TIME:
+			t->num[f] = row[c].type == STORE_INT ? row[c].i :
+			    value_int(&row[c]);
+			itsm_time_format(t->num[f], t->numtext[f]);
+			t->str[f] = t->numtext[f];
+			break;
+		case ITSM_FK_BOOL:
+			t->num[f] = row[c].type == STORE_INT ? row[c].i :
+			    value_int(&row[c]);
+			t->str[f] = t->num[f] ? "true" : "false";
+			break;
+		default:
+			t->num[f] = row[c].type == STORE_INT ? row[c].i :
+			    value_int(&row[c]);
+			format_int(t->num[f], t->numtext[f]);
+			t->str[f] = t->numtext[f];
+			break;
+		}
+	}
+	/* Copied out of the row, when it goes before t does. */
+	if (copy && need > 0) {
+		if (need > t->cap) {
+			char *nb = realloc(t->buf, need);
+
+			if (nb == NULL)
+				return itsm_error(ITSM_E_NOMEM,
+				    "out of memory");
+			t->buf = nb;
+			t->cap = need;
+		}
+		for (c = 0; c < ncol; c++) {
+			if (row[c].type != STORE_TEXT ||
+			    fields[f = m->field[c]].kind != ITSM_FK_TEXT)
+				continue;
+			memcpy(t->buf + off, row[c].s, row[c].len);
+			t->buf[off + row[c].len] = '\0';
+			t->str[f] = t->buf + off;
+			off += row[c].len + 1;
+		}
+	}
+	if (m->want & BIT(ITSM_F_REF)) {
+		t->num[ITSM_F_REF] = t->num[ITSM_F_ID];
+		itsm_ref_format((enum itsm_type)(t->str[ITSM_F_TYPE] ?
+		    itsm_type_parse(t->str[ITSM_F_TYPE]) : 0),
+		    t->num[ITSM_F_ID], t->numtext[ITSM_F_REF]);
+		t->str[ITSM_F_REF] = t->numtext[ITSM_F_REF];
+	}
+	if (json && (t->json = tk_ticket_json(t, NULL)) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	return 0;
+}
+
+const char *
+itsm_ticket_str(const itsm_ticket *t, enum itsm_field f)
+{
+	return f < ITSM_NFIELDS ? t->str[f] : NULL;
+}
+
+int64_t
+itsm_ticket_int(const itsm_ticket *t, enum itsm_field f)
+{
+	return f < ITSM_NFIELDS ? t->num[f] : 0;
+}
+
+int
+tk_past_due(int64_t due, int64_t at)
+{
+	return due < at;
+}
+
+/* The one rule of a breach: the query's bound is this comparison. */
+int
+tk_breached(const char *status, int responded, int has_response_due,
+    int64_t response_due, int resolved, int has_resolution_due,
+    int64_t resolution_due, int64_t now)
+{
+	if (status == NULL || (strcmp(status, "new") != 0 &&
+	    strcmp(status, "in_progress") != 0))
+		return 0;
+	return (!responded && has_response_due &&
+	    tk_past_due(response_due, now)) ||
+	    (!resolved && has_resolution_due &&
+	    tk_past_due(resolution_due, now));
+}
+
+int
+itsm_ticket_breached(const itsm_ticket *t, int64_t now)
+{
+	return tk_breached(t->str[ITSM_F_STATUS],
+	    t->str[ITSM_F_RESPONDED_AT] != NULL,
+	    t->str[ITSM_F_RESPONSE_DUE] != NULL, t->num[ITSM_F_RESPONSE_DUE],
+	    t->str[ITSM_F_RESOLVED_AT] != NULL,
+	    t->str[ITSM_F_RESOLUTION_DUE] != NULL,
+	    t->num[ITSM_F_RESOLUTION_DUE], now);
+}
+
+int
+tk_stagnant_cuts(const itsm_policy *p, int64_t now, struct tk_cuts *k)
+{
+	size_t i, j, n = itsm_policy_priority_count(p);
+
+	k->n = 0;
+	if (n > STORE_MAX_CUTS)
+		return itsm_error(ITSM_E_INVALID, "too many filters");
+	/* Unprioritized, or a priority the policy no longer has: the last's. */
+	k->other = now - (n ? itsm_policy_priority_stagnation(p, n - 1) : 0);
+	for (i = 0; i < n; i++) {
+		const char *name = itsm_policy_priority_name(p, i);
+
+		for (j = 0; j < k->n && strcmp(k->name[j], name) != 0; j++)
+			;
+		if (j < k->n)
+			continue;	/* a name again: the first one's */
+		k->name[k->n] = name;
+		k->at[k->n++] = now - itsm_policy_priority_stagnation(p, i);
+	}
+	return 0;
+}
+
+int
+tk_stagnant(const struct tk_cuts *k, const char *status, const char *priority,
+    int has_updated, int64_t updated_at)
+{
+	int64_t cut = k->other;
+	size_t i;
+
+	if (status == NULL || (strcmp(status, "new") != 0 &&
+	    strcmp(status, "in_progress") != 0) || !has_updated)
+		return 0;
+	for (i = 0; priority != NULL && i < k->n; i++)
+		if (strcmp(k->name[i], priority) == 0) {
+			cut = k->at[i];
+			break;
+		}
+	return updated_at < cut;
+}
+
+const char *
+itsm_ticket_json(const itsm_ticket *t)
+{
+	return t->json;
+}
+
+void
+tk_ticket_set_json(itsm_ticket *t, char *json)
+{
+	free(t->json);
+	t->json = json;
+}
+
+void
+itsm_ticket_free(itsm_ticket *t)
+{
+	if (t == NULL)
+		return;
+	free(t->json);
+	free(t->buf);
+	free(t);
+}
+
+/* Writes len (-1: NULL) and the bytes of v. */
+static int
+put_text(FILE *f, const char *v)
+{
+	int64_t len = v == NULL ? -1 : (int64_t)strlen(v);
+
+	return fwrite(&len, sizeof(len), 1, f) == 1 &&
+	    (len <= 0 || fwrite(v, (size_t)len, 1, f) == 1) ? 0 : -1;
+}
+
+int
+tk_ticket_freeze(FILE *f, const itsm_ticket *t)
+{
+	size_t i;
+
+	for (i = 0; i < ITSM_NFIELDS; i++)
+		if (fwrite(&t->num[i], sizeof(t->num[i]), 1, f) != 1 ||
+		    put_text(f, t->str[i]) != 0)
+			goto fail;
+	if (put_text(f, t->json) == 0)
+		return 0;
+fail:
+	return itsm_error(ITSM_E_IO, "cannot write a temporary file: %s",
+	    strerror(errno));
+}
+
+int
+tk_ticket_thaw(FILE *f, itsm_ticket **out)
+{
+	int64_t len[ITSM_NFIELDS + 1];
+	size_t off[ITSM_NFIELDS + 1], used = 0, i;
+	itsm_ticket *t;
+	char *nb;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	for (i = 0; i <= ITSM_NFIELDS; i++) {
+		if ((i < ITSM_NFIELDS && fread(&t->num[i], sizeof(t->num[i]), 1,
+		    f) != 1) || fread(&len[i], sizeof(len[i]), 1, f) != 1 ||
+		    len[i] < -1 || len[i] > (int64_t)1 << 30)
+			goto fail;
+		if (len[i] < 0)
+			continue;
+		if (t->cap - used < (size_t)len[i] + 1) {
+			size_t cap = used + (size_t)len[i] + 1 + 1024;
+
+			if ((nb = realloc(t->buf, cap)) == NULL) {
+				itsm_ticket_free(t);
+				return itsm_error(ITSM_E_NOMEM, "out of memory");
+			}
+			t->buf = nb;
+			t->cap = cap;
+		}
+		if (len[i] > 0 && fread(t->buf + used, (size_t)len[i], 1, f) != 1)
+			goto fail;
+		t->buf[used + (size_t)len[i]] = '\0';
+		off[i] = used;
+		used += (size_t)len[i] + 1;
+	}
+	for (i = 0; i < ITSM_NFIELDS; i++)
+		t->str[i] = len[i] < 0 ? NULL : t->buf + off[i];
+	if (len[ITSM_NFIELDS] >= 0 &&
+	    (t->json = strdup(t->buf + off[ITSM_NFIELDS])) == NULL) {
+		itsm_ticket_free(t);
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	}
+	*out = t;
+	return 0;
+fail:
+	itsm_ticket_free(t);
+	return itsm_error(ITSM_E_IO, "cannot read a temporary file%s%s",
+	    ferror(f) ? ": " : "", ferror(f) ? strerror(errno) : "");
+}
+
+int
+itsm_ticket_get(itsm_ctx *c, int64_t id, itsm_ticket **out)
+{
+	const struct store_value *row;
+	struct store_rows *r = NULL;
+	struct colmap m;
+	itsm_ticket *t = NULL;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_ticket_read(c->store, id, &r)) != 0)
+		return rc;
+	if ((rc = store_rows_next(c->store, r, &row, &n)) <= 0) {
+		if (rc == 0)
+			rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: %lld",
+			    (long long)id);
+		goto done;
+	}
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+		goto done;
+	}
+	map_fields(&m, STORED_FIELDS);
+	m.want = ALL_FIELDS;
+	if ((rc = fill(t, row, n, &m, 1, 1)) != 0) {
+		itsm_ticket_free(t);
+		t = NULL;
+	}
+done:
+	store_rows_free(c->store, r);
+	*out = t;
+	return rc;
+}
+
+/*
+ * The query of a filter: its values, and the bounds of the rules
+ * (stagnant: the cuts of k; breached: now).
+ */
+static void
+filter_query(itsm_ctx *c, const struct itsm_filter *f,
+    const struct tk_cuts *k, struct store_query *q)
+{
+	if (f->status != NULL) {
+		q->scope = STORE_STATUSES;
+		q->statuses = f->status;
+	} else if (f->all) {
+		q->scope = STORE_ALL;
+	} else if (f->workable) {
+		q->scope = STORE_WORKABLE;
+	} else {
+		q->scope = STORE_OPEN;
+	}
+	q->type = f->type;
+	q->priority = f->priority;
+	q->group = f->group;
+	q->assignee = f->assignee;
+	q->assignee_or_none = f->assignee_or_none;
+	if (f->stagnant)
+		tk_query_stagnant(q, k);
+	if (f->breached)
+		tk_query_breached(q, c->now);
+	q->limit = f->limit;
+}
+
+void
+tk_query_stagnant(struct store_query *q, const struct tk_cuts *k)
+{
+	q->stagnant = 1;
+	q->ncut = k->n;
+	q->cut_name = k->name;
+	q->cut_at = k->at;
+	q->cut_other = k->other;
+}
+
+void
+tk_query_breached(struct store_query *q, int64_t now)
+{
+	q->breached = 1;
+	q->overdue_before = now;
+}
+
+int
+itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
+{
+	struct store_query q = { .order = STORE_BY_QUEUE };
+	struct tk_cuts k;
+	itsm_iter *it;
+	int rc;
+
+	*out = NULL;
+	if ((rc = tk_filter_check(c, f)) != 0)
+		return rc;
+	if (f->stagnant && (rc = tk_stagnant_cuts(c->policy, c->now, &k)) != 0)
+		return rc;
+	if ((it = calloc(1, sizeof(*it))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	it->store = c->store;
+	it->json = f->json;
+	filter_query(c, f, &k, &q);
+	/* The JSON object has every field. */
+	q.want = map_fields(&it->map, f->json ? 0 : f->fields);
+	if ((rc = store_ticket_select(c->store, &q, &it->rows)) != 0) {
+		free(it);
+		return rc;
+	}
+	*out = it;
+	return 0;
+}
+
+int
+itsm_iter_next(itsm_iter *it, const itsm_ticket **t)
+{
+	const struct store_value *row;
+	size_t n;
+	int rc;
+
+	if ((rc = store_rows_next(it->store, it->rows, &row, &n)) <= 0)
+		return rc;
+	if ((rc = fill(&it->t, row, n, &it->map, it->json, 0)) != 0)
+		return rc;
+	*t = &it->t;
+	return 1;
+}
+
+void
+itsm_iter_free(itsm_iter *it)
+{
+	if (it == NULL)
+		return;
+	store_rows_free(it->store, it->rows);
+	free(it->t.json);
+	free(it->t.buf);
+	free(it);
+}
+
+struct itsm_event {
+	const struct store_value *row;
+	size_t n;
+	char at[ITSM_TIMEBUF], recorded_at[ITSM_TIMEBUF];
+	char num[ITSM_NEVFIELDS][24];	/* numbers read as texts */
+};
+
+struct itsm_event_iter {
+	itsm_store *store;
+	struct store_rows *rows;
+	itsm_event e;
+};
+
+int
+tk_events_after(itsm_ctx *c, int64_t id, int64_t after, itsm_event_iter **out)
+{
+	itsm_event_iter *it;
+	int rc;
+
+	*out = NULL;
+	if ((it = calloc(1, sizeof(*it))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	it->store = c->store;
+	if ((rc = store_ticket_events(c->store, id, after, &it->rows)) != 0) {
+		free(it);
+		return rc;
+	}
+	*out = it;
+	return 0;
+}
+
+int
+itsm_events(itsm_ctx *c, int64_t id, itsm_event_iter **out)
+{
+	return tk_events_after(c, id, 0, out);
+}
+
+int
+itsm_major_timeline(itsm_ctx *c, int64_t id, int64_t after,
+    itsm_event_iter **out)
+{
+	return tk_events_after(c, id, after, out);
+}
+
+int
+itsm_event_next(itsm_event_iter *it, const itsm_event **e)
+{
+	int rc;
+
+	if ((rc = store_rows_next(it->store, it->rows, &it->e.row,
+	    &it->e.n)) <= 0)
+		return rc;
+	if (it->e.n < ITSM_NEVFIELDS)
+		return itsm_error(ITSM_E_INTERNAL, "an event row is short");
+	itsm_time_format(value_int(&it->e.row[ITSM_EV_AT]), it->e.at);
+	itsm_time_format(value_int(&it->e.row[ITSM_EV_RECORDED_AT]),
+	    it->e.recorded_at);
+	*e = &it->e;
+	return 1;
+}
+
+void
+itsm_event_iter_free(itsm_event_iter *it)
+{
+	if (it == NULL)
+		return;
+	store_rows_free(it->store, it->rows);
+	free(it);
+}
+
+const char *
+itsm_event_str(const itsm_event *e, enum itsm_event_field f)
+{
+	size_t len;
+
+	switch (f) {
+	case ITSM_EV_AT:
+		return e->at;
+	case ITSM_EV_RECORDED_AT:
+		return e->recorded_at;
+	default:
+		if (f >= ITSM_NEVFIELDS)
+			return NULL;
+		/* The buffer is the event's own: a number read as text. */
+		return value_text(&e->row[f], (char *)e->num[f], &len);
+	}
+}
+
+int64_t
+itsm_event_int(const itsm_event *e, enum itsm_event_field f)
+{
+	return f < ITSM_NEVFIELDS ? value_int(&e->row[f]) : 0;
+}
+
+int
+tk_crisis_rows(itsm_ctx *c, int64_t id, enum tk_crisis_part part,
+    int (*row)(void *arg, const struct store_value *v, int n), void *arg)
+{
+	const struct store_value *v;
+	struct store_rows *r = NULL;
+	size_t n;
+	int rc;
+
+	if ((rc = store_crisis_rows(c->store, id, (int)part, &r)) != 0)
+		return rc;
+	while ((rc = store_rows_next(c->store, r, &v, &n)) == 1)
+		if ((rc = row(arg, v, n > 8 ? 8 : (int)n)) != 0)
+			break;
+	store_rows_free(c->store, r);
+	return rc;
+}
+
+/* What export reads beside the ticket's fields, in key order. */
+#define EXPORT_KEYS (SK_BIT(SK_PRIORITY_RANK) | \
+	SK_BIT(SK_STAGNANT_ESCALATED_AT) | SK_BIT(SK_BREACH_ESCALATED_AT) | \
+	SK_BIT(SK_AUTO_CLOSED) | SK_BIT(SK_HOLD_REASON) | SK_BIT(SK_EXT_REF) | \
+	SK_BIT(SK_CRISIS))
+
+/* An integer value into v, its NULL into null. */
+static void
+export_int(const struct store_value *r, int64_t *v, int *null)
+{
+	*null = r->type == STORE_NULL;
+	*v = *null ? 0 : value_int(r);
+}
+
+/* A text value (NULL: NULL), numbers written into buf. */
+static const char *
+export_text(const struct store_value *r, char *buf)
+{
+	size_t len;
+
+	return value_text(r, buf, &len);
+}
+
+int
+tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
+    int (*row)(void *arg, const itsm_ticket *t, const struct tk_export *x),
+    void *arg)
+{
+	struct itsm_filter all = *f;
+	struct store_query q = { .order = STORE_BY_ID };
+	const struct store_value *v;
+	struct store_rows *r = NULL;
+	struct tk_export x;
+	struct tk_cuts k;
+	struct colmap m;
+	itsm_ticket t = { .buf = NULL };
+	char ext[24], hold[24];
+	size_t n;
+	int rc, i;
+
+	if ((rc = tk_filter_check(c, f)) != 0)
+		return rc;
+	if (f->stagnant && (rc = tk_stagnant_cuts(c->policy, c->now, &k)) != 0)
+		return rc;
+	/* A backup holds every status unless the filter names some. */
+	if (all.status == NULL && !all.stagnant && !all.breached &&
+	    !all.workable)
+		all.all = 1;
+	filter_query(c, &all, &k, &q);
+	q.want = map_fields(&m, STORED_FIELDS) | EXPORT_KEYS;
+	m.want = ALL_FIELDS;
+	if ((rc = store_ticket_select(c->store, &q, &r)) != 0)
+		return rc;
+	i = m.n;
+	while ((rc = store_rows_next(c->store, r, &v, &n)) == 1) {
+		if (n < (size_t)i + 7) {
+			rc = itsm_error(ITSM_E_INTERNAL,
+			    "a ticket row is short");
+			goto done;
+		}
+		/* Copied: the row's events are read before the next row. */
+		if ((rc = fill(&t, v, n, &m, 0, 1)) != 0)
+			goto done;
+		export_int(&v[i], &x.priority_rank, &x.priority_rank_null);
+		export_int(&v[i + 1], &x.stagnant_escalated_at,
+		    &x.stagnant_escalated_null);
+		export_int(&v[i + 2], &x.breach_escalated_at,
+		    &x.breach_escalated_null);
+		export_int(&v[i + 3], &x.auto_closed, &x.auto_closed_null);
+		x.hold_reason = export_text(&v[i + 4], hold);
+		x.ext_ref = export_text(&v[i + 5], ext);
+		x.crisis = value_int(&v[i + 6]) != 0;
+		if ((rc = row(arg, &t, &x)) != 0)
+			goto done;
+	}
+done:
+	store_rows_free(c->store, r);
+	free(t.json);
+	free(t.buf);
+	return rc;
+}
+
+int
+itsm_ticket_find_ext(itsm_ctx *c, const char *ext, int64_t *id)
+{
+	int rc = store_ticket_find_ext(c->store, ext, id);
+
+	if (rc == 1)
+		rc = itsm_error(ITSM_E_NOTFOUND, "no such ticket: '%.*s'",
+		    itsm_cut(ext, 64), ext);
+	return rc;
+}
+
+/* Collects the ids (the first value of each row) a query selects. */
+static int
+collect_ids(itsm_store *s, const struct store_query *q, int64_t **out,
+    size_t *n)
+{
+	const struct store_value *row;
+	struct store_rows *r = NULL;
+	int64_t *v = NULL, *nv;
+	size_t cap = 0, nv_;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_ticket_select(s, q, &r)) != 0)
+		return rc;
+	while ((rc = store_rows_next(s, r, &row, &nv_)) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+				break;
+			}
+			v = nv;
+		}
+		v[(*n)++] = value_int(&row[0]);
+	}
+	store_rows_free(s, r);
+	if (rc != 0) {
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+tk_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
+{
+	struct store_query q = { .scope = STORE_ALL, .order = STORE_BY_QUEUE,
+	    .want = SK_BIT(ITSM_F_ID) };
+	struct tk_cuts k;
+	int rc;
+
+	if (breached) {
+		tk_query_breached(&q, c->now);
+		q.esc = STORE_ESC_BREACH;
+	} else {
+		if ((rc = tk_stagnant_cuts(c->policy, c->now, &k)) != 0)
+			return rc;
+		tk_query_stagnant(&q, &k);
+		q.esc = STORE_ESC_STAGNANT;
+	}
+	return collect_ids(c->store, &q, ids, n);
+}
+
+int
+tk_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n)
+{
+	struct store_query q = { .scope = STORE_RESOLVED_BY,
+	    .order = STORE_BY_RESOLVED, .want = SK_BIT(ITSM_F_ID) };
+
+	q.resolved_by = c->now - itsm_policy_auto_close(c->policy);
+	return collect_ids(c->store, &q, ids, n);
+}
