@@ -96,8 +96,6 @@ struct engine_core {
  */
 struct store_set;
 struct store_event;
-struct store_status;
-struct store_clock;
 struct store_query;
 struct engine_tickets {
 	/*
@@ -119,12 +117,11 @@ struct engine_tickets {
 	/* See store_latest_event() in store_int.h. */
 	int (*latest_event)(itsm_store *s, int64_t ticket,
 	    const char *const *also, int64_t *at, char *kind, size_t len);
-	/* A ticket's status changes, oldest first: *out to free(). */
+	/* A ticket's status changes: store_status_history(). */
 	int (*status_history)(itsm_store *s, int64_t id,
-	    struct store_status **out, size_t *n);
-	/* Each open prioritized ticket's clock to fn: store_open_clocks(). */
-	int (*open_clocks)(itsm_store *s,
-	    int (*fn)(void *arg, const struct store_clock *k), void *arg);
+	    struct store_rows **out);
+	/* The open prioritized tickets' clocks: store_open_clocks(). */
+	int (*open_clocks)(itsm_store *s, struct store_rows **out);
 	/* One ticket's row: store_ticket_read(). */
 	int (*read)(itsm_store *s, int64_t id, struct store_rows **out);
 	/*

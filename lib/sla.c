@@ -12,11 +12,63 @@
 #include "store_int.h"
 #include "ticket_int.h"
 
+/* A change of status: when, and whether the clocks run after it. */
+struct change {
+	int64_t at;
+	int running;
+};
+
 struct timeline {
-	const struct store_status *ch;
+	const struct change *ch;
 	size_t n;
 	int64_t opened;
 };
+
+/* The clocks run while a ticket is new or in progress. */
+static int
+clock_runs(const struct store_value *status)
+{
+	return status->type == STORE_TEXT && (strcmp(status->s, "new") == 0 ||
+	    strcmp(status->s, "in_progress") == 0);
+}
+
+/* Appends change (at, status) to *ch, n of cap. */
+static int
+add_change(struct change **ch, size_t *n, size_t *cap,
+    const struct store_value *at, const struct store_value *status)
+{
+	struct change *nc;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		if ((nc = realloc(*ch, *cap * sizeof(**ch))) == NULL)
+			return itsm_error(ITSM_E_NOMEM, "out of memory");
+		*ch = nc;
+	}
+	(*ch)[*n].at = at->i;
+	(*ch)[(*n)++].running = clock_runs(status);
+	return 0;
+}
+
+/* The status changes of ticket id, oldest first; *out to free(). */
+static int
+read_history(itsm_ctx *c, int64_t id, struct change **out, size_t *n)
+{
+	const struct store_value *v;
+	struct store_rows *r;
+	size_t nv, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_status_history(c->store, id, &r)) != 0)
+		return rc;
+	while ((rc = store_rows_next(c->store, r, &v, &nv)) == 1)
+		if ((rc = add_change(out, n, &cap, &v[0], &v[1])) != 0)
+			break;
+	store_rows_free(c->store, r);
+	return rc;
+}
 
 /* The status in force from change i (-1: from the opening) on. */
 static int
@@ -155,7 +207,7 @@ dues(const itsm_ctx *c, const struct timeline *tl, const char *pri,
 int
 itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 {
-	struct store_status *ch = NULL;
+	struct change *ch = NULL;
 	struct timeline tl;
 	itsm_ticket *t = NULL;
 	int64_t responded, resolved, until, stopped;
@@ -166,7 +218,7 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	*out = (struct itsm_sla){ 0 };
 	if ((rc = itsm_ticket_get(c, id, &t)) != 0)
 		return rc;
-	if ((rc = store_status_history(c->store, id, &ch, &n)) != 0)
+	if ((rc = read_history(c, id, &ch, &n)) != 0)
 		goto done;
 	tl = (struct timeline){ ch, n, itsm_ticket_int(t, ITSM_F_OPENED_AT) };
 	resolved = itsm_ticket_str(t, ITSM_F_RESOLVED_AT) ?
@@ -224,14 +276,25 @@ tk_refresh_sla(itsm_ctx *c, int64_t id)
 	return store_dues(c, id, &s);
 }
 
+/* What the SLA clocks of an open ticket are computed from. */
+struct clock {
+	int64_t id;
+	char *priority;
+	int64_t opened;
+	int64_t resolved;		/* 0: not resolved */
+	int has_dues;			/* both due times stored, integers */
+	int64_t response_due, resolution_due;
+	struct change *ch;		/* the status changes, oldest first */
+	size_t n, cap;
+};
+
 /*
  * One open ticket of the walk: its due times as tk_refresh_sla would
  * compute them, stored when they are not those stored already.
  */
 static int
-refresh_one(void *arg, const struct store_clock *k)
+refresh_one(itsm_ctx *c, const struct clock *k)
 {
-	itsm_ctx *c = arg;
 	struct timeline tl = { k->ch, k->n, k->opened };
 	struct itsm_sla s = { 0 };
 	int p1, p2;
@@ -245,8 +308,51 @@ refresh_one(void *arg, const struct store_clock *k)
 	return store_dues(c, k->id, &s);
 }
 
+/* The ticket of row v (store_open_clocks), its changes not read yet. */
+static int
+clock_start(struct clock *k, const struct store_value *v)
+{
+	free(k->priority);
+	if ((k->priority = strdup(v[1].type == STORE_TEXT ? v[1].s : "")) ==
+	    NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	k->id = v[0].i;
+	k->opened = v[2].i;
+	k->resolved = v[3].type == STORE_NULL ? 0 : v[3].i;
+	k->has_dues = v[4].type == STORE_INT && v[5].type == STORE_INT;
+	k->response_due = v[4].i;
+	k->resolution_due = v[5].i;
+	k->n = 0;
+	return 0;
+}
+
 int
 tk_refresh_open_slas(itsm_ctx *c)
 {
-	return store_open_clocks(c->store, refresh_one, c);
+	struct clock k = { .id = 0 };
+	const struct store_value *v;
+	struct store_rows *r;
+	size_t nv;
+	int rc, any = 0;
+
+	if ((rc = store_open_clocks(c->store, &r)) != 0)
+		return rc;
+	while ((rc = store_rows_next(c->store, r, &v, &nv)) == 1) {
+		if (!any || v[0].i != k.id) {
+			/* The previous ticket is complete. */
+			if ((any && (rc = refresh_one(c, &k)) != 0) ||
+			    (rc = clock_start(&k, v)) != 0)
+				break;
+			any = 1;
+		}
+		if (v[6].type != STORE_NULL &&
+		    (rc = add_change(&k.ch, &k.n, &k.cap, &v[6], &v[7])) != 0)
+			break;
+	}
+	if (rc == 0 && any)
+		rc = refresh_one(c, &k);
+	store_rows_free(c->store, r);
+	free(k.ch);
+	free(k.priority);
+	return rc;
 }

@@ -150,47 +150,28 @@ store_latest_event(itsm_store *s, int64_t ticket,
 	    len);
 }
 
-/* One change of status in a ticket's history. */
-struct store_status {
-	int64_t at;
-	int running;		/* the SLA clocks run in the new status */
-};
-
 /*
- * The status changes of a ticket, oldest first; *out is the caller's to
- * free().
+ * The status changes of ticket id, oldest first (by time, then as
+ * recorded): at, and the new status (text, or NULL).
  */
 static inline int
-store_status_history(itsm_store *s, int64_t id, struct store_status **out,
-    size_t *n)
+store_status_history(itsm_store *s, int64_t id, struct store_rows **out)
 {
-	return s->engine->tickets->status_history(s, id, out, n);
+	return s->engine->tickets->status_history(s, id, out);
 }
 
-/* What the SLA clocks of an open ticket are computed from. */
-struct store_clock {
-	int64_t id;
-	const char *priority;
-	int64_t opened;
-	int64_t resolved;		/* 0: not resolved */
-	int has_dues;			/* both due times stored, integers */
-	int64_t response_due, resolution_due;
-	const struct store_status *ch;	/* the status changes, oldest first */
-	size_t n;
-};
-
-typedef int (*store_clock_fn)(void *arg, const struct store_clock *k);
-
 /*
- * Hands fn the clock of every open (new, in_progress, on_hold)
- * prioritized ticket, in one read of the tickets and their status
- * changes; fn may update the ticket it is given.  Stops at fn's first
- * error and returns it.
+ * The open (new, in_progress, on_hold) prioritized tickets in queue
+ * order (STORE_BY_QUEUE), each with its status changes as
+ * store_status_history() gives them, one row per change (or one row
+ * with NULL for both when it has none): id, priority, opened_at,
+ * resolved_at, response_due, resolution_due, at, new status.  The
+ * caller may update the ticket of the rows it reads.
  */
 static inline int
-store_open_clocks(itsm_store *s, store_clock_fn fn, void *arg)
+store_open_clocks(itsm_store *s, struct store_rows **out)
 {
-	return s->engine->tickets->open_clocks(s, fn, arg);
+	return s->engine->tickets->open_clocks(s, out);
 }
 
 /*

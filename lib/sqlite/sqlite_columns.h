@@ -59,7 +59,8 @@ _Static_assert(0 SQ_TICKET_COLUMNS(SQ_COUNT) == SK_NKEYS - 1,
     "every key but the ref has a column");
 #undef SQ_COUNT
 
-/* Each open prioritized ticket's clock to fn (sqlite_sla.c). */
-int sq_open_clocks(itsm_store *s, store_clock_fn fn, void *arg);
+/* The SLA clocks' reads (sqlite_sla.c). */
+int sq_status_history(itsm_store *s, int64_t id, struct store_rows **out);
+int sq_open_clocks(itsm_store *s, struct store_rows **out);
 
 #endif

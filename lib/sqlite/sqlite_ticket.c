@@ -507,46 +507,6 @@ sq_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
 	return store_run(s, st, "cannot record the event");
 }
 
-static int
-sq_status_history(itsm_store *s, int64_t id, struct store_status **out,
-    size_t *n)
-{
-	struct store_status *v = NULL, *nv;
-	size_t cap = 0;
-	sqlite3_stmt *st;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((rc = store_cached(s, "SELECT at, new IN ('new', 'in_progress') "
-	    "FROM events WHERE ticket = ?1 AND field = 'status' "
-	    "ORDER BY at, id", &st)) != 0)
-		return rc;
-	store_bind_int(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				free(v);
-				sqlite3_reset(st);
-				return itsm_error(ITSM_E_NOMEM, "out of memory");
-			}
-			v = nv;
-		}
-		v[*n].at = sqlite3_column_int64(st, 0);
-		v[(*n)++].running = sqlite3_column_int(st, 1);
-	}
-	if (rc != SQLITE_DONE) {
-		rc = store_fail(s, "cannot read the history");
-		free(v);
-		sqlite3_reset(st);
-		return rc;
-	}
-	sqlite3_reset(st);
-	*out = v;
-	return 0;
-}
-
 static int64_t
 sq_last_event_id(itsm_store *s)
 {
