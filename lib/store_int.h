@@ -234,7 +234,7 @@ struct store_query {
 	/*
 	 * The fields of each row, SK_BIT of each enum itsm_field (but
 	 * ITSM_F_REF) or enum store_field: one value each, in the order of
-	 * their keys.  0 is every key below SK_CRISIS but ITSM_F_REF.
+	 * their keys.  0 is every field of enum itsm_field but ITSM_F_REF.
 	 */
 	uint64_t want;
 	int64_t limit;			/* 0: no limit */
@@ -251,8 +251,8 @@ store_ticket_select(itsm_store *s, const struct store_query *q,
 }
 
 /*
- * Ticket id, every key below SK_CRISIS but ITSM_F_REF in key order: one
- * row, or none when there is no such ticket.
+ * Ticket id, every field of enum itsm_field but ITSM_F_REF, in key
+ * order: one row, or none when there is no such ticket.
  */
 static inline int
 store_ticket_read(itsm_store *s, int64_t id, struct store_rows **out)

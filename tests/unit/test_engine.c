@@ -329,6 +329,288 @@ test_refuses_read_only_old(void **state)
 	f->h->drop(where);
 }
 
+/* Tickets and events. */
+
+/* Inserts a ticket opened at opened; its id. */
+static int64_t
+add_ticket(itsm_store *s, const char *summary, int64_t opened,
+    const char *status, int major, int rank)
+{
+	struct store_set set[8];
+	size_t n = 0;
+	int64_t id = 0;
+
+	set[n++] = (struct store_set){ .key = ITSM_F_SUMMARY, .text = summary };
+	set[n++] = (struct store_set){ .key = ITSM_F_CALLER, .text = "ann" };
+	set[n++] = (struct store_set){ .key = ITSM_F_AFFECTED, .text = "ann" };
+	set[n++] = (struct store_set){ .key = ITSM_F_OPENED_AT, .num = opened,
+	    .is_int = 1 };
+	set[n++] = (struct store_set){ .key = ITSM_F_UPDATED_AT, .num = opened,
+	    .is_int = 1 };
+	set[n++] = (struct store_set){ .key = ITSM_F_STATUS, .text = status };
+	set[n++] = (struct store_set){ .key = ITSM_F_MAJOR, .num = major,
+	    .is_int = 1 };
+	if (rank >= 0)
+		set[n++] = (struct store_set){ .key = SK_PRIORITY_RANK,
+		    .num = rank, .is_int = 1 };
+	assert_int_equal(store_ticket_insert(s, set, n, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+static struct store_event
+event(int64_t at, const char *kind, const char *message)
+{
+	return (struct store_event){ .at = at, .recorded_at = at + 1,
+	    .actor = "Ann", .login = "ann", .kind = kind, .field = NULL,
+	    .old = NULL, .new_ = NULL, .message = message };
+}
+
+/* A value of a row, as text ("" for NULL, digits for an integer). */
+static const char *
+text_of(const struct store_value *v, char *buf, size_t len)
+{
+	if (v->type == STORE_INT)
+		snprintf(buf, len, "%lld", (long long)v->i);
+	else
+		snprintf(buf, len, "%s", v->type == STORE_TEXT ? v->s : "");
+	return buf;
+}
+
+static void
+test_ticket_insert_and_read(void **state)
+{
+	struct fx *f = *state;
+	struct store_query q = { .scope = STORE_ALL, .order = STORE_BY_ID };
+	const struct store_value *v;
+	struct store_rows *r;
+	char buf[64];
+	size_t n;
+	int64_t id;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "printer on fire", 1000, "new", 0, 2);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	/* Every field of enum itsm_field but the ref, in key order. */
+	assert_int_equal(store_ticket_read(f->b, id, &r), 0);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(n, ITSM_NFIELDS - 1);
+	assert_int_equal(v[ITSM_F_ID].i, id);
+	assert_string_equal(text_of(&v[ITSM_F_SUMMARY - 1], buf, sizeof(buf)),
+	    "printer on fire");
+	assert_string_equal(text_of(&v[ITSM_F_STATUS - 1], buf, sizeof(buf)),
+	    "new");
+	assert_string_equal(text_of(&v[ITSM_F_TYPE - 1], buf, sizeof(buf)),
+	    "incident");
+	assert_int_equal(v[ITSM_F_OPENED_AT - 1].i, 1000);
+	assert_int_equal(v[ITSM_F_ASSIGNEE - 1].type, STORE_NULL);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+	/* The stored fields a user does not see, when asked for. */
+	q.want = SK_BIT(SK_PRIORITY_RANK) | SK_BIT(SK_HOLD_REASON);
+	assert_int_equal(store_ticket_select(f->b, &q, &r), 0);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].i, 2);
+	assert_int_equal(v[1].type, STORE_NULL);
+	store_rows_free(f->b, r);
+	/* No such ticket: no row. */
+	assert_int_equal(store_ticket_read(f->b, id + 1, &r), 0);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+}
+
+static void
+test_update_of_no_ticket(void **state)
+{
+	struct fx *f = *state;
+	struct store_set set = { .key = ITSM_F_ASSIGNEE, .text = "bob" };
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_ticket_update(f->a, 42, &set, 1),
+	    ITSM_E_NOTFOUND);
+	itsm_store_rollback(f->a);
+}
+
+/* Events come back as appended, in order, after any id asked. */
+static void
+test_events_in_order(void **state)
+{
+	struct fx *f = *state;
+	static const char *const kinds[] = { "open", "note", "assign" };
+	const struct store_value *v;
+	struct store_event e;
+	struct store_rows *r;
+	int64_t id, first = 0, last = 0;
+	char buf[64];
+	size_t i, n;
+
+	assert_int_equal(store_last_event_id(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "s", 1000, "new", 0, -1);
+	for (i = 0; i < 3; i++) {
+		e = event(1000 + (int64_t)i, kinds[i], i == 1 ? "hi" : NULL);
+		assert_int_equal(store_event_add(f->a, id, &e), 0);
+		last = store_last_event_id(f->a);
+		assert_true(last > first);
+		if (i == 0)
+			first = last;
+	}
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_last_event_id(f->b), last);
+	/* at, recorded_at, actor, login, kind, field, old, new, message, id */
+	assert_int_equal(store_ticket_events(f->b, id, 0, &r), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+		assert_int_equal(n, 10);
+		assert_int_equal(v[0].i, 1000 + (int64_t)i);
+		assert_int_equal(v[1].i, 1001 + (int64_t)i);
+		assert_string_equal(text_of(&v[2], buf, sizeof(buf)), "Ann");
+		assert_string_equal(text_of(&v[3], buf, sizeof(buf)), "ann");
+		assert_string_equal(text_of(&v[4], buf, sizeof(buf)), kinds[i]);
+		assert_int_equal(v[5].type, STORE_NULL);
+		assert_string_equal(text_of(&v[8], buf, sizeof(buf)),
+		    i == 1 ? "hi" : "");
+		assert_true(i > 0 || v[9].i == first);
+	}
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+	/* After the first: the other two. */
+	assert_int_equal(store_ticket_events(f->b, id, first, &r), 0);
+	for (i = 0; store_rows_next(f->b, r, &v, &n) == 1; i++)
+		assert_true(v[9].i > first);
+	assert_int_equal(i, 2);
+	store_rows_free(f->b, r);
+}
+
+/* An event goes with its transaction, and needs its ticket. */
+static void
+test_events_go_with_their_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct store_event e = event(1000, "note", "gone");
+	const struct store_value *v;
+	struct store_rows *r;
+	int64_t id;
+	size_t n;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "s", 1000, "new", 0, -1);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_event_add(f->a, id, &e), 0);
+	itsm_store_rollback(f->a);
+	assert_int_equal(store_ticket_events(f->a, id, 0, &r), 0);
+	assert_int_equal(store_rows_next(f->a, r, &v, &n), 0);
+	store_rows_free(f->a, r);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_true(store_event_add(f->a, id + 1, &e) < 0);
+	itsm_store_rollback(f->a);
+	assert_int_equal(store_last_event_id(f->a), 0);
+}
+
+/* What the queue order says of two tickets (tk: major, rank, opened). */
+struct qt {
+	int64_t id, opened;
+	int major, rank;	/* rank -1: none */
+};
+
+static int
+queue_cmp(const void *pa, const void *pb)
+{
+	const struct qt *a = pa, *b = pb;
+	int64_t ra = a->rank < 0 ? 1000000 : a->rank;
+	int64_t rb = b->rank < 0 ? 1000000 : b->rank;
+
+	if (a->major != b->major)
+		return b->major - a->major;
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (a->opened != b->opened)
+		return a->opened < b->opened ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The open queue: major first, then priority rank, oldest, id. */
+static void
+test_queue_order(void **state)
+{
+	struct fx *f = *state;
+	static const char *const status[] = { "new", "in_progress",
+	    "on_hold", "resolved", "closed", "cancelled" };
+	struct qt want[64];
+	struct store_query q = { .scope = STORE_OPEN, .order = STORE_BY_QUEUE,
+	    .want = SK_BIT(ITSM_F_ID) };
+	const struct store_value *v;
+	struct store_rows *r;
+	size_t i, k, n, nwant = 0;
+	unsigned seed = 7;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	for (i = 0; i < 60; i++) {
+		struct qt t;
+		const char *st = status[(seed = seed * 1103515245 + 12345) >> 16
+		    & 0xffff ? (seed >> 16) % 6 : 0];
+
+		t.major = (int)((seed >> 8) % 4 == 0);
+		t.rank = (int)((seed >> 4) % 5) - 1;
+		t.opened = 1000 + (int64_t)((seed >> 12) % 7);
+		t.id = add_ticket(f->a, "q", t.opened, st, t.major, t.rank);
+		if (strcmp(st, "new") == 0 || strcmp(st, "in_progress") == 0 ||
+		    strcmp(st, "on_hold") == 0)
+			want[nwant++] = t;
+	}
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_true(nwant > 10 && nwant < 60);
+	qsort(want, nwant, sizeof(want[0]), queue_cmp);
+	assert_int_equal(store_ticket_select(f->b, &q, &r), 0);
+	for (k = 0; (i = (size_t)store_rows_next(f->b, r, &v, &n)) == 1; k++) {
+		assert_true(k < nwant);
+		assert_int_equal(v[0].i, want[k].id);
+	}
+	assert_int_equal(k, nwant);
+	store_rows_free(f->b, r);
+}
+
+/* Many rows stream out, in order; a limit stops them. */
+static void
+test_streams_large_results(void **state)
+{
+	struct fx *f = *state;
+	struct store_query q = { .scope = STORE_ALL, .order = STORE_BY_ID,
+	    .want = SK_BIT(ITSM_F_ID) | SK_BIT(ITSM_F_SUMMARY) };
+	const struct store_value *v;
+	struct store_rows *r;
+	int64_t prev = 0;
+	size_t i, n;
+	char summary[32];
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	for (i = 0; i < 20000; i++) {
+		snprintf(summary, sizeof(summary), "ticket %zu", i);
+		add_ticket(f->a, summary, 1000, i % 3 ? "new" : "closed", 0,
+		    -1);
+	}
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_ticket_select(f->b, &q, &r), 0);
+	for (i = 0; store_rows_next(f->b, r, &v, &n) == 1; i++) {
+		assert_int_equal(n, 2);
+		assert_true(v[0].i > prev);
+		prev = v[0].i;
+		snprintf(summary, sizeof(summary), "ticket %zu", i);
+		assert_string_equal(v[1].s, summary);
+	}
+	assert_int_equal(i, 20000);
+	store_rows_free(f->b, r);
+	q.limit = 100;
+	q.scope = STORE_WORKABLE;
+	assert_int_equal(store_ticket_select(f->b, &q, &r), 0);
+	for (i = 0; store_rows_next(f->b, r, &v, &n) == 1; i++)
+		;
+	assert_int_equal(i, 100);
+	store_rows_free(f->b, r);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -346,6 +628,12 @@ main(void)
 		T(test_empty_transaction_is_no_change),
 		T(test_migrates_forward),
 		T(test_refuses_read_only_old),
+		T(test_ticket_insert_and_read),
+		T(test_update_of_no_ticket),
+		T(test_events_in_order),
+		T(test_events_go_with_their_transaction),
+		T(test_queue_order),
+		T(test_streams_large_results),
 	};
 
 	char name[64];
