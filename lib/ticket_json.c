@@ -230,7 +230,8 @@ itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
 		goto done;
 	if ((rc = itsm_ticket_get(c, id, &t)) != 0)
 		goto done;
-	if ((rc = tk_events_json_write(c, id, 0, TK_EV_RECORDED_AT, &b)) != 0)
+	if ((rc = tk_events_json_write(c, id, 0, TK_EV_RECORDED_AT |
+	    TK_EV_LOGIN, &b)) != 0)
 		goto done;
 	store_snapshot_end(c->store, began);
 	began = 0;

@@ -108,8 +108,9 @@ bats_require_minimum_version 1.5.0
 # The fields of the JSON ticket object, in order (DESIGN.md section 4).
 TICKET_KEYS='["id","ref","type","status","summary","description","caller","affected","channel","contact","service","category","subcategory","impact","urgency","priority","major","tier","group","assignee","opened_at","updated_at","responded_at","resolved_at","closed_at","response_due","resolution_due","resolution","satisfaction","reopen_count","reassignment_count","parent"]'
 
-# The fields of an event in "show --json" (DESIGN.md section 4).
-EVENT_KEYS='["at","recorded_at","actor","kind","field","from","to","message"]'
+# The fields of an event in "show --json" (DESIGN.md section 4, and the
+# login behind the actor, issue 12).
+EVENT_KEYS='["at","recorded_at","actor","login","kind","field","from","to","message"]'
 
 # jq_is FILTER EXPECTED: jq -c FILTER on $output prints exactly EXPECTED.
 jq_is() {

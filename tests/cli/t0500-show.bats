@@ -96,8 +96,9 @@ history
 	jq_is 'keys_unsorted' "${TICKET_KEYS%]},\"events\"]"
 	jq_is '[.events[] | keys_unsorted] | unique' "[$EVENT_KEYS]"
 	jq_is '.events | length' '6'
-	jq_is '.events[0]' '{"at":"2026-11-28T08:00:00Z","recorded_at":"2026-11-28T09:00:00Z","actor":"tech1","kind":"open","field":"status","from":null,"to":"new","message":"no mail\nsince 8am"}'
-	jq_is '.events[5]' '{"at":"2026-11-28T09:00:00Z","recorded_at":"2026-11-28T09:00:00Z","actor":"tech2","kind":"prioritize","field":"priority","from":null,"to":"P2","message":"one team"}'
+	login=$(id -un)
+	jq_is '.events[0]' '{"at":"2026-11-28T08:00:00Z","recorded_at":"2026-11-28T09:00:00Z","actor":"tech1","login":"'"$login"'","kind":"open","field":"status","from":null,"to":"new","message":"no mail\nsince 8am"}'
+	jq_is '.events[5]' '{"at":"2026-11-28T09:00:00Z","recorded_at":"2026-11-28T09:00:00Z","actor":"tech2","login":"'"$login"'","kind":"prioritize","field":"priority","from":null,"to":"P2","message":"one team"}'
 	jq_is '[.events[] | .kind]' '["open","categorize","categorize","prioritize","prioritize","prioritize"]'
 	jq_is '[.summary, .description, .caller, .affected, .channel, .contact, .service]' \
 	    '["Mail down","no mail\nsince 8am","bob","carol","email","ext 12","mail"]'
@@ -135,12 +136,12 @@ since 8am",bob,carol,email,ext 12,mail,software,email,medium,high,P2,false,N1,se
 	assert_output "INC-1"
 }
 
-@test "ITSM_ACTOR=bob: the events' actor is bob, and the login is kept beside it" {
+@test "ITSM_ACTOR=bob: the events' actor is bob, and show --json gives the login beside it" {
 	open_ticket "Actor" --caller x
 	ITSM_ACTOR=bob itsm prioritize 1 --impact low --urgency low >/dev/null
 	run --separate-stderr itsm show 1 --json
 	login=$(id -un)
-	jq_is '[.events[] | .actor]' "[\"$login\",\"bob\",\"bob\",\"bob\"]"
+	jq_is '[.events[] | [.actor, .login]]' "[[\"$login\",\"$login\"],[\"bob\",\"$login\"],[\"bob\",\"$login\"],[\"bob\",\"$login\"]]"
 	[ "$(sqlite3 "$ITSM_DB" "SELECT DISTINCT login FROM events")" = "$login" ]
 }
 
