@@ -14,16 +14,6 @@
 #include "engine.h"
 
 /*
- * For tests of the migrations: the next opens migrate only up to version
- * (0 or out of range: the current schema).
- */
-static inline void
-store_test_set_version(int version)
-{
-	itsm_engine_sqlite.core->test_set_version(version);
-}
-
-/*
  * Reads that must agree (a ticket and its events) from one snapshot: a
  * read transaction, unless one is open already (*began then 0).
  * store_snapshot_end(s, began) ends it.

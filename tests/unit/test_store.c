@@ -1085,9 +1085,9 @@ test_migrate_1_to_current(void **state)
 	itsm_store *s = NULL;
 
 	write_file(f->db, "", 0);
-	store_test_set_version(1);
+	itsm_engine_sqlite.core->test_set_version(1);
 	assert_int_equal(itsm_store_open(&s, f->db, 0), 0);
-	store_test_set_version(0);
+	itsm_engine_sqlite.core->test_set_version(0);
 	assert_int_equal(query_int(SQ(s)->db, "PRAGMA user_version"), 1);
 	assert_int_equal(sqlite3_exec(SQ(s)->db, "INSERT INTO tickets (summary, "
 	    "caller, affected, opened_at, updated_at, priority) VALUES "
