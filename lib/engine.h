@@ -27,6 +27,7 @@
  * A value of a row: NULL, an integer (true and false are 1 and 0), a
  * real, or a text of len bytes, NUL-terminated.  A row's texts belong
  * to the engine and last until the next row, or the end of the rows.
+ * i is 0 and s NULL unless the value is of their type.
  */
 enum store_type { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT };
 struct store_value {
@@ -52,11 +53,15 @@ struct itsm_store {
  */
 struct engine_core {
 	/*
-	 * Opens (and migrates) the database at path, as itsm_store_open()
-	 * says; busy_ms > 0.
+	 * Opens the database path names (its form is the engine's: a file
+	 * for SQLite) and migrates it forward to ITSM_SCHEMA_VERSION; with
+	 * ITSM_STORE_READONLY, never creates nor migrates (an older schema
+	 * is refused).  A newer schema is refused with ITSM_E_IO.  Waits up
+	 * to busy_ms (> 0) for another's lock.
 	 */
 	int (*open)(itsm_store **out, const char *path, int flags,
 	    int busy_ms);
+	/* Ends what is open (a transaction rolls back) and frees s. */
 	void (*close)(itsm_store *s);
 	/* The schema version of the open database, or -1. */
 	int (*version)(itsm_store *s);
@@ -66,7 +71,16 @@ struct engine_core {
 	 */
 	int64_t (*data_version)(itsm_store *s);
 
-	/* Writing transactions: nested calls count; see itsm_store_begin(). */
+	/*
+	 * Writing transactions.  Writers are serialized: from begin() to
+	 * commit() no other connection writes, and a begin() that cannot
+	 * have that within busy_ms fails with ITSM_E_BUSY (the domain reads
+	 * then writes in one transaction: numbers actions, checks values).
+	 * Nested calls count, the outermost commits; a rollback() inside
+	 * makes the outer commit() fail with ITSM_E_INTERNAL, writing
+	 * nothing.  committed(): whether a transaction that changed rows
+	 * was committed since the open (its migration aside).
+	 */
 	int (*begin)(itsm_store *s);
 	int (*commit)(itsm_store *s);
 	void (*rollback)(itsm_store *s);
@@ -81,7 +95,14 @@ struct engine_core {
 
 	/*
 	 * The next row of r into *row (n values): 1, 0 at the end, or an
-	 * ITSM_E code.  rows_free() ends them (NULL is nothing).
+	 * ITSM_E code.  rows_free() ends them (NULL is nothing).  Streams
+	 * nest, and the connection that reads one may write meanwhile
+	 * (export reads each ticket's events inside the walk of the
+	 * tickets; the SLA refresh updates the ticket it reads): a stream
+	 * still gives each of its rows once.  Texts are compared and
+	 * ordered bytewise (as C's strcmp), and a NULL sorts before every
+	 * value (last in a descending order), wherever a member says "by"
+	 * or "in order".
 	 */
 	int (*rows_next)(struct store_rows *r, const struct store_value **row,
 	    size_t *n);
@@ -195,6 +216,7 @@ struct engine_majors {
 	/* Puts name on the roster of id in role since then, or moves it. */
 	int (*roster_put)(itsm_store *s, int64_t id, const char *name,
 	    const char *role, int64_t since);
+	/* Takes name off the roster of id (nothing when not on it). */
 	int (*roster_delete)(itsm_store *s, int64_t id, const char *name);
 
 	/* Appends a finding (kind: factor, went_well, ...) of a review. */

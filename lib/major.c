@@ -102,19 +102,10 @@ ev(struct mact *a, const char *kind, const char *field, const char *from,
 }
 
 /* The statuses of a ticket still open: those a major gathers. */
-static const char *const open_statuses[] = { "new", "in_progress", "on_hold",
-    NULL };
-
 static int
 is_open(const itsm_ticket *t)
 {
-	const char *s = itsm_ticket_str(t, ITSM_F_STATUS);
-	const char *const *o;
-
-	for (o = open_statuses; *o != NULL; o++)
-		if (strcmp(s, *o) == 0)
-			return 1;
-	return 0;
+	return itsm_status_open(itsm_ticket_str(t, ITSM_F_STATUS));
 }
 
 int
@@ -542,7 +533,7 @@ major_resolve_children(itsm_ctx *c, int64_t id, const char *ref_,
 	int rc;
 
 	if ((rc = major_end_by(c, id, at, "ended with the resolution")) != 0 ||
-	    (rc = store_children_in(c->store, id, open_statuses, &ids,
+	    (rc = store_children_in(c->store, id, itsm_open_statuses, &ids,
 	    &n)) != 0)
 		return rc;
 	snprintf(msg, sizeof(msg), "resolved with the major %s", ref_);
@@ -731,7 +722,7 @@ detect_rules(itsm_ctx *c, struct found *f, int dry)
 
 	if (itsm_policy_major_rule_count(p) == 0)
 		return 0;
-	if ((rc = store_rule_candidates(c->store, "incident", open_statuses,
+	if ((rc = store_rule_candidates(c->store, "incident", itsm_open_statuses,
 	    &rows)) != 0 ||
 	    (rc = each_candidate(c->store, rows, candidate, &ids)) != 0)
 		goto done;
@@ -864,7 +855,7 @@ detect_storms(itsm_ctx *c, struct found *f, int dry)
 
 	if (count == 0)
 		return 0;
-	if ((rc = store_storms(c->store, "incident", open_statuses,
+	if ((rc = store_storms(c->store, "incident", itsm_open_statuses,
 	    c->now - window, &rows)) != 0 ||
 	    (rc = each_candidate(c->store, rows, storm_count, &x)) != 0)
 		goto done;

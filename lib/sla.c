@@ -9,6 +9,7 @@
 #include "itsm/error.h"
 #include "itsm/sla.h"
 #include "itsm/time.h"
+#include "itsm/workflow.h"
 #include "store_int.h"
 #include "ticket_int.h"
 
@@ -24,12 +25,11 @@ struct timeline {
 	int64_t opened;
 };
 
-/* The clocks run while a ticket is new or in progress. */
+/* The clocks run while a ticket is workable (new or in progress). */
 static int
 clock_runs(const struct store_value *status)
 {
-	return status->type == STORE_TEXT && (strcmp(status->s, "new") == 0 ||
-	    strcmp(status->s, "in_progress") == 0);
+	return status->type == STORE_TEXT && itsm_status_workable(status->s);
 }
 
 /* Appends change (at, status) to *ch, n of cap. */

@@ -182,26 +182,10 @@ struct bounds {
 };
 
 /*
- * The rules of the figures, on the workflow's statuses.  A ticket is
- * open (in the backlog) while new, in progress or on hold; its SLA
- * clocks run while it is new or in progress.
+ * The rules of the figures are the workflow's: a ticket is in the
+ * backlog while open (itsm_status_open), its SLA clocks run while it
+ * is workable (itsm_status_workable).
  */
-static int
-clock_runs(const char *status)
-{
-	int st = status != NULL ? itsm_status_parse(status) : -1;
-
-	return st == ITSM_ST_NEW || st == ITSM_ST_IN_PROGRESS;
-}
-
-static int
-is_open(const char *status)
-{
-	int st = status != NULL ? itsm_status_parse(status) : -1;
-
-	return st == ITSM_ST_NEW || st == ITSM_ST_IN_PROGRESS ||
-	    st == ITSM_ST_ON_HOLD;
-}
 
 /*
  * A due time (when has_due) is met when done (when has_done) at or
@@ -419,7 +403,7 @@ on_opened(itsm_stats *s, const struct bounds *b, const struct store_value *v,
 	is_responded = int_of(&v[3], &responded);
 	has_rdue = int_of(&v[4], &rdue);
 	has_sdue = int_of(&v[5], &sdue);
-	runs = clock_runs(status);
+	runs = itsm_status_workable(status);
 	f->opened++;
 	f->resolved += is_resolved;
 	count_due(&f->response_met, &f->response_breached, has_rdue, rdue,
@@ -490,7 +474,7 @@ on_status_at(itsm_stats *s, const struct bounds *b,
 
 	if (v[1].type == STORE_NULL)
 		status = "new";
-	if (!is_open(status))
+	if (!itsm_status_open(status))
 		return 0;
 	return on_open_now(s, b, v, n);
 }
@@ -638,7 +622,7 @@ resolve_times(itsm_stats *s, const struct bounds *b)
 			continue;	/* no status event: it ran all along */
 		clock_to(&k, at);
 		k.start = at;
-		k.run = clock_runs(text_of(&v[6]));
+		k.run = itsm_status_workable(text_of(&v[6]));
 	}
 	if (rc == 0)
 		rc = clock_end(s, &k);
@@ -871,7 +855,7 @@ counts(itsm_stats *s, const struct bounds *b)
 		return each_row(s, b, r, 2, on_status_at);
 	}
 	for (i = 0; i < ITSM_NSTATUSES; i++)
-		if (is_open(itsm_status_name((enum itsm_status)i)))
+		if (itsm_status_open(itsm_status_name((enum itsm_status)i)))
 			open[nopen++] = itsm_status_name((enum itsm_status)i);
 	if ((rc = store_stats_in_status(s->store, key, open, nopen, &r)) != 0)
 		return rc;

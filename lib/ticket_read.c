@@ -17,6 +17,7 @@
 #include "itsm/port.h"
 #include "itsm/ref.h"
 #include "itsm/time.h"
+#include "itsm/workflow.h"
 #include "store_int.h"
 #include "ticket_int.h"
 #include "ticket_fields.h"
@@ -313,8 +314,7 @@ tk_breached(const char *status, int responded, int has_response_due,
     int64_t response_due, int resolved, int has_resolution_due,
     int64_t resolution_due, int64_t now)
 {
-	if (status == NULL || (strcmp(status, "new") != 0 &&
-	    strcmp(status, "in_progress") != 0))
+	if (!itsm_status_workable(status))
 		return 0;
 	return (!responded && has_response_due &&
 	    tk_past_due(response_due, now)) ||
@@ -363,8 +363,7 @@ tk_stagnant(const struct tk_cuts *k, const char *status, const char *priority,
 	int64_t cut = k->other;
 	size_t i;
 
-	if (status == NULL || (strcmp(status, "new") != 0 &&
-	    strcmp(status, "in_progress") != 0) || !has_updated)
+	if (!itsm_status_workable(status) || !has_updated)
 		return 0;
 	for (i = 0; priority != NULL && i < k->n; i++)
 		if (strcmp(k->name[i], priority) == 0) {

@@ -52,6 +52,26 @@ static const unsigned char allowed[ITSM_NACTIONS][ITSM_NSTATUSES] = {
 	[ITSM_ACT_CANCEL] =		{ 1,   1,   1,   0,   0,   0,   0 },
 };
 
+const char *const itsm_open_statuses[] = { "new", "in_progress", "on_hold",
+    NULL };
+
+int
+itsm_status_open(const char *status)
+{
+	int st = status != NULL ? itsm_status_parse(status) : -1;
+
+	return st == ITSM_ST_NEW || st == ITSM_ST_IN_PROGRESS ||
+	    st == ITSM_ST_ON_HOLD;
+}
+
+int
+itsm_status_workable(const char *status)
+{
+	int st = status != NULL ? itsm_status_parse(status) : -1;
+
+	return st == ITSM_ST_NEW || st == ITSM_ST_IN_PROGRESS;
+}
+
 const char *
 itsm_status_name(enum itsm_status s)
 {

@@ -32,6 +32,16 @@ enum itsm_status {
 const char *itsm_status_name(enum itsm_status s);
 int itsm_status_parse(const char *s);
 
+/*
+ * A ticket is open (in the queue) while new, in progress or on hold;
+ * workable (its SLA clocks run, it can stagnate or breach) while new or
+ * in progress.  NULL or an unknown status is neither.
+ */
+int itsm_status_open(const char *status);
+int itsm_status_workable(const char *status);
+/* The open statuses' names, NULL-terminated. */
+extern const char *const itsm_open_statuses[];
+
 /* The action's verb ("prioritize"). */
 const char *itsm_action_name(enum itsm_action a);
 

@@ -305,35 +305,59 @@ store_exec_stmt(itsm_store *s, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/*
+ * A statement an open stream holds (sq_rows) is neither reset for another
+ * caller nor evicted: a second, equal one is prepared beside it.
+ */
 int
 store_cached(itsm_store *s, const char *sql, sqlite3_stmt **st)
 {
+	struct sq_store *q = SQ(s);
 	size_t i;
 	int rc;
 
-	for (i = 0; i < SQ(s)->ncache; i++)
-		if (strcmp(SQ(s)->cache[i].sql, sql) == 0) {
-			sqlite3_reset(SQ(s)->cache[i].st);
-			sqlite3_clear_bindings(SQ(s)->cache[i].st);
-			*st = SQ(s)->cache[i].st;
+	for (i = 0; i < q->ncache; i++)
+		if (!q->cache[i].streaming && strcmp(q->cache[i].sql, sql) ==
+		    0) {
+			sqlite3_reset(q->cache[i].st);
+			sqlite3_clear_bindings(q->cache[i].st);
+			*st = q->cache[i].st;
 			return 0;
 		}
+	if (q->ncache == STORE_CACHE) {
+		/* Full: the oldest that no stream holds goes. */
+		for (i = 0; i < q->ncache && q->cache[i].streaming; i++)
+			;
+		if (i == q->ncache)
+			return itsm_error(ITSM_E_INTERNAL, "too many open "
+			    "queries");
+		sqlite3_finalize(q->cache[i].st);
+		free(q->cache[i].sql);
+		memmove(&q->cache[i], &q->cache[i + 1],
+		    (STORE_CACHE - 1 - i) * sizeof(q->cache[0]));
+		q->ncache--;
+	}
 	if ((rc = store_prepare(s, sql, st)) != 0)
 		return rc;
-	if (SQ(s)->ncache == STORE_CACHE) {
-		/* Full: the oldest goes. */
-		sqlite3_finalize(SQ(s)->cache[0].st);
-		free(SQ(s)->cache[0].sql);
-		memmove(&SQ(s)->cache[0], &SQ(s)->cache[1],
-		    (STORE_CACHE - 1) * sizeof(SQ(s)->cache[0]));
-		SQ(s)->ncache--;
-	}
-	if ((SQ(s)->cache[SQ(s)->ncache].sql = strdup(sql)) == NULL) {
+	if ((q->cache[q->ncache].sql = strdup(sql)) == NULL) {
 		sqlite3_finalize(*st);
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	}
-	SQ(s)->cache[SQ(s)->ncache++].st = *st;
+	q->cache[q->ncache].st = *st;
+	q->cache[q->ncache++].streaming = 0;
 	return 0;
+}
+
+/* Marks cached statement st held by a stream, or free again. */
+static void
+hold_cached(itsm_store *s, sqlite3_stmt *st, int held)
+{
+	struct sq_store *q = SQ(s);
+	size_t i;
+
+	for (i = 0; i < q->ncache; i++)
+		if (q->cache[i].st == st)
+			q->cache[i].streaming = held;
 }
 
 int
@@ -1272,6 +1296,8 @@ sq_rows(itsm_store *s, sqlite3_stmt *st, int cached, const char *what,
 	r->s = s;
 	r->st = st;
 	r->cached = cached;
+	if (cached)
+		hold_cached(s, st, 1);
 	r->what = what;
 	r->n = n;
 	*out = r;
@@ -1281,6 +1307,9 @@ sq_rows(itsm_store *s, sqlite3_stmt *st, int cached, const char *what,
 void
 sq_value(sqlite3_stmt *st, int i, struct store_value *v)
 {
+	/* Only the member of the value's type is meaningful; the others 0. */
+	v->i = 0;
+	v->s = NULL;
 	switch (sqlite3_column_type(st, i)) {
 	case SQLITE_INTEGER:
 		v->type = STORE_INT;
@@ -1326,10 +1355,12 @@ sq_rows_free(struct store_rows *r)
 {
 	if (r == NULL)
 		return;
-	if (r->cached)
+	if (r->cached) {
 		sqlite3_reset(r->st);
-	else
+		hold_cached(r->s, r->st, 0);
+	} else {
 		sqlite3_finalize(r->st);
+	}
 	free(r);
 }
 

@@ -36,6 +36,7 @@ struct sq_store {
 	struct {
 		char *sql;
 		sqlite3_stmt *st;
+		int streaming;	/* held by an open store_rows: not reused */
 	} cache[STORE_CACHE];	/* statements run again and again (imports) */
 	size_t ncache;
 };

@@ -19,6 +19,7 @@
 
 #include "itsm/itsm.h"
 #include "itsm/error.h"
+#include "itsm/workflow.h"
 #include "engine.h"
 #include "store_int.h"
 
@@ -611,6 +612,88 @@ test_streams_large_results(void **state)
 	store_rows_free(f->b, r);
 }
 
+/* The scopes select what the workflow's predicates say, for every status. */
+static void
+test_scopes_are_the_workflows(void **state)
+{
+	struct fx *f = *state;
+	int64_t id[ITSM_NSTATUSES];
+	struct store_query q = { .order = STORE_BY_ID,
+	    .want = SK_BIT(ITSM_F_ID) };
+	const struct store_value *v;
+	struct store_rows *r;
+	int in[ITSM_NSTATUSES], scope, st;
+	size_t n;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	for (st = 0; st < ITSM_NSTATUSES; st++)
+		id[st] = add_ticket(f->a, "s", 1000,
+		    itsm_status_name((enum itsm_status)st), 0, -1);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	for (scope = STORE_OPEN; scope <= STORE_WORKABLE; scope++) {
+		q.scope = (enum store_scope)scope;
+		memset(in, 0, sizeof(in));
+		assert_int_equal(store_ticket_select(f->b, &q, &r), 0);
+		while (store_rows_next(f->b, r, &v, &n) == 1)
+			for (st = 0; st < ITSM_NSTATUSES; st++)
+				if (v[0].i == id[st])
+					in[st] = 1;
+		store_rows_free(f->b, r);
+		for (st = 0; st < ITSM_NSTATUSES; st++) {
+			const char *name =
+			    itsm_status_name((enum itsm_status)st);
+
+			assert_int_equal(in[st], scope == STORE_OPEN ?
+			    itsm_status_open(name) :
+			    itsm_status_workable(name));
+		}
+	}
+}
+
+/*
+ * Streams nest, and a connection writes while one is open: export
+ * reads each ticket's events inside the walk of the tickets, the SLA
+ * refresh updates the ticket it reads.  The walk sees every row once.
+ */
+static void
+test_streams_nest_and_interleave_writes(void **state)
+{
+	struct fx *f = *state;
+	struct store_query q = { .scope = STORE_ALL, .order = STORE_BY_ID,
+	    .want = SK_BIT(ITSM_F_ID) };
+	const struct store_value *v, *ev;
+	struct store_rows *r, *er;
+	struct store_event e = event(1000, "note", "x");
+	struct store_set set = { .key = ITSM_F_ASSIGNEE, .text = "bob" };
+	int64_t id;
+	size_t i, k, n;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	for (i = 0; i < 300; i++) {
+		id = add_ticket(f->a, "s", 1000, "new", 0, -1);
+		assert_int_equal(store_event_add(f->a, id, &e), 0);
+	}
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_ticket_select(f->a, &q, &r), 0);
+	for (i = 0; store_rows_next(f->a, r, &v, &n) == 1; i++) {
+		id = v[0].i;
+		assert_int_equal(store_ticket_events(f->a, id, 0, &er), 0);
+		for (k = 0; store_rows_next(f->a, er, &ev, &n) == 1; k++)
+			;
+		store_rows_free(f->a, er);
+		assert_int_equal(k, 1);
+		assert_int_equal(store_ticket_update(f->a, id, &set, 1), 0);
+		assert_int_equal(store_ticket_read(f->a, id, &er), 0);
+		assert_int_equal(store_rows_next(f->a, er, &ev, &n), 1);
+		assert_string_equal(ev[ITSM_F_ASSIGNEE - 1].s, "bob");
+		store_rows_free(f->a, er);
+	}
+	store_rows_free(f->a, r);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(i, 300);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -634,6 +717,8 @@ main(void)
 		T(test_events_go_with_their_transaction),
 		T(test_queue_order),
 		T(test_streams_large_results),
+		T(test_scopes_are_the_workflows),
+		T(test_streams_nest_and_interleave_writes),
 	};
 
 	char name[64];
