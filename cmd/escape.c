@@ -166,10 +166,10 @@ out_escaped(FILE *f, const char *s, enum fmt mode)
 }
 
 /*
- * Writes JSON text produced by SQLite, escaping what a terminal could
- * still act on (DEL, C1 controls and the invisible characters of
- * is_unsafe(); SQLite already escaped the C0 controls) and replacing
- * invalid UTF-8.
+ * Writes JSON text produced by the library, escaping what a terminal
+ * could still act on (DEL, C1 controls and the invisible characters of
+ * is_unsafe(); the library's JSON already escapes the C0 controls) and
+ * replacing invalid UTF-8.
  */
 void
 out_json(FILE *f, const char *json)

@@ -750,13 +750,15 @@ watch(struct app *app, const struct args *a)
 	if ((rc = watch_print(app, id, &last, &ended)) != 0)
 		return fail(rc);
 	/*
-	 * Asleep between looks; a look is one cheap pragma that changes only
-	 * when another process commits.
+	 * Asleep between looks; a look is one cheap question that changes
+	 * only when another process commits (an engine that cannot tell,
+	 * -1: look every time).  A reader gone (SIGPIPE is ignored) ends the
+	 * watch.
 	 */
-	/* A reader gone (SIGPIPE is ignored) ends the watch. */
 	while (!ended && !interrupted && !ferror(app->out)) {
 		nanosleep(&nap, NULL);
-		if ((v = itsm_store_data_version(app->store)) == version)
+		if ((v = itsm_store_data_version(app->store)) == version &&
+		    v >= 0)
 			continue;
 		version = v;
 		if ((rc = watch_print(app, id, &last, &ended)) != 0)

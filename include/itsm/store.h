@@ -1,7 +1,8 @@
 /*
- * The ticket store: one SQLite file, schema versioned with user_version
- * and migrated forward on open, WAL, a busy timeout, and one BEGIN
- * IMMEDIATE transaction per writing command.
+ * The ticket store: a database behind an engine (lib/engine.h; SQLite,
+ * one file in WAL mode, is the one today), its schema versioned and
+ * migrated forward on open, a busy timeout, and one writing transaction
+ * per writing command, writers one at a time.
  */
 #ifndef ITSM_STORE_H
 #define ITSM_STORE_H
@@ -53,7 +54,10 @@ int itsm_store_version(itsm_store *s);
  */
 int64_t itsm_store_data_version(itsm_store *s);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; nested calls count. */
+/*
+ * A writing transaction: begin (waiting for other writers), commit,
+ * roll back; nested calls count, the outermost commits.
+ */
 int itsm_store_begin(itsm_store *s);
 int itsm_store_commit(itsm_store *s);
 void itsm_store_rollback(itsm_store *s);
