@@ -135,9 +135,9 @@ struct engine_tickets {
 	int (*has)(itsm_store *s, int key, const char *value);
 	/* The newest event's id, 0 when none (nor on error). */
 	int64_t (*last_event_id)(itsm_store *s);
-	/* See store_latest_event() in store_int.h. */
-	int (*latest_event)(itsm_store *s, int64_t ticket,
-	    const char *const *also, int64_t *at, char *kind, size_t len);
+	/* A ticket's latest status events: store_latest_events(). */
+	int (*latest_events)(itsm_store *s, int64_t ticket,
+	    const char *const *also, struct store_rows **out);
 	/* A ticket's status changes: store_status_history(). */
 	int (*status_history)(itsm_store *s, int64_t id,
 	    struct store_rows **out);

@@ -124,20 +124,17 @@ store_last_event_id(itsm_store *s)
 }
 
 /*
- * The latest event of a ticket, by its stated time, that changed its
- * status or one of the fields also names (NULL-terminated, at most
- * STORE_ALSO, or NULL).  Of those at that time, the last recorded, but an
- * action before what followed from it (the start of work a note brings,
- * the end of a major its resolution).  *at and its kind in kind (len
- * bytes); *at is 0 and kind "" when there is none.
+ * The events of a ticket at the latest stated time among those that
+ * changed its status or one of the fields also names (NULL-terminated,
+ * at most STORE_ALSO, or NULL), last recorded first: at, kind.  No row
+ * when there is none.
  */
 #define STORE_ALSO 4
 static inline int
-store_latest_event(itsm_store *s, int64_t ticket,
-    const char *const *also, int64_t *at, char *kind, size_t len)
+store_latest_events(itsm_store *s, int64_t ticket,
+    const char *const *also, struct store_rows **out)
 {
-	return s->engine->tickets->latest_event(s, ticket, also, at, kind,
-	    len);
+	return s->engine->tickets->latest_events(s, ticket, also, out);
 }
 
 /*

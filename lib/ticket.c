@@ -228,6 +228,41 @@ tk_action_fields(enum itsm_action act)
 }
 
 /*
+ * The latest event of ticket id that changed its status or a field of
+ * also: *at, and its kind in kind (len bytes); *at 0 and kind "" when
+ * there is none.  Of those at that time, the last recorded, but an
+ * action before what followed from it (the start of work a note
+ * brings, the end of a major its resolution).
+ */
+static int
+latest_event(itsm_ctx *c, int64_t id, const char *const *also, int64_t *at,
+    char *kind, size_t len)
+{
+	const struct store_value *v;
+	struct store_rows *r;
+	size_t n;
+	int rc, picked = 0, any = 0;
+
+	*at = 0;
+	kind[0] = '\0';
+	if ((rc = store_latest_events(c->store, id, also, &r)) != 0)
+		return rc;
+	while (!picked && (rc = store_rows_next(c->store, r, &v, &n)) == 1) {
+		const char *k = v[1].type == STORE_TEXT ? v[1].s : "";
+
+		/* Last recorded first: the first that is no consequence. */
+		picked = strcmp(k, "start") != 0 && strcmp(k, "major-end") != 0;
+		if (picked || !any) {
+			*at = v[0].i;
+			snprintf(kind, len, "%s", k);
+		}
+		any = 1;
+	}
+	store_rows_free(c->store, r);
+	return rc < 0 ? rc : 0;
+}
+
+/*
  * The history of a ticket stays in order: the latest event of t that
  * the action depends on (a change of its status, or of a field of also),
  * or its opening, resolution or closure when an import left no event for
@@ -249,8 +284,8 @@ history_floor(itsm_ctx *c, const itsm_ticket *t, const char *const *also,
 	size_t i;
 	int rc;
 
-	if ((rc = store_latest_event(c->store, itsm_ticket_int(t, ITSM_F_ID),
-	    also, floor, kind, sizeof(kind))) != 0)
+	if ((rc = latest_event(c, itsm_ticket_int(t, ITSM_F_ID), also, floor,
+	    kind, sizeof(kind))) != 0)
 		return rc;
 	if ((noun = event_noun(kind)) != NULL)
 		snprintf(what, len, "%s", noun);

@@ -551,34 +551,23 @@ sq_has(itsm_store *s, int key, const char *value)
 }
 
 static int
-sq_latest_event(itsm_store *s, int64_t ticket, const char *const *also,
-    int64_t *at, char *kind, size_t len)
+sq_latest_events(itsm_store *s, int64_t ticket, const char *const *also,
+    struct store_rows **out)
 {
 	sqlite3_stmt *st;
-	const char *k;
 	int rc, i;
 
-	*at = 0;
-	kind[0] = '\0';
+	*out = NULL;
 	if ((rc = store_cached(s, "SELECT at, kind FROM events WHERE "
 	    "ticket = ?1 AND (field = 'status' OR field IN (?2, ?3, ?4, ?5)) "
-	    "ORDER BY at DESC, kind IN ('start', 'major-end'), id DESC "
-	    "LIMIT 1", &st)) != 0)
+	    "AND at = (SELECT max(at) FROM events WHERE ticket = ?1 AND "
+	    "(field = 'status' OR field IN (?2, ?3, ?4, ?5))) "
+	    "ORDER BY id DESC", &st)) != 0)
 		return rc;
 	store_bind_int(st, 1, ticket);
 	for (i = 0; also != NULL && i < STORE_ALSO && also[i] != NULL; i++)
 		store_bind_text(st, i + 2, also[i]);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*at = sqlite3_column_int64(st, 0);
-		k = (const char *)sqlite3_column_text(st, 1);
-		snprintf(kind, len, "%s", k != NULL ? k : "");
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		rc = store_fail(s, "cannot read the history");
-	else
-		rc = 0;
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows(s, st, 1, "cannot read the history", out);
 }
 
 /* The rows of a major incident's dossier, as enum tk_crisis_part says. */
@@ -639,7 +628,7 @@ const struct engine_tickets sq_tickets = {
 	.event_add = sq_event_add,
 	.has = sq_has,
 	.last_event_id = sq_last_event_id,
-	.latest_event = sq_latest_event,
+	.latest_events = sq_latest_events,
 	.status_history = sq_status_history,
 	.open_clocks = sq_open_clocks,
 	.read = sq_read,
