@@ -5,6 +5,7 @@
  * (lib/engine.h).  All SQL of libitsm lives in lib/sqlite/.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -303,6 +304,27 @@ store_exec_stmt(itsm_store *s, sqlite3_stmt *st, const char *what)
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+void
+sq_append(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	*off = n < 0 || (size_t)n >= len - *off ? len : *off + (size_t)n;
+}
+
+int
+sq_too_long(size_t off, size_t len)
+{
+	return off >= len ? itsm_error(ITSM_E_INTERNAL, "a query too long "
+	    "for its buffer") : 0;
 }
 
 /*

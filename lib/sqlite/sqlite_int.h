@@ -70,6 +70,15 @@ extern const struct engine_stats sq_stats;
 extern const struct engine_port sq_port;
 
 /*
+ * Appends to the SQL text in buf (len bytes) at *off; past the end,
+ * *off stays at len: sq_too_long() then refuses the text rather than
+ * run a query cut short.
+ */
+void sq_append(char *buf, size_t len, size_t *off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int sq_too_long(size_t off, size_t len);
+
+/*
  * The rows of st as the engine interface streams them (cached: reset at
  * the end rather than finalized); st is theirs even on failure.
  */

@@ -35,11 +35,11 @@ in_list(char *sql, size_t len, size_t *off, int first,
 {
 	int n;
 
-	*off += (size_t)snprintf(sql + *off, len - *off, "(");
+	sq_append(sql, len, off, "(");
 	for (n = 0; list != NULL && list[n] != NULL; n++)
-		*off += (size_t)snprintf(sql + *off, len - *off, "%s?%d",
+		sq_append(sql, len, off, "%s?%d",
 		    n ? ", " : "", first + n);
-	*off += (size_t)snprintf(sql + *off, len - *off, "%s)",
+	sq_append(sql, len, off, "%s)",
 	    n ? "" : "NULL");
 	return n;
 }
@@ -106,13 +106,14 @@ sq_major_put(itsm_store *s, int64_t id, const struct store_major_set *set,
 			return itsm_error(ITSM_E_INTERNAL, "no value %d of a "
 			    "major", (int)set[i].key);
 	/* An update of the row, or its creation by the first write. */
-	off = (size_t)snprintf(sql, sizeof(sql), "UPDATE majors SET ");
+	off = 0;
+	sq_append(sql, sizeof(sql), &off, "UPDATE majors SET ");
 	for (i = 0; i < n; i++)
-		off += (size_t)snprintf(sql + off, sizeof(sql) - off,
-		    "%s%s = ?%zu", i ? ", " : "", major_columns[set[i].key],
-		    i + 2);
-	snprintf(sql + off, sizeof(sql) - off, " WHERE ticket = ?1");
-	if ((rc = store_prepare(s, sql, &st)) != 0)
+		sq_append(sql, sizeof(sql), &off, "%s%s = ?%zu",
+		    i ? ", " : "", major_columns[set[i].key], i + 2);
+	sq_append(sql, sizeof(sql), &off, " WHERE ticket = ?1");
+	if ((rc = sq_too_long(off, sizeof(sql))) != 0 ||
+	    (rc = store_prepare(s, sql, &st)) != 0)
 		return rc;
 	store_bind_int(st, 1, id);
 	for (i = 0; i < n; i++) {
@@ -125,16 +126,17 @@ sq_major_put(itsm_store *s, int64_t id, const struct store_major_set *set,
 		return rc;
 	if (sqlite3_changes(SQ(s)->db) > 0)
 		return 0;
-	off = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO majors (ticket");
+	off = 0;
+	sq_append(sql, sizeof(sql), &off, "INSERT INTO majors (ticket");
 	for (i = 0; i < n; i++)
-		off += (size_t)snprintf(sql + off, sizeof(sql) - off, ", %s",
+		sq_append(sql, sizeof(sql), &off, ", %s",
 		    major_columns[set[i].key]);
-	off += (size_t)snprintf(sql + off, sizeof(sql) - off, ") VALUES (?1");
+	sq_append(sql, sizeof(sql), &off, ") VALUES (?1");
 	for (i = 0; i < n; i++)
-		off += (size_t)snprintf(sql + off, sizeof(sql) - off, ", ?%zu",
-		    i + 2);
-	snprintf(sql + off, sizeof(sql) - off, ")");
-	if ((rc = store_prepare(s, sql, &st)) != 0)
+		sq_append(sql, sizeof(sql), &off, ", ?%zu", i + 2);
+	sq_append(sql, sizeof(sql), &off, ")");
+	if ((rc = sq_too_long(off, sizeof(sql))) != 0 ||
+	    (rc = store_prepare(s, sql, &st)) != 0)
 		return rc;
 	store_bind_int(st, 1, id);
 	for (i = 0; i < n; i++) {
@@ -146,21 +148,22 @@ sq_major_put(itsm_store *s, int64_t id, const struct store_major_set *set,
 	return store_exec_stmt(s, st, "cannot record the major");
 }
 
+/* The one text sql selects of ticket id and key (NULL: no row). */
 static int
-sq_roster_role(itsm_store *s, int64_t id, const char *name, char **role)
+roster_text(itsm_store *s, const char *sql, int64_t id, const char *key,
+    char **out)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	*role = NULL;
-	if ((rc = store_prepare(s, "SELECT role FROM major_roster WHERE "
-	    "ticket = ?1 AND name = ?2", &st)) != 0)
+	*out = NULL;
+	if ((rc = store_prepare(s, sql, &st)) != 0)
 		return rc;
 	store_bind_int(st, 1, id);
-	store_bind_text(st, 2, name);
+	store_bind_text(st, 2, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		rc = (*role = col_dup(st, 0)) != NULL ? 0 : nomem();
+		rc = (*out = col_dup(st, 0)) != NULL ? 0 : nomem();
 	else if (rc == SQLITE_DONE)
 		rc = 0;
 	else
@@ -170,26 +173,17 @@ sq_roster_role(itsm_store *s, int64_t id, const char *name, char **role)
 }
 
 static int
+sq_roster_role(itsm_store *s, int64_t id, const char *name, char **role)
+{
+	return roster_text(s, "SELECT role FROM major_roster WHERE "
+	    "ticket = ?1 AND name = ?2", id, name, role);
+}
+
+static int
 sq_roster_holder(itsm_store *s, int64_t id, const char *role, char **name)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	*name = NULL;
-	if ((rc = store_prepare(s, "SELECT name FROM major_roster WHERE "
-	    "ticket = ?1 AND role = ?2", &st)) != 0)
-		return rc;
-	store_bind_int(st, 1, id);
-	store_bind_text(st, 2, role);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		rc = (*name = col_dup(st, 0)) != NULL ? 0 : nomem();
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = store_fail(s, "cannot read the roster");
-	sqlite3_finalize(st);
-	return rc;
+	return roster_text(s, "SELECT name FROM major_roster WHERE "
+	    "ticket = ?1 AND role = ?2", id, role, name);
 }
 
 static int
@@ -344,11 +338,13 @@ sq_children_in(itsm_store *s, int64_t id, const char *const *statuses,
 
 	*ids = NULL;
 	*n = 0;
-	off = (size_t)snprintf(sql, sizeof(sql), "SELECT id FROM tickets "
+	off = 0;
+	sq_append(sql, sizeof(sql), &off, "SELECT id FROM tickets "
 	    "WHERE parent = ?1 AND status IN ");
 	in_list(sql, sizeof(sql), &off, 2, statuses);
-	snprintf(sql + off, sizeof(sql) - off, " ORDER BY id");
-	if ((rc = store_prepare(s, sql, &st)) != 0)
+	sq_append(sql, sizeof(sql), &off, " ORDER BY id");
+	if ((rc = sq_too_long(off, sizeof(sql))) != 0 ||
+	    (rc = store_prepare(s, sql, &st)) != 0)
 		return rc;
 	store_bind_int(st, 1, id);
 	bind_list(st, 2, statuses);
@@ -385,13 +381,15 @@ candidates(itsm_store *s, const char *type, const char *const *statuses,
 	int rc;
 
 	*out = NULL;
-	off = (size_t)snprintf(sql, sizeof(sql), "SELECT t.id, t.service, "
+	off = 0;
+	sq_append(sql, sizeof(sql), &off, "SELECT t.id, t.service, "
 	    "t.parent, m.state FROM tickets t LEFT JOIN majors m ON "
 	    "m.ticket = t.id WHERE t.type = ?1 AND %st.status IN ",
 	    storms ? "t.service IS NOT NULL AND t.opened_at >= ?2 AND " : "");
 	in_list(sql, sizeof(sql), &off, 3, statuses);
-	snprintf(sql + off, sizeof(sql) - off, " ORDER BY t.id");
-	if ((rc = store_prepare(s, sql, &st)) != 0)
+	sq_append(sql, sizeof(sql), &off, " ORDER BY t.id");
+	if ((rc = sq_too_long(off, sizeof(sql))) != 0 ||
+	    (rc = store_prepare(s, sql, &st)) != 0)
 		return rc;
 	store_bind_text(st, 1, type);
 	if (storms)
@@ -474,11 +472,13 @@ sq_events(itsm_store *s, int64_t id, const char *const *kinds,
 	int rc;
 
 	*out = NULL;
-	off = (size_t)snprintf(sql, sizeof(sql), "SELECT id, at, kind, field, "
+	off = 0;
+	sq_append(sql, sizeof(sql), &off, "SELECT id, at, kind, field, "
 	    "message FROM events WHERE ticket = ?1 AND kind IN ");
 	in_list(sql, sizeof(sql), &off, 2, kinds);
-	snprintf(sql + off, sizeof(sql) - off, " ORDER BY id");
-	if ((rc = store_prepare(s, sql, &st)) != 0)
+	sq_append(sql, sizeof(sql), &off, " ORDER BY id");
+	if ((rc = sq_too_long(off, sizeof(sql))) != 0 ||
+	    (rc = store_prepare(s, sql, &st)) != 0)
 		return rc;
 	store_bind_int(st, 1, id);
 	bind_list(st, 2, kinds);
