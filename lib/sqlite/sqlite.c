@@ -915,66 +915,56 @@ has_ticket(itsm_store *s)
 	return rc;
 }
 
-/*
- * Puts the database in place once its first transaction has committed in
- * the stand-in: copied to a new file beside it, switched to WAL, then
- * linked to its name, which it thus takes whole or not at all (another
- * process finds no database, or all of it); this process then goes on in
- * the file.  When no ticket came there is nothing to keep: no file.
- */
+/* A creation's failure, errno saying why. */
 static int
-materialize(itsm_store *s)
+create_errno(itsm_store *s)
 {
-	static const char *const sfx[] = { "-journal", "-wal", "-shm" };
-	mode_t mode = (SQ(s)->flags & ITSM_STORE_SHARED) ? 0660 : 0600;
-	char *tmp = NULL, side[PATH_MAX];
-	sqlite3 *dst = NULL;
-	sqlite3_backup *b;
-	int fd, rc = 0, step, fin;
-	size_t i;
+	return itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
+	    "cannot create database '%s': %s", SQ(s)->path, strerror(errno));
+}
 
-	/*
-	 * Everything a database holds hangs from a ticket: without one,
-	 * what changed (a sweep's record of the SLA targets) is not worth
-	 * a file, and is found again when there is one.
-	 */
-	if (sqlite3_total_changes(SQ(s)->db) == SQ(s)->changes0 ||
-	    (rc = has_ticket(s)) <= 0)
-		goto done;
-	rc = 0;
-	if ((tmp = malloc(strlen(SQ(s)->path) + sizeof(".new-XXXXXX"))) == NULL) {
-		rc = itsm_error(ITSM_E_NOMEM, "out of memory");
-		goto done;
-	}
-	sprintf(tmp, "%s.new-XXXXXX", SQ(s)->path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
-		    "cannot create database '%s': %s", SQ(s)->path,
-		    strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto done;
+/* A new empty file beside the database, of mode; *tmp its name. */
+static int
+make_temp(itsm_store *s, mode_t mode, char **tmp)
+{
+	int fd;
+
+	if ((*tmp = malloc(strlen(SQ(s)->path) + sizeof(".new-XXXXXX"))) ==
+	    NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	sprintf(*tmp, "%s.new-XXXXXX", SQ(s)->path);
+	if ((fd = mkstemp(*tmp)) < 0) {
+		free(*tmp);
+		*tmp = NULL;
+		return create_errno(s);
 	}
 	/* The mode whatever the umask: a team's database is the group's. */
 	if (fchmod(fd, mode) != 0) {
-		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
-		    "cannot create database '%s': %s", SQ(s)->path,
-		    strerror(errno));
 		close(fd);
-		goto done;
+		return create_errno(s);
 	}
 	close(fd);
+	return 0;
+}
+
+/*
+ * The stand-in copied whole into tmp, in WAL mode, on disk.  No journal
+ * while the copy is made: a copy cut short is never linked to the name,
+ * and is removed; the whole file is synced before the link.
+ */
+static int
+copy_into(itsm_store *s, const char *tmp)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int fd, rc = 0, step, fin;
+
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = create_fail(s, dst, dst ? sqlite3_errcode(dst) :
 		    SQLITE_NOMEM);
 		goto done;
 	}
-	/*
-	 * No journal while the copy is made: a copy cut short is never
-	 * linked to the name, and is removed; the whole file is synced
-	 * before the link.
-	 */
 	if ((step = sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL,
 	    NULL)) != SQLITE_OK) {
 		rc = create_fail(s, dst, step);
@@ -998,39 +988,67 @@ materialize(itsm_store *s)
 	dst = NULL;
 	/* On disk before it has its name. */
 	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0) {
-		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
-		    "cannot create database '%s': %s", SQ(s)->path,
-		    strerror(errno));
+		rc = create_errno(s);
 		if (fd >= 0)
 			close(fd);
 		goto done;
 	}
 	close(fd);
-	if (link(tmp, SQ(s)->path) != 0) {
-		if (errno == EEXIST)
-			rc = itsm_error(ITSM_E_BUSY, "database '%s' was created "
-			    "by another process meanwhile: nothing was "
-			    "written, retry", SQ(s)->path);
-		else if (errno != EPERM && errno != ENOTSUP &&
-		    errno != EOPNOTSUPP && errno != ENOSYS)
-			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
-			    ITSM_E_IO, "cannot create database '%s': %s",
-			    SQ(s)->path, strerror(errno));
-		/* No hard links here: the lock keeps the name free. */
-		else if (rename(tmp, SQ(s)->path) != 0)
-			rc = itsm_error(not_writable(errno) ? ITSM_E_PERM :
-			    ITSM_E_IO, "cannot create database '%s': %s",
-			    SQ(s)->path, strerror(errno));
-		if (rc != 0)
-			goto done;
-	}
+done:
+	if (dst != NULL)
+		sqlite3_close(dst);
+	return rc;
+}
+
+/* Gives tmp the database's name, unless another process took it. */
+static int
+take_name(itsm_store *s, const char *tmp)
+{
+	if (link(tmp, SQ(s)->path) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return itsm_error(ITSM_E_BUSY, "database '%s' was created by "
+		    "another process meanwhile: nothing was written, retry",
+		    SQ(s)->path);
+	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP &&
+	    errno != ENOSYS)
+		return create_errno(s);
+	/* No hard links here: the lock keeps the name free. */
+	return rename(tmp, SQ(s)->path) != 0 ? create_errno(s) : 0;
+}
+
+/*
+ * Puts the database in place once its first transaction has committed in
+ * the stand-in: copied to a new file beside it, switched to WAL, then
+ * linked to its name, which it thus takes whole or not at all (another
+ * process finds no database, or all of it); this process then goes on in
+ * the file.  When no ticket came there is nothing to keep: no file.
+ */
+static int
+materialize(itsm_store *s)
+{
+	static const char *const sfx[] = { "-journal", "-wal", "-shm" };
+	mode_t mode = (SQ(s)->flags & ITSM_STORE_SHARED) ? 0660 : 0600;
+	char *tmp = NULL, side[PATH_MAX];
+	size_t i;
+	int rc = 0;
+
+	/*
+	 * Everything a database holds hangs from a ticket: without one,
+	 * what changed (a sweep's record of the SLA targets) is not worth
+	 * a file, and is found again when there is one.
+	 */
+	if (sqlite3_total_changes(SQ(s)->db) == SQ(s)->changes0 ||
+	    (rc = has_ticket(s)) <= 0)
+		goto done;
+	if ((rc = make_temp(s, mode, &tmp)) != 0 ||
+	    (rc = copy_into(s, tmp)) != 0 || (rc = take_name(s, tmp)) != 0)
+		goto done;
 	if (SQ(s)->lockfd >= 0)
 		(void)fsync(SQ(s)->lockfd);
 	unmake_parents(s, 0);	/* they hold the database now */
 	rc = reopen_file(s);
 done:
-	if (dst != NULL)
-		sqlite3_close(dst);
 	if (tmp != NULL) {
 		(void)unlink(tmp);
 		for (i = 0; i < 3; i++) {
