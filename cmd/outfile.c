@@ -20,9 +20,6 @@
 /* The longest part of FILE's name in its temporary's. */
 #define TMP_NAME 64
 
-/* The companions SQLite keeps next to the database file. */
-static const char *const companions[] = { "", "-wal", "-shm", "-journal" };
-
 /* The temporary being written, for the signal handler to remove. */
 static char *volatile pending;
 static struct sigaction old_int, old_term, old_hup;
@@ -116,17 +113,18 @@ resolve_dir(const char *path)
 static int
 is_store_file(const char *db, const char *where, const struct stat *st)
 {
+	const char *const *companions = itsm_store_files(db);
 	char *names[2], name[PATH_MAX + 16];
 	struct stat ds;
 	size_t i, j;
 	int hit = 0;
 
 	names[0] = resolve_dir(db);
-	names[1] = realpath(db, NULL);	/* SQLite names them after the target */
+	names[1] = realpath(db, NULL);	/* the engine names them after the target */
 	for (i = 0; i < 2 && !hit; i++) {
 		if (names[i] == NULL)
 			continue;
-		for (j = 0; j < sizeof(companions) / sizeof(*companions); j++) {
+		for (j = 0; companions[j] != NULL; j++) {
 			snprintf(name, sizeof(name), "%s%s", names[i],
 			    companions[j]);
 			if ((where != NULL && strcmp(name, where) == 0) ||

@@ -63,6 +63,8 @@ struct engine_core {
 	    int busy_ms);
 	/* Ends what is open (a transaction rolls back) and frees s. */
 	void (*close)(itsm_store *s);
+	/* The files of a database: see itsm_store_files() in store.h. */
+	const char *const *files;
 	/* The schema version of the open database, or -1. */
 	int (*version)(itsm_store *s);
 	/*

@@ -45,6 +45,20 @@ itsm_store_path(const char *path, char **out)
 	return 0;
 }
 
+/* The engine of the database path names: SQLite, the one today. */
+static const struct store_engine *
+engine_for(const char *path)
+{
+	(void)path;
+	return &itsm_engine_sqlite;
+}
+
+const char *const *
+itsm_store_files(const char *path)
+{
+	return engine_for(path)->core->files;
+}
+
 int
 itsm_store_open(itsm_store **out, const char *path, int flags)
 {
@@ -55,7 +69,7 @@ int
 itsm_store_open_wait(itsm_store **out, const char *path, int flags,
     int busy_ms)
 {
-	const struct store_engine *e = &itsm_engine_sqlite;
+	const struct store_engine *e = engine_for(path);
 
 	return e->core->open(out, path, flags,
 	    busy_ms > 0 ? busy_ms : BUSY_TIMEOUT_MS);

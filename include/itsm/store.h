@@ -27,6 +27,13 @@ enum itsm_store_flags {
 int itsm_store_path(const char *path, char **out);
 
 /*
+ * The files the database at path is kept in, as suffixes of path ("" for
+ * path itself first), NULL-terminated: what an output must never
+ * overwrite.  Empty for a database that is no file.
+ */
+const char *const *itsm_store_files(const char *path);
+
+/*
  * Opens and migrates the database.  One that does not exist is not
  * created here: until then the store reads as empty, and the file (with
  * the default's directories, mode 0600 and 0700) is made when the first

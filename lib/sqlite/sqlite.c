@@ -1404,9 +1404,14 @@ sq_rows_free(struct store_rows *r)
 	free(r);
 }
 
+/* The database file, its write-ahead log, its shared memory, a journal. */
+static const char *const sq_files[] = { "", "-wal", "-shm", "-journal",
+    NULL };
+
 static const struct engine_core sq_core = {
 	.open = sq_open,
 	.close = sq_close,
+	.files = sq_files,
 	.version = sq_version,
 	.data_version = sq_data_version,
 	.begin = sq_begin,
