@@ -784,42 +784,42 @@ flush_incident(struct sn *sn)
 	    known(last->f[SN_SYMPTOM]) ? " (" : "",
 	    known(last->f[SN_SYMPTOM]) ? last->f[SN_SYMPTOM] : "",
 	    known(last->f[SN_SYMPTOM]) ? ")" : "");
-#define TEXT(c, v) set[n++] = (struct store_set){ .col = c, .text = v }
-#define INT(c, v) set[n++] = (struct store_set){ .col = c, .num = v, .is_int = 1 }
-	TEXT("ext_ref", first->f[SN_NUMBER]);
-	TEXT("status", state);
-	TEXT("summary", summary);
-	TEXT("caller", known(first->f[SN_CALLER]) ? first->f[SN_CALLER] :
+#define TEXT(k, v) set[n++] = (struct store_set){ .key = k, .text = v }
+#define INT(k, v) set[n++] = (struct store_set){ .key = k, .num = v, .is_int = 1 }
+	TEXT(SK_EXT_REF, first->f[SN_NUMBER]);
+	TEXT(ITSM_F_STATUS, state);
+	TEXT(ITSM_F_SUMMARY, summary);
+	TEXT(ITSM_F_CALLER, known(first->f[SN_CALLER]) ? first->f[SN_CALLER] :
 	    "unknown");
-	TEXT("affected", known(first->f[SN_CALLER]) ? first->f[SN_CALLER] :
+	TEXT(ITSM_F_AFFECTED, known(first->f[SN_CALLER]) ? first->f[SN_CALLER] :
 	    "unknown");
-	TEXT("channel", map_channel(known(first->f[SN_CONTACT])));
-	TEXT("service", known(last->f[SN_CI]));
-	TEXT("category", known(last->f[SN_CATEGORY]));
-	TEXT("subcategory", known(last->f[SN_SUBCATEGORY]));
-	TEXT("impact", imp);
-	TEXT("urgency", urg);
-	TEXT("priority", pri_name);
+	TEXT(ITSM_F_CHANNEL, map_channel(known(first->f[SN_CONTACT])));
+	TEXT(ITSM_F_SERVICE, known(last->f[SN_CI]));
+	TEXT(ITSM_F_CATEGORY, known(last->f[SN_CATEGORY]));
+	TEXT(ITSM_F_SUBCATEGORY, known(last->f[SN_SUBCATEGORY]));
+	TEXT(ITSM_F_IMPACT, imp);
+	TEXT(ITSM_F_URGENCY, urg);
+	TEXT(ITSM_F_PRIORITY, pri_name);
 	if (pri >= 0)
-		INT("priority_rank", pri);
-	TEXT("group_name", known(last->f[SN_GROUP]));
-	TEXT("assignee", known(last->f[SN_ASSIGNED]));
-	TEXT("hold_reason", hold);
-	INT("opened_at", opened);
+		INT(SK_PRIORITY_RANK, pri);
+	TEXT(ITSM_F_GROUP, known(last->f[SN_GROUP]));
+	TEXT(ITSM_F_ASSIGNEE, known(last->f[SN_ASSIGNED]));
+	TEXT(SK_HOLD_REASON, hold);
+	INT(ITSM_F_OPENED_AT, opened);
 	parse_dmy(last->f[SN_UPDATED_AT], &at);
-	INT("updated_at", at);
+	INT(ITSM_F_UPDATED_AT, at);
 	if (responded)
-		INT("responded_at", responded);
+		INT(ITSM_F_RESPONDED_AT, responded);
 	if (resolved) {
-		INT("resolved_at", resolved);
-		TEXT("resolution_code", known(last->f[SN_CLOSED_CODE]));
+		INT(ITSM_F_RESOLVED_AT, resolved);
+		TEXT(ITSM_F_RESOLUTION_CODE, known(last->f[SN_CLOSED_CODE]));
 	}
 	if (closed)
-		INT("closed_at", closed);
+		INT(ITSM_F_CLOSED_AT, closed);
 	parse_count(last->f[SN_REASSIGN], &count);
-	INT("reassignment_count", count);
+	INT(ITSM_F_REASSIGNMENT_COUNT, count);
 	parse_count(last->f[SN_REOPEN], &count);
-	INT("reopen_count", count);
+	INT(ITSM_F_REOPEN_COUNT, count);
 #undef TEXT
 #undef INT
 	if ((rc = store_ticket_insert(c->store, set, n, &id)) != 0) {

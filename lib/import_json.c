@@ -1056,8 +1056,8 @@ import_object(itsm_store *s, struct import_json *j, const cJSON *root,
 		if ((rc = to_time(m[k], &col[k], &bad)) != 0)
 			return rc;
 		if (bad) {
-			snprintf(why, len, bad == 1 ? "\"%s\" is not an ISO 8601 "
-			    "time" : "\"%s\" is before 1970", keys[k].path);
+			snprintf(why, len, bad == 1 ? "\"%s\" is not an ISO "
+			    "8601 time" : "\"%s\" is before 1970", keys[k].path);
 			return ITSM_E_INVALID;
 		}
 	}
@@ -1096,11 +1096,13 @@ import_object(itsm_store *s, struct import_json *j, const cJSON *root,
 	fallback(&col[ITSM_F_REOPEN_COUNT], def);
 	fallback(&col[ITSM_F_REASSIGNMENT_COUNT], def);
 	fallback(&col[SK_AUTO_CLOSED], def);
-	if (col[ITSM_F_PARENT].type != STORE_NULL && col[ITSM_F_PARENT].type != STORE_INT) {
+	if (col[ITSM_F_PARENT].type != STORE_NULL &&
+	    col[ITSM_F_PARENT].type != STORE_INT) {
 		snprintf(why, len, "\"parent\" must be a ticket's id");
 		return ITSM_E_INVALID;
 	}
-	if (col[ITSM_F_PARENT].type == STORE_INT && col[ITSM_F_PARENT].i == id) {
+	if (col[ITSM_F_PARENT].type == STORE_INT &&
+	    col[ITSM_F_PARENT].i == id) {
 		snprintf(why, len, "\"parent\" is the ticket itself");
 		return ITSM_E_INVALID;
 	}

@@ -63,12 +63,10 @@ _Static_assert(SK_NKEYS < 64, "a key mask is 64 bits");
 
 /*
  * One stored field to set on a ticket: text, integer or NULL.  key is
- * an enum itsm_field or enum store_field; col, when not NULL, names the
- * column instead (the major and import modules, until they move to the
- * keys: a name the engine checks against its own list).
+ * an enum itsm_field or enum store_field (not the id, the ref or
+ * SK_CRISIS).
  */
 struct store_set {
-	const char *col;
 	const char *text;	/* used when is_int == 0; NULL sets NULL */
 	int64_t num;
 	int is_int;
