@@ -99,11 +99,14 @@ struct store_event;
 struct store_status;
 struct store_clock;
 struct store_query;
+#define STORE_EXISTS 1		/* insert(): the ticket exists already */
 struct engine_tickets {
 	/*
 	 * A new ticket with the fields of set (keys of store_int.h):
-	 * *id is its id.  update() sets fields of ticket id
-	 * (ITSM_E_NOTFOUND when there is none).
+	 * *id is its id; STORE_EXISTS, nothing inserted and no message
+	 * kept, when a ticket with the same id or ext_ref exists already.
+	 * update() sets fields of ticket id (ITSM_E_NOTFOUND when there is
+	 * none).
 	 */
 	int (*insert)(itsm_store *s, const struct store_set *set, size_t n,
 	    int64_t *id);

@@ -822,13 +822,13 @@ flush_incident(struct sn *sn)
 	INT(ITSM_F_REOPEN_COUNT, count);
 #undef TEXT
 #undef INT
-	if ((rc = store_ticket_insert(c->store, set, n, &id)) != 0) {
-		if (strstr(itsm_errmsg(), "UNIQUE") != NULL)
-			rc = row_error(sn, first->line, "%s appears again after "
-			    "other incidents, or was imported before (rows must "
-			    "be grouped by number)", first->f[SN_NUMBER]);
+	rc = store_ticket_insert(c->store, set, n, &id);
+	if (rc == STORE_EXISTS)
+		rc = row_error(sn, first->line, "%s appears again after "
+		    "other incidents, or was imported before (rows must "
+		    "be grouped by number)", first->f[SN_NUMBER]);
+	if (rc != 0)
 		goto done;
-	}
 	/* Each row is an event at its own time: what changed, said once. */
 	for (i = 0; i < nkeep && rc == 0; i++) {
 		struct sn_row *row = keep[i];

@@ -79,7 +79,10 @@ struct store_event {
 	const char *actor, *login, *kind, *field, *old, *new_, *message;
 };
 
-/* Inserts a ticket row with the given fields; *id is the new id. */
+/*
+ * Inserts a ticket row with the given fields; *id is the new id.
+ * STORE_EXISTS (> 0) when a ticket with the same id or ext_ref exists.
+ */
 static inline int
 store_ticket_insert(itsm_store *s, const struct store_set *set, size_t n,
     int64_t *id)

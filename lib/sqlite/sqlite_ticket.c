@@ -401,7 +401,7 @@ sq_insert(itsm_store *s, const struct store_set *set, size_t n,
 	char sql[2048];
 	size_t off, i;
 	sqlite3_stmt *st;
-	int rc;
+	int rc, ext;
 
 	off = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO tickets (");
 	for (i = 0; i < n; i++) {
@@ -421,8 +421,15 @@ sq_insert(itsm_store *s, const struct store_set *set, size_t n,
 		return rc;
 	for (i = 0; i < n; i++)
 		bind_set(st, (int)i + 1, &set[i]);
-	if ((rc = store_run(s, st, "cannot log the ticket")) != 0)
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		ext = sqlite3_extended_errcode(SQ(s)->db);
+		rc = ext == SQLITE_CONSTRAINT_UNIQUE ||
+		    ext == SQLITE_CONSTRAINT_PRIMARYKEY ? STORE_EXISTS :
+		    store_fail(s, "cannot log the ticket");
+		sqlite3_reset(st);
 		return rc;
+	}
+	sqlite3_reset(st);
 	*id = sqlite3_last_insert_rowid(SQ(s)->db);
 	return 0;
 }
