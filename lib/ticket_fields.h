@@ -15,7 +15,9 @@
  * the ticket object is written by export in that object; import reads
  * the ones not computed (TK_IMPORTED).
  *
- * Adding a field: see HACKING.md.  Not part of the public API.
+ * Adding a field: its line here (or in ITSM_TICKET_FIELDS when users see
+ * it), its column in each engine with a migration, the man pages, the
+ * tests.  Not part of the public API.
  */
 #ifndef ITSM_TICKET_FIELDS_H
 #define ITSM_TICKET_FIELDS_H
