@@ -120,11 +120,14 @@ struct engine_core {
 struct store_set;
 struct store_event;
 struct store_query;
+#define STORE_EXISTS 1		/* insert(): the ticket exists already */
 struct engine_tickets {
 	/*
 	 * A new ticket with the fields of set (keys of store_int.h):
-	 * *id is its id.  update() sets fields of ticket id
-	 * (ITSM_E_NOTFOUND when there is none).
+	 * *id is its id; STORE_EXISTS, nothing inserted and no message
+	 * kept, when a ticket with the same id or ext_ref exists already.
+	 * update() sets fields of ticket id (ITSM_E_NOTFOUND when there is
+	 * none).
 	 */
 	int (*insert)(itsm_store *s, const struct store_set *set, size_t n,
 	    int64_t *id);
@@ -345,20 +348,6 @@ struct engine_stats {
  * engine stores them as they are, converting as its columns' types do.
  */
 
-/* The columns of a ticket, in this order. */
-enum imp_col {
-	IC_ID, IC_TYPE, IC_STATUS, IC_SUMMARY, IC_DESCRIPTION, IC_CALLER,
-	IC_AFFECTED, IC_CHANNEL, IC_CONTACT, IC_SERVICE, IC_CATEGORY,
-	IC_SUBCATEGORY, IC_IMPACT, IC_URGENCY, IC_PRIORITY, IC_PRIORITY_RANK,
-	IC_MAJOR, IC_TIER, IC_GROUP, IC_ASSIGNEE, IC_OPENED_AT, IC_UPDATED_AT,
-	IC_RESPONDED_AT, IC_RESOLVED_AT, IC_CLOSED_AT, IC_RESPONSE_DUE,
-	IC_RESOLUTION_DUE, IC_RESOLUTION_TYPE, IC_RESOLUTION_CODE,
-	IC_RESOLUTION_NOTES, IC_SATISFACTION, IC_REOPEN_COUNT,
-	IC_REASSIGNMENT_COUNT, IC_PARENT, IC_STAGNANT_ESCALATED_AT,
-	IC_BREACH_ESCALATED_AT, IC_AUTO_CLOSED, IC_HOLD_REASON, IC_EXT_REF,
-	IC_N
-};
-
 /* The columns of an event. */
 enum imp_ecol {
 	IE_AT, IE_RECORDED_AT, IE_ACTOR, IE_LOGIN, IE_KIND, IE_FIELD, IE_OLD,
@@ -386,9 +375,11 @@ struct store_crisis {
 
 struct engine_port {
 	/*
-	 * Inserts a ticket, col[IC_N].  ITSM_E_INVALID with why (len bytes)
-	 * set when the database refuses it (a constraint: the ticket
-	 * exists, a status it does not know, ...).
+	 * Inserts a ticket: col[SK_NKEYS] by key (store_int.h), a value for
+	 * each key TK_IMPORTED (lib/ticket_fields.h: every stored field but
+	 * the read-only ones), the others unread.  ITSM_E_INVALID with why
+	 * (len bytes) set when the database refuses it (a constraint: the
+	 * ticket exists, a status it does not know, ...).
 	 */
 	int (*import_ticket)(itsm_store *s, const struct store_value *col,
 	    char *why, size_t len);

@@ -709,29 +709,18 @@ row_error(struct sn *sn, size_t line, const char *fmt, ...)
 	return itsm_error(ITSM_E_INVALID, "%s:%zu: %s", sn->r->name, line, msg);
 }
 
-/* Writes the incident whose rows were read: its ticket and its events. */
+/*
+ * The rows of the incident to write, in keep[] (*nkeep of them): a row
+ * of a state the import does not know is left out (and said so); a row
+ * whose time does not parse is an error.
+ */
 static int
-flush_incident(struct sn *sn)
+rows_kept(struct sn *sn, struct sn_row **keep, size_t *nkeep)
 {
-	const itsm_policy *p = sn->c->policy;
-	itsm_ctx *c = sn->c;
-	struct sn_row **keep, *first, *last;
-	const char *state, *hold, *prev_state = NULL, *imp, *urg, *pri_name;
-	const char *prev[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
-	struct store_set set[32];
-	size_t n = 0, i, nkeep = 0;
-	int64_t opened, at, responded = 0, resolved = 0, closed = 0, id, count;
-	/*
-	 * Large enough for what goes in them (names of at most MAX_NAME
-	 * bytes): nothing of a row is cut.
-	 */
-	char summary[2 * MAX_NAME + 8], msg[6 * (2 * MAX_NAME + 32)];
-	int pri, rc = 0;
+	const char *hold;
+	size_t i;
 
-	if (sn->nrows == 0)
-		return 0;
-	if ((keep = calloc(sn->nrows, sizeof(*keep))) == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	*nkeep = 0;
 	for (i = 0; i < sn->nrows; i++) {
 		struct sn_row *row = &sn->rows[i];
 
@@ -745,29 +734,46 @@ flush_incident(struct sn *sn)
 				sn->o->skipped(sn->o->arg, row->line, why);
 			continue;
 		}
-		if (known(row->f[SN_UPDATED_AT]) == NULL) {
-			rc = row_error(sn, row->line, "sys_updated_at '%.*s' is "
-			    "not a D/M/YYYY HH:MM time",
+		if (known(row->f[SN_UPDATED_AT]) == NULL)
+			return row_error(sn, row->line, "sys_updated_at '%.*s' "
+			    "is not a D/M/YYYY HH:MM time",
 			    itsm_cut(row->f[SN_UPDATED_AT], 64),
 			    row->f[SN_UPDATED_AT]);
-			goto done;
-		}
-		keep[nkeep++] = row;
+		keep[(*nkeep)++] = row;
 	}
-	if (nkeep == 0)
-		goto done;
-	first = keep[0];
-	last = keep[nkeep - 1];
-	if (known(first->f[SN_OPENED]) == NULL) {
-		rc = row_error(sn, first->line, "opened_at '%.*s' is not a "
+	return 0;
+}
+
+/* Large enough for a summary: a number and a symptom (MAX_NAME each). */
+#define SN_SUMMARY (2 * MAX_NAME + 8)
+/* The most fields ticket_values() sets. */
+#define SN_SET 32
+
+/*
+ * The incident's ticket as its rows say, into set (*n fields; its texts
+ * borrowed from the rows, the policy and summary): the number, state,
+ * people and levels of the last row, the times its history gives.
+ * *pri is the priority's index in the policy, or -1.
+ */
+static int
+ticket_values(struct sn *sn, struct sn_row *const *keep, size_t nkeep,
+    struct store_set *set, size_t *n, char *summary, int *pri)
+{
+	const itsm_policy *p = sn->c->policy;
+	const struct sn_row *first = keep[0], *last = keep[nkeep - 1];
+	const char *state, *hold, *other, *caller;
+	int64_t opened, at, responded = 0, resolved = 0, closed = 0, count;
+	size_t i;
+
+	if (known(first->f[SN_OPENED]) == NULL)
+		return row_error(sn, first->line, "opened_at '%.*s' is not a "
 		    "D/M/YYYY HH:MM time", itsm_cut(first->f[SN_OPENED], 64),
 		    first->f[SN_OPENED]);
-		goto done;
-	}
 	parse_dmy(first->f[SN_OPENED], &opened);
 	state = map_state(last->f[SN_STATE], &hold);
+	/* The first response: the first row in a state past new. */
 	for (i = 0; i < nkeep; i++)
-		if (strcmp(map_state(keep[i]->f[SN_STATE], &pri_name), "new") !=
+		if (strcmp(map_state(keep[i]->f[SN_STATE], &other), "new") !=
 		    0) {
 			parse_dmy(keep[i]->f[SN_UPDATED_AT], &responded);
 			break;
@@ -776,86 +782,115 @@ flush_incident(struct sn *sn)
 		parse_dmy(last->f[SN_RESOLVED_AT], &resolved);
 	if (strcmp(state, "closed") == 0)
 		parse_dmy(last->f[SN_CLOSED_AT], &closed);
-	imp = level_by_rank(p, ITSM_IMPACT, known(last->f[SN_IMPACT]));
-	urg = level_by_rank(p, ITSM_URGENCY, known(last->f[SN_URGENCY]));
-	pri = priority_by_rank(p, known(last->f[SN_PRIORITY]));
-	pri_name = pri >= 0 ? itsm_policy_priority_name(p, (size_t)pri) : NULL;
-	snprintf(summary, sizeof(summary), "%s%s%s%s", first->f[SN_NUMBER],
+	*pri = priority_by_rank(p, known(last->f[SN_PRIORITY]));
+	snprintf(summary, SN_SUMMARY, "%s%s%s%s", first->f[SN_NUMBER],
 	    known(last->f[SN_SYMPTOM]) ? " (" : "",
 	    known(last->f[SN_SYMPTOM]) ? last->f[SN_SYMPTOM] : "",
 	    known(last->f[SN_SYMPTOM]) ? ")" : "");
-#define TEXT(c, v) set[n++] = (struct store_set){ .col = c, .text = v }
-#define INT(c, v) set[n++] = (struct store_set){ .col = c, .num = v, .is_int = 1 }
-	TEXT("ext_ref", first->f[SN_NUMBER]);
-	TEXT("status", state);
-	TEXT("summary", summary);
-	TEXT("caller", known(first->f[SN_CALLER]) ? first->f[SN_CALLER] :
-	    "unknown");
-	TEXT("affected", known(first->f[SN_CALLER]) ? first->f[SN_CALLER] :
-	    "unknown");
-	TEXT("channel", map_channel(known(first->f[SN_CONTACT])));
-	TEXT("service", known(last->f[SN_CI]));
-	TEXT("category", known(last->f[SN_CATEGORY]));
-	TEXT("subcategory", known(last->f[SN_SUBCATEGORY]));
-	TEXT("impact", imp);
-	TEXT("urgency", urg);
-	TEXT("priority", pri_name);
-	if (pri >= 0)
-		INT("priority_rank", pri);
-	TEXT("group_name", known(last->f[SN_GROUP]));
-	TEXT("assignee", known(last->f[SN_ASSIGNED]));
-	TEXT("hold_reason", hold);
-	INT("opened_at", opened);
+	caller = known(first->f[SN_CALLER]) ? first->f[SN_CALLER] : "unknown";
+	*n = 0;
+#define TEXT(k, v) set[(*n)++] = (struct store_set){ .key = k, .text = v }
+#define INT(k, v) \
+	set[(*n)++] = (struct store_set){ .key = k, .num = v, .is_int = 1 }
+	TEXT(SK_EXT_REF, first->f[SN_NUMBER]);
+	TEXT(ITSM_F_STATUS, state);
+	TEXT(ITSM_F_SUMMARY, summary);
+	TEXT(ITSM_F_CALLER, caller);
+	TEXT(ITSM_F_AFFECTED, caller);
+	TEXT(ITSM_F_CHANNEL, map_channel(known(first->f[SN_CONTACT])));
+	TEXT(ITSM_F_SERVICE, known(last->f[SN_CI]));
+	TEXT(ITSM_F_CATEGORY, known(last->f[SN_CATEGORY]));
+	TEXT(ITSM_F_SUBCATEGORY, known(last->f[SN_SUBCATEGORY]));
+	TEXT(ITSM_F_IMPACT, level_by_rank(p, ITSM_IMPACT,
+	    known(last->f[SN_IMPACT])));
+	TEXT(ITSM_F_URGENCY, level_by_rank(p, ITSM_URGENCY,
+	    known(last->f[SN_URGENCY])));
+	TEXT(ITSM_F_PRIORITY, *pri >= 0 ?
+	    itsm_policy_priority_name(p, (size_t)*pri) : NULL);
+	if (*pri >= 0)
+		INT(SK_PRIORITY_RANK, *pri);
+	TEXT(ITSM_F_GROUP, known(last->f[SN_GROUP]));
+	TEXT(ITSM_F_ASSIGNEE, known(last->f[SN_ASSIGNED]));
+	TEXT(SK_HOLD_REASON, hold);
+	INT(ITSM_F_OPENED_AT, opened);
 	parse_dmy(last->f[SN_UPDATED_AT], &at);
-	INT("updated_at", at);
+	INT(ITSM_F_UPDATED_AT, at);
 	if (responded)
-		INT("responded_at", responded);
+		INT(ITSM_F_RESPONDED_AT, responded);
 	if (resolved) {
-		INT("resolved_at", resolved);
-		TEXT("resolution_code", known(last->f[SN_CLOSED_CODE]));
+		INT(ITSM_F_RESOLVED_AT, resolved);
+		TEXT(ITSM_F_RESOLUTION_CODE, known(last->f[SN_CLOSED_CODE]));
 	}
 	if (closed)
-		INT("closed_at", closed);
+		INT(ITSM_F_CLOSED_AT, closed);
 	parse_count(last->f[SN_REASSIGN], &count);
-	INT("reassignment_count", count);
+	INT(ITSM_F_REASSIGNMENT_COUNT, count);
 	parse_count(last->f[SN_REOPEN], &count);
-	INT("reopen_count", count);
+	INT(ITSM_F_REOPEN_COUNT, count);
 #undef TEXT
 #undef INT
-	if ((rc = store_ticket_insert(c->store, set, n, &id)) != 0) {
-		if (strstr(itsm_errmsg(), "UNIQUE") != NULL)
-			rc = row_error(sn, first->line, "%s appears again after "
-			    "other incidents, or was imported before (rows must "
-			    "be grouped by number)", first->f[SN_NUMBER]);
-		goto done;
-	}
-	/* Each row is an event at its own time: what changed, said once. */
+	return 0;
+}
+
+/* The fields whose changes the events of an incident tell, in order. */
+enum { SN_EV_HOLD, SN_EV_GROUP, SN_EV_ASSIGNEE, SN_EV_IMPACT, SN_EV_URGENCY,
+    SN_EV_PRIORITY, SN_EV_N };
+
+/* What a row says of the fields the events tell, into now[SN_EV_N]. */
+static void
+row_fields(const itsm_policy *p, const struct sn_row *row, const char *hold,
+    const char **now)
+{
+	int pr = priority_by_rank(p, known(row->f[SN_PRIORITY]));
+
+	now[SN_EV_HOLD] = hold;
+	now[SN_EV_GROUP] = known(row->f[SN_GROUP]);
+	now[SN_EV_ASSIGNEE] = known(row->f[SN_ASSIGNED]);
+	now[SN_EV_IMPACT] = level_by_rank(p, ITSM_IMPACT,
+	    known(row->f[SN_IMPACT]));
+	now[SN_EV_URGENCY] = level_by_rank(p, ITSM_URGENCY,
+	    known(row->f[SN_URGENCY]));
+	now[SN_EV_PRIORITY] = pr >= 0 ? itsm_policy_priority_name(p,
+	    (size_t)pr) : NULL;
+}
+
+/*
+ * The events of ticket id: each kept row is one at its own time (the
+ * first opens the ticket), its first change its field, old and new, the
+ * others said in its message.  Each row is checked against the policy
+ * when asked.
+ */
+static int
+incident_events(struct sn *sn, struct sn_row *const *keep, size_t nkeep,
+    int64_t id)
+{
+	static const char *const names[SN_EV_N] = { "hold_reason", "group",
+	    "assignee", "impact", "urgency", "priority" };
+	itsm_ctx *c = sn->c;
+	const char *prev[SN_EV_N] = { NULL }, *prev_state = NULL;
+	/* Large enough for every change of a row: nothing of it is cut. */
+	char msg[SN_EV_N * (2 * MAX_NAME + 32)];
+	size_t i;
+	int rc = 0;
+
 	for (i = 0; i < nkeep && rc == 0; i++) {
 		struct sn_row *row = keep[i];
-		const char *now[6], *st_ = map_state(row->f[SN_STATE], &hold);
+		const char *now[SN_EV_N], *hold, *state;
 		const char *field = NULL, *from = NULL, *to = NULL;
-		static const char *const names[6] = { "hold_reason", "group",
-		    "assignee", "impact", "urgency", "priority" };
 		struct store_event e;
-		int k, pr;
+		int64_t at;
+		int k;
 
+		state = map_state(row->f[SN_STATE], &hold);
 		parse_dmy(row->f[SN_UPDATED_AT], &at);
-		pr = priority_by_rank(p, known(row->f[SN_PRIORITY]));
-		now[0] = hold;
-		now[1] = known(row->f[SN_GROUP]);
-		now[2] = known(row->f[SN_ASSIGNED]);
-		now[3] = level_by_rank(p, ITSM_IMPACT, known(row->f[SN_IMPACT]));
-		now[4] = level_by_rank(p, ITSM_URGENCY,
-		    known(row->f[SN_URGENCY]));
-		now[5] = pr >= 0 ? itsm_policy_priority_name(p, (size_t)pr) :
-		    NULL;
+		row_fields(c->policy, row, hold, now);
 		msg[0] = '\0';
-		if (i == 0 || !tk_same(prev_state, st_)) {
+		if (i == 0 || !tk_same(prev_state, state)) {
 			field = "status";
 			from = prev_state;
-			to = st_;
+			to = state;
 		}
-		for (k = 0; k < 6; k++) {
+		for (k = 0; k < SN_EV_N; k++) {
 			if (tk_same(prev[k], now[k]))
 				continue;
 			if (field == NULL) {
@@ -876,14 +911,42 @@ flush_incident(struct sn *sn)
 		sn->st->events++;
 		if (sn->o->policy_check)
 			policy_check(sn, row);
-		prev_state = st_;
-		for (k = 0; k < 6; k++)
+		prev_state = state;
+		for (k = 0; k < SN_EV_N; k++)
 			prev[k] = now[k];
 	}
-	if (rc == 0 && pri >= 0)
-		rc = tk_refresh_sla(c, id);
-	if (rc == 0)
-		sn->st->tickets++;
+	return rc;
+}
+
+/* Writes the incident whose rows were read: its ticket and its events. */
+static int
+flush_incident(struct sn *sn)
+{
+	struct sn_row **keep;
+	struct store_set set[SN_SET];
+	char summary[SN_SUMMARY];
+	size_t n = 0, i, nkeep;
+	int64_t id;
+	int pri = -1, rc;
+
+	if (sn->nrows == 0)
+		return 0;
+	if ((keep = calloc(sn->nrows, sizeof(*keep))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	if ((rc = rows_kept(sn, keep, &nkeep)) != 0 || nkeep == 0 ||
+	    (rc = ticket_values(sn, keep, nkeep, set, &n, summary,
+	    &pri)) != 0)
+		goto done;
+	rc = store_ticket_insert(sn->c->store, set, n, &id);
+	if (rc == STORE_EXISTS)
+		rc = row_error(sn, keep[0]->line, "%s appears again after "
+		    "other incidents, or was imported before (rows must "
+		    "be grouped by number)", keep[0]->f[SN_NUMBER]);
+	if (rc != 0 || (rc = incident_events(sn, keep, nkeep, id)) != 0)
+		goto done;
+	if (pri >= 0 && (rc = tk_refresh_sla(sn->c, id)) != 0)
+		goto done;
+	sn->st->tickets++;
 done:
 	free(keep);
 	for (i = 0; i < sn->nrows; i++)

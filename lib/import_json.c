@@ -25,37 +25,52 @@
 /* Past this a double is no int64_t. */
 #define INT64_LIMIT 9223372036854775807.0
 
-/* The members of a line that import reads. */
-enum {
-	M_ID, M_TYPE, M_STATUS, M_SUMMARY, M_DESCRIPTION, M_CALLER, M_AFFECTED,
-	M_CHANNEL, M_CONTACT, M_SERVICE, M_CATEGORY, M_SUBCATEGORY, M_IMPACT,
-	M_URGENCY, M_PRIORITY, M_MAJOR, M_TIER, M_GROUP, M_ASSIGNEE,
-	M_OPENED_AT, M_UPDATED_AT, M_RESPONDED_AT, M_RESOLVED_AT, M_CLOSED_AT,
-	M_RESPONSE_DUE, M_RESOLUTION_DUE, M_SATISFACTION, M_REOPEN_COUNT,
-	M_REASSIGNMENT_COUNT, M_PARENT, M_RESOLUTION, M_STORE, M_EVENTS,
-	M_CRISIS, M_N
+/*
+ * The members of a line that import reads: by key, the value of each
+ * field TK_IMPORTED (lib/ticket_fields.h), a member of the line, of its
+ * "resolution" (a name "resolution.<member>") or of its "store"
+ * (TKF_STORE); then the line's other members.
+ */
+enum { M_RESOLUTION = SK_NKEYS, M_STORE, M_EVENTS, M_CRISIS, M_N };
+
+/* The names to look for in each object (NULL: none there), by key. */
+static const char *line_names[M_N] = {
+	[M_RESOLUTION] = "resolution", [M_STORE] = "store",
+	[M_EVENTS] = "events", [M_CRISIS] = "crisis"
+};
+static const char *resolution_names[SK_NKEYS], *store_names[SK_NKEYS];
+
+/* Each key's kind, whether import reads it, and its path in messages. */
+static const struct {
+	const char *path;
+	enum itsm_field_kind kind;
+	int imported;
+} keys[SK_NKEYS] = {
+#define KEY_(key, name, kind, flags) [key] = { \
+	(flags) & TKF_STORE ? "store." name : name, kind, \
+	TK_IMPORTED(key, flags) },
+	TK_FIELDS(KEY_)
+#undef KEY_
 };
 
-static const char *const member_names[M_N] = {
-	"id", "type", "status", "summary", "description", "caller", "affected",
-	"channel", "contact", "service", "category", "subcategory", "impact",
-	"urgency", "priority", "major", "tier", "group", "assignee",
-	"opened_at", "updated_at", "responded_at", "resolved_at", "closed_at",
-	"response_due", "resolution_due", "satisfaction", "reopen_count",
-	"reassignment_count", "parent", "resolution", "store", "events",
-	"crisis"
-};
+/* Fills the names of the keys that import reads, in their objects. */
+static void
+name_members(void)
+{
+	const char *dot;
+	int k;
 
-/* The members of "resolution" and of "store". */
-enum { R_TYPE, R_CODE, R_NOTES, R_N };
-static const char *const resolution_names[R_N] = { "type", "code", "notes" };
-
-enum { S_EXT_REF, S_PRIORITY_RANK, S_STAGNANT_ESCALATED_AT,
-    S_BREACH_ESCALATED_AT, S_AUTO_CLOSED, S_HOLD_REASON, S_N };
-static const char *const store_names[S_N] = {
-	"ext_ref", "priority_rank", "stagnant_escalated_at",
-	"breach_escalated_at", "auto_closed", "hold_reason"
-};
+	for (k = 0; k < SK_NKEYS; k++) {
+		if (!keys[k].imported)
+			continue;
+		if (k >= ITSM_NFIELDS)
+			store_names[k] = keys[k].path + strlen("store.");
+		else if ((dot = strchr(keys[k].path, '.')) != NULL)
+			resolution_names[k] = dot + 1;	/* "resolution." */
+		else
+			line_names[k] = keys[k].path;
+	}
+}
 
 /* The members of an event: the order of enum imp_ecol. */
 static const char *const event_names[IE_N] = {
@@ -131,7 +146,10 @@ arena_reset(int all)
 	arena = keep;
 }
 
-/* Where the members of an object are: the first of each name. */
+/*
+ * Where the members of an object are: the first of each name (at[i] of
+ * a NULL name is left as it is).
+ */
 static void
 pick(const cJSON *obj, const char *const *names, size_t n, const cJSON **at)
 {
@@ -139,12 +157,13 @@ pick(const cJSON *obj, const char *const *names, size_t n, const cJSON **at)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		at[i] = NULL;
+		if (names[i] != NULL)
+			at[i] = NULL;
 	if (!cJSON_IsObject(obj))
 		return;
 	for (m = obj->child; m != NULL; m = m->next)
 		for (i = 0; i < n; i++)
-			if (names[i][0] == m->string[0] &&
+			if (names[i] != NULL && names[i][0] == m->string[0] &&
 			    strcmp(names[i], m->string) == 0) {
 				if (at[i] == NULL)
 					at[i] = m;
@@ -166,6 +185,7 @@ import_json_init(struct import_json *j)
 
 	*j = (struct import_json){ .ev = NULL };
 	cJSON_InitHooks(&hooks);
+	name_members();
 }
 
 void
@@ -536,67 +556,28 @@ check_text(const char *s, size_t len, char *why, size_t whylen)
 	return 0;
 }
 
-/* The time members, checked in this order, and where they go. */
-static const struct {
-	const char *path;
-	int member;		/* in the line, or -1: in "store" */
-	int store;
-	int col;
-} time_members[] = {
-	{ "opened_at", M_OPENED_AT, 0, IC_OPENED_AT },
-	{ "updated_at", M_UPDATED_AT, 0, IC_UPDATED_AT },
-	{ "responded_at", M_RESPONDED_AT, 0, IC_RESPONDED_AT },
-	{ "resolved_at", M_RESOLVED_AT, 0, IC_RESOLVED_AT },
-	{ "closed_at", M_CLOSED_AT, 0, IC_CLOSED_AT },
-	{ "response_due", M_RESPONSE_DUE, 0, IC_RESPONSE_DUE },
-	{ "resolution_due", M_RESOLUTION_DUE, 0, IC_RESOLUTION_DUE },
-	{ "store.stagnant_escalated_at", -1, S_STAGNANT_ESCALATED_AT,
-	    IC_STAGNANT_ESCALATED_AT },
-	{ "store.breach_escalated_at", -1, S_BREACH_ESCALATED_AT,
-	    IC_BREACH_ESCALATED_AT },
-};
-
 /*
  * The texts, held to what the commands take (an import is a restore, not
  * a way around them): at least one byte when required, null or left out
  * when not.
  */
 static const struct {
-	const char *path;
-	int member;		/* in the line, or -1: resolution.notes */
+	int key;
 	size_t max;
 	int required;
 } text_members[] = {
-	{ "summary", M_SUMMARY, MAX_SUMMARY, 1 },
-	{ "caller", M_CALLER, MAX_NAME, 1 },
-	{ "affected", M_AFFECTED, MAX_NAME, 0 },
-	{ "contact", M_CONTACT, MAX_NAME, 0 },
-	{ "service", M_SERVICE, MAX_NAME, 0 },
-	{ "assignee", M_ASSIGNEE, MAX_NAME, 0 },
-	{ "channel", M_CHANNEL, MAX_NAME, 0 },
-	{ "category", M_CATEGORY, MAX_NAME, 0 },
-	{ "subcategory", M_SUBCATEGORY, MAX_NAME, 0 },
-	{ "group", M_GROUP, MAX_NAME, 0 },
-	{ "description", M_DESCRIPTION, MAX_TEXT, 0 },
-	{ "resolution.notes", -1, MAX_TEXT, 0 },
-};
-
-/* The members that go to a column as they are. */
-static const struct {
-	int member, col;
-} plain_members[] = {
-	{ M_TYPE, IC_TYPE }, { M_STATUS, IC_STATUS }, { M_SUMMARY, IC_SUMMARY },
-	{ M_DESCRIPTION, IC_DESCRIPTION }, { M_CALLER, IC_CALLER },
-	{ M_AFFECTED, IC_AFFECTED }, { M_CHANNEL, IC_CHANNEL },
-	{ M_CONTACT, IC_CONTACT }, { M_SERVICE, IC_SERVICE },
-	{ M_CATEGORY, IC_CATEGORY }, { M_SUBCATEGORY, IC_SUBCATEGORY },
-	{ M_IMPACT, IC_IMPACT }, { M_URGENCY, IC_URGENCY },
-	{ M_PRIORITY, IC_PRIORITY }, { M_MAJOR, IC_MAJOR }, { M_TIER, IC_TIER },
-	{ M_GROUP, IC_GROUP }, { M_ASSIGNEE, IC_ASSIGNEE },
-	{ M_SATISFACTION, IC_SATISFACTION },
-	{ M_REOPEN_COUNT, IC_REOPEN_COUNT },
-	{ M_REASSIGNMENT_COUNT, IC_REASSIGNMENT_COUNT },
-	{ M_PARENT, IC_PARENT },
+	{ ITSM_F_SUMMARY, MAX_SUMMARY, 1 },
+	{ ITSM_F_CALLER, MAX_NAME, 1 },
+	{ ITSM_F_AFFECTED, MAX_NAME, 0 },
+	{ ITSM_F_CONTACT, MAX_NAME, 0 },
+	{ ITSM_F_SERVICE, MAX_NAME, 0 },
+	{ ITSM_F_ASSIGNEE, MAX_NAME, 0 },
+	{ ITSM_F_CHANNEL, MAX_NAME, 0 },
+	{ ITSM_F_CATEGORY, MAX_NAME, 0 },
+	{ ITSM_F_SUBCATEGORY, MAX_NAME, 0 },
+	{ ITSM_F_GROUP, MAX_NAME, 0 },
+	{ ITSM_F_DESCRIPTION, MAX_TEXT, 0 },
+	{ ITSM_F_RESOLUTION_NOTES, MAX_TEXT, 0 },
 };
 
 static const struct store_value zero = { .type = STORE_INT, .i = 0 };
@@ -996,27 +977,27 @@ static int
 check_time_order(const struct store_value *col, char *why, size_t len)
 {
 	static const struct {
-		int col, member, after_col, after_member;
+		int key, after;
 	} rules[] = {
-		{ IC_RESPONDED_AT, M_RESPONDED_AT, IC_OPENED_AT, M_OPENED_AT },
-		{ IC_RESOLVED_AT, M_RESOLVED_AT, IC_OPENED_AT, M_OPENED_AT },
-		{ IC_CLOSED_AT, M_CLOSED_AT, IC_OPENED_AT, M_OPENED_AT },
-		{ IC_CLOSED_AT, M_CLOSED_AT, IC_RESOLVED_AT, M_RESOLVED_AT },
+		{ ITSM_F_RESPONDED_AT, ITSM_F_OPENED_AT },
+		{ ITSM_F_RESOLVED_AT, ITSM_F_OPENED_AT },
+		{ ITSM_F_CLOSED_AT, ITSM_F_OPENED_AT },
+		{ ITSM_F_CLOSED_AT, ITSM_F_RESOLVED_AT },
 	};
 	char tv[ITSM_TIMEBUF], ta[ITSM_TIMEBUF];
 	size_t i;
 
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-		const struct store_value *v = &col[rules[i].col];
-		const struct store_value *a = &col[rules[i].after_col];
+		const struct store_value *v = &col[rules[i].key];
+		const struct store_value *a = &col[rules[i].after];
 
 		if (v->type != STORE_INT || a->type != STORE_INT || v->i >= a->i)
 			continue;
 		itsm_time_format(v->i, tv);
 		itsm_time_format(a->i, ta);
 		snprintf(why, len, "\"%s\" %s is before \"%s\" %s",
-		    member_names[rules[i].member], tv,
-		    member_names[rules[i].after_member], ta);
+		    keys[rules[i].key].path, tv, keys[rules[i].after].path,
+		    ta);
 		return ITSM_E_INVALID;
 	}
 	return 0;
@@ -1028,23 +1009,23 @@ import_object(itsm_store *s, struct import_json *j, const cJSON *root,
     size_t *events, int64_t *idp, int64_t *parent, int *missing, char *why,
     size_t len)
 {
-	const cJSON *m[M_N], *res[R_N], *st[S_N], *v;
-	struct store_value col[IC_N];
+	const cJSON *m[M_N], *v;
+	struct store_value col[SK_NKEYS];
 	const struct store_value *def;
 	char path[160] = "";
 	int64_t id;
 	size_t i;
 	double d;
-	int rc, bad, found;
+	int rc, bad, found, k;
 
 	if ((rc = check_duplicates(root, path, sizeof(path), why, len)) != 0)
 		return rc;
-	pick(root, member_names, M_N, m);
-	pick(m[M_RESOLUTION], resolution_names, R_N, res);
-	pick(m[M_STORE], store_names, S_N, st);
+	pick(root, line_names, M_N, m);
+	pick(m[M_RESOLUTION], resolution_names, SK_NKEYS, m);
+	pick(m[M_STORE], store_names, SK_NKEYS, m);
 
 	/* A positive integer id (a number of 30 digits is none). */
-	v = m[M_ID];
+	v = m[ITSM_F_ID];
 	d = cJSON_IsNumber(v) ? v->valuedouble : 0;
 	if (d != floor(d) || d < 1 || d >= INT64_LIMIT) {
 		snprintf(why, len, "no positive integer \"id\"");
@@ -1056,38 +1037,37 @@ import_object(itsm_store *s, struct import_json *j, const cJSON *root,
 		    (long long)id, MAX_IMPORT_ID);
 		return ITSM_E_INVALID;
 	}
-	col[IC_ID] = (struct store_value){ .type = STORE_INT, .i = id };
 	*idp = id;
-	if ((rc = check_count(m[M_REOPEN_COUNT], "reopen_count", 0, MAX_COUNT,
-	    why, len)) != 0 ||
-	    (rc = check_count(m[M_REASSIGNMENT_COUNT], "reassignment_count", 0,
+	if ((rc = check_count(m[ITSM_F_REOPEN_COUNT], "reopen_count", 0,
 	    MAX_COUNT, why, len)) != 0 ||
-	    (rc = check_count(m[M_SATISFACTION], "satisfaction", 1, 5, why,
-	    len)) != 0 ||
-	    (rc = check_count(st[S_PRIORITY_RANK], "store.priority_rank", 0,
+	    (rc = check_count(m[ITSM_F_REASSIGNMENT_COUNT],
+	    "reassignment_count", 0, MAX_COUNT, why, len)) != 0 ||
+	    (rc = check_count(m[ITSM_F_SATISFACTION], "satisfaction", 1, 5,
+	    why, len)) != 0 ||
+	    (rc = check_count(m[SK_PRIORITY_RANK], "store.priority_rank", 0,
 	    MAX_COUNT, why, len)) != 0)
 		return rc;
 
-	for (i = 0; i < sizeof(time_members) / sizeof(time_members[0]); i++) {
-		v = time_members[i].member >= 0 ? m[time_members[i].member] :
-		    st[time_members[i].store];
-		if ((rc = to_time(v, &col[time_members[i].col],
-		    &bad)) != 0)
+	/* The times, in key order. */
+	for (k = 0; k < SK_NKEYS; k++) {
+		col[k] = (struct store_value){ .type = STORE_NULL };
+		if (!keys[k].imported || keys[k].kind != ITSM_FK_TIME)
+			continue;
+		if ((rc = to_time(m[k], &col[k], &bad)) != 0)
 			return rc;
 		if (bad) {
-			snprintf(why, len, bad == 1 ? "\"%s\" is not an ISO 8601 "
-			    "time" : "\"%s\" is before 1970",
-			    time_members[i].path);
+			snprintf(why, len, bad == 1 ? "\"%s\" is not an ISO "
+			    "8601 time" : "\"%s\" is before 1970", keys[k].path);
 			return ITSM_E_INVALID;
 		}
 	}
 	if ((rc = check_time_order(col, why, len)) != 0)
 		return rc;
 	for (i = 0; i < sizeof(text_members) / sizeof(text_members[0]); i++) {
-		v = text_members[i].member >= 0 ? m[text_members[i].member] :
-		    res[R_NOTES];
-		if (!text_ok(v, text_members[i].required, text_members[i].max))
-			return text_error(text_members[i].path,
+		k = text_members[i].key;
+		if (!text_ok(m[k], text_members[i].required,
+		    text_members[i].max))
+			return text_error(keys[k].path,
 			    text_members[i].required, text_members[i].max, why,
 			    len);
 	}
@@ -1097,37 +1077,32 @@ import_object(itsm_store *s, struct import_json *j, const cJSON *root,
 	    (rc = check_crisis(m[M_CRISIS], why, len)) != 0)
 		return rc;
 
-	for (i = 0; i < sizeof(plain_members) / sizeof(plain_members[0]); i++)
-		if ((rc = value(m[plain_members[i].member],
-		    &col[plain_members[i].col])) != 0)
+	/* The other values as they are. */
+	for (k = 0; k < SK_NKEYS; k++)
+		if (keys[k].imported && keys[k].kind != ITSM_FK_TIME &&
+		    (rc = value(m[k], &col[k])) != 0)
 			return rc;
-	if ((rc = value(res[R_TYPE], &col[IC_RESOLUTION_TYPE])) != 0 ||
-	    (rc = value(res[R_CODE], &col[IC_RESOLUTION_CODE])) != 0 ||
-	    (rc = value(res[R_NOTES], &col[IC_RESOLUTION_NOTES])) != 0 ||
-	    (rc = value(st[S_EXT_REF], &col[IC_EXT_REF])) != 0 ||
-	    (rc = value(st[S_PRIORITY_RANK],
-	    &col[IC_PRIORITY_RANK])) != 0 ||
-	    (rc = value(st[S_AUTO_CLOSED], &col[IC_AUTO_CLOSED])) != 0 ||
-	    (rc = value(st[S_HOLD_REASON], &col[IC_HOLD_REASON])) != 0)
-		return rc;
-	if (col[IC_TYPE].type == STORE_NULL)
-		col[IC_TYPE] = (struct store_value){ .type = STORE_TEXT,
+	col[ITSM_F_ID] = (struct store_value){ .type = STORE_INT, .i = id };
+	if (col[ITSM_F_TYPE].type == STORE_NULL)
+		col[ITSM_F_TYPE] = (struct store_value){ .type = STORE_TEXT,
 		    .s = "incident", .len = 8 };
-	if (col[IC_STATUS].type == STORE_NULL)
-		col[IC_STATUS] = (struct store_value){ .type = STORE_TEXT,
+	if (col[ITSM_F_STATUS].type == STORE_NULL)
+		col[ITSM_F_STATUS] = (struct store_value){ .type = STORE_TEXT,
 		    .s = "new", .len = 3 };
-	fallback(&col[IC_AFFECTED], &col[IC_CALLER]);
-	fallback(&col[IC_UPDATED_AT], &col[IC_OPENED_AT]);
+	fallback(&col[ITSM_F_AFFECTED], &col[ITSM_F_CALLER]);
+	fallback(&col[ITSM_F_UPDATED_AT], &col[ITSM_F_OPENED_AT]);
 	def = &zero;
-	fallback(&col[IC_MAJOR], def);
-	fallback(&col[IC_REOPEN_COUNT], def);
-	fallback(&col[IC_REASSIGNMENT_COUNT], def);
-	fallback(&col[IC_AUTO_CLOSED], def);
-	if (col[IC_PARENT].type != STORE_NULL && col[IC_PARENT].type != STORE_INT) {
+	fallback(&col[ITSM_F_MAJOR], def);
+	fallback(&col[ITSM_F_REOPEN_COUNT], def);
+	fallback(&col[ITSM_F_REASSIGNMENT_COUNT], def);
+	fallback(&col[SK_AUTO_CLOSED], def);
+	if (col[ITSM_F_PARENT].type != STORE_NULL &&
+	    col[ITSM_F_PARENT].type != STORE_INT) {
 		snprintf(why, len, "\"parent\" must be a ticket's id");
 		return ITSM_E_INVALID;
 	}
-	if (col[IC_PARENT].type == STORE_INT && col[IC_PARENT].i == id) {
+	if (col[ITSM_F_PARENT].type == STORE_INT &&
+	    col[ITSM_F_PARENT].i == id) {
 		snprintf(why, len, "\"parent\" is the ticket itself");
 		return ITSM_E_INVALID;
 	}
@@ -1142,11 +1117,11 @@ import_object(itsm_store *s, struct import_json *j, const cJSON *root,
 	    (rc = import_crisis(s, j, m[M_CRISIS], id, why, len)) != 0)
 		return rc;
 	/* A parent not there (yet): a later line may bring it. */
-	if (col[IC_PARENT].type == STORE_INT) {
-		if ((rc = store_import_exists(s, col[IC_PARENT].i,
+	if (col[ITSM_F_PARENT].type == STORE_INT) {
+		if ((rc = store_import_exists(s, col[ITSM_F_PARENT].i,
 		    &found)) != 0)
 			return rc;
-		*parent = col[IC_PARENT].i;
+		*parent = col[ITSM_F_PARENT].i;
 		*missing = !found;
 	}
 	return 0;

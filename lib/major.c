@@ -81,7 +81,7 @@ static int
 mend(struct mact *a, int rc, const char *hook, const char *reason,
     const char *msg)
 {
-	struct store_set set = { .col = "updated_at", .num = a->at,
+	struct store_set set = { .key = ITSM_F_UPDATED_AT, .num = a->at,
 	    .is_int = 1 };
 
 	/* Nothing recorded (already so): no activity, no hook. */
@@ -154,16 +154,17 @@ itsm_major_declare(itsm_ctx *c, int64_t id, const char *why,
 	    (rc = ev(&a, "major-roster", commander, NULL, "commander",
 	    NULL)) == 0) {
 		struct store_set major[3] = {
-			{ .col = "major", .num = 1, .is_int = 1 },
+			{ .key = ITSM_F_MAJOR, .num = 1, .is_int = 1 },
 		};
 		size_t nm = 1;
 
 		/* Declaring is a technician's first response, if none came. */
 		if (itsm_ticket_str(a.t, ITSM_F_RESPONDED_AT) == NULL)
-			major[nm++] = (struct store_set){ .col = "responded_at",
-			    .num = a.at, .is_int = 1 };
+			major[nm++] = (struct store_set){
+			    .key = ITSM_F_RESPONDED_AT, .num = a.at,
+			    .is_int = 1 };
 		if (strcmp(itsm_ticket_str(a.t, ITSM_F_STATUS), "new") == 0) {
-			major[nm++] = (struct store_set){ .col = "status",
+			major[nm++] = (struct store_set){ .key = ITSM_F_STATUS,
 			    .text = "in_progress" };
 			rc = ev(&a, "start", "status", "new", "in_progress",
 			    NULL);
@@ -374,8 +375,9 @@ itsm_major_link(itsm_ctx *c, int64_t id, const int64_t *children, size_t n,
 		else if (itsm_ticket_str(ch, ITSM_F_PARENT) == NULL &&
 		    (rc = tk_time_after(c, ch, NULL, a.stated, a.at, &when)) == 0) {
 			struct store_set set[2] = {
-				{ .col = "parent", .num = id, .is_int = 1 },
-				{ .col = "updated_at", .num = when, .is_int = 1 },
+				{ .key = ITSM_F_PARENT, .num = id, .is_int = 1 },
+				{ .key = ITSM_F_UPDATED_AT, .num = when,
+				    .is_int = 1 },
 			};
 
 			if ((rc = store_ticket_update(c->store, children[i],
@@ -546,14 +548,14 @@ major_resolve_children(itsm_ctx *c, int64_t id, const char *ref_,
 			break;
 		}
 		struct store_set set[7] = {
-			{ .col = "status", .text = "resolved" },
-			{ .col = "resolution_type", .text = permanent ?
+			{ .key = ITSM_F_STATUS, .text = "resolved" },
+			{ .key = ITSM_F_RESOLUTION_TYPE, .text = permanent ?
 			    "permanent" : "workaround" },
-			{ .col = "resolution_code", .text = code },
-			{ .col = "resolution_notes", .text = solution },
-			{ .col = "resolved_at", .num = when, .is_int = 1 },
-			{ .col = "updated_at", .num = when, .is_int = 1 },
-			{ .col = "hold_reason", .text = NULL },
+			{ .key = ITSM_F_RESOLUTION_CODE, .text = code },
+			{ .key = ITSM_F_RESOLUTION_NOTES, .text = solution },
+			{ .key = ITSM_F_RESOLVED_AT, .num = when, .is_int = 1 },
+			{ .key = ITSM_F_UPDATED_AT, .num = when, .is_int = 1 },
+			{ .key = SK_HOLD_REASON, .text = NULL },
 		};
 
 		rc = tk_event(c, ids[i], when, "resolve", "status",
@@ -567,7 +569,7 @@ major_resolve_children(itsm_ctx *c, int64_t id, const char *ref_,
 		if (rc == 0)
 			rc = store_ticket_update(c->store, ids[i], set, 7);
 		if (rc == 0 && itsm_ticket_str(t, ITSM_F_RESPONDED_AT) == NULL) {
-			struct store_set r = { .col = "responded_at",
+			struct store_set r = { .key = ITSM_F_RESPONDED_AT,
 			    .num = when, .is_int = 1 };
 
 			rc = store_ticket_update(c->store, ids[i], &r, 1);

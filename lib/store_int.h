@@ -12,6 +12,7 @@
 #include "itsm/store.h"
 #include "itsm/ticket.h"
 #include "engine.h"
+#include "ticket_fields.h"
 
 /*
  * Reads that must agree (a ticket and its events) from one snapshot: a
@@ -34,30 +35,28 @@ store_snapshot_end(itsm_store *s, int began)
  * The stored fields of a ticket, the neutral keys the domain writes and
  * selects by (no column name outside the engine): the fields of enum
  * itsm_field (ITSM_F_REF is not stored: computed from the id and the
- * type), then the ones a user does not see in a ticket's object.
+ * type), then the ones a user does not see in a ticket's object, from
+ * the table of lib/ticket_fields.h: the reference in another system,
+ * the priority's place, when last escalated for stagnation and for a
+ * breach, 1 when closed by the auto-close sweep, why it is on hold, and
+ * (read only) 1 when a major's dossier exists for the ticket.
  */
+#define SK_ENUM_(key, name, kind, flags) key,
 enum store_field {
-	SK_PRIORITY_RANK = ITSM_NFIELDS,	/* the priority's place */
-	SK_STAGNANT_ESCALATED_AT,	/* last escalated for stagnation */
-	SK_BREACH_ESCALATED_AT,		/* last escalated for a breach */
-	SK_AUTO_CLOSED,			/* 1: closed by the auto-close sweep */
-	SK_HOLD_REASON,			/* why it is on hold */
-	SK_EXT_REF,			/* the reference in another system */
-	SK_CRISIS,			/* read only: 1 when a major's dossier
-					   exists for the ticket */
+	SK_FIRST_ = ITSM_NFIELDS - 1,	/* the next is ITSM_NFIELDS */
+	TK_STORE_FIELDS(SK_ENUM_)
 	SK_NKEYS
 };
+#undef SK_ENUM_
 #define SK_BIT(k) (UINT64_C(1) << (k))
 _Static_assert(SK_NKEYS < 64, "a key mask is 64 bits");
 
 /*
  * One stored field to set on a ticket: text, integer or NULL.  key is
- * an enum itsm_field or enum store_field; col, when not NULL, names the
- * column instead (the major and import modules, until they move to the
- * keys: a name the engine checks against its own list).
+ * an enum itsm_field or enum store_field (not the id, the ref or
+ * SK_CRISIS).
  */
 struct store_set {
-	const char *col;
 	const char *text;	/* used when is_int == 0; NULL sets NULL */
 	int64_t num;
 	int is_int;
@@ -70,7 +69,10 @@ struct store_event {
 	const char *actor, *login, *kind, *field, *old, *new_, *message;
 };
 
-/* Inserts a ticket row with the given fields; *id is the new id. */
+/*
+ * Inserts a ticket row with the given fields; *id is the new id.
+ * STORE_EXISTS (> 0) when a ticket with the same id or ext_ref exists.
+ */
 static inline int
 store_ticket_insert(itsm_store *s, const struct store_set *set, size_t n,
     int64_t *id)

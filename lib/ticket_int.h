@@ -12,6 +12,7 @@
 
 #include "itsm/ticket.h"
 #include "itsm/workflow.h"
+#include "ticket_fields.h"
 
 #define MAX_NAME	256		/* caller, affected, service, ... */
 #define MAX_SUMMARY	1024
@@ -80,12 +81,16 @@ int tk_hook_payload(itsm_ctx *c, const itsm_ticket *t, const char *name,
     const char *managers, char **out);
 
 /* What export writes of a ticket beyond its object and events. */
+/* A value of a field export writes in the line's "store" object. */
+struct tk_value {
+	const char *str;	/* a text (numbers as text), NULL: null */
+	int64_t num;		/* a number, a time, a boolean */
+	int null;
+	char buf[24];
+};
 struct tk_export {
-	const char *ext_ref, *hold_reason;
-	int64_t priority_rank, stagnant_escalated_at, breach_escalated_at;
-	int64_t auto_closed;
-	int priority_rank_null, stagnant_escalated_null;
-	int breach_escalated_null, auto_closed_null;
+	/* The TKF_STORE fields, at key - ITSM_NFIELDS. */
+	struct tk_value store[TK_NSTORE_FIELDS];
 	int crisis;		/* a major incident's dossier follows */
 };
 /* The parts of a major incident's dossier, their columns in export's order. */

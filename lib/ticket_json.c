@@ -345,6 +345,48 @@ put_crisis(struct json_buf *b, itsm_ctx *c, int64_t id)
 	return 0;
 }
 
+/* A value of the "store" object, as SQLite's json_object() wrote it. */
+static void
+put_store_value(struct json_buf *b, enum itsm_field_kind kind,
+    const struct tk_value *v)
+{
+	switch (kind) {
+	case ITSM_FK_INT:
+		put_int_or_null(b, v->num, v->null);
+		break;
+	case ITSM_FK_TIME:
+		if (v->null)
+			json_raw(b, "null");
+		else
+			put_time(b, v->num);
+		break;
+	case ITSM_FK_BOOL:
+		json_raw(b, !v->null && v->num == 0 ? "false" : "true");
+		break;
+	default:
+		json_str(b, v->str);
+		break;
+	}
+}
+
+/* The line's "store" object: the TKF_STORE fields of the table. */
+static void
+put_store(struct json_buf *b, const struct tk_export *x)
+{
+	int first = 1;
+
+	json_raw(b, ",\"store\":{");
+#define PUT_STORE_(key, name, kind, flags) \
+	if ((flags) & TKF_STORE) { \
+		json_raw(b, first ? "\"" name "\":" : ",\"" name "\":"); \
+		first = 0; \
+		put_store_value(b, kind, &x->store[(key) - ITSM_NFIELDS]); \
+	}
+	TK_STORE_FIELDS(PUT_STORE_)
+#undef PUT_STORE_
+	json_raw(b, "}");
+}
+
 /* One line of the export: everything import needs to give it back. */
 static int
 export_row(void *arg, const itsm_ticket *t, const struct tk_export *x)
@@ -359,26 +401,8 @@ export_row(void *arg, const itsm_ticket *t, const struct tk_export *x)
 	if ((rc = tk_events_json_write(o->c, itsm_ticket_int(t, ITSM_F_ID), 0,
 	    TK_EV_RECORDED_AT | TK_EV_LOGIN, b)) != 0)
 		return rc;
-	json_raw(b, ",\"store\":{\"ext_ref\":");
-	json_str(b, x->ext_ref);
-	json_raw(b, ",\"priority_rank\":");
-	put_int_or_null(b, x->priority_rank, x->priority_rank_null);
-	json_raw(b, ",\"stagnant_escalated_at\":");
-	if (x->stagnant_escalated_null)
-		json_raw(b, "null");
-	else
-		put_time(b, x->stagnant_escalated_at);
-	json_raw(b, ",\"breach_escalated_at\":");
-	if (x->breach_escalated_null)
-		json_raw(b, "null");
-	else
-		put_time(b, x->breach_escalated_at);
-	json_raw(b, ",\"auto_closed\":");
-	json_raw(b, !x->auto_closed_null && x->auto_closed == 0 ? "false" :
-	    "true");
-	json_raw(b, ",\"hold_reason\":");
-	json_str(b, x->hold_reason);
-	json_raw(b, "},\"crisis\":");
+	put_store(b, x);
+	json_raw(b, ",\"crisis\":");
 	if (!x->crisis)
 		json_raw(b, "null");
 	else if ((rc = put_crisis(b, o->c, itsm_ticket_int(t, ITSM_F_ID))) != 0)

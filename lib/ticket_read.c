@@ -20,7 +20,6 @@
 #include "itsm/workflow.h"
 #include "store_int.h"
 #include "ticket_int.h"
-#include "ticket_fields.h"
 
 struct field {
 	const char *name;
@@ -37,10 +36,6 @@ static const struct field fields[SK_NKEYS] = {
 _Static_assert(0 TK_FIELDS(TK_COUNT) == SK_NKEYS,
     "the fields table has every key");
 #undef TK_COUNT
-#define TK_SHOWN(key, name, kind, flags) + ((flags) & TKF_SHOWN ? 1 : 0)
-_Static_assert(0 TK_FIELDS(TK_SHOWN) == ITSM_NFIELDS,
-    "the fields of the ticket object are enum itsm_field's");
-#undef TK_SHOWN
 
 #define BIT(f) ITSM_FIELD_BIT(f)
 #define ALL_FIELDS (BIT(ITSM_NFIELDS) - 1)
@@ -720,26 +715,22 @@ tk_crisis_rows(itsm_ctx *c, int64_t id, enum tk_crisis_part part,
 }
 
 /* What export reads beside the ticket's fields, in key order. */
-#define EXPORT_KEYS (SK_BIT(SK_PRIORITY_RANK) | \
-	SK_BIT(SK_STAGNANT_ESCALATED_AT) | SK_BIT(SK_BREACH_ESCALATED_AT) | \
-	SK_BIT(SK_AUTO_CLOSED) | SK_BIT(SK_HOLD_REASON) | SK_BIT(SK_EXT_REF) | \
-	SK_BIT(SK_CRISIS))
+#define EXPORT_BIT_(key, name, kind, flags) \
+	| ((flags) & TKF_STORE ? SK_BIT(key) : 0)
+#define EXPORT_KEYS ((0 TK_STORE_FIELDS(EXPORT_BIT_)) | SK_BIT(SK_CRISIS))
+#define EXPORT_NKEYS __builtin_popcountll(EXPORT_KEYS)
 
-/* An integer value into v, its NULL into null. */
+/* A value of a field of the "store" object, as its kind reads it. */
 static void
-export_int(const struct store_value *r, int64_t *v, int *null)
-{
-	*null = r->type == STORE_NULL;
-	*v = *null ? 0 : value_int(r);
-}
-
-/* A text value (NULL: NULL), numbers written into buf. */
-static const char *
-export_text(const struct store_value *r, char *buf)
+export_value(const struct store_value *r, enum itsm_field_kind kind,
+    struct tk_value *out)
 {
 	size_t len;
 
-	return value_text(r, buf, &len);
+	out->null = r->type == STORE_NULL;
+	out->num = out->null ? 0 : value_int(r);
+	out->str = kind == ITSM_FK_TEXT ? value_text(r, out->buf, &len) :
+	    NULL;
 }
 
 int
@@ -755,9 +746,8 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 	struct tk_cuts k;
 	struct colmap m;
 	itsm_ticket t = { .buf = NULL };
-	char ext[24], hold[24];
 	size_t n;
-	int rc, i;
+	int rc, i, key;
 
 	if ((rc = tk_filter_check(c, f)) != 0)
 		return rc;
@@ -772,9 +762,8 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 	m.want = ALL_FIELDS;
 	if ((rc = store_ticket_select(c->store, &q, &r)) != 0)
 		return rc;
-	i = m.n;
 	while ((rc = store_rows_next(c->store, r, &v, &n)) == 1) {
-		if (n < (size_t)i + 7) {
+		if (n < (size_t)m.n + (size_t)EXPORT_NKEYS) {
 			rc = itsm_error(ITSM_E_INTERNAL,
 			    "a ticket row is short");
 			goto done;
@@ -782,15 +771,16 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 		/* Copied: the row's events are read before the next row. */
 		if ((rc = fill(&t, v, n, &m, 0, 1)) != 0)
 			goto done;
-		export_int(&v[i], &x.priority_rank, &x.priority_rank_null);
-		export_int(&v[i + 1], &x.stagnant_escalated_at,
-		    &x.stagnant_escalated_null);
-		export_int(&v[i + 2], &x.breach_escalated_at,
-		    &x.breach_escalated_null);
-		export_int(&v[i + 3], &x.auto_closed, &x.auto_closed_null);
-		x.hold_reason = export_text(&v[i + 4], hold);
-		x.ext_ref = export_text(&v[i + 5], ext);
-		x.crisis = value_int(&v[i + 6]) != 0;
+		for (i = m.n, key = ITSM_NFIELDS; key < SK_NKEYS; key++) {
+			if (!(EXPORT_KEYS & SK_BIT(key)))
+				continue;
+			if (key == SK_CRISIS)
+				x.crisis = value_int(&v[i]) != 0;
+			else
+				export_value(&v[i], fields[key].kind,
+				    &x.store[key - ITSM_NFIELDS]);
+			i++;
+		}
 		if ((rc = row(arg, &t, &x)) != 0)
 			goto done;
 	}

@@ -21,22 +21,59 @@ typedef struct itsm_iter itsm_iter;
 typedef struct itsm_event itsm_event;
 typedef struct itsm_event_iter itsm_event_iter;
 
-/* Ticket fields, in the order of the JSON ticket object. */
+enum itsm_field_kind { ITSM_FK_TEXT, ITSM_FK_INT, ITSM_FK_TIME, ITSM_FK_BOOL };
+
+/* A field not stored: computed (the ref, from the id and the type). */
+#define ITSM_FF_COMPUTED	1
+
+/*
+ * The ticket's fields, in the order of the JSON ticket object:
+ * X(key, name, kind, flags), flags 0 or ITSM_FF_COMPUTED.  A name with a
+ * dot is a member of an object of the ticket ("resolution.type").  The
+ * library adds the fields a user does not see (lib/ticket_fields.h).
+ */
+#define ITSM_TICKET_FIELDS(X) \
+	X(ITSM_F_ID, "id", ITSM_FK_INT, 0) \
+	X(ITSM_F_REF, "ref", ITSM_FK_TEXT, ITSM_FF_COMPUTED) \
+	X(ITSM_F_TYPE, "type", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_STATUS, "status", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_SUMMARY, "summary", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_DESCRIPTION, "description", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_CALLER, "caller", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_AFFECTED, "affected", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_CHANNEL, "channel", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_CONTACT, "contact", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_SERVICE, "service", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_CATEGORY, "category", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_SUBCATEGORY, "subcategory", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_IMPACT, "impact", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_URGENCY, "urgency", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_PRIORITY, "priority", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_MAJOR, "major", ITSM_FK_BOOL, 0) \
+	X(ITSM_F_TIER, "tier", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_GROUP, "group", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_ASSIGNEE, "assignee", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_OPENED_AT, "opened_at", ITSM_FK_TIME, 0) \
+	X(ITSM_F_UPDATED_AT, "updated_at", ITSM_FK_TIME, 0) \
+	X(ITSM_F_RESPONDED_AT, "responded_at", ITSM_FK_TIME, 0) \
+	X(ITSM_F_RESOLVED_AT, "resolved_at", ITSM_FK_TIME, 0) \
+	X(ITSM_F_CLOSED_AT, "closed_at", ITSM_FK_TIME, 0) \
+	X(ITSM_F_RESPONSE_DUE, "response_due", ITSM_FK_TIME, 0) \
+	X(ITSM_F_RESOLUTION_DUE, "resolution_due", ITSM_FK_TIME, 0) \
+	X(ITSM_F_RESOLUTION_TYPE, "resolution.type", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_RESOLUTION_CODE, "resolution.code", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_RESOLUTION_NOTES, "resolution.notes", ITSM_FK_TEXT, 0) \
+	X(ITSM_F_SATISFACTION, "satisfaction", ITSM_FK_INT, 0) \
+	X(ITSM_F_REOPEN_COUNT, "reopen_count", ITSM_FK_INT, 0) \
+	X(ITSM_F_REASSIGNMENT_COUNT, "reassignment_count", ITSM_FK_INT, 0) \
+	X(ITSM_F_PARENT, "parent", ITSM_FK_INT, 0)
+
+#define ITSM_FIELD_ENUM_(key, name, kind, flags) key,
 enum itsm_field {
-	ITSM_F_ID, ITSM_F_REF, ITSM_F_TYPE, ITSM_F_STATUS, ITSM_F_SUMMARY,
-	ITSM_F_DESCRIPTION, ITSM_F_CALLER, ITSM_F_AFFECTED, ITSM_F_CHANNEL,
-	ITSM_F_CONTACT, ITSM_F_SERVICE, ITSM_F_CATEGORY, ITSM_F_SUBCATEGORY,
-	ITSM_F_IMPACT, ITSM_F_URGENCY, ITSM_F_PRIORITY, ITSM_F_MAJOR,
-	ITSM_F_TIER, ITSM_F_GROUP, ITSM_F_ASSIGNEE, ITSM_F_OPENED_AT,
-	ITSM_F_UPDATED_AT, ITSM_F_RESPONDED_AT, ITSM_F_RESOLVED_AT,
-	ITSM_F_CLOSED_AT, ITSM_F_RESPONSE_DUE, ITSM_F_RESOLUTION_DUE,
-	ITSM_F_RESOLUTION_TYPE, ITSM_F_RESOLUTION_CODE, ITSM_F_RESOLUTION_NOTES,
-	ITSM_F_SATISFACTION, ITSM_F_REOPEN_COUNT, ITSM_F_REASSIGNMENT_COUNT,
-	ITSM_F_PARENT,
+	ITSM_TICKET_FIELDS(ITSM_FIELD_ENUM_)
 	ITSM_NFIELDS
 };
-
-enum itsm_field_kind { ITSM_FK_TEXT, ITSM_FK_INT, ITSM_FK_TIME, ITSM_FK_BOOL };
+#undef ITSM_FIELD_ENUM_
 
 /* A field's name ("opened_at", "resolution.type", ...) and kind. */
 const char *itsm_field_name(enum itsm_field f);

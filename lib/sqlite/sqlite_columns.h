@@ -9,8 +9,9 @@
 
 /*
  * X(key, column): the column (or SQL expression, for the read-only
- * SK_CRISIS) of each key of lib/ticket_fields.h but the ref, which is
- * not stored.  A field added there gets its line here and a migration.
+ * SK_CRISIS) of each key of lib/ticket_fields.h but the ones computed
+ * (ITSM_FF_COMPUTED: the ref).  A field added there gets its line here
+ * and a migration.
  */
 #define SQ_TICKET_COLUMNS(X) \
 	X(ITSM_F_ID, "id") \
@@ -55,9 +56,11 @@
 	X(SK_CRISIS, "EXISTS (SELECT 1 FROM majors m WHERE m.ticket = t.id)")
 
 #define SQ_COUNT(key, col) + 1
-_Static_assert(0 SQ_TICKET_COLUMNS(SQ_COUNT) == SK_NKEYS - 1,
-    "every key but the ref has a column");
+#define SQ_STORED(key, name, kind, flags) + !((flags) & ITSM_FF_COMPUTED)
+_Static_assert(0 SQ_TICKET_COLUMNS(SQ_COUNT) == 0 TK_FIELDS(SQ_STORED),
+    "every stored key has a column");
 #undef SQ_COUNT
+#undef SQ_STORED
 
 /* The SLA clocks' reads (sqlite_sla.c). */
 int sq_status_history(itsm_store *s, int64_t id, struct store_rows **out);

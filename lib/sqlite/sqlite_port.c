@@ -7,6 +7,7 @@
 
 #include "itsm/error.h"
 #include "sqlite_int.h"
+#include "sqlite_columns.h"
 
 static void
 bind_value(sqlite3_stmt *st, int i, const struct store_value *v)
@@ -51,29 +52,60 @@ insert(itsm_store *s, sqlite3_stmt *st, int64_t id, const char *what,
 	    store_fail(s, "cannot import");
 }
 
+/* The column of each key (sqlite_columns.h). */
+#define SQ_COLUMN(key, col) [key] = col,
+static const char *const key_column[SK_NKEYS] = {
+	SQ_TICKET_COLUMNS(SQ_COLUMN)
+};
+#undef SQ_COLUMN
+
+/* Whether import gives each key (TK_IMPORTED, lib/ticket_fields.h). */
+#define SQ_IMPORTED(key, name, kind, flags) [key] = TK_IMPORTED(key, flags),
+static const unsigned char imported[SK_NKEYS] = {
+	TK_FIELDS(SQ_IMPORTED)
+};
+#undef SQ_IMPORTED
+
+/*
+ * The INSERT of an imported ticket: the column of each key import
+ * gives, in key order.  Written once, on the first import.
+ */
+static const char *
+ticket_insert_sql(void)
+{
+	static char sql[2048];
+	size_t off = 0;
+	int k, n = 0;
+
+	if (sql[0] != '\0')
+		return sql;
+	off += (size_t)snprintf(sql + off, sizeof(sql) - off,
+	    "INSERT INTO tickets (");
+	for (k = 0; k < SK_NKEYS; k++)
+		if (imported[k])
+			off += (size_t)snprintf(sql + off, sizeof(sql) - off,
+			    "%s%s", n++ ? ", " : "", key_column[k]);
+	off += (size_t)snprintf(sql + off, sizeof(sql) - off, ") VALUES (");
+	for (k = 1; k <= n; k++)
+		off += (size_t)snprintf(sql + off, sizeof(sql) - off, "%s?%d",
+		    k > 1 ? ", " : "", k);
+	snprintf(sql + off, sizeof(sql) - off, ")");
+	return sql;
+}
+
 static int
 import_ticket(itsm_store *s, const struct store_value *col, char *why,
     size_t len)
 {
 	sqlite3_stmt *st;
-	int i, rc;
+	int k, i = 0, rc;
 
-	if ((rc = store_cached(s, "INSERT INTO tickets (id, type, status, "
-	    "summary, description, caller, affected, channel, contact, "
-	    "service, category, subcategory, impact, urgency, priority, "
-	    "priority_rank, major, tier, group_name, assignee, opened_at, "
-	    "updated_at, responded_at, resolved_at, closed_at, response_due, "
-	    "resolution_due, resolution_type, resolution_code, "
-	    "resolution_notes, satisfaction, reopen_count, reassignment_count, "
-	    "parent, stagnant_escalated_at, breach_escalated_at, auto_closed, "
-	    "hold_reason, ext_ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-	    "?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, "
-	    "?36, ?37, ?38, ?39)", &st)) != 0)
+	if ((rc = store_cached(s, ticket_insert_sql(), &st)) != 0)
 		return rc;
-	for (i = 0; i < IC_N; i++)
-		bind_value(st, i + 1, &col[i]);
-	return insert(s, st, col[IC_ID].i, "", why, len);
+	for (k = 0; k < SK_NKEYS; k++)
+		if (imported[k])
+			bind_value(st, ++i, &col[k]);
+	return insert(s, st, col[ITSM_F_ID].i, "", why, len);
 }
 
 static int

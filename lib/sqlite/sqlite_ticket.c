@@ -370,28 +370,6 @@ sq_events(itsm_store *s, int64_t id, int64_t after, struct store_rows **out)
 	return sq_rows(s, st, 0, "cannot read the history", out);
 }
 
-/* Columns that may be named by store_set.col: checked against a list. */
-static int
-writable(const char *col)
-{
-	static const char *const ok[] = { "type", "status", "summary",
-	    "description", "caller", "affected", "channel", "contact",
-	    "service", "category", "subcategory", "impact", "urgency",
-	    "priority", "priority_rank", "major", "tier", "group_name",
-	    "assignee", "opened_at", "updated_at", "responded_at",
-	    "resolved_at", "closed_at", "response_due", "resolution_due",
-	    "resolution_type", "resolution_code", "resolution_notes",
-	    "satisfaction", "reopen_count", "reassignment_count", "parent",
-	    "stagnant_escalated_at", "breach_escalated_at", "auto_closed",
-	    "hold_reason", "ext_ref", NULL };
-	const char *const *p;
-
-	for (p = ok; *p != NULL; p++)
-		if (strcmp(*p, col) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 bind_set(sqlite3_stmt *st, int i, const struct store_set *v)
 {
@@ -401,16 +379,13 @@ bind_set(sqlite3_stmt *st, int i, const struct store_set *v)
 		store_bind_text(st, i, v->text);
 }
 
-/* The column set sets, NULL (with an error) when none may be written. */
+/*
+ * The column set sets, NULL (with an error) when none may be written:
+ * the id, the ref and the read-only keys are not.
+ */
 static const char *
 set_column(const struct store_set *set)
 {
-	if (set->col != NULL) {
-		if (writable(set->col))
-			return set->col;
-		itsm_error(ITSM_E_INTERNAL, "no column '%s'", set->col);
-		return NULL;
-	}
 	if (set->key <= ITSM_F_REF || set->key >= SK_CRISIS ||
 	    key_column[set->key] == NULL) {
 		itsm_error(ITSM_E_INTERNAL, "no stored field %d", set->key);
@@ -426,7 +401,7 @@ sq_insert(itsm_store *s, const struct store_set *set, size_t n,
 	char sql[2048];
 	size_t off, i;
 	sqlite3_stmt *st;
-	int rc;
+	int rc, ext;
 
 	off = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO tickets (");
 	for (i = 0; i < n; i++) {
@@ -446,8 +421,15 @@ sq_insert(itsm_store *s, const struct store_set *set, size_t n,
 		return rc;
 	for (i = 0; i < n; i++)
 		bind_set(st, (int)i + 1, &set[i]);
-	if ((rc = store_run(s, st, "cannot log the ticket")) != 0)
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		ext = sqlite3_extended_errcode(SQ(s)->db);
+		rc = ext == SQLITE_CONSTRAINT_UNIQUE ||
+		    ext == SQLITE_CONSTRAINT_PRIMARYKEY ? STORE_EXISTS :
+		    store_fail(s, "cannot log the ticket");
+		sqlite3_reset(st);
 		return rc;
+	}
+	sqlite3_reset(st);
 	*id = sqlite3_last_insert_rowid(SQ(s)->db);
 	return 0;
 }

@@ -3,7 +3,8 @@
  * a filter's field mask reads the fields asked for and no others, the
  * texts of a row are the stored ones, and the rows come in queue order;
  * the engine selects the breached and the stagnant tickets the rules in
- * C (tk_breached, tk_stagnant) name, for every combination of values.
+ * C (tk_breached, tk_stagnant) name, for every combination of values;
+ * the engine says a ticket exists without a message; the fields table.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -384,6 +385,67 @@ test_real_as_text(void **state)
 	assert_string_equal(buf, "-Inf");
 }
 
+/*
+ * The engine's insert says a ticket exists (the same ext_ref) with
+ * STORE_EXISTS, not a message, and inserts nothing.
+ */
+static void
+test_insert_exists(void **state)
+{
+	struct fx *f = *state;
+	struct store_set set[] = {
+		{ .key = ITSM_F_SUMMARY, .text = "s" },
+		{ .key = ITSM_F_CALLER, .text = "alice" },
+		{ .key = ITSM_F_AFFECTED, .text = "alice" },
+		{ .key = ITSM_F_OPENED_AT, .num = 1, .is_int = 1 },
+		{ .key = ITSM_F_UPDATED_AT, .num = 1, .is_int = 1 },
+		{ .key = SK_EXT_REF, .text = "INC0000001" },
+	};
+	size_t n = sizeof(set) / sizeof(set[0]);
+	int64_t id = 0, again = 0, found = 0;
+
+	assert_int_equal(store_ticket_insert(f->store, set, n, &id), 0);
+	assert_int_equal(store_ticket_insert(f->store, set, n, &again),
+	    STORE_EXISTS);
+	assert_int_equal(store_ticket_find_ext(f->store, "INC0000001", &found),
+	    0);
+	assert_true(found == id);
+	set[5].text = "INC0000002";
+	assert_int_equal(store_ticket_insert(f->store, set, n, &again), 0);
+	assert_true(again == id + 1);
+}
+
+/*
+ * The fields table: a name for every key, one key per name, the fields
+ * of "store" after the ticket object's, and import reads every stored
+ * field an engine may write.
+ */
+static void
+test_fields_table(void **state)
+{
+#define NAME_(key, name, kind, flags) [key] = name,
+	static const char *const names[SK_NKEYS] = { TK_FIELDS(NAME_) };
+#undef NAME_
+#define FLAGS_(key, name, kind, flags) [key] = flags,
+	static const int flags[SK_NKEYS] = { TK_FIELDS(FLAGS_) };
+#undef FLAGS_
+	int k, l;
+
+	(void)state;
+	for (k = 0; k < SK_NKEYS; k++) {
+		assert_non_null(names[k]);
+		assert_true(names[k][0] != '\0');
+		for (l = 0; l < k; l++)
+			assert_string_not_equal(names[k], names[l]);
+		if (flags[k] & TKF_STORE)
+			assert_true(k >= ITSM_NFIELDS);
+		assert_int_equal(TK_IMPORTED(k, flags[k]),
+		    k != ITSM_F_REF && k != SK_CRISIS);
+		if (k < ITSM_NFIELDS)
+			assert_string_equal(itsm_field_name(k), names[k]);
+	}
+}
+
 int
 main(void)
 {
@@ -399,6 +461,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_stagnant_rule_is_the_engines, setup_at_8, teardown),
 		cmocka_unit_test(test_real_as_text),
+		cmocka_unit_test_setup_teardown(test_insert_exists, setup_at_8,
+		    teardown),
+		cmocka_unit_test(test_fields_table),
 	};
 
 	return cmocka_run_group_tests_name("list", tests, NULL, NULL);
