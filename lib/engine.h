@@ -172,9 +172,6 @@ struct engine_tickets {
 	/* A ticket's events after an id: store_ticket_events(). */
 	int (*events)(itsm_store *s, int64_t id, int64_t after,
 	    struct store_rows **out);
-	/* A part of a major's dossier, for export: store_crisis_rows(). */
-	int (*crisis_rows)(itsm_store *s, int64_t id, int part,
-	    struct store_rows **out);
 	/* A ticket by its external reference: store_ticket_find_ext(). */
 	int (*find_ext)(itsm_store *s, const char *ext, int64_t *id);
 };
@@ -257,7 +254,7 @@ struct engine_majors {
 	 * declared_at, declared_by, ended_at, bridge, root_cause;
 	 * the roster: name, role, since; by name;
 	 * the children: id, type, status, caller; by id;
-	 * the findings: kind, text; in the order recorded;
+	 * the findings: kind, text, at; in the order recorded;
 	 * the actions: n, text, owner, due, done_at; by n;
 	 * the events of the kinds (NULL-terminated): id, at, kind, field,
 	 * message; by id.

@@ -262,17 +262,6 @@ store_ticket_events(itsm_store *s, int64_t id, int64_t after,
 }
 
 /*
- * The rows of part (enum tk_crisis_part) of ticket id's major incident
- * dossier, their values in that enum's order.
- */
-static inline int
-store_crisis_rows(itsm_store *s, int64_t id, int part,
-    struct store_rows **out)
-{
-	return s->engine->tickets->crisis_rows(s, id, part, out);
-}
-
-/*
  * The id of the ticket whose ext_ref is ext in any case (ASCII): 0 and
  * *id, 1 when there is none, or < 0.
  */

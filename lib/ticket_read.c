@@ -19,6 +19,7 @@
 #include "itsm/time.h"
 #include "itsm/workflow.h"
 #include "store_int.h"
+#include "store_major.h"
 #include "ticket_int.h"
 
 struct field {
@@ -705,7 +706,25 @@ tk_crisis_rows(itsm_ctx *c, int64_t id, enum tk_crisis_part part,
 	size_t n;
 	int rc;
 
-	if ((rc = store_crisis_rows(c->store, id, (int)part, &r)) != 0)
+	switch (part) {
+	case TK_CRISIS_MAJOR:
+		rc = store_major_dossier(c->store, id, &r);
+		break;
+	case TK_CRISIS_ROSTER:
+		rc = store_major_roster(c->store, id, &r);
+		break;
+	case TK_CRISIS_FINDINGS:
+		rc = store_major_findings(c->store, id, &r);
+		break;
+	case TK_CRISIS_ACTIONS:
+		rc = store_major_actions(c->store, id, &r);
+		break;
+	default:
+		rc = itsm_error(ITSM_E_INTERNAL, "no part %d of a dossier",
+		    (int)part);
+		break;
+	}
+	if (rc != 0)
 		return rc;
 	while ((rc = store_rows_next(c->store, r, &v, &n)) == 1)
 		if ((rc = row(arg, v, n > 8 ? 8 : (int)n)) != 0)

@@ -420,10 +420,10 @@ rows_of(itsm_store *s, const char *sql, int64_t id, struct store_rows **out)
 	int rc;
 
 	*out = NULL;
-	if ((rc = store_prepare(s, sql, &st)) != 0)
+	if ((rc = store_cached(s, sql, &st)) != 0)
 		return rc;
 	store_bind_int(st, 1, id);
-	return sq_rows(s, st, 0, "cannot read the major", out);
+	return sq_rows(s, st, 1, "cannot read the major", out);
 }
 
 static int
@@ -451,7 +451,7 @@ sq_children(itsm_store *s, int64_t id, struct store_rows **out)
 static int
 sq_findings(itsm_store *s, int64_t id, struct store_rows **out)
 {
-	return rows_of(s, "SELECT kind, text FROM major_findings WHERE "
+	return rows_of(s, "SELECT kind, text, at FROM major_findings WHERE "
 	    "ticket = ?1 ORDER BY id", id, out);
 }
 

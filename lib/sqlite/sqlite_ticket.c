@@ -552,35 +552,6 @@ sq_latest_events(itsm_store *s, int64_t ticket, const char *const *also,
 	return sq_rows(s, st, 1, "cannot read the history", out);
 }
 
-/* The rows of a major incident's dossier, as enum tk_crisis_part says. */
-static const char *const crisis_sql[] = {
-	"SELECT state, proposed_at, proposal, declared_at, declared_by, "
-	    "ended_at, bridge, root_cause FROM majors WHERE ticket = ?1",
-	"SELECT name, role, since FROM major_roster WHERE ticket = ?1 "
-	    "ORDER BY name",
-	"SELECT kind, text, at FROM major_findings WHERE ticket = ?1 "
-	    "ORDER BY id",
-	"SELECT n, text, owner, due, done_at FROM major_actions WHERE "
-	    "ticket = ?1 ORDER BY n",
-};
-
-static int
-sq_crisis_rows(itsm_store *s, int64_t id, int part, struct store_rows **out)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*out = NULL;
-	if (part < 0 ||
-	    (size_t)part >= sizeof(crisis_sql) / sizeof(crisis_sql[0]))
-		return itsm_error(ITSM_E_INTERNAL, "no part %d of a dossier",
-		    part);
-	if ((rc = store_cached(s, crisis_sql[part], &st)) != 0)
-		return rc;
-	store_bind_int(st, 1, id);
-	return sq_rows(s, st, 1, "cannot read a major incident", out);
-}
-
 static int
 sq_find_ext(itsm_store *s, const char *ext, int64_t *id)
 {
@@ -616,6 +587,5 @@ const struct engine_tickets sq_tickets = {
 	.read = sq_read,
 	.select = sq_select,
 	.events = sq_events,
-	.crisis_rows = sq_crisis_rows,
 	.find_ext = sq_find_ext,
 };

@@ -176,7 +176,7 @@ test_actions_and_findings(void **state)
 	    0);
 	assert_int_equal(store_major_findings(f->store, id, &r), 0);
 	rows_text(f->store, r, buf, sizeof(buf));
-	assert_string_equal(buf, "went_wrong|late\nfactor|dns\n");
+	assert_string_equal(buf, "went_wrong|late|10\nfactor|dns|11\n");
 }
 
 static void
