@@ -120,19 +120,27 @@ sq_stats_opened(itsm_store *s, enum store_key key, int64_t since,
 	return sq_rows(s, st, 0, WHAT, out);
 }
 
+/* The rows of a keyed query of the period [since, until). */
 static int
-sq_stats_closed(itsm_store *s, enum store_key key, int64_t since,
-    int64_t until, struct store_rows **out)
+keyed_period(itsm_store *s, const char *sql, enum store_key key,
+    int64_t since, int64_t until, struct store_rows **out)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	*out = NULL;
-	if ((rc = prepare_keyed(s, q_closed, key, &st)) != 0)
+	if ((rc = prepare_keyed(s, sql, key, &st)) != 0)
 		return rc;
 	store_bind_int(st, 1, since);
 	store_bind_int(st, 2, until);
 	return sq_rows(s, st, 0, WHAT, out);
+}
+
+static int
+sq_stats_closed(itsm_store *s, enum store_key key, int64_t since,
+    int64_t until, struct store_rows **out)
+{
+	return keyed_period(s, q_closed, key, since, until, out);
 }
 
 static int
@@ -193,15 +201,7 @@ static int
 sq_stats_resolved_history(itsm_store *s, enum store_key key, int64_t since,
     int64_t until, struct store_rows **out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	*out = NULL;
-	if ((rc = prepare_keyed(s, q_history, key, &st)) != 0)
-		return rc;
-	store_bind_int(st, 1, since);
-	store_bind_int(st, 2, until);
-	return sq_rows(s, st, 0, WHAT, out);
+	return keyed_period(s, q_history, key, since, until, out);
 }
 
 struct store_sorter {
