@@ -1003,41 +1003,37 @@ check_time_order(const struct store_value *col, char *why, size_t len)
 	return 0;
 }
 
-/* import_json_line() on the parsed line. */
+/* The line's "id": a positive integer below 2^53. */
 static int
-import_object(itsm_store *s, struct import_json *j, const cJSON *root,
-    size_t *events, int64_t *idp, int64_t *parent, int *missing, char *why,
-    size_t len)
+read_id(const cJSON *v, int64_t *id, char *why, size_t len)
 {
-	const cJSON *m[M_N], *v;
-	struct store_value col[SK_NKEYS];
-	const struct store_value *def;
-	char path[160] = "";
-	int64_t id;
-	size_t i;
-	double d;
-	int rc, bad, found, k;
+	double d = cJSON_IsNumber(v) ? v->valuedouble : 0;
 
-	if ((rc = check_duplicates(root, path, sizeof(path), why, len)) != 0)
-		return rc;
-	pick(root, line_names, M_N, m);
-	pick(m[M_RESOLUTION], resolution_names, SK_NKEYS, m);
-	pick(m[M_STORE], store_names, SK_NKEYS, m);
-
-	/* A positive integer id (a number of 30 digits is none). */
-	v = m[ITSM_F_ID];
-	d = cJSON_IsNumber(v) ? v->valuedouble : 0;
+	/* A number of 30 digits is no id. */
 	if (d != floor(d) || d < 1 || d >= INT64_LIMIT) {
 		snprintf(why, len, "no positive integer \"id\"");
 		return ITSM_E_INVALID;
 	}
-	id = (int64_t)d;
-	if (id > MAX_IMPORT_ID) {
+	*id = (int64_t)d;
+	if (*id > MAX_IMPORT_ID) {
 		snprintf(why, len, "\"id\" %lld is past %lld (2^53 - 1)",
-		    (long long)id, MAX_IMPORT_ID);
+		    (long long)*id, MAX_IMPORT_ID);
 		return ITSM_E_INVALID;
 	}
-	*idp = id;
+	return 0;
+}
+
+/*
+ * Checks the members m of a line (counts, times in order, texts, events,
+ * the dossier); its times into col, in key order, the others NULL.
+ */
+static int
+check_members(struct import_json *j, const cJSON *const *m,
+    struct store_value *col, char *why, size_t len)
+{
+	size_t i;
+	int rc, bad, k;
+
 	if ((rc = check_count(m[ITSM_F_REOPEN_COUNT], "reopen_count", 0,
 	    MAX_COUNT, why, len)) != 0 ||
 	    (rc = check_count(m[ITSM_F_REASSIGNMENT_COUNT],
@@ -1047,8 +1043,6 @@ import_object(itsm_store *s, struct import_json *j, const cJSON *root,
 	    (rc = check_count(m[SK_PRIORITY_RANK], "store.priority_rank", 0,
 	    MAX_COUNT, why, len)) != 0)
 		return rc;
-
-	/* The times, in key order. */
 	for (k = 0; k < SK_NKEYS; k++) {
 		col[k] = (struct store_value){ .type = STORE_NULL };
 		if (!keys[k].imported || keys[k].kind != ITSM_FK_TIME)
@@ -1076,8 +1070,19 @@ import_object(itsm_store *s, struct import_json *j, const cJSON *root,
 	if (cJSON_IsObject(m[M_CRISIS]) &&
 	    (rc = check_crisis(m[M_CRISIS], why, len)) != 0)
 		return rc;
+	return 0;
+}
 
-	/* The other values as they are. */
+/*
+ * The values of the line's other members into col, the defaults of
+ * those left out, and the parent checked: a ticket's id, not its own.
+ */
+static int
+fill_values(const cJSON *const *m, int64_t id, struct store_value *col,
+    char *why, size_t len)
+{
+	int rc, k;
+
 	for (k = 0; k < SK_NKEYS; k++)
 		if (keys[k].imported && keys[k].kind != ITSM_FK_TIME &&
 		    (rc = value(m[k], &col[k])) != 0)
@@ -1091,11 +1096,10 @@ import_object(itsm_store *s, struct import_json *j, const cJSON *root,
 		    .s = "new", .len = 3 };
 	fallback(&col[ITSM_F_AFFECTED], &col[ITSM_F_CALLER]);
 	fallback(&col[ITSM_F_UPDATED_AT], &col[ITSM_F_OPENED_AT]);
-	def = &zero;
-	fallback(&col[ITSM_F_MAJOR], def);
-	fallback(&col[ITSM_F_REOPEN_COUNT], def);
-	fallback(&col[ITSM_F_REASSIGNMENT_COUNT], def);
-	fallback(&col[SK_AUTO_CLOSED], def);
+	fallback(&col[ITSM_F_MAJOR], &zero);
+	fallback(&col[ITSM_F_REOPEN_COUNT], &zero);
+	fallback(&col[ITSM_F_REASSIGNMENT_COUNT], &zero);
+	fallback(&col[SK_AUTO_CLOSED], &zero);
 	if (col[ITSM_F_PARENT].type != STORE_NULL &&
 	    col[ITSM_F_PARENT].type != STORE_INT) {
 		snprintf(why, len, "\"parent\" must be a ticket's id");
@@ -1106,6 +1110,33 @@ import_object(itsm_store *s, struct import_json *j, const cJSON *root,
 		snprintf(why, len, "\"parent\" is the ticket itself");
 		return ITSM_E_INVALID;
 	}
+	return 0;
+}
+
+/* import_json_line() on the parsed line. */
+static int
+import_object(itsm_store *s, struct import_json *j, const cJSON *root,
+    size_t *events, int64_t *idp, int64_t *parent, int *missing, char *why,
+    size_t len)
+{
+	const cJSON *m[M_N];
+	struct store_value col[SK_NKEYS];
+	char path[160] = "";
+	int64_t id;
+	size_t i;
+	int rc, found;
+
+	if ((rc = check_duplicates(root, path, sizeof(path), why, len)) != 0)
+		return rc;
+	pick(root, line_names, M_N, m);
+	pick(m[M_RESOLUTION], resolution_names, SK_NKEYS, m);
+	pick(m[M_STORE], store_names, SK_NKEYS, m);
+	if ((rc = read_id(m[ITSM_F_ID], &id, why, len)) != 0)
+		return rc;
+	*idp = id;
+	if ((rc = check_members(j, m, col, why, len)) != 0 ||
+	    (rc = fill_values(m, id, col, why, len)) != 0)
+		return rc;
 
 	if ((rc = store_import_ticket(s, col, why, len)) != 0)
 		return rc;
