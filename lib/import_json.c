@@ -15,6 +15,8 @@
 
 #include "import_json.h"
 #include "itsm/error.h"
+#include "itsm/ref.h"
+#include "itsm/workflow.h"
 #include "itsm/time.h"
 #include "store_port.h"
 #include "ticket_int.h"
@@ -672,6 +674,52 @@ check_list(const cJSON *list, const char *what, const char *const *names,
 }
 
 /* The texts of a major-incident dossier, held to what major takes. */
+/* A ticket type as export writes it (exactly): its number, or -1. */
+static int
+type_exact(const char *s)
+{
+	int t = itsm_type_parse(s);
+
+	return t >= 0 && strcmp(s, itsm_type_name((enum itsm_type)t)) == 0 ?
+	    t : -1;
+}
+
+/*
+ * A member that is one of the words parse knows (or null, or left out),
+ * else ITSM_E_INVALID naming them: the domain's rule, whatever the
+ * engine would say.
+ */
+static int
+check_word(const cJSON *v, const char *path, int (*parse)(const char *),
+    const char *expected, char *why, size_t len)
+{
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (cJSON_IsString(v) && parse(v->valuestring) >= 0)
+		return 0;
+	if (cJSON_IsString(v))
+		snprintf(why, len, "unknown \"%s\" '%.*s' (expected %s)", path,
+		    itsm_cut(v->valuestring, 64), v->valuestring, expected);
+	else
+		snprintf(why, len, "\"%s\" must be a text (%s)", path,
+		    expected);
+	return ITSM_E_INVALID;
+}
+
+/* A major's state: proposed, active, ended or rejected; -1 otherwise. */
+static int
+major_state_parse(const char *s)
+{
+	static const char *const states[] = { "proposed", "active", "ended",
+	    "rejected" };
+	size_t i;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(s, states[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 static int
 check_crisis(const cJSON *crisis, char *why, size_t len)
 {
@@ -695,6 +743,9 @@ check_crisis(const cJSON *crisis, char *why, size_t len)
 	int rc;
 
 	pick(crisis, crisis_names, C_N, m);
+	if ((rc = check_word(m[C_STATE], "crisis.state", major_state_parse,
+	    "proposed, active, ended or rejected", why, len)) != 0)
+		return rc;
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (!text_ok(m[texts[i].member], texts[i].min, texts[i].max)) {
 			snprintf(path, sizeof(path), "crisis.%s",
@@ -1034,6 +1085,12 @@ check_members(struct import_json *j, const cJSON *const *m,
 	size_t i;
 	int rc, bad, k;
 
+	if ((rc = check_word(m[ITSM_F_TYPE], "type", type_exact,
+	    "incident, request or change", why, len)) != 0 ||
+	    (rc = check_word(m[ITSM_F_STATUS], "status", itsm_status_parse,
+	    "new, in_progress, on_hold, resolved, closed, redirected or "
+	    "cancelled", why, len)) != 0)
+		return rc;
 	if ((rc = check_count(m[ITSM_F_REOPEN_COUNT], "reopen_count", 0,
 	    MAX_COUNT, why, len)) != 0 ||
 	    (rc = check_count(m[ITSM_F_REASSIGNMENT_COUNT],

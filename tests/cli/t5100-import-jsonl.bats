@@ -366,7 +366,13 @@ same_tables() {
 	assert_rejected 65 "bad\.jsonl:2: .*summary" "$before"
 	printf '%s\n%s\n' "$ok" '{"id":21,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z","status":"open"}' >"$f"
 	run --separate-stderr itsm import "$f"
-	assert_rejected 65 "bad\.jsonl:2: CHECK constraint failed: status" "$before"
+	assert_rejected 65 "bad\.jsonl:2: unknown \"status\" 'open' \(expected new, in_progress, on_hold, resolved, closed, redirected or cancelled\)$" "$before"
+	printf '%s\n%s\n' "$ok" '{"id":21,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z","type":"Incident"}' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "bad\.jsonl:2: unknown \"type\" 'Incident' \(expected incident, request or change\)$" "$before"
+	printf '%s\n%s\n' "$ok" '{"id":21,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z","status":7}' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "bad\.jsonl:2: \"status\" must be a text \(new, in_progress, on_hold, resolved, closed, redirected or cancelled\)$" "$before"
 }
 
 @test "a parent may come after its child; one that never comes: 65, the child's line" {
