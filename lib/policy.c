@@ -1085,6 +1085,54 @@ read_major(struct loader *l, yaml_node_t *n)
 	return 0;
 }
 
+/* The list at v (NULL: left out, then the n defaults def). */
+static int
+read_list_or(struct loader *l, yaml_node_t *v, const char *what,
+    char ***out, size_t *count, const char *const *def, size_t n)
+{
+	itsm_policy *p = l->p;
+	size_t i;
+
+	if (v != NULL)
+		return read_list(l, v, what, out, count);
+	*out = amalloc(p, n * sizeof(char *));
+	for (i = 0; *out != NULL && i < n; i++)
+		(*out)[i] = astrdup(p, def[i]);
+	*count = n;
+	return 0;
+}
+
+/*
+ * The settings of a policy besides its lists: auto_close, hook_timeout
+ * and the database, each with its default.
+ */
+static int
+read_settings(struct loader *l, yaml_node_t *root)
+{
+	itsm_policy *p = l->p;
+	yaml_node_t *v;
+	int rc;
+
+	p->auto_close = 5 * 86400;
+	if ((v = get(l, root, "auto_close")) != NULL &&
+	    (rc = read_duration(l, v, "auto_close", &p->auto_close)) != 0)
+		return rc;
+	p->hook_timeout = 10;
+	if ((v = get(l, root, "hook_timeout")) != NULL) {
+		if ((rc = read_duration(l, v, "hook_timeout",
+		    &p->hook_timeout)) != 0)
+			return rc;
+		if (p->hook_timeout < 1 || p->hook_timeout > 3600)
+			return err_at(l, v, "hook_timeout must be from 1s to "
+			    "1h");
+	}
+	p->busy_timeout = 10;
+	if ((v = get(l, root, "database")) != NULL &&
+	    (rc = read_database(l, v)) != 0)
+		return rc;
+	return 0;
+}
+
 static int
 fill(struct loader *l)
 {
@@ -1097,9 +1145,10 @@ fill(struct loader *l)
 	    "walk-in", "portal", "monitoring" };
 	static const char *const codes[] = { "solved", "workaround",
 	    "not-reproducible", "user-error", "duplicate" };
+	static const char *const roles[] = { "commander", "communications",
+	    "business-referent", "admin", "engineer", "scribe" };
 	itsm_policy *p = l->p;
 	yaml_node_t *root = yaml_document_get_root_node(&l->doc), *v;
-	size_t i;
 	int rc, axis;
 
 	if (root == NULL || root->type != YAML_MAPPING_NODE) {
@@ -1125,16 +1174,9 @@ fill(struct loader *l)
 		return err_at(l, root, "no matrix");
 	if ((rc = read_matrix(l, v)) != 0)
 		return rc;
-	if ((v = get(l, root, "channels")) != NULL) {
-		if ((rc = read_list(l, v, "channel", &p->channels,
-		    &p->nchannels)) != 0)
-			return rc;
-	} else {
-		p->channels = amalloc(p, 6 * sizeof(char *));
-		for (i = 0; p->channels && i < 6; i++)
-			p->channels[i] = astrdup(p, channels[i]);
-		p->nchannels = 6;
-	}
+	if ((rc = read_list_or(l, get(l, root, "channels"), "channel",
+	    &p->channels, &p->nchannels, channels, 6)) != 0)
+		return rc;
 	if ((v = get(l, root, "categories")) != NULL &&
 	    (rc = read_categories(l, v)) != 0)
 		return rc;
@@ -1143,61 +1185,26 @@ fill(struct loader *l)
 	if ((v = get(l, root, "practices")) != NULL &&
 	    (rc = read_practices(l, v)) != 0)
 		return rc;
-	if ((v = get(l, root, "tiers")) != NULL) {
-		if ((rc = read_list(l, v, "tier", &p->tiers, &p->ntiers)) != 0)
-			return rc;
-		if (p->ntiers == 0)
-			return err_at(l, v, "tiers must not be empty");
-	} else {
-		p->tiers = amalloc(p, 3 * sizeof(char *));
-		for (i = 0; p->tiers && i < 3; i++)
-			p->tiers[i] = astrdup(p, tiers[i]);
-		p->ntiers = 3;
-	}
+	if ((rc = read_list_or(l, (v = get(l, root, "tiers")), "tier",
+	    &p->tiers, &p->ntiers, tiers, 3)) != 0)
+		return rc;
+	if (p->ntiers == 0)
+		return err_at(l, v, "tiers must not be empty");
 	if ((v = get(l, root, "groups")) != NULL && (rc = read_groups(l, v)) != 0)
 		return rc;
-	if ((v = get(l, root, "resolution_codes")) != NULL) {
-		if ((rc = read_list(l, v, "resolution code", &p->codes,
-		    &p->ncodes)) != 0)
-			return rc;
-	} else {
-		p->codes = amalloc(p, 5 * sizeof(char *));
-		for (i = 0; p->codes && i < 5; i++)
-			p->codes[i] = astrdup(p, codes[i]);
-		p->ncodes = 5;
-	}
-	p->auto_close = 5 * 86400;
-	if ((v = get(l, root, "auto_close")) != NULL &&
-	    (rc = read_duration(l, v, "auto_close", &p->auto_close)) != 0)
-		return rc;
-	p->hook_timeout = 10;
-	if ((v = get(l, root, "hook_timeout")) != NULL) {
-		if ((rc = read_duration(l, v, "hook_timeout",
-		    &p->hook_timeout)) != 0)
-			return rc;
-		if (p->hook_timeout < 1 || p->hook_timeout > 3600)
-			return err_at(l, v, "hook_timeout must be from 1s to "
-			    "1h");
-	}
-	p->busy_timeout = 10;
-	if ((v = get(l, root, "database")) != NULL &&
-	    (rc = read_database(l, v)) != 0)
+	if ((rc = read_list_or(l, get(l, root, "resolution_codes"),
+	    "resolution code", &p->codes, &p->ncodes, codes, 5)) != 0 ||
+	    (rc = read_settings(l, root)) != 0)
 		return rc;
 	if ((v = get(l, root, "managers")) != NULL &&
 	    (rc = read_managers(l, v)) != 0)
 		return rc;
 	if ((v = get(l, root, "major")) != NULL && (rc = read_major(l, v)) != 0)
 		return rc;
-	if (p->nroles == 0) {
-		static const char *const roles[] = { "commander",
-		    "communications", "business-referent", "admin", "engineer",
-		    "scribe" };
-
-		p->roles = amalloc(p, 6 * sizeof(char *));
-		for (i = 0; p->roles && i < 6; i++)
-			p->roles[i] = astrdup(p, roles[i]);
-		p->nroles = 6;
-	}
+	/* The roles of a major when its section names none. */
+	if (p->nroles == 0)
+		return read_list_or(l, NULL, "role", &p->roles, &p->nroles,
+		    roles, 6);
 	return 0;
 }
 
@@ -1248,6 +1255,41 @@ mark_at(const char *text, size_t off)
 	return m;
 }
 
+/*
+ * The nodes event ev adds to the document (an alias: as many as what it
+ * names), its tag and its anchor (NULL when it has none).
+ */
+static size_t
+event_nodes(const yaml_event_t *ev, const struct anchor *anchors,
+    size_t nanchors, const char **tag, const char **anchor)
+{
+	size_t i;
+
+	*tag = *anchor = NULL;
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		*tag = (const char *)ev->data.scalar.tag;
+		*anchor = (const char *)ev->data.scalar.anchor;
+		return 1;
+	case YAML_ALIAS_EVENT:
+		for (i = 0; i < nanchors; i++)
+			if (strcmp(anchors[i].name,
+			    (const char *)ev->data.alias.anchor) == 0)
+				return anchors[i].nodes;
+		return 1;
+	case YAML_SEQUENCE_START_EVENT:
+		*tag = (const char *)ev->data.sequence_start.tag;
+		*anchor = (const char *)ev->data.sequence_start.anchor;
+		return 1;
+	case YAML_MAPPING_START_EVENT:
+		*tag = (const char *)ev->data.mapping_start.tag;
+		*anchor = (const char *)ev->data.mapping_start.anchor;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int
 prescan(const char *name, const char *text, size_t len)
 {
@@ -1271,49 +1313,18 @@ prescan(const char *name, const char *text, size_t len)
 			break;
 		}
 		have_ev = 1;
-		tag = anchor = NULL;
-		add = 0;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
+		if (ev.type == YAML_STREAM_END_EVENT)
 			goto done;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1) {
-				rc = err_mark(name, ev.start_mark, "a second "
-				    "YAML document: a policy is one document");
-				goto done;
-			}
-			break;
-		case YAML_SCALAR_EVENT:
-			tag = (const char *)ev.data.scalar.tag;
-			anchor = (const char *)ev.data.scalar.anchor;
-			add = 1;
-			break;
-		case YAML_ALIAS_EVENT:
-			anchor = (const char *)ev.data.alias.anchor;
-			for (i = 0; i < nanchors; i++)
-				if (strcmp(anchors[i].name, anchor) == 0)
-					break;
-			add = i < nanchors ? anchors[i].nodes : 1;
-			anchor = NULL;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-			tag = (const char *)ev.data.sequence_start.tag;
-			anchor = (const char *)ev.data.sequence_start.anchor;
-			add = 1;
-			break;
-		case YAML_MAPPING_START_EVENT:
-			tag = (const char *)ev.data.mapping_start.tag;
-			anchor = (const char *)ev.data.mapping_start.anchor;
-			add = 1;
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			if (depth > 0 && (a = stack[--depth].anchor) >= 0)
-				anchors[a].nodes = nodes - stack[depth].first;
-			break;
-		default:
-			break;
+		if (ev.type == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
+			rc = err_mark(name, ev.start_mark, "a second YAML "
+			    "document: a policy is one document");
+			goto done;
 		}
+		if ((ev.type == YAML_SEQUENCE_END_EVENT ||
+		    ev.type == YAML_MAPPING_END_EVENT) && depth > 0 &&
+		    (a = stack[--depth].anchor) >= 0)
+			anchors[a].nodes = nodes - stack[depth].first;
+		add = event_nodes(&ev, anchors, nanchors, &tag, &anchor);
 		if (tag != NULL) {	/* !!int is short for the standard tag */
 			if (strncmp(tag, "tag:yaml.org,2002:", 18) == 0)
 				rc = err_mark(name, ev.start_mark, "tag '!!%s': "
