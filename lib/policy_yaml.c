@@ -232,13 +232,12 @@ major(struct em *m, const itsm_policy *p)
 	map_end(m);
 }
 
+/* priorities: name, label, response, resolution, stagnation. */
 static void
-body(struct em *m, const itsm_policy *p)
+priorities(struct em *m, const itsm_policy *p)
 {
-	size_t i, j, n;
+	size_t i;
 
-	levels(m, p, ITSM_IMPACT);
-	levels(m, p, ITSM_URGENCY);
 	str(m, "priorities");
 	seq_start(m, 0);
 	for (i = 0; i < itsm_policy_priority_count(p); i++) {
@@ -258,6 +257,14 @@ body(struct em *m, const itsm_policy *p)
 		map_end(m);
 	}
 	seq_end(m);
+}
+
+/* matrix: impact to urgency to priority. */
+static void
+matrix(struct em *m, const itsm_policy *p)
+{
+	size_t i, j;
+
 	str(m, "matrix");
 	map_start(m, 0);
 	for (i = 0; i < itsm_policy_level_count(p, ITSM_IMPACT); i++) {
@@ -271,6 +278,14 @@ body(struct em *m, const itsm_policy *p)
 		map_end(m);
 	}
 	map_end(m);
+}
+
+/* channels, categories (with their subcategories) and practices. */
+static void
+intake(struct em *m, const itsm_policy *p)
+{
+	size_t i, j, n;
+
 	str(m, "channels");
 	seq_start(m, 1);
 	for (i = 0; i < itsm_policy_channel_count(p); i++)
@@ -294,6 +309,14 @@ body(struct em *m, const itsm_policy *p)
 	str(m, "change");
 	str(m, itsm_policy_practice(p, ITSM_CHANGE));
 	map_end(m);
+}
+
+/* tiers, and groups with their tier. */
+static void
+teams(struct em *m, const itsm_policy *p)
+{
+	size_t i;
+
 	str(m, "tiers");
 	seq_start(m, 1);
 	for (i = 0; i < itsm_policy_tier_count(p); i++)
@@ -310,6 +333,14 @@ body(struct em *m, const itsm_policy *p)
 		map_end(m);
 	}
 	seq_end(m);
+}
+
+/* resolution_codes, auto_close, hook_timeout and database. */
+static void
+settings(struct em *m, const itsm_policy *p)
+{
+	size_t i;
+
 	str(m, "resolution_codes");
 	seq_start(m, 1);
 	for (i = 0; i < itsm_policy_resolution_code_count(p); i++)
@@ -326,7 +357,31 @@ body(struct em *m, const itsm_policy *p)
 	str(m, "busy_timeout");
 	dur(m, itsm_policy_busy_timeout(p));
 	map_end(m);
-	major(m, p);
+}
+
+/* A list of names under key, when there are any. */
+static void
+names(struct em *m, const char *key, size_t n,
+    const char *(*name)(const itsm_policy *, size_t, size_t),
+    const itsm_policy *p, size_t i)
+{
+	size_t j;
+
+	if (n == 0)
+		return;
+	str(m, key);
+	seq_start(m, 1);
+	for (j = 0; j < n; j++)
+		str(m, name(p, i, j));
+	seq_end(m);
+}
+
+/* managers: name, contact, groups and priorities. */
+static void
+managers(struct em *m, const itsm_policy *p)
+{
+	size_t i;
+
 	str(m, "managers");
 	seq_start(m, 0);
 	for (i = 0; i < itsm_policy_manager_count(p); i++) {
@@ -337,23 +392,28 @@ body(struct em *m, const itsm_policy *p)
 			str(m, "contact");
 			str(m, itsm_policy_manager_contact(p, i));
 		}
-		if ((n = itsm_policy_manager_group_count(p, i)) > 0) {
-			str(m, "groups");
-			seq_start(m, 1);
-			for (j = 0; j < n; j++)
-				str(m, itsm_policy_manager_group(p, i, j));
-			seq_end(m);
-		}
-		if ((n = itsm_policy_manager_priority_count(p, i)) > 0) {
-			str(m, "priorities");
-			seq_start(m, 1);
-			for (j = 0; j < n; j++)
-				str(m, itsm_policy_manager_priority(p, i, j));
-			seq_end(m);
-		}
+		names(m, "groups", itsm_policy_manager_group_count(p, i),
+		    itsm_policy_manager_group, p, i);
+		names(m, "priorities", itsm_policy_manager_priority_count(p, i),
+		    itsm_policy_manager_priority, p, i);
 		map_end(m);
 	}
 	seq_end(m);
+}
+
+/* The policy's sections, in the order a policy file has them. */
+static void
+body(struct em *m, const itsm_policy *p)
+{
+	levels(m, p, ITSM_IMPACT);
+	levels(m, p, ITSM_URGENCY);
+	priorities(m, p);
+	matrix(m, p);
+	intake(m, p);
+	teams(m, p);
+	settings(m, p);
+	major(m, p);
+	managers(m, p);
 }
 
 int
