@@ -59,40 +59,93 @@ check_holder(const char *path, const struct stat *st, char *why, size_t len)
 	return 0;
 }
 
-int
-trust_path(const char *path, char *why, size_t len)
+/* path made absolute from the current directory: *out, to free(). */
+static int
+absolute(const char *path, char **out, char *why, size_t len)
 {
-	char cur[PATH_MAX], cand[PATH_MAX], target[PATH_MAX];
-	char *rest = NULL, *comp, *next, *nr;
-	struct stat st, dst;	/* dst: cur's */
-	int links = 0, rc;
+	char cwd[PATH_MAX];
+
+	*out = NULL;
+	if (path[0] == '/') {
+		*out = strdup(path);
+	} else {
+		if (getcwd(cwd, sizeof(cwd)) == NULL) {
+			snprintf(why, len, "cannot find the current directory: "
+			    "%s", strerror(errno));
+			return -1;
+		}
+		if ((*out = malloc(strlen(cwd) + strlen(path) + 2)) != NULL)
+			sprintf(*out, "%s/%s", cwd, path);
+	}
+	if (*out == NULL) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads where (NULL or "": "/") into st; -1 with why. */
+static int
+read_node(const char *where, struct stat *st, char *why, size_t len)
+{
+	if (where == NULL || where[0] == '\0')
+		where = "/";
+	if (lstat(where, st) != 0) {
+		snprintf(why, len, "cannot read '%s': %s", where,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The walk goes on through link cand: *rest becomes what it names
+ * followed by next, from the root again (cur "", dst its stat) when it
+ * names an absolute path.
+ */
+static int
+through_link(const char *cand, const char *next, char *cur, struct stat *dst,
+    char **rest, int *links, char *why, size_t len)
+{
+	char target[PATH_MAX], *nr;
 	ssize_t n;
 	size_t rl;
 
-	cur[0] = '\0';
-	if (path[0] == '/') {
-		rest = strdup(path);
-	} else {
-		if (getcwd(cand, sizeof(cand)) == NULL) {
-			snprintf(why, len, "cannot find the current directory: "
-			    "%s", strerror(errno));
-			rc = -1;
-			goto done;
-		}
-		if ((rest = malloc(strlen(cand) + strlen(path) + 2)) != NULL)
-			sprintf(rest, "%s/%s", cand, path);
+	if (++*links > MAX_LINKS ||
+	    (n = readlink(cand, target, sizeof(target) - 1)) < 0) {
+		snprintf(why, len, "cannot follow '%s': %s", cand,
+		    *links > MAX_LINKS ? strerror(ELOOP) : strerror(errno));
+		return -1;
 	}
-	if (rest == NULL) {
+	target[n] = '\0';
+	if (target[0] == '/' && cur[0] != '\0') {
+		cur[0] = '\0';
+		if (read_node(NULL, dst, why, len) != 0)
+			return -1;
+	}
+	rl = (size_t)n + strlen(next) + 2;
+	if ((nr = malloc(rl)) == NULL) {
 		snprintf(why, len, "out of memory");
-		rc = -1;
-		goto done;
+		return -1;
 	}
-	if (lstat("/", &dst) != 0) {
-		snprintf(why, len, "cannot read '/': %s", strerror(errno));
-		rc = -1;
-		goto done;
-	}
-	if ((rc = check_node("/", &dst, why, len)) != 0)
+	snprintf(nr, rl, "%s/%s", target, next);
+	free(*rest);
+	*rest = nr;
+	return 0;
+}
+
+int
+trust_path(const char *path, char *why, size_t len)
+{
+	char cur[PATH_MAX], cand[PATH_MAX];
+	char *rest = NULL, *comp, *next, *nr;
+	struct stat st, dst;	/* dst: cur's */
+	int links = 0, rc;
+
+	cur[0] = '\0';
+	if ((rc = absolute(path, &rest, why, len)) != 0 ||
+	    (rc = read_node(NULL, &dst, why, len)) != 0 ||
+	    (rc = check_node("/", &dst, why, len)) != 0)
 		goto done;
 	comp = rest;
 	for (;;) {
@@ -111,12 +164,8 @@ trust_path(const char *path, char *why, size_t len)
 		if (strcmp(comp, "..") == 0) {	/* cur has no link in it */
 			if ((nr = strrchr(cur, '/')) != NULL)
 				*nr = '\0';
-			if (lstat(cur[0] ? cur : "/", &dst) != 0) {
-				snprintf(why, len, "cannot read '%s': %s",
-				    cur[0] ? cur : "/", strerror(errno));
-				rc = -1;
+			if ((rc = read_node(cur, &dst, why, len)) != 0)
 				goto done;
-			}
 			comp = next;
 			continue;
 		}
@@ -129,13 +178,8 @@ trust_path(const char *path, char *why, size_t len)
 			rc = -1;
 			goto done;
 		}
-		if (lstat(cand, &st) != 0) {
-			snprintf(why, len, "cannot read '%s': %s", cand,
-			    strerror(errno));
-			rc = -1;
-			goto done;
-		}
-		if ((rc = check_node(cand, &st, why, len)) != 0)
+		if ((rc = read_node(cand, &st, why, len)) != 0 ||
+		    (rc = check_node(cand, &st, why, len)) != 0)
 			goto done;
 		if (!S_ISLNK(st.st_mode)) {
 			memcpy(cur, cand, strlen(cand) + 1);
@@ -144,33 +188,10 @@ trust_path(const char *path, char *why, size_t len)
 			continue;
 		}
 		/* A link: go on from what it names, then the rest. */
-		if (++links > MAX_LINKS ||
-		    (n = readlink(cand, target, sizeof(target) - 1)) < 0) {
-			snprintf(why, len, "cannot follow '%s': %s", cand,
-			    links > MAX_LINKS ? strerror(ELOOP) :
-			    strerror(errno));
-			rc = -1;
+		if ((rc = through_link(cand, next, cur, &dst, &rest, &links,
+		    why, len)) != 0)
 			goto done;
-		}
-		target[n] = '\0';
-		if (target[0] == '/' && cur[0] != '\0') {
-			cur[0] = '\0';
-			if (lstat("/", &dst) != 0) {
-				snprintf(why, len, "cannot read '/': %s",
-				    strerror(errno));
-				rc = -1;
-				goto done;
-			}
-		}
-		rl = (size_t)n + strlen(next) + 2;
-		if ((nr = malloc(rl)) == NULL) {
-			snprintf(why, len, "out of memory");
-			rc = -1;
-			goto done;
-		}
-		snprintf(nr, rl, "%s/%s", target, next);
-		free(rest);
-		rest = comp = nr;
+		comp = rest;
 	}
 	rc = 0;
 done:
