@@ -706,6 +706,29 @@ check_word(const cJSON *v, const char *path, int (*parse)(const char *),
 	return ITSM_E_INVALID;
 }
 
+/* Each finding's kind is one a review records (itsm-major(1)). */
+static int
+check_finding_kinds(const struct store_crisis *c, char *why, size_t len)
+{
+	static const char *const kinds[] = { "factor", "went_well",
+	    "went_wrong", "lucky" };
+	const struct store_value *v;
+	size_t i, k;
+
+	for (i = 0; i < c->nfindings; i++) {
+		v = &c->findings[i][IF_KIND];
+		for (k = 0; v->type == STORE_TEXT && k < 4; k++)
+			if (strcmp(v->s, kinds[k]) == 0)
+				break;
+		if (v->type != STORE_TEXT || k == 4) {
+			snprintf(why, len, "\"crisis.findings[%zu].kind\" must "
+			    "be factor, went_well, went_wrong or lucky", i);
+			return ITSM_E_INVALID;
+		}
+	}
+	return 0;
+}
+
 /* A major's state: proposed, active, ended or rejected; -1 otherwise. */
 static int
 major_state_parse(const char *s)
@@ -927,7 +950,8 @@ import_crisis(itsm_store *s, struct import_json *j, const cJSON *crisis,
 	c.nfindings = n[1];
 	c.actions = (const struct store_value (*)[IA_N])j->list[2];
 	c.nactions = n[2];
-	if ((rc = store_import_crisis(s, id, &c, why, len)) != 0)
+	if ((rc = check_finding_kinds(&c, why, len)) != 0 ||
+	    (rc = store_import_crisis(s, id, &c, why, len)) != 0)
 		return rc;
 	return malformed ? itsm_error(ITSM_E_INTERNAL, "cannot import: "
 	    "malformed JSON") : 0;
@@ -1157,6 +1181,14 @@ fill_values(const cJSON *const *m, int64_t id, struct store_value *col,
 	fallback(&col[ITSM_F_REOPEN_COUNT], &zero);
 	fallback(&col[ITSM_F_REASSIGNMENT_COUNT], &zero);
 	fallback(&col[SK_AUTO_CLOSED], &zero);
+	for (k = 0; k < SK_NKEYS; k++)
+		if (keys[k].imported && keys[k].kind == ITSM_FK_BOOL &&
+		    (col[k].type != STORE_INT || (col[k].i != 0 &&
+		    col[k].i != 1))) {
+			snprintf(why, len, "\"%s\" must be true or false",
+			    keys[k].path);
+			return ITSM_E_INVALID;
+		}
 	if (col[ITSM_F_PARENT].type != STORE_NULL &&
 	    col[ITSM_F_PARENT].type != STORE_INT) {
 		snprintf(why, len, "\"parent\" must be a ticket's id");

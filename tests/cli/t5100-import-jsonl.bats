@@ -373,6 +373,9 @@ same_tables() {
 	printf '%s\n%s\n' "$ok" '{"id":21,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z","status":7}' >"$f"
 	run --separate-stderr itsm import "$f"
 	assert_rejected 65 "bad\.jsonl:2: \"status\" must be a text \(new, in_progress, on_hold, resolved, closed, redirected or cancelled\)$" "$before"
+	printf '%s\n%s\n' "$ok" '{"id":21,"summary":"s","caller":"c","opened_at":"2026-01-01T00:00:00Z","major":2}' >"$f"
+	run --separate-stderr itsm import "$f"
+	assert_rejected 65 "bad\.jsonl:2: \"major\" must be true or false$" "$before"
 }
 
 @test "a parent may come after its child; one that never comes: 65, the child's line" {

@@ -209,6 +209,7 @@ rejects_line() {
 	rejects_line "$(printf '{%s,"crisis":{"state":"active","roster":[{"name":"","role":"commander"}]}}\n' "$t")" "\"crisis.roster\[0\].name\" must be a text of 1 to 256 bytes$"
 	rejects_line "$(printf '{%s,"crisis":{"state":"active","actions":[{"n":1,"text":"fix","owner":%s,"due":"2026-01-02T00:00:00Z"}]}}\n' "$t" 42)" "\"crisis.actions\[0\].owner\" must be a text of 1 to 256 bytes$"
 	rejects_line "$(printf '{%s,"crisis":{"state":"over"}}\n' "$t")" "unknown \"crisis\.state\" 'over' \(expected proposed, active, ended or rejected\)$"
+	rejects_line "$(printf '{%s,"crisis":{"state":"ended","findings":[{"kind":"factor","text":"dns"},{"kind":"great","text":"x"}]}}\n' "$t")" "\"crisis\.findings\[1\]\.kind\" must be factor, went_well, went_wrong or lucky$"
 	# A good one goes in whole.
 	printf '{%s,"crisis":{"state":"active","bridge":"b","roster":[{"name":"ann","role":"commander","since":"2026-01-01T00:00:00Z"}],"actions":[{"n":1,"text":"fix","owner":"bob","due":"2026-01-02T00:00:00Z"}]}}\n' "$t" >"$f"
 	run --separate-stderr itsm import "$f"
