@@ -10,13 +10,15 @@ FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 EXAMPLEDIR  = $(PREFIX)/share/doc/itsm/examples
 
 CC      ?= cc
-PKGS     = sqlite3 yaml-0.1 zlib libcjson
+PKGS     = sqlite3 yaml-0.1 zlib libcjson libpq
 CFLAGS  ?= -O2 -g
 WARN     = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wvla
-CPPFLAGS_ALL = -D_DEFAULT_SOURCE -Iinclude -Ilib $(CPPFLAGS)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || \
+	   echo -I/usr/include/postgresql)
+CPPFLAGS_ALL = -D_DEFAULT_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) $(CPPFLAGS)
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	   echo -lsqlite3 -lyaml -lz -lcjson) -lcsv -lm
+	   echo -lsqlite3 -lyaml -lz -lcjson -lpq) -lcsv -lm
 
 # make SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer
 # into build-san/, so the two builds never mix objects.
@@ -40,7 +42,7 @@ MANPAGES = $(wildcard man/*.1 man/*.5)
 
 # Debian packages needed to build, test and lint.
 DEPS = gcc make pkg-config libsqlite3-dev libyaml-dev zlib1g-dev libcsv-dev libcjson-dev \
-       libcmocka-dev sqlite3 \
+       libpq-dev libcmocka-dev sqlite3 postgresql \
        bats jq mandoc zsh fish bash-completion man-db
 
 # What make bench, make fuzz and make valgrind need besides.
