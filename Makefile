@@ -32,7 +32,7 @@ SANFLAGS =
 endif
 
 ITSM     = $(B)/itsm
-LIB_SRC  = $(wildcard lib/*.c lib/sqlite/*.c)
+LIB_SRC  = $(wildcard lib/*.c lib/sqlite/*.c lib/pg/*.c)
 CMD_SRC  = $(wildcard cmd/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/lib/default_policy.o
 CMD_OBJ  = $(CMD_SRC:%.c=$(B)/%.o)
@@ -61,7 +61,8 @@ $(B)/libitsm.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(B)/%.o: %.c $(wildcard include/itsm/*.h lib/*.h lib/sqlite/*.h cmd/*.h)
+$(B)/%.o: %.c $(wildcard include/itsm/*.h lib/*.h lib/sqlite/*.h lib/pg/*.h \
+    cmd/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 

@@ -411,8 +411,9 @@ struct store_engine {
 	const struct engine_port *port;
 };
 
-/* The engines built in. */
+/* The engines built in (PostgreSQL's: core ops only, not selectable yet). */
 extern const struct store_engine itsm_engine_sqlite;
+extern const struct store_engine itsm_engine_pg;
 
 static inline int
 store_rows_next(itsm_store *s, struct store_rows *r,

@@ -45,7 +45,12 @@ itsm_store_path(const char *path, char **out)
 	return 0;
 }
 
-/* The engine of the database path names: SQLite, the one today. */
+/*
+ * The engine of the database path names: SQLite, for every path.  The
+ * PostgreSQL engine (lib/pg/) has its core ops only, so far: it is not
+ * selected here until it can serve every command (issue 13), and users
+ * see no change.
+ */
 static const struct store_engine *
 engine_for(const char *path)
 {
