@@ -86,8 +86,14 @@ check: $(ITSM) $(UNIT_BIN)
 	@ITSM=$(CURDIR)/$(ITSM) UNIT_DIR=$(CURDIR)/$(B)/tests \
 	    sh tests/run.sh
 
+# The engine contract tests run with a throwaway PostgreSQL server.
 unit: $(UNIT_BIN)
-	@for t in $(UNIT_BIN); do $$t || exit 1; done
+	@for t in $(UNIT_BIN); do \
+	    case $$t in \
+	    */test_engine) sh tests/pg-run.sh $$t ;; \
+	    *) $$t ;; \
+	    esac || exit 1; \
+	done
 
 lint:
 	mandoc -T lint -W warning $(MANPAGES)
