@@ -86,11 +86,11 @@ check: $(ITSM) $(UNIT_BIN)
 	@ITSM=$(CURDIR)/$(ITSM) UNIT_DIR=$(CURDIR)/$(B)/tests \
 	    sh tests/run.sh
 
-# The engine contract tests run with a throwaway PostgreSQL server.
+# The PostgreSQL engine tests run with a throwaway server.
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do \
 	    case $$t in \
-	    */test_engine) sh tests/pg-run.sh $$t ;; \
+	    */test_engine | */test_pg) sh tests/pg-run.sh $$t ;; \
 	    *) $$t ;; \
 	    esac || exit 1; \
 	done

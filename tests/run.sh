@@ -68,7 +68,7 @@ seq "$n" | grep -vxF -f "$work/order" >>"$work/order"
 # run: it runs at the usual priority, the other jobs at nice 10, so that
 # they fill the processors around it rather than slow it down.
 head -n 1 "$work/order" >"$work/first"
-# The engine contract tests need a PostgreSQL server: pg-run.sh starts one.
+# The PostgreSQL engine tests need a server: pg-run.sh starts one.
 PG_RUN=$top/tests/pg-run.sh
 export PG_RUN
 cat >"$work/run-job" <<'EOF'
@@ -77,7 +77,7 @@ nice=10
 [ "$2" = "$(cat "$1/first")" ] && nice=0
 case $job in
 *.bats) nice -n "$nice" bats --tap "$job" ;;
-*/test_engine) CMOCKA_MESSAGE_OUTPUT=TAP nice -n "$nice" \
+*/test_engine | */test_pg) CMOCKA_MESSAGE_OUTPUT=TAP nice -n "$nice" \
     sh "$PG_RUN" "$job" ;;
 *) CMOCKA_MESSAGE_OUTPUT=TAP nice -n "$nice" "$job" ;;
 esac >"$1/$2.log" 2>&1

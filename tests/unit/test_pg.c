@@ -1,0 +1,300 @@
+/*
+ * The PostgreSQL engine's own tests (the contract tests are in
+ * test_engine.c): its rows (cursor batches, nesting, writes meanwhile,
+ * the value types), the schemas it refuses, and how a failed connection
+ * is told.  Runs on the throwaway server of tests/pg-run.sh.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "itsm/itsm.h"
+#include "itsm/error.h"
+#include "engine.h"
+#include "store_int.h"
+#include "pg/pg_int.h"
+
+/* Runs sql on database db through a connection of its own. */
+static int
+admin(const char *db, const char *sql)
+{
+	char conninfo[128];
+	PGconn *c;
+	PGresult *r;
+	int rc = -1;
+
+	snprintf(conninfo, sizeof(conninfo), "dbname=%s", db);
+	c = PQconnectdb(conninfo);
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "# no PostgreSQL server: %s# run this test "
+		    "under pg_virtualenv (make unit does)\n",
+		    PQerrorMessage(c));
+		PQfinish(c);
+		return -1;
+	}
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK ||
+	    PQresultStatus(r) == PGRES_TUPLES_OK)
+		rc = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ?
+		    atoi(PQgetvalue(r, 0, 0)) : 0;
+	else
+		fprintf(stderr, "# %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
+struct fx {
+	char name[64], where[96];
+};
+
+static int
+setup(void **state)
+{
+	static unsigned n;
+	struct fx *f = calloc(1, sizeof(*f));
+	char sql[128];
+
+	if (f == NULL)
+		return -1;
+	*state = f;
+	snprintf(f->name, sizeof(f->name), "itsm_pg_%ld_%u", (long)getpid(),
+	    n++);
+	snprintf(f->where, sizeof(f->where), "dbname=%s", f->name);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", f->name);
+	return admin("postgres", sql);
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)",
+	    f->name);
+	(void)admin("postgres", sql);
+	free(f);
+	return 0;
+}
+
+static itsm_store *
+open_ok(const struct fx *f, int flags)
+{
+	itsm_store *s = NULL;
+
+	assert_int_equal(itsm_engine_pg.core->open(&s, f->where, flags, 1000),
+	    0);
+	return s;
+}
+
+/* One line, no newline: the message of a failure. */
+static void
+assert_one_line(const char *want)
+{
+	const char *msg = itsm_errmsg();
+
+	assert_null(strchr(msg, '\n'));
+	if (strstr(msg, want) == NULL)
+		fail_msg("'%s' not in '%s'", want, msg);
+}
+
+/*
+ * Inside a transaction the rows come through a cursor, in batches: more
+ * rows than a batch, a stream nested in another, and writes meanwhile,
+ * which the walk does not see.  Each type as the interface says.
+ */
+static void
+test_rows_in_a_transaction(void **state)
+{
+	struct fx *f = *state;
+	itsm_store *s = open_ok(f, 0);
+	const struct store_value *v, *w;
+	struct store_rows *r, *inner;
+	char key[32];
+	size_t i, k, n, m;
+
+	assert_int_equal(itsm_store_begin(s), 0);
+	for (i = 0; i < 2500; i++) {
+		snprintf(key, sizeof(key), "k%05zu", i);
+		assert_int_equal(store_meta_set(s, key, "v"), 0);
+	}
+	assert_int_equal(pg_rows(s, "SELECT key, value, length(key),"
+	    " 1.5::float8, key = 'k00001', NULL FROM meta ORDER BY key", 0,
+	    NULL, "test", &r), 0);
+	for (i = 0; store_rows_next(s, r, &v, &n) == 1; i++) {
+		snprintf(key, sizeof(key), "k%05zu", i);
+		assert_int_equal(n, 6);
+		assert_int_equal(v[0].type, STORE_TEXT);
+		assert_string_equal(v[0].s, key);
+		assert_int_equal(v[0].len, 6);
+		assert_int_equal(v[2].type, STORE_INT);
+		assert_int_equal(v[2].i, 6);
+		assert_int_equal(v[3].type, STORE_REAL);
+		assert_true(v[3].r == 1.5);
+		assert_int_equal(v[4].type, STORE_INT);
+		assert_int_equal(v[4].i, i == 1);
+		assert_int_equal(v[5].type, STORE_NULL);
+		if (i % 700 == 0) {
+			const char *p[1] = { key };
+
+			/* A write meanwhile: after the walk's snapshot. */
+			snprintf(key, sizeof(key), "z%05zu", i);
+			assert_int_equal(store_meta_set(s, key, "new"), 0);
+			assert_int_equal(pg_rows(s, "SELECT value FROM meta"
+			    " WHERE key = $1", 1, p, "test", &inner), 0);
+			for (k = 0; store_rows_next(s, inner, &w, &m) == 1; k++)
+				assert_string_equal(w[0].s, "new");
+			assert_int_equal(k, 1);
+			store_rows_free(s, inner);
+		}
+	}
+	assert_int_equal(i, 2500);
+	store_rows_free(s, r);
+	assert_int_equal(itsm_store_commit(s), 0);
+	/* Outside a transaction: the whole result at once. */
+	assert_int_equal(pg_rows(s, "SELECT key FROM meta", 0, NULL, "test",
+	    &r), 0);
+	for (i = 0; store_rows_next(s, r, &v, &n) == 1; i++)
+		;
+	assert_int_equal(i, 2504);
+	store_rows_free(s, r);
+	itsm_store_close(s);
+}
+
+/* A failed query is one line, and a stream freed early is no harm. */
+static void
+test_rows_failure_and_early_free(void **state)
+{
+	struct fx *f = *state;
+	itsm_store *s = open_ok(f, 0);
+	const struct store_value *v;
+	struct store_rows *r = NULL;
+	size_t n;
+
+	assert_int_equal(pg_rows(s, "SELECT nothing FROM nowhere", 0, NULL,
+	    "cannot read nowhere", &r), ITSM_E_INTERNAL);
+	assert_null(r);
+	assert_one_line("cannot read nowhere: relation \"nowhere\" does not "
+	    "exist");
+	assert_int_equal(itsm_store_begin(s), 0);
+	assert_int_equal(pg_rows(s, "SELECT generate_series(1, 5000)", 0,
+	    NULL, "test", &r), 0);
+	assert_int_equal(store_rows_next(s, r, &v, &n), 1);
+	store_rows_free(s, r);
+	assert_int_equal(store_meta_set(s, "k", "v"), 0);
+	assert_int_equal(itsm_store_commit(s), 0);
+	itsm_store_close(s);
+}
+
+/* A newer schema is refused, as on SQLite; an older one is migrated. */
+static void
+test_newer_schema_refused(void **state)
+{
+	struct fx *f = *state;
+	itsm_store *s = open_ok(f, 0);
+
+	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
+	itsm_store_close(s);
+	assert_int_equal(admin(f->name, "UPDATE itsm_schema SET version = 99"),
+	    0);
+	s = NULL;
+	assert_int_equal(itsm_engine_pg.core->open(&s, f->where, 0, 1000),
+	    ITSM_E_IO);
+	assert_null(s);
+	assert_one_line("has schema version 99, newer than this itsm knows");
+	assert_int_equal(itsm_engine_pg.core->open(&s, f->where,
+	    ITSM_STORE_READONLY, 1000), ITSM_E_IO);
+	assert_null(s);
+}
+
+/* Another application's database is refused, and left as it was. */
+static void
+test_foreign_database_refused(void **state)
+{
+	struct fx *f = *state;
+	itsm_store *s = NULL;
+
+	assert_int_equal(admin(f->name, "CREATE TABLE theirs (x int)"), 0);
+	assert_int_equal(itsm_engine_pg.core->open(&s, f->where, 0, 1000),
+	    ITSM_E_IO);
+	assert_null(s);
+	assert_one_line("is not an itsm database");
+	assert_int_equal(admin(f->name, "SELECT count(*) FROM pg_tables"
+	    " WHERE schemaname = 'public'"), 1);
+}
+
+/* Read-only, an empty database is refused and nothing is created. */
+static void
+test_read_only_creates_nothing(void **state)
+{
+	struct fx *f = *state;
+	itsm_store *s = NULL;
+
+	assert_int_equal(itsm_engine_pg.core->open(&s, f->where,
+	    ITSM_STORE_READONLY, 1000), ITSM_E_IO);
+	assert_null(s);
+	assert_one_line("has no itsm schema");
+	assert_int_equal(admin(f->name, "SELECT count(*) FROM pg_tables"
+	    " WHERE schemaname = 'public'"), 0);
+	/* Read-only, a current database reads but never writes. */
+	itsm_store_close(open_ok(f, 0));
+	s = open_ok(f, ITSM_STORE_READONLY);
+	assert_int_equal(itsm_store_begin(s), 0);
+	assert_int_equal(store_meta_set(s, "k", "v"), ITSM_E_PERM);
+	assert_one_line("the server is read-only");
+	itsm_store_rollback(s);
+	itsm_store_close(s);
+}
+
+/* Connecting fails in one line: 74 for where, 77 for who. */
+static void
+test_connection_failures(void **state)
+{
+	itsm_store *s = NULL;
+	char where[256];
+	const char *host = getenv("PGHOST"), *port = getenv("PGPORT");
+
+	(void)state;
+	assert_int_equal(itsm_engine_pg.core->open(&s,
+	    "host=127.0.0.1 port=1 dbname=x connect_timeout=5", 0, 1000),
+	    ITSM_E_IO);
+	assert_null(s);
+	assert_one_line("cannot open database 'x': ");
+	assert_int_equal(itsm_engine_pg.core->open(&s,
+	    "dbname=itsm_no_such_database", 0, 1000), ITSM_E_IO);
+	assert_one_line("does not exist");
+	snprintf(where, sizeof(where), "host=%s port=%s dbname=postgres "
+	    "user=postgres password=wrong", host != NULL ? host : "localhost",
+	    port != NULL ? port : "5432");
+	assert_int_equal(itsm_engine_pg.core->open(&s, where, 0, 1000),
+	    ITSM_E_PERM);
+	assert_one_line("authentication failed");
+	/* Never the password in a message. */
+	assert_null(strstr(itsm_errmsg(), "wrong"));
+	assert_null(s);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_rows_in_a_transaction),
+		T(test_rows_failure_and_early_free),
+		T(test_newer_schema_refused),
+		T(test_foreign_database_refused),
+		T(test_read_only_creates_nothing),
+		T(test_connection_failures),
+	};
+
+	return cmocka_run_group_tests_name("pg engine", tests, NULL, NULL);
+}
