@@ -86,14 +86,11 @@ check: $(ITSM) $(UNIT_BIN)
 	@ITSM=$(CURDIR)/$(ITSM) UNIT_DIR=$(CURDIR)/$(B)/tests \
 	    sh tests/run.sh
 
-# The PostgreSQL engine tests run with a throwaway server.
+# The PostgreSQL engine's tests run last, with one throwaway server.
+PG_UNIT  = $(B)/tests/test_engine $(B)/tests/test_pg
 unit: $(UNIT_BIN)
-	@for t in $(UNIT_BIN); do \
-	    case $$t in \
-	    */test_engine | */test_pg) sh tests/pg-run.sh $$t ;; \
-	    *) $$t ;; \
-	    esac || exit 1; \
-	done
+	@for t in $(filter-out $(PG_UNIT),$(UNIT_BIN)); do $$t || exit 1; done
+	@sh tests/pg-run.sh $(PG_UNIT)
 
 lint:
 	mandoc -T lint -W warning $(MANPAGES)
