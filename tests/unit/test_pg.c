@@ -254,6 +254,37 @@ test_read_only_creates_nothing(void **state)
 	itsm_store_close(s);
 }
 
+/* The server keeps events append-only and tickets undeleted. */
+static void
+test_history_is_append_only(void **state)
+{
+	struct fx *f = *state;
+	itsm_store *s = open_ok(f, 0);
+	static const char *const refused[] = {
+		"UPDATE events SET message = 'rewritten'",
+		"DELETE FROM events",
+		"TRUNCATE events",
+		"DELETE FROM tickets",
+	};
+	size_t i;
+
+	assert_int_equal(pg_exec(s, "INSERT INTO tickets (summary, caller,"
+	    " affected, opened_at, updated_at) VALUES ('s', 'a', 'a', 1, 1)",
+	    0, NULL, "test", NULL), 0);
+	assert_int_equal(pg_exec(s, "INSERT INTO events (ticket, at,"
+	    " recorded_at, actor, login, kind) SELECT id, 1, 1, 'a', 'a',"
+	    " 'open' FROM tickets", 0, NULL, "test", NULL), 0);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(pg_exec(s, refused[i], 0, NULL, "cannot "
+		    "change the history", NULL), ITSM_E_INTERNAL);
+		assert_one_line(i < 3 ? "events are append-only" :
+		    "tickets are never deleted");
+	}
+	assert_int_equal(admin(f->name, "SELECT count(*) FROM events"
+	    " WHERE message IS NULL"), 1);
+	itsm_store_close(s);
+}
+
 /* Connecting fails in one line: 74 for where, 77 for who. */
 static void
 test_connection_failures(void **state)
@@ -293,6 +324,7 @@ main(void)
 		T(test_newer_schema_refused),
 		T(test_foreign_database_refused),
 		T(test_read_only_creates_nothing),
+		T(test_history_is_append_only),
 		T(test_connection_failures),
 	};
 
