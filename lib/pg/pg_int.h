@@ -50,4 +50,7 @@ int pg_fail(itsm_store *s, const PGresult *res, const char *what);
 int pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
     const char *what, struct store_rows **out);
 
+/* The ops of each area, in its file (pg_ticket.c). */
+extern const struct engine_tickets pg_tickets;
+
 #endif

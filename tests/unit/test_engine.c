@@ -130,10 +130,9 @@ pg_drop(const char *where)
 	(void)pg_admin(sql);
 }
 
-/* The ticket tests run on SQLite only until PostgreSQL has ticket ops. */
 static const struct harness harnesses[] = {
 	{ &itsm_engine_sqlite, sqlite_make, sqlite_drop, 1 },
-	{ &itsm_engine_pg, pg_make, pg_drop, 0 },
+	{ &itsm_engine_pg, pg_make, pg_drop, 1 },
 };
 
 struct fx {
