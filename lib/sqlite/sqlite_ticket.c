@@ -170,6 +170,11 @@ qb_stagnant(struct qb *q, const struct store_query *sq)
 	qb_sql(q, ")");
 	qb_sql(q, " AND status IN ('new', 'in_progress') AND updated_at < ");
 	qb_int(q, max);
+	if (n == 0) {
+		/* No cut: every priority's is the other (CASE needs a WHEN). */
+		qb_sql(q, " AND updated_at < ?%d", other);
+		return;
+	}
 	qb_sql(q, " AND updated_at < CASE priority");
 	for (i = 0; i < n; i++) {
 		qb_sql(q, " WHEN ?%d THEN ", name[i]);
