@@ -761,6 +761,313 @@ test_streams_nest_and_interleave_writes(void **state)
 	assert_int_equal(i, 300);
 }
 
+/* Tickets of any fields: summary, caller, affected, opened_at 1000, extra. */
+#define S_TXT(k, v) ((struct store_set){ .key = (k), .text = (v) })
+#define S_INT(k, v) ((struct store_set){ .key = (k), .num = (v), .is_int = 1 })
+
+static int
+insert_with(itsm_store *s, const struct store_set *extra, size_t n,
+    int64_t *id)
+{
+	struct store_set set[24];
+	size_t i, k = 0;
+
+	set[k++] = S_TXT(ITSM_F_SUMMARY, "s");
+	set[k++] = S_TXT(ITSM_F_CALLER, "ann");
+	set[k++] = S_TXT(ITSM_F_AFFECTED, "ann");
+	set[k++] = S_INT(ITSM_F_OPENED_AT, 1000);
+	for (i = 0; i < n && k < sizeof(set) / sizeof(set[0]); i++)
+		set[k++] = extra[i];
+	return store_ticket_insert(s, set, k, id);
+}
+
+static int64_t
+add_with(itsm_store *s, const struct store_set *extra, size_t n)
+{
+	int64_t id = 0;
+
+	assert_int_equal(insert_with(s, extra, n, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+#define ADD(s, ...) add_with((s), (const struct store_set[]){ __VA_ARGS__ }, \
+	sizeof((const struct store_set[]){ __VA_ARGS__ }) / \
+	sizeof(struct store_set))
+
+/* The ids q selects, in order, are want[0..n). */
+static void
+assert_selects(itsm_store *s, struct store_query q, const int64_t *want,
+    size_t n)
+{
+	const struct store_value *v;
+	struct store_rows *r;
+	size_t k, m;
+
+	q.want = SK_BIT(ITSM_F_ID);
+	if (store_ticket_select(s, &q, &r) != 0)
+		fail_msg("%s: %s", s->engine->name, itsm_errmsg());
+	for (k = 0; store_rows_next(s, r, &v, &m) == 1; k++) {
+		if (k >= n)
+			fail_msg("row %zu (id %lld): more than %zu", k,
+			    (long long)v[0].i, n);
+		if (v[0].i != want[k])
+			fail_msg("row %zu: id %lld, not %lld", k,
+			    (long long)v[0].i, (long long)want[k]);
+	}
+	store_rows_free(s, r);
+	assert_int_equal(k, n);
+}
+
+#define SELECTS(s, q, ...) assert_selects((s), (q), \
+	(const int64_t[]){ __VA_ARGS__ }, \
+	sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t))
+#define SELECTS_NONE(s, q) assert_selects((s), (q), NULL, 0)
+
+/*
+ * A second ticket of the same ext_ref is STORE_EXISTS, not an error:
+ * the transaction goes on and commits the rest.  The lookups by value
+ * in any case fold ASCII letters only.
+ */
+static void
+test_insert_exists_and_lookups(void **state)
+{
+	struct fx *f = *state;
+	struct store_set dup[] = { S_TXT(ITSM_F_STATUS, "new"),
+	    S_INT(ITSM_F_UPDATED_AT, 1000), S_TXT(SK_EXT_REF, "RT-7") };
+	struct store_query all = { .scope = STORE_ALL, .order = STORE_BY_ID };
+	int64_t one, two, id = 0;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	one = ADD(f->a, S_TXT(ITSM_F_STATUS, "new"),
+	    S_INT(ITSM_F_UPDATED_AT, 1000), S_TXT(SK_EXT_REF, "RT-7"),
+	    S_TXT(ITSM_F_PRIORITY, "P1"), S_TXT(ITSM_F_GROUP, "D\xc3\xa9sk"));
+	assert_int_equal(insert_with(f->a, dup, 3, &id), STORE_EXISTS);
+	two = ADD(f->a, S_TXT(ITSM_F_STATUS, "new"),
+	    S_INT(ITSM_F_UPDATED_AT, 1000), S_TXT(SK_EXT_REF, "rt-8"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	SELECTS(f->b, all, one, two);
+
+	id = 0;
+	assert_int_equal(store_ticket_find_ext(f->b, "rt-7", &id), 0);
+	assert_int_equal(id, one);
+	assert_int_equal(store_ticket_find_ext(f->b, "RT-8", &id), 0);
+	assert_int_equal(id, two);
+	assert_int_equal(store_ticket_find_ext(f->b, "RT-9", &id), 1);
+	assert_int_equal(store_ticket_has(f->b, ITSM_F_PRIORITY, "p1"), 1);
+	assert_int_equal(store_ticket_has(f->b, ITSM_F_PRIORITY, "P2"), 0);
+	assert_int_equal(store_ticket_has(f->b, ITSM_F_GROUP, "D\xc3\xa9SK"),
+	    1);
+	/* \xc3\x89 is an upper-case e acute: not an ASCII letter. */
+	assert_int_equal(store_ticket_has(f->b, ITSM_F_GROUP, "D\xc3\x89SK"),
+	    0);
+}
+
+/* Every condition of struct store_query, alone, and the orders. */
+static void
+test_select_conditions(void **state)
+{
+	struct fx *f = *state;
+	static const char *const held_closed[] = { "on_hold", "closed", NULL };
+	static const char *const cut_name[] = { "P1", "P2" };
+	static const int64_t cut_at[] = { 150, 250 };
+	struct store_query q, open = { .scope = STORE_OPEN,
+	    .order = STORE_BY_ID };
+	int64_t t1, t2, t3, t4, t5, t6, t7, t8, t9;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	t1 = ADD(f->a, S_TXT(ITSM_F_STATUS, "new"),
+	    S_INT(ITSM_F_UPDATED_AT, 100), S_TXT(ITSM_F_PRIORITY, "P1"),
+	    S_TXT(ITSM_F_GROUP, "Desk"), S_TXT(ITSM_F_ASSIGNEE, "bob"),
+	    S_INT(SK_STAGNANT_ESCALATED_AT, 110));
+	t2 = ADD(f->a, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_INT(ITSM_F_UPDATED_AT, 200), S_TXT(ITSM_F_PRIORITY, "p2"),
+	    S_TXT(ITSM_F_GROUP, "desk"), S_INT(ITSM_F_RESPONSE_DUE, 900));
+	t3 = ADD(f->a, S_TXT(ITSM_F_STATUS, "on_hold"),
+	    S_INT(ITSM_F_UPDATED_AT, 50), S_INT(ITSM_F_RESPONSE_DUE, 10));
+	t4 = ADD(f->a, S_TXT(ITSM_F_STATUS, "new"),
+	    S_INT(ITSM_F_UPDATED_AT, 240), S_TXT(ITSM_F_PRIORITY, "P3"),
+	    S_INT(ITSM_F_RESPONSE_DUE, 900), S_INT(ITSM_F_RESPONDED_AT, 800),
+	    S_INT(ITSM_F_RESOLUTION_DUE, 2000));
+	t5 = ADD(f->a, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_INT(ITSM_F_UPDATED_AT, 500), S_INT(ITSM_F_RESOLVED_AT, 500));
+	t6 = ADD(f->a, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_INT(ITSM_F_UPDATED_AT, 400), S_INT(ITSM_F_RESOLVED_AT, 400));
+	t7 = ADD(f->a, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_UPDATED_AT, 600), S_TXT(ITSM_F_TYPE, "request"));
+	t8 = ADD(f->a, S_TXT(ITSM_F_STATUS, "new"),
+	    S_INT(ITSM_F_UPDATED_AT, 120), S_INT(SK_STAGNANT_ESCALATED_AT, 120),
+	    S_INT(SK_BREACH_ESCALATED_AT, 130),
+	    S_INT(ITSM_F_RESOLUTION_DUE, 999));
+	t9 = ADD(f->a, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_INT(ITSM_F_UPDATED_AT, 200), S_TXT(ITSM_F_PRIORITY, "P2"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	SELECTS(f->b, open, t1, t2, t3, t4, t8, t9);
+	q = open;
+	q.scope = STORE_STATUSES;
+	q.statuses = held_closed;
+	SELECTS(f->b, q, t3, t7);
+	q = open;
+	q.type = "request";
+	SELECTS_NONE(f->b, q);
+	q.scope = STORE_ALL;
+	SELECTS(f->b, q, t7);
+	q = open;
+	q.priority = "p1";
+	SELECTS(f->b, q, t1);
+	q = open;
+	q.group = "DESK";
+	SELECTS(f->b, q, t1, t2);
+	q = open;
+	q.assignee = "bob";
+	SELECTS(f->b, q, t1);
+	q.assignee = "Bob";
+	SELECTS_NONE(f->b, q);
+	q = open;
+	q.assignee_or_none = "bob";
+	SELECTS(f->b, q, t1, t2, t3, t4, t8, t9);
+	q.assignee_or_none = "eve";
+	SELECTS(f->b, q, t2, t3, t4, t8, t9);
+
+	/* P1 < 150, P2 < 250 (exact: p2 is another), the others < 150. */
+	q = open;
+	q.stagnant = 1;
+	q.ncut = 2;
+	q.cut_name = cut_name;
+	q.cut_at = cut_at;
+	q.cut_other = 150;
+	SELECTS(f->b, q, t1, t8, t9);
+	q.esc = STORE_ESC_STAGNANT;	/* t1 escalated after its update */
+	SELECTS(f->b, q, t8, t9);
+	q.ncut = 0;
+	SELECTS(f->b, q, t8);
+
+	q = open;
+	q.breached = 1;
+	q.overdue_before = 1000;
+	SELECTS(f->b, q, t2, t8);
+	q.esc = STORE_ESC_BREACH;	/* t8 escalated after its update */
+	SELECTS(f->b, q, t2);
+	q.overdue_before = 900;
+	SELECTS_NONE(f->b, q);
+
+	q = open;
+	q.scope = STORE_RESOLVED_BY;
+	q.resolved_by = 450;
+	q.order = STORE_BY_RESOLVED;
+	SELECTS(f->b, q, t6);
+	q.resolved_by = 500;
+	SELECTS(f->b, q, t6, t5);
+	/* By resolved_at, NULL first, then id. */
+	q.scope = STORE_ALL;
+	SELECTS(f->b, q, t1, t2, t3, t4, t7, t8, t9, t6, t5);
+	q.limit = 2;
+	SELECTS(f->b, q, t1, t2);
+}
+
+static void
+add_status_event(itsm_store *s, int64_t id, int64_t at, const char *kind,
+    const char *field, const char *value)
+{
+	struct store_event e = event(at, kind, NULL);
+
+	e.field = field;
+	e.new_ = value;
+	assert_int_equal(store_event_add(s, id, &e), 0);
+}
+
+/* A ticket's status changes, its latest events, the open clocks. */
+static void
+test_history_reads(void **state)
+{
+	struct fx *f = *state;
+	static const char *const also[] = { "priority", NULL };
+	const struct store_value *v;
+	struct store_rows *r;
+	char buf[64];
+	int64_t x, y;
+	size_t n;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	y = ADD(f->a, S_TXT(ITSM_F_STATUS, "new"),
+	    S_INT(ITSM_F_UPDATED_AT, 1000), S_TXT(ITSM_F_PRIORITY, "P2"),
+	    S_INT(SK_PRIORITY_RANK, 2), S_INT(ITSM_F_RESPONSE_DUE, 5000));
+	x = ADD(f->a, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_INT(ITSM_F_UPDATED_AT, 1000), S_TXT(ITSM_F_PRIORITY, "P1"),
+	    S_INT(SK_PRIORITY_RANK, 1));
+	(void)ADD(f->a, S_TXT(ITSM_F_STATUS, "new"),
+	    S_INT(ITSM_F_UPDATED_AT, 1000));
+	(void)ADD(f->a, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_UPDATED_AT, 1000), S_TXT(ITSM_F_PRIORITY, "P1"));
+	add_status_event(f->a, x, 100, "open", "status", "new");
+	add_status_event(f->a, x, 300, "start", "status", "in_progress");
+	add_status_event(f->a, x, 200, "hold", "status", "on_hold");
+	add_status_event(f->a, x, 300, "prioritize", "priority", "P1");
+	add_status_event(f->a, x, 400, "note", NULL, NULL);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	/* By time, then as recorded: at, new status. */
+	assert_int_equal(store_status_history(f->b, x, &r), 0);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].i, 100);
+	assert_string_equal(text_of(&v[1], buf, sizeof(buf)), "new");
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(v[0].i, 200);
+	assert_string_equal(text_of(&v[1], buf, sizeof(buf)), "on_hold");
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(v[0].i, 300);
+	assert_string_equal(text_of(&v[1], buf, sizeof(buf)), "in_progress");
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+
+	/* The latest time's events, last recorded first: at, kind. */
+	assert_int_equal(store_latest_events(f->b, x, NULL, &r), 0);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].i, 300);
+	assert_string_equal(text_of(&v[1], buf, sizeof(buf)), "start");
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+	assert_int_equal(store_latest_events(f->b, x, also, &r), 0);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_string_equal(text_of(&v[1], buf, sizeof(buf)), "prioritize");
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_string_equal(text_of(&v[1], buf, sizeof(buf)), "start");
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+	assert_int_equal(store_latest_events(f->b, y, also, &r), 0);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+
+	/*
+	 * The open prioritized tickets in queue order, a row per status
+	 * change, one with NULLs when none: id, priority, opened_at,
+	 * resolved_at, response_due, resolution_due, at, new.
+	 */
+	assert_int_equal(store_open_clocks(f->b, &r), 0);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(n, 8);
+	assert_int_equal(v[0].i, x);
+	assert_string_equal(text_of(&v[1], buf, sizeof(buf)), "P1");
+	assert_int_equal(v[2].i, 1000);
+	assert_int_equal(v[3].type, STORE_NULL);
+	assert_int_equal(v[6].i, 100);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(v[6].i, 200);
+	assert_string_equal(text_of(&v[7], buf, sizeof(buf)), "on_hold");
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(v[6].i, 300);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(v[0].i, y);
+	assert_int_equal(v[4].i, 5000);
+	assert_int_equal(v[6].type, STORE_NULL);
+	assert_int_equal(v[7].type, STORE_NULL);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -790,6 +1097,9 @@ main(void)
 		T(test_streams_large_results),
 		T(test_scopes_are_the_workflows),
 		T(test_streams_nest_and_interleave_writes),
+		T(test_insert_exists_and_lookups),
+		T(test_select_conditions),
+		T(test_history_reads),
 	};
 
 	char name[64];
