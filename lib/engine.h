@@ -411,7 +411,10 @@ struct store_engine {
 	const struct engine_port *port;
 };
 
-/* The engines built in (PostgreSQL's: core and tickets, not selectable yet). */
+/*
+ * The engines built in (PostgreSQL's: core, tickets and majors, not
+ * selectable yet).
+ */
 extern const struct store_engine itsm_engine_sqlite;
 extern const struct store_engine itsm_engine_pg;
 

@@ -50,7 +50,8 @@ int pg_fail(itsm_store *s, const PGresult *res, const char *what);
 int pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
     const char *what, struct store_rows **out);
 
-/* The ops of each area, in its file (pg_ticket.c). */
+/* The ops of each area, in its file (pg_ticket.c, pg_major.c). */
 extern const struct engine_tickets pg_tickets;
+extern const struct engine_majors pg_majors;
 
 #endif

@@ -23,6 +23,7 @@
 #include "itsm/workflow.h"
 #include "engine.h"
 #include "store_int.h"
+#include "store_major.h"
 
 /* How to give an engine a new database, and take it away. */
 struct harness {
@@ -1068,6 +1069,466 @@ test_history_reads(void **state)
 	store_rows_free(f->b, r);
 }
 
+/* Major incidents: through the wrappers of store_major.h only. */
+
+/* Every row of r (freed) as text: values by "|" (NULL "-"), rows by "\n". */
+static void
+rows_text(itsm_store *s, struct store_rows *r, char *buf, size_t len)
+{
+	const struct store_value *v;
+	size_t n, i, off = 0;
+	int rc;
+
+	buf[0] = '\0';
+	while ((rc = store_rows_next(s, r, &v, &n)) == 1) {
+		for (i = 0; i < n; i++) {
+			if (v[i].type == STORE_INT)
+				off += (size_t)snprintf(buf + off, len - off,
+				    "%s%lld", i ? "|" : "", (long long)v[i].i);
+			else if (v[i].type == STORE_TEXT)
+				off += (size_t)snprintf(buf + off, len - off,
+				    "%s%s", i ? "|" : "", v[i].s);
+			else
+				off += (size_t)snprintf(buf + off, len - off,
+				    "%s-", i ? "|" : "");
+			assert_true(off < len);
+		}
+		off += (size_t)snprintf(buf + off, len - off, "\n");
+		assert_true(off < len);
+	}
+	assert_int_equal(rc, 0);
+	store_rows_free(s, r);
+}
+
+#define MS_TXT(k, v) ((struct store_major_set){ .key = (k), .text = (v) })
+#define MS_INT(k, v) ((struct store_major_set){ .key = (k), .num = (v), \
+	.is_int = 1 })
+
+static void
+assert_state(itsm_store *s, int64_t id, const char *want)
+{
+	char st[16];
+
+	assert_int_equal(store_major_state(s, id, st, sizeof(st)), 0);
+	assert_string_equal(st, want);
+}
+
+/* The first put makes the major, the next ones change it. */
+static void
+test_major_put_and_state(void **state)
+{
+	struct fx *f = *state;
+	struct store_major_set first[] = {
+		MS_TXT(STORE_MAJOR_STATE, "proposed"),
+		MS_INT(STORE_MAJOR_PROPOSED_AT, 100),
+		MS_TXT(STORE_MAJOR_PROPOSAL, "rule: P1"),
+		MS_TXT(STORE_MAJOR_BRIDGE, "tel:1"),
+	};
+	struct store_major_set next[] = {
+		MS_TXT(STORE_MAJOR_STATE, "active"),
+		MS_INT(STORE_MAJOR_DECLARED_AT, 200),
+		MS_TXT(STORE_MAJOR_DECLARED_BY, "Ann"),
+		MS_TXT(STORE_MAJOR_BRIDGE, NULL),
+	};
+	struct store_major_set last[] = {
+		MS_TXT(STORE_MAJOR_STATE, "ended"),
+		MS_INT(STORE_MAJOR_ENDED_AT, 300),
+		MS_TXT(STORE_MAJOR_ROOT_CAUSE, "dns"),
+	};
+	struct store_major_set bad = MS_TXT(STORE_MAJOR_NKEYS, "x");
+	struct store_rows *r;
+	char buf[256];
+	int64_t id, other;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "s", 50, "new", 1, -1);
+	other = add_ticket(f->a, "t", 50, "new", 0, -1);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_state(f->b, id, "");
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_major_put(f->a, id, first, 4), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_state(f->b, id, "proposed");
+	assert_int_equal(store_major_dossier(f->b, id, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "proposed|100|rule: P1|-|-|-|tel:1|-\n");
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_major_put(f->a, id, next, 4), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_state(f->b, id, "active");
+	assert_int_equal(store_major_dossier(f->b, id, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "active|100|rule: P1|200|Ann|-|-|-\n");
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_major_put(f->a, id, last, 3), 0);
+	assert_int_equal(store_major_put(f->a, id, &bad, 1), ITSM_E_INTERNAL);
+	itsm_store_rollback(f->a);
+	assert_state(f->b, id, "active");
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_major_put(f->a, id, last, 3), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_major_dossier(f->b, id, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "ended|100|rule: P1|200|Ann|300|-|dns\n");
+
+	/* A ticket that never was a major: no state, no row. */
+	assert_state(f->b, other, "");
+	assert_int_equal(store_major_dossier(f->b, other, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+}
+
+/* The majors in a state: newest declared first, never declared last. */
+static void
+test_majors_in_state(void **state)
+{
+	struct fx *f = *state;
+	struct store_major_set act[] = {
+		MS_TXT(STORE_MAJOR_STATE, "active"),
+		MS_INT(STORE_MAJOR_DECLARED_AT, 0),
+	};
+	struct store_major_set prop = MS_TXT(STORE_MAJOR_STATE, "proposed");
+	int64_t t[5], *ids = NULL;
+	size_t i, n = 0;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	for (i = 0; i < 5; i++)
+		t[i] = add_ticket(f->a, "s", 50, "new", 1, -1);
+	act[1].num = 500;
+	assert_int_equal(store_major_put(f->a, t[0], act, 2), 0);
+	act[1].num = 400;
+	assert_int_equal(store_major_put(f->a, t[1], act, 2), 0);
+	assert_int_equal(store_major_put(f->a, t[2], act, 1), 0);
+	act[1].num = 500;
+	assert_int_equal(store_major_put(f->a, t[3], act, 2), 0);
+	assert_int_equal(store_major_put(f->a, t[4], &prop, 1), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	/* 500 (the later ticket first on a tie), 400, none. */
+	assert_int_equal(store_majors_in_state(f->b, "active", &ids, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(ids[0], t[3]);
+	assert_int_equal(ids[1], t[0]);
+	assert_int_equal(ids[2], t[1]);
+	assert_int_equal(ids[3], t[2]);
+	free(ids);
+	assert_int_equal(store_majors_in_state(f->b, "proposed", &ids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], t[4]);
+	free(ids);
+	assert_int_equal(store_majors_in_state(f->b, "ended", &ids, &n), 0);
+	assert_int_equal(n, 0);
+	free(ids);
+}
+
+/* One row a person: put, moved, taken off; by name, bytewise. */
+static void
+test_major_roster(void **state)
+{
+	struct fx *f = *state;
+	struct store_major_set act = MS_TXT(STORE_MAJOR_STATE, "active");
+	struct store_rows *r;
+	char *role = NULL, *name = NULL, buf[256];
+	int64_t id, other;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "s", 50, "new", 1, -1);
+	other = add_ticket(f->a, "t", 50, "new", 1, -1);
+	assert_int_equal(store_major_put(f->a, id, &act, 1), 0);
+	assert_int_equal(store_major_put(f->a, other, &act, 1), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_roster_commander(f->b, id, &name), 0);
+	assert_null(name);
+	assert_int_equal(store_roster_role(f->b, id, "zoe", &role), 0);
+	assert_null(role);
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_roster_put(f->a, id, "zoe", "commander", 60), 0);
+	assert_int_equal(store_roster_put(f->a, id, "amy", "scribe", 70), 0);
+	assert_int_equal(store_roster_put(f->a, id, "Bob", "engineer", 71), 0);
+	assert_int_equal(store_roster_put(f->a, id, "\xc3\xa9ve", "engineer",
+	    72), 0);
+	assert_int_equal(store_roster_put(f->a, other, "amy", "commander", 73),
+	    0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_roster_commander(f->b, id, &name), 0);
+	assert_string_equal(name, "zoe");
+	free(name);
+	assert_int_equal(store_roster_commander(f->b, other, &name), 0);
+	assert_string_equal(name, "amy");
+	free(name);
+	assert_int_equal(store_roster_role(f->b, id, "amy", &role), 0);
+	assert_string_equal(role, "scribe");
+	free(role);
+	assert_int_equal(store_roster_role(f->b, id, "Amy", &role), 0);
+	assert_null(role);
+	assert_int_equal(store_major_roster(f->b, id, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "Bob|engineer|71\namy|scribe|70\n"
+	    "zoe|commander|60\n\xc3\xa9ve|engineer|72\n");
+
+	/* Moved: the role and the time change; taken off: gone. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_roster_put(f->a, id, "zoe", "engineer", 80), 0);
+	assert_int_equal(store_roster_put(f->a, id, "amy", "commander", 81), 0);
+	assert_int_equal(store_roster_delete(f->a, id, "Bob"), 0);
+	assert_int_equal(store_roster_delete(f->a, id, "nobody"), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_roster_commander(f->b, id, &name), 0);
+	assert_string_equal(name, "amy");
+	free(name);
+	assert_int_equal(store_roster_role(f->b, id, "Bob", &role), 0);
+	assert_null(role);
+	assert_int_equal(store_major_roster(f->b, id, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "amy|commander|81\nzoe|engineer|80\n"
+	    "\xc3\xa9ve|engineer|72\n");
+	assert_int_equal(store_major_roster(f->b, other, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "amy|commander|73\n");
+}
+
+/* Findings in the order recorded; actions numbered per major, done once. */
+static void
+test_major_findings_and_actions(void **state)
+{
+	struct fx *f = *state;
+	struct store_major_set end = MS_TXT(STORE_MAJOR_STATE, "ended");
+	struct store_rows *r;
+	char *text = NULL, buf[256];
+	int64_t id, other;
+	int n = 0;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "s", 50, "resolved", 1, -1);
+	other = add_ticket(f->a, "t", 50, "resolved", 1, -1);
+	assert_int_equal(store_major_put(f->a, id, &end, 1), 0);
+	assert_int_equal(store_major_put(f->a, other, &end, 1), 0);
+	assert_int_equal(store_finding_add(f->a, id, "went_wrong", "late", 20),
+	    0);
+	assert_int_equal(store_finding_add(f->a, other, "lucky", "x", 5), 0);
+	assert_int_equal(store_finding_add(f->a, id, "factor", "dns", 10), 0);
+	assert_int_equal(store_finding_add(f->a, id, "went_well", "bridge",
+	    30), 0);
+	assert_int_equal(store_action_add(f->a, id, "fix", "ann", 900, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_action_add(f->a, other, "x", "cy", 1, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_action_add(f->a, id, "test", "bob", 950, &n),
+	    0);
+	assert_int_equal(n, 2);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_major_findings(f->b, id, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "went_wrong|late|20\nfactor|dns|10\n"
+	    "went_well|bridge|30\n");
+	assert_int_equal(store_major_findings(f->b, other, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "lucky|x|5\n");
+
+	/* A later transaction numbers on; done once, then no text. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_action_add(f->a, id, "doc", "cy", 990, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_action_done(f->a, id, 2, 960, &text), 0);
+	assert_string_equal(text, "test");
+	free(text);
+	assert_int_equal(store_action_done(f->a, id, 2, 970, &text), 0);
+	assert_null(text);
+	assert_int_equal(store_action_done(f->a, id, 9, 970, &text), 0);
+	assert_null(text);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_action_done(f->a, other, 2, 970, &text), 0);
+	assert_null(text);
+	assert_int_equal(store_major_actions(f->b, id, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "1|fix|ann|900|-\n2|test|bob|950|960\n"
+	    "3|doc|cy|990|-\n");
+	assert_int_equal(store_major_actions(f->b, other, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "1|x|cy|1|-\n");
+}
+
+/* Adds a ticket of type, status, service (or none), parent (or 0). */
+static int64_t
+add_child(itsm_store *s, const char *type, const char *status,
+    const char *service, int64_t opened, int64_t parent)
+{
+	struct store_set set[10];
+	size_t n = 0;
+	int64_t id = 0;
+
+	set[n++] = S_TXT(ITSM_F_SUMMARY, "s");
+	set[n++] = S_TXT(ITSM_F_CALLER, "ann");
+	set[n++] = S_TXT(ITSM_F_AFFECTED, "ann");
+	set[n++] = S_INT(ITSM_F_OPENED_AT, opened);
+	set[n++] = S_INT(ITSM_F_UPDATED_AT, opened);
+	set[n++] = S_TXT(ITSM_F_TYPE, type);
+	set[n++] = S_TXT(ITSM_F_STATUS, status);
+	if (service != NULL)
+		set[n++] = S_TXT(ITSM_F_SERVICE, service);
+	if (parent > 0)
+		set[n++] = S_INT(ITSM_F_PARENT, parent);
+	assert_int_equal(store_ticket_insert(s, set, n, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+/* A major's children, by statuses and as the dossier streams them. */
+static void
+test_major_children(void **state)
+{
+	struct fx *f = *state;
+	static const char *const open[] = { "new", "in_progress", "on_hold",
+	    NULL };
+	static const char *const none[] = { NULL };
+	static const char *const closed[] = { "closed", "resolved", NULL };
+	struct store_rows *r;
+	char buf[256], want[256];
+	int64_t p, c1, c2, c3, *ids = NULL;
+	size_t n = 0;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	p = add_child(f->a, "incident", "in_progress", NULL, 1000, 0);
+	c1 = add_child(f->a, "incident", "closed", NULL, 1000, p);
+	c2 = add_child(f->a, "request", "on_hold", NULL, 1000, p);
+	(void)add_child(f->a, "incident", "new", NULL, 1000, 0);
+	c3 = add_child(f->a, "incident", "new", NULL, 1000, p);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_children_in(f->b, p, open, &ids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], c2);
+	assert_int_equal(ids[1], c3);
+	free(ids);
+	assert_int_equal(store_children_in(f->b, p, closed, &ids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], c1);
+	free(ids);
+	assert_int_equal(store_children_in(f->b, p, none, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	free(ids);
+	assert_int_equal(store_children_in(f->b, c1, open, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	free(ids);
+
+	/* id, type, status, caller; by id. */
+	assert_int_equal(store_major_children(f->b, p, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%lld|incident|closed|ann\n"
+	    "%lld|request|on_hold|ann\n%lld|incident|new|ann\n",
+	    (long long)c1, (long long)c2, (long long)c3);
+	assert_string_equal(buf, want);
+}
+
+/* The events of the kinds asked: id, at, kind, field, message; by id. */
+static void
+test_major_events(void **state)
+{
+	struct fx *f = *state;
+	static const char *const kinds[] = { "major-update", "major-comms",
+	    NULL };
+	static const char *const none[] = { NULL };
+	struct store_event e;
+	struct store_rows *r;
+	const struct store_value *v;
+	char buf[512], want[512];
+	int64_t id, other, ev[3];
+	size_t n;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "s", 50, "new", 1, -1);
+	other = add_ticket(f->a, "t", 50, "new", 1, -1);
+	e = event(300, "major-comms", "hi");
+	e.field = "users";
+	assert_int_equal(store_event_add(f->a, id, &e), 0);
+	ev[0] = store_last_event_id(f->a);
+	e = event(100, "note", "no");
+	assert_int_equal(store_event_add(f->a, id, &e), 0);
+	e = event(200, "major-update", "one");
+	assert_int_equal(store_event_add(f->a, id, &e), 0);
+	ev[1] = store_last_event_id(f->a);
+	assert_int_equal(store_event_add(f->a, other, &e), 0);
+	e = event(150, "major-update", NULL);
+	assert_int_equal(store_event_add(f->a, id, &e), 0);
+	ev[2] = store_last_event_id(f->a);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_major_events(f->b, id, kinds, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%lld|300|major-comms|users|hi\n"
+	    "%lld|200|major-update|-|one\n%lld|150|major-update|-|-\n",
+	    (long long)ev[0], (long long)ev[1], (long long)ev[2]);
+	assert_string_equal(buf, want);
+	assert_int_equal(store_major_events(f->b, id, kinds + 1, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%lld|300|major-comms|users|hi\n",
+	    (long long)ev[0]);
+	assert_string_equal(buf, want);
+	assert_int_equal(store_major_events(f->b, id, none, &r), 0);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+}
+
+/* What detect reads: candidates of a type in statuses, and storms. */
+static void
+test_major_candidates_and_storms(void **state)
+{
+	struct fx *f = *state;
+	static const char *const open[] = { "new", "in_progress", "on_hold",
+	    NULL };
+	static const char *const none[] = { NULL };
+	struct store_major_set act = MS_TXT(STORE_MAJOR_STATE, "active");
+	struct store_rows *r;
+	char buf[512], want[512];
+	int64_t a, b, c, d, e;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	a = add_child(f->a, "incident", "new", "Mail", 1000, 0);
+	b = add_child(f->a, "incident", "in_progress", "mail", 2000, a);
+	c = add_child(f->a, "incident", "on_hold", NULL, 3000, 0);
+	d = add_child(f->a, "incident", "resolved", "Mail", 3000, 0);
+	e = add_child(f->a, "request", "new", "Mail", 3000, 0);
+	assert_int_equal(store_major_put(f->a, a, &act, 1), 0);
+	assert_int_equal(store_major_put(f->a, c, &act, 1), 0);
+	assert_int_equal(store_major_put(f->a, d, &act, 1), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	/* id, service, parent, major state; by id. */
+	assert_int_equal(store_rule_candidates(f->b, "incident", open, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%lld|Mail|-|active\n%lld|mail|%lld|-\n"
+	    "%lld|-|-|active\n", (long long)a, (long long)b, (long long)a,
+	    (long long)c);
+	assert_string_equal(buf, want);
+	assert_int_equal(store_rule_candidates(f->b, "incident", none, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+
+	/* Storms: with a service, opened at or after since. */
+	assert_int_equal(store_storms(f->b, "incident", open, 1000, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%lld|Mail|-|active\n%lld|mail|%lld|-\n",
+	    (long long)a, (long long)b, (long long)a);
+	assert_string_equal(buf, want);
+	assert_int_equal(store_storms(f->b, "incident", open, 2000, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%lld|mail|%lld|-\n", (long long)b,
+	    (long long)a);
+	assert_string_equal(buf, want);
+	assert_int_equal(store_storms(f->b, "incident", open, 2001, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	assert_int_equal(store_storms(f->b, "request", open, 0, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%lld|Mail|-|-\n", (long long)e);
+	assert_string_equal(buf, want);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1101,6 +1562,16 @@ main(void)
 		T(test_select_conditions),
 		T(test_history_reads),
 	};
+	/* Major incidents: every engine has them. */
+	const struct CMUnitTest majors[] = {
+		T(test_major_put_and_state),
+		T(test_majors_in_state),
+		T(test_major_roster),
+		T(test_major_findings_and_actions),
+		T(test_major_children),
+		T(test_major_events),
+		T(test_major_candidates_and_storms),
+	};
 
 	char name[64];
 	size_t i;
@@ -1112,6 +1583,10 @@ main(void)
 		    current->engine->name);
 		failed += _cmocka_run_group_tests(name, core,
 		    sizeof(core) / sizeof(core[0]), NULL, NULL);
+		snprintf(name, sizeof(name), "engine contract: %s majors",
+		    current->engine->name);
+		failed += _cmocka_run_group_tests(name, majors,
+		    sizeof(majors) / sizeof(majors[0]), NULL, NULL);
 		if (!current->tickets)
 			continue;
 		snprintf(name, sizeof(name), "engine contract: %s tickets",
