@@ -5,8 +5,8 @@
  * here: enum store_field, store_int.h).  From it come the names
  * (--fields, the JSON object, history), the kinds, the members export
  * writes and import reads, and the columns an import inserts; an engine
- * maps the same keys to its own storage (lib/sqlite/sqlite_columns.h for
- * SQLite).
+ * maps the same keys to its own storage (lib/store_columns.h, for
+ * both SQL engines).
  *
  * X(key, name, kind, flags): flags ITSM_FF_COMPUTED (not stored: the
  * ref), TKF_STORE (export writes it in the line's "store" object, import

@@ -6,7 +6,7 @@
  * each streamed as rows.  The same work as lib/sqlite/sqlite_ticket.c
  * and sqlite_sla.c, in PostgreSQL's words:
  * - every value is a parameter ($n), never SQL text; the only names in
- *   the SQL are the columns of pg_columns.h;
+ *   the SQL are the columns of lib/store_columns.h;
  * - texts are of collation "C" (bytewise); "any case" is lower() under
  *   collation "C", which folds ASCII only, as SQLite's NOCASE does (the
  *   parameter's side says COLLATE "C" too: the database's default
@@ -22,12 +22,12 @@
 
 #include "itsm/error.h"
 #include "pg_int.h"
-#include "pg_columns.h"
+#include "store_columns.h"
 
-/* The column of each key (pg_columns.h), NULL for the ref. */
+/* The column of each key (store_columns.h), NULL for the ref. */
 #define PG_COLUMN(key, col) [key] = col,
 static const char *const key_column[SK_NKEYS] = {
-	PG_TICKET_COLUMNS(PG_COLUMN)
+	STORE_TICKET_COLUMNS(PG_COLUMN)
 };
 #undef PG_COLUMN
 

@@ -1,66 +1,12 @@
 /*
  * Shared by the ticket files of the SQLite engine (sqlite_ticket.c,
- * sqlite_sla.c): the columns of a ticket's keys, and the clocks' read.
+ * sqlite_sla.c, sqlite_port.c): the columns of a ticket's keys
+ * (lib/store_columns.h, both SQL engines'), and the clocks' read.
  */
 #ifndef ITSM_SQLITE_COLUMNS_H
 #define ITSM_SQLITE_COLUMNS_H
 
-#include "store_int.h"
-
-/*
- * X(key, column): the column (or SQL expression, for the read-only
- * SK_CRISIS) of each key of lib/ticket_fields.h but the ones computed
- * (ITSM_FF_COMPUTED: the ref).  A field added there gets its line here
- * and a migration.
- */
-#define SQ_TICKET_COLUMNS(X) \
-	X(ITSM_F_ID, "id") \
-	X(ITSM_F_TYPE, "type") \
-	X(ITSM_F_STATUS, "status") \
-	X(ITSM_F_SUMMARY, "summary") \
-	X(ITSM_F_DESCRIPTION, "description") \
-	X(ITSM_F_CALLER, "caller") \
-	X(ITSM_F_AFFECTED, "affected") \
-	X(ITSM_F_CHANNEL, "channel") \
-	X(ITSM_F_CONTACT, "contact") \
-	X(ITSM_F_SERVICE, "service") \
-	X(ITSM_F_CATEGORY, "category") \
-	X(ITSM_F_SUBCATEGORY, "subcategory") \
-	X(ITSM_F_IMPACT, "impact") \
-	X(ITSM_F_URGENCY, "urgency") \
-	X(ITSM_F_PRIORITY, "priority") \
-	X(ITSM_F_MAJOR, "major") \
-	X(ITSM_F_TIER, "tier") \
-	X(ITSM_F_GROUP, "group_name") \
-	X(ITSM_F_ASSIGNEE, "assignee") \
-	X(ITSM_F_OPENED_AT, "opened_at") \
-	X(ITSM_F_UPDATED_AT, "updated_at") \
-	X(ITSM_F_RESPONDED_AT, "responded_at") \
-	X(ITSM_F_RESOLVED_AT, "resolved_at") \
-	X(ITSM_F_CLOSED_AT, "closed_at") \
-	X(ITSM_F_RESPONSE_DUE, "response_due") \
-	X(ITSM_F_RESOLUTION_DUE, "resolution_due") \
-	X(ITSM_F_RESOLUTION_TYPE, "resolution_type") \
-	X(ITSM_F_RESOLUTION_CODE, "resolution_code") \
-	X(ITSM_F_RESOLUTION_NOTES, "resolution_notes") \
-	X(ITSM_F_SATISFACTION, "satisfaction") \
-	X(ITSM_F_REOPEN_COUNT, "reopen_count") \
-	X(ITSM_F_REASSIGNMENT_COUNT, "reassignment_count") \
-	X(ITSM_F_PARENT, "parent") \
-	X(SK_PRIORITY_RANK, "priority_rank") \
-	X(SK_STAGNANT_ESCALATED_AT, "stagnant_escalated_at") \
-	X(SK_BREACH_ESCALATED_AT, "breach_escalated_at") \
-	X(SK_AUTO_CLOSED, "auto_closed") \
-	X(SK_HOLD_REASON, "hold_reason") \
-	X(SK_EXT_REF, "ext_ref") \
-	X(SK_CRISIS, "EXISTS (SELECT 1 FROM majors m WHERE m.ticket = t.id)")
-
-#define SQ_COUNT(key, col) + 1
-#define SQ_STORED(key, name, kind, flags) + !((flags) & ITSM_FF_COMPUTED)
-_Static_assert(0 SQ_TICKET_COLUMNS(SQ_COUNT) == 0 TK_FIELDS(SQ_STORED),
-    "every stored key has a column");
-#undef SQ_COUNT
-#undef SQ_STORED
+#include "store_columns.h"
 
 /* The SLA clocks' reads (sqlite_sla.c). */
 int sq_status_history(itsm_store *s, int64_t id, struct store_rows **out);

@@ -52,10 +52,10 @@ insert(itsm_store *s, sqlite3_stmt *st, int64_t id, const char *what,
 	    store_fail(s, "cannot import");
 }
 
-/* The column of each key (sqlite_columns.h). */
+/* The column of each key (store_columns.h). */
 #define SQ_COLUMN(key, col) [key] = col,
 static const char *const key_column[SK_NKEYS] = {
-	SQ_TICKET_COLUMNS(SQ_COLUMN)
+	STORE_TICKET_COLUMNS(SQ_COLUMN)
 };
 #undef SQ_COLUMN
 

@@ -14,12 +14,12 @@
 #include "sqlite_columns.h"
 
 /*
- * The column of each key of store_int.h (sqlite_columns.h), NULL for the
+ * The column of each key of store_int.h (store_columns.h), NULL for the
  * ref (not stored): the only names that reach the SQL text.
  */
 #define SQ_COLUMN(key, col) [key] = col,
 static const char *const key_column[SK_NKEYS] = {
-	SQ_TICKET_COLUMNS(SQ_COLUMN)
+	STORE_TICKET_COLUMNS(SQ_COLUMN)
 };
 #undef SQ_COLUMN
 

@@ -1,10 +1,11 @@
 /*
- * The columns of a ticket's keys in the PostgreSQL engine (pg_ticket.c;
- * the majors, statistics and import files will share them).  Not part
- * of the public API.
+ * The columns of a ticket's keys, for the engines that keep tickets in
+ * SQL tables of the same schema (lib/sqlite/, lib/pg/): one mapping for
+ * both, so that a field is added once.  Engine land: the domain never
+ * includes this file.  Not part of the public API.
  */
-#ifndef ITSM_PG_COLUMNS_H
-#define ITSM_PG_COLUMNS_H
+#ifndef ITSM_STORE_COLUMNS_H
+#define ITSM_STORE_COLUMNS_H
 
 #include "store_int.h"
 
@@ -12,9 +13,9 @@
  * X(key, column): the column (or SQL expression, for the read-only
  * SK_CRISIS) of each key of lib/ticket_fields.h but the ones computed
  * (ITSM_FF_COMPUTED: the ref).  A field added there gets its line here
- * and a migration (lib/pg/pg.c), as in lib/sqlite/sqlite_columns.h.
+ * and a migration in each engine.
  */
-#define PG_TICKET_COLUMNS(X) \
+#define STORE_TICKET_COLUMNS(X) \
 	X(ITSM_F_ID, "id") \
 	X(ITSM_F_TYPE, "type") \
 	X(ITSM_F_STATUS, "status") \
@@ -56,11 +57,11 @@
 	X(SK_EXT_REF, "ext_ref") \
 	X(SK_CRISIS, "EXISTS (SELECT 1 FROM majors m WHERE m.ticket = t.id)")
 
-#define PG_COUNT(key, col) + 1
-#define PG_STORED(key, name, kind, flags) + !((flags) & ITSM_FF_COMPUTED)
-_Static_assert(0 PG_TICKET_COLUMNS(PG_COUNT) == 0 TK_FIELDS(PG_STORED),
+#define STORE_COUNT_(key, col) + 1
+#define STORE_STORED_(key, name, kind, flags) + !((flags) & ITSM_FF_COMPUTED)
+_Static_assert(0 STORE_TICKET_COLUMNS(STORE_COUNT_) == 0 TK_FIELDS(STORE_STORED_),
     "every stored key has a column");
-#undef PG_COUNT
-#undef PG_STORED
+#undef STORE_COUNT_
+#undef STORE_STORED_
 
 #endif
