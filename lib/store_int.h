@@ -228,6 +228,8 @@ struct store_query {
 	uint64_t want;
 	int64_t limit;			/* 0: no limit */
 	enum store_order order;
+	const char *what;		/* what failed, for the message: "cannot
+					   list tickets" */
 };
 #define STORE_MAX_CUTS 64
 

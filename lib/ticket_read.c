@@ -552,7 +552,8 @@ tk_query_breached(struct store_query *q, int64_t now)
 int
 itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 {
-	struct store_query q = { .order = STORE_BY_QUEUE };
+	struct store_query q = { .order = STORE_BY_QUEUE,
+	    .what = "cannot list tickets" };
 	struct tk_cuts k;
 	itsm_iter *it;
 	int rc;
@@ -758,7 +759,8 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
     void *arg)
 {
 	struct itsm_filter all = *f;
-	struct store_query q = { .order = STORE_BY_ID };
+	struct store_query q = { .order = STORE_BY_ID,
+	    .what = "cannot export" };
 	const struct store_value *v;
 	struct store_rows *r = NULL;
 	struct tk_export x;
@@ -860,7 +862,8 @@ collect_ids(itsm_store *s, const struct store_query *q, int64_t **out,
 int
 tk_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
 {
-	struct store_query q = { .scope = STORE_ALL, .order = STORE_BY_QUEUE,
+	struct store_query q = { .what = "cannot read the queue",
+	    .scope = STORE_ALL, .order = STORE_BY_QUEUE,
 	    .want = SK_BIT(ITSM_F_ID) };
 	struct tk_cuts k;
 	int rc;
@@ -880,7 +883,8 @@ tk_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
 int
 tk_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n)
 {
-	struct store_query q = { .scope = STORE_RESOLVED_BY,
+	struct store_query q = { .what = "cannot read the queue",
+	    .scope = STORE_RESOLVED_BY,
 	    .order = STORE_BY_RESOLVED, .want = SK_BIT(ITSM_F_ID) };
 
 	q.resolved_by = c->now - itsm_policy_auto_close(c->policy);

@@ -302,9 +302,8 @@ pg_select(itsm_store *s, const struct store_query *f, struct store_rows **out)
 	}
 	if ((rc = qb_check(&q)) != 0)
 		return rc;
-	return pg_rows(s, q.sql, q.n, q.param, f->order == STORE_BY_ID ?
-	    "cannot export" : f->want == SK_BIT(ITSM_F_ID) ?
-	    "cannot read the queue" : "cannot list tickets", out);
+	return pg_rows(s, q.sql, q.n, q.param, f->what != NULL ? f->what :
+	    "cannot read tickets", out);
 }
 
 static int

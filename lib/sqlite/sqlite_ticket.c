@@ -326,9 +326,8 @@ sq_select(itsm_store *s, const struct store_query *f, struct store_rows **out)
 	}
 	if ((rc = qb_prepare(s, &q, &st)) != 0)
 		return rc;
-	return sq_rows(s, st, 0, f->order == STORE_BY_ID ? "cannot export" :
-	    f->want == SK_BIT(ITSM_F_ID) ? "cannot read the queue" :
-	    "cannot list tickets", out);
+	return sq_rows(s, st, 0, f->what != NULL ? f->what :
+	    "cannot read tickets", out);
 }
 
 /*
