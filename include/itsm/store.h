@@ -27,6 +27,14 @@ enum itsm_store_flags {
 int itsm_store_path(const char *path, char **out);
 
 /*
+ * The engine a database path names: "postgresql" for a PostgreSQL
+ * connection URI (postgresql://..., postgres://...) or libpq keyword
+ * string (a bare keyword, then '=': "service=itsm", "dbname=itsm
+ * host=/run/postgresql"), "sqlite" for any other path (a file).
+ */
+const char *itsm_store_engine(const char *path);
+
+/*
  * The files the database at path is kept in, as suffixes of path ("" for
  * path itself first), NULL-terminated: what an output must never
  * overwrite.  Empty for a database that is no file.

@@ -473,6 +473,9 @@ connect_fail(itsm_store *s)
 	if ((colon = strstr(msg, "failed: ")) != NULL &&
 	    (size_t)(colon - msg) < (size_t)line_len(msg))
 		msg = colon + strlen("failed: ");
+	/* The server's severity is no part of the reason. */
+	if (strncmp(msg, "FATAL:", 6) == 0 || strncmp(msg, "ERROR:", 6) == 0)
+		msg += strspn(msg + 6, " ") + 6;
 	return itsm_error(code, "cannot open database '%s': %.*s",
 	    PG(s)->name, line_len(msg), msg);
 }
