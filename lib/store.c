@@ -130,6 +130,12 @@ itsm_store_data_version(itsm_store *s)
 }
 
 int
+itsm_store_wait(itsm_store *s, int64_t *version, int ms)
+{
+	return s->engine->core->wait(s, version, ms);
+}
+
+int
 itsm_store_begin(itsm_store *s)
 {
 	return s->engine->core->begin(s);

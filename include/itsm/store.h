@@ -70,6 +70,15 @@ int itsm_store_version(itsm_store *s);
 int64_t itsm_store_data_version(itsm_store *s);
 
 /*
+ * Waits up to ms milliseconds for another connection to commit: 1 when
+ * the data version differs from *version (which then holds the new
+ * one), 0 when the time ran out or a signal came, or an ITSM_E code (the
+ * connection to a server lost).  PostgreSQL tells of a commit as it
+ * happens (LISTEN/NOTIFY); a file is looked at every quarter second.
+ */
+int itsm_store_wait(itsm_store *s, int64_t *version, int ms);
+
+/*
  * A writing transaction: begin (waiting for other writers), commit,
  * roll back; nested calls count, the outermost commits.
  */
