@@ -103,9 +103,12 @@ int
 itsm_store_open_wait(itsm_store **out, const char *path, int flags,
     int busy_ms)
 {
-	const struct store_engine *e = engine_for(path != NULL ? path :
-	    getenv("ITSM_DB"));
+	const struct store_engine *e;
 
+	/* ITSM_DB names the database when path does not (even empty). */
+	if (path == NULL)
+		path = getenv("ITSM_DB");
+	e = engine_for(path);
 	return e->core->open(out, path, flags,
 	    busy_ms > 0 ? busy_ms : BUSY_TIMEOUT_MS);
 }

@@ -660,6 +660,8 @@ pg_wait(itsm_store *s, int64_t *version, int ms)
 static int
 pg_begin(itsm_store *s)
 {
+	PGresult *res;
+	const char *state;
 	int rc;
 
 	if (PG(s)->depth > 0) {
@@ -671,8 +673,23 @@ pg_begin(itsm_store *s)
 		    "within a reading snapshot");
 	PG(s)->failed = 0;
 	PG(s)->changed = 0;
-	if ((rc = run(s, "BEGIN", "cannot start a transaction")) != 0)
+	/*
+	 * READ WRITE: a hot standby refuses it at once (0A000), even a
+	 * sweep that would find nothing to write.
+	 */
+	res = PQexec(PG(s)->conn, PG(s)->flags & ITSM_STORE_READONLY ?
+	    "BEGIN" : "BEGIN READ WRITE");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (state != NULL && strcmp(state, "0A000") == 0)
+			rc = itsm_error(ITSM_E_PERM, "cannot write database "
+			    "'%s': the server is read-only", PG(s)->name);
+		else
+			rc = pg_fail(s, res, "cannot start a transaction");
+		PQclear(res);
 		return rc;
+	}
+	PQclear(res);
 	/* One writer at a time; waits lock_timeout (busy_ms) at most. */
 	if ((rc = run(s, "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")",
 	    "cannot start a transaction")) != 0) {
