@@ -566,7 +566,12 @@ pg_open(itsm_store **out, const char *path, int flags, int busy_ms)
 	    "default_transaction_read_only = on", "cannot set up the "
 	    "connection")) != 0)
 		goto fail;
-	if ((rc = schema_version(s, &v, &other)) != 0)
+	/* Reading the version is the first thing an itsm role may do. */
+	if ((rc = schema_version(s, &v, &other)) == ITSM_E_PERM)
+		rc = itsm_error(ITSM_E_PERM, "cannot open database '%s': user "
+		    "'%s' has no itsm role (itsm_technician, itsm_manager or "
+		    "itsm_admin)", q->name, PQuser(q->conn));
+	if (rc != 0)
 		goto fail;
 	/* A plain open never runs DDL: the schema is init's and upgrade's. */
 	if (v > ITSM_SCHEMA_VERSION || v < 0)
