@@ -66,6 +66,9 @@ struct engine_core {
 	 *   re-applies the permissions; no schema is refused (ITSM_E_IO);
 	 *   an engine with identities lets only the schema's owner (or a
 	 *   superuser) do it, else ITSM_E_PERM.
+	 * - ITSM_STORE_INSPECT: opens whatever schema version the database
+	 *   has, none or older (itsm_store_version says which), writing
+	 *   nothing; SQLite opens as without it.
 	 * - none of them: the engine's everyday open.  SQLite creates and
 	 *   migrates as INIT and UPGRADE would; an engine whose users are
 	 *   many (PostgreSQL) never runs DDL here: no schema, or an older

@@ -27,7 +27,12 @@ enum itsm_store_flags {
 	 * its owner only, else ITSM_E_PERM, and re-applies the roles and
 	 * permissions); a database without the schema is refused.
 	 */
-	ITSM_STORE_UPGRADE = 1 << 3
+	ITSM_STORE_UPGRADE = 1 << 3,
+	/*
+	 * itsm db status: opens a database of no schema or an older one
+	 * too, and never writes (PostgreSQL); SQLite opens as usual.
+	 */
+	ITSM_STORE_INSPECT = 1 << 4
 };
 
 /*

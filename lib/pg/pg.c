@@ -542,6 +542,9 @@ pg_open(itsm_store **out, const char *path, int flags, int busy_ms)
 	q->base.engine = &itsm_engine_pg;
 	s = &q->base;
 	q->flags = flags;
+	/* As SQLite's: no path is ITSM_DB's (app_db() leaves it to us). */
+	if (path == NULL)
+		path = getenv("ITSM_DB");
 	if (path == NULL)
 		path = "";
 	q->conn = PQconnectdb(path);
@@ -562,7 +565,8 @@ pg_open(itsm_store **out, const char *path, int flags, int busy_ms)
 	if ((rc = pg_exec(s, "SELECT set_config('lock_timeout', $1, false)",
 	    1, p, "cannot set up the connection", NULL)) != 0)
 		goto fail;
-	if ((flags & ITSM_STORE_READONLY) && (rc = run(s, "SET "
+	if ((flags & (ITSM_STORE_READONLY | ITSM_STORE_INSPECT)) &&
+	    (rc = run(s, "SET "
 	    "default_transaction_read_only = on", "cannot set up the "
 	    "connection")) != 0)
 		goto fail;
@@ -578,6 +582,8 @@ pg_open(itsm_store **out, const char *path, int flags, int busy_ms)
 		rc = bad_version(s, v);
 	else if (v == 0 && other)
 		rc = foreign(s);
+	else if (flags & ITSM_STORE_INSPECT)
+		rc = 0;
 	else if (flags & ITSM_STORE_READONLY)
 		rc = v == 0 ? no_schema(s) : v < pg_target_version ?
 		    itsm_error(ITSM_E_IO, "database '%s' has schema version "

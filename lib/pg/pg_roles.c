@@ -310,7 +310,8 @@ pg_whoami(itsm_store *s, struct itsm_who *w)
 
 	if ((rc = pg_exec(s, "SELECT session_user, " ROLE_LEVEL ","
 	    " pg_catalog.floor(pg_catalog.date_part('epoch',"
-	    " pg_catalog.now()))::bigint, pg_catalog.version(),"
+	    " pg_catalog.now()))::bigint, 'PostgreSQL ' ||"
+	    " pg_catalog.current_setting('server_version'),"
 	    " pg_catalog.current_database()", 0, NULL, "cannot read who you "
 	    "are", &r)) != 0)
 		return rc;
