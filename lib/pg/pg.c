@@ -2,7 +2,13 @@
  * The PostgreSQL store (issue 13): the engine's core ops (lib/engine.h)
  * on libpq: connecting, the versioned schema and its forward
  * migrations, transactions, snapshots, settings and rows.  The ticket
- * ops are in pg_ticket.c, the major incidents' in pg_major.c.
+ * ops are in pg_ticket.c, the major incidents' in pg_major.c, the roles
+ * and permissions in pg_roles.c.
+ *
+ * A plain open never runs DDL: itsm db init (ITSM_STORE_INIT) creates
+ * the schema and the permissions, itsm db upgrade (ITSM_STORE_UPGRADE,
+ * the schema owner's) migrates it; every other open refuses a database
+ * without the schema or of an older one.
  *
  * NOT SELECTABLE YET: the statistics and import ops are still
  * to come (their structs below are all NULL), so lib/store.c
