@@ -54,10 +54,26 @@ struct itsm_store {
 struct engine_core {
 	/*
 	 * Opens the database path names (its form is the engine's: a file
-	 * for SQLite) and migrates it forward to ITSM_SCHEMA_VERSION; with
-	 * ITSM_STORE_READONLY, never creates nor migrates (an older schema
-	 * is refused).  A newer schema is refused with ITSM_E_IO.  Waits up
-	 * to busy_ms (> 0) for another's lock.
+	 * for SQLite).  A newer schema is always refused with ITSM_E_IO.
+	 * Waits up to busy_ms (> 0) for another's lock.  The flags:
+	 * - ITSM_STORE_READONLY: never creates nor migrates (no schema, or
+	 *   an older one, is refused with ITSM_E_IO).
+	 * - ITSM_STORE_INIT: creates the schema (ITSM_SCHEMA_VERSION) in a
+	 *   database that has none, and what the engine enforces
+	 *   permissions with (PostgreSQL: roles, grants, triggers); one that
+	 *   has a schema is refused with ITSM_E_REFUSED, changed in nothing.
+	 * - ITSM_STORE_UPGRADE: migrates an older schema forward and
+	 *   re-applies the permissions; no schema is refused (ITSM_E_IO);
+	 *   an engine with identities lets only the schema's owner (or a
+	 *   superuser) do it, else ITSM_E_PERM.
+	 * - ITSM_STORE_INSPECT: opens whatever schema version the database
+	 *   has, none or older (itsm_store_version says which), writing
+	 *   nothing; SQLite opens as without it.
+	 * - none of them: the engine's everyday open.  SQLite creates and
+	 *   migrates as INIT and UPGRADE would; an engine whose users are
+	 *   many (PostgreSQL) never runs DDL here: no schema, or an older
+	 *   one, is refused with ITSM_E_IO and a line naming 'itsm db init'
+	 *   or 'itsm db upgrade'.
 	 */
 	int (*open)(itsm_store **out, const char *path, int flags,
 	    int busy_ms);
@@ -120,6 +136,25 @@ struct engine_core {
 
 	/* Tests of the migrations: the next opens migrate only so far. */
 	void (*test_set_version)(int version);
+
+	/*
+	 * Who the connection is (struct itsm_who, store.h; every member
+	 * set, the texts the caller's to free with itsm_who_free):
+	 * - user: the authenticated user (PostgreSQL: session_user, never
+	 *   a role SET ROLE took), or NULL when the engine enforces no
+	 *   identity (SQLite);
+	 * - role: the highest of itsm_technician < itsm_manager <
+	 *   itsm_admin the user is a member of, directly or through other
+	 *   roles; a superuser and the database's owner are admins;
+	 *   ITSM_ROLE_NONE for none; ITSM_ROLE_ADMIN on an engine without
+	 *   identities;
+	 * - now: the server's clock, seconds since the epoch (0: the
+	 *   engine has no clock of its own: SQLite);
+	 * - server: the server's (or library's) name and version;
+	 * - database: its name as messages give it.
+	 * Works whatever the schema's version (itsm db status asks it).
+	 */
+	int (*whoami)(itsm_store *s, struct itsm_who *w);
 };
 
 /*

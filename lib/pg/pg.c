@@ -2,7 +2,13 @@
  * The PostgreSQL store (issue 13): the engine's core ops (lib/engine.h)
  * on libpq: connecting, the versioned schema and its forward
  * migrations, transactions, snapshots, settings and rows.  The ticket
- * ops are in pg_ticket.c, the major incidents' in pg_major.c.
+ * ops are in pg_ticket.c, the major incidents' in pg_major.c, the roles
+ * and permissions in pg_roles.c.
+ *
+ * A plain open never runs DDL: itsm db init (ITSM_STORE_INIT) creates
+ * the schema and the permissions, itsm db upgrade (ITSM_STORE_UPGRADE,
+ * the schema owner's) migrates it; every other open refuses a database
+ * without the schema or of an older one.
  *
  * NOT SELECTABLE YET: the statistics and import ops are still
  * to come (their structs below are all NULL), so lib/store.c
@@ -366,6 +372,10 @@ schema_version(itsm_store *s, int *v, int *other)
 	return 0;
 }
 
+static int pg_begin(itsm_store *s);
+static int pg_commit(itsm_store *s);
+static void pg_rollback(itsm_store *s);
+
 /* A schema version itsm cannot use: newer, or one that never was. */
 static int
 bad_version(itsm_store *s, int v)
@@ -385,27 +395,35 @@ foreign(itsm_store *s)
 	    "tables of another application", PG(s)->name);
 }
 
-static int pg_begin(itsm_store *s);
-static int pg_commit(itsm_store *s);
-static void pg_rollback(itsm_store *s);
-
-/* Brings the database to version target, under the writers' lock. */
 static int
-migrate(itsm_store *s, int target)
+no_schema(itsm_store *s)
+{
+	return itsm_error(ITSM_E_IO, "database '%s' has no itsm schema: run "
+	    "'itsm db init'", PG(s)->name);
+}
+
+static int
+has_schema(itsm_store *s, int v)
+{
+	return itsm_error(ITSM_E_REFUSED, "database '%s' has the itsm schema "
+	    "already (version %d): nothing to do", PG(s)->name, v);
+}
+
+
+/*
+ * Brings the database to version target, under the writers' lock, and
+ * applies the roles and permissions (pg_roles.c): what itsm db init
+ * (from no schema: init) and itsm db upgrade do, the one transaction
+ * all or nothing.
+ */
+static int
+migrate(itsm_store *s, int target, int init)
 {
 	char num[16];
 	const char *p[1] = { num };
 	const char *const *m;
 	int v, other, rc;
 
-	if ((rc = schema_version(s, &v, &other)) != 0)
-		return rc;
-	if (v == target)
-		return 0;
-	if (v > ITSM_SCHEMA_VERSION || v < 0)
-		return bad_version(s, v);
-	if (v == 0 && other)
-		return foreign(s);
 	if ((rc = pg_begin(s)) != 0)
 		return rc;
 	/* Another process may have migrated while we waited for the lock. */
@@ -417,6 +435,14 @@ migrate(itsm_store *s, int target)
 	}
 	if (v == 0 && other) {
 		rc = foreign(s);
+		goto fail;
+	}
+	if (init && v != 0) {
+		rc = has_schema(s, v);
+		goto fail;
+	}
+	if (!init && v == 0) {
+		rc = no_schema(s);
 		goto fail;
 	}
 	if (v == 0 && ((rc = run(s, "CREATE TABLE itsm_schema ("
@@ -433,9 +459,34 @@ migrate(itsm_store *s, int target)
 	if ((rc = pg_exec(s, "UPDATE itsm_schema SET version = $1", 1, p,
 	    "cannot migrate the database", NULL)) != 0)
 		goto fail;
+	/* The permissions are the current schema's (tests stop earlier). */
+	if (target == ITSM_SCHEMA_VERSION && (rc = pg_permissions(s)) != 0)
+		goto fail;
 	return pg_commit(s);
 fail:
 	pg_rollback(s);
+	return rc;
+}
+
+/*
+ * itsm db upgrade: the owner of the schema only (a technician's
+ * connection never runs DDL), then the migration.
+ */
+static int
+upgrade(itsm_store *s, int target)
+{
+	char *owner = NULL;
+	int yes, rc;
+
+	if ((rc = pg_is_owner(s, &yes, &owner)) != 0)
+		return rc;
+	if (!yes)
+		rc = itsm_error(ITSM_E_PERM, "cannot upgrade database '%s': "
+		    "only its owner ('%s') or a superuser may", PG(s)->name,
+		    owner);
+	else
+		rc = migrate(s, target, 0);
+	free(owner);
 	return rc;
 }
 
@@ -502,6 +553,9 @@ pg_open(itsm_store **out, const char *path, int flags, int busy_ms)
 	q->base.engine = &itsm_engine_pg;
 	s = &q->base;
 	q->flags = flags;
+	/* As SQLite's: no path is ITSM_DB's (app_db() leaves it to us). */
+	if (path == NULL)
+		path = getenv("ITSM_DB");
 	if (path == NULL)
 		path = "";
 	q->conn = PQconnectdb(path);
@@ -522,27 +576,43 @@ pg_open(itsm_store **out, const char *path, int flags, int busy_ms)
 	if ((rc = pg_exec(s, "SELECT set_config('lock_timeout', $1, false)",
 	    1, p, "cannot set up the connection", NULL)) != 0)
 		goto fail;
-	if (!(flags & ITSM_STORE_READONLY)) {
-		if ((rc = migrate(s, pg_target_version)) != 0)
-			goto fail;
-	} else {
-		if ((rc = run(s, "SET default_transaction_read_only = on",
-		    "cannot set up the connection")) != 0 ||
-		    (rc = schema_version(s, &v, &other)) != 0)
-			goto fail;
-		if (v > ITSM_SCHEMA_VERSION || v < 0)
-			rc = bad_version(s, v);
-		else if (v == 0 && other)
-			rc = foreign(s);
-		else if (v == 0)
-			rc = itsm_error(ITSM_E_IO, "database '%s' has no itsm "
-			    "schema: run a writing command first", q->name);
-		else if (v < ITSM_SCHEMA_VERSION)
-			rc = itsm_error(ITSM_E_IO, "database '%s' needs a "
-			    "migration: run a writing command first", q->name);
-		if (rc != 0)
-			goto fail;
-	}
+	if ((flags & (ITSM_STORE_READONLY | ITSM_STORE_INSPECT)) &&
+	    (rc = run(s, "SET "
+	    "default_transaction_read_only = on", "cannot set up the "
+	    "connection")) != 0)
+		goto fail;
+	/* Reading the version is the first thing an itsm role may do. */
+	if ((rc = schema_version(s, &v, &other)) == ITSM_E_PERM)
+		rc = itsm_error(ITSM_E_PERM, "cannot open database '%s': user "
+		    "'%s' has no itsm role (itsm_technician, itsm_manager or "
+		    "itsm_admin)", q->name, PQuser(q->conn));
+	if (rc != 0)
+		goto fail;
+	/* A plain open never runs DDL: the schema is init's and upgrade's. */
+	if (v > ITSM_SCHEMA_VERSION || v < 0)
+		rc = bad_version(s, v);
+	else if (v == 0 && other)
+		rc = foreign(s);
+	else if (flags & ITSM_STORE_INSPECT)
+		rc = 0;
+	else if (flags & ITSM_STORE_READONLY)
+		rc = v == 0 ? no_schema(s) : v < pg_target_version ?
+		    itsm_error(ITSM_E_IO, "database '%s' has schema version "
+		    "%d, older than this itsm's (%d): run 'itsm db upgrade'",
+		    q->name, v, pg_target_version) : 0;
+	else if (flags & ITSM_STORE_INIT)
+		rc = v != 0 ? has_schema(s, v) : migrate(s, pg_target_version,
+		    1);
+	else if (flags & ITSM_STORE_UPGRADE)
+		rc = v == 0 ? no_schema(s) : upgrade(s, pg_target_version);
+	else if (v == 0)
+		rc = no_schema(s);
+	else if (v < pg_target_version)
+		rc = itsm_error(ITSM_E_IO, "database '%s' has schema version "
+		    "%d, older than this itsm's (%d): run 'itsm db upgrade'",
+		    q->name, v, pg_target_version);
+	if (rc != 0)
+		goto fail;
 	q->commits = 0;		/* the migration is no command's change */
 	*out = s;
 	return 0;
@@ -986,6 +1056,7 @@ static const struct engine_core pg_core = {
 	.rows_next = pg_rows_next,
 	.rows_free = pg_rows_free,
 	.test_set_version = pg_test_set_version,
+	.whoami = pg_whoami,
 };
 
 /*

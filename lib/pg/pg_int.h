@@ -51,6 +51,19 @@ int pg_fail(itsm_store *s, const PGresult *res, const char *what);
 int pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
     const char *what, struct store_rows **out);
 
+/*
+ * The roles, grants and permission triggers (pg_roles.c), in the
+ * caller's transaction: itsm db init and upgrade run it.
+ */
+int pg_permissions(itsm_store *s);
+/* Who the connection is: the core op whoami (engine.h). */
+int pg_whoami(itsm_store *s, struct itsm_who *w);
+/*
+ * Whether session_user may run DDL on the schema (a member of the role
+ * owning it, or a superuser); *owner that role's name, to free().
+ */
+int pg_is_owner(itsm_store *s, int *yes, char **owner);
+
 /* The ops of each area, in its file (pg_ticket.c, pg_major.c). */
 extern const struct engine_tickets pg_tickets;
 extern const struct engine_majors pg_majors;

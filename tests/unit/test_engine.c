@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -31,6 +32,11 @@ struct harness {
 	int (*make)(char *where, size_t len);	/* where: what open takes */
 	void (*drop)(const char *where);
 	int tickets;		/* the engine has its ticket ops: test them */
+	/*
+	 * The engine enforces identities (PostgreSQL): a plain open never
+	 * runs DDL, whoami names a user and the server's clock.
+	 */
+	int identities;
 };
 
 /* SQLite: an empty file in a directory of its own is a new database. */
@@ -132,8 +138,8 @@ pg_drop(const char *where)
 }
 
 static const struct harness harnesses[] = {
-	{ &itsm_engine_sqlite, sqlite_make, sqlite_drop, 1 },
-	{ &itsm_engine_pg, pg_make, pg_drop, 1 },
+	{ &itsm_engine_sqlite, sqlite_make, sqlite_drop, 1, 0 },
+	{ &itsm_engine_pg, pg_make, pg_drop, 1, 1 },
 };
 
 struct fx {
@@ -141,6 +147,18 @@ struct fx {
 	char where[256];
 	itsm_store *a, *b;	/* two connections to the same database */
 };
+
+static itsm_store *
+open_flags(const struct fx *f, int flags, int busy_ms)
+{
+	itsm_store *s = NULL;
+
+	assert_int_equal(f->h->engine->core->open(&s, f->where, flags,
+	    busy_ms), 0);
+	assert_non_null(s);
+	assert_ptr_equal(s->engine, f->h->engine);
+	return s;
+}
 
 static itsm_store *
 open_ok(const struct fx *f, int busy_ms)
@@ -168,7 +186,7 @@ setup(void **state)
 	*state = f;
 	if (h->make(f->where, sizeof(f->where)) != 0)
 		return -1;
-	f->a = open_ok(f, 10000);
+	f->a = open_flags(f, ITSM_STORE_INIT, 10000);	/* itsm db init */
 	f->b = open_ok(f, 50);	/* the one that must not wait long */
 	return 0;
 }
@@ -382,7 +400,10 @@ test_empty_transaction_is_no_change(void **state)
 
 /*
  * Migrations: a database made at an older schema is brought to the
- * current one when opened, keeping what it holds.
+ * current one by itsm db upgrade, keeping what it holds; a plain open
+ * migrates it too where the engine has no identities (SQLite), and is
+ * refused, changing nothing, where it has (PostgreSQL: no DDL but
+ * init's and upgrade's).
  */
 static void
 test_migrates_forward(void **state)
@@ -390,17 +411,100 @@ test_migrates_forward(void **state)
 	struct fx *f = *state;
 	char where[256];
 	itsm_store *s = NULL;
+	int rc;
 
 	assert_int_equal(f->h->make(where, sizeof(where)), 0);
 	f->h->engine->core->test_set_version(2);
-	assert_int_equal(f->h->engine->core->open(&s, where, 0, 1000), 0);
+	assert_int_equal(f->h->engine->core->open(&s, where, ITSM_STORE_INIT,
+	    1000), 0);
 	f->h->engine->core->test_set_version(0);
 	assert_int_equal(itsm_store_version(s), 2);
 	set_committed(s, "kept", "yes");	/* meta came with version 2 */
 	itsm_store_close(s);
-	assert_int_equal(f->h->engine->core->open(&s, where, 0, 1000), 0);
+	s = NULL;
+	rc = f->h->engine->core->open(&s, where, 0, 1000);
+	if (f->h->identities) {
+		assert_int_equal(rc, ITSM_E_IO);
+		assert_null(s);
+		assert_non_null(strstr(itsm_errmsg(), "run 'itsm db upgrade'"));
+		assert_null(strchr(itsm_errmsg(), '\n'));
+		assert_int_equal(f->h->engine->core->open(&s, where,
+		    ITSM_STORE_UPGRADE, 1000), 0);
+	} else {
+		assert_int_equal(rc, 0);
+	}
 	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
 	assert_meta(s, "kept", "yes");
+	itsm_store_close(s);
+	f->h->drop(where);
+}
+
+/* Upgrading a current database changes nothing of what it holds. */
+static void
+test_upgrade_of_current(void **state)
+{
+	struct fx *f = *state;
+	itsm_store *s;
+
+	set_committed(f->a, "kept", "yes");
+	s = open_flags(f, ITSM_STORE_UPGRADE, 1000);
+	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
+	assert_meta(s, "kept", "yes");
+	assert_false(itsm_store_committed(s));
+	itsm_store_close(s);
+	assert_meta(f->b, "kept", "yes");
+}
+
+/* Init makes the schema once: a database that has one is refused. */
+static void
+test_init_refuses_a_schema(void **state)
+{
+	struct fx *f = *state;
+	itsm_store *s = NULL;
+
+	set_committed(f->a, "kept", "yes");
+	assert_int_equal(f->h->engine->core->open(&s, f->where,
+	    ITSM_STORE_INIT, 1000), ITSM_E_REFUSED);
+	assert_null(s);
+	assert_non_null(strstr(itsm_errmsg(), "has the itsm schema already"));
+	assert_null(strchr(itsm_errmsg(), '\n'));
+	assert_meta(f->b, "kept", "yes");
+	assert_int_equal(itsm_store_version(f->b), ITSM_SCHEMA_VERSION);
+}
+
+/*
+ * A database without the schema: upgrade refuses it, creating nothing
+ * (init works after it); a plain open creates it where the engine has
+ * no identities, and is refused where it has.
+ */
+static void
+test_no_schema(void **state)
+{
+	struct fx *f = *state;
+	char where[256];
+	itsm_store *s = NULL;
+	int rc;
+
+	assert_int_equal(f->h->make(where, sizeof(where)), 0);
+	assert_int_equal(f->h->engine->core->open(&s, where,
+	    ITSM_STORE_UPGRADE, 1000), ITSM_E_IO);
+	assert_null(s);
+	assert_non_null(strstr(itsm_errmsg(), "itsm db init"));
+	rc = f->h->engine->core->open(&s, where, 0, 1000);
+	if (f->h->identities) {
+		assert_int_equal(rc, ITSM_E_IO);
+		assert_null(s);
+		assert_non_null(strstr(itsm_errmsg(), "has no itsm schema: "
+		    "run 'itsm db init'"));
+		assert_null(strchr(itsm_errmsg(), '\n'));
+		assert_int_equal(f->h->engine->core->open(&s, where,
+		    ITSM_STORE_INIT, 1000), 0);
+	} else {
+		assert_int_equal(rc, 0);
+	}
+	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
+	set_committed(s, "k", "v");
+	assert_meta(s, "k", "v");
 	itsm_store_close(s);
 	f->h->drop(where);
 }
@@ -415,7 +519,8 @@ test_refuses_read_only_old(void **state)
 
 	assert_int_equal(f->h->make(where, sizeof(where)), 0);
 	f->h->engine->core->test_set_version(2);
-	assert_int_equal(f->h->engine->core->open(&s, where, 0, 1000), 0);
+	assert_int_equal(f->h->engine->core->open(&s, where, ITSM_STORE_INIT,
+	    1000), 0);
 	f->h->engine->core->test_set_version(0);
 	itsm_store_close(s);
 	s = NULL;
@@ -423,6 +528,46 @@ test_refuses_read_only_old(void **state)
 	    ITSM_STORE_READONLY, 1000), 0);
 	assert_null(s);
 	f->h->drop(where);
+}
+
+/*
+ * whoami: the user (none where identities are not enforced), the role
+ * (the tests' user is a superuser on PostgreSQL's throwaway server: an
+ * admin; SQLite: everyone is), the server's clock and version.
+ */
+static void
+test_whoami(void **state)
+{
+	struct fx *f = *state;
+	struct itsm_who w;
+	const char *pguser = getenv("PGUSER");
+	int64_t now = (int64_t)time(NULL);
+
+	assert_int_equal(itsm_store_whoami(f->a, &w), 0);
+	assert_int_equal(w.role, ITSM_ROLE_ADMIN);
+	assert_non_null(w.server);
+	assert_non_null(w.database);
+	if (f->h->identities) {
+		assert_non_null(w.user);
+		if (pguser != NULL)
+			assert_string_equal(w.user, pguser);
+		/* The server's clock: the same machine's, give or take. */
+		assert_true(w.now > now - 3600 && w.now < now + 3600);
+		assert_non_null(strstr(w.server, "PostgreSQL"));
+		assert_string_equal(w.database, f->where + strlen("dbname="));
+	} else {
+		assert_null(w.user);
+		assert_int_equal(w.now, 0);
+		assert_non_null(strstr(w.server, "SQLite"));
+		assert_string_equal(w.database, f->where);
+	}
+	itsm_who_free(&w);
+	assert_null(w.user);
+	assert_null(w.server);
+	assert_string_equal(itsm_role_name(ITSM_ROLE_TECHNICIAN), "technician");
+	assert_string_equal(itsm_role_name(ITSM_ROLE_MANAGER), "manager");
+	assert_string_equal(itsm_role_name(ITSM_ROLE_ADMIN), "admin");
+	assert_string_equal(itsm_role_name(ITSM_ROLE_NONE), "none");
 }
 
 /* Tickets and events. */
@@ -1574,7 +1719,11 @@ main(void)
 		T(test_wait_for_commits),
 		T(test_empty_transaction_is_no_change),
 		T(test_migrates_forward),
+		T(test_upgrade_of_current),
+		T(test_init_refuses_a_schema),
+		T(test_no_schema),
 		T(test_refuses_read_only_old),
+		T(test_whoami),
 	};
 	/* Tickets and events: the harnesses whose engine has them. */
 	const struct CMUnitTest tickets[] = {
