@@ -50,6 +50,14 @@ int pg_fail(itsm_store *s, const PGresult *res, const char *what);
 int pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
     const char *what, struct store_rows **out);
 
+/*
+ * The id of a new row of table (tickets, events, major_findings): the
+ * largest + 1, read backward on the key's index.  Writers hold the
+ * advisory lock (begin()), so no other transaction takes it meanwhile;
+ * a transaction that rolls back leaves no gap, as on SQLite.
+ */
+#define PG_NEXT_ID(table) "(SELECT coalesce(max(id), 0) + 1 FROM " table ")"
+
 /* The ops of each area, in its file (pg_ticket.c, pg_major.c). */
 extern const struct engine_tickets pg_tickets;
 extern const struct engine_majors pg_majors;

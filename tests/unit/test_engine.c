@@ -578,6 +578,42 @@ test_events_go_with_their_transaction(void **state)
 	assert_int_equal(store_last_event_id(f->a), 0);
 }
 
+/*
+ * Ids without gaps: a ticket or an event of a transaction that rolled
+ * back leaves no hole, the next ones take its numbers (SQLite gives
+ * max(id) + 1; PostgreSQL's identity columns would not).
+ */
+static void
+test_ids_without_gaps(void **state)
+{
+	struct fx *f = *state;
+	struct store_event e = event(1000, "note", "x");
+	int64_t id, gone, next, ev;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "s", 1000, "new", 0, -1);
+	assert_int_equal(store_event_add(f->a, id, &e), 0);
+	ev = store_last_event_id(f->a);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	gone = add_ticket(f->a, "t", 1000, "new", 0, -1);
+	assert_int_equal(gone, id + 1);
+	assert_int_equal(store_event_add(f->a, gone, &e), 0);
+	assert_int_equal(store_event_add(f->a, id, &e), 0);
+	assert_int_equal(store_last_event_id(f->a), ev + 2);
+	itsm_store_rollback(f->a);
+
+	/* Another connection, after the rollback: the same numbers. */
+	assert_int_equal(itsm_store_begin(f->b), 0);
+	next = add_ticket(f->b, "u", 1000, "new", 0, -1);
+	assert_int_equal(next, id + 1);
+	assert_int_equal(store_event_add(f->b, next, &e), 0);
+	assert_int_equal(store_last_event_id(f->b), ev + 1);
+	assert_int_equal(itsm_store_commit(f->b), 0);
+	assert_int_equal(store_last_event_id(f->a), ev + 1);
+}
+
 /* What the queue order says of two tickets (tk: major, rank, opened). */
 struct qt {
 	int64_t id, opened;
@@ -1554,6 +1590,7 @@ main(void)
 		T(test_update_of_no_ticket),
 		T(test_events_in_order),
 		T(test_events_go_with_their_transaction),
+		T(test_ids_without_gaps),
 		T(test_queue_order),
 		T(test_streams_large_results),
 		T(test_scopes_are_the_workflows),
