@@ -4,10 +4,10 @@
  * migrations, transactions, snapshots, settings and rows.  The ticket
  * ops are in pg_ticket.c, the major incidents' in pg_major.c.
  *
- * NOT SELECTABLE YET: the statistics and import ops are still
- * to come (their structs below are all NULL), so lib/store.c
- * never picks this engine; only the engine contract tests
- * (tests/unit/test_engine.c) open it, by its ops.
+ * NOT SELECTABLE YET: the statistics ops are still to come (their
+ * struct below is all NULL), so lib/store.c never picks this engine;
+ * only the engine contract tests (tests/unit/test_engine.c) open it,
+ * by its ops.  The import ops are in pg_port.c.
  *
  * Where SQLite's engine does a thing, this one does the same:
  * - The schema is SQLite's, in PostgreSQL's words, built by the same
@@ -268,6 +268,10 @@ pg_fail(itsm_store *s, const PGresult *res, const char *what)
 	    strcmp(state, "40P01") == 0)
 		return itsm_error(ITSM_E_BUSY, "database '%s' is busy: retry "
 		    "later", PG(s)->name);
+	/* A parent checked at the commit: in SQLite's words. */
+	if (strcmp(state, "23503") == 0)
+		return itsm_error(ITSM_E_INTERNAL, "%s: FOREIGN KEY constraint "
+		    "failed", what);
 	if (strcmp(state, "53200") == 0)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	if (strcmp(state, "53100") == 0)
@@ -288,6 +292,18 @@ pg_fail(itsm_store *s, const PGresult *res, const char *what)
 	    msg);
 }
 
+/* Sends bulk mode's held rows; one refused is the statement's error. */
+static int
+held_first(itsm_store *s)
+{
+	char why[512];
+	int rc;
+
+	if ((rc = pg_port_flush(s, why, sizeof(why))) == ITSM_E_INVALID)
+		return itsm_error(rc, "cannot import: %s", why);
+	return rc;
+}
+
 int
 pg_exec(itsm_store *s, const char *sql, int n, const char *const *params,
     const char *what, PGresult **res)
@@ -295,14 +311,17 @@ pg_exec(itsm_store *s, const char *sql, int n, const char *const *params,
 	PGresult *r;
 	ExecStatusType st;
 	const char *cmd, *count;
+	int rc;
 
 	if (res != NULL)
 		*res = NULL;
+	/* Bulk mode's held rows go first (pg_port.c). */
+	if (pg_port_held(s) && (rc = held_first(s)) != 0)
+		return rc;
 	r = PQexecParams(PG(s)->conn, sql, n, NULL, params, NULL, NULL, 0);
 	st = r != NULL ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		int rc = pg_fail(s, r, what);
-
+		rc = pg_fail(s, r, what);
 		PQclear(r);
 		return rc;
 	}
@@ -331,6 +350,7 @@ run(itsm_store *s, const char *sql, const char *what)
 static void
 abandon(itsm_store *s)
 {
+	pg_port_drop(s);
 	if (PQtransactionStatus(PG(s)->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(PG(s)->conn, "ROLLBACK"));
 }
@@ -562,6 +582,7 @@ pg_close(itsm_store *s)
 	/* The server rolls back what is open when the connection ends. */
 	if (PG(s)->conn != NULL)
 		PQfinish(PG(s)->conn);
+	pg_port_free(s);
 	free(PG(s)->name);
 	free(s);
 }
@@ -642,6 +663,11 @@ pg_commit(itsm_store *s)
 		abandon(s);
 		return itsm_error(ITSM_E_INTERNAL, "a step of the transaction "
 		    "failed: nothing was written");
+	}
+	/* Bulk mode's held rows (pg_port.c): one refused is the error. */
+	if ((rc = held_first(s)) != 0) {
+		abandon(s);
+		return rc;
 	}
 	if (PG(s)->changed && (rc = run(s, "UPDATE itsm_schema SET writes = "
 	    "writes + 1", "cannot commit")) != 0) {
@@ -910,10 +936,10 @@ static const struct engine_core pg_core = {
 /*
  * Not yet written (the next parts of issue 13): every member NULL, so
  * this engine cannot serve a command and lib/store.c never selects it.
- * The tickets' ops are in pg_ticket.c, the majors' in pg_major.c.
+ * The tickets' ops are in pg_ticket.c, the majors' in pg_major.c, the
+ * imports' in pg_port.c.
  */
 static const struct engine_stats pg_stats = { 0 };
-static const struct engine_port pg_port = { 0 };
 
 const struct store_engine itsm_engine_pg = {
 	.version = STORE_ENGINE_VERSION,

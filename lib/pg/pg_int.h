@@ -10,6 +10,7 @@
 #define ITSM_STORE_PG_H
 
 #include <libpq-fe.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store_int.h"
@@ -27,6 +28,9 @@ struct pg_store {
 	int commits;		/* ... that changed rows, since the open */
 	int flags;		/* ITSM_STORE_*, as opened */
 	unsigned cursors;	/* cursors declared, to name the next */
+	struct pg_bulk *bulk;	/* bulk mode's held rows (pg_port.c), or NULL */
+	int64_t mark;		/* where imported rows come from */
+	int64_t refused;	/* ... the latest row refused */
 };
 
 /*
@@ -58,8 +62,19 @@ int pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
  */
 #define PG_NEXT_ID(table) "(SELECT coalesce(max(id), 0) + 1 FROM " table ")"
 
-/* The ops of each area, in its file (pg_ticket.c, pg_major.c). */
+/*
+ * Bulk mode's held rows (pg_port.c): whether some are held (and not
+ * being sent); sends them (ITSM_E_INVALID with why when one is
+ * refused); drops them (a rollback); frees them (the close).
+ */
+int pg_port_held(const itsm_store *s);
+int pg_port_flush(itsm_store *s, char *why, size_t len);
+void pg_port_drop(itsm_store *s);
+void pg_port_free(itsm_store *s);
+
+/* The ops of each area, in its file (pg_ticket.c, pg_major.c, pg_port.c). */
 extern const struct engine_tickets pg_tickets;
 extern const struct engine_majors pg_majors;
+extern const struct engine_port pg_port;
 
 #endif
