@@ -31,6 +31,7 @@ struct pg_store {
 	struct pg_bulk *bulk;	/* bulk mode's held rows (pg_port.c), or NULL */
 	int64_t mark;		/* where imported rows come from */
 	int64_t refused;	/* ... the latest row refused */
+	int listening;		/* LISTEN sent: wait() is told of commits */
 };
 
 /*
