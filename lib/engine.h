@@ -21,7 +21,7 @@
 #include "itsm/store.h"
 
 /* Raised when a member is added to or changed in an ops struct. */
-#define STORE_ENGINE_VERSION 1
+#define STORE_ENGINE_VERSION 2
 
 /*
  * A value of a row: NULL, an integer (true and false are 1 and 0), a
@@ -434,8 +434,27 @@ struct engine_port {
 	    const struct store_crisis *c, char *why, size_t len);
 	/* Whether ticket id exists. */
 	int (*import_exists)(itsm_store *s, int64_t id, int *found);
-	/* Readies the store for a bulk write (a larger cache, say). */
+	/*
+	 * Readies the store for a bulk write (a larger cache, say).  From
+	 * then on the engine may hold the rows of import_ticket() and
+	 * import_event() back and write them in batches (PostgreSQL's
+	 * COPY): at the latest at import_flush(), before any statement of
+	 * its own of another kind, and at commit().  A held row that the
+	 * database refuses is then reported by the call that writes it,
+	 * ITSM_E_INVALID with why, as if by its own call: the rows held
+	 * before it are written, the ones after it dropped.
+	 */
 	int (*bulk)(itsm_store *s);
+	/* Writes the rows held back (see bulk()); ITSM_E_INVALID as above. */
+	int (*import_flush)(itsm_store *s, char *why, size_t len);
+	/*
+	 * import_mark(): the rows imported from now on come from mark (a
+	 * line of the file, say); import_refused(): the mark of the row
+	 * that the latest ITSM_E_INVALID of these ops refused, which may be
+	 * a row held back since an earlier mark.
+	 */
+	void (*import_mark)(itsm_store *s, int64_t mark);
+	int64_t (*import_refused)(itsm_store *s);
 	/*
 	 * Lets a ticket refer to a parent inserted later in the same
 	 * transaction (checked at the commit).
@@ -455,8 +474,8 @@ struct store_engine {
 };
 
 /*
- * The engines built in (PostgreSQL's: core, tickets and majors, not
- * selectable yet).
+ * The engines built in (PostgreSQL's: core, tickets, majors and port,
+ * not selectable yet).
  */
 extern const struct store_engine itsm_engine_sqlite;
 extern const struct store_engine itsm_engine_pg;

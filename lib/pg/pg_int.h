@@ -10,6 +10,7 @@
 #define ITSM_STORE_PG_H
 
 #include <libpq-fe.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store_int.h"
@@ -27,6 +28,9 @@ struct pg_store {
 	int commits;		/* ... that changed rows, since the open */
 	int flags;		/* ITSM_STORE_*, as opened */
 	unsigned cursors;	/* cursors declared, to name the next */
+	struct pg_bulk *bulk;	/* bulk mode's held rows (pg_port.c), or NULL */
+	int64_t mark;		/* where imported rows come from */
+	int64_t refused;	/* ... the latest row refused */
 	int listening;		/* LISTEN sent: wait() is told of commits */
 };
 
@@ -64,8 +68,27 @@ int pg_whoami(itsm_store *s, struct itsm_who *w);
  */
 int pg_is_owner(itsm_store *s, int *yes, char **owner);
 
-/* The ops of each area, in its file (pg_ticket.c, pg_major.c). */
+/*
+ * The id of a new row of table (tickets, events, major_findings): the
+ * largest + 1, read backward on the key's index.  Writers hold the
+ * advisory lock (begin()), so no other transaction takes it meanwhile;
+ * a transaction that rolls back leaves no gap, as on SQLite.
+ */
+#define PG_NEXT_ID(table) "(SELECT coalesce(max(id), 0) + 1 FROM " table ")"
+
+/*
+ * Bulk mode's held rows (pg_port.c): whether some are held (and not
+ * being sent); sends them (ITSM_E_INVALID with why when one is
+ * refused); drops them (a rollback); frees them (the close).
+ */
+int pg_port_held(const itsm_store *s);
+int pg_port_flush(itsm_store *s, char *why, size_t len);
+void pg_port_drop(itsm_store *s);
+void pg_port_free(itsm_store *s);
+
+/* The ops of each area, in its file (pg_ticket.c, pg_major.c, pg_port.c). */
 extern const struct engine_tickets pg_tickets;
 extern const struct engine_majors pg_majors;
+extern const struct engine_port pg_port;
 
 #endif

@@ -25,6 +25,7 @@
 #include "engine.h"
 #include "store_int.h"
 #include "store_major.h"
+#include "store_port.h"
 
 /* How to give an engine a new database, and take it away. */
 struct harness {
@@ -748,6 +749,42 @@ test_events_go_with_their_transaction(void **state)
 	assert_true(store_event_add(f->a, id + 1, &e) < 0);
 	itsm_store_rollback(f->a);
 	assert_int_equal(store_last_event_id(f->a), 0);
+}
+
+/*
+ * Ids without gaps: a ticket or an event of a transaction that rolled
+ * back leaves no hole, the next ones take its numbers (SQLite gives
+ * max(id) + 1; PostgreSQL's identity columns would not).
+ */
+static void
+test_ids_without_gaps(void **state)
+{
+	struct fx *f = *state;
+	struct store_event e = event(1000, "note", "x");
+	int64_t id, gone, next, ev;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "s", 1000, "new", 0, -1);
+	assert_int_equal(store_event_add(f->a, id, &e), 0);
+	ev = store_last_event_id(f->a);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	gone = add_ticket(f->a, "t", 1000, "new", 0, -1);
+	assert_int_equal(gone, id + 1);
+	assert_int_equal(store_event_add(f->a, gone, &e), 0);
+	assert_int_equal(store_event_add(f->a, id, &e), 0);
+	assert_int_equal(store_last_event_id(f->a), ev + 2);
+	itsm_store_rollback(f->a);
+
+	/* Another connection, after the rollback: the same numbers. */
+	assert_int_equal(itsm_store_begin(f->b), 0);
+	next = add_ticket(f->b, "u", 1000, "new", 0, -1);
+	assert_int_equal(next, id + 1);
+	assert_int_equal(store_event_add(f->b, next, &e), 0);
+	assert_int_equal(store_last_event_id(f->b), ev + 1);
+	assert_int_equal(itsm_store_commit(f->b), 0);
+	assert_int_equal(store_last_event_id(f->a), ev + 1);
 }
 
 /* What the queue order says of two tickets (tk: major, rank, opened). */
@@ -1701,6 +1738,476 @@ test_major_candidates_and_storms(void **state)
 	assert_string_equal(buf, want);
 }
 
+/*
+ * Imports (struct engine_port): through the wrappers of store_port.h
+ * only.  Every test runs the same on both engines, bulk or not: what a
+ * value becomes, what is refused and in what words, which row.
+ */
+
+#define V_NULL ((struct store_value){ .type = STORE_NULL })
+#define V_INT(x) ((struct store_value){ .type = STORE_INT, .i = (x) })
+#define V_REAL(x) ((struct store_value){ .type = STORE_REAL, .r = (x) })
+#define V_TXT(x) ((struct store_value){ .type = STORE_TEXT, .s = (x), \
+	.len = strlen(x) })
+
+/* The least a ticket needs: col[] by key, the others NULL. */
+static void
+port_ticket(struct store_value *col, int64_t id, const char *status)
+{
+	int k;
+
+	for (k = 0; k < SK_NKEYS; k++)
+		col[k] = V_NULL;
+	col[ITSM_F_ID] = V_INT(id);
+	col[ITSM_F_TYPE] = V_TXT("incident");
+	col[ITSM_F_STATUS] = V_TXT(status);
+	col[ITSM_F_SUMMARY] = V_TXT("s");
+	col[ITSM_F_CALLER] = V_TXT("ann");
+	col[ITSM_F_AFFECTED] = V_TXT("ann");
+	col[ITSM_F_OPENED_AT] = V_INT(1000);
+	col[ITSM_F_UPDATED_AT] = V_INT(1000);
+	col[ITSM_F_MAJOR] = V_INT(0);
+	col[ITSM_F_REOPEN_COUNT] = V_INT(0);
+	col[ITSM_F_REASSIGNMENT_COUNT] = V_INT(0);
+	col[SK_AUTO_CLOSED] = V_INT(0);
+}
+
+static void
+port_event(struct store_value *ev, int64_t at, const char *kind)
+{
+	int i;
+
+	for (i = 0; i < IE_N; i++)
+		ev[i] = V_NULL;
+	ev[IE_AT] = V_INT(at);
+	ev[IE_RECORDED_AT] = V_INT(at);
+	ev[IE_ACTOR] = V_TXT("Ann");
+	ev[IE_LOGIN] = V_TXT("ann");
+	ev[IE_KIND] = V_TXT(kind);
+}
+
+/*
+ * A row imported and, when the engine holds it back, written: 0 or
+ * ITSM_E_INVALID with why, as a caller sees it in the end.
+ */
+static int
+port_try(itsm_store *s, const struct store_value *col, char *why,
+    size_t len)
+{
+	int rc;
+
+	why[0] = '\0';
+	if ((rc = store_import_ticket(s, col, why, len)) != 0)
+		return rc;
+	return store_import_flush(s, why, len);
+}
+
+static int
+port_try_event(itsm_store *s, int64_t id, const struct store_value *ev,
+    char *why, size_t len)
+{
+	int rc;
+
+	why[0] = '\0';
+	if ((rc = store_import_event(s, id, ev, why, len)) != 0)
+		return rc;
+	return store_import_flush(s, why, len);
+}
+
+/* Every stored key of the tickets, by id: one line each. */
+static void
+port_tickets_text(itsm_store *s, char *buf, size_t len)
+{
+	struct store_query q = { .scope = STORE_ALL, .order = STORE_BY_ID,
+	    .want = (SK_BIT(SK_NKEYS) - 1) & ~SK_BIT(ITSM_F_REF) };
+	struct store_rows *r;
+
+	assert_int_equal(store_ticket_select(s, &q, &r), 0);
+	rows_text(s, r, buf, len);
+}
+
+/*
+ * Explicit ids, every type of value in every kind of column, texts with
+ * what COPY escapes (and its NULL, as a text), a parent imported after
+ * its child: read back the same on both engines, bulk or not.
+ */
+static void
+port_values(void **state, int bulk)
+{
+	struct fx *f = *state;
+	struct store_value col[SK_NKEYS], ev[IE_N];
+	struct store_rows *r;
+	char why[256], buf[4096];
+	int found;
+
+	if (bulk)
+		assert_int_equal(store_bulk(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_defer_foreign_keys(f->a), 0);
+	store_import_mark(f->a, 1);
+	port_ticket(col, 7, "on_hold");
+	col[ITSM_F_TYPE] = V_TXT("request");
+	col[ITSM_F_SUMMARY] = V_TXT("a\tb\nc\\d\re \xc3\xa9");
+	col[ITSM_F_DESCRIPTION] = V_REAL(1.5);
+	col[ITSM_F_CALLER] = V_INT(42);
+	col[ITSM_F_AFFECTED] = V_TXT("\\N");
+	col[ITSM_F_CHANNEL] = V_REAL(1e20);
+	col[ITSM_F_CONTACT] = V_TXT("");
+	col[ITSM_F_SERVICE] = V_TXT("[1,\"x\"]");
+	col[ITSM_F_SUBCATEGORY] = V_REAL(-2.5e-7);
+	col[ITSM_F_PRIORITY] = V_TXT("P2");
+	col[ITSM_F_MAJOR] = V_INT(1);
+	col[ITSM_F_GROUP] = V_TXT("Desk");
+	col[ITSM_F_UPDATED_AT] = V_INT(2000);
+	col[ITSM_F_RESPONDED_AT] = V_INT(1500);
+	col[ITSM_F_RESPONSE_DUE] = V_INT(4600);
+	col[ITSM_F_RESOLUTION_NOTES] = V_REAL(3e15);
+	col[ITSM_F_SATISFACTION] = V_INT(4);
+	col[ITSM_F_REOPEN_COUNT] = V_INT(2);
+	col[ITSM_F_REASSIGNMENT_COUNT] = V_INT(3);
+	col[ITSM_F_PARENT] = V_INT(9);
+	col[SK_EXT_REF] = V_TXT("INC7");
+	col[SK_PRIORITY_RANK] = V_INT(2);
+	col[SK_STAGNANT_ESCALATED_AT] = V_INT(3000);
+	col[SK_HOLD_REASON] = V_TXT("vendor");
+	assert_int_equal(store_import_ticket(f->a, col, why, sizeof(why)), 0);
+	port_event(ev, 1000, "open");
+	ev[IE_MESSAGE] = V_TXT("line\none\ttab \\ back");
+	assert_int_equal(store_import_event(f->a, 7, ev, why, sizeof(why)), 0);
+	port_event(ev, 1500, "status");
+	ev[IE_RECORDED_AT] = V_INT(1600);
+	ev[IE_LOGIN] = V_TXT("root");
+	ev[IE_FIELD] = V_TXT("status");
+	ev[IE_OLD] = V_REAL(0.1);
+	ev[IE_NEW] = V_INT(5);
+	assert_int_equal(store_import_event(f->a, 7, ev, why, sizeof(why)), 0);
+	/* The child is there (held or not); its parent not yet. */
+	assert_int_equal(store_import_exists(f->a, 7, &found), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(store_import_exists(f->a, 9, &found), 0);
+	assert_int_equal(found, 0);
+	store_import_mark(f->a, 2);
+	port_ticket(col, 9, "new");
+	assert_int_equal(store_import_ticket(f->a, col, why, sizeof(why)), 0);
+	port_event(ev, 1200, "note");
+	assert_int_equal(store_import_event(f->a, 9, ev, why, sizeof(why)), 0);
+	assert_int_equal(store_import_exists(f->a, 9, &found), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(store_import_flush(f->a, why, sizeof(why)), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	port_tickets_text(f->b, buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "7|request|on_hold|a\tb\nc\\d\re \xc3\xa9|1.5|42|\\N|1.0e+20||"
+	    "[1,\"x\"]|-|-2.5e-07|-|-|P2|1|-|Desk|-|1000|2000|1500|-|-|4600|"
+	    "-|-|-|3.0e+15|4|2|3|9|INC7|2|3000|-|0|vendor|0\n"
+	    "9|incident|new|s|-|ann|ann|-|-|-|-|-|-|-|-|0|-|-|-|1000|1000|-|"
+	    "-|-|-|-|-|-|-|-|0|0|-|-|-|-|-|0|-|0\n");
+	/* Events numbered in the order imported, from 1. */
+	assert_int_equal(store_ticket_events(f->b, 7, 0, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "1000|1000|Ann|ann|open|-|-|-|line\none\ttab \\ back|1\n"
+	    "1500|1600|Ann|root|status|status|0.1|5|-|2\n");
+	assert_int_equal(store_ticket_events(f->b, 9, 0, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "1200|1200|Ann|ann|note|-|-|-|-|3\n");
+	/* The next ticket an engine gives follows the largest id. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(add_ticket(f->a, "next", 5000, "new", 0, -1), 10);
+	itsm_store_rollback(f->a);
+}
+
+static void
+test_port_values(void **state)
+{
+	port_values(state, 0);
+}
+
+static void
+test_port_values_bulk(void **state)
+{
+	port_values(state, 1);
+}
+
+/* Each refusal: ITSM_E_INVALID, the same words; the transaction goes on. */
+static void
+port_refusals(void **state, int bulk)
+{
+	struct fx *f = *state;
+	struct store_value col[SK_NKEYS], ev[IE_N];
+	char why[256], buf[4096];
+	int64_t mark = 10;
+
+	if (bulk)
+		assert_int_equal(store_bulk(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	store_import_mark(f->a, mark);
+	port_ticket(col, 1, "new");
+	col[SK_EXT_REF] = V_TXT("INC1");
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)), 0);
+
+	store_import_mark(f->a, ++mark);
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why, "ticket 1 exists already");
+	assert_int_equal(store_import_refused(f->a), mark);
+
+	store_import_mark(f->a, ++mark);
+	port_ticket(col, 2, "bogus");
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_true(strncmp(why, "CHECK constraint failed: status", 31) == 0);
+	assert_int_equal(store_import_refused(f->a), mark);
+
+	store_import_mark(f->a, ++mark);
+	port_ticket(col, 3, "new");
+	col[ITSM_F_SATISFACTION] = V_INT(9);
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_true(strncmp(why, "CHECK constraint failed: satisfaction",
+	    37) == 0);
+
+	port_ticket(col, 4, "new");
+	col[ITSM_F_SUMMARY] = V_NULL;
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why, "NOT NULL constraint failed: tickets.summary");
+
+	port_ticket(col, 5, "new");
+	col[SK_EXT_REF] = V_TXT("INC1");
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why, "UNIQUE constraint failed: tickets.ext_ref");
+
+	port_event(ev, 1000, "note");
+	ev[IE_ACTOR] = V_NULL;
+	assert_int_equal(port_try_event(f->a, 1, ev, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why,
+	    "events: NOT NULL constraint failed: events.actor");
+
+	/* The transaction goes on: the rows not refused are written. */
+	port_ticket(col, 6, "new");
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)), 0);
+	port_event(ev, 1000, "note");
+	assert_int_equal(port_try_event(f->a, 6, ev, why, sizeof(why)), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	port_tickets_text(f->b, buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "1|incident|new|s|-|ann|ann|-|-|-|-|-|-|-|-|0|-|-|-|1000|1000|-|"
+	    "-|-|-|-|-|-|-|-|0|0|-|INC1|-|-|-|0|-|0\n"
+	    "6|incident|new|s|-|ann|ann|-|-|-|-|-|-|-|-|0|-|-|-|1000|1000|-|"
+	    "-|-|-|-|-|-|-|-|0|0|-|-|-|-|-|0|-|0\n");
+	assert_int_equal(store_last_event_id(f->b), 1);
+
+	/* A parent that never comes: refused at the commit, nothing kept. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_defer_foreign_keys(f->a), 0);
+	port_ticket(col, 7, "new");
+	col[ITSM_F_PARENT] = V_INT(99);
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)), 0);
+	assert_int_equal(itsm_store_commit(f->a), ITSM_E_INTERNAL);
+	assert_non_null(strstr(itsm_errmsg(),
+	    "FOREIGN KEY constraint failed"));
+	port_tickets_text(f->b, buf, sizeof(buf));
+	assert_null(strstr(buf, "\n7|"));
+	/* ... and at once when not deferred. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why, "FOREIGN KEY constraint failed");
+	itsm_store_rollback(f->a);
+}
+
+static void
+test_port_refusals(void **state)
+{
+	port_refusals(state, 0);
+}
+
+static void
+test_port_refusals_bulk(void **state)
+{
+	port_refusals(state, 1);
+}
+
+/* A major's dossier: its row, roster, findings, actions; one refused. */
+static void
+test_port_crisis(void **state)
+{
+	struct fx *f = *state;
+	struct store_value col[SK_NKEYS];
+	struct store_value roster[2][IR_N] = {
+		{ V_TXT("zoe"), V_TXT("commander"), V_INT(60) },
+		{ V_TXT("amy"), V_TXT("scribe"), V_INT(70) },
+	};
+	struct store_value findings[2][IF_N] = {
+		{ V_TXT("went_wrong"), V_TXT("late"), V_INT(20) },
+		{ V_TXT("factor"), V_TXT("dns"), V_INT(10) },
+	};
+	struct store_value actions[2][IA_N] = {
+		{ V_INT(1), V_TXT("fix"), V_TXT("ann"), V_INT(900), V_NULL },
+		{ V_INT(2), V_TXT("test"), V_TXT("bob"), V_INT(950), V_INT(960) },
+	};
+	struct store_crisis c = {
+		.major = { V_TXT("ended"), V_INT(100), V_TXT("rule: P1"),
+		    V_INT(200), V_TXT("Ann"), V_INT(300), V_NULL, V_TXT("dns") },
+		.roster = (const struct store_value (*)[IR_N])roster,
+		.nroster = 2,
+		.findings = (const struct store_value (*)[IF_N])findings,
+		.nfindings = 2,
+		.actions = (const struct store_value (*)[IA_N])actions,
+		.nactions = 2,
+	};
+	struct store_rows *r;
+	char why[256], buf[1024];
+
+	assert_int_equal(store_bulk(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	store_import_mark(f->a, 1);
+	port_ticket(col, 3, "resolved");
+	assert_int_equal(store_import_ticket(f->a, col, why, sizeof(why)), 0);
+	assert_int_equal(store_import_crisis(f->a, 3, &c, why, sizeof(why)), 0);
+	/* The same name twice on a roster: refused, in SQLite's words. */
+	store_import_mark(f->a, 2);
+	port_ticket(col, 4, "resolved");
+	assert_int_equal(store_import_ticket(f->a, col, why, sizeof(why)), 0);
+	roster[1][IR_NAME] = V_TXT("zoe");
+	assert_int_equal(store_import_crisis(f->a, 4, &c, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why, "crisis: UNIQUE constraint failed: "
+	    "major_roster.ticket, major_roster.name");
+	assert_int_equal(store_import_refused(f->a), 2);
+	itsm_store_rollback(f->a);
+	roster[1][IR_NAME] = V_TXT("amy");
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	port_ticket(col, 3, "resolved");
+	assert_int_equal(store_import_ticket(f->a, col, why, sizeof(why)), 0);
+	assert_int_equal(store_import_crisis(f->a, 3, &c, why, sizeof(why)), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_major_dossier(f->b, 3, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "ended|100|rule: P1|200|Ann|300|-|dns\n");
+	assert_int_equal(store_major_roster(f->b, 3, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "amy|scribe|70\nzoe|commander|60\n");
+	assert_int_equal(store_major_findings(f->b, 3, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "went_wrong|late|20\nfactor|dns|10\n");
+	assert_int_equal(store_major_actions(f->b, 3, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "1|fix|ann|900|-\n2|test|bob|950|960\n");
+}
+
+/* How many tickets the database has, and events. */
+static void
+port_counts(itsm_store *s, int64_t *tickets, int64_t *events)
+{
+	struct store_query q = { .scope = STORE_ALL, .order = STORE_BY_ID,
+	    .want = SK_BIT(ITSM_F_ID) };
+	const struct store_value *v;
+	struct store_rows *r;
+	size_t n;
+	int rc;
+
+	*tickets = 0;
+	assert_int_equal(store_ticket_select(s, &q, &r), 0);
+	while ((rc = store_rows_next(s, r, &v, &n)) == 1)
+		(*tickets)++;
+	assert_int_equal(rc, 0);
+	store_rows_free(s, r);
+	*events = store_last_event_id(s);
+}
+
+/*
+ * Imports n tickets of 2 events each from id first, mark i for the
+ * i-th; the one of mark bad is id dup (a ticket of this run) or of
+ * status "bogus" (dup 0).  The first refusal's code, why and mark.
+ */
+#define PORT_MANY 12000		/* more than a COPY batch (PostgreSQL) */
+static int
+port_many(itsm_store *s, int64_t first, int64_t n, int64_t bad, int64_t dup,
+    char *why, size_t len)
+{
+	struct store_value col[SK_NKEYS], ev[IE_N];
+	int64_t i, id;
+	int rc;
+
+	for (i = 1; i <= n; i++) {
+		id = first + i - 1;
+		store_import_mark(s, i);
+		port_ticket(col, i == bad && dup ? dup : id,
+		    i == bad && !dup ? "bogus" : "new");
+		if ((rc = store_import_ticket(s, col, why, len)) != 0)
+			return rc;
+		port_event(ev, 1000, "open");
+		if ((rc = store_import_event(s, id, ev, why, len)) != 0)
+			return rc;
+		port_event(ev, 1001, "note");
+		if ((rc = store_import_event(s, id, ev, why, len)) != 0)
+			return rc;
+	}
+	return store_import_flush(s, why, len);
+}
+
+/*
+ * Bulk mode: more rows than one batch, written in order, events
+ * numbered as they came; a bad row in the middle of a batch is that
+ * row, reported as its own (the rows before it written, not the rows
+ * after it), whichever call finds it.
+ */
+static void
+test_port_bulk_batches(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *r;
+	char why[256], buf[256], want[256];
+	int64_t tickets, events;
+
+	assert_int_equal(store_bulk(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(port_many(f->a, 1, PORT_MANY, 0, 0, why,
+	    sizeof(why)), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	port_counts(f->b, &tickets, &events);
+	assert_int_equal(tickets, PORT_MANY);
+	assert_int_equal(events, 2 * PORT_MANY);
+	assert_int_equal(store_ticket_events(f->b, 9999, 0, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "1000|1000|Ann|ann|open|-|-|-|-|19997\n"
+	    "1001|1001|Ann|ann|note|-|-|-|-|19998\n");
+
+	/* Row 7,500 of the next import has the id of its row 7,400. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(port_many(f->a, 20001, PORT_MANY, 7500, 27400, why,
+	    sizeof(why)), ITSM_E_INVALID);
+	assert_string_equal(why, "ticket 27400 exists already");
+	assert_int_equal(store_import_refused(f->a), 7500);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	port_counts(f->b, &tickets, &events);
+	assert_int_equal(tickets, PORT_MANY + 7499);
+	assert_int_equal(events, 2 * (PORT_MANY + 7499));
+	assert_int_equal(store_ticket_events(f->b, 27499, 0, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "1000|1000|Ann|ann|open|-|-|-|-|%d\n"
+	    "1001|1001|Ann|ann|note|-|-|-|-|%d\n", 2 * (PORT_MANY + 7499) - 1,
+	    2 * (PORT_MANY + 7499));
+	assert_string_equal(buf, want);
+
+	/* A value refused in the middle of a batch: that row; rolled back. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(port_many(f->a, 40001, PORT_MANY, 6123, 0, why,
+	    sizeof(why)), ITSM_E_INVALID);
+	assert_true(strncmp(why, "CHECK constraint failed: status", 31) == 0);
+	assert_int_equal(store_import_refused(f->a), 6123);
+	itsm_store_rollback(f->a);
+	port_counts(f->b, &tickets, &events);
+	assert_int_equal(tickets, PORT_MANY + 7499);
+	assert_int_equal(events, 2 * (PORT_MANY + 7499));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1731,6 +2238,7 @@ main(void)
 		T(test_update_of_no_ticket),
 		T(test_events_in_order),
 		T(test_events_go_with_their_transaction),
+		T(test_ids_without_gaps),
 		T(test_queue_order),
 		T(test_streams_large_results),
 		T(test_scopes_are_the_workflows),
@@ -1748,6 +2256,16 @@ main(void)
 		T(test_major_children),
 		T(test_major_events),
 		T(test_major_candidates_and_storms),
+	};
+
+	/* Imports: the harnesses whose engine has them (both, now). */
+	const struct CMUnitTest port[] = {
+		T(test_port_values),
+		T(test_port_values_bulk),
+		T(test_port_refusals),
+		T(test_port_refusals_bulk),
+		T(test_port_crisis),
+		T(test_port_bulk_batches),
 	};
 
 	char name[64];
@@ -1770,6 +2288,12 @@ main(void)
 		    current->engine->name);
 		failed += _cmocka_run_group_tests(name, tickets,
 		    sizeof(tickets) / sizeof(tickets[0]), NULL, NULL);
+		if (current->engine->port->import_ticket == NULL)
+			continue;
+		snprintf(name, sizeof(name), "engine contract: %s port",
+		    current->engine->name);
+		failed += _cmocka_run_group_tests(name, port,
+		    sizeof(port) / sizeof(port[0]), NULL, NULL);
 	}
 	return failed;
 }
