@@ -727,9 +727,30 @@ struct store_rows {
 	int row, nrows;
 	char cursor[32];	/* "" when res is the whole result */
 	const char *what;
+	/* Rows of the engine's making (pg_rows_made): no result. */
+	int (*made)(void *arg, struct store_value *v);
+	void *arg;
 	size_t n;
 	struct store_value v[];
 };
+
+int
+pg_rows_made(itsm_store *s, size_t n,
+    int (*next)(void *arg, struct store_value *v), void *arg,
+    struct store_rows **out)
+{
+	struct store_rows *r;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r) + n * sizeof(r->v[0]))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	r->s = s;
+	r->made = next;
+	r->arg = arg;
+	r->n = n;
+	*out = r;
+	return 0;
+}
 
 int
 pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
@@ -833,6 +854,13 @@ pg_rows_next(struct store_rows *r, const struct store_value **row, size_t *n)
 	size_t i;
 	int rc;
 
+	if (r->made != NULL) {
+		if ((rc = r->made(r->arg, r->v)) != 1)
+			return rc;
+		*row = r->v;
+		*n = r->n;
+		return 1;
+	}
 	if (r->row == r->nrows) {
 		if (r->cursor[0] == '\0' || r->nrows < atoi(PG_BATCH))
 			return 0;

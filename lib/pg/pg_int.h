@@ -50,6 +50,16 @@ int pg_fail(itsm_store *s, const PGresult *res, const char *what);
 int pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
     const char *what, struct store_rows **out);
 
+/*
+ * Rows the engine makes itself, not read from the server (the sorter's,
+ * pg_stats.c): next() puts the next row's n values into v and returns
+ * 1, 0 at the end, or an ITSM_E code; arg is next()'s, and outlives the
+ * rows (freeing them does not free it).
+ */
+int pg_rows_made(itsm_store *s, size_t n,
+    int (*next)(void *arg, struct store_value *v), void *arg,
+    struct store_rows **out);
+
 /* The ops of each area, in its file (pg_ticket.c, pg_major.c). */
 extern const struct engine_tickets pg_tickets;
 extern const struct engine_majors pg_majors;
