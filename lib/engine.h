@@ -412,7 +412,7 @@ struct store_engine {
 };
 
 /*
- * The engines built in (PostgreSQL's: core, tickets and majors, not
+ * The engines built in (PostgreSQL's: all but the import ops, not
  * selectable yet).
  */
 extern const struct store_engine itsm_engine_sqlite;

@@ -2,11 +2,12 @@
  * The PostgreSQL store (issue 13): the engine's core ops (lib/engine.h)
  * on libpq: connecting, the versioned schema and its forward
  * migrations, transactions, snapshots, settings and rows.  The ticket
- * ops are in pg_ticket.c, the major incidents' in pg_major.c.
+ * ops are in pg_ticket.c, the major incidents' in pg_major.c, the
+ * statistics' in pg_stats.c.
  *
- * NOT SELECTABLE YET: the statistics and import ops are still
- * to come (their structs below are all NULL), so lib/store.c
- * never picks this engine; only the engine contract tests
+ * NOT SELECTABLE YET: the import ops (struct engine_port) are still to
+ * come (their struct below is all NULL), so lib/store.c never picks
+ * this engine; only the engine contract tests
  * (tests/unit/test_engine.c) open it, by its ops.
  *
  * Where SQLite's engine does a thing, this one does the same:
@@ -925,11 +926,11 @@ static const struct engine_core pg_core = {
 };
 
 /*
- * Not yet written (the next parts of issue 13): every member NULL, so
+ * Not yet written (the next part of issue 13): every member NULL, so
  * this engine cannot serve a command and lib/store.c never selects it.
- * The tickets' ops are in pg_ticket.c, the majors' in pg_major.c.
+ * The tickets' ops are in pg_ticket.c, the majors' in pg_major.c, the
+ * statistics' in pg_stats.c.
  */
-static const struct engine_stats pg_stats = { 0 };
 static const struct engine_port pg_port = { 0 };
 
 const struct store_engine itsm_engine_pg = {

@@ -60,8 +60,9 @@ int pg_rows_made(itsm_store *s, size_t n,
     int (*next)(void *arg, struct store_value *v), void *arg,
     struct store_rows **out);
 
-/* The ops of each area, in its file (pg_ticket.c, pg_major.c). */
+/* The ops of each area, in its file (pg_ticket.c, pg_major.c, ...). */
 extern const struct engine_tickets pg_tickets;
 extern const struct engine_majors pg_majors;
+extern const struct engine_stats pg_stats;
 
 #endif
