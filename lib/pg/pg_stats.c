@@ -240,6 +240,7 @@ struct store_sorter {
 	struct triple *chunk;		/* CHUNK triples, the ones not spilled */
 	size_t n;
 	int fd;				/* the runs, -1 before the first */
+	const char *dir;		/* where the file is */
 	off_t *ends;			/* where each run ends in the file */
 	size_t nruns, capruns;
 	int streaming;			/* sorter_rows() was called */
@@ -255,11 +256,12 @@ sorter_nomem(void)
 	return itsm_error(ITSM_E_NOMEM, "out of memory");
 }
 
+/* A failure of the file: "cannot write a temporary file in 'dir': why". */
 static int
-sorter_io(const char *what)
+sorter_io(const struct store_sorter *t, const char *verb)
 {
-	return itsm_error(ITSM_E_IO, "%s: %s the sort's temporary file: %s",
-	    WHAT, what, strerror(errno));
+	return itsm_error(ITSM_E_IO, "%s: cannot %s a temporary file in "
+	    "'%s': %s", WHAT, verb, t->dir, strerror(errno));
 }
 
 static int
@@ -274,19 +276,19 @@ cmp_triple(const void *a, const void *b)
 static int
 open_spill(struct store_sorter *t)
 {
-	const char *dir = getenv("TMPDIR");
 	char path[4096];
 	int w;
 
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	w = snprintf(path, sizeof(path), "%s/itsm-sort.XXXXXX", dir);
+	t->dir = getenv("TMPDIR");
+	if (t->dir == NULL || *t->dir == '\0')
+		t->dir = "/tmp";
+	w = snprintf(path, sizeof(path), "%s/itsm-sort.XXXXXX", t->dir);
 	if (w < 0 || (size_t)w >= sizeof(path)) {
 		errno = ENAMETOOLONG;
-		return sorter_io("cannot create");
+		return sorter_io(t, "create");
 	}
 	if ((t->fd = mkstemp(path)) < 0)
-		return sorter_io("cannot create");
+		return sorter_io(t, "create");
 	(void)unlink(path);
 	(void)fcntl(t->fd, F_SETFD, FD_CLOEXEC);
 	return 0;
@@ -317,7 +319,7 @@ spill(struct store_sorter *t)
 		if ((w = write(t->fd, p, left)) < 0) {
 			if (errno == EINTR)
 				continue;
-			return sorter_io("cannot write");
+			return sorter_io(t, "write");
 		}
 		p += w;
 		left -= (size_t)w;
@@ -379,10 +381,10 @@ refill(struct store_sorter *t, size_t i)
 		got = pread(t->fd, u->buf, want, u->next);
 	while (got < 0 && errno == EINTR);
 	if (got < 0)
-		return sorter_io("cannot read");
+		return sorter_io(t, "read");
 	if (got == 0 || (size_t)got % sizeof(u->buf[0]) != 0) {
 		errno = EIO;
-		return sorter_io("cannot read");
+		return sorter_io(t, "read");
 	}
 	u->next += got;
 	u->n = (size_t)got / sizeof(u->buf[0]);

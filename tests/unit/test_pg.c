@@ -19,6 +19,7 @@
 #include "itsm/error.h"
 #include "engine.h"
 #include "store_int.h"
+#include "store_stats.h"
 #include "pg/pg_int.h"
 
 /* Runs sql on database db through a connection of its own. */
@@ -313,6 +314,68 @@ test_connection_failures(void **state)
 	assert_null(s);
 }
 
+/*
+ * The statistics' sorter, on a connection that cannot write (a
+ * read-only store, in its snapshot: no temporary table could be made
+ * there): more triples than it keeps in memory come back in order, each
+ * once.  A file it cannot make is one line, ITSM_E_IO, naming where.
+ */
+static void
+test_sorter_read_only(void **state)
+{
+	struct fx *f = *state;
+	const char *env = getenv("TMPDIR");
+	char *tmpdir = env != NULL ? strdup(env) : NULL;
+	itsm_store *s = NULL;
+	struct store_sorter *t = NULL;
+	struct store_rows *r;
+	const struct store_value *v;
+	size_t n, i;
+	int64_t k = 0;
+	int began, rc;
+
+	assert_int_equal(itsm_engine_pg.core->open(&s, f->where, 0, 1000), 0);
+	itsm_store_close(s);
+	assert_int_equal(itsm_engine_pg.core->open(&s, f->where,
+	    ITSM_STORE_READONLY, 1000), 0);
+	assert_int_equal(store_snapshot_begin(s, &began), 0);
+	assert_true(began);
+	assert_int_equal(store_sorter_open(s, &t), 0);
+	for (i = 0; i < 200000; i++)
+		assert_int_equal(store_sorter_add(s, t, (int64_t)(200000 - i),
+		    (int64_t)i, 7), 0);
+	assert_int_equal(store_sorter_rows(s, t, &r), 0);
+	while ((rc = store_rows_next(s, r, &v, &n)) == 1) {
+		k++;
+		if (n != 3 || v[0].i != k || v[1].i != 200000 - k ||
+		    v[2].i != 7)
+			fail_msg("row %lld: %lld %lld %lld", (long long)k,
+			    (long long)v[0].i, (long long)v[1].i,
+			    (long long)v[2].i);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(k, 200000);
+	store_rows_free(s, r);
+	store_sorter_close(s, t);
+
+	setenv("TMPDIR", "/nonexistent/itsm", 1);
+	assert_int_equal(store_sorter_open(s, &t), 0);
+	for (i = 0; i < 200000 && (rc = store_sorter_add(s, t, 1, 2, 3)) == 0;
+	    i++)
+		;
+	assert_int_equal(rc, ITSM_E_IO);
+	assert_one_line("cannot compute the figures: cannot create a "
+	    "temporary file in '/nonexistent/itsm': ");
+	store_sorter_close(s, t);
+	if (tmpdir != NULL)
+		setenv("TMPDIR", tmpdir, 1);
+	else
+		unsetenv("TMPDIR");
+	free(tmpdir);
+	store_snapshot_end(s, began);
+	itsm_store_close(s);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -326,6 +389,7 @@ main(void)
 		T(test_read_only_creates_nothing),
 		T(test_history_is_append_only),
 		T(test_connection_failures),
+		T(test_sorter_read_only),
 	};
 
 	return cmocka_run_group_tests_name("pg engine", tests, NULL, NULL);
