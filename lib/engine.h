@@ -474,8 +474,7 @@ struct store_engine {
 };
 
 /*
- * The engines built in (PostgreSQL's: core, tickets, majors and port,
- * not selectable yet).
+ * The engines built in.
  */
 extern const struct store_engine itsm_engine_sqlite;
 extern const struct store_engine itsm_engine_pg;

@@ -2,16 +2,14 @@
  * The PostgreSQL store (issue 13): the engine's core ops (lib/engine.h)
  * on libpq: connecting, the versioned schema and its forward
  * migrations, transactions, snapshots, settings and rows.  The ticket
- * ops are in pg_ticket.c, the major incidents' in pg_major.c, the roles
- * and permissions in pg_roles.c.
+ * ops are in pg_ticket.c, the major incidents' in pg_major.c, the
+ * statistics' in pg_stats.c, the imports' in pg_port.c, the roles and
+ * permissions in pg_roles.c.
  *
  * A plain open never runs DDL: itsm db init (ITSM_STORE_INIT) creates
  * the schema and the permissions, itsm db upgrade (ITSM_STORE_UPGRADE,
  * the schema owner's) migrates it; every other open refuses a database
  * without the schema or of an older one.
- *
- * The import ops are in pg_port.c.  NOT COMPLETE YET: the statistics
- * ops are still to come (their struct below is all NULL).
  *
  * Where SQLite's engine does a thing, this one does the same:
  * - The schema is SQLite's, in PostgreSQL's words, built by the same
@@ -923,9 +921,30 @@ struct store_rows {
 	int row, nrows;
 	char cursor[32];	/* "" when res is the whole result */
 	const char *what;
+	/* Rows of the engine's making (pg_rows_made): no result. */
+	int (*made)(void *arg, struct store_value *v);
+	void *arg;
 	size_t n;
 	struct store_value v[];
 };
+
+int
+pg_rows_made(itsm_store *s, size_t n,
+    int (*next)(void *arg, struct store_value *v), void *arg,
+    struct store_rows **out)
+{
+	struct store_rows *r;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r) + n * sizeof(r->v[0]))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	r->s = s;
+	r->made = next;
+	r->arg = arg;
+	r->n = n;
+	*out = r;
+	return 0;
+}
 
 int
 pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
@@ -1029,6 +1048,13 @@ pg_rows_next(struct store_rows *r, const struct store_value **row, size_t *n)
 	size_t i;
 	int rc;
 
+	if (r->made != NULL) {
+		if ((rc = r->made(r->arg, r->v)) != 1)
+			return rc;
+		*row = r->v;
+		*n = r->n;
+		return 1;
+	}
 	if (r->row == r->nrows) {
 		if (r->cursor[0] == '\0' || r->nrows < atoi(PG_BATCH))
 			return 0;
@@ -1095,11 +1121,9 @@ static const struct engine_core pg_core = {
 };
 
 /*
- * The statistics ops are not yet written (the next part of issue 13):
- * every member NULL.  The tickets' ops are in pg_ticket.c, the majors'
- * in pg_major.c, the imports' in pg_port.c.
+ * The tickets' ops are in pg_ticket.c, the majors' in pg_major.c, the
+ * statistics' in pg_stats.c, the imports' in pg_port.c.
  */
-static const struct engine_stats pg_stats = { 0 };
 
 const struct store_engine itsm_engine_pg = {
 	.version = STORE_ENGINE_VERSION,

@@ -86,9 +86,20 @@ int pg_port_flush(itsm_store *s, char *why, size_t len);
 void pg_port_drop(itsm_store *s);
 void pg_port_free(itsm_store *s);
 
-/* The ops of each area, in its file (pg_ticket.c, pg_major.c, pg_port.c). */
+/*
+ * Rows the engine makes itself, not read from the server (the sorter's,
+ * pg_stats.c): next() puts the next row's n values into v and returns
+ * 1, 0 at the end, or an ITSM_E code; arg is next()'s, and outlives the
+ * rows (freeing them does not free it).
+ */
+int pg_rows_made(itsm_store *s, size_t n,
+    int (*next)(void *arg, struct store_value *v), void *arg,
+    struct store_rows **out);
+
+/* The ops of each area, in its file (pg_ticket.c, pg_major.c, ...). */
 extern const struct engine_tickets pg_tickets;
 extern const struct engine_majors pg_majors;
+extern const struct engine_stats pg_stats;
 extern const struct engine_port pg_port;
 
 #endif

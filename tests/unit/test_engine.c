@@ -26,6 +26,7 @@
 #include "store_int.h"
 #include "store_major.h"
 #include "store_port.h"
+#include "store_stats.h"
 
 /* How to give an engine a new database, and take it away. */
 struct harness {
@@ -2208,6 +2209,510 @@ test_port_bulk_batches(void **state)
 	assert_int_equal(events, 2 * (PORT_MANY + 7499));
 }
 
+/*
+ * Statistics: the streams of struct engine_stats, each read inside a
+ * snapshot as lib/stats.c reads them.  Rows as lines of typed values:
+ * an integer as digits, a text in quotes, NULL as "-"; compared sorted
+ * when the stream promises no order.
+ */
+static int
+cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of text (each ending "\n"), sorted, into buf. */
+static void
+sort_lines(const char *text, char *buf, size_t len)
+{
+	char *copy = strdup(text), *lines[64], *p, *nl;
+	size_t k = 0, i, off = 0;
+
+	assert_non_null(copy);
+	for (p = copy; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		assert_true(k < 64);
+		*nl = '\0';
+		lines[k++] = p;
+	}
+	qsort(lines, k, sizeof(lines[0]), cmp_line);
+	buf[0] = '\0';
+	for (i = 0; i < k; i++) {
+		off += (size_t)snprintf(buf + off, len - off, "%s\n", lines[i]);
+		assert_true(off < len);
+	}
+	free(copy);
+}
+
+/*
+ * The rows *r (rc: the call that made them) are want, line by line; in
+ * any order when sorted.  Frees the rows.
+ */
+static void
+assert_rows(itsm_store *s, int rc, struct store_rows **r, int sorted,
+    const char *want)
+{
+	const struct store_value *v;
+	char got[4096], a[4096], b[4096];
+	size_t n, i, off = 0;
+
+	if (rc != 0)
+		fail_msg("%s: %s", s->engine->name, itsm_errmsg());
+	got[0] = '\0';
+	while ((rc = store_rows_next(s, *r, &v, &n)) == 1) {
+		for (i = 0; i < n; i++) {
+			const char *sep = i ? "|" : "";
+
+			if (v[i].type == STORE_INT)
+				off += (size_t)snprintf(got + off,
+				    sizeof(got) - off, "%s%lld", sep,
+				    (long long)v[i].i);
+			else if (v[i].type == STORE_TEXT)
+				off += (size_t)snprintf(got + off,
+				    sizeof(got) - off, "%s'%s'", sep, v[i].s);
+			else if (v[i].type == STORE_NULL)
+				off += (size_t)snprintf(got + off,
+				    sizeof(got) - off, "%s-", sep);
+			else
+				off += (size_t)snprintf(got + off,
+				    sizeof(got) - off, "%sreal %g", sep,
+				    v[i].r);
+			assert_true(off < sizeof(got));
+		}
+		off += (size_t)snprintf(got + off, sizeof(got) - off, "\n");
+		assert_true(off < sizeof(got));
+	}
+	assert_int_equal(rc, 0);
+	store_rows_free(s, *r);
+	*r = NULL;
+	if (!sorted) {
+		assert_string_equal(got, want);
+		return;
+	}
+	sort_lines(got, a, sizeof(a));
+	sort_lines(want, b, sizeof(b));
+	assert_string_equal(a, b);
+}
+
+/* A ticket opened at opened (and updated then) with the extra fields. */
+static int64_t
+add_opened(itsm_store *s, int64_t opened, const struct store_set *extra,
+    size_t n)
+{
+	struct store_set set[24];
+	size_t i, k = 0;
+	int64_t id = 0;
+
+	set[k++] = S_TXT(ITSM_F_SUMMARY, "s");
+	set[k++] = S_TXT(ITSM_F_CALLER, "ann");
+	set[k++] = S_TXT(ITSM_F_AFFECTED, "ann");
+	set[k++] = S_INT(ITSM_F_OPENED_AT, opened);
+	set[k++] = S_INT(ITSM_F_UPDATED_AT, opened);
+	for (i = 0; i < n && k < sizeof(set) / sizeof(set[0]); i++)
+		set[k++] = extra[i];
+	assert_int_equal(store_ticket_insert(s, set, k, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+#define OPENED(s, at, ...) add_opened((s), (at), \
+	(const struct store_set[]){ __VA_ARGS__ }, \
+	sizeof((const struct store_set[]){ __VA_ARGS__ }) / \
+	sizeof(struct store_set))
+
+static void
+add_kind(itsm_store *s, int64_t id, int64_t at, const char *kind)
+{
+	struct store_event e = event(at, kind, NULL);
+
+	assert_int_equal(store_event_add(s, id, &e), 0);
+}
+
+/*
+ * The tickets opened in [since, until), every column, and the
+ * escalated lookup: resolved (resolved_at set, whatever the status), of
+ * the first tier exactly (bytewise), with an escalate event.
+ */
+static void
+test_stats_opened(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *r;
+	int64_t b, d;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	(void)OPENED(f->a, 999, S_TXT(ITSM_F_STATUS, "new"),
+	    S_TXT(ITSM_F_PRIORITY, "P9"));
+	b = OPENED(f->a, 1000, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_TXT(ITSM_F_PRIORITY, "P1"), S_TXT(ITSM_F_GROUP, "Desk"),
+	    S_TXT(ITSM_F_CATEGORY, "hw"), S_TXT(ITSM_F_CHANNEL, "phone"),
+	    S_TXT(ITSM_F_TIER, "L1"), S_INT(ITSM_F_RESOLVED_AT, 1500),
+	    S_INT(ITSM_F_RESPONDED_AT, 1100), S_INT(ITSM_F_RESPONSE_DUE, 1200),
+	    S_INT(ITSM_F_RESOLUTION_DUE, 2000),
+	    S_INT(ITSM_F_REASSIGNMENT_COUNT, 2), S_INT(ITSM_F_REOPEN_COUNT, 1),
+	    S_INT(ITSM_F_SATISFACTION, 4));
+	add_kind(f->a, b, 1050, "escalate");
+	add_kind(f->a, OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_TXT(ITSM_F_TIER, "L1"), S_INT(ITSM_F_RESOLVED_AT, 1600),
+	    S_INT(ITSM_F_CLOSED_AT, 1700)), 1550, "note");
+	d = OPENED(f->a, 1999, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_TXT(ITSM_F_PRIORITY, "P2"), S_TXT(ITSM_F_TIER, "L2"),
+	    S_INT(ITSM_F_RESOLVED_AT, 1999));
+	add_kind(f->a, d, 1999, "escalate");
+	add_kind(f->a, d, 1999, "escalate");
+	add_kind(f->a, OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_TXT(ITSM_F_PRIORITY, "P1"), S_TXT(ITSM_F_TIER, "L1")), 1600,
+	    "escalate");
+	add_kind(f->a, OPENED(f->a, 1200, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_TXT(ITSM_F_PRIORITY, "p1"), S_TXT(ITSM_F_TIER, "l1"),
+	    S_INT(ITSM_F_RESOLVED_AT, 1300)), 1250, "escalate");
+	(void)OPENED(f->a, 2000, S_TXT(ITSM_F_STATUS, "new"),
+	    S_TXT(ITSM_F_PRIORITY, "P9"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	/*
+	 * key, status, resolved_at, responded_at, response_due,
+	 * resolution_due, tier, reassignment_count, reopen_count,
+	 * satisfaction, escalated.
+	 */
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_PRIORITY, 1000,
+	    2000, "L1", &r), &r, 1,
+	    "'P1'|'resolved'|1500|1100|1200|2000|'L1'|2|1|4|1\n"
+	    "-|'closed'|1600|-|-|-|'L1'|0|0|-|0\n"
+	    "'P2'|'resolved'|1999|-|-|-|'L2'|0|0|-|0\n"
+	    "'P1'|'in_progress'|-|-|-|-|'L1'|0|0|-|0\n"
+	    "'p1'|'resolved'|1300|-|-|-|'l1'|0|0|-|0\n");
+	/* Another first tier; none: nothing looked up. */
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_NONE, 1000,
+	    2000, "L2", &r), &r, 1,
+	    "-|'resolved'|1500|1100|1200|2000|'L1'|2|1|4|0\n"
+	    "-|'closed'|1600|-|-|-|'L1'|0|0|-|0\n"
+	    "-|'resolved'|1999|-|-|-|'L2'|0|0|-|1\n"
+	    "-|'in_progress'|-|-|-|-|'L1'|0|0|-|0\n"
+	    "-|'resolved'|1300|-|-|-|'l1'|0|0|-|0\n");
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_TIER, 1000,
+	    2000, NULL, &r), &r, 1,
+	    "'L1'|'resolved'|1500|1100|1200|2000|'L1'|2|1|4|0\n"
+	    "'L1'|'closed'|1600|-|-|-|'L1'|0|0|-|0\n"
+	    "'L2'|'resolved'|1999|-|-|-|'L2'|0|0|-|0\n"
+	    "'L1'|'in_progress'|-|-|-|-|'L1'|0|0|-|0\n"
+	    "'l1'|'resolved'|1300|-|-|-|'l1'|0|0|-|0\n");
+	/* [since, until): the bounds. */
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_GROUP, 1000,
+	    1001, "L1", &r), &r, 1,
+	    "'Desk'|'resolved'|1500|1100|1200|2000|'L1'|2|1|4|1\n");
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_CATEGORY, 1999,
+	    2000, "L1", &r), &r, 1, "-|'resolved'|1999|-|-|-|'L2'|0|0|-|0\n");
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_CHANNEL, 2001,
+	    3000, "L1", &r), &r, 1, "");
+	store_snapshot_end(f->b, began);
+}
+
+/* The tickets closed in [since, until), whenever opened; every key. */
+static void
+test_stats_closed_and_keys(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *r;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	(void)OPENED(f->a, 10, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_CLOSED_AT, 999), S_TXT(ITSM_F_GROUP, "Early"));
+	(void)OPENED(f->a, 10, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_CLOSED_AT, 1000), S_TXT(ITSM_F_PRIORITY, "P1"),
+	    S_TXT(ITSM_F_GROUP, "Desk"), S_TXT(ITSM_F_CATEGORY, "hw"),
+	    S_TXT(ITSM_F_CHANNEL, "phone"), S_TXT(ITSM_F_TIER, "L1"));
+	(void)OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_CLOSED_AT, 1999));
+	(void)OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_CLOSED_AT, 1500), S_TXT(ITSM_F_PRIORITY, "P1"),
+	    S_TXT(ITSM_F_GROUP, "Desk"), S_TXT(ITSM_F_CATEGORY, "sw"),
+	    S_TXT(ITSM_F_CHANNEL, "mail"), S_TXT(ITSM_F_TIER, "L2"));
+	(void)OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_CLOSED_AT, 2000), S_TXT(ITSM_F_GROUP, "Late"));
+	(void)OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_TXT(ITSM_F_GROUP, "Open"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_NONE, 1000,
+	    2000, &r), &r, 1, "-\n-\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_PRIORITY, 1000,
+	    2000, &r), &r, 1, "'P1'\n'P1'\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_GROUP, 1000,
+	    2000, &r), &r, 1, "'Desk'\n'Desk'\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_CATEGORY, 1000,
+	    2000, &r), &r, 1, "'hw'\n'sw'\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_CHANNEL, 1000,
+	    2000, &r), &r, 1, "'phone'\n'mail'\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_TIER, 1000,
+	    2000, &r), &r, 1, "'L1'\n'L2'\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_GROUP, 999,
+	    1000, &r), &r, 1, "'Early'\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_GROUP, 1999,
+	    2001, &r), &r, 1, "-\n'Late'\n");
+	store_snapshot_end(f->b, began);
+}
+
+/* The tickets in one of the statuses now (exactly: bytewise). */
+static void
+test_stats_in_status(void **state)
+{
+	struct fx *f = *state;
+	static const char *const open[] = { "new", "in_progress", "on_hold" };
+	static const char *const odd[] = { "NEW", "closed" };
+	struct store_rows *r;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	(void)OPENED(f->a, 10, S_TXT(ITSM_F_STATUS, "new"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	(void)OPENED(f->a, 20, S_TXT(ITSM_F_STATUS, "in_progress"));
+	(void)OPENED(f->a, 30, S_TXT(ITSM_F_STATUS, "on_hold"),
+	    S_TXT(ITSM_F_GROUP, "Net"));
+	(void)OPENED(f->a, 40, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	(void)OPENED(f->a, 50, S_TXT(ITSM_F_STATUS, "new"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	assert_rows(f->b, store_stats_in_status(f->b, STORE_KEY_GROUP, open,
+	    3, &r), &r, 1, "'Desk'\n-\n'Net'\n'Desk'\n");
+	assert_rows(f->b, store_stats_in_status(f->b, STORE_KEY_GROUP, open,
+	    1, &r), &r, 1, "'Desk'\n'Desk'\n");
+	assert_rows(f->b, store_stats_in_status(f->b, STORE_KEY_NONE, open + 2,
+	    1, &r), &r, 1, "-\n");
+	assert_rows(f->b, store_stats_in_status(f->b, STORE_KEY_GROUP, odd, 2,
+	    &r), &r, 1, "");
+	store_snapshot_end(f->b, began);
+}
+
+/*
+ * The tickets opened before at, with the status of their latest status
+ * event before at: by time (not recording), then recording (not the
+ * status's name); none: NULL.
+ */
+static void
+test_stats_status_at(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *r;
+	int64_t p1, p2, p3;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	p1 = OPENED(f->a, 100, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_TXT(ITSM_F_GROUP, "One"));
+	add_status_event(f->a, p1, 700, "status", "status", "on_hold");
+	add_status_event(f->a, p1, 300, "status", "status", "new");
+	add_status_event(f->a, p1, 700, "status", "status", "in_progress");
+	add_status_event(f->a, p1, 400, "status", "status", "resolved");
+	add_status_event(f->a, p1, 1000, "status", "status", "closed");
+	add_status_event(f->a, p1, 950, "set", "priority", "P1");
+	add_kind(f->a, p1, 960, "note");
+	p2 = OPENED(f->a, 500, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_TXT(ITSM_F_GROUP, "Two"));
+	add_status_event(f->a, p2, 1000, "status", "status", "in_progress");
+	add_status_event(f->a, p2, 600, "set", "priority", "P2");
+	p3 = OPENED(f->a, 200, S_TXT(ITSM_F_STATUS, "on_hold"),
+	    S_TXT(ITSM_F_GROUP, "Three"));
+	add_status_event(f->a, p3, 800, "status", "status", "new");
+	add_status_event(f->a, p3, 800, "status", "status", "on_hold");
+	(void)OPENED(f->a, 999, S_TXT(ITSM_F_STATUS, "new"));
+	(void)OPENED(f->a, 1000, S_TXT(ITSM_F_STATUS, "new"),
+	    S_TXT(ITSM_F_GROUP, "Later"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	assert_rows(f->b, store_stats_status_at(f->b, STORE_KEY_GROUP, 1000,
+	    &r), &r, 1,
+	    "'One'|'in_progress'\n'Two'|-\n'Three'|'on_hold'\n-|-\n");
+	/* Just after: the events at 1000 count. */
+	assert_rows(f->b, store_stats_status_at(f->b, STORE_KEY_GROUP, 1001,
+	    &r), &r, 1, "'One'|'closed'\n'Two'|'in_progress'\n"
+	    "'Three'|'on_hold'\n-|-\n'Later'|-\n");
+	assert_rows(f->b, store_stats_status_at(f->b, STORE_KEY_NONE, 500,
+	    &r), &r, 1, "-|'resolved'\n-|-\n");
+	assert_rows(f->b, store_stats_status_at(f->b, STORE_KEY_GROUP, 100,
+	    &r), &r, 1, "");
+	store_snapshot_end(f->b, began);
+}
+
+/* The priorities of the resolved tickets of [since, until), once each. */
+static void
+test_stats_resolved_priorities(void **state)
+{
+	struct fx *f = *state;
+	static const char *const pri[] = { "P1", "P1", "P2", NULL, NULL,
+	    "p1" };
+	struct store_rows *r;
+	size_t i;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	for (i = 0; i < sizeof(pri) / sizeof(pri[0]); i++)
+		(void)OPENED(f->a, 1000 + (int64_t)i * 100,
+		    S_TXT(ITSM_F_STATUS, "resolved"),
+		    S_INT(ITSM_F_RESOLVED_AT, 3000),
+		    S_TXT(ITSM_F_PRIORITY, pri[i]));
+	(void)OPENED(f->a, 1000, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_TXT(ITSM_F_PRIORITY, "P3"));
+	(void)OPENED(f->a, 999, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_INT(ITSM_F_RESOLVED_AT, 3000), S_TXT(ITSM_F_PRIORITY, "P4"));
+	(void)OPENED(f->a, 2000, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_RESOLVED_AT, 3000), S_TXT(ITSM_F_PRIORITY, "P5"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	assert_rows(f->b, store_stats_resolved_priorities(f->b, 1000, 2000,
+	    &r), &r, 1, "'P1'\n'P2'\n-\n'p1'\n");
+	assert_rows(f->b, store_stats_resolved_priorities(f->b, 999, 1001,
+	    &r), &r, 1, "'P1'\n'P4'\n");
+	assert_rows(f->b, store_stats_resolved_priorities(f->b, 1100, 1200,
+	    &r), &r, 1, "'P1'\n");
+	assert_rows(f->b, store_stats_resolved_priorities(f->b, 1300, 1500,
+	    &r), &r, 1, "-\n");
+	store_snapshot_end(f->b, began);
+}
+
+/*
+ * The resolved tickets of [since, until) with their status events, by
+ * ticket id (not opening), then event time, then recording; one row of
+ * NULLs for a ticket of none.
+ */
+static void
+test_stats_resolved_history(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *r;
+	char want[1024];
+	int64_t r1, r2, r3, r5;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	r1 = OPENED(f->a, 1700, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_INT(ITSM_F_RESOLVED_AT, 1800), S_TXT(ITSM_F_PRIORITY, "P1"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	r2 = OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_RESOLVED_AT, 1600));
+	r3 = OPENED(f->a, 1200, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	r5 = OPENED(f->a, 1999, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_INT(ITSM_F_RESOLVED_AT, 2500), S_TXT(ITSM_F_PRIORITY, "P2"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	(void)OPENED(f->a, 2000, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_INT(ITSM_F_RESOLVED_AT, 2100));
+	add_status_event(f->a, r5, 2100, "status", "status", "resolved");
+	add_status_event(f->a, r3, 1300, "status", "status", "in_progress");
+	add_status_event(f->a, r1, 1750, "status", "status", "resolved");
+	add_status_event(f->a, r1, 1710, "status", "status", "in_progress");
+	add_status_event(f->a, r1, 1730, "status", "status", "on_hold");
+	add_status_event(f->a, r1, 1730, "status", "status", "in_progress");
+	add_status_event(f->a, r1, 1720, "set", "priority", "P1");
+	add_kind(f->a, r1, 1740, "note");
+	add_kind(f->a, r2, 1550, "note");
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	/* key, id, priority, opened_at, resolved_at, at, new. */
+	snprintf(want, sizeof(want),
+	    "'Desk'|%lld|'P1'|1700|1800|1710|'in_progress'\n"
+	    "'Desk'|%lld|'P1'|1700|1800|1730|'on_hold'\n"
+	    "'Desk'|%lld|'P1'|1700|1800|1730|'in_progress'\n"
+	    "'Desk'|%lld|'P1'|1700|1800|1750|'resolved'\n"
+	    "-|%lld|-|1500|1600|-|-\n"
+	    "'Desk'|%lld|'P2'|1999|2500|2100|'resolved'\n",
+	    (long long)r1, (long long)r1, (long long)r1, (long long)r1,
+	    (long long)r2, (long long)r5);
+	assert_rows(f->b, store_stats_resolved_history(f->b, STORE_KEY_GROUP,
+	    1000, 2000, &r), &r, 0, want);
+	snprintf(want, sizeof(want), "-|%lld|-|1500|1600|-|-\n",
+	    (long long)r2);
+	assert_rows(f->b, store_stats_resolved_history(f->b, STORE_KEY_NONE,
+	    1500, 1501, &r), &r, 0, want);
+	assert_rows(f->b, store_stats_resolved_history(f->b, STORE_KEY_TIER,
+	    1200, 1500, &r), &r, 0, "");
+	store_snapshot_end(f->b, began);
+}
+
+/* A sum of a hash of each triple: equal for equal multisets. */
+static uint64_t
+mix(int64_t secs, int64_t g, int64_t p)
+{
+	uint64_t h = (uint64_t)secs * UINT64_C(0x9e3779b97f4a7c15);
+
+	h ^= (uint64_t)g * UINT64_C(0xc2b2ae3d27d4eb4f) + (uint64_t)p;
+	h ^= h >> 29;
+	return h * UINT64_C(0xbf58476d1ce4e5b9);
+}
+
+/*
+ * The sorter, inside a snapshot: more triples than an engine would
+ * keep in memory at once (past 2 chunks of PostgreSQL's, 65536), with
+ * many ties; they come back by secs, each once.  An empty one gives
+ * nothing.
+ */
+#define SORTED_N 150001
+
+static void
+test_stats_sorter(void **state)
+{
+	struct fx *f = *state;
+	struct store_sorter *t = NULL;
+	struct store_rows *r;
+	const struct store_value *v;
+	uint64_t x = 42, in_hash = 0, out_hash = 0;
+	int64_t secs, in_sum = 0, out_sum = 0, prev = INT64_MIN, k = 0;
+	size_t i, n;
+	int began, rc;
+
+	assert_int_equal(store_snapshot_begin(f->a, &began), 0);
+	assert_true(began);
+
+	assert_int_equal(store_sorter_open(f->a, &t), 0);
+	assert_int_equal(store_sorter_rows(f->a, t, &r), 0);
+	assert_int_equal(store_rows_next(f->a, r, &v, &n), 0);
+	store_rows_free(f->a, r);
+	store_sorter_close(f->a, t);
+
+	assert_int_equal(store_sorter_open(f->a, &t), 0);
+	for (i = 0; i < SORTED_N; i++) {
+		x = x * UINT64_C(6364136223846793005) +
+		    UINT64_C(1442695040888963407);
+		secs = (int64_t)((x >> 33) % 40000);
+		in_sum += secs;
+		in_hash += mix(secs, (int64_t)(i % 11), (int64_t)(i % 5));
+		assert_int_equal(store_sorter_add(f->a, t, secs,
+		    (int64_t)(i % 11), (int64_t)(i % 5)), 0);
+	}
+	assert_int_equal(store_sorter_rows(f->a, t, &r), 0);
+	while ((rc = store_rows_next(f->a, r, &v, &n)) == 1) {
+		assert_int_equal(n, 3);
+		assert_int_equal(v[0].type, STORE_INT);
+		assert_int_equal(v[1].type, STORE_INT);
+		assert_int_equal(v[2].type, STORE_INT);
+		if (v[0].i < prev)
+			fail_msg("%s: row %lld: %lld after %lld",
+			    f->h->engine->name, (long long)k,
+			    (long long)v[0].i, (long long)prev);
+		prev = v[0].i;
+		out_sum += v[0].i;
+		out_hash += mix(v[0].i, v[1].i, v[2].i);
+		k++;
+	}
+	assert_int_equal(rc, 0);
+	store_rows_free(f->a, r);
+	store_sorter_close(f->a, t);
+	store_sorter_close(f->a, NULL);
+	store_snapshot_end(f->a, began);
+	assert_int_equal(k, SORTED_N);
+	assert_int_equal(out_sum, in_sum);
+	assert_true(out_hash == in_hash);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -2257,6 +2762,16 @@ main(void)
 		T(test_major_events),
 		T(test_major_candidates_and_storms),
 	};
+	/* Statistics: the harnesses whose engine has them. */
+	const struct CMUnitTest stats[] = {
+		T(test_stats_opened),
+		T(test_stats_closed_and_keys),
+		T(test_stats_in_status),
+		T(test_stats_status_at),
+		T(test_stats_resolved_priorities),
+		T(test_stats_resolved_history),
+		T(test_stats_sorter),
+	};
 
 	/* Imports: the harnesses whose engine has them (both, now). */
 	const struct CMUnitTest port[] = {
@@ -2282,6 +2797,13 @@ main(void)
 		    current->engine->name);
 		failed += _cmocka_run_group_tests(name, majors,
 		    sizeof(majors) / sizeof(majors[0]), NULL, NULL);
+		if (current->engine->stats != NULL &&
+		    current->engine->stats->opened != NULL) {
+			snprintf(name, sizeof(name), "engine contract: %s "
+			    "stats", current->engine->name);
+			failed += _cmocka_run_group_tests(name, stats,
+			    sizeof(stats) / sizeof(stats[0]), NULL, NULL);
+		}
 		if (!current->tickets)
 			continue;
 		snprintf(name, sizeof(name), "engine contract: %s tickets",

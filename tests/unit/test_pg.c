@@ -19,6 +19,7 @@
 #include "itsm/error.h"
 #include "engine.h"
 #include "store_int.h"
+#include "store_stats.h"
 #include "pg/pg_int.h"
 
 static void
@@ -439,8 +440,8 @@ roles_fixture(const struct fx *f)
 	    " (5, 's', 'a', 'a', 1, 1, 'closed')"), 0);
 	assert_int_equal(admin(f->name, "INSERT INTO majors (ticket, state)"
 	    " VALUES (1, 'proposed'), (4, 'active')"), 0);
-	assert_int_equal(admin(f->name, "INSERT INTO events (ticket, at,"
-	    " recorded_at, actor, login, kind) VALUES (1, 1, 1, 'ann', 'ann',"
+	assert_int_equal(admin(f->name, "INSERT INTO events (id, ticket, at,"
+	    " recorded_at, actor, login, kind) VALUES (1, 1, 1, 1, 'ann', 'ann',"
 	    " 'open')"), 0);
 	login_role("itsm_t_tech", "itsm_technician", NULL);
 	login_role("itsm_t_mgr", "itsm_manager", NULL);
@@ -458,15 +459,15 @@ refused_to_all(PGconn *c, const char *self)
 	refused(c, "TRUNCATE events");
 	refused(c, "DELETE FROM tickets WHERE id = 3");
 	/* An event as someone else. */
-	refused(c, "INSERT INTO events (ticket, at, recorded_at, actor, login,"
-	    " kind) VALUES (1, 2, 2, 'ann', 'ann', 'note')");
+	refused(c, "INSERT INTO events (id, ticket, at, recorded_at, actor,"
+	    " login, kind) VALUES (100, 1, 2, 2, 'ann', 'ann', 'note')");
 	/* A ticket that is not a new one. */
-	refused(c, "INSERT INTO tickets (summary, caller, affected,"
-	    " opened_at, updated_at, status) VALUES ('s', 'a', 'a', 1, 1,"
+	refused(c, "INSERT INTO tickets (id, summary, caller, affected,"
+	    " opened_at, updated_at, status) VALUES (100, 's', 'a', 'a', 1, 1,"
 	    " 'closed')");
-	refused(c, "INSERT INTO tickets (summary, caller, affected,"
-	    " opened_at, updated_at, reopen_count) VALUES ('s', 'a', 'a', 1,"
-	    " 1, 3)");
+	refused(c, "INSERT INTO tickets (id, summary, caller, affected,"
+	    " opened_at, updated_at, reopen_count) VALUES (101, 's', 'a', 'a',"
+	    " 1, 1, 3)");
 	/* DDL. */
 	refused(c, "CREATE TABLE mine (x int)");
 	refused(c, "ALTER TABLE events DISABLE TRIGGER events_append_only");
@@ -477,9 +478,9 @@ refused_to_all(PGconn *c, const char *self)
 	refused(c, "UPDATE itsm_schema SET version = 99");
 	refused(c, "ALTER TABLE events OWNER TO CURRENT_USER");
 	/* What is allowed: an event of one's own, at the server's clock. */
-	snprintf(sql, sizeof(sql), "INSERT INTO events (ticket, at,"
-	    " recorded_at, actor, login, kind) VALUES (1, 3, 3, '%s', 'x',"
-	    " 'note')", self);
+	snprintf(sql, sizeof(sql), "INSERT INTO events (id, ticket, at,"
+	    " recorded_at, actor, login, kind) SELECT max(id) + 1, 1, 3, 3,"
+	    " '%s', 'x', 'note' FROM events", self);
 	allowed(c, sql);
 	assert_true(int_of(c, "SELECT max(recorded_at) FROM events") >
 	    1700000000);
@@ -534,8 +535,8 @@ test_technician_permissions(void **state)
 	    " VALUES (4, 'bob', 'scribe', 5)");
 	allowed(c, "UPDATE major_roster SET role = 'comms' WHERE ticket = 4");
 	allowed(c, "DELETE FROM major_roster WHERE ticket = 4");
-	allowed(c, "INSERT INTO major_findings (ticket, kind, text, at)"
-	    " VALUES (4, 'lucky', 't', 5)");
+	allowed(c, "INSERT INTO major_findings (id, ticket, kind, text, at)"
+	    " VALUES (1, 4, 'lucky', 't', 5)");
 	allowed(c, "INSERT INTO major_actions (ticket, n, text, owner, due)"
 	    " VALUES (4, 1, 't', 'bob', 9)");
 	allowed(c, "UPDATE major_actions SET done_at = 7 WHERE ticket = 4");
@@ -587,8 +588,9 @@ test_manager_permissions(void **state)
 	refused_to_all(c, "itsm_t_mgr");
 	/* SET ROLE changes no identity: session_user is the one checked. */
 	allowed(c, "SET ROLE itsm_technician");
-	refused(c, "INSERT INTO events (ticket, at, recorded_at, actor, login,"
-	    " kind) VALUES (1, 2, 2, 'itsm_technician', 'x', 'note')");
+	refused(c, "INSERT INTO events (id, ticket, at, recorded_at, actor,"
+	    " login, kind) VALUES (100, 1, 2, 2, 'itsm_technician', 'x',"
+	    " 'note')");
 	allowed(c, "RESET ROLE");
 	allowed(c, "UPDATE tickets SET status = 'cancelled' WHERE id = 3");
 	allowed(c, "UPDATE tickets SET status = 'in_progress' WHERE id = 2");
@@ -615,8 +617,8 @@ test_manager_permissions(void **state)
 	/* No itsm role: nothing to read. */
 	c = login(f->name, "itsm_t_nobody");
 	refused(c, "SELECT * FROM tickets");
-	refused(c, "INSERT INTO tickets (summary, caller, affected,"
-	    " opened_at, updated_at) VALUES ('s', 'a', 'a', 1, 1)");
+	refused(c, "INSERT INTO tickets (id, summary, caller, affected,"
+	    " opened_at, updated_at) VALUES (100, 's', 'a', 'a', 1, 1)");
 	PQfinish(c);
 	snprintf(where, sizeof(where), "dbname=%s user=itsm_t_nobody "
 	    "password=pw", f->name);
@@ -681,6 +683,69 @@ test_init_by_the_owner(void **state)
 	(void)admin("postgres", sql);
 }
 
+/*
+ * The statistics' sorter, on a connection that cannot write (a
+ * read-only store, in its snapshot: no temporary table could be made
+ * there): more triples than it keeps in memory come back in order, each
+ * once.  A file it cannot make is one line, ITSM_E_IO, naming where.
+ */
+static void
+test_sorter_read_only(void **state)
+{
+	struct fx *f = *state;
+	const char *env = getenv("TMPDIR");
+	char *tmpdir = env != NULL ? strdup(env) : NULL;
+	itsm_store *s = NULL;
+	struct store_sorter *t = NULL;
+	struct store_rows *r;
+	const struct store_value *v;
+	size_t n, i;
+	int64_t k = 0;
+	int began, rc;
+
+	assert_int_equal(itsm_engine_pg.core->open(&s, f->where,
+	    ITSM_STORE_INIT, 1000), 0);
+	itsm_store_close(s);
+	assert_int_equal(itsm_engine_pg.core->open(&s, f->where,
+	    ITSM_STORE_READONLY, 1000), 0);
+	assert_int_equal(store_snapshot_begin(s, &began), 0);
+	assert_true(began);
+	assert_int_equal(store_sorter_open(s, &t), 0);
+	for (i = 0; i < 200000; i++)
+		assert_int_equal(store_sorter_add(s, t, (int64_t)(200000 - i),
+		    (int64_t)i, 7), 0);
+	assert_int_equal(store_sorter_rows(s, t, &r), 0);
+	while ((rc = store_rows_next(s, r, &v, &n)) == 1) {
+		k++;
+		if (n != 3 || v[0].i != k || v[1].i != 200000 - k ||
+		    v[2].i != 7)
+			fail_msg("row %lld: %lld %lld %lld", (long long)k,
+			    (long long)v[0].i, (long long)v[1].i,
+			    (long long)v[2].i);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(k, 200000);
+	store_rows_free(s, r);
+	store_sorter_close(s, t);
+
+	setenv("TMPDIR", "/nonexistent/itsm", 1);
+	assert_int_equal(store_sorter_open(s, &t), 0);
+	for (i = 0; i < 200000 && (rc = store_sorter_add(s, t, 1, 2, 3)) == 0;
+	    i++)
+		;
+	assert_int_equal(rc, ITSM_E_IO);
+	assert_one_line("cannot compute the figures: cannot create a "
+	    "temporary file in '/nonexistent/itsm': ");
+	store_sorter_close(s, t);
+	if (tmpdir != NULL)
+		setenv("TMPDIR", tmpdir, 1);
+	else
+		unsetenv("TMPDIR");
+	free(tmpdir);
+	store_snapshot_end(s, began);
+	itsm_store_close(s);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -697,6 +762,7 @@ main(void)
 		T(test_technician_permissions),
 		T(test_manager_permissions),
 		T(test_init_by_the_owner),
+		T(test_sorter_read_only),
 	};
 
 	return cmocka_run_group_tests_name("pg engine", tests, NULL, NULL);
