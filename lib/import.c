@@ -1231,6 +1231,9 @@ itsm_import(itsm_ctx *c, const char *path, const struct itsm_import_opts *o,
 	int rc, have = 0;
 
 	*st = (struct itsm_import_stats){ 0 };
+	/* History states its actors and times: an admin's (itsm(1), Roles). */
+	if ((rc = tk_need_role(c, ITSM_ROLE_ADMIN, "importing history")) != 0)
+		return rc;
 #ifdef M_TRIM_THRESHOLD
 	/*
 	 * Each line allocates and frees about as much as glibc keeps at the

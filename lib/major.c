@@ -116,6 +116,9 @@ itsm_major_declare(itsm_ctx *c, int64_t id, const char *why,
 	struct mact a;
 	int rc;
 
+	if ((rc = tk_need_role(c, ITSM_ROLE_MANAGER,
+	    "declaring a major incident")) != 0)
+		return rc;
 	if (commander == NULL)
 		commander = itsm_ctx_actor(c);
 	if ((rc = tk_check_text("commander", commander, MAX_NAME)) != 0 ||
@@ -182,6 +185,9 @@ itsm_major_reject(itsm_ctx *c, int64_t id, const char *why, int64_t at)
 	struct mact a;
 	int rc;
 
+	if ((rc = tk_need_role(c, ITSM_ROLE_MANAGER,
+	    "rejecting a proposed major incident")) != 0)
+		return rc;
 	if ((rc = tk_check_text("reason", why, MAX_TEXT)) != 0)
 		return rc;
 	if ((rc = mbegin(&a, c, id, at, "proposed", "reject", NULL)) != 0)
@@ -400,6 +406,9 @@ itsm_major_end(itsm_ctx *c, int64_t id, const char *text, int64_t at)
 	struct mact a;
 	int rc;
 
+	if ((rc = tk_need_role(c, ITSM_ROLE_MANAGER,
+	    "ending a major incident")) != 0)
+		return rc;
 	if ((rc = tk_opt_text("message", text, MAX_TEXT)) != 0)
 		return rc;
 	if ((rc = mbegin(&a, c, id, at, "active", "end", NULL)) != 0)

@@ -16,14 +16,40 @@
 #include "store_int.h"
 #include "ticket_int.h"
 
+/*
+ * The login of the process: the name of the user id, or the number when
+ * it has none.  Never the environment, which anyone can set (LOGNAME,
+ * USER).
+ */
+static char *
+process_login(void)
+{
+	struct passwd *pw;
+	char num[24];
+	uid_t uid;
+
+	uid = geteuid();
+	pw = getpwuid(uid);
+	if (pw != NULL && pw->pw_name != NULL && *pw->pw_name != '\0')
+		return strdup(pw->pw_name);
+	snprintf(num, sizeof(num), "%lu", (unsigned long)uid);
+	return strdup(num);
+}
+
+/*
+ * Who acts, and when.  A store that knows identities (PostgreSQL: its
+ * session_user, the server's clock) gives both: the login recorded
+ * beside every event is that user, the actor too unless an admin states
+ * another (ITSM_ACTOR), and the recorded time is the server's unless an
+ * admin states it (ITSM_NOW), as importing history needs.  Otherwise
+ * (SQLite) the login is the process's and the clock this machine's.
+ */
 int
 itsm_ctx_new(itsm_ctx **out, itsm_store *store, const itsm_policy *policy)
 {
-	struct passwd *pw;
-	const char *login;
-	char num[24];
+	struct itsm_who who = { 0 };
+	const char *env = getenv("ITSM_NOW");
 	itsm_ctx *c;
-	uid_t uid;
 	int rc;
 
 	*out = NULL;
@@ -32,29 +58,58 @@ itsm_ctx_new(itsm_ctx **out, itsm_store *store, const itsm_policy *policy)
 	c->store = store;
 	c->policy = policy;
 	c->hooks = 1;
-	if ((rc = itsm_now(&c->now)) != 0) {
-		free(c);
-		return rc;
+	if ((rc = itsm_store_whoami(store, &who)) != 0)
+		goto fail;
+	c->role = who.role;
+	c->enforced = who.user != NULL;
+	if (c->enforced && env != NULL && *env != '\0' &&
+	    who.role < ITSM_ROLE_ADMIN) {
+		rc = itsm_error(ITSM_E_PERM, "ITSM_NOW: stating the recorded "
+		    "time needs the itsm_admin role ('%s' is %s)", who.user,
+		    tk_role_title(who.role));
+		goto fail;
 	}
-	/*
-	 * The login recorded beside every event: the name of the user id,
-	 * or the number when it has none.  Never the environment, which
-	 * anyone can set (LOGNAME, USER).
-	 */
-	uid = geteuid();
-	pw = getpwuid(uid);
-	if (pw != NULL && pw->pw_name != NULL && *pw->pw_name != '\0')
-		login = pw->pw_name;
-	else {
-		snprintf(num, sizeof(num), "%lu", (unsigned long)uid);
-		login = num;
+	if (c->enforced && (env == NULL || *env == '\0'))
+		c->now = who.now;
+	else if ((rc = itsm_now(&c->now)) != 0)
+		goto fail;
+	c->login = c->enforced ? strdup(who.user) : process_login();
+	if (c->login == NULL) {
+		rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+		goto fail;
 	}
-	if ((c->login = strdup(login)) == NULL) {
-		free(c);
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	}
+	itsm_who_free(&who);
 	*out = c;
 	return 0;
+fail:
+	itsm_who_free(&who);
+	free(c->login);
+	free(c);
+	return rc;
+}
+
+const char *
+tk_role_title(enum itsm_role role)
+{
+	switch (role) {
+	case ITSM_ROLE_TECHNICIAN:
+		return "itsm_technician";
+	case ITSM_ROLE_MANAGER:
+		return "itsm_manager";
+	case ITSM_ROLE_ADMIN:
+		return "itsm_admin";
+	default:
+		return "of no itsm role";
+	}
+}
+
+int
+tk_need_role(const itsm_ctx *c, enum itsm_role role, const char *what)
+{
+	if (c->role >= role)
+		return 0;
+	return itsm_error(ITSM_E_PERM, "%s needs the %s role ('%s' is %s)",
+	    what, tk_role_title(role), c->login, tk_role_title(c->role));
 }
 
 void
@@ -148,6 +203,11 @@ itsm_ctx_set_actor(itsm_ctx *c, const char *actor)
 
 	if ((rc = tk_check_text("actor", actor, MAX_NAME)) != 0)
 		return rc;
+	if (c->enforced && strcmp(actor, c->login) != 0 &&
+	    c->role < ITSM_ROLE_ADMIN)
+		return itsm_error(ITSM_E_PERM, "ITSM_ACTOR: acting as '%s' "
+		    "needs the itsm_admin role ('%s' is %s)", actor, c->login,
+		    tk_role_title(c->role));
 	if ((a = strdup(actor)) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	free(c->actor);
@@ -645,6 +705,28 @@ tk_filter_check(itsm_ctx *c, const struct itsm_filter *f)
 	    itsm_policy_priority_find);
 }
 
+/*
+ * The actions above a technician's (itsm(1), Roles): cancelling, and
+ * bringing back a closed or cancelled ticket, are a manager's.
+ */
+static int
+may_act(const itsm_ctx *c, const itsm_ticket *t, enum itsm_action act)
+{
+	const char *status = itsm_ticket_str(t, ITSM_F_STATUS);
+	char what[64];
+
+	if (act == ITSM_ACT_CANCEL)
+		snprintf(what, sizeof(what), "cancelling %s",
+		    itsm_ticket_str(t, ITSM_F_REF));
+	else if (act == ITSM_ACT_REOPEN && (strcmp(status, "closed") == 0 ||
+	    strcmp(status, "cancelled") == 0))
+		snprintf(what, sizeof(what), "reopening %s (%s)",
+		    itsm_ticket_str(t, ITSM_F_REF), status);
+	else
+		return 0;
+	return tk_need_role(c, ITSM_ROLE_MANAGER, what);
+}
+
 /* Reads a ticket inside a new transaction and checks the action. */
 int
 tk_begin_action(itsm_ctx *c, int64_t id, enum itsm_action act, itsm_ticket **t)
@@ -655,7 +737,8 @@ tk_begin_action(itsm_ctx *c, int64_t id, enum itsm_action act, itsm_ticket **t)
 		return rc;
 	if ((rc = itsm_ticket_get(c, id, t)) != 0 ||
 	    (rc = itsm_check_allowed(itsm_ticket_str(*t, ITSM_F_REF),
-	    itsm_ticket_str(*t, ITSM_F_STATUS), act)) != 0) {
+	    itsm_ticket_str(*t, ITSM_F_STATUS), act)) != 0 ||
+	    (rc = may_act(c, *t, act)) != 0) {
 		itsm_ticket_free(*t);	/* a refused action leaks nothing */
 		*t = NULL;
 		itsm_store_rollback(c->store);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "itsm/store.h"
 #include "itsm/ticket.h"
 #include "itsm/workflow.h"
 #include "ticket_fields.h"
@@ -32,7 +33,9 @@ struct itsm_ctx {
 	const itsm_policy *policy;
 	int64_t now;
 	char *actor;		/* shown in history */
-	char *login;		/* always the login name */
+	char *login;		/* always the login name (the store's user) */
+	enum itsm_role role;	/* what the store lets it do */
+	int enforced;		/* the store knows who it is (PostgreSQL) */
 	int hooks;		/* run hooks (default) */
 	struct hook_item *pending;
 	size_t npending;
@@ -169,6 +172,13 @@ int tk_filter_check(itsm_ctx *c, const struct itsm_filter *f);
 int tk_begin_action(itsm_ctx *c, int64_t id, enum itsm_action act,
     itsm_ticket **t);
 int tk_end_action(itsm_ctx *c, itsm_ticket *t, int rc);
+/*
+ * ITSM_E_PERM, naming role, unless c's role is at least role: what
+ * ("cancelling INC-3") needs it.  Always 0 on a store without identities.
+ */
+int tk_need_role(const itsm_ctx *c, enum itsm_role role, const char *what);
+/* "itsm_manager", ... ("of no itsm role"). */
+const char *tk_role_title(enum itsm_role role);
 
 /* Recomputes and stores a ticket's due times (inside a transaction). */
 int tk_refresh_sla(itsm_ctx *c, int64_t id);

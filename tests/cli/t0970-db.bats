@@ -73,7 +73,9 @@ pg_db() {
 
 # as USER: ITSM_DB for the login role USER (password pw) on PGDB.
 as() {
-	export ITSM_DB="dbname=$PGDB user=$1 password=pw" ITSM_ACTOR=$1
+	export ITSM_DB="dbname=$PGDB user=$1 password=pw"
+	# The server's user and clock: no actor nor time stated.
+	unset ITSM_ACTOR ITSM_NOW
 }
 
 # pg_sql SQL: runs SQL on PGDB as the superuser, rows as sqlite3 prints.
@@ -237,12 +239,24 @@ pg_digest() {
 	before=$(pg_digest)
 	run --separate-stderr itsm cancel INC-1 -m mistake
 	assert_status 77
-	assert_one_line_error "cancelling a ticket needs itsm_manager"
+	assert_one_line_error "cancelling INC-1 needs the itsm_manager role \('tech' is itsm_technician\)"
 	[ "$(pg_digest)" = "$before" ]
 	run --separate-stderr env ITSM_ACTOR=ann "$ITSM" note INC-1 -m "as ann"
 	assert_status 77
-	assert_one_line_error "only an itsm_admin may record an event as someone else \(ann, not tech\)"
+	assert_one_line_error "ITSM_ACTOR: acting as 'ann' needs the itsm_admin role \('tech' is itsm_technician\)"
 	[ "$(pg_digest)" = "$before" ]
+	run --separate-stderr env ITSM_NOW=2026-01-01T00:00:00Z "$ITSM" note INC-1 -m "back then"
+	assert_status 77
+	assert_one_line_error "ITSM_NOW: stating the recorded time needs the itsm_admin role \('tech' is itsm_technician\)"
+	[ "$(pg_digest)" = "$before" ]
+	# Naming oneself is no impersonation; the actor and login are the
+	# server's user, the times the server's clock.
+	run --separate-stderr env ITSM_ACTOR=tech "$ITSM" note INC-1 -m "as me"
+	assert_status 0
+	[ "$(pg_sql "SELECT actor || ' ' || login FROM events ORDER BY id DESC LIMIT 1")" = "tech tech" ]
+	[ "$(pg_sql "SELECT count(*) FROM events WHERE actor <> 'tech' OR login <> 'tech'")" = 0 ]
+	[ "$(pg_sql "SELECT count(*) FROM events WHERE abs(recorded_at - extract(epoch FROM now())) > 600 OR abs(at - recorded_at) > 5")" = 0 ]
+	before=$(pg_digest)
 	as boss
 	run --separate-stderr itsm cancel INC-1 -m mistake
 	assert_status 0
@@ -257,7 +271,7 @@ pg_digest() {
 	itsm open "mail down too" --caller bob --impact high --urgency high >/dev/null
 	run --separate-stderr itsm major declare INC-2
 	assert_status 77
-	assert_one_line_error "needs itsm_manager"
+	assert_one_line_error "declaring a major incident needs the itsm_manager role \('tech' is itsm_technician\)"
 	as boss
 	run --separate-stderr itsm major declare INC-1
 	assert_status 0
@@ -291,4 +305,31 @@ pg_digest() {
 		[[ $output == *"42501"* ]] || { echo "$sql: $output" >&2; false; }
 	done
 	[ "$(pg_digest)" = "$before" ]
+}
+
+@test "pg: a technician reopens a resolved ticket, not a closed one; imports are an admin's" {
+	pg_db
+	itsm -q db init
+	as tech
+	itsm open "vpn" --caller ann --impact low --urgency low >/dev/null
+	itsm open "wifi" --caller bob --impact low --urgency low >/dev/null
+	itsm resolve INC-1 --permanent -m "fixed" >/dev/null
+	itsm resolve INC-2 --permanent -m "fixed" >/dev/null
+	itsm close INC-2 --confirmed >/dev/null
+	run --separate-stderr itsm reopen INC-1 -m "back again"
+	assert_status 0
+	before=$(pg_digest)
+	run --separate-stderr itsm reopen INC-2 -m "back again"
+	assert_status 77
+	assert_output ""
+	assert_one_line_error "reopening INC-2 \(closed\) needs the itsm_manager role \('tech' is itsm_technician\)"
+	itsm export >"$BATS_TEST_TMPDIR/all.jsonl"
+	run --separate-stderr itsm import "$BATS_TEST_TMPDIR/all.jsonl"
+	assert_status 77
+	assert_one_line_error "importing history needs the itsm_admin role \('tech' is itsm_technician\)"
+	[ "$(pg_digest)" = "$before" ]
+	as boss
+	run --separate-stderr itsm reopen INC-2 -m "back again"
+	assert_status 0
+	[ "$(pg_sql "SELECT status FROM tickets WHERE id = 2")" = in_progress ]
 }
