@@ -262,6 +262,9 @@ pg_fail(itsm_store *s, const PGresult *res, const char *what)
 
 	if (msg == NULL)
 		msg = PQerrorMessage(PG(s)->conn);
+	/* The server's severity is no part of the reason. */
+	if (strncmp(msg, "FATAL:", 6) == 0 || strncmp(msg, "ERROR:", 6) == 0)
+		msg += strspn(msg + 6, " ") + 6;
 	if (state == NULL) {
 		/* No answer from the server: the connection is gone. */
 		if (PQstatus(PG(s)->conn) == CONNECTION_BAD)
@@ -550,7 +553,9 @@ connect_fail(itsm_store *s)
 	    strstr(msg, "authentication failed") != NULL ||
 	    strstr(msg, "permission denied") != NULL ||
 	    strstr(msg, "no password supplied") != NULL ||
-	    strstr(msg, "no pg_hba.conf entry") != NULL)
+	    strstr(msg, "no pg_hba.conf entry") != NULL ||
+	    (strstr(msg, "role \"") != NULL &&
+	    strstr(msg, "does not exist") != NULL))
 		code = ITSM_E_PERM;
 	/* "connection to server at ... failed: why": the why. */
 	if ((colon = strstr(msg, "failed: ")) != NULL &&
