@@ -77,13 +77,14 @@ app_open(struct app *a, int flags)
 	size_t i;
 	int rc;
 
-	if (flags & (NEEDS_POLICY | NEEDS_DB)) {
+	/* Once each: a command run again keeps its policy. */
+	if ((flags & (NEEDS_POLICY | NEEDS_DB)) && a->policy == NULL) {
 		if ((rc = itsm_policy_load(&a->policy, a->config_path)) != 0)
 			return fail(rc);
 		for (i = 0; i < itsm_policy_warning_count(a->policy); i++)
 			warnx_("warning: %s", itsm_policy_warning(a->policy, i));
 	}
-	if (flags & NEEDS_DB) {
+	if ((flags & NEEDS_DB) && a->store == NULL) {
 		if ((rc = itsm_store_open_wait(&a->store, app_db(a),
 		    itsm_policy_share_group(a->policy) ?
 		    ITSM_STORE_SHARED : 0,
@@ -99,6 +100,15 @@ app_open(struct app *a, int flags)
 			return fail(rc);
 	}
 	return 0;
+}
+
+void
+app_close_store(struct app *a)
+{
+	itsm_ctx_free(a->ctx);
+	a->ctx = NULL;
+	itsm_store_close(a->store);
+	a->store = NULL;
 }
 
 static void

@@ -197,6 +197,16 @@ int apply_output(struct app *app, const struct cmd *c,
     const struct outopts *oo);
 /* Opens the policy, the database and the context as the flags ask. */
 int app_open(struct app *a, int flags);
+/* Closes the context and the store (not the policy): app_open reopens. */
+void app_close_store(struct app *a);
+/*
+ * Running a command again after a transient failure (errors.c): armed,
+ * fail() holds the message of a transient error back and asks for a new
+ * attempt; give_up shows the message held.
+ */
+void retry_arm(int on);
+int retry_asked(void);
+void retry_give_up(void);
 /*
  * The database the command names: --db, else ITSM_DB (NULL: the store
  * reads it), else the policy's database: {url: ...} once it is loaded,

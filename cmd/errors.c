@@ -79,10 +79,45 @@ note_ref(const char *typed, int64_t id)
 	last_id = id;
 }
 
+/*
+ * A transient failure (a deadlock, a serialization failure: the
+ * database undid the transaction whole) while a new attempt is allowed:
+ * its message is held, not shown, for main.c to run the command again.
+ */
+static int retry_armed, retry_wanted;
+static char retry_msg[1024];
+
+void
+retry_arm(int on)
+{
+	retry_armed = on;
+	retry_wanted = 0;
+}
+
+int
+retry_asked(void)
+{
+	return retry_wanted;
+}
+
+void
+retry_give_up(void)
+{
+	if (retry_wanted)
+		warnx_("%s", retry_msg);
+	retry_wanted = 0;
+}
+
 int
 fail(int code)
 {
 	char plain[64];
+
+	if (retry_armed && itsm_errtransient()) {
+		snprintf(retry_msg, sizeof(retry_msg), "%s", itsm_errmsg());
+		retry_wanted = 1;
+		return exit_status(code);
+	}
 
 	snprintf(plain, sizeof(plain), "no such ticket: %lld",
 	    (long long)last_id);

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 
@@ -66,6 +67,40 @@ find_verb(const struct cmd *c, const char *word)
 }
 
 /*
+ * Runs c; runs it again, up to RUNS times in all, while it fails for a
+ * transient conflict (a deadlock with another session, a serialization
+ * failure: the database undid it whole) having committed nothing, on a
+ * new connection.  The user sees no such failure unless the last run
+ * meets one too.
+ */
+#define RUNS 5
+static int
+run_again(struct app *app, const struct cmd *c, const struct args *a)
+{
+	struct timespec nap;
+	int rc, n;
+
+	for (n = 1;; n++) {
+		retry_arm(n < RUNS);
+		rc = c->run(app, a);
+		if (!retry_asked())
+			break;
+		if (itsm_store_committed(app->store)) {
+			retry_give_up();
+			break;
+		}
+		app_close_store(app);
+		nap.tv_sec = 0;
+		nap.tv_nsec = 20000000L * n;	/* 20 ms, 40 ms, ... */
+		nanosleep(&nap, NULL);
+		if ((rc = app_open(app, c->flags)) != 0)
+			break;
+	}
+	retry_arm(0);
+	return rc;
+}
+
+/*
  * Parses a command's or a verb's arguments, sets the output up, opens
  * what it needs and runs it; *ran tells whether it ran (not -h, no
  * usage error).
@@ -90,7 +125,7 @@ parse_and_run(struct app *app, const struct cmd *c, int argc, char **argv,
 		goto done;
 	if ((rc = app_open(app, c->flags)) != 0)
 		goto done;
-	rc = c->run(app, &a);
+	rc = run_again(app, c, &a);
 	*ran = 1;
 done:
 	free_args(&a);

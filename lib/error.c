@@ -8,6 +8,7 @@
 #include "itsm/error.h"
 
 static _Thread_local char errbuf[1024] = "no error";
+static _Thread_local int transient;
 
 const char *
 itsm_errmsg(void)
@@ -37,6 +38,7 @@ itsm_error(int code, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	transient = 0;
 	va_start(ap, fmt);
 	n = vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
 	va_end(ap);
@@ -44,6 +46,19 @@ itsm_error(int code, const char *fmt, ...)
 	if (n >= (int)sizeof(errbuf))
 		cut_tail(errbuf);
 	return code;
+}
+
+int
+itsm_error_transient(int code)
+{
+	transient = 1;
+	return code;
+}
+
+int
+itsm_errtransient(void)
+{
+	return transient;
 }
 
 int

@@ -31,6 +31,15 @@ int itsm_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
+ * Marks the last error transient and returns code: a conflict with
+ * another transaction (a deadlock, a serialization failure) that the
+ * database undid whole, which the same command run again may not meet.
+ * itsm_error() clears the mark; itsm_errtransient() tells it.
+ */
+int itsm_error_transient(int code);
+int itsm_errtransient(void);
+
+/*
  * The length of s (NULL: 0) cut to at most max bytes on a character
  * boundary, for "%.*s": a value quoted in a message, cut to a limit, never
  * ends in half a UTF-8 character.

@@ -274,8 +274,11 @@ pg_fail(itsm_store *s, const PGresult *res, const char *what)
 		return itsm_error(ITSM_E_INTERNAL, "%s: %.*s", what,
 		    line_len(msg), msg);
 	}
-	if (strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 ||
-	    strcmp(state, "40P01") == 0)
+	/* A deadlock or a serialization failure: undone, may be run again. */
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+		return itsm_error_transient(itsm_error(ITSM_E_BUSY, "database "
+		    "'%s' is busy: %.*s", PG(s)->name, line_len(msg), msg));
+	if (strcmp(state, "55P03") == 0)
 		return itsm_error(ITSM_E_BUSY, "database '%s' is busy: retry "
 		    "later", PG(s)->name);
 	/* A parent checked at the commit: in SQLite's words. */

@@ -132,3 +132,40 @@ as_owner_restart() {
 	assert_status 74
 	assert_one_line_error "cannot open database 'desk': .*No such file or directory"
 }
+
+@test "a deadlock with another session is retried inside itsm, never shown" {
+	itsm open "deadlocked" --caller ann >/dev/null
+	before=$(psql -XAtq "$SU dbname=desk" -c "SELECT count(*) FROM events WHERE kind = 'note'")
+	# Another program's session, driven line by line: it holds the
+	# ticket's row, and will want the writers' lock itsm holds.  Its own
+	# deadlock check waits a minute; itsm's five seconds: itsm's
+	# transaction is the one the server undoes.
+	mkfifo "$BATS_TEST_TMPDIR/x.in"
+	psql -XAtq "$SU dbname=desk" <"$BATS_TEST_TMPDIR/x.in" \
+	    >"$BATS_TEST_TMPDIR/x.out" 2>&1 3>&- &
+	other=$!
+	exec 4>"$BATS_TEST_TMPDIR/x.in"
+	echo "SET deadlock_timeout = '60s'; BEGIN; UPDATE tickets SET summary = summary WHERE id = 1; SELECT 'holding';" >&4
+	until grep -q holding "$BATS_TEST_TMPDIR/x.out"; do sleep 0.05; done
+	PGOPTIONS="-c deadlock_timeout=5s" "$ITSM" note INC-1 -m "through a deadlock" \
+	    >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	writer=$!
+	# itsm holds the writers' lock and waits for the row: close the cycle.
+	until [ "$(psql -XAtq "$SU dbname=desk" -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE tickets%'")" -ge 1 ] &&
+	    [ "$(psql -XAtq "$SU dbname=desk" -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ]; do
+		sleep 0.05
+	done
+	echo "SELECT pg_advisory_xact_lock(1769239405); COMMIT; SELECT 'committed';" >&4
+	exec 4>&-
+	rc=0
+	wait "$writer" || rc=$?
+	wait "$other"
+	[ "$rc" = 0 ] || { cat "$BATS_TEST_TMPDIR/err" >&2; false; }
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	# The other session went through: itsm's first try was the one undone.
+	grep -q committed "$BATS_TEST_TMPDIR/x.out"
+	! grep -q ERROR "$BATS_TEST_TMPDIR/x.out"
+	grep -q "deadlock detected" "$PGC_DIR/p/log"
+	# One note, not two.
+	[ "$(psql -XAtq "$SU dbname=desk" -c "SELECT count(*) FROM events WHERE kind = 'note'")" = $((before + 1)) ]
+}
