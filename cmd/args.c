@@ -19,7 +19,8 @@ enum {
 };
 
 const struct opt global_opts[] = {
-	[G_DB] = { "db", 0, "FILE", "the database file", C_FILE, 0 },
+	[G_DB] = { "db", 0, "DATABASE", "the database: a file, or a "
+	    "PostgreSQL URI or keyword string", C_FILE, 0 },
 	[G_CONFIG] = { "config", 0, "FILE", "the policy file", C_FILE,
 	    0 },
 	[G_VERSION] = { "version", 0, NULL, "print the version", C_NONE,

@@ -32,7 +32,7 @@ COMMANDS="open categorize prioritize list show config help"
 	run --separate-stderr itsm -h
 	assert_status 0
 	assert_stderr ""
-	[[ ${lines[0]} == "usage: itsm [--db FILE] [--config FILE]"* ]]
+	[[ ${lines[0]} == "usage: itsm [--db DATABASE] [--config FILE]"* ]]
 	usage=$output
 	run --separate-stderr itsm --help
 	assert_status 0
