@@ -317,6 +317,77 @@ held_first(itsm_store *s)
 	return rc;
 }
 
+/* A statement's text to its slot in the cache: FNV-1a. */
+static uint64_t
+sql_hash(const char *sql)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*sql != '\0')
+		h = (h ^ (unsigned char)*sql++) * 1099511628211ULL;
+	return h;
+}
+
+/*
+ * Runs sql as a statement prepared on the connection the second time it
+ * comes (parsed and planned once, not at every run: an import runs the
+ * same few statements a hundred thousand times), when the cache may hold
+ * it: a plain SELECT, INSERT, UPDATE, DELETE or WITH, once the schema is
+ * settled (the open is done: no migration will change a table under a
+ * plan).  NULL when it is not to be prepared, or preparing failed (the
+ * caller runs it unprepared, and reports the error that gives).
+ */
+static PGresult *
+prepared(itsm_store *s, const char *sql, int n, const char *const *params)
+{
+	struct pg_stmt *t = NULL;
+	PGresult *r;
+	uint64_t h;
+	size_t i, k;
+
+	if (!PG(s)->settled || !(strncmp(sql, "SELECT", 6) == 0 ||
+	    strncmp(sql, "INSERT", 6) == 0 || strncmp(sql, "UPDATE", 6) == 0 ||
+	    strncmp(sql, "DELETE", 6) == 0 || strncmp(sql, "WITH", 4) == 0))
+		return NULL;
+	h = sql_hash(sql);
+	for (i = 0; i < PG_STMTS; i++) {
+		k = (size_t)((h + i) % PG_STMTS);
+		t = &PG(s)->stmts[k];
+		if (t->sql == NULL)
+			break;
+		if (t->hash == h && strcmp(t->sql, sql) == 0)
+			break;
+	}
+	/* Full (a quarter free at least), or a transaction already failed. */
+	if (i == PG_STMTS || PQtransactionStatus(PG(s)->conn) ==
+	    PQTRANS_INERROR)
+		return NULL;
+	if (t->sql == NULL) {
+		/*
+		 * Seen once: run as it is (preparing would cost a round
+		 * trip more to a command that runs it once); prepared the
+		 * second time.
+		 */
+		if (PG(s)->nstmts >= PG_STMTS * 3 / 4 ||
+		    (t->sql = strdup(sql)) == NULL)
+			return NULL;
+		t->hash = h;
+		PG(s)->nstmts++;
+		return NULL;
+	}
+	if (t->name[0] == '\0') {
+		snprintf(t->name, sizeof(t->name), "itsm_%zu", k);
+		r = PQprepare(PG(s)->conn, t->name, sql, n, NULL);
+		if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+			t->name[0] = '\0';
+			PQclear(r);
+			return NULL;
+		}
+		PQclear(r);
+	}
+	return PQexecPrepared(PG(s)->conn, t->name, n, params, NULL, NULL, 0);
+}
+
 int
 pg_exec(itsm_store *s, const char *sql, int n, const char *const *params,
     const char *what, PGresult **res)
@@ -331,7 +402,10 @@ pg_exec(itsm_store *s, const char *sql, int n, const char *const *params,
 	/* Bulk mode's held rows go first (pg_port.c). */
 	if (pg_port_held(s) && (rc = held_first(s)) != 0)
 		return rc;
-	r = PQexecParams(PG(s)->conn, sql, n, NULL, params, NULL, NULL, 0);
+	r = prepared(s, sql, n, params);
+	if (r == NULL)
+		r = PQexecParams(PG(s)->conn, sql, n, NULL, params, NULL, NULL,
+		    0);
 	st = r != NULL ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		rc = pg_fail(s, r, what);
@@ -649,6 +723,7 @@ pg_open(itsm_store **out, const char *path, int flags, int busy_ms)
 	if (rc != 0)
 		goto fail;
 	q->commits = 0;		/* the migration is no command's change */
+	q->settled = 1;		/* statements may be prepared now */
 	*out = s;
 	return 0;
 fail:
@@ -659,12 +734,16 @@ fail:
 static void
 pg_close(itsm_store *s)
 {
+	size_t i;
+
 	if (s == NULL)
 		return;
 	/* The server rolls back what is open when the connection ends. */
 	if (PG(s)->conn != NULL)
 		PQfinish(PG(s)->conn);
 	pg_port_free(s);
+	for (i = 0; i < PG_STMTS; i++)
+		free(PG(s)->stmts[i].sql);
 	free(PG(s)->name);
 	free(s);
 }

@@ -17,6 +17,14 @@
 
 #define PG(s) ((struct pg_store *)(s))
 
+/* A statement prepared on the connection (pg.c). */
+#define PG_STMTS 256
+struct pg_stmt {
+	uint64_t hash;
+	char *sql;		/* NULL: a free slot */
+	char name[24];		/* "itsm_N"; "": seen once, not prepared */
+};
+
 /* The PostgreSQL engine's handle: an itsm_store first. */
 struct pg_store {
 	struct itsm_store base;
@@ -32,6 +40,9 @@ struct pg_store {
 	int64_t mark;		/* where imported rows come from */
 	int64_t refused;	/* ... the latest row refused */
 	int listening;		/* LISTEN sent: wait() is told of commits */
+	int settled;		/* opened: statements may be prepared */
+	unsigned nstmts;	/* statements seen (slots taken) */
+	struct pg_stmt stmts[PG_STMTS];	/* by hash, open addressing */
 };
 
 /*
