@@ -118,9 +118,36 @@ itsm() {
 # on SQLite (bats removes the test's directory).  A file with a teardown
 # of its own calls it.
 db_teardown() {
+	local name
 	if on_pg && [ -n "${ITSM_TEST_PGDB-}" ]; then
 		pg_admin "DROP DATABASE IF EXISTS \"$ITSM_TEST_PGDB\" WITH (FORCE)"
+		if [ -f "$BATS_TEST_TMPDIR/pg-databases" ]; then
+			while read -r name; do
+				pg_admin "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)"
+			done <"$BATS_TEST_TMPDIR/pg-databases"
+		fi
 	fi
+}
+
+# db_new NAME [FROM]: prints the ITSM_DB of another database of this
+# test, NAME, new (nothing written yet) or a copy of FROM (an ITSM_DB):
+# on SQLite the file $BATS_TEST_TMPDIR/NAME.db, on PostgreSQL a database
+# that the teardown drops.
+db_new() {
+	local name
+	if ! on_pg; then
+		if [ -n "${2-}" ]; then
+			cp "$2" "$BATS_TEST_TMPDIR/$1.db" || return 1
+		fi
+		printf '%s\n' "$BATS_TEST_TMPDIR/$1.db"
+		return 0
+	fi
+	name=$(pg_name t "$1")
+	pg_admin "CREATE DATABASE \"$name\" TEMPLATE \"$(
+	    [ -n "${2-}" ] && echo "${2#dbname=}" ||
+	    echo "$ITSM_PG_TEMPLATE")\"${ITSM_PG_COPY-}" || return 1
+	printf '%s\n' "$name" >>"$BATS_TEST_TMPDIR/pg-databases"
+	printf 'dbname=%s\n' "$name"
 }
 
 teardown() {
@@ -602,4 +629,64 @@ itsm_for_others_done() {
 		rm -rf "$d"
 	done
 	ITSM_FOR_OTHERS_DIRS=
+}
+
+# --- issue 13: what differs between the engines, said once. ---
+
+# db_schema_version: the schema version of the test's database
+# (SQLite's PRAGMA user_version; PostgreSQL's table itsm_schema).
+db_schema_version() {
+	if on_pg; then
+		db_sql 'SELECT version FROM itsm_schema'
+	else
+		db_sql 'PRAGMA user_version'
+	fi
+}
+
+# db_set_schema_version N: gives the test's database schema version N,
+# as a newer (or broken) itsm would have left it.
+db_set_schema_version() {
+	if on_pg; then
+		db_sql "UPDATE itsm_schema SET version = $1"
+	else
+		db_sql "PRAGMA user_version = $1"
+	fi
+}
+
+# db_name: the name of the test's database as itsm's messages give it:
+# the path on SQLite, the database's name on PostgreSQL.
+db_name() {
+	if on_pg; then
+		printf '%s\n' "$ITSM_TEST_PGDB"
+	else
+		printf '%s\n' "$ITSM_DB"
+	fi
+}
+
+# db_reset: the test's database as it was at the start: no file on
+# SQLite; on PostgreSQL, a fresh copy of the template.
+db_reset() {
+	if on_pg; then
+		db_restore "dbname=$ITSM_PG_TEMPLATE"
+	else
+		rm -f "$ITSM_DB" "$ITSM_DB-wal" "$ITSM_DB-shm"
+	fi
+}
+
+# db_objects [DB]: the names of the schema's objects (tables, indexes,
+# triggers, sequences), sorted, separated by commas: to see that none
+# was dropped.
+db_objects() {
+	if on_pg; then
+		db_sql "SELECT string_agg(relname, ',' ORDER BY relname) FROM
+		    pg_class WHERE relnamespace = current_schema()::regnamespace" "$@"
+	else
+		db_sql "SELECT group_concat(name) FROM (SELECT name FROM
+		    sqlite_master ORDER BY name)" "$@"
+	fi
+}
+
+# db_in DB SQL: db_sql SQL on DB (an ITSM_DB), in sqlite3's order.
+db_in() {
+	db_sql "$2" "$1"
 }

@@ -53,7 +53,8 @@ build_history() {
 # The history, built once for the file (as setup would for a test: the
 # default policy, no hooks) and copied by each test that needs it.
 setup_file() {
-	export HISTORY_DB="$BATS_FILE_TMPDIR/history.db"
+	HISTORY_DB=$(db_fixture history)
+	export HISTORY_DB
 	(
 		export HOME="$BATS_FILE_TMPDIR/home" ITSM_DB="$HISTORY_DB" \
 		    ITSM_CONFIG="$BATS_FILE_TMPDIR/policy.yaml" LC_ALL=C.UTF-8
@@ -63,12 +64,12 @@ setup_file() {
 		cp "$TOP/lib/default.yaml" "$ITSM_CONFIG"
 		build_history
 	) >/dev/null
-	[ "$(sqlite3 "$HISTORY_DB" 'SELECT count(*) FROM tickets')" = 4 ]
+	[ "$(db_sql 'SELECT count(*) FROM tickets' "$HISTORY_DB")" = 4 ]
 }
 
 # history: this test's database is the history, its clock at its end.
 history() {
-	cp "$HISTORY_DB" "$ITSM_DB"
+	db_restore "$HISTORY_DB"
 	at 2026-11-04T09:00:00Z
 }
 
@@ -413,9 +414,9 @@ on_tty() {
 # The same database measures the speed (see itsm-stats(1)); no timing
 # is asserted here.
 big_database() {
-	: >"$ITSM_DB"	# an empty file is a new database
+	on_pg || : >"$ITSM_DB"	# an empty file is a new database
 	itsm stats >/dev/null	# which gives it the schema
-	sqlite3 "$ITSM_DB" <<'SQL'
+	db_sql <<'SQL'
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000)
 INSERT INTO tickets (id, type, status, summary, caller, affected, channel,
@@ -484,15 +485,15 @@ SQL
 @test "25,000 tickets and 141,251 events: the figures agree with SQL and add up" {
 	command -v sqlite3 >/dev/null || skip "no sqlite3(1)"
 	big_database
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(*) FROM events')" = 141251 ]
+	[ "$(db_sql 'SELECT count(*) FROM events')" = 141251 ]
 	run --separate-stderr itsm stats --by group --json
 	assert_status 0
 	jq_is '[.total.opened, .total.closed, .total.backlog, .total.resolved]' \
-	    "[$(sqlite3 "$ITSM_DB" "SELECT count(*), count(closed_at),
+	    "[$(db_sql "SELECT count(*), count(closed_at),
 	    sum(status IN ('new', 'in_progress', 'on_hold')),
 	    count(resolved_at) FROM tickets" | tr '|' ,)]"
 	jq_is '[.groups[].value]' '["service-desk","support-l2"]'
-	jq_is '.total.fcr.count' "$(sqlite3 "$ITSM_DB" "SELECT count(*)
+	jq_is '.total.fcr.count' "$(db_sql "SELECT count(*)
 	    FROM tickets t WHERE resolved_at IS NOT NULL AND tier = 'N1' AND
 	    NOT EXISTS (SELECT 1 FROM events WHERE ticket = t.id AND
 	    kind = 'escalate')")"
@@ -505,13 +506,13 @@ SQL
 	local clock="SELECT 3600 * (1 + id % 30) - (id % 4 = 0) * 1800 AS s
 	    FROM tickets WHERE resolved_at IS NOT NULL ORDER BY s LIMIT 1"
 	jq_is '[.total.resolve_time.median, .total.resolve_time.p90]' \
-	    "[$(sqlite3 "$ITSM_DB" "$clock OFFSET 11249"),$(sqlite3 \
-	    "$ITSM_DB" "$clock OFFSET 20249")]"
+	    "[$(db_sql "$clock OFFSET 11249"),$(db_sql \
+	    "$clock OFFSET 20249")]"
 	run --separate-stderr itsm stats --since 2026-03-01 --until 2026-04-01 \
 	    --by priority
 	assert_status 0
 	[ "$(metric opened | head -n 1)" = "$(printf '(all)\t%s' \
-	    "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM tickets WHERE
+	    "$(db_sql "SELECT count(*) FROM tickets WHERE
 	    opened_at >= strftime('%s', '2026-03-01') AND
 	    opened_at < strftime('%s', '2026-04-01')")")" ]
 }
@@ -520,9 +521,9 @@ SQL
 # (resolved_at - opened_at, in no order, each time about six times), P1
 # to P5, two groups, no events: their clocks ran all along.
 resolved() {
-	: >"$ITSM_DB"	# an empty file is a new database
+	on_pg || : >"$ITSM_DB"	# an empty file is a new database
 	itsm stats >/dev/null	# which gives it the schema
-	sqlite3 "$ITSM_DB" <<SQL
+	db_sql <<SQL
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
 INSERT INTO tickets (id, status, summary, caller, affected, priority,
@@ -542,7 +543,7 @@ SQL
 # rank_sql PCT WHERE: the nearest-rank percentile of the resolved
 # tickets matching WHERE, computed apart in SQL.
 rank_sql() {
-	sqlite3 "$ITSM_DB" "SELECT resolved_at - opened_at AS s FROM tickets
+	db_sql "SELECT resolved_at - opened_at AS s FROM tickets
 	    WHERE $2 ORDER BY s LIMIT 1 OFFSET (SELECT ($1 * count(*) + 99) /
 	    100 - 1 FROM tickets WHERE $2)"
 }
