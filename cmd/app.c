@@ -62,6 +62,14 @@ apply_output(struct app *app, const struct cmd *c, const struct outopts *oo)
 	return 0;
 }
 
+const char *
+app_db(const struct app *a)
+{
+	if (a->db_path != NULL || getenv("ITSM_DB") != NULL)
+		return a->db_path;
+	return itsm_policy_database_url(a->policy);
+}
+
 int
 app_open(struct app *a, int flags)
 {
@@ -76,7 +84,7 @@ app_open(struct app *a, int flags)
 			warnx_("warning: %s", itsm_policy_warning(a->policy, i));
 	}
 	if (flags & NEEDS_DB) {
-		if ((rc = itsm_store_open_wait(&a->store, a->db_path,
+		if ((rc = itsm_store_open_wait(&a->store, app_db(a),
 		    itsm_policy_share_group(a->policy) ?
 		    ITSM_STORE_SHARED : 0,
 		    (int)itsm_policy_busy_timeout(a->policy) * 1000)) != 0)

@@ -197,6 +197,12 @@ int apply_output(struct app *app, const struct cmd *c,
     const struct outopts *oo);
 /* Opens the policy, the database and the context as the flags ask. */
 int app_open(struct app *a, int flags);
+/*
+ * The database the command names: --db, else ITSM_DB (NULL: the store
+ * reads it), else the policy's database: {url: ...} once it is loaded,
+ * else NULL (the default file).
+ */
+const char *app_db(const struct app *a);
 /* After the command ran: flushes its output, runs the hooks. */
 void app_finish(struct app *app);
 /* Closes all; the exit status from rc and the output's fate. */

@@ -686,6 +686,9 @@ static const struct cmd v_status = {
 
 static volatile sig_atomic_t interrupted;
 
+/* How long a watch sleeps at most before it looks at its output again. */
+#define WATCH_WAKE_MS 5000
+
 static void
 on_signal(int sig)
 {
@@ -729,9 +732,8 @@ static int
 watch(struct app *app, const struct args *a)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct timespec nap = { 0, 250 * 1000000 };
 	itsm_major *m = NULL;
-	int64_t id, last = 0, version, v;
+	int64_t id, last = 0, version;
 	int rc, ended;
 
 	if ((rc = parse_ref(a->operand[0], &id)) != 0)
@@ -750,17 +752,17 @@ watch(struct app *app, const struct args *a)
 	if ((rc = watch_print(app, id, &last, &ended)) != 0)
 		return fail(rc);
 	/*
-	 * Asleep between looks; a look is one cheap question that changes
-	 * only when another process commits (an engine that cannot tell,
-	 * -1: look every time).  A reader gone (SIGPIPE is ignored) ends the
-	 * watch.
+	 * Asleep until another process commits (the store says when: told
+	 * by a PostgreSQL server, asked of a file every quarter second),
+	 * then the events after the last one shown.  A signal, or a reader
+	 * gone (SIGPIPE is ignored, the next write fails), ends the watch.
 	 */
 	while (!ended && !interrupted && !ferror(app->out)) {
-		nanosleep(&nap, NULL);
-		if ((v = itsm_store_data_version(app->store)) == version &&
-		    v >= 0)
+		if ((rc = itsm_store_wait(app->store, &version,
+		    WATCH_WAKE_MS)) < 0)
+			return fail(rc);
+		if (rc == 0)
 			continue;
-		version = v;
 		if ((rc = watch_print(app, id, &last, &ended)) != 0)
 			return fail(rc);
 	}

@@ -278,7 +278,7 @@ outfile_open(struct app *a, const char *path, struct outfile *o)
 	int fd = -1, rc, exists;
 
 	*o = (struct outfile){ .path = path };
-	if ((rc = itsm_store_path(a->db_path, &db)) != 0)
+	if ((rc = itsm_store_path(app_db(a), &db)) != 0)
 		return fail(rc);
 	if (*path == '\0') {
 		rc = cannot_write(path, ENOENT);

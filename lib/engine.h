@@ -72,6 +72,14 @@ struct engine_core {
 	 * it cannot tell): a long reader asks whether to read again.
 	 */
 	int64_t (*data_version)(itsm_store *s);
+	/*
+	 * Waits up to ms milliseconds, outside any transaction, for another
+	 * connection's commit: 1 when data_version() differs from *version,
+	 * which then holds the new one; 0 when the time ran out or a signal
+	 * came first.  How it learns of a commit is the engine's (a file
+	 * has no messenger: SQLite asks every quarter second).
+	 */
+	int (*wait)(itsm_store *s, int64_t *version, int ms);
 
 	/*
 	 * Writing transactions.  Writers are serialized: from begin() to

@@ -17,6 +17,7 @@
 
 #include "itsm/error.h"
 #include "itsm/policy.h"
+#include "itsm/store.h"
 #include "itsm/time.h"
 
 #include "policy_default.h"
@@ -106,6 +107,7 @@ struct itsm_policy {
 	int64_t hook_timeout;
 	int share_group;		/* database: {share: group} */
 	int64_t busy_timeout;		/* database: {busy_timeout: 10s} */
+	char *db_url;			/* database: {url: ...}, or NULL */
 	struct manager *managers;
 	size_t nmanagers;
 	struct major_rule *rules;
@@ -647,19 +649,22 @@ read_categories(struct loader *l, yaml_node_t *n)
 }
 
 /*
- * database: {share: owner|group, busy_timeout: DURATION}: who the policy
- * creates the file for, and how long a command waits for another's lock.
+ * database: {url: WHERE, share: owner|group, busy_timeout: DURATION}:
+ * the database when neither --db nor ITSM_DB names one, who the policy
+ * creates a file for, and how long a command waits for another's lock.
  */
 static int
 read_database(struct loader *l, yaml_node_t *n)
 {
-	static const char *const keys[] = { "share", "busy_timeout", NULL };
+	static const char *const keys[] = { "url", "share", "busy_timeout",
+	    NULL };
 	yaml_node_t *v;
 	int rc;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return err_at(l, n, "database must be a mapping (share: owner "
-		    "or group, busy_timeout: a duration)");
+		return err_at(l, n, "database must be a mapping (url: a "
+		    "database, share: owner or group, busy_timeout: a "
+		    "duration)");
 	if ((rc = check_keys(l, n, "database", keys)) != 0)
 		return rc;
 	if ((v = get(l, n, "busy_timeout")) != NULL) {
@@ -669,6 +674,21 @@ read_database(struct loader *l, yaml_node_t *n)
 		if (l->p->busy_timeout < 1 || l->p->busy_timeout > 3600)
 			return err_at(l, v, "busy_timeout must be from 1s to "
 			    "1h");
+	}
+	if ((v = get(l, n, "url")) != NULL) {
+		if ((rc = want_scalar(l, v, "url")) != 0)
+			return rc;
+		/*
+		 * A file is named from the root: the policy is read from
+		 * any directory.
+		 */
+		if (strcmp(itsm_store_engine(scalar(v)), "sqlite") == 0 &&
+		    scalar(v)[0] != '/')
+			return err_at(l, v, "url must be a PostgreSQL "
+			    "connection URI or keyword string, or an absolute "
+			    "file name");
+		if ((l->p->db_url = astrdup(l->p, scalar(v))) == NULL)
+			return nomem();
 	}
 	if ((v = get(l, n, "share")) == NULL)
 		return 0;
@@ -1883,6 +1903,12 @@ int64_t
 itsm_policy_busy_timeout(const itsm_policy *p)
 {
 	return p->busy_timeout;
+}
+
+const char *
+itsm_policy_database_url(const itsm_policy *p)
+{
+	return p != NULL ? p->db_url : NULL;
 }
 
 size_t

@@ -46,22 +46,51 @@ itsm_store_path(const char *path, char **out)
 }
 
 /*
- * The engine of the database path names: SQLite, for every path.  The
- * PostgreSQL engine (lib/pg/) has its core ops only, so far: it is not
- * selected here until it can serve every command (issue 13), and users
- * see no change.
+ * Whether path names a PostgreSQL database rather than a file: a
+ * connection URI ("postgresql://..." or "postgres://...") or a libpq
+ * keyword string, whose first '=' follows a bare keyword of letters and
+ * underscores, spaces around it allowed ("service=itsm", "host=/run/
+ * postgresql dbname=itsm").  Anything else is a file for SQLite: a file
+ * whose name would read as a keyword string is given as "./name".
  */
+static int
+is_server(const char *path)
+{
+	const char *p = path;
+
+	if (path == NULL)
+		return 0;
+	if (strncmp(path, "postgresql://", 13) == 0 ||
+	    strncmp(path, "postgres://", 11) == 0)
+		return 1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+		return 0;
+	while ((*p >= 'a' && *p <= 'z') || *p == '_')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p == '=';
+}
+
+/* The engine of the database path names. */
 static const struct store_engine *
 engine_for(const char *path)
 {
-	(void)path;
-	return &itsm_engine_sqlite;
+	return is_server(path) ? &itsm_engine_pg : &itsm_engine_sqlite;
+}
+
+const char *
+itsm_store_engine(const char *path)
+{
+	return is_server(path) ? "postgresql" : "sqlite";
 }
 
 const char *const *
 itsm_store_files(const char *path)
 {
-	return engine_for(path)->core->files;
+	return engine_for(path != NULL ? path : getenv("ITSM_DB"))->core->files;
 }
 
 int
@@ -74,8 +103,12 @@ int
 itsm_store_open_wait(itsm_store **out, const char *path, int flags,
     int busy_ms)
 {
-	const struct store_engine *e = engine_for(path);
+	const struct store_engine *e;
 
+	/* ITSM_DB names the database when path does not (even empty). */
+	if (path == NULL)
+		path = getenv("ITSM_DB");
+	e = engine_for(path);
 	return e->core->open(out, path, flags,
 	    busy_ms > 0 ? busy_ms : BUSY_TIMEOUT_MS);
 }
@@ -97,6 +130,12 @@ int64_t
 itsm_store_data_version(itsm_store *s)
 {
 	return s->engine->core->data_version(s);
+}
+
+int
+itsm_store_wait(itsm_store *s, int64_t *version, int ms)
+{
+	return s->engine->core->wait(s, version, ms);
 }
 
 int

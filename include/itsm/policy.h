@@ -122,6 +122,13 @@ int itsm_policy_share_group(const itsm_policy *p);
 int64_t itsm_policy_busy_timeout(const itsm_policy *p);
 
 /*
+ * The database the policy names (database: {url: ...}): a PostgreSQL
+ * connection URI or keyword string, or an absolute file name; NULL when
+ * it names none (or p is NULL).
+ */
+const char *itsm_policy_database_url(const itsm_policy *p);
+
+/*
  * Managers to notify on hierarchical escalation.  A manager with no groups
  * (or no priorities) listed answers for every group (or priority).
  */

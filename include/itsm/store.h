@@ -27,6 +27,14 @@ enum itsm_store_flags {
 int itsm_store_path(const char *path, char **out);
 
 /*
+ * The engine a database path names: "postgresql" for a PostgreSQL
+ * connection URI (postgresql://..., postgres://...) or libpq keyword
+ * string (a bare keyword, then '=': "service=itsm", "dbname=itsm
+ * host=/run/postgresql"), "sqlite" for any other path (a file).
+ */
+const char *itsm_store_engine(const char *path);
+
+/*
  * The files the database at path is kept in, as suffixes of path ("" for
  * path itself first), NULL-terminated: what an output must never
  * overwrite.  Empty for a database that is no file.
@@ -60,6 +68,15 @@ int itsm_store_version(itsm_store *s);
  * database: cheap to ask, for watching.
  */
 int64_t itsm_store_data_version(itsm_store *s);
+
+/*
+ * Waits up to ms milliseconds for another connection to commit: 1 when
+ * the data version differs from *version (which then holds the new
+ * one), 0 when the time ran out or a signal came, or an ITSM_E code (the
+ * connection to a server lost).  PostgreSQL tells of a commit as it
+ * happens (LISTEN/NOTIFY); a file is looked at every quarter second.
+ */
+int itsm_store_wait(itsm_store *s, int64_t *version, int ms);
 
 /*
  * A writing transaction: begin (waiting for other writers), commit,

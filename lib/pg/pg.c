@@ -21,9 +21,11 @@
  *   the lock, it reads every earlier writer's commit.
  * - A snapshot is a REPEATABLE READ READ ONLY transaction.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "itsm/error.h"
 #include "itsm/store.h"
@@ -31,6 +33,9 @@
 
 /* The advisory lock of the writers (and the migrations): "itsm". */
 #define PG_WRITE_LOCK "1769239405"
+
+/* The channel every commit that changed rows notifies. */
+#define PG_CHANNEL "itsm_writes"
 
 /* How many rows a cursor fetches at a time. */
 #define PG_BATCH "1000"
@@ -473,6 +478,9 @@ connect_fail(itsm_store *s)
 	if ((colon = strstr(msg, "failed: ")) != NULL &&
 	    (size_t)(colon - msg) < (size_t)line_len(msg))
 		msg = colon + strlen("failed: ");
+	/* The server's severity is no part of the reason. */
+	if (strncmp(msg, "FATAL:", 6) == 0 || strncmp(msg, "ERROR:", 6) == 0)
+		msg += strspn(msg + 6, " ") + 6;
 	return itsm_error(code, "cannot open database '%s': %.*s",
 	    PG(s)->name, line_len(msg), msg);
 }
@@ -585,9 +593,75 @@ pg_data_version(itsm_store *s)
 	return v;
 }
 
+/* Milliseconds of the monotonic clock. */
+static int64_t
+mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * Told, not asking: the connection listens on the channel every commit
+ * that changed rows notifies, and sleeps in poll() on its socket until
+ * a notification, the time, or a signal comes.
+ */
+static int
+pg_wait(itsm_store *s, int64_t *version, int ms)
+{
+	PGconn *c = PG(s)->conn;
+	PGnotify *note;
+	struct pollfd pfd;
+	int64_t end = mono_ms() + ms, v, left;
+	int rc, told;
+
+	if (!PG(s)->listening) {
+		if ((rc = run(s, "LISTEN " PG_CHANNEL,
+		    "cannot watch the database")) != 0)
+			return rc;
+		PG(s)->listening = 1;
+		/* A commit before the LISTEN is told by the version. */
+		if ((v = pg_data_version(s)) != *version) {
+			*version = v;
+			return 1;
+		}
+	}
+	for (;;) {
+		if (PQconsumeInput(c) == 0)
+			return pg_fail(s, NULL, "cannot watch the database");
+		told = 0;
+		while ((note = PQnotifies(c)) != NULL) {
+			told = 1;
+			PQfreemem(note);
+		}
+		if (told) {
+			if ((v = pg_data_version(s)) < 0)
+				return pg_fail(s, NULL,
+				    "cannot watch the database");
+			if (v != *version) {
+				*version = v;
+				return 1;
+			}
+		}
+		if ((left = end - mono_ms()) <= 0)
+			return 0;
+		pfd.fd = PQsocket(c);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if ((rc = poll(&pfd, 1, (int)left)) < 0)
+			return 0;	/* a signal */
+		if (rc == 0)
+			return 0;
+	}
+}
+
 static int
 pg_begin(itsm_store *s)
 {
+	PGresult *res;
+	const char *state;
 	int rc;
 
 	if (PG(s)->depth > 0) {
@@ -599,8 +673,23 @@ pg_begin(itsm_store *s)
 		    "within a reading snapshot");
 	PG(s)->failed = 0;
 	PG(s)->changed = 0;
-	if ((rc = run(s, "BEGIN", "cannot start a transaction")) != 0)
+	/*
+	 * READ WRITE: a hot standby refuses it at once (0A000), even a
+	 * sweep that would find nothing to write.
+	 */
+	res = PQexec(PG(s)->conn, PG(s)->flags & ITSM_STORE_READONLY ?
+	    "BEGIN" : "BEGIN READ WRITE");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (state != NULL && strcmp(state, "0A000") == 0)
+			rc = itsm_error(ITSM_E_PERM, "cannot write database "
+			    "'%s': the server is read-only", PG(s)->name);
+		else
+			rc = pg_fail(s, res, "cannot start a transaction");
+		PQclear(res);
 		return rc;
+	}
+	PQclear(res);
 	/* One writer at a time; waits lock_timeout (busy_ms) at most. */
 	if ((rc = run(s, "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")",
 	    "cannot start a transaction")) != 0) {
@@ -632,8 +721,10 @@ pg_commit(itsm_store *s)
 		return itsm_error(ITSM_E_INTERNAL, "a step of the transaction "
 		    "failed: nothing was written");
 	}
-	if (PG(s)->changed && (rc = run(s, "UPDATE itsm_schema SET writes = "
-	    "writes + 1", "cannot commit")) != 0) {
+	/* The count, and word to the watchers (sent when it commits). */
+	if (PG(s)->changed && ((rc = run(s, "UPDATE itsm_schema SET writes = "
+	    "writes + 1", "cannot commit")) != 0 || (rc = run(s,
+	    "NOTIFY " PG_CHANNEL, "cannot commit")) != 0)) {
 		abandon(s);
 		return rc;
 	}
@@ -883,6 +974,7 @@ static const struct engine_core pg_core = {
 	.files = pg_files,
 	.version = pg_version,
 	.data_version = pg_data_version,
+	.wait = pg_wait,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,

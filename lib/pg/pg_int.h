@@ -27,6 +27,7 @@ struct pg_store {
 	int commits;		/* ... that changed rows, since the open */
 	int flags;		/* ITSM_STORE_*, as opened */
 	unsigned cursors;	/* cursors declared, to name the next */
+	int listening;		/* LISTEN sent: wait() is told of commits */
 };
 
 /*

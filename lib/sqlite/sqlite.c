@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "itsm/error.h"
@@ -1310,6 +1311,29 @@ sq_data_version(itsm_store *s)
 	return v;
 }
 
+/* A file has no messenger: the version is asked every quarter second. */
+static int
+sq_wait(itsm_store *s, int64_t *version, int ms)
+{
+	struct timespec nap;
+	int64_t v;
+	int slice;
+
+	while (ms > 0) {
+		slice = ms < 250 ? ms : 250;
+		nap.tv_sec = 0;
+		nap.tv_nsec = (long)slice * 1000000;
+		if (nanosleep(&nap, NULL) != 0)
+			return 0;	/* a signal */
+		ms -= slice;
+		if ((v = sq_data_version(s)) != *version || v < 0) {
+			*version = v;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 struct store_rows {
 	itsm_store *s;
 	sqlite3_stmt *st;
@@ -1414,6 +1438,7 @@ static const struct engine_core sq_core = {
 	.files = sq_files,
 	.version = sq_version,
 	.data_version = sq_data_version,
+	.wait = sq_wait,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,

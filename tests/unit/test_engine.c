@@ -342,6 +342,33 @@ test_data_version(void **state)
 	assert_int_equal(itsm_store_data_version(f->a), v1);
 }
 
+/*
+ * wait(): told of another connection's commit, whether it came before
+ * the first wait or while waiting; the time runs out when nobody writes.
+ */
+static void
+test_wait_for_commits(void **state)
+{
+	struct fx *f = *state;
+	int64_t v, seen;
+
+	v = itsm_store_data_version(f->a);
+	set_committed(f->b, "k", "1");
+	assert_int_equal(itsm_store_wait(f->a, &v, 10000), 1);
+	assert_int_equal(v, itsm_store_data_version(f->a));
+	seen = v;
+	assert_int_equal(itsm_store_wait(f->a, &v, 50), 0);
+	assert_int_equal(v, seen);
+	/* Its own commit, once its version is read, is no news. */
+	set_committed(f->a, "k", "2");
+	v = itsm_store_data_version(f->a);
+	set_committed(f->b, "k", "3");
+	assert_int_equal(itsm_store_wait(f->a, &v, 10000), 1);
+	assert_true(v != seen);
+	assert_int_equal(v, itsm_store_data_version(f->a));
+	assert_int_equal(itsm_store_wait(f->a, &v, 50), 0);
+}
+
 /* A transaction that changes nothing is no change of the database. */
 static void
 test_empty_transaction_is_no_change(void **state)
@@ -1544,6 +1571,7 @@ main(void)
 		T(test_one_writer_at_a_time),
 		T(test_snapshot_is_stable),
 		T(test_data_version),
+		T(test_wait_for_commits),
 		T(test_empty_transaction_is_no_change),
 		T(test_migrates_forward),
 		T(test_refuses_read_only_old),
