@@ -50,8 +50,10 @@ export JOBS ENGINE
 # on standard error when the run failed, so that the totals stay the
 # last line;
 # the server's settings spare it the disk flushes a crash would need (no
-# test crashes the server).  flock -o: the lock is held by flock itself,
-# never by the server (a server left running would keep it).
+# test crashes the server).  They take turns with tests/pg-run.sh (its
+# lock, ITSM_PG_LOCK to name another).  flock -o: the lock is held by
+# flock itself, never by the server (a server left running would keep
+# it, and every run after would wait for ever).
 if [ "$ENGINE" = pg ] && [ -z "${ITSM_PG_IN:-}" ]; then
 	if ! command -v pg_virtualenv >/dev/null 2>&1; then
 		echo "== cli tests (postgresql)"
@@ -65,7 +67,7 @@ if [ "$ENGINE" = pg ] && [ -z "${ITSM_PG_IN:-}" ]; then
 	fi
 	unset PGPORT
 	log=$(mktemp)
-	ITSM_PG_IN=1 flock -o "${TMPDIR:-/tmp}/itsm-pg-run.lock" \
+	ITSM_PG_IN=1 flock -o "${ITSM_PG_LOCK:-${TMPDIR:-/tmp}/itsm-pg-run.lock}" \
 	    pg_virtualenv -t -o fsync=off -o synchronous_commit=off \
 	    -o full_page_writes=off sh "$0" 3>&1 4>&2 >"$log" 2>&1
 	rc=$?

@@ -203,7 +203,7 @@ release_lock() {
 # A lock left held by a failed test is let go.
 teardown() {
 	if [ -n "${HOLDER:-}" ] && kill -0 "$HOLDER" 2>/dev/null; then
-		echo >"$BATS_TEST_TMPDIR/release"
+		echo 1<>"$BATS_TEST_TMPDIR/release"
 	fi
 	db_teardown
 }
@@ -217,7 +217,9 @@ teardown() {
 	hold_lock
 	# The lock is let go after 8 s: waiting the default 10 s, each command
 	# would get it and succeed; waiting 1 s, each gives up.
-	(sleep 8; echo >"$BATS_TEST_TMPDIR/release") &
+	# (Opened for reading and writing, the fifo never blocks: should the
+	# holder be gone, a failed test is not held up by this.)
+	(sleep 8; echo 1<>"$BATS_TEST_TMPDIR/release") &
 	for cmd in "note 1 -m looking" "open z --caller w" "escalate --stagnant"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr itsm $cmd

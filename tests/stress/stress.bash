@@ -196,8 +196,9 @@ stress_concurrency() {
 	    >"$BATS_TEST_TMPDIR/notes.got"
 	diff "$BATS_TEST_TMPDIR/notes.want" "$BATS_TEST_TMPDIR/notes.got" >&2
 	# Each note by the technician who wrote it ("note w3 t17": tech3).
-	[ "$(db "SELECT count(*) FROM events WHERE kind = 'note' AND actor IS NOT
-	    'tech' || substr(message, 7, instr(substr(message, 7), ' ') - 1)")" = 0 ]
+	[ "$(db "SELECT actor, message FROM events WHERE kind = 'note'" |
+	    awk -F'|' '{ split($2, w, " ") }
+	    $1 != "tech" substr(w[2], 2) { bad++ } END { print bad + 0 }')" = 0 ]
 	local resolved=$((procs * (per / 4)))
 	[ "$(db "SELECT count(*) FROM events WHERE kind = 'resolve' AND
 	    field = 'status'")" = "$resolved" ]
