@@ -28,6 +28,7 @@ const struct cmd *const commands[] = {
 	&cmd_import,
 	&cmd_stats,
 	&cmd_config,
+	&cmd_db,
 	&cmd_help,
 	&cmd_complete,
 	NULL

@@ -21,7 +21,7 @@
 #include "itsm/store.h"
 
 /* Raised when a member is added to or changed in an ops struct. */
-#define STORE_ENGINE_VERSION 1
+#define STORE_ENGINE_VERSION 2
 
 /*
  * A value of a row: NULL, an integer (true and false are 1 and 0), a
@@ -54,10 +54,26 @@ struct itsm_store {
 struct engine_core {
 	/*
 	 * Opens the database path names (its form is the engine's: a file
-	 * for SQLite) and migrates it forward to ITSM_SCHEMA_VERSION; with
-	 * ITSM_STORE_READONLY, never creates nor migrates (an older schema
-	 * is refused).  A newer schema is refused with ITSM_E_IO.  Waits up
-	 * to busy_ms (> 0) for another's lock.
+	 * for SQLite).  A newer schema is always refused with ITSM_E_IO.
+	 * Waits up to busy_ms (> 0) for another's lock.  The flags:
+	 * - ITSM_STORE_READONLY: never creates nor migrates (no schema, or
+	 *   an older one, is refused with ITSM_E_IO).
+	 * - ITSM_STORE_INIT: creates the schema (ITSM_SCHEMA_VERSION) in a
+	 *   database that has none, and what the engine enforces
+	 *   permissions with (PostgreSQL: roles, grants, triggers); one that
+	 *   has a schema is refused with ITSM_E_REFUSED, changed in nothing.
+	 * - ITSM_STORE_UPGRADE: migrates an older schema forward and
+	 *   re-applies the permissions; no schema is refused (ITSM_E_IO);
+	 *   an engine with identities lets only the schema's owner (or a
+	 *   superuser) do it, else ITSM_E_PERM.
+	 * - ITSM_STORE_INSPECT: opens whatever schema version the database
+	 *   has, none or older (itsm_store_version says which), writing
+	 *   nothing; SQLite opens as without it.
+	 * - none of them: the engine's everyday open.  SQLite creates and
+	 *   migrates as INIT and UPGRADE would; an engine whose users are
+	 *   many (PostgreSQL) never runs DDL here: no schema, or an older
+	 *   one, is refused with ITSM_E_IO and a line naming 'itsm db init'
+	 *   or 'itsm db upgrade'.
 	 */
 	int (*open)(itsm_store **out, const char *path, int flags,
 	    int busy_ms);
@@ -120,6 +136,25 @@ struct engine_core {
 
 	/* Tests of the migrations: the next opens migrate only so far. */
 	void (*test_set_version)(int version);
+
+	/*
+	 * Who the connection is (struct itsm_who, store.h; every member
+	 * set, the texts the caller's to free with itsm_who_free):
+	 * - user: the authenticated user (PostgreSQL: session_user, never
+	 *   a role SET ROLE took), or NULL when the engine enforces no
+	 *   identity (SQLite);
+	 * - role: the highest of itsm_technician < itsm_manager <
+	 *   itsm_admin the user is a member of, directly or through other
+	 *   roles; a superuser and the database's owner are admins;
+	 *   ITSM_ROLE_NONE for none; ITSM_ROLE_ADMIN on an engine without
+	 *   identities;
+	 * - now: the server's clock, seconds since the epoch (0: the
+	 *   engine has no clock of its own: SQLite);
+	 * - server: the server's (or library's) name and version;
+	 * - database: its name as messages give it.
+	 * Works whatever the schema's version (itsm db status asks it).
+	 */
+	int (*whoami)(itsm_store *s, struct itsm_who *w);
 };
 
 /*
@@ -399,8 +434,27 @@ struct engine_port {
 	    const struct store_crisis *c, char *why, size_t len);
 	/* Whether ticket id exists. */
 	int (*import_exists)(itsm_store *s, int64_t id, int *found);
-	/* Readies the store for a bulk write (a larger cache, say). */
+	/*
+	 * Readies the store for a bulk write (a larger cache, say).  From
+	 * then on the engine may hold the rows of import_ticket() and
+	 * import_event() back and write them in batches (PostgreSQL's
+	 * COPY): at the latest at import_flush(), before any statement of
+	 * its own of another kind, and at commit().  A held row that the
+	 * database refuses is then reported by the call that writes it,
+	 * ITSM_E_INVALID with why, as if by its own call: the rows held
+	 * before it are written, the ones after it dropped.
+	 */
 	int (*bulk)(itsm_store *s);
+	/* Writes the rows held back (see bulk()); ITSM_E_INVALID as above. */
+	int (*import_flush)(itsm_store *s, char *why, size_t len);
+	/*
+	 * import_mark(): the rows imported from now on come from mark (a
+	 * line of the file, say); import_refused(): the mark of the row
+	 * that the latest ITSM_E_INVALID of these ops refused, which may be
+	 * a row held back since an earlier mark.
+	 */
+	void (*import_mark)(itsm_store *s, int64_t mark);
+	int64_t (*import_refused)(itsm_store *s);
 	/*
 	 * Lets a ticket refer to a parent inserted later in the same
 	 * transaction (checked at the commit).
@@ -420,8 +474,7 @@ struct store_engine {
 };
 
 /*
- * The engines built in (PostgreSQL's: core, tickets and majors, not
- * selectable yet).
+ * The engines built in.
  */
 extern const struct store_engine itsm_engine_sqlite;
 extern const struct store_engine itsm_engine_pg;

@@ -373,6 +373,30 @@ check_cycles(struct reader *r, struct orphan *o, size_t n)
 	return 0;
 }
 
+/*
+ * The error of a line refused (rc ITSM_E_INVALID, why) or, with rc 0,
+ * of none: the rows the engine held back from earlier lines are written
+ * first (store_bulk()), and one of them refused is the error, at its
+ * line, as it would have been had it been written at once.
+ */
+static int
+refused(itsm_ctx *c, struct reader *r, int rc, char *why, size_t len)
+{
+	char held[512];
+	int hrc;
+
+	if ((hrc = store_import_flush(c->store, held, sizeof(held))) != 0) {
+		if (hrc != ITSM_E_INVALID)
+			return hrc;
+		rc = hrc;
+		snprintf(why, len, "%s", held);
+	}
+	if (rc == 0)
+		return 0;
+	return itsm_error(rc, "%s:%lld: %s", r->name,
+	    (long long)store_import_refused(c->store), why);
+}
+
 static int
 import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
     struct itsm_import_stats *st, int have_line)
@@ -390,6 +414,9 @@ import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
 	import_json_init(&j);
 	for (;;) {
 		if (!have_line && (rc = reader_next(r)) <= 0) {
+			/* The rows the engine held back, first. */
+			if (rc == 0)
+				rc = refused(c, r, 0, why, sizeof(why));
 			if (rc == 0 && (rc = check_orphans(c, r, orphans,
 			    norphans)) == 0)
 				rc = check_cycles(r, orphans, norphans);
@@ -401,10 +428,11 @@ import_jsonl(itsm_ctx *c, struct reader *r, const struct itsm_import_opts *o,
 			o->progress(o->arg, r->line);
 		if (r->len == 0 || strspn(r->buf, " \t") == r->len)
 			continue;	/* blank lines are nothing */
+		store_import_mark(c->store, (int64_t)r->line);
 		rc = import_json_line(c->store, &j, r->buf, r->len, &events,
 		    &id, &parent, &missing, why, sizeof(why));
 		if (rc == ITSM_E_INVALID)
-			rc = itsm_error(rc, "%s:%zu: %s", r->name, r->line, why);
+			rc = refused(c, r, rc, why, sizeof(why));
 		if (rc == 0 && parent != 0 && norphans == caporphans) {
 			caporphans = caporphans ? caporphans * 2 : 64;
 			if ((no = realloc(orphans, caporphans *

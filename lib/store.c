@@ -126,6 +126,35 @@ itsm_store_version(itsm_store *s)
 	return s->engine->core->version(s);
 }
 
+int
+itsm_store_whoami(itsm_store *s, struct itsm_who *w)
+{
+	memset(w, 0, sizeof(*w));
+	return s->engine->core->whoami(s, w);
+}
+
+void
+itsm_who_free(struct itsm_who *w)
+{
+	if (w == NULL)
+		return;
+	free(w->user);
+	free(w->server);
+	free(w->database);
+	memset(w, 0, sizeof(*w));
+}
+
+const char *
+itsm_role_name(enum itsm_role role)
+{
+	switch (role) {
+	case ITSM_ROLE_TECHNICIAN: return "technician";
+	case ITSM_ROLE_MANAGER: return "manager";
+	case ITSM_ROLE_ADMIN: return "admin";
+	default: return "none";
+	}
+}
+
 int64_t
 itsm_store_data_version(itsm_store *s)
 {

@@ -46,6 +46,24 @@ store_bulk(itsm_store *s)
 }
 
 static inline int
+store_import_flush(itsm_store *s, char *why, size_t len)
+{
+	return s->engine->port->import_flush(s, why, len);
+}
+
+static inline void
+store_import_mark(itsm_store *s, int64_t mark)
+{
+	s->engine->port->import_mark(s, mark);
+}
+
+static inline int64_t
+store_import_refused(itsm_store *s)
+{
+	return s->engine->port->import_refused(s);
+}
+
+static inline int
 store_defer_foreign_keys(itsm_store *s)
 {
 	return s->engine->port->defer_foreign_keys(s);

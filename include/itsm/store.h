@@ -15,7 +15,24 @@ typedef struct itsm_store itsm_store;
 
 enum itsm_store_flags {
 	ITSM_STORE_READONLY = 1 << 0,	/* never create, never migrate */
-	ITSM_STORE_SHARED = 1 << 1	/* create the file for the group too (0660) */
+	ITSM_STORE_SHARED = 1 << 1,	/* create the file for the group too (0660) */
+	/*
+	 * itsm db init: creates the schema (and on PostgreSQL the roles and
+	 * permissions) in a database that has none; a database that has
+	 * one is refused with ITSM_E_REFUSED, changing nothing.
+	 */
+	ITSM_STORE_INIT = 1 << 2,
+	/*
+	 * itsm db upgrade: migrates an older schema forward (on PostgreSQL
+	 * its owner only, else ITSM_E_PERM, and re-applies the roles and
+	 * permissions); a database without the schema is refused.
+	 */
+	ITSM_STORE_UPGRADE = 1 << 3,
+	/*
+	 * itsm db status: opens a database of no schema or an older one
+	 * too, and never writes (PostgreSQL); SQLite opens as usual.
+	 */
+	ITSM_STORE_INSPECT = 1 << 4
 };
 
 /*
@@ -42,7 +59,10 @@ const char *itsm_store_engine(const char *path);
 const char *const *itsm_store_files(const char *path);
 
 /*
- * Opens and migrates the database.  One that does not exist is not
+ * Opens and migrates the database (SQLite; on PostgreSQL a plain open
+ * never runs DDL: a database without the schema, or of an older one, is
+ * refused with ITSM_E_IO and a line naming 'itsm db init' or 'itsm db
+ * upgrade').  One that does not exist is not
  * created here: until then the store reads as empty, and the file (with
  * the default's directories, mode 0600 and 0700) is made when the first
  * transaction that records a ticket commits; one that rolls back leaves
@@ -62,6 +82,32 @@ void itsm_store_close(itsm_store *s);
 
 /* The schema version of the open database. */
 int itsm_store_version(itsm_store *s);
+
+/*
+ * Who the database says the user is.  Roles are the PostgreSQL group
+ * roles itsm_technician, itsm_manager and itsm_admin (each a member of
+ * the one before), by membership direct or inherited; a superuser and
+ * the database's owner are admins.  SQLite enforces no identity: its
+ * user is NULL and its role ITSM_ROLE_ADMIN (whoever may write the file
+ * may do everything).
+ */
+enum itsm_role {
+	ITSM_ROLE_NONE, ITSM_ROLE_TECHNICIAN, ITSM_ROLE_MANAGER,
+	ITSM_ROLE_ADMIN
+};
+struct itsm_who {
+	char *user;		/* session_user; NULL: identities not enforced */
+	enum itsm_role role;
+	int64_t now;		/* the server's clock (s since the epoch); 0: none */
+	char *server;		/* "PostgreSQL 15.4 ...", "SQLite 3.40.1" */
+	char *database;		/* the database's name, or the file */
+};
+
+/* Fills *w (free it with itsm_who_free); 0 or an ITSM_E code. */
+int itsm_store_whoami(itsm_store *s, struct itsm_who *w);
+void itsm_who_free(struct itsm_who *w);
+/* "technician", "manager", "admin", "none". */
+const char *itsm_role_name(enum itsm_role role);
 
 /*
  * A number that changes whenever another connection commits to the

@@ -10,6 +10,7 @@
 #define ITSM_STORE_PG_H
 
 #include <libpq-fe.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store_int.h"
@@ -27,6 +28,9 @@ struct pg_store {
 	int commits;		/* ... that changed rows, since the open */
 	int flags;		/* ITSM_STORE_*, as opened */
 	unsigned cursors;	/* cursors declared, to name the next */
+	struct pg_bulk *bulk;	/* bulk mode's held rows (pg_port.c), or NULL */
+	int64_t mark;		/* where imported rows come from */
+	int64_t refused;	/* ... the latest row refused */
 	int listening;		/* LISTEN sent: wait() is told of commits */
 };
 
@@ -51,8 +55,51 @@ int pg_fail(itsm_store *s, const PGresult *res, const char *what);
 int pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
     const char *what, struct store_rows **out);
 
-/* The ops of each area, in its file (pg_ticket.c, pg_major.c). */
+/*
+ * The roles, grants and permission triggers (pg_roles.c), in the
+ * caller's transaction: itsm db init and upgrade run it.
+ */
+int pg_permissions(itsm_store *s);
+/* Who the connection is: the core op whoami (engine.h). */
+int pg_whoami(itsm_store *s, struct itsm_who *w);
+/*
+ * Whether session_user may run DDL on the schema (a member of the role
+ * owning it, or a superuser); *owner that role's name, to free().
+ */
+int pg_is_owner(itsm_store *s, int *yes, char **owner);
+
+/*
+ * The id of a new row of table (tickets, events, major_findings): the
+ * largest + 1, read backward on the key's index.  Writers hold the
+ * advisory lock (begin()), so no other transaction takes it meanwhile;
+ * a transaction that rolls back leaves no gap, as on SQLite.
+ */
+#define PG_NEXT_ID(table) "(SELECT coalesce(max(id), 0) + 1 FROM " table ")"
+
+/*
+ * Bulk mode's held rows (pg_port.c): whether some are held (and not
+ * being sent); sends them (ITSM_E_INVALID with why when one is
+ * refused); drops them (a rollback); frees them (the close).
+ */
+int pg_port_held(const itsm_store *s);
+int pg_port_flush(itsm_store *s, char *why, size_t len);
+void pg_port_drop(itsm_store *s);
+void pg_port_free(itsm_store *s);
+
+/*
+ * Rows the engine makes itself, not read from the server (the sorter's,
+ * pg_stats.c): next() puts the next row's n values into v and returns
+ * 1, 0 at the end, or an ITSM_E code; arg is next()'s, and outlives the
+ * rows (freeing them does not free it).
+ */
+int pg_rows_made(itsm_store *s, size_t n,
+    int (*next)(void *arg, struct store_value *v), void *arg,
+    struct store_rows **out);
+
+/* The ops of each area, in its file (pg_ticket.c, pg_major.c, ...). */
 extern const struct engine_tickets pg_tickets;
 extern const struct engine_majors pg_majors;
+extern const struct engine_stats pg_stats;
+extern const struct engine_port pg_port;
 
 #endif

@@ -303,8 +303,9 @@ pg_finding_add(itsm_store *s, int64_t id, const char *kind,
 	snprintf(num, sizeof(num), "%lld", (long long)id);
 	snprintf(when, sizeof(when), "%lld", (long long)at);
 	/* The identity numbers them in the order recorded. */
-	return pg_exec(s, "INSERT INTO major_findings (ticket, kind, text, at) "
-	    "VALUES ($1::bigint, $2::text, $3::text, $4::bigint)", 4, p,
+	return pg_exec(s, "INSERT INTO major_findings (id, ticket, kind, text, "
+	    "at) VALUES (" PG_NEXT_ID("major_findings") ", $1::bigint, "
+	    "$2::text, $3::text, $4::bigint)", 4, p,
 	    "cannot record the finding", NULL);
 }
 

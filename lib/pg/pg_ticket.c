@@ -364,9 +364,10 @@ qb_set(struct qb *q, const struct store_set *v)
 }
 
 /*
- * ON CONFLICT DO NOTHING: a ticket of the same id or ext_ref (the
- * unique indexes) is no error, that would end the caller's transaction,
- * but no row returned.
+ * The id is max(id) + 1 (PG_NEXT_ID, pg_int.h): no gap after a
+ * transaction that rolled back.  ON CONFLICT DO NOTHING: a ticket of
+ * the same id or ext_ref (the unique indexes) is no error, that would
+ * end the caller's transaction, but no row returned.
  */
 static int
 pg_insert(itsm_store *s, const struct store_set *set, size_t n,
@@ -377,17 +378,17 @@ pg_insert(itsm_store *s, const struct store_set *set, size_t n,
 	size_t i;
 	int rc;
 
-	qb_sql(&q, "INSERT INTO tickets (");
+	qb_sql(&q, "INSERT INTO tickets (id");
 	for (i = 0; i < n; i++) {
 		const char *col = set_column(&set[i]);
 
 		if (col == NULL)
 			return ITSM_E_INTERNAL;
-		qb_sql(&q, "%s%s", i ? ", " : "", col);
+		qb_sql(&q, ", %s", col);
 	}
-	qb_sql(&q, ") VALUES (");
+	qb_sql(&q, ") VALUES (" PG_NEXT_ID("tickets"));
 	for (i = 0; i < n; i++) {
-		qb_sql(&q, "%s", i ? ", " : "");
+		qb_sql(&q, ", ");
 		qb_set(&q, &set[i]);
 	}
 	qb_sql(&q, ") ON CONFLICT DO NOTHING RETURNING id");
@@ -446,9 +447,10 @@ pg_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
 	snprintf(id, sizeof(id), "%lld", (long long)ticket);
 	snprintf(at, sizeof(at), "%lld", (long long)e->at);
 	snprintf(rec, sizeof(rec), "%lld", (long long)e->recorded_at);
-	return pg_exec(s, "INSERT INTO events (ticket, at, recorded_at, "
+	return pg_exec(s, "INSERT INTO events (id, ticket, at, recorded_at, "
 	    "actor, login, kind, field, old, new, message) "
-	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", 10, p,
+	    "VALUES (" PG_NEXT_ID("events") ", $1, $2, $3, $4, $5, $6, $7, "
+	    "$8, $9, $10)", 10, p,
 	    "cannot record the event", NULL);
 }
 

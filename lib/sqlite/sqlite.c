@@ -811,6 +811,19 @@ open_file(itsm_store *s, int flags)
 	}
 	if ((rc = configure(s)) != 0)
 		return rc;
+	/* itsm db init: a database with a schema is left as it is. */
+	if ((flags & ITSM_STORE_INIT) &&
+	    ((rc = user_version(s, &v)) != 0 || (v != 0 &&
+	    (rc = itsm_error(ITSM_E_REFUSED, "database '%s' has the itsm "
+	    "schema already (version %d): nothing to do", SQ(s)->path, v))) !=
+	    0))
+		return rc;
+	/* itsm db upgrade: a file without the schema is init's. */
+	if ((flags & ITSM_STORE_UPGRADE) &&
+	    ((rc = user_version(s, &v)) != 0 || (v == 0 &&
+	    (rc = itsm_error(ITSM_E_IO, "database '%s' has no itsm schema: "
+	    "run 'itsm db init'", SQ(s)->path)) != 0)))
+		return rc;
 	if (!(flags & ITSM_STORE_READONLY))
 		return migrate(s, store_target_version);
 	if ((rc = user_version(s, &v)) != 0)
@@ -1026,7 +1039,7 @@ take_name(itsm_store *s, const char *tmp)
  * the file.  When no ticket came there is nothing to keep: no file.
  */
 static int
-materialize(itsm_store *s)
+materialize(itsm_store *s, int force)
 {
 	static const char *const sfx[] = { "-journal", "-wal", "-shm" };
 	mode_t mode = (SQ(s)->flags & ITSM_STORE_SHARED) ? 0660 : 0600;
@@ -1039,8 +1052,8 @@ materialize(itsm_store *s)
 	 * what changed (a sweep's record of the SLA targets) is not worth
 	 * a file, and is found again when there is one.
 	 */
-	if (sqlite3_total_changes(SQ(s)->db) == SQ(s)->changes0 ||
-	    (rc = has_ticket(s)) <= 0)
+	if (!force && (sqlite3_total_changes(SQ(s)->db) == SQ(s)->changes0 ||
+	    (rc = has_ticket(s)) <= 0))
 		goto done;
 	if ((rc = make_temp(s, mode, &tmp)) != 0 ||
 	    (rc = copy_into(s, tmp)) != 0 || (rc = take_name(s, tmp)) != 0)
@@ -1060,6 +1073,23 @@ done:
 	}
 	release_claim(s);
 	return rc;
+}
+
+/*
+ * itsm db init of a database that is no file yet: the file, with the
+ * schema and nothing else, made now as a first commit would make it
+ * (another process's file found meanwhile is refused when it has the
+ * schema: claim reopens it with this open's flags).
+ */
+static int
+init_absent(itsm_store *s)
+{
+	int rc;
+
+	if ((rc = claim(s)) != 0 || !SQ(s)->absent)
+		return rc;
+	SQ(s)->flags &= ~ITSM_STORE_INIT;	/* the file made is this one's */
+	return materialize(s, 1);
 }
 
 static void sq_close(itsm_store *s);
@@ -1099,6 +1129,9 @@ sq_open(itsm_store **out, const char *path, int flags, int busy_ms)
 			    "not a regular file", SQ(s)->path);
 		else
 			rc = open_file(s, flags);
+	} else if (errno == ENOENT && (flags & ITSM_STORE_UPGRADE)) {
+		rc = itsm_error(ITSM_E_IO, "database '%s' does not exist: run "
+		    "'itsm db init' first", SQ(s)->path);
 	} else if (errno != ENOENT || (flags & ITSM_STORE_READONLY)) {
 		rc = itsm_error(not_writable(errno) ? ITSM_E_PERM : ITSM_E_IO,
 		    "cannot open database '%s': %s", SQ(s)->path, strerror(errno));
@@ -1119,6 +1152,8 @@ sq_open(itsm_store **out, const char *path, int flags, int busy_ms)
 	} else {
 		rc = open_absent(s);
 	}
+	if (rc == 0 && SQ(s)->absent && (flags & ITSM_STORE_INIT))
+		rc = init_absent(s);
 	if (rc != 0)
 		goto fail;
 	SQ(s)->commits = 0;		/* the migration is no command's change */
@@ -1148,6 +1183,24 @@ sq_version(itsm_store *s)
 	if (user_version(s, &v) != 0)
 		return -1;
 	return v;
+}
+
+/* SQLite enforces no identity: whoever may write the file may do all. */
+static int
+sq_whoami(itsm_store *s, struct itsm_who *w)
+{
+	char server[64];
+
+	snprintf(server, sizeof(server), "SQLite %s", sqlite3_libversion());
+	w->user = NULL;
+	w->role = ITSM_ROLE_ADMIN;
+	w->now = 0;
+	if ((w->server = strdup(server)) == NULL ||
+	    (w->database = strdup(SQ(s)->path)) == NULL) {
+		itsm_who_free(w);
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	}
+	return 0;
 }
 
 static int
@@ -1205,7 +1258,7 @@ sq_commit(itsm_store *s)
 		return rc;
 	}
 	changed = sqlite3_total_changes(SQ(s)->db) != SQ(s)->changes0;
-	if (SQ(s)->absent && (rc = materialize(s)) != 0)
+	if (SQ(s)->absent && (rc = materialize(s, 0)) != 0)
 		return rc;
 	/*
 	 * A transaction that changed no row (a dry run) is no change, nor
@@ -1450,6 +1503,7 @@ static const struct engine_core sq_core = {
 	.rows_next = sq_rows_next,
 	.rows_free = sq_rows_free,
 	.test_set_version = sq_test_set_version,
+	.whoami = sq_whoami,
 };
 
 const struct store_engine itsm_engine_sqlite = {

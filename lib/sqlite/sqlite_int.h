@@ -31,6 +31,7 @@ struct sq_store {
 	int absent;		/* no file yet: db stands in for it (store.c) */
 	int lockfd;		/* the directory locked to create it, or -1 */
 	int cache_kib;		/* the page cache asked for (store_bulk), or 0 */
+	int64_t mark;		/* where imported rows come from (port ops) */
 	char *made[16];		/* directories made for the file, to undo */
 	int nmade;
 	struct {

@@ -204,6 +204,29 @@ bulk(itsm_store *s)
 	return 0;
 }
 
+/* Nothing is held back: each row is written by its own call. */
+static int
+import_flush(itsm_store *s, char *why, size_t len)
+{
+	(void)s;
+	(void)why;
+	(void)len;
+	return 0;
+}
+
+static void
+import_mark(itsm_store *s, int64_t mark)
+{
+	SQ(s)->mark = mark;
+}
+
+/* A row is refused by its own call: the latest mark's. */
+static int64_t
+import_refused(itsm_store *s)
+{
+	return SQ(s)->mark;
+}
+
 static int
 defer_foreign_keys(itsm_store *s)
 {
@@ -219,5 +242,8 @@ const struct engine_port sq_port = {
 	.import_crisis = import_crisis,
 	.import_exists = import_exists,
 	.bulk = bulk,
+	.import_flush = import_flush,
+	.import_mark = import_mark,
+	.import_refused = import_refused,
 	.defer_foreign_keys = defer_foreign_keys,
 };

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -24,6 +25,8 @@
 #include "engine.h"
 #include "store_int.h"
 #include "store_major.h"
+#include "store_port.h"
+#include "store_stats.h"
 
 /* How to give an engine a new database, and take it away. */
 struct harness {
@@ -31,6 +34,11 @@ struct harness {
 	int (*make)(char *where, size_t len);	/* where: what open takes */
 	void (*drop)(const char *where);
 	int tickets;		/* the engine has its ticket ops: test them */
+	/*
+	 * The engine enforces identities (PostgreSQL): a plain open never
+	 * runs DDL, whoami names a user and the server's clock.
+	 */
+	int identities;
 };
 
 /* SQLite: an empty file in a directory of its own is a new database. */
@@ -132,8 +140,8 @@ pg_drop(const char *where)
 }
 
 static const struct harness harnesses[] = {
-	{ &itsm_engine_sqlite, sqlite_make, sqlite_drop, 1 },
-	{ &itsm_engine_pg, pg_make, pg_drop, 1 },
+	{ &itsm_engine_sqlite, sqlite_make, sqlite_drop, 1, 0 },
+	{ &itsm_engine_pg, pg_make, pg_drop, 1, 1 },
 };
 
 struct fx {
@@ -141,6 +149,18 @@ struct fx {
 	char where[256];
 	itsm_store *a, *b;	/* two connections to the same database */
 };
+
+static itsm_store *
+open_flags(const struct fx *f, int flags, int busy_ms)
+{
+	itsm_store *s = NULL;
+
+	assert_int_equal(f->h->engine->core->open(&s, f->where, flags,
+	    busy_ms), 0);
+	assert_non_null(s);
+	assert_ptr_equal(s->engine, f->h->engine);
+	return s;
+}
 
 static itsm_store *
 open_ok(const struct fx *f, int busy_ms)
@@ -168,7 +188,7 @@ setup(void **state)
 	*state = f;
 	if (h->make(f->where, sizeof(f->where)) != 0)
 		return -1;
-	f->a = open_ok(f, 10000);
+	f->a = open_flags(f, ITSM_STORE_INIT, 10000);	/* itsm db init */
 	f->b = open_ok(f, 50);	/* the one that must not wait long */
 	return 0;
 }
@@ -382,7 +402,10 @@ test_empty_transaction_is_no_change(void **state)
 
 /*
  * Migrations: a database made at an older schema is brought to the
- * current one when opened, keeping what it holds.
+ * current one by itsm db upgrade, keeping what it holds; a plain open
+ * migrates it too where the engine has no identities (SQLite), and is
+ * refused, changing nothing, where it has (PostgreSQL: no DDL but
+ * init's and upgrade's).
  */
 static void
 test_migrates_forward(void **state)
@@ -390,17 +413,100 @@ test_migrates_forward(void **state)
 	struct fx *f = *state;
 	char where[256];
 	itsm_store *s = NULL;
+	int rc;
 
 	assert_int_equal(f->h->make(where, sizeof(where)), 0);
 	f->h->engine->core->test_set_version(2);
-	assert_int_equal(f->h->engine->core->open(&s, where, 0, 1000), 0);
+	assert_int_equal(f->h->engine->core->open(&s, where, ITSM_STORE_INIT,
+	    1000), 0);
 	f->h->engine->core->test_set_version(0);
 	assert_int_equal(itsm_store_version(s), 2);
 	set_committed(s, "kept", "yes");	/* meta came with version 2 */
 	itsm_store_close(s);
-	assert_int_equal(f->h->engine->core->open(&s, where, 0, 1000), 0);
+	s = NULL;
+	rc = f->h->engine->core->open(&s, where, 0, 1000);
+	if (f->h->identities) {
+		assert_int_equal(rc, ITSM_E_IO);
+		assert_null(s);
+		assert_non_null(strstr(itsm_errmsg(), "run 'itsm db upgrade'"));
+		assert_null(strchr(itsm_errmsg(), '\n'));
+		assert_int_equal(f->h->engine->core->open(&s, where,
+		    ITSM_STORE_UPGRADE, 1000), 0);
+	} else {
+		assert_int_equal(rc, 0);
+	}
 	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
 	assert_meta(s, "kept", "yes");
+	itsm_store_close(s);
+	f->h->drop(where);
+}
+
+/* Upgrading a current database changes nothing of what it holds. */
+static void
+test_upgrade_of_current(void **state)
+{
+	struct fx *f = *state;
+	itsm_store *s;
+
+	set_committed(f->a, "kept", "yes");
+	s = open_flags(f, ITSM_STORE_UPGRADE, 1000);
+	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
+	assert_meta(s, "kept", "yes");
+	assert_false(itsm_store_committed(s));
+	itsm_store_close(s);
+	assert_meta(f->b, "kept", "yes");
+}
+
+/* Init makes the schema once: a database that has one is refused. */
+static void
+test_init_refuses_a_schema(void **state)
+{
+	struct fx *f = *state;
+	itsm_store *s = NULL;
+
+	set_committed(f->a, "kept", "yes");
+	assert_int_equal(f->h->engine->core->open(&s, f->where,
+	    ITSM_STORE_INIT, 1000), ITSM_E_REFUSED);
+	assert_null(s);
+	assert_non_null(strstr(itsm_errmsg(), "has the itsm schema already"));
+	assert_null(strchr(itsm_errmsg(), '\n'));
+	assert_meta(f->b, "kept", "yes");
+	assert_int_equal(itsm_store_version(f->b), ITSM_SCHEMA_VERSION);
+}
+
+/*
+ * A database without the schema: upgrade refuses it, creating nothing
+ * (init works after it); a plain open creates it where the engine has
+ * no identities, and is refused where it has.
+ */
+static void
+test_no_schema(void **state)
+{
+	struct fx *f = *state;
+	char where[256];
+	itsm_store *s = NULL;
+	int rc;
+
+	assert_int_equal(f->h->make(where, sizeof(where)), 0);
+	assert_int_equal(f->h->engine->core->open(&s, where,
+	    ITSM_STORE_UPGRADE, 1000), ITSM_E_IO);
+	assert_null(s);
+	assert_non_null(strstr(itsm_errmsg(), "itsm db init"));
+	rc = f->h->engine->core->open(&s, where, 0, 1000);
+	if (f->h->identities) {
+		assert_int_equal(rc, ITSM_E_IO);
+		assert_null(s);
+		assert_non_null(strstr(itsm_errmsg(), "has no itsm schema: "
+		    "run 'itsm db init'"));
+		assert_null(strchr(itsm_errmsg(), '\n'));
+		assert_int_equal(f->h->engine->core->open(&s, where,
+		    ITSM_STORE_INIT, 1000), 0);
+	} else {
+		assert_int_equal(rc, 0);
+	}
+	assert_int_equal(itsm_store_version(s), ITSM_SCHEMA_VERSION);
+	set_committed(s, "k", "v");
+	assert_meta(s, "k", "v");
 	itsm_store_close(s);
 	f->h->drop(where);
 }
@@ -415,7 +521,8 @@ test_refuses_read_only_old(void **state)
 
 	assert_int_equal(f->h->make(where, sizeof(where)), 0);
 	f->h->engine->core->test_set_version(2);
-	assert_int_equal(f->h->engine->core->open(&s, where, 0, 1000), 0);
+	assert_int_equal(f->h->engine->core->open(&s, where, ITSM_STORE_INIT,
+	    1000), 0);
 	f->h->engine->core->test_set_version(0);
 	itsm_store_close(s);
 	s = NULL;
@@ -423,6 +530,46 @@ test_refuses_read_only_old(void **state)
 	    ITSM_STORE_READONLY, 1000), 0);
 	assert_null(s);
 	f->h->drop(where);
+}
+
+/*
+ * whoami: the user (none where identities are not enforced), the role
+ * (the tests' user is a superuser on PostgreSQL's throwaway server: an
+ * admin; SQLite: everyone is), the server's clock and version.
+ */
+static void
+test_whoami(void **state)
+{
+	struct fx *f = *state;
+	struct itsm_who w;
+	const char *pguser = getenv("PGUSER");
+	int64_t now = (int64_t)time(NULL);
+
+	assert_int_equal(itsm_store_whoami(f->a, &w), 0);
+	assert_int_equal(w.role, ITSM_ROLE_ADMIN);
+	assert_non_null(w.server);
+	assert_non_null(w.database);
+	if (f->h->identities) {
+		assert_non_null(w.user);
+		if (pguser != NULL)
+			assert_string_equal(w.user, pguser);
+		/* The server's clock: the same machine's, give or take. */
+		assert_true(w.now > now - 3600 && w.now < now + 3600);
+		assert_non_null(strstr(w.server, "PostgreSQL"));
+		assert_string_equal(w.database, f->where + strlen("dbname="));
+	} else {
+		assert_null(w.user);
+		assert_int_equal(w.now, 0);
+		assert_non_null(strstr(w.server, "SQLite"));
+		assert_string_equal(w.database, f->where);
+	}
+	itsm_who_free(&w);
+	assert_null(w.user);
+	assert_null(w.server);
+	assert_string_equal(itsm_role_name(ITSM_ROLE_TECHNICIAN), "technician");
+	assert_string_equal(itsm_role_name(ITSM_ROLE_MANAGER), "manager");
+	assert_string_equal(itsm_role_name(ITSM_ROLE_ADMIN), "admin");
+	assert_string_equal(itsm_role_name(ITSM_ROLE_NONE), "none");
 }
 
 /* Tickets and events. */
@@ -603,6 +750,42 @@ test_events_go_with_their_transaction(void **state)
 	assert_true(store_event_add(f->a, id + 1, &e) < 0);
 	itsm_store_rollback(f->a);
 	assert_int_equal(store_last_event_id(f->a), 0);
+}
+
+/*
+ * Ids without gaps: a ticket or an event of a transaction that rolled
+ * back leaves no hole, the next ones take its numbers (SQLite gives
+ * max(id) + 1; PostgreSQL's identity columns would not).
+ */
+static void
+test_ids_without_gaps(void **state)
+{
+	struct fx *f = *state;
+	struct store_event e = event(1000, "note", "x");
+	int64_t id, gone, next, ev;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "s", 1000, "new", 0, -1);
+	assert_int_equal(store_event_add(f->a, id, &e), 0);
+	ev = store_last_event_id(f->a);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	gone = add_ticket(f->a, "t", 1000, "new", 0, -1);
+	assert_int_equal(gone, id + 1);
+	assert_int_equal(store_event_add(f->a, gone, &e), 0);
+	assert_int_equal(store_event_add(f->a, id, &e), 0);
+	assert_int_equal(store_last_event_id(f->a), ev + 2);
+	itsm_store_rollback(f->a);
+
+	/* Another connection, after the rollback: the same numbers. */
+	assert_int_equal(itsm_store_begin(f->b), 0);
+	next = add_ticket(f->b, "u", 1000, "new", 0, -1);
+	assert_int_equal(next, id + 1);
+	assert_int_equal(store_event_add(f->b, next, &e), 0);
+	assert_int_equal(store_last_event_id(f->b), ev + 1);
+	assert_int_equal(itsm_store_commit(f->b), 0);
+	assert_int_equal(store_last_event_id(f->a), ev + 1);
 }
 
 /* What the queue order says of two tickets (tk: major, rank, opened). */
@@ -1556,6 +1739,980 @@ test_major_candidates_and_storms(void **state)
 	assert_string_equal(buf, want);
 }
 
+/*
+ * Imports (struct engine_port): through the wrappers of store_port.h
+ * only.  Every test runs the same on both engines, bulk or not: what a
+ * value becomes, what is refused and in what words, which row.
+ */
+
+#define V_NULL ((struct store_value){ .type = STORE_NULL })
+#define V_INT(x) ((struct store_value){ .type = STORE_INT, .i = (x) })
+#define V_REAL(x) ((struct store_value){ .type = STORE_REAL, .r = (x) })
+#define V_TXT(x) ((struct store_value){ .type = STORE_TEXT, .s = (x), \
+	.len = strlen(x) })
+
+/* The least a ticket needs: col[] by key, the others NULL. */
+static void
+port_ticket(struct store_value *col, int64_t id, const char *status)
+{
+	int k;
+
+	for (k = 0; k < SK_NKEYS; k++)
+		col[k] = V_NULL;
+	col[ITSM_F_ID] = V_INT(id);
+	col[ITSM_F_TYPE] = V_TXT("incident");
+	col[ITSM_F_STATUS] = V_TXT(status);
+	col[ITSM_F_SUMMARY] = V_TXT("s");
+	col[ITSM_F_CALLER] = V_TXT("ann");
+	col[ITSM_F_AFFECTED] = V_TXT("ann");
+	col[ITSM_F_OPENED_AT] = V_INT(1000);
+	col[ITSM_F_UPDATED_AT] = V_INT(1000);
+	col[ITSM_F_MAJOR] = V_INT(0);
+	col[ITSM_F_REOPEN_COUNT] = V_INT(0);
+	col[ITSM_F_REASSIGNMENT_COUNT] = V_INT(0);
+	col[SK_AUTO_CLOSED] = V_INT(0);
+}
+
+static void
+port_event(struct store_value *ev, int64_t at, const char *kind)
+{
+	int i;
+
+	for (i = 0; i < IE_N; i++)
+		ev[i] = V_NULL;
+	ev[IE_AT] = V_INT(at);
+	ev[IE_RECORDED_AT] = V_INT(at);
+	ev[IE_ACTOR] = V_TXT("Ann");
+	ev[IE_LOGIN] = V_TXT("ann");
+	ev[IE_KIND] = V_TXT(kind);
+}
+
+/*
+ * A row imported and, when the engine holds it back, written: 0 or
+ * ITSM_E_INVALID with why, as a caller sees it in the end.
+ */
+static int
+port_try(itsm_store *s, const struct store_value *col, char *why,
+    size_t len)
+{
+	int rc;
+
+	why[0] = '\0';
+	if ((rc = store_import_ticket(s, col, why, len)) != 0)
+		return rc;
+	return store_import_flush(s, why, len);
+}
+
+static int
+port_try_event(itsm_store *s, int64_t id, const struct store_value *ev,
+    char *why, size_t len)
+{
+	int rc;
+
+	why[0] = '\0';
+	if ((rc = store_import_event(s, id, ev, why, len)) != 0)
+		return rc;
+	return store_import_flush(s, why, len);
+}
+
+/* Every stored key of the tickets, by id: one line each. */
+static void
+port_tickets_text(itsm_store *s, char *buf, size_t len)
+{
+	struct store_query q = { .scope = STORE_ALL, .order = STORE_BY_ID,
+	    .want = (SK_BIT(SK_NKEYS) - 1) & ~SK_BIT(ITSM_F_REF) };
+	struct store_rows *r;
+
+	assert_int_equal(store_ticket_select(s, &q, &r), 0);
+	rows_text(s, r, buf, len);
+}
+
+/*
+ * Explicit ids, every type of value in every kind of column, texts with
+ * what COPY escapes (and its NULL, as a text), a parent imported after
+ * its child: read back the same on both engines, bulk or not.
+ */
+static void
+port_values(void **state, int bulk)
+{
+	struct fx *f = *state;
+	struct store_value col[SK_NKEYS], ev[IE_N];
+	struct store_rows *r;
+	char why[256], buf[4096];
+	int found;
+
+	if (bulk)
+		assert_int_equal(store_bulk(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_defer_foreign_keys(f->a), 0);
+	store_import_mark(f->a, 1);
+	port_ticket(col, 7, "on_hold");
+	col[ITSM_F_TYPE] = V_TXT("request");
+	col[ITSM_F_SUMMARY] = V_TXT("a\tb\nc\\d\re \xc3\xa9");
+	col[ITSM_F_DESCRIPTION] = V_REAL(1.5);
+	col[ITSM_F_CALLER] = V_INT(42);
+	col[ITSM_F_AFFECTED] = V_TXT("\\N");
+	col[ITSM_F_CHANNEL] = V_REAL(1e20);
+	col[ITSM_F_CONTACT] = V_TXT("");
+	col[ITSM_F_SERVICE] = V_TXT("[1,\"x\"]");
+	col[ITSM_F_SUBCATEGORY] = V_REAL(-2.5e-7);
+	col[ITSM_F_PRIORITY] = V_TXT("P2");
+	col[ITSM_F_MAJOR] = V_INT(1);
+	col[ITSM_F_GROUP] = V_TXT("Desk");
+	col[ITSM_F_UPDATED_AT] = V_INT(2000);
+	col[ITSM_F_RESPONDED_AT] = V_INT(1500);
+	col[ITSM_F_RESPONSE_DUE] = V_INT(4600);
+	col[ITSM_F_RESOLUTION_NOTES] = V_REAL(3e15);
+	col[ITSM_F_SATISFACTION] = V_INT(4);
+	col[ITSM_F_REOPEN_COUNT] = V_INT(2);
+	col[ITSM_F_REASSIGNMENT_COUNT] = V_INT(3);
+	col[ITSM_F_PARENT] = V_INT(9);
+	col[SK_EXT_REF] = V_TXT("INC7");
+	col[SK_PRIORITY_RANK] = V_INT(2);
+	col[SK_STAGNANT_ESCALATED_AT] = V_INT(3000);
+	col[SK_HOLD_REASON] = V_TXT("vendor");
+	assert_int_equal(store_import_ticket(f->a, col, why, sizeof(why)), 0);
+	port_event(ev, 1000, "open");
+	ev[IE_MESSAGE] = V_TXT("line\none\ttab \\ back");
+	assert_int_equal(store_import_event(f->a, 7, ev, why, sizeof(why)), 0);
+	port_event(ev, 1500, "status");
+	ev[IE_RECORDED_AT] = V_INT(1600);
+	ev[IE_LOGIN] = V_TXT("root");
+	ev[IE_FIELD] = V_TXT("status");
+	ev[IE_OLD] = V_REAL(0.1);
+	ev[IE_NEW] = V_INT(5);
+	assert_int_equal(store_import_event(f->a, 7, ev, why, sizeof(why)), 0);
+	/* The child is there (held or not); its parent not yet. */
+	assert_int_equal(store_import_exists(f->a, 7, &found), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(store_import_exists(f->a, 9, &found), 0);
+	assert_int_equal(found, 0);
+	store_import_mark(f->a, 2);
+	port_ticket(col, 9, "new");
+	assert_int_equal(store_import_ticket(f->a, col, why, sizeof(why)), 0);
+	port_event(ev, 1200, "note");
+	assert_int_equal(store_import_event(f->a, 9, ev, why, sizeof(why)), 0);
+	assert_int_equal(store_import_exists(f->a, 9, &found), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(store_import_flush(f->a, why, sizeof(why)), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	port_tickets_text(f->b, buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "7|request|on_hold|a\tb\nc\\d\re \xc3\xa9|1.5|42|\\N|1.0e+20||"
+	    "[1,\"x\"]|-|-2.5e-07|-|-|P2|1|-|Desk|-|1000|2000|1500|-|-|4600|"
+	    "-|-|-|3.0e+15|4|2|3|9|INC7|2|3000|-|0|vendor|0\n"
+	    "9|incident|new|s|-|ann|ann|-|-|-|-|-|-|-|-|0|-|-|-|1000|1000|-|"
+	    "-|-|-|-|-|-|-|-|0|0|-|-|-|-|-|0|-|0\n");
+	/* Events numbered in the order imported, from 1. */
+	assert_int_equal(store_ticket_events(f->b, 7, 0, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "1000|1000|Ann|ann|open|-|-|-|line\none\ttab \\ back|1\n"
+	    "1500|1600|Ann|root|status|status|0.1|5|-|2\n");
+	assert_int_equal(store_ticket_events(f->b, 9, 0, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "1200|1200|Ann|ann|note|-|-|-|-|3\n");
+	/* The next ticket an engine gives follows the largest id. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(add_ticket(f->a, "next", 5000, "new", 0, -1), 10);
+	itsm_store_rollback(f->a);
+}
+
+static void
+test_port_values(void **state)
+{
+	port_values(state, 0);
+}
+
+static void
+test_port_values_bulk(void **state)
+{
+	port_values(state, 1);
+}
+
+/* Each refusal: ITSM_E_INVALID, the same words; the transaction goes on. */
+static void
+port_refusals(void **state, int bulk)
+{
+	struct fx *f = *state;
+	struct store_value col[SK_NKEYS], ev[IE_N];
+	char why[256], buf[4096];
+	int64_t mark = 10;
+
+	if (bulk)
+		assert_int_equal(store_bulk(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	store_import_mark(f->a, mark);
+	port_ticket(col, 1, "new");
+	col[SK_EXT_REF] = V_TXT("INC1");
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)), 0);
+
+	store_import_mark(f->a, ++mark);
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why, "ticket 1 exists already");
+	assert_int_equal(store_import_refused(f->a), mark);
+
+	store_import_mark(f->a, ++mark);
+	port_ticket(col, 2, "bogus");
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_true(strncmp(why, "CHECK constraint failed: status", 31) == 0);
+	assert_int_equal(store_import_refused(f->a), mark);
+
+	store_import_mark(f->a, ++mark);
+	port_ticket(col, 3, "new");
+	col[ITSM_F_SATISFACTION] = V_INT(9);
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_true(strncmp(why, "CHECK constraint failed: satisfaction",
+	    37) == 0);
+
+	port_ticket(col, 4, "new");
+	col[ITSM_F_SUMMARY] = V_NULL;
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why, "NOT NULL constraint failed: tickets.summary");
+
+	port_ticket(col, 5, "new");
+	col[SK_EXT_REF] = V_TXT("INC1");
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why, "UNIQUE constraint failed: tickets.ext_ref");
+
+	port_event(ev, 1000, "note");
+	ev[IE_ACTOR] = V_NULL;
+	assert_int_equal(port_try_event(f->a, 1, ev, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why,
+	    "events: NOT NULL constraint failed: events.actor");
+
+	/* The transaction goes on: the rows not refused are written. */
+	port_ticket(col, 6, "new");
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)), 0);
+	port_event(ev, 1000, "note");
+	assert_int_equal(port_try_event(f->a, 6, ev, why, sizeof(why)), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	port_tickets_text(f->b, buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "1|incident|new|s|-|ann|ann|-|-|-|-|-|-|-|-|0|-|-|-|1000|1000|-|"
+	    "-|-|-|-|-|-|-|-|0|0|-|INC1|-|-|-|0|-|0\n"
+	    "6|incident|new|s|-|ann|ann|-|-|-|-|-|-|-|-|0|-|-|-|1000|1000|-|"
+	    "-|-|-|-|-|-|-|-|0|0|-|-|-|-|-|0|-|0\n");
+	assert_int_equal(store_last_event_id(f->b), 1);
+
+	/* A parent that never comes: refused at the commit, nothing kept. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_defer_foreign_keys(f->a), 0);
+	port_ticket(col, 7, "new");
+	col[ITSM_F_PARENT] = V_INT(99);
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)), 0);
+	assert_int_equal(itsm_store_commit(f->a), ITSM_E_INTERNAL);
+	assert_non_null(strstr(itsm_errmsg(),
+	    "FOREIGN KEY constraint failed"));
+	port_tickets_text(f->b, buf, sizeof(buf));
+	assert_null(strstr(buf, "\n7|"));
+	/* ... and at once when not deferred. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(port_try(f->a, col, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why, "FOREIGN KEY constraint failed");
+	itsm_store_rollback(f->a);
+}
+
+static void
+test_port_refusals(void **state)
+{
+	port_refusals(state, 0);
+}
+
+static void
+test_port_refusals_bulk(void **state)
+{
+	port_refusals(state, 1);
+}
+
+/* A major's dossier: its row, roster, findings, actions; one refused. */
+static void
+test_port_crisis(void **state)
+{
+	struct fx *f = *state;
+	struct store_value col[SK_NKEYS];
+	struct store_value roster[2][IR_N] = {
+		{ V_TXT("zoe"), V_TXT("commander"), V_INT(60) },
+		{ V_TXT("amy"), V_TXT("scribe"), V_INT(70) },
+	};
+	struct store_value findings[2][IF_N] = {
+		{ V_TXT("went_wrong"), V_TXT("late"), V_INT(20) },
+		{ V_TXT("factor"), V_TXT("dns"), V_INT(10) },
+	};
+	struct store_value actions[2][IA_N] = {
+		{ V_INT(1), V_TXT("fix"), V_TXT("ann"), V_INT(900), V_NULL },
+		{ V_INT(2), V_TXT("test"), V_TXT("bob"), V_INT(950), V_INT(960) },
+	};
+	struct store_crisis c = {
+		.major = { V_TXT("ended"), V_INT(100), V_TXT("rule: P1"),
+		    V_INT(200), V_TXT("Ann"), V_INT(300), V_NULL, V_TXT("dns") },
+		.roster = (const struct store_value (*)[IR_N])roster,
+		.nroster = 2,
+		.findings = (const struct store_value (*)[IF_N])findings,
+		.nfindings = 2,
+		.actions = (const struct store_value (*)[IA_N])actions,
+		.nactions = 2,
+	};
+	struct store_rows *r;
+	char why[256], buf[1024];
+
+	assert_int_equal(store_bulk(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	store_import_mark(f->a, 1);
+	port_ticket(col, 3, "resolved");
+	assert_int_equal(store_import_ticket(f->a, col, why, sizeof(why)), 0);
+	assert_int_equal(store_import_crisis(f->a, 3, &c, why, sizeof(why)), 0);
+	/* The same name twice on a roster: refused, in SQLite's words. */
+	store_import_mark(f->a, 2);
+	port_ticket(col, 4, "resolved");
+	assert_int_equal(store_import_ticket(f->a, col, why, sizeof(why)), 0);
+	roster[1][IR_NAME] = V_TXT("zoe");
+	assert_int_equal(store_import_crisis(f->a, 4, &c, why, sizeof(why)),
+	    ITSM_E_INVALID);
+	assert_string_equal(why, "crisis: UNIQUE constraint failed: "
+	    "major_roster.ticket, major_roster.name");
+	assert_int_equal(store_import_refused(f->a), 2);
+	itsm_store_rollback(f->a);
+	roster[1][IR_NAME] = V_TXT("amy");
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	port_ticket(col, 3, "resolved");
+	assert_int_equal(store_import_ticket(f->a, col, why, sizeof(why)), 0);
+	assert_int_equal(store_import_crisis(f->a, 3, &c, why, sizeof(why)), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_major_dossier(f->b, 3, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "ended|100|rule: P1|200|Ann|300|-|dns\n");
+	assert_int_equal(store_major_roster(f->b, 3, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "amy|scribe|70\nzoe|commander|60\n");
+	assert_int_equal(store_major_findings(f->b, 3, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "went_wrong|late|20\nfactor|dns|10\n");
+	assert_int_equal(store_major_actions(f->b, 3, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "1|fix|ann|900|-\n2|test|bob|950|960\n");
+}
+
+/* How many tickets the database has, and events. */
+static void
+port_counts(itsm_store *s, int64_t *tickets, int64_t *events)
+{
+	struct store_query q = { .scope = STORE_ALL, .order = STORE_BY_ID,
+	    .want = SK_BIT(ITSM_F_ID) };
+	const struct store_value *v;
+	struct store_rows *r;
+	size_t n;
+	int rc;
+
+	*tickets = 0;
+	assert_int_equal(store_ticket_select(s, &q, &r), 0);
+	while ((rc = store_rows_next(s, r, &v, &n)) == 1)
+		(*tickets)++;
+	assert_int_equal(rc, 0);
+	store_rows_free(s, r);
+	*events = store_last_event_id(s);
+}
+
+/*
+ * Imports n tickets of 2 events each from id first, mark i for the
+ * i-th; the one of mark bad is id dup (a ticket of this run) or of
+ * status "bogus" (dup 0).  The first refusal's code, why and mark.
+ */
+#define PORT_MANY 12000		/* more than a COPY batch (PostgreSQL) */
+static int
+port_many(itsm_store *s, int64_t first, int64_t n, int64_t bad, int64_t dup,
+    char *why, size_t len)
+{
+	struct store_value col[SK_NKEYS], ev[IE_N];
+	int64_t i, id;
+	int rc;
+
+	for (i = 1; i <= n; i++) {
+		id = first + i - 1;
+		store_import_mark(s, i);
+		port_ticket(col, i == bad && dup ? dup : id,
+		    i == bad && !dup ? "bogus" : "new");
+		if ((rc = store_import_ticket(s, col, why, len)) != 0)
+			return rc;
+		port_event(ev, 1000, "open");
+		if ((rc = store_import_event(s, id, ev, why, len)) != 0)
+			return rc;
+		port_event(ev, 1001, "note");
+		if ((rc = store_import_event(s, id, ev, why, len)) != 0)
+			return rc;
+	}
+	return store_import_flush(s, why, len);
+}
+
+/*
+ * Bulk mode: more rows than one batch, written in order, events
+ * numbered as they came; a bad row in the middle of a batch is that
+ * row, reported as its own (the rows before it written, not the rows
+ * after it), whichever call finds it.
+ */
+static void
+test_port_bulk_batches(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *r;
+	char why[256], buf[256], want[256];
+	int64_t tickets, events;
+
+	assert_int_equal(store_bulk(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(port_many(f->a, 1, PORT_MANY, 0, 0, why,
+	    sizeof(why)), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	port_counts(f->b, &tickets, &events);
+	assert_int_equal(tickets, PORT_MANY);
+	assert_int_equal(events, 2 * PORT_MANY);
+	assert_int_equal(store_ticket_events(f->b, 9999, 0, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	assert_string_equal(buf, "1000|1000|Ann|ann|open|-|-|-|-|19997\n"
+	    "1001|1001|Ann|ann|note|-|-|-|-|19998\n");
+
+	/* Row 7,500 of the next import has the id of its row 7,400. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(port_many(f->a, 20001, PORT_MANY, 7500, 27400, why,
+	    sizeof(why)), ITSM_E_INVALID);
+	assert_string_equal(why, "ticket 27400 exists already");
+	assert_int_equal(store_import_refused(f->a), 7500);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	port_counts(f->b, &tickets, &events);
+	assert_int_equal(tickets, PORT_MANY + 7499);
+	assert_int_equal(events, 2 * (PORT_MANY + 7499));
+	assert_int_equal(store_ticket_events(f->b, 27499, 0, &r), 0);
+	rows_text(f->b, r, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "1000|1000|Ann|ann|open|-|-|-|-|%d\n"
+	    "1001|1001|Ann|ann|note|-|-|-|-|%d\n", 2 * (PORT_MANY + 7499) - 1,
+	    2 * (PORT_MANY + 7499));
+	assert_string_equal(buf, want);
+
+	/* A value refused in the middle of a batch: that row; rolled back. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(port_many(f->a, 40001, PORT_MANY, 6123, 0, why,
+	    sizeof(why)), ITSM_E_INVALID);
+	assert_true(strncmp(why, "CHECK constraint failed: status", 31) == 0);
+	assert_int_equal(store_import_refused(f->a), 6123);
+	itsm_store_rollback(f->a);
+	port_counts(f->b, &tickets, &events);
+	assert_int_equal(tickets, PORT_MANY + 7499);
+	assert_int_equal(events, 2 * (PORT_MANY + 7499));
+}
+
+/*
+ * Statistics: the streams of struct engine_stats, each read inside a
+ * snapshot as lib/stats.c reads them.  Rows as lines of typed values:
+ * an integer as digits, a text in quotes, NULL as "-"; compared sorted
+ * when the stream promises no order.
+ */
+static int
+cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of text (each ending "\n"), sorted, into buf. */
+static void
+sort_lines(const char *text, char *buf, size_t len)
+{
+	char *copy = strdup(text), *lines[64], *p, *nl;
+	size_t k = 0, i, off = 0;
+
+	assert_non_null(copy);
+	for (p = copy; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		assert_true(k < 64);
+		*nl = '\0';
+		lines[k++] = p;
+	}
+	qsort(lines, k, sizeof(lines[0]), cmp_line);
+	buf[0] = '\0';
+	for (i = 0; i < k; i++) {
+		off += (size_t)snprintf(buf + off, len - off, "%s\n", lines[i]);
+		assert_true(off < len);
+	}
+	free(copy);
+}
+
+/*
+ * The rows *r (rc: the call that made them) are want, line by line; in
+ * any order when sorted.  Frees the rows.
+ */
+static void
+assert_rows(itsm_store *s, int rc, struct store_rows **r, int sorted,
+    const char *want)
+{
+	const struct store_value *v;
+	char got[4096], a[4096], b[4096];
+	size_t n, i, off = 0;
+
+	if (rc != 0)
+		fail_msg("%s: %s", s->engine->name, itsm_errmsg());
+	got[0] = '\0';
+	while ((rc = store_rows_next(s, *r, &v, &n)) == 1) {
+		for (i = 0; i < n; i++) {
+			const char *sep = i ? "|" : "";
+
+			if (v[i].type == STORE_INT)
+				off += (size_t)snprintf(got + off,
+				    sizeof(got) - off, "%s%lld", sep,
+				    (long long)v[i].i);
+			else if (v[i].type == STORE_TEXT)
+				off += (size_t)snprintf(got + off,
+				    sizeof(got) - off, "%s'%s'", sep, v[i].s);
+			else if (v[i].type == STORE_NULL)
+				off += (size_t)snprintf(got + off,
+				    sizeof(got) - off, "%s-", sep);
+			else
+				off += (size_t)snprintf(got + off,
+				    sizeof(got) - off, "%sreal %g", sep,
+				    v[i].r);
+			assert_true(off < sizeof(got));
+		}
+		off += (size_t)snprintf(got + off, sizeof(got) - off, "\n");
+		assert_true(off < sizeof(got));
+	}
+	assert_int_equal(rc, 0);
+	store_rows_free(s, *r);
+	*r = NULL;
+	if (!sorted) {
+		assert_string_equal(got, want);
+		return;
+	}
+	sort_lines(got, a, sizeof(a));
+	sort_lines(want, b, sizeof(b));
+	assert_string_equal(a, b);
+}
+
+/* A ticket opened at opened (and updated then) with the extra fields. */
+static int64_t
+add_opened(itsm_store *s, int64_t opened, const struct store_set *extra,
+    size_t n)
+{
+	struct store_set set[24];
+	size_t i, k = 0;
+	int64_t id = 0;
+
+	set[k++] = S_TXT(ITSM_F_SUMMARY, "s");
+	set[k++] = S_TXT(ITSM_F_CALLER, "ann");
+	set[k++] = S_TXT(ITSM_F_AFFECTED, "ann");
+	set[k++] = S_INT(ITSM_F_OPENED_AT, opened);
+	set[k++] = S_INT(ITSM_F_UPDATED_AT, opened);
+	for (i = 0; i < n && k < sizeof(set) / sizeof(set[0]); i++)
+		set[k++] = extra[i];
+	assert_int_equal(store_ticket_insert(s, set, k, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+#define OPENED(s, at, ...) add_opened((s), (at), \
+	(const struct store_set[]){ __VA_ARGS__ }, \
+	sizeof((const struct store_set[]){ __VA_ARGS__ }) / \
+	sizeof(struct store_set))
+
+static void
+add_kind(itsm_store *s, int64_t id, int64_t at, const char *kind)
+{
+	struct store_event e = event(at, kind, NULL);
+
+	assert_int_equal(store_event_add(s, id, &e), 0);
+}
+
+/*
+ * The tickets opened in [since, until), every column, and the
+ * escalated lookup: resolved (resolved_at set, whatever the status), of
+ * the first tier exactly (bytewise), with an escalate event.
+ */
+static void
+test_stats_opened(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *r;
+	int64_t b, d;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	(void)OPENED(f->a, 999, S_TXT(ITSM_F_STATUS, "new"),
+	    S_TXT(ITSM_F_PRIORITY, "P9"));
+	b = OPENED(f->a, 1000, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_TXT(ITSM_F_PRIORITY, "P1"), S_TXT(ITSM_F_GROUP, "Desk"),
+	    S_TXT(ITSM_F_CATEGORY, "hw"), S_TXT(ITSM_F_CHANNEL, "phone"),
+	    S_TXT(ITSM_F_TIER, "L1"), S_INT(ITSM_F_RESOLVED_AT, 1500),
+	    S_INT(ITSM_F_RESPONDED_AT, 1100), S_INT(ITSM_F_RESPONSE_DUE, 1200),
+	    S_INT(ITSM_F_RESOLUTION_DUE, 2000),
+	    S_INT(ITSM_F_REASSIGNMENT_COUNT, 2), S_INT(ITSM_F_REOPEN_COUNT, 1),
+	    S_INT(ITSM_F_SATISFACTION, 4));
+	add_kind(f->a, b, 1050, "escalate");
+	add_kind(f->a, OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_TXT(ITSM_F_TIER, "L1"), S_INT(ITSM_F_RESOLVED_AT, 1600),
+	    S_INT(ITSM_F_CLOSED_AT, 1700)), 1550, "note");
+	d = OPENED(f->a, 1999, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_TXT(ITSM_F_PRIORITY, "P2"), S_TXT(ITSM_F_TIER, "L2"),
+	    S_INT(ITSM_F_RESOLVED_AT, 1999));
+	add_kind(f->a, d, 1999, "escalate");
+	add_kind(f->a, d, 1999, "escalate");
+	add_kind(f->a, OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_TXT(ITSM_F_PRIORITY, "P1"), S_TXT(ITSM_F_TIER, "L1")), 1600,
+	    "escalate");
+	add_kind(f->a, OPENED(f->a, 1200, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_TXT(ITSM_F_PRIORITY, "p1"), S_TXT(ITSM_F_TIER, "l1"),
+	    S_INT(ITSM_F_RESOLVED_AT, 1300)), 1250, "escalate");
+	(void)OPENED(f->a, 2000, S_TXT(ITSM_F_STATUS, "new"),
+	    S_TXT(ITSM_F_PRIORITY, "P9"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	/*
+	 * key, status, resolved_at, responded_at, response_due,
+	 * resolution_due, tier, reassignment_count, reopen_count,
+	 * satisfaction, escalated.
+	 */
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_PRIORITY, 1000,
+	    2000, "L1", &r), &r, 1,
+	    "'P1'|'resolved'|1500|1100|1200|2000|'L1'|2|1|4|1\n"
+	    "-|'closed'|1600|-|-|-|'L1'|0|0|-|0\n"
+	    "'P2'|'resolved'|1999|-|-|-|'L2'|0|0|-|0\n"
+	    "'P1'|'in_progress'|-|-|-|-|'L1'|0|0|-|0\n"
+	    "'p1'|'resolved'|1300|-|-|-|'l1'|0|0|-|0\n");
+	/* Another first tier; none: nothing looked up. */
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_NONE, 1000,
+	    2000, "L2", &r), &r, 1,
+	    "-|'resolved'|1500|1100|1200|2000|'L1'|2|1|4|0\n"
+	    "-|'closed'|1600|-|-|-|'L1'|0|0|-|0\n"
+	    "-|'resolved'|1999|-|-|-|'L2'|0|0|-|1\n"
+	    "-|'in_progress'|-|-|-|-|'L1'|0|0|-|0\n"
+	    "-|'resolved'|1300|-|-|-|'l1'|0|0|-|0\n");
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_TIER, 1000,
+	    2000, NULL, &r), &r, 1,
+	    "'L1'|'resolved'|1500|1100|1200|2000|'L1'|2|1|4|0\n"
+	    "'L1'|'closed'|1600|-|-|-|'L1'|0|0|-|0\n"
+	    "'L2'|'resolved'|1999|-|-|-|'L2'|0|0|-|0\n"
+	    "'L1'|'in_progress'|-|-|-|-|'L1'|0|0|-|0\n"
+	    "'l1'|'resolved'|1300|-|-|-|'l1'|0|0|-|0\n");
+	/* [since, until): the bounds. */
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_GROUP, 1000,
+	    1001, "L1", &r), &r, 1,
+	    "'Desk'|'resolved'|1500|1100|1200|2000|'L1'|2|1|4|1\n");
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_CATEGORY, 1999,
+	    2000, "L1", &r), &r, 1, "-|'resolved'|1999|-|-|-|'L2'|0|0|-|0\n");
+	assert_rows(f->b, store_stats_opened(f->b, STORE_KEY_CHANNEL, 2001,
+	    3000, "L1", &r), &r, 1, "");
+	store_snapshot_end(f->b, began);
+}
+
+/* The tickets closed in [since, until), whenever opened; every key. */
+static void
+test_stats_closed_and_keys(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *r;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	(void)OPENED(f->a, 10, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_CLOSED_AT, 999), S_TXT(ITSM_F_GROUP, "Early"));
+	(void)OPENED(f->a, 10, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_CLOSED_AT, 1000), S_TXT(ITSM_F_PRIORITY, "P1"),
+	    S_TXT(ITSM_F_GROUP, "Desk"), S_TXT(ITSM_F_CATEGORY, "hw"),
+	    S_TXT(ITSM_F_CHANNEL, "phone"), S_TXT(ITSM_F_TIER, "L1"));
+	(void)OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_CLOSED_AT, 1999));
+	(void)OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_CLOSED_AT, 1500), S_TXT(ITSM_F_PRIORITY, "P1"),
+	    S_TXT(ITSM_F_GROUP, "Desk"), S_TXT(ITSM_F_CATEGORY, "sw"),
+	    S_TXT(ITSM_F_CHANNEL, "mail"), S_TXT(ITSM_F_TIER, "L2"));
+	(void)OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_CLOSED_AT, 2000), S_TXT(ITSM_F_GROUP, "Late"));
+	(void)OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_TXT(ITSM_F_GROUP, "Open"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_NONE, 1000,
+	    2000, &r), &r, 1, "-\n-\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_PRIORITY, 1000,
+	    2000, &r), &r, 1, "'P1'\n'P1'\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_GROUP, 1000,
+	    2000, &r), &r, 1, "'Desk'\n'Desk'\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_CATEGORY, 1000,
+	    2000, &r), &r, 1, "'hw'\n'sw'\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_CHANNEL, 1000,
+	    2000, &r), &r, 1, "'phone'\n'mail'\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_TIER, 1000,
+	    2000, &r), &r, 1, "'L1'\n'L2'\n-\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_GROUP, 999,
+	    1000, &r), &r, 1, "'Early'\n");
+	assert_rows(f->b, store_stats_closed(f->b, STORE_KEY_GROUP, 1999,
+	    2001, &r), &r, 1, "-\n'Late'\n");
+	store_snapshot_end(f->b, began);
+}
+
+/* The tickets in one of the statuses now (exactly: bytewise). */
+static void
+test_stats_in_status(void **state)
+{
+	struct fx *f = *state;
+	static const char *const open[] = { "new", "in_progress", "on_hold" };
+	static const char *const odd[] = { "NEW", "closed" };
+	struct store_rows *r;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	(void)OPENED(f->a, 10, S_TXT(ITSM_F_STATUS, "new"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	(void)OPENED(f->a, 20, S_TXT(ITSM_F_STATUS, "in_progress"));
+	(void)OPENED(f->a, 30, S_TXT(ITSM_F_STATUS, "on_hold"),
+	    S_TXT(ITSM_F_GROUP, "Net"));
+	(void)OPENED(f->a, 40, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	(void)OPENED(f->a, 50, S_TXT(ITSM_F_STATUS, "new"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	assert_rows(f->b, store_stats_in_status(f->b, STORE_KEY_GROUP, open,
+	    3, &r), &r, 1, "'Desk'\n-\n'Net'\n'Desk'\n");
+	assert_rows(f->b, store_stats_in_status(f->b, STORE_KEY_GROUP, open,
+	    1, &r), &r, 1, "'Desk'\n'Desk'\n");
+	assert_rows(f->b, store_stats_in_status(f->b, STORE_KEY_NONE, open + 2,
+	    1, &r), &r, 1, "-\n");
+	assert_rows(f->b, store_stats_in_status(f->b, STORE_KEY_GROUP, odd, 2,
+	    &r), &r, 1, "");
+	store_snapshot_end(f->b, began);
+}
+
+/*
+ * The tickets opened before at, with the status of their latest status
+ * event before at: by time (not recording), then recording (not the
+ * status's name); none: NULL.
+ */
+static void
+test_stats_status_at(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *r;
+	int64_t p1, p2, p3;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	p1 = OPENED(f->a, 100, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_TXT(ITSM_F_GROUP, "One"));
+	add_status_event(f->a, p1, 700, "status", "status", "on_hold");
+	add_status_event(f->a, p1, 300, "status", "status", "new");
+	add_status_event(f->a, p1, 700, "status", "status", "in_progress");
+	add_status_event(f->a, p1, 400, "status", "status", "resolved");
+	add_status_event(f->a, p1, 1000, "status", "status", "closed");
+	add_status_event(f->a, p1, 950, "set", "priority", "P1");
+	add_kind(f->a, p1, 960, "note");
+	p2 = OPENED(f->a, 500, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_TXT(ITSM_F_GROUP, "Two"));
+	add_status_event(f->a, p2, 1000, "status", "status", "in_progress");
+	add_status_event(f->a, p2, 600, "set", "priority", "P2");
+	p3 = OPENED(f->a, 200, S_TXT(ITSM_F_STATUS, "on_hold"),
+	    S_TXT(ITSM_F_GROUP, "Three"));
+	add_status_event(f->a, p3, 800, "status", "status", "new");
+	add_status_event(f->a, p3, 800, "status", "status", "on_hold");
+	(void)OPENED(f->a, 999, S_TXT(ITSM_F_STATUS, "new"));
+	(void)OPENED(f->a, 1000, S_TXT(ITSM_F_STATUS, "new"),
+	    S_TXT(ITSM_F_GROUP, "Later"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	assert_rows(f->b, store_stats_status_at(f->b, STORE_KEY_GROUP, 1000,
+	    &r), &r, 1,
+	    "'One'|'in_progress'\n'Two'|-\n'Three'|'on_hold'\n-|-\n");
+	/* Just after: the events at 1000 count. */
+	assert_rows(f->b, store_stats_status_at(f->b, STORE_KEY_GROUP, 1001,
+	    &r), &r, 1, "'One'|'closed'\n'Two'|'in_progress'\n"
+	    "'Three'|'on_hold'\n-|-\n'Later'|-\n");
+	assert_rows(f->b, store_stats_status_at(f->b, STORE_KEY_NONE, 500,
+	    &r), &r, 1, "-|'resolved'\n-|-\n");
+	assert_rows(f->b, store_stats_status_at(f->b, STORE_KEY_GROUP, 100,
+	    &r), &r, 1, "");
+	store_snapshot_end(f->b, began);
+}
+
+/* The priorities of the resolved tickets of [since, until), once each. */
+static void
+test_stats_resolved_priorities(void **state)
+{
+	struct fx *f = *state;
+	static const char *const pri[] = { "P1", "P1", "P2", NULL, NULL,
+	    "p1" };
+	struct store_rows *r;
+	size_t i;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	for (i = 0; i < sizeof(pri) / sizeof(pri[0]); i++)
+		(void)OPENED(f->a, 1000 + (int64_t)i * 100,
+		    S_TXT(ITSM_F_STATUS, "resolved"),
+		    S_INT(ITSM_F_RESOLVED_AT, 3000),
+		    S_TXT(ITSM_F_PRIORITY, pri[i]));
+	(void)OPENED(f->a, 1000, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_TXT(ITSM_F_PRIORITY, "P3"));
+	(void)OPENED(f->a, 999, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_INT(ITSM_F_RESOLVED_AT, 3000), S_TXT(ITSM_F_PRIORITY, "P4"));
+	(void)OPENED(f->a, 2000, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_RESOLVED_AT, 3000), S_TXT(ITSM_F_PRIORITY, "P5"));
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	assert_rows(f->b, store_stats_resolved_priorities(f->b, 1000, 2000,
+	    &r), &r, 1, "'P1'\n'P2'\n-\n'p1'\n");
+	assert_rows(f->b, store_stats_resolved_priorities(f->b, 999, 1001,
+	    &r), &r, 1, "'P1'\n'P4'\n");
+	assert_rows(f->b, store_stats_resolved_priorities(f->b, 1100, 1200,
+	    &r), &r, 1, "'P1'\n");
+	assert_rows(f->b, store_stats_resolved_priorities(f->b, 1300, 1500,
+	    &r), &r, 1, "-\n");
+	store_snapshot_end(f->b, began);
+}
+
+/*
+ * The resolved tickets of [since, until) with their status events, by
+ * ticket id (not opening), then event time, then recording; one row of
+ * NULLs for a ticket of none.
+ */
+static void
+test_stats_resolved_history(void **state)
+{
+	struct fx *f = *state;
+	struct store_rows *r;
+	char want[1024];
+	int64_t r1, r2, r3, r5;
+	int began;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	r1 = OPENED(f->a, 1700, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_INT(ITSM_F_RESOLVED_AT, 1800), S_TXT(ITSM_F_PRIORITY, "P1"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	r2 = OPENED(f->a, 1500, S_TXT(ITSM_F_STATUS, "closed"),
+	    S_INT(ITSM_F_RESOLVED_AT, 1600));
+	r3 = OPENED(f->a, 1200, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	r5 = OPENED(f->a, 1999, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_INT(ITSM_F_RESOLVED_AT, 2500), S_TXT(ITSM_F_PRIORITY, "P2"),
+	    S_TXT(ITSM_F_GROUP, "Desk"));
+	(void)OPENED(f->a, 2000, S_TXT(ITSM_F_STATUS, "resolved"),
+	    S_INT(ITSM_F_RESOLVED_AT, 2100));
+	add_status_event(f->a, r5, 2100, "status", "status", "resolved");
+	add_status_event(f->a, r3, 1300, "status", "status", "in_progress");
+	add_status_event(f->a, r1, 1750, "status", "status", "resolved");
+	add_status_event(f->a, r1, 1710, "status", "status", "in_progress");
+	add_status_event(f->a, r1, 1730, "status", "status", "on_hold");
+	add_status_event(f->a, r1, 1730, "status", "status", "in_progress");
+	add_status_event(f->a, r1, 1720, "set", "priority", "P1");
+	add_kind(f->a, r1, 1740, "note");
+	add_kind(f->a, r2, 1550, "note");
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_snapshot_begin(f->b, &began), 0);
+	/* key, id, priority, opened_at, resolved_at, at, new. */
+	snprintf(want, sizeof(want),
+	    "'Desk'|%lld|'P1'|1700|1800|1710|'in_progress'\n"
+	    "'Desk'|%lld|'P1'|1700|1800|1730|'on_hold'\n"
+	    "'Desk'|%lld|'P1'|1700|1800|1730|'in_progress'\n"
+	    "'Desk'|%lld|'P1'|1700|1800|1750|'resolved'\n"
+	    "-|%lld|-|1500|1600|-|-\n"
+	    "'Desk'|%lld|'P2'|1999|2500|2100|'resolved'\n",
+	    (long long)r1, (long long)r1, (long long)r1, (long long)r1,
+	    (long long)r2, (long long)r5);
+	assert_rows(f->b, store_stats_resolved_history(f->b, STORE_KEY_GROUP,
+	    1000, 2000, &r), &r, 0, want);
+	snprintf(want, sizeof(want), "-|%lld|-|1500|1600|-|-\n",
+	    (long long)r2);
+	assert_rows(f->b, store_stats_resolved_history(f->b, STORE_KEY_NONE,
+	    1500, 1501, &r), &r, 0, want);
+	assert_rows(f->b, store_stats_resolved_history(f->b, STORE_KEY_TIER,
+	    1200, 1500, &r), &r, 0, "");
+	store_snapshot_end(f->b, began);
+}
+
+/* A sum of a hash of each triple: equal for equal multisets. */
+static uint64_t
+mix(int64_t secs, int64_t g, int64_t p)
+{
+	uint64_t h = (uint64_t)secs * UINT64_C(0x9e3779b97f4a7c15);
+
+	h ^= (uint64_t)g * UINT64_C(0xc2b2ae3d27d4eb4f) + (uint64_t)p;
+	h ^= h >> 29;
+	return h * UINT64_C(0xbf58476d1ce4e5b9);
+}
+
+/*
+ * The sorter, inside a snapshot: more triples than an engine would
+ * keep in memory at once (past 2 chunks of PostgreSQL's, 65536), with
+ * many ties; they come back by secs, each once.  An empty one gives
+ * nothing.
+ */
+#define SORTED_N 150001
+
+static void
+test_stats_sorter(void **state)
+{
+	struct fx *f = *state;
+	struct store_sorter *t = NULL;
+	struct store_rows *r;
+	const struct store_value *v;
+	uint64_t x = 42, in_hash = 0, out_hash = 0;
+	int64_t secs, in_sum = 0, out_sum = 0, prev = INT64_MIN, k = 0;
+	size_t i, n;
+	int began, rc;
+
+	assert_int_equal(store_snapshot_begin(f->a, &began), 0);
+	assert_true(began);
+
+	assert_int_equal(store_sorter_open(f->a, &t), 0);
+	assert_int_equal(store_sorter_rows(f->a, t, &r), 0);
+	assert_int_equal(store_rows_next(f->a, r, &v, &n), 0);
+	store_rows_free(f->a, r);
+	store_sorter_close(f->a, t);
+
+	assert_int_equal(store_sorter_open(f->a, &t), 0);
+	for (i = 0; i < SORTED_N; i++) {
+		x = x * UINT64_C(6364136223846793005) +
+		    UINT64_C(1442695040888963407);
+		secs = (int64_t)((x >> 33) % 40000);
+		in_sum += secs;
+		in_hash += mix(secs, (int64_t)(i % 11), (int64_t)(i % 5));
+		assert_int_equal(store_sorter_add(f->a, t, secs,
+		    (int64_t)(i % 11), (int64_t)(i % 5)), 0);
+	}
+	assert_int_equal(store_sorter_rows(f->a, t, &r), 0);
+	while ((rc = store_rows_next(f->a, r, &v, &n)) == 1) {
+		assert_int_equal(n, 3);
+		assert_int_equal(v[0].type, STORE_INT);
+		assert_int_equal(v[1].type, STORE_INT);
+		assert_int_equal(v[2].type, STORE_INT);
+		if (v[0].i < prev)
+			fail_msg("%s: row %lld: %lld after %lld",
+			    f->h->engine->name, (long long)k,
+			    (long long)v[0].i, (long long)prev);
+		prev = v[0].i;
+		out_sum += v[0].i;
+		out_hash += mix(v[0].i, v[1].i, v[2].i);
+		k++;
+	}
+	assert_int_equal(rc, 0);
+	store_rows_free(f->a, r);
+	store_sorter_close(f->a, t);
+	store_sorter_close(f->a, NULL);
+	store_snapshot_end(f->a, began);
+	assert_int_equal(k, SORTED_N);
+	assert_int_equal(out_sum, in_sum);
+	assert_true(out_hash == in_hash);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1574,7 +2731,11 @@ main(void)
 		T(test_wait_for_commits),
 		T(test_empty_transaction_is_no_change),
 		T(test_migrates_forward),
+		T(test_upgrade_of_current),
+		T(test_init_refuses_a_schema),
+		T(test_no_schema),
 		T(test_refuses_read_only_old),
+		T(test_whoami),
 	};
 	/* Tickets and events: the harnesses whose engine has them. */
 	const struct CMUnitTest tickets[] = {
@@ -1582,6 +2743,7 @@ main(void)
 		T(test_update_of_no_ticket),
 		T(test_events_in_order),
 		T(test_events_go_with_their_transaction),
+		T(test_ids_without_gaps),
 		T(test_queue_order),
 		T(test_streams_large_results),
 		T(test_scopes_are_the_workflows),
@@ -1600,6 +2762,26 @@ main(void)
 		T(test_major_events),
 		T(test_major_candidates_and_storms),
 	};
+	/* Statistics: the harnesses whose engine has them. */
+	const struct CMUnitTest stats[] = {
+		T(test_stats_opened),
+		T(test_stats_closed_and_keys),
+		T(test_stats_in_status),
+		T(test_stats_status_at),
+		T(test_stats_resolved_priorities),
+		T(test_stats_resolved_history),
+		T(test_stats_sorter),
+	};
+
+	/* Imports: the harnesses whose engine has them (both, now). */
+	const struct CMUnitTest port[] = {
+		T(test_port_values),
+		T(test_port_values_bulk),
+		T(test_port_refusals),
+		T(test_port_refusals_bulk),
+		T(test_port_crisis),
+		T(test_port_bulk_batches),
+	};
 
 	char name[64];
 	size_t i;
@@ -1615,12 +2797,25 @@ main(void)
 		    current->engine->name);
 		failed += _cmocka_run_group_tests(name, majors,
 		    sizeof(majors) / sizeof(majors[0]), NULL, NULL);
+		if (current->engine->stats != NULL &&
+		    current->engine->stats->opened != NULL) {
+			snprintf(name, sizeof(name), "engine contract: %s "
+			    "stats", current->engine->name);
+			failed += _cmocka_run_group_tests(name, stats,
+			    sizeof(stats) / sizeof(stats[0]), NULL, NULL);
+		}
 		if (!current->tickets)
 			continue;
 		snprintf(name, sizeof(name), "engine contract: %s tickets",
 		    current->engine->name);
 		failed += _cmocka_run_group_tests(name, tickets,
 		    sizeof(tickets) / sizeof(tickets[0]), NULL, NULL);
+		if (current->engine->port->import_ticket == NULL)
+			continue;
+		snprintf(name, sizeof(name), "engine contract: %s port",
+		    current->engine->name);
+		failed += _cmocka_run_group_tests(name, port,
+		    sizeof(port) / sizeof(port[0]), NULL, NULL);
 	}
 	return failed;
 }
