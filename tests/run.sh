@@ -48,12 +48,11 @@ export JOBS ENGINE
 # set).  pg_virtualenv's own output (the cluster made and dropped, the
 # server's log when a test failed) goes to a file, its last lines shown
 # on standard error when the run failed, so that the totals stay the
-# last line;
-# the server's settings spare it the disk flushes a crash would need (no
-# test crashes the server).  They take turns with tests/pg-run.sh (its
-# lock, ITSM_PG_LOCK to name another).  flock -o: the lock is held by
-# flock itself, never by the server (a server left running would keep
-# it, and every run after would wait for ever).
+# last line.  The server's settings spare it the disk flushes a crash
+# would need (no test crashes the server).  It takes turns with
+# tests/pg-run.sh (their lock; ITSM_PG_LOCK names another).  flock -o:
+# the lock is held by flock itself, never by the server (a server left
+# running would keep it, and every run after would wait for ever).
 if [ "$ENGINE" = pg ] && [ -z "${ITSM_PG_IN:-}" ]; then
 	if ! command -v pg_virtualenv >/dev/null 2>&1; then
 		echo "== cli tests (postgresql)"
@@ -96,7 +95,8 @@ if [ "$ENGINE" = pg ]; then
 	    -ge 150000 ] 2>/dev/null && ITSM_PG_COPY=" STRATEGY FILE_COPY"
 	export ITSM_TEST_ENGINE ITSM_PG_TEMPLATE ITSM_PG_COPY
 	if ! createdb "$ITSM_PG_TEMPLATE" >"$work/template" 2>&1 ||
-	    ! ITSM_DB="dbname=$ITSM_PG_TEMPLATE" "$ITSM" -q db init \
+	    ! ITSM_DB="dbname=$ITSM_PG_TEMPLATE" \
+	    ITSM_CONFIG="$top/lib/default.yaml" "$ITSM" -q db init \
 	    >>"$work/template" 2>&1 ||
 	    ! psql -XAtq -d "$ITSM_PG_TEMPLATE" -c 'SELECT version FROM itsm_schema' \
 	    >>"$work/template" 2>&1; then
