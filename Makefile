@@ -80,11 +80,15 @@ $(B)/tests/%: tests/unit/%.c tests/unit/fixture.h $(B)/libitsm.a
 	    $(SANFLAGS) -o $@ $< $(B)/libitsm.a $(LIBS) -lcmocka
 
 # The whole suite: unit tests, end-to-end tests, man page lint, completion
-# tests.  Its last line is the totals.  Its files run in parallel, JOBS
-# at a time (tests/run.sh: three per processor unless JOBS is given).
+# tests, on SQLite; then the end-to-end tests again on PostgreSQL, with a
+# throwaway server.  Its last line is the totals of both.  Its files run
+# in parallel, JOBS at a time (tests/run.sh: three per processor unless
+# JOBS is given).  ENGINE=sqlite or ENGINE=pg runs one engine's part
+# only; TESTS="tests/cli/t0100-open.bats ..." those files only.
+ENGINE ?= all
 check: $(ITSM) $(UNIT_BIN)
 	@ITSM=$(CURDIR)/$(ITSM) UNIT_DIR=$(CURDIR)/$(B)/tests \
-	    sh tests/run.sh
+	    ENGINE=$(ENGINE) TESTS="$(TESTS)" sh tests/run.sh
 
 # The PostgreSQL engine's tests run last, with one throwaway server.
 PG_UNIT  = $(B)/tests/test_engine $(B)/tests/test_pg

@@ -9,9 +9,10 @@
 # share and break (tests/run.sh runs test programs side by side).  The
 # port is the first free one when the cluster is made, which two runs
 # starting at once would both take: they take turns (flock on a file
-# every checkout shares), and a PGPORT of the caller's is no port for
-# the throwaway server.  flock -o keeps the lock to itself: a server
-# left behind by a killed run must not hold it for ever.
+# every checkout shares; ITSM_PG_LOCK names another), and a PGPORT of
+# the caller's is no port for the throwaway server.  flock -o: flock
+# itself holds the lock, not the programs it runs: a server that
+# outlived an interrupted run would otherwise keep the lock for ever.
 # (Under make SANITIZE=1, LeakSanitizer finds no leak in libpq: no
 # suppression file is needed.)
 if ! command -v pg_virtualenv >/dev/null 2>&1; then
@@ -23,5 +24,6 @@ if ! command -v pg_virtualenv >/dev/null 2>&1; then
 fi
 unset PGPORT
 # Every program runs, even after one failed; the status says if any did.
-exec flock -o "${TMPDIR:-/tmp}/itsm-pg-run.lock" pg_virtualenv -t \
+exec flock -o "${ITSM_PG_LOCK:-${TMPDIR:-/tmp}/itsm-pg-run.lock}" \
+    pg_virtualenv -t \
     sh -c 'rc=0; for t; do "$t" || rc=1; done; exit $rc' sh "$@"

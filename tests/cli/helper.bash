@@ -24,12 +24,84 @@ trace_test_only() {
 	if [ -n "${BATS_TEST_NAME-}" ]; then declare -ft "$BATS_TEST_NAME"; fi
 }
 
+# --- issue 13: the same tests on either engine. ---
+#
+# ITSM_TEST_ENGINE picks the engine the tests run on: sqlite (unset: the
+# default) or pg.  On SQLite each test's database is the file
+# $BATS_TEST_TMPDIR/itsm.db, made by the first command that writes.  On
+# PostgreSQL (tests/run.sh with ENGINE=pg: one throwaway server, the
+# libpq variables PGHOST, PGPORT, PGUSER and PGPASSWORD set) each test
+# gets a database of its own, a copy of the template ITSM_PG_TEMPLATE
+# that the runner made once with the schema and no rows (CREATE DATABASE
+# ... TEMPLATE: one psql process), named in ITSM_DB as "dbname=NAME",
+# and dropped by the teardown.  That database exists from the start,
+# empty: db_digest is then the empty database's, not "", and
+# assert_nothing_stored says "nothing written" on both engines.
+case ${ITSM_TEST_ENGINE:=sqlite} in
+sqlite) ;;
+pg) : "${ITSM_PG_TEMPLATE:=itsm_template}" ;;
+*)
+	echo "helper.bash: ITSM_TEST_ENGINE is sqlite or pg, not '$ITSM_TEST_ENGINE'" >&2
+	return 1
+	;;
+esac
+export ITSM_TEST_ENGINE
+
+# on_pg: the tests run on PostgreSQL.
+on_pg() {
+	[ "$ITSM_TEST_ENGINE" = pg ]
+}
+
+# pg_admin SQL...: runs each SQL statement, each in its own transaction
+# (CREATE and DROP DATABASE run in none), on the server's "postgres"
+# database, in one psql process, which says what failed.
+pg_admin() {
+	local a=()
+	while [ $# -gt 0 ]; do
+		a+=(-c "$1")
+		shift
+	done
+	psql -XAtq -v ON_ERROR_STOP=1 -d postgres "${a[@]}" >/dev/null
+}
+
+# pg_name KIND [WHAT]: a database name that no other test or file of the
+# run uses (files run side by side): KIND, this run's bats directory, the
+# test's number in the run (or the file's), and WHAT.
+pg_name() {
+	local run=${BATS_RUN_TMPDIR##*/}
+	run=${run//[^a-zA-Z0-9]/_}
+	printf 'itsm_%s_%s_%s%s' "$1" "$run" \
+	    "${BATS_SUITE_TEST_NUMBER:-f$$}" "${2:+_$2}"
+}
+
+# sqlite_only WHY: this test is about SQLite or its files (file modes,
+# paths, a corrupt file, WAL, PRAGMA user_version, file locks): it runs
+# on SQLite and is skipped on PostgreSQL, saying WHY.
+sqlite_only() {
+	if on_pg; then
+		skip "SQLite only: $1"
+	fi
+}
+
+# pg_only WHY: the PostgreSQL version of a test that sqlite_only skips.
+pg_only() {
+	if ! on_pg; then
+		skip "PostgreSQL only: $1"
+	fi
+}
+
 setup() {
 	trace_test_only
 	# The test's own directory is its home: private, and there already.
 	export HOME="$BATS_TEST_TMPDIR"
 	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS
-	export ITSM_DB="$BATS_TEST_TMPDIR/itsm.db"
+	if on_pg; then
+		ITSM_TEST_PGDB=$(pg_name t)
+		pg_admin "CREATE DATABASE \"$ITSM_TEST_PGDB\" TEMPLATE \"$ITSM_PG_TEMPLATE\"${ITSM_PG_COPY-}"
+		export ITSM_DB="dbname=$ITSM_TEST_PGDB"
+	else
+		export ITSM_DB="$BATS_TEST_TMPDIR/itsm.db"
+	fi
 	export ITSM_CONFIG="$BATS_TEST_TMPDIR/policy.yaml"
 	printf '%s' "$DEFAULT_POLICY" >"$ITSM_CONFIG"
 	export ITSM_NOW=2026-11-28T09:00:00Z
@@ -41,13 +113,178 @@ itsm() {
 	"$ITSM" "$@"
 }
 
+# db_teardown: drops the test's PostgreSQL database (WITH (FORCE): a
+# client the test left running, such as major watch, is ended); nothing
+# on SQLite (bats removes the test's directory).  A file with a teardown
+# of its own calls it.
+db_teardown() {
+	local name
+	if on_pg && [ -n "${ITSM_TEST_PGDB-}" ]; then
+		pg_admin "DROP DATABASE IF EXISTS \"$ITSM_TEST_PGDB\" WITH (FORCE)"
+		if [ -f "$BATS_TEST_TMPDIR/pg-databases" ]; then
+			while read -r name; do
+				pg_admin "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)"
+			done <"$BATS_TEST_TMPDIR/pg-databases"
+		fi
+	fi
+}
+
+# db_new NAME [FROM]: prints the ITSM_DB of another database of this
+# test, NAME, new (nothing written yet) or a copy of FROM (an ITSM_DB):
+# on SQLite the file $BATS_TEST_TMPDIR/NAME.db, on PostgreSQL a database
+# that the teardown drops.
+db_new() {
+	local name
+	if ! on_pg; then
+		if [ -n "${2-}" ]; then
+			cp "$2" "$BATS_TEST_TMPDIR/$1.db" || return 1
+		fi
+		printf '%s\n' "$BATS_TEST_TMPDIR/$1.db"
+		return 0
+	fi
+	name=$(pg_name t "$1")
+	pg_admin "CREATE DATABASE \"$name\" TEMPLATE \"$(
+	    [ -n "${2-}" ] && echo "${2#dbname=}" ||
+	    echo "$ITSM_PG_TEMPLATE")\"${ITSM_PG_COPY-}" || return 1
+	printf '%s\n' "$name" >>"$BATS_TEST_TMPDIR/pg-databases"
+	printf 'dbname=%s\n' "$name"
+}
+
+teardown() {
+	db_teardown
+}
+
+# db_fixture NAME: prints the ITSM_DB of a new database named NAME, for a
+# file's fixture built in setup_file and copied into a test's database by
+# db_restore: on SQLite the file $BATS_FILE_TMPDIR/NAME.db, on PostgreSQL
+# an empty database made from the template (teardown_file drops it).
+db_fixture() {
+	local name
+	if ! on_pg; then
+		printf '%s\n' "$BATS_FILE_TMPDIR/$1.db"
+		return 0
+	fi
+	name=$(pg_name f "$1")
+	pg_admin "CREATE DATABASE \"$name\" TEMPLATE \"$ITSM_PG_TEMPLATE\"${ITSM_PG_COPY-}" ||
+	    return 1
+	printf '%s\n' "$name" >>"$BATS_FILE_TMPDIR/pg-fixtures"
+	printf 'dbname=%s\n' "$name"
+}
+
+teardown_file() {
+	local name
+	if on_pg && [ -f "$BATS_FILE_TMPDIR/pg-fixtures" ]; then
+		while read -r name; do
+			pg_admin "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)"
+		done <"$BATS_FILE_TMPDIR/pg-fixtures"
+	fi
+}
+
+# db_restore FIXTURE: the test's database becomes a copy of FIXTURE (an
+# ITSM_DB that db_fixture printed): cp on SQLite, CREATE DATABASE ...
+# TEMPLATE on PostgreSQL (no client may be connected to FIXTURE then).
+db_restore() {
+	if on_pg; then
+		pg_admin "DROP DATABASE \"$ITSM_TEST_PGDB\"" \
+		    "CREATE DATABASE \"$ITSM_TEST_PGDB\" TEMPLATE \"${1#dbname=}\"${ITSM_PG_COPY-}"
+	else
+		rm -f "$ITSM_DB" "$ITSM_DB-wal" "$ITSM_DB-shm"
+		cp "$1" "$ITSM_DB"
+	fi
+}
+
+# db_sql [SQL [DB]]: runs SQL (standard input without it) on the test's
+# database, or on DB (an ITSM_DB), with the engine's own client, and
+# prints the rows as sqlite3 does by default: columns separated by "|",
+# no header, NULL as nothing.  For SQL that means the same on both
+# engines; a statement that fails makes it fail.
+db_sql() {
+	local db=${2:-$ITSM_DB}
+	if on_pg; then
+		if [ $# -gt 0 ]; then
+			psql -XAtq -v ON_ERROR_STOP=1 -F '|' -d "$db" -c "$1"
+		else
+			psql -XAtq -v ON_ERROR_STOP=1 -F '|' -d "$db"
+		fi
+	elif [ $# -gt 0 ]; then
+		sqlite3 "$db" "$1"
+	else
+		sqlite3 "$db"
+	fi
+}
+
+# The SQL that hashes a PostgreSQL database, for db_digest: a first
+# query writes a second, which \gexec runs: the md5 of the schema (each
+# table's columns, types and NOT NULL, each index and trigger) and of
+# each table's rows in primary-key order (by the whole row where a table
+# has no primary key), with its name and row count; of the bookkeeping
+# table itsm_schema, the version only (not its count of writes).
+# Identity sequences are left out: PostgreSQL never rolls them back.
+PG_DIGEST_SQL=$(cat <<'SQL'
+SELECT format('SELECT md5(%L || %s)',
+    coalesce((SELECT string_agg(c.relname || '(' || (
+	SELECT string_agg(a.attname || ' ' || format_type(a.atttypid,
+	    a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE ''
+	    END, ', ' ORDER BY a.attnum) FROM pg_attribute a
+	WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)
+	|| ')', E'\n' ORDER BY c.relname) FROM pg_class c
+	WHERE c.relnamespace = current_schema()::regnamespace
+	AND c.relkind = 'r'), '') ||
+    coalesce((SELECT string_agg(indexdef, E'\n' ORDER BY indexname)
+	FROM pg_indexes WHERE schemaname = current_schema()), '') ||
+    coalesce((SELECT string_agg(tgname || ' ' || tgrelid::regclass::text,
+	E'\n' ORDER BY tgname) FROM pg_trigger WHERE NOT tgisinternal), ''),
+    coalesce(string_agg(CASE WHEN c.relname = 'itsm_schema' THEN
+	'(SELECT ''itsm_schema '' || string_agg(version::text, '','') FROM itsm_schema)'
+	ELSE format('(SELECT %L || count(*) || '' '' || coalesce(md5(string_agg(t::text, E''\n'' ORDER BY %s)), '''') FROM %I t)',
+	    c.relname || ' ', coalesce((SELECT string_agg(format('t.%I',
+		a.attname), ', ' ORDER BY k.n) FROM pg_index i,
+		unnest(i.indkey) WITH ORDINALITY k(attnum, n), pg_attribute a
+		WHERE i.indrelid = c.oid AND i.indisprimary AND
+		a.attrelid = c.oid AND a.attnum = k.attnum), 't::text'),
+	    c.relname) END, ' || '' '' || ' ORDER BY c.relname), ''''''))
+FROM pg_class c
+WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+\gexec
+SQL
+)
+
 # A digest of the whole database content, to prove a refused command
-# changed nothing ("" when there is no database yet): the schema and every
-# table's rows (sqlite_sequence included), hashed by sqlite3 itself, one
-# process rather than a pipe of three.
+# changed nothing.  On SQLite ("" when there is no database yet): the
+# schema and every table's rows (sqlite_sequence included), hashed by
+# sqlite3 itself, one process rather than a pipe of three.  On
+# PostgreSQL: the schema, its version and every table's rows, hashed by
+# the server (PG_DIGEST_SQL), one psql process.
 db_digest() {
-	if [ -f "$ITSM_DB" ]; then
+	if on_pg; then
+		psql -XAtq -v ON_ERROR_STOP=1 -d "$ITSM_DB" <<<"$PG_DIGEST_SQL"
+	elif [ -f "$ITSM_DB" ]; then
 		sqlite3 "$ITSM_DB" '.sha3sum --schema'
+	fi
+}
+
+# assert_nothing_stored: nothing was ever written to the test's database:
+# on SQLite there is no database file; on PostgreSQL the database (there
+# from setup) has no row in any table but the schema version's.
+assert_nothing_stored() {
+	local n
+	if ! on_pg; then
+		if [ -e "$ITSM_DB" ]; then
+			echo "a database was created: $ITSM_DB" >&2
+			return 1
+		fi
+		return 0
+	fi
+	n=$(psql -XAtq -v ON_ERROR_STOP=1 -d "$ITSM_DB" <<'SQL'
+SELECT 'SELECT 0' || coalesce(string_agg(format(' + (SELECT count(*) FROM %I)',
+    tablename), ''), '') FROM pg_tables
+WHERE schemaname = current_schema() AND tablename <> 'itsm_schema'
+\gexec
+SQL
+	) || return 1
+	if [ "$n" != 0 ]; then
+		echo "$n rows written to $ITSM_DB" >&2
+		return 1
 	fi
 }
 
@@ -211,7 +448,7 @@ ticket_is() {
 
 # count_events SQL-CONDITION: the number of events matching the condition.
 count_events() {
-	sqlite3 "$ITSM_DB" "SELECT count(*) FROM events WHERE $1"
+	db_sql "SELECT count(*) FROM events WHERE $1"
 }
 
 # policy_set KEY VALUE: sets a top-level scalar of the test's policy.
@@ -392,4 +629,64 @@ itsm_for_others_done() {
 		rm -rf "$d"
 	done
 	ITSM_FOR_OTHERS_DIRS=
+}
+
+# --- issue 13: what differs between the engines, said once. ---
+
+# db_schema_version: the schema version of the test's database
+# (SQLite's PRAGMA user_version; PostgreSQL's table itsm_schema).
+db_schema_version() {
+	if on_pg; then
+		db_sql 'SELECT version FROM itsm_schema'
+	else
+		db_sql 'PRAGMA user_version'
+	fi
+}
+
+# db_set_schema_version N: gives the test's database schema version N,
+# as a newer (or broken) itsm would have left it.
+db_set_schema_version() {
+	if on_pg; then
+		db_sql "UPDATE itsm_schema SET version = $1"
+	else
+		db_sql "PRAGMA user_version = $1"
+	fi
+}
+
+# db_name: the name of the test's database as itsm's messages give it:
+# the path on SQLite, the database's name on PostgreSQL.
+db_name() {
+	if on_pg; then
+		printf '%s\n' "$ITSM_TEST_PGDB"
+	else
+		printf '%s\n' "$ITSM_DB"
+	fi
+}
+
+# db_reset: the test's database as it was at the start: no file on
+# SQLite; on PostgreSQL, a fresh copy of the template.
+db_reset() {
+	if on_pg; then
+		db_restore "dbname=$ITSM_PG_TEMPLATE"
+	else
+		rm -f "$ITSM_DB" "$ITSM_DB-wal" "$ITSM_DB-shm"
+	fi
+}
+
+# db_objects [DB]: the names of the schema's objects (tables, indexes,
+# triggers, sequences), sorted, separated by commas: to see that none
+# was dropped.
+db_objects() {
+	if on_pg; then
+		db_sql "SELECT string_agg(relname, ',' ORDER BY relname) FROM
+		    pg_class WHERE relnamespace = current_schema()::regnamespace" "$@"
+	else
+		db_sql "SELECT group_concat(name) FROM (SELECT name FROM
+		    sqlite_master ORDER BY name)" "$@"
+	fi
+}
+
+# db_in DB SQL: db_sql SQL on DB (an ITSM_DB), in sqlite3's order.
+db_in() {
+	db_sql "$2" "$1"
 }

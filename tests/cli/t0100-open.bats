@@ -74,7 +74,7 @@ load helper
 	assert_output ""
 	assert_one_line_error "caller"
 	assert_unchanged "$before"
-	[ ! -e "$ITSM_DB" ]
+	assert_nothing_stored
 }
 
 @test "open without --caller on an existing database changes nothing" {
@@ -296,5 +296,5 @@ load helper
 	run --separate-stderr itsm open "x" --caller a --channel phone --channel email
 	assert_status 64
 	assert_one_line_error "--channel"
-	[ ! -e "$ITSM_DB" ]
+	assert_nothing_stored
 }

@@ -8,7 +8,7 @@ load helper
 # assign, escalate or declare a major incident: the tests put tickets in
 # those states straight into the database.
 set_ticket() {	# set_ticket ID "col = value, ..."
-	sqlite3 "$ITSM_DB" "UPDATE tickets SET $2 WHERE id = $1"
+	db_sql "UPDATE tickets SET $2 WHERE id = $1"
 }
 
 @test "an empty list exits 0 with no output, in every format" {

@@ -142,7 +142,7 @@ since 8am",bob,carol,email,ext 12,mail,software,email,medium,high,P2,false,N1,se
 	run --separate-stderr itsm show 1 --json
 	login=$(id -un)
 	jq_is '[.events[] | [.actor, .login]]' "[[\"$login\",\"$login\"],[\"bob\",\"$login\"],[\"bob\",\"$login\"],[\"bob\",\"$login\"]]"
-	[ "$(sqlite3 "$ITSM_DB" "SELECT DISTINCT login FROM events")" = "$login" ]
+	[ "$(db_sql "SELECT DISTINCT login FROM events")" = "$login" ]
 }
 
 @test "without ITSM_ACTOR the actor is the login name" {

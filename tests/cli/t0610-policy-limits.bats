@@ -19,7 +19,7 @@ refused() {
 	assert_status 78
 	assert_output ""
 	assert_stderr "itsm: $1:$2: $3"
-	[ ! -e "$ITSM_DB" ]
+	assert_nothing_stored
 }
 
 # small: the smallest policy (28 values, lists and mappings with the key

@@ -82,7 +82,7 @@ hostile_tickets() {
 	# An imported ticket may carry a group that the policy does not name.
 	open_ticket "Mail down" --caller ann
 	itsm export | jq -c '.group = "=cmd|x"' >"$BATS_TEST_TMPDIR/in.jsonl"
-	export ITSM_DB=$BATS_TEST_TMPDIR/imported.db
+	ITSM_DB=$(db_new imported)
 	itsm import "$BATS_TEST_TMPDIR/in.jsonl" >/dev/null
 	run --separate-stderr itsm stats --format csv --by group
 	assert_status 0

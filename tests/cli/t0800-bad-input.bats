@@ -282,7 +282,7 @@ hex() {
 	run --separate-stderr itsm note 1 -m "$(cat "$BATS_TEST_TMPDIR/t64k-nl")"
 	assert_status 0
 	# Each kept the whole 64 KiB, without the line feeds.
-	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM events WHERE length(message) = 65536")" = 4 ]
+	[ "$(db_sql "SELECT count(*) FROM events WHERE length(message) = 65536")" = 4 ]
 	# One byte more is refused both ways, line feed or not.
 	before=$(db_digest)
 	head -c 65537 /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/t64k1"
@@ -345,7 +345,9 @@ HOSTILE=$'clip \e]52;c;SGVsbG8=\a clear \e[2J title \e]0;title\a csi \xc2\x9b31m
 	assert_no_control_bytes
 	[ "$(printf '%s\n' "$output" | jq -j .summary | hex)" = "$(printf '%s' "$HOSTILE" | hex)" ]
 	# In the database itself too.
-	[ "$(sqlite3 "$ITSM_DB" "SELECT hex(summary) FROM tickets WHERE id = 1")" = \
+	local hex='hex(summary)'
+	on_pg && hex="upper(encode(convert_to(summary, 'UTF8'), 'hex'))"
+	[ "$(db_sql "SELECT $hex FROM tickets WHERE id = 1")" = \
 	    "$(printf '%s' "$HOSTILE" | hex | tr a-f A-F)" ]
 }
 

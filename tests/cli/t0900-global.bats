@@ -57,7 +57,7 @@ COMMANDS="open categorize prioritize list show config help"
 	printf 'impact: [\n' >"$ITSM_CONFIG"
 	run --separate-stderr itsm open -h
 	assert_status 0
-	[ ! -e "$ITSM_DB" ]
+	assert_nothing_stored
 }
 
 @test "itsm open -h names every option of open" {
@@ -105,7 +105,7 @@ COMMANDS="open categorize prioritize list show config help"
 	assert_status 64
 	assert_output ""
 	assert_stderr "itsm: unknown command 'frobnicate' (see 'itsm -h')"
-	[ ! -e "$ITSM_DB" ]
+	assert_nothing_stored
 }
 
 @test "no prefix abbreviation of commands" {
@@ -175,14 +175,15 @@ COMMANDS="open categorize prioritize list show config help"
 	assert_output "INC-1"
 	run --separate-stderr itsm --db="$other" list --fields ref,summary
 	assert_output $'INC-1\tin other'
-	[ ! -e "$ITSM_DB" ]
+	assert_nothing_stored
 	run --separate-stderr itsm list
 	assert_status 0
 	assert_output ""
-	[ ! -e "$ITSM_DB" ]	# reading creates no database (itsm(1) FILES)
+	assert_nothing_stored	# reading creates no database (itsm(1) FILES)
 }
 
 @test "without ITSM_DB the database is \$XDG_DATA_HOME/itsm/itsm.db" {
+	sqlite_only "the default database is a file"
 	unset ITSM_DB
 	export XDG_DATA_HOME=$BATS_TEST_TMPDIR/data
 	run --separate-stderr itsm open "xdg" --caller a
@@ -192,6 +193,7 @@ COMMANDS="open categorize prioritize list show config help"
 }
 
 @test "without ITSM_DB nor XDG_DATA_HOME it is ~/.local/share/itsm/itsm.db" {
+	sqlite_only "the default database is a file"
 	unset ITSM_DB
 	run --separate-stderr itsm open "home" --caller a
 	assert_status 0

@@ -43,7 +43,7 @@ assert_lost() {
 	[ -w /dev/full ] || skip "no /dev/full"
 	run --separate-stderr full open "Mail down" --caller ann
 	assert_kept
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(*) FROM tickets')" = 1 ]
+	[ "$(db_sql 'SELECT count(*) FROM tickets')" = 1 ]
 	run --separate-stderr full open -q "VPN slow" --caller bob --json
 	assert_kept
 	run --separate-stderr full categorize 1 --type incident --category network

@@ -6,7 +6,7 @@ load helper
 
 @test "a database with a newer schema is refused: 74, saying newer" {
 	open_ticket "x" --caller y
-	sqlite3 "$ITSM_DB" 'PRAGMA user_version=99'
+	db_set_schema_version 99
 	before=$(db_digest)
 	for cmd in "list" "show 1" "open z --caller w" \
 	    "prioritize 1 --impact 1 --urgency 1" "categorize 1 --type request"; do
@@ -17,10 +17,11 @@ load helper
 		assert_one_line_error "newer"
 	done
 	assert_unchanged "$before"
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 99 ]
+	[ "$(db_schema_version)" = 99 ]
 }
 
 @test "a file that is not SQLite is refused: 74, and left alone" {
+	sqlite_only "a file"
 	printf 'this is not a database\n' >"$BATS_TEST_TMPDIR/text.db"
 	cp "$BATS_TEST_TMPDIR/text.db" "$BATS_TEST_TMPDIR/orig"
 	for cmd in "list" "show 1" "open z --caller w"; do
@@ -34,6 +35,7 @@ load helper
 }
 
 @test "an SQLite database of another application is refused: 74, and left alone" {
+	sqlite_only "an SQLite file; PostgreSQL's case follows"
 	sqlite3 "$BATS_TEST_TMPDIR/app.db" 'CREATE TABLE tickets (x); INSERT INTO tickets VALUES (1)'
 	sqlite3 "$BATS_TEST_TMPDIR/other.db" 'CREATE TABLE notes (x)'
 	for db in app other; do
@@ -49,7 +51,28 @@ load helper
 	done
 }
 
+@test "a PostgreSQL database of another application is refused: 74, and left alone" {
+	pg_only "the case of the SQLite file above"
+	local other
+	other=$(pg_name t other)
+	# A database without itsm's schema: from template0, not the template.
+	pg_admin "CREATE DATABASE \"$other\" TEMPLATE template0"
+	db_sql 'CREATE TABLE notes (x integer); INSERT INTO notes VALUES (1)' \
+	    "dbname=$other"
+	before=$(ITSM_DB="dbname=$other" db_digest)
+	for cmd in "list" "open z --caller w"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr itsm --db "dbname=$other" $cmd
+		assert_status 74
+		assert_output ""
+		assert_one_line_error "$other' is not an itsm database"
+	done
+	[ "$(ITSM_DB="dbname=$other" db_digest)" = "$before" ]
+	pg_admin "DROP DATABASE \"$other\""
+}
+
 @test "an empty file is a new database" {
+	sqlite_only "a file"
 	: >"$BATS_TEST_TMPDIR/empty.db"
 	run --separate-stderr itsm --db "$BATS_TEST_TMPDIR/empty.db" open x --caller y
 	assert_status 0
@@ -57,6 +80,7 @@ load helper
 }
 
 @test "random bytes are not a database either: 74" {
+	sqlite_only "a file"
 	head -c 16384 /dev/urandom >"$BATS_TEST_TMPDIR/random.db"
 	run --separate-stderr itsm --db "$BATS_TEST_TMPDIR/random.db" list
 	assert_status 74
@@ -64,6 +88,7 @@ load helper
 }
 
 @test "a database in a directory that does not exist: 74" {
+	sqlite_only "a path"
 	run --separate-stderr itsm --db "$BATS_TEST_TMPDIR/no/such/dir/itsm.db" list
 	assert_status 74
 	assert_output ""
@@ -72,19 +97,19 @@ load helper
 
 @test "a database created by itsm carries its schema version and WAL mode" {
 	open_ticket "x" --caller y
-	v=$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')
+	v=$(db_schema_version)
 	[ "$v" -ge 1 ]
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA journal_mode')" = wal ]
+	on_pg || [ "$(db_sql 'PRAGMA journal_mode')" = wal ]
 }
 
 @test "the history is append-only: events cannot be changed or deleted" {
 	open_ticket "x" --caller y
 	before=$(db_digest)
-	run sqlite3 "$ITSM_DB" "UPDATE events SET actor = 'mallory'"
+	run db_sql "UPDATE events SET actor = 'mallory'"
 	[ "$status" != 0 ]
-	run sqlite3 "$ITSM_DB" "DELETE FROM events"
+	run db_sql "DELETE FROM events"
 	[ "$status" != 0 ]
-	run sqlite3 "$ITSM_DB" "DELETE FROM tickets"
+	run db_sql "DELETE FROM tickets"
 	[ "$status" != 0 ]
 	assert_unchanged "$before"
 }
@@ -140,26 +165,33 @@ load helper
 	    [ ! -s "$BATS_TEST_TMPDIR/err.3" ] && [ ! -s "$BATS_TEST_TMPDIR/err.4" ]
 	[ "$(cat "$BATS_TEST_TMPDIR"/out.* | sort -t- -k2n | tr '\n' ' ')" = \
 	    "$(seq 1 100 | sed 's/^/INC-/' | tr '\n' ' ')" ]
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(*), min(id), max(id) FROM tickets')" = "100|1|100" ]
-	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM events WHERE kind = 'open'")" = 100 ]
+	[ "$(db_sql 'SELECT count(*), min(id), max(id) FROM tickets')" = "100|1|100" ]
+	[ "$(db_sql "SELECT count(*) FROM events WHERE kind = 'open'")" = 100 ]
 }
 
-# hold_lock: another client (sqlite3) takes the write lock and keeps it
-# until release_lock; returns once the lock is held.
+# hold_lock: another client (sqlite3, or psql) takes the write lock and
+# keeps it until release_lock; returns once the lock is held.  On
+# PostgreSQL the writers' lock is the transaction's advisory lock that
+# every itsm writer takes (PG_WRITE_LOCK in lib/pg/pg.c).
 hold_lock() {
 	local i
 	rm -f "$BATS_TEST_TMPDIR/locked" "$BATS_TEST_TMPDIR/release"
 	mkfifo "$BATS_TEST_TMPDIR/release"
 	printf 'touch "%s/locked"\nread -r x <"%s/release"\n' \
 	    "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/hold.sh"
-	printf 'BEGIN IMMEDIATE;\n.shell sh %s/hold.sh\nCOMMIT;\n' \
-	    "$BATS_TEST_TMPDIR" | sqlite3 "$ITSM_DB" >/dev/null 2>&1 3>&- &
+	if on_pg; then
+		printf 'BEGIN;\nSELECT pg_advisory_xact_lock(1769239405);\n\\! sh %s/hold.sh\nCOMMIT;\n' \
+		    "$BATS_TEST_TMPDIR" | db_sql >/dev/null 2>&1 3>&- &
+	else
+		printf 'BEGIN IMMEDIATE;\n.shell sh %s/hold.sh\nCOMMIT;\n' \
+		    "$BATS_TEST_TMPDIR" | db_sql >/dev/null 2>&1 3>&- &
+	fi
 	HOLDER=$!
 	for i in $(seq 600); do
 		[ -e "$BATS_TEST_TMPDIR/locked" ] && return 0
 		sleep 0.05
 	done
-	echo "sqlite3 never took the lock" >&2
+	echo "the other client never took the lock" >&2
 	return 1
 }
 
@@ -171,8 +203,9 @@ release_lock() {
 # A lock left held by a failed test is let go.
 teardown() {
 	if [ -n "${HOLDER:-}" ] && kill -0 "$HOLDER" 2>/dev/null; then
-		echo >"$BATS_TEST_TMPDIR/release"
+		echo 1<>"$BATS_TEST_TMPDIR/release"
 	fi
+	db_teardown
 }
 
 @test "database: {busy_timeout: 1s}: a writer gives up after a second of another's lock: 75, one line, nothing changed" {
@@ -184,13 +217,19 @@ teardown() {
 	hold_lock
 	# The lock is let go after 8 s: waiting the default 10 s, each command
 	# would get it and succeed; waiting 1 s, each gives up.
-	(sleep 8; echo >"$BATS_TEST_TMPDIR/release") &
+	# (Opened for reading and writing, the fifo never blocks: should the
+	# holder be gone, a failed test is not held up by this.)
+	(sleep 8; echo 1<>"$BATS_TEST_TMPDIR/release") &
 	for cmd in "note 1 -m looking" "open z --caller w" "escalate --stagnant"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr itsm $cmd
 		assert_status 75
 		assert_output ""
-		assert_one_line_error "database '.*itsm\.db' is busy: retry later"
+		if on_pg; then
+			assert_one_line_error "database '$ITSM_TEST_PGDB' is busy: retry later"
+		else
+			assert_one_line_error "database '.*itsm\.db' is busy: retry later"
+		fi
 	done
 	# Commands that only read do not wait.
 	for cmd in "list" "show 1" "next" "export" "stats" "major status"; do
@@ -228,5 +267,5 @@ teardown() {
 		run --separate-stderr itsm --config "$BATS_TEST_TMPDIR/bad.yaml" list
 		assert_status 78
 	done
-	[ ! -e "$ITSM_DB" ]
+	assert_nothing_stored
 }

@@ -17,9 +17,14 @@ setup() {
 }
 
 # no_database: nothing named after the database beside it, no directory
-# left in the test's own either.
+# left in the test's own either; on PostgreSQL, nothing written to the
+# test's database.
 no_database() {
 	local left
+	if on_pg; then
+		assert_nothing_stored
+		return
+	fi
 	left=$(cd "$BATS_TEST_TMPDIR" && ls -A | grep -v -x -e home -e policy.yaml -e cwd \
 	    -e 'separate-stderr-.*' || true)
 	if [ -n "$left" ]; then
@@ -37,9 +42,11 @@ teardown() {
 			rm -f "$f"
 		fi
 	done
+	db_teardown
 }
 
 @test "paths SQLite keeps no file for (empty, :memory:, file: URIs, /dev/null): 74, one line, nothing created" {
+	sqlite_only "paths"
 	devnull_was="$(ls /dev/null-* 2>/dev/null | tr '\n' ' ') ."
 	mkdir "$BATS_TEST_TMPDIR/cwd"
 	cd "$BATS_TEST_TMPDIR/cwd"
@@ -65,6 +72,7 @@ teardown() {
 }
 
 @test "the messages say why: an empty path, a URI or memory, not a regular file" {
+	sqlite_only "paths"
 	run --separate-stderr itsm --db "" list
 	assert_stderr "itsm: cannot use database '': the path is empty"
 	ITSM_DB= run --separate-stderr itsm list
@@ -134,6 +142,7 @@ teardown() {
 }
 
 @test "the default database: a failed command leaves none of the directories it would have made" {
+	sqlite_only "the default database is a file"
 	unset ITSM_DB
 	for cmd in "list" "show 1" "open x --caller y --impact bogus --urgency 1" "note 1 -m x"; do
 		# shellcheck disable=SC2086
@@ -156,9 +165,9 @@ teardown() {
 	run --separate-stderr itsm open x --caller y
 	assert_status 0
 	assert_output "INC-1"
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" -ge 6 ]
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA journal_mode')" = wal ]
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT summary FROM tickets')" = x ]
+	[ "$(db_schema_version)" -ge 6 ]
+	on_pg || [ "$(db_sql 'PRAGMA journal_mode')" = wal ]
+	[ "$(db_sql 'SELECT summary FROM tickets')" = x ]
 	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep '\.new-' || true)" ]
 	# The same command goes on in the file: its hooks and a second write.
 	run --separate-stderr itsm import /dev/null
@@ -184,7 +193,7 @@ teardown() {
 	cat "$BATS_TEST_TMPDIR"/err.* >&2
 	[ ! -s "$BATS_TEST_TMPDIR/err.1" ] && [ ! -s "$BATS_TEST_TMPDIR/err.2" ] &&
 	    [ ! -s "$BATS_TEST_TMPDIR/err.3" ] && [ ! -s "$BATS_TEST_TMPDIR/err.4" ]
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(*), min(id), max(id) FROM tickets')" = "40|1|40" ]
+	[ "$(db_sql 'SELECT count(*), min(id), max(id) FROM tickets')" = "40|1|40" ]
 	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep '\.new-' || true)" ]
 }
 
@@ -192,30 +201,35 @@ teardown() {
 
 @test "a schema version below 0: 74, one line saying so, unchanged" {
 	open_ticket "x" --caller y
-	sqlite3 "$ITSM_DB" 'PRAGMA user_version = -1'
+	db_set_schema_version -1
 	before=$(db_digest)
 	for cmd in "list" "show 1" "open z --caller w" "note 1 -m x" "export"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr itsm $cmd
-		assert_rejected 74 "'$ITSM_DB' is not a valid itsm database: its schema version is -1$" "$before"
+		assert_rejected 74 "'$(db_name)' is not a valid itsm database: its schema version is -1$" "$before"
 	done
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = -1 ]
+	[ "$(db_schema_version)" = -1 ]
 }
 
 @test "a schema without one of its tables or columns: 74, one line naming it, unchanged" {
 	open_ticket "x" --caller y
-	cp "$ITSM_DB" "$BATS_TEST_TMPDIR/good.db"
-	sqlite3 "$ITSM_DB" 'DROP TABLE major_actions'
+	on_pg || cp "$ITSM_DB" "$BATS_TEST_TMPDIR/good.db"
+	db_sql 'DROP TABLE major_actions'
 	before=$(db_digest)
 	for cmd in "list" "show 1" "major status" "note 1 -m x"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr itsm $cmd
-		assert_rejected 74 "'$ITSM_DB' is not a valid itsm database: no such table: major_actions$" "$before"
+		assert_rejected 74 "'$(db_name)' is not a valid itsm database: no such table: major_actions$" "$before"
 	done
-	cp "$BATS_TEST_TMPDIR/good.db" "$ITSM_DB"
-	rm -f "$ITSM_DB-wal" "$ITSM_DB-shm"
-	sqlite3 "$ITSM_DB" 'ALTER TABLE events DROP COLUMN message'
+	if on_pg; then
+		db_restore "dbname=$ITSM_PG_TEMPLATE"
+		open_ticket "x" --caller y
+	else
+		cp "$BATS_TEST_TMPDIR/good.db" "$ITSM_DB"
+		rm -f "$ITSM_DB-wal" "$ITSM_DB-shm"
+	fi
+	db_sql 'ALTER TABLE events DROP COLUMN message'
 	before=$(db_digest)
 	run --separate-stderr itsm list
-	assert_rejected 74 "'$ITSM_DB' is not a valid itsm database: no such column: e.message$" "$before"
+	assert_rejected 74 "'$(db_name)' is not a valid itsm database: no such column: e.message$" "$before"
 }

@@ -9,7 +9,7 @@ load helper
 # affecting carol, and resolves it.
 resolved_ticket() {
 	open_ticket "$1" --caller alice --affected carol --impact low --urgency low "${@:2}"
-	itsm resolve "$(sqlite3 "$ITSM_DB" 'SELECT max(id) FROM tickets')" \
+	itsm resolve "$(db_sql 'SELECT max(id) FROM tickets')" \
 	    --permanent -m "fixed" --code solved >/dev/null
 }
 
@@ -146,7 +146,7 @@ resolved_ticket() {
 	ticket_is 1 '[.events[] | select(.field == "confirmed_by")] | length' '0'
 	ticket_is 2 '.status' '"resolved"'
 	ticket_is 3 '.status' '"new"'
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT id, auto_closed FROM tickets ORDER BY id')" = "1|1
+	[ "$(db_sql 'SELECT id, auto_closed FROM tickets ORDER BY id')" = "1|1
 2|0
 3|0" ]
 	# A second run closes nothing.

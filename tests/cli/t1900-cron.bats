@@ -213,7 +213,7 @@ INC-2 would be escalated: stagnant: no activity for 5h (threshold 4h)"
 	    "$ITSM_CONFIG"
 	export ITSM_NOW=2026-11-28T10:30:00Z
 	before=$(db_digest)
-	sum=$(sha256sum <"$ITSM_DB")
+	on_pg || sum=$(sha256sum <"$ITSM_DB")
 	# The stagnant sweep reports the P1 ticket with its new due time.
 	run --separate-stderr itsm escalate --stagnant --dry-run --json
 	assert_status 0
@@ -226,7 +226,7 @@ INC-2 would be escalated: stagnant: no activity for 5h (threshold 4h)"
 	jq_is '[.[] | .ref, .detail]' \
 	    '["INC-1","stagnant: no activity for 1h30m (threshold 1h); breached: response due 1h10m ago","INC-2","breached: response due 30m ago"]'
 	assert_unchanged "$before"
-	[ "$(sha256sum <"$ITSM_DB")" = "$sum" ]
+	on_pg || [ "$(sha256sum <"$ITSM_DB")" = "$sum" ]
 	run --separate-stderr itsm escalate --stagnant --breached --json
 	assert_status 0
 	[ "$(jq -c 'map(del(.action, .dry_run))' <<<"$output")" = \
@@ -291,9 +291,9 @@ INC-2 would be escalated: stagnant: no activity for 5h (threshold 4h)"
 # SLA fingerprint stored), at ITSM_NOW 2026-11-28T08:00:00Z.
 build_breached() {
 	export ITSM_NOW=2026-11-28T08:00:00Z
-	: >"$ITSM_DB"	# an empty file: the sweep gives it the schema
+	on_pg || : >"$ITSM_DB"	# an empty file: the sweep gives it the schema
 	itsm escalate --stagnant >/dev/null	# and the fingerprint
-	sqlite3 "$ITSM_DB" <<SQL
+	db_sql <<SQL
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
 INSERT INTO tickets (id, status, summary, caller, affected, impact, urgency,
@@ -311,11 +311,12 @@ SQL
 # The databases of 300 and 30,000 such tickets, built once for the file
 # (as setup would for a test: the default policy, no hooks).
 setup_file() {
-	local n
+	local n db
 	for n in 300 30000; do
+		db=$(db_fixture "breached_$n")
+		export "BREACHED_$n=$db"
 		(
-			export HOME="$BATS_FILE_TMPDIR/home" \
-			    ITSM_DB="$BATS_FILE_TMPDIR/breached-$n.db" \
+			export HOME="$BATS_FILE_TMPDIR/home" ITSM_DB="$db" \
 			    ITSM_CONFIG="$BATS_FILE_TMPDIR/policy.yaml" \
 			    LC_ALL=C.UTF-8
 			unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR \
@@ -324,16 +325,16 @@ setup_file() {
 			cp "$TOP/lib/default.yaml" "$ITSM_CONFIG"
 			build_breached "$n"
 		)
-		[ "$(sqlite3 "$BATS_FILE_TMPDIR/breached-$n.db" \
-		    'SELECT count(*) FROM tickets')" = "$n" ]
+		[ "$(db_sql 'SELECT count(*) FROM tickets' "$db")" = "$n" ]
 	done
 }
 
 # breached N: this test's database ($ITSM_DB) is a copy of the one of N
 # tickets, at its clock.
 breached() {
+	local v=BREACHED_$1
 	export ITSM_NOW=2026-11-28T08:00:00Z
-	cp "$BATS_FILE_TMPDIR/breached-$1.db" "$ITSM_DB"
+	db_restore "${!v}"
 }
 
 # jq_file_is FILE FILTER EXPECTED [FILTER EXPECTED]...: jq -c FILTER on
@@ -364,12 +365,12 @@ jq_file_is() {
 }
 
 @test "a dry run of the breached sweep reports as it goes: 30,000 tickets take no more memory than 300" {
-	command -v sqlite3 >/dev/null || skip "no sqlite3(1)"
+	on_pg || command -v sqlite3 >/dev/null || skip "no sqlite3(1)"
 	need_peak
-	export ITSM_DB="$BATS_TEST_TMPDIR/small.db"
+	on_pg || export ITSM_DB="$BATS_TEST_TMPDIR/small.db"
 	breached 300
 	peak 300 "$ITSM" escalate --stagnant --breached --dry-run --json >/dev/null
-	export ITSM_DB="$BATS_TEST_TMPDIR/big.db"
+	on_pg || export ITSM_DB="$BATS_TEST_TMPDIR/big.db"
 	breached 30000
 	before=$(db_digest)
 	peak 30000 "$ITSM" escalate --stagnant --breached --dry-run --json \
@@ -384,12 +385,12 @@ jq_file_is() {
 }
 
 @test "a real breached sweep keeps what it reports on disk until its commit: 30,000 tickets take no more memory than 300" {
-	command -v sqlite3 >/dev/null || skip "no sqlite3(1)"
+	on_pg || command -v sqlite3 >/dev/null || skip "no sqlite3(1)"
 	need_peak
-	export ITSM_DB="$BATS_TEST_TMPDIR/small.db"
+	on_pg || export ITSM_DB="$BATS_TEST_TMPDIR/small.db"
 	breached 300
 	peak 300 "$ITSM" --no-hooks escalate --stagnant --breached --json >/dev/null
-	export ITSM_DB="$BATS_TEST_TMPDIR/big.db"
+	on_pg || export ITSM_DB="$BATS_TEST_TMPDIR/big.db"
 	breached 30000
 	peak 30000 "$ITSM" --no-hooks escalate --stagnant --breached --json \
 	    >"$BATS_TEST_TMPDIR/big.json"
@@ -399,7 +400,7 @@ jq_file_is() {
 	jq_file_is "$BATS_TEST_TMPDIR/big.json" 'length' 30000 \
 	    '[.[0].ref, .[0].action, .[0].dry_run, .[0].ticket.summary, .[0].ticket.response_due, .[29999].ref, .[29999].ticket.summary]' \
 	    '["INC-1","escalated",false,"summary 1","2026-11-18T16:00:01Z","INC-30000","summary 30000"]'
-	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM tickets WHERE breach_escalated_at IS NOT NULL")" = 30000 ]
+	[ "$(db_sql "SELECT count(*) FROM tickets WHERE breach_escalated_at IS NOT NULL")" = 30000 ]
 	# Recorded: the next sweep finds nothing new (and says nothing).
 	run --separate-stderr itsm --no-hooks escalate --stagnant --breached --json
 	assert_status 0

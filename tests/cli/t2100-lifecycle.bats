@@ -156,7 +156,8 @@ STATUSES='new in_progress on_hold resolved closed redirected cancelled'
 # ... REQ-6 redirected, INC-7 cancelled), driven there by make_in once for
 # the file (as setup would for a test), and copied for each action.
 setup_file() {
-	export STATUS_DB="$BATS_FILE_TMPDIR/statuses.db"
+	STATUS_DB=$(db_fixture statuses)
+	export STATUS_DB
 	(
 		export HOME="$BATS_FILE_TMPDIR/home" ITSM_DB="$STATUS_DB" \
 		    ITSM_CONFIG="$BATS_FILE_TMPDIR/policy.yaml" \
@@ -169,13 +170,18 @@ setup_file() {
 			make_in "$s"
 		done
 	)
-	[ "$(sqlite3 "$STATUS_DB" "SELECT group_concat(type || ' ' || status)
-	    FROM (SELECT type, status FROM tickets ORDER BY id)")" = \
+	[ "$(db_sql "SELECT type || ' ' || status FROM tickets ORDER BY id" \
+	    "$STATUS_DB" | paste -sd,)" = \
 	    "incident new,incident in_progress,incident on_hold,incident resolved,incident closed,request redirected,incident cancelled" ]
-	# Its content digest, once: every copy in_status makes has it.
-	cp "$STATUS_DB" "$BATS_FILE_TMPDIR/probe.db"
+	# Its content digest, once: every copy in_status makes has it (on
+	# SQLite, of a copy: the fixture itself is left as it was written).
 	export STATUS_DIGEST
-	STATUS_DIGEST=$(ITSM_DB="$BATS_FILE_TMPDIR/probe.db" db_digest)
+	if on_pg; then
+		STATUS_DIGEST=$(ITSM_DB="$STATUS_DB" db_digest)
+	else
+		cp "$STATUS_DB" "$BATS_FILE_TMPDIR/probe.db"
+		STATUS_DIGEST=$(ITSM_DB="$BATS_FILE_TMPDIR/probe.db" db_digest)
+	fi
 	[ -n "$STATUS_DIGEST" ]
 }
 
@@ -183,8 +189,7 @@ setup_file() {
 # (its digest STATUS_DIGEST), and REF its ticket in STATUS.
 in_status() {
 	local s i=0
-	rm -f "$ITSM_DB" "$ITSM_DB-wal" "$ITSM_DB-shm"
-	cp "$STATUS_DB" "$ITSM_DB"
+	db_restore "$STATUS_DB"
 	for s in $STATUSES; do
 		i=$((i + 1))
 		if [ "$s" = "$1" ]; then

@@ -61,7 +61,7 @@ sweeper() {
 	done
 	! grep -l "locked" "$BATS_TEST_TMPDIR"/err.* || false
 	total=$((WORKERS * PER_WORKER))
-	db() { sqlite3 "$ITSM_DB" "$1"; }
+	db() { db_sql "$1"; }
 	[ "$(db 'SELECT count(*) FROM tickets')" = "$total" ]
 	[ "$(db "SELECT count(*) FROM tickets WHERE status = 'resolved' AND priority = 'P4'")" = "$total" ]
 	[ "$(db 'SELECT count(DISTINCT summary) FROM tickets')" = "$total" ]
@@ -74,10 +74,10 @@ sweeper() {
 	# ticket was escalated twice (nothing new happened after its sweep).
 	printed=$(grep -c . "$BATS_TEST_TMPDIR/sweeps.out" || true)
 	[ "$(count_events "kind = 'escalate-managers'")" = "$printed" ]
-	[ "$(db "SELECT count(*) FROM (SELECT ticket FROM events WHERE kind = 'escalate-managers' GROUP BY ticket HAVING count(*) > 1)")" = 0 ]
-	[ "$(db 'PRAGMA integrity_check')" = ok ]
+	[ "$(db "SELECT count(*) FROM (SELECT ticket FROM events WHERE kind = 'escalate-managers' GROUP BY ticket HAVING count(*) > 1) x")" = 0 ]
+	on_pg || [ "$(db 'PRAGMA integrity_check')" = ok ]
 	# The history is still append-only.
-	run sqlite3 "$ITSM_DB" "DELETE FROM events WHERE id = 1"
+	run db_sql "DELETE FROM events WHERE id = 1"
 	[ "$status" != 0 ]
 }
 
@@ -103,5 +103,5 @@ sweeper() {
 	[ "${#lines[@]}" = 10 ]
 	[ "$(cut -f1 "$BATS_TEST_TMPDIR"/sweep.[1-4] | sort -u | wc -l)" = 10 ]
 	[ "$(count_events "kind = 'escalate-managers'")" = 10 ]
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA integrity_check')" = ok ]
+	on_pg || [ "$(db_sql 'PRAGMA integrity_check')" = ok ]
 }

@@ -50,7 +50,7 @@ hostile_major() {
 	hostile_major
 	hostile=$(grep -E '^ *(#|[-+*=]|[0-9]+[.)])' <<<"$output")
 	# The same report from harmless text: the same block structure.
-	export ITSM_DB=$BATS_TEST_TMPDIR/plain.db
+	ITSM_DB=$(db_new plain)
 	open_ticket "plain" --caller ann --impact high --urgency high -m "text"
 	itsm major declare 1 -m x --commander cmd --bridge b >/dev/null
 	itsm major update 1 -m x >/dev/null

@@ -20,6 +20,7 @@ teardown() {
 	if [ -n "$WATCH_PID" ] && kill -0 "$WATCH_PID" 2>/dev/null; then
 		kill "$WATCH_PID"
 	fi
+	db_teardown
 }
 
 # start_watch ARGS...: "itsm major watch ARGS" in the background, its

@@ -10,8 +10,9 @@ eval "base_$(declare -f setup)"
 setup() {
 	base_setup
 	export ITSM_ACTOR=alice
+	OWN_DB=$ITSM_DB			# the test's own
 	A=$BATS_TEST_TMPDIR/a.db	# the database built with the CLI
-	B=$BATS_TEST_TMPDIR/b.db	# the one it is imported into
+	B=$(db_new b)			# the one it is imported into
 }
 
 # in_db DB ARGS...: itsm ARGS on the database DB.
@@ -119,13 +120,14 @@ build_rich_db() {
 	# 11: imported from ServiceNow, number kept, on hold for a vendor.
 	servicenow_csv >"$BATS_TEST_TMPDIR/sn.csv"
 	at 2026-12-20T11:00:00Z import "$BATS_TEST_TMPDIR/sn.csv"
-	export ITSM_DB=$BATS_TEST_TMPDIR/itsm.db
+	export ITSM_DB=$OWN_DB
 }
 
 # The rich database, built once for the file (as setup would for a test:
 # the default policy, no hooks, ITSM_ACTOR alice) and copied by rich_db.
 setup_file() {
-	export RICH_DB="$BATS_FILE_TMPDIR/rich.db"
+	RICH_DB=$(db_fixture rich)
+	export RICH_DB
 	(
 		export HOME="$BATS_FILE_TMPDIR/home" \
 		    ITSM_CONFIG="$BATS_FILE_TMPDIR/policy.yaml" \
@@ -133,47 +135,48 @@ setup_file() {
 		unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR COLUMNS ITSM_HOOKS_DIR
 		mkdir -p "$HOME" "$BATS_FILE_TMPDIR/build"
 		cp "$TOP/lib/default.yaml" "$ITSM_CONFIG"
-		A=$RICH_DB BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR/build
+		A=$RICH_DB BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR/build OWN_DB=
 		build_rich_db
 	)
-	[ "$(sqlite3 "$RICH_DB" 'SELECT count(*) FROM tickets')" = 11 ]
+	[ "$(db_sql 'SELECT count(*) FROM tickets' "$RICH_DB")" = 11 ]
 }
 
 # rich_db: $A is a copy of the rich database (its ServiceNow log, as
 # imported, in $BATS_TEST_TMPDIR/sn.csv); ITSM_DB the test's own.
 rich_db() {
-	cp "$RICH_DB" "$A"
+	A=$(db_new a "$RICH_DB")
 	servicenow_csv >"$BATS_TEST_TMPDIR/sn.csv"
-	export ITSM_DB=$BATS_TEST_TMPDIR/itsm.db
+	export ITSM_DB=$OWN_DB
 }
 
 # every_kind DB: fails unless DB holds every kind of event, every status
 # and every part of the store and of the dossiers that rich_db makes.
 every_kind() {
 	local kinds want
-	kinds=$(sqlite3 "$1" "SELECT DISTINCT kind FROM events ORDER BY kind" |
+	kinds=$(db_in "$1" "SELECT DISTINCT kind FROM events ORDER BY kind" |
 	    paste -sd' ')
 	want="assign cancel categorize close escalate escalate-managers hold major-action major-comms major-declare major-end major-handover major-link major-propose major-reject major-review major-roster major-update note open prioritize redirect reject release reopen resolve start update"
 	if [ "$kinds" != "$want" ]; then
 		printf 'kinds of events:\n  %s\nexpected:\n  %s\n' "$kinds" "$want" >&2
 		return 1
 	fi
-	[ "$(sqlite3 "$1" "SELECT group_concat(DISTINCT status) FROM
-	    (SELECT status FROM tickets ORDER BY status)")" = \
+	[ "$(db_in "$1" "SELECT DISTINCT status FROM tickets ORDER BY status" |
+	    paste -sd,)" = \
 	    "cancelled,closed,in_progress,new,on_hold,redirected,resolved" ]
-	[ "$(sqlite3 "$1" "SELECT count(*) FROM tickets WHERE
+	[ "$(db_in "$1" "SELECT count(*) FROM tickets WHERE
 	    stagnant_escalated_at IS NOT NULL AND breach_escalated_at IS NOT NULL")" -ge 1 ]
-	[ "$(sqlite3 "$1" "SELECT count(*) FROM tickets WHERE auto_closed")" -ge 1 ]
-	[ "$(sqlite3 "$1" "SELECT group_concat(hold_reason) FROM tickets")" = "user,vendor" ]
-	[ "$(sqlite3 "$1" "SELECT ext_ref FROM tickets WHERE ext_ref IS NOT NULL")" = INC0000045 ]
-	[ "$(sqlite3 "$1" "SELECT count(*) FROM tickets WHERE parent IS NOT NULL")" = 1 ]
-	[ "$(sqlite3 "$1" "SELECT count(*) FROM events WHERE recorded_at != at")" -ge 1 ]
-	[ "$(sqlite3 "$1" "SELECT group_concat(state) FROM (SELECT state FROM
-	    majors ORDER BY ticket)")" = "proposed,ended,rejected" ]
-	[ "$(sqlite3 "$1" "SELECT group_concat(name || ' ' || role) FROM
-	    (SELECT * FROM major_roster ORDER BY name)")" = "hal commander,ida communications" ]
-	[ "$(sqlite3 "$1" "SELECT count(*) FROM major_findings")" = 4 ]
-	[ "$(sqlite3 "$1" "SELECT count(*) FROM major_actions WHERE done_at IS NOT NULL")" = 1 ]
+	[ "$(db_in "$1" "SELECT count(*) FROM tickets WHERE auto_closed = 1")" -ge 1 ]
+	[ "$(db_in "$1" "SELECT hold_reason FROM tickets WHERE hold_reason IS NOT NULL
+	    ORDER BY id" | paste -sd,)" = "user,vendor" ]
+	[ "$(db_in "$1" "SELECT ext_ref FROM tickets WHERE ext_ref IS NOT NULL")" = INC0000045 ]
+	[ "$(db_in "$1" "SELECT count(*) FROM tickets WHERE parent IS NOT NULL")" = 1 ]
+	[ "$(db_in "$1" "SELECT count(*) FROM events WHERE recorded_at != at")" -ge 1 ]
+	[ "$(db_in "$1" "SELECT state FROM majors ORDER BY ticket" |
+	    paste -sd,)" = "proposed,ended,rejected" ]
+	[ "$(db_in "$1" "SELECT name || ' ' || role FROM major_roster ORDER BY name" |
+	    paste -sd,)" = "hal commander,ida communications" ]
+	[ "$(db_in "$1" "SELECT count(*) FROM major_findings")" = 4 ]
+	[ "$(db_in "$1" "SELECT count(*) FROM major_actions WHERE done_at IS NOT NULL")" = 1 ]
 }
 
 # same_tables DB1 DB2: every row of the tickets and the dossiers, and
@@ -186,10 +189,11 @@ same_tables() {
 	    "SELECT * FROM major_roster ORDER BY ticket, name" \
 	    "SELECT ticket, kind, text, at FROM major_findings ORDER BY id" \
 	    "SELECT * FROM major_actions ORDER BY ticket, n" \
-	    "SELECT * FROM sqlite_sequence"; do
-		if [ "$(sqlite3 "$1" "$q")" != "$(sqlite3 "$2" "$q")" ]; then
+	    "$(if on_pg; then echo "SELECT sequencename, last_value FROM pg_sequences ORDER BY 1"
+	    else echo "SELECT * FROM sqlite_sequence"; fi)"; do
+		if [ "$(db_in "$1" "$q")" != "$(db_in "$2" "$q")" ]; then
 			echo "differs: $q" >&2
-			diff <(sqlite3 "$1" "$q") <(sqlite3 "$2" "$q") >&2 || true
+			diff <(db_in "$1" "$q") <(db_in "$2" "$q") >&2 || true
 			return 1
 		fi
 	done
@@ -203,7 +207,7 @@ same_tables() {
 	run --separate-stderr in_db "$B" import "$BATS_TEST_TMPDIR/a.jsonl"
 	assert_status 0
 	assert_stderr ""
-	assert_output "imported 11 tickets and $(sqlite3 "$A" 'SELECT count(*) FROM events') events from 11 lines"
+	assert_output "imported 11 tickets and $(db_in "$A" 'SELECT count(*) FROM events') events from 11 lines"
 	in_db "$B" export >"$BATS_TEST_TMPDIR/b.jsonl"
 	cmp "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/b.jsonl"
 	# Not only the export: the rows themselves.
@@ -237,7 +241,7 @@ same_tables() {
 	rich_db
 	in_db "$A" export >"$BATS_TEST_TMPDIR/a.jsonl"
 	in_db "$B" import "$BATS_TEST_TMPDIR/a.jsonl" >/dev/null
-	sqlite3 "$B" "UPDATE major_actions SET owner = 'ida' WHERE n = 1"
+	db_in "$B" "UPDATE major_actions SET owner = 'ida' WHERE n = 1"
 	in_db "$B" export >"$BATS_TEST_TMPDIR/b.jsonl"
 	run cmp -s "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/b.jsonl"
 	[ "$status" = 1 ]
@@ -280,22 +284,26 @@ same_tables() {
 	in_db "$A" export >"$BATS_TEST_TMPDIR/a.jsonl"
 	gzip -c "$BATS_TEST_TMPDIR/a.jsonl" >"$BATS_TEST_TMPDIR/a.jsonl.gz"
 	local n db
-	n=$(sqlite3 "$A" 'SELECT count(*) FROM events')
-	run --separate-stderr in_db "$BATS_TEST_TMPDIR/1.db" import - <"$BATS_TEST_TMPDIR/a.jsonl"
+	n=$(db_in "$A" 'SELECT count(*) FROM events')
+	local -a d
+	for db in 1 2 3 4; do
+		d[db]=$(db_new "$db")
+	done
+	run --separate-stderr in_db "${d[1]}" import - <"$BATS_TEST_TMPDIR/a.jsonl"
 	assert_status 0
 	assert_output "imported 11 tickets and $n events from 11 lines"
-	run --separate-stderr in_db "$BATS_TEST_TMPDIR/2.db" import "$BATS_TEST_TMPDIR/a.jsonl.gz"
+	run --separate-stderr in_db "${d[2]}" import "$BATS_TEST_TMPDIR/a.jsonl.gz"
 	assert_status 0
 	assert_output "imported 11 tickets and $n events from 11 lines"
-	run --separate-stderr in_db "$BATS_TEST_TMPDIR/3.db" import - <"$BATS_TEST_TMPDIR/a.jsonl.gz"
+	run --separate-stderr in_db "${d[3]}" import - <"$BATS_TEST_TMPDIR/a.jsonl.gz"
 	assert_status 0
 	assert_output "imported 11 tickets and $n events from 11 lines"
 	# A gzip file need not be named .gz.
 	cp "$BATS_TEST_TMPDIR/a.jsonl.gz" "$BATS_TEST_TMPDIR/backup"
-	run --separate-stderr in_db "$BATS_TEST_TMPDIR/4.db" import --format jsonl "$BATS_TEST_TMPDIR/backup"
+	run --separate-stderr in_db "${d[4]}" import --format jsonl "$BATS_TEST_TMPDIR/backup"
 	assert_status 0
 	for db in 1 2 3 4; do
-		in_db "$BATS_TEST_TMPDIR/$db.db" export | cmp - "$BATS_TEST_TMPDIR/a.jsonl"
+		in_db "${d[db]}" export | cmp - "$BATS_TEST_TMPDIR/a.jsonl"
 	done
 }
 
@@ -321,12 +329,14 @@ same_tables() {
 	in_db "$A" export >"$BATS_TEST_TMPDIR/a.jsonl"
 	run --separate-stderr in_db "$B" import "$BATS_TEST_TMPDIR/a.jsonl" --json
 	assert_status 0
-	jq_is . "{\"lines\":11,\"tickets\":11,\"events\":$(sqlite3 "$A" 'SELECT count(*) FROM events'),\"skipped\":0}"
-	run --separate-stderr in_db "$BATS_TEST_TMPDIR/c.db" -q import "$BATS_TEST_TMPDIR/a.jsonl"
+	jq_is . "{\"lines\":11,\"tickets\":11,\"events\":$(db_in "$A" 'SELECT count(*) FROM events'),\"skipped\":0}"
+	local c
+	c=$(db_new c)
+	run --separate-stderr in_db "$c" -q import "$BATS_TEST_TMPDIR/a.jsonl"
 	assert_status 0
 	assert_output ""
 	assert_stderr ""
-	[ "$(sqlite3 "$BATS_TEST_TMPDIR/c.db" 'SELECT count(*) FROM tickets')" = 11 ]
+	[ "$(db_in "$c" 'SELECT count(*) FROM tickets')" = 11 ]
 }
 
 @test "progress on standard error only when it is a terminal" {
@@ -339,7 +349,7 @@ same_tables() {
 	assert_stderr ""
 	# On a terminal (standard output to a file): a line counter.
 	local cmd
-	cmd=$(printf '%q ' env ITSM_DB="$BATS_TEST_TMPDIR/tty.db" "$ITSM" import "$BATS_TEST_TMPDIR/many.jsonl")
+	cmd=$(printf '%q ' env ITSM_DB="$(db_new tty)" "$ITSM" import "$BATS_TEST_TMPDIR/many.jsonl")
 	output=$(script -qec "$cmd >$(printf %q "$BATS_TEST_TMPDIR/out")" /dev/null </dev/null)
 	[[ "$output" == *"itsm: importing $BATS_TEST_TMPDIR/many.jsonl: 10000 lines"* ]]
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "imported 12000 tickets and 0 events from 12000 lines" ]
@@ -406,7 +416,7 @@ same_tables() {
 	local f=$BATS_TEST_TMPDIR/$'many\e]0;pwned\a\r.jsonl'
 	seq 10000 | awk '{ printf "{\"id\":%d,\"summary\":\"s%d\",\"caller\":\"c\",\"opened_at\":\"2026-01-01T00:00:00Z\"}\n", $1, $1 }' >"$f"
 	local cmd
-	cmd=$(printf '%q ' env ITSM_DB="$BATS_TEST_TMPDIR/tty.db" "$ITSM" import "$f")
+	cmd=$(printf '%q ' env ITSM_DB="$(db_new tty)" "$ITSM" import "$f")
 	output=$(script -qec "$cmd >$(printf %q "$BATS_TEST_TMPDIR/out")" /dev/null </dev/null)
 	[[ "$output" == *"itsm: importing $BATS_TEST_TMPDIR/many\\x1b]0;pwned\\x07\\r.jsonl: 10000 lines"* ]]
 	# Nothing raw: no ESC, no BEL (the terminal's own CR LF aside).

@@ -22,12 +22,14 @@ setup_file() {
 	export HOME=$BATS_FILE_TMPDIR/home LC_ALL=C.UTF-8
 	mkdir -p "$HOME"
 	unset XDG_CONFIG_HOME XDG_DATA_HOME ITSM_ACTOR ITSM_HOOKS_DIR
+	LOG_DB=$(db_fixture log)
+	export LOG_DB
 	gzip -dc "$LOG" >"$BATS_FILE_TMPDIR/log.csv" &
-	ITSM_NOW=2026-11-28T09:00:00Z "$ITSM" --db "$BATS_FILE_TMPDIR/log.db" \
+	ITSM_NOW=2026-11-28T09:00:00Z "$ITSM" --db "$LOG_DB" \
 	    --config "$SN_POLICY" import --policy-check "$LOG" \
 	    >"$BATS_FILE_TMPDIR/log.out" 2>"$BATS_FILE_TMPDIR/log.err"
 	echo $? >"$BATS_FILE_TMPDIR/log.status"
-	ITSM_NOW=2026-11-28T09:00:00Z "$ITSM" --db "$BATS_FILE_TMPDIR/log.db" \
+	ITSM_NOW=2026-11-28T09:00:00Z "$ITSM" --db "$LOG_DB" \
 	    --config "$SN_POLICY" export >"$BATS_FILE_TMPDIR/log.jsonl" \
 	    2>"$BATS_FILE_TMPDIR/export.err"
 	echo $? >"$BATS_FILE_TMPDIR/export.status"
@@ -48,7 +50,7 @@ log_db() {
 		cat "$BATS_FILE_TMPDIR/log.err" >&2
 		return 1
 	}
-	cp "$BATS_FILE_TMPDIR/log.db" "$ITSM_DB"
+	db_restore "$LOG_DB"
 	export ITSM_CONFIG=$SN_POLICY
 }
 
@@ -192,7 +194,7 @@ import_small() {
 	    '["Updated by 9","open","status",null,"in_progress"]'
 	ticket_is INC0000003 '[.events[].actor]' '["unknown","Updated by 6"]'
 	# The login is the importer's, as for any event.
-	[ "$(sqlite3 "$ITSM_DB" "SELECT count(DISTINCT login) FROM events")" = 1 ]
+	[ "$(db_sql "SELECT count(DISTINCT login) FROM events")" = 1 ]
 }
 
 @test "states: New, Active, Awaiting User Info, Evidence, Vendor, Problem, Resolved, Closed" {
@@ -368,9 +370,9 @@ policy check: 141707 events with impact, urgency and priority; 0 disagree with t
 	# Counted again, from the log and from the database.
 	[ "$(awk -F, 'NR > 1 { print $1 }' "$BATS_FILE_TMPDIR/log.csv" | sort -u | wc -l)" = 24918 ]
 	[ "$(awk -F, 'NR > 1 && $2 != "-100"' "$BATS_FILE_TMPDIR/log.csv" | wc -l)" = 141707 ]
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(*) FROM tickets')" = 24918 ]
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(*) FROM events')" = 141707 ]
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(DISTINCT ext_ref) FROM tickets')" = 24918 ]
+	[ "$(db_sql 'SELECT count(*) FROM tickets')" = 24918 ]
+	[ "$(db_sql 'SELECT count(*) FROM events')" = 141707 ]
+	[ "$(db_sql 'SELECT count(DISTINCT ext_ref) FROM tickets')" = 24918 ]
 }
 
 @test "the whole log, every ticket against its rows: caller, times, status, group, category, events" {
@@ -541,10 +543,10 @@ policy check: 141707 events with impact, urgency and priority; $n disagree with 
 
 @test "the whole log imported at another time: the same tickets and due times (1,556 are closed without a resolution time)" {
 	log_db
-	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM tickets WHERE status = 'closed' AND resolved_at IS NULL AND priority IS NOT NULL")" = 1556 ]
+	[ "$(db_sql "SELECT count(*) FROM tickets WHERE status = 'closed' AND resolved_at IS NULL AND priority IS NOT NULL")" = 1556 ]
 	ITSM_NOW=2031-06-01T00:00:00Z itsm --db "$BATS_TEST_TMPDIR/later.db" import "$LOG" >/dev/null 2>&1
 	# Every due time is the log's, none of either import's clock.
-	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM tickets WHERE resolution_due > strftime('%s', '2020-01-01')")" = 0 ]
+	[ "$(db_sql "SELECT count(*) FROM tickets WHERE resolution_due > 1577836800")" = 0 ]	# 2020-01-01
 	# The exports, each event's recorded_at left out (the import's clock):
 	# the same bytes.  (In the compact JSON of an export, a quote inside
 	# a string is escaped: only the key itself matches.)

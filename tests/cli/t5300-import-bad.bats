@@ -214,9 +214,9 @@ rejects_line() {
 	printf '{%s,"crisis":{"state":"active","bridge":"b","roster":[{"name":"ann","role":"commander","since":"2026-01-01T00:00:00Z"}],"actions":[{"n":1,"text":"fix","owner":"bob","due":"2026-01-02T00:00:00Z"}]}}\n' "$t" >"$f"
 	run --separate-stderr itsm import "$f"
 	assert_status 0
-	[ "$(sqlite3 "$ITSM_DB" "SELECT state, bridge FROM majors WHERE ticket = 104")" = "active|b" ]
-	[ "$(sqlite3 "$ITSM_DB" "SELECT name, role FROM major_roster WHERE ticket = 104")" = "ann|commander" ]
-	[ "$(sqlite3 "$ITSM_DB" "SELECT owner FROM major_actions WHERE ticket = 104")" = "bob" ]
+	[ "$(db_sql "SELECT state, bridge FROM majors WHERE ticket = 104")" = "active|b" ]
+	[ "$(db_sql "SELECT name, role FROM major_roster WHERE ticket = 104")" = "ann|commander" ]
+	[ "$(db_sql "SELECT owner FROM major_actions WHERE ticket = 104")" = "bob" ]
 }
 
 @test "truncated gzip (head -c): 65, the line where it stops, the database unchanged" {
@@ -333,7 +333,7 @@ rejects_line() {
 	run --separate-stderr itsm --db "$BATS_TEST_TMPDIR/2.db" import - <"$BATS_TEST_TMPDIR/backup.dat"
 	assert_status 0
 	assert_output "imported 3 tickets and 6 events from 7 lines"
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(*) FROM tickets')" = 8 ]
+	[ "$(db_sql 'SELECT count(*) FROM tickets')" = 8 ]
 }
 
 @test "--format forces a format: the right one works, the wrong one fails at line 1 (65)" {

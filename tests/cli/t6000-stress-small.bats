@@ -17,7 +17,7 @@ load ../stress/stress
 	open_ticket "x" --caller y
 	assert_db_sound
 	# A ticket written behind itsm's back, without an event.
-	sqlite3 "$ITSM_DB" "INSERT INTO tickets (id, type, status, summary,
+	db_sql "INSERT INTO tickets (id, type, status, summary,
 	    caller, affected, opened_at, updated_at) SELECT 2, type, status,
 	    summary, caller, affected, opened_at, updated_at FROM tickets"
 	run assert_db_sound

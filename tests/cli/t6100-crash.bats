@@ -28,16 +28,16 @@ load ../stress/stress
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" || true
 	assert_db_sound
-	n=$(sqlite3 "$ITSM_DB" 'SELECT count(*) FROM tickets')
+	n=$(db_sql 'SELECT count(*) FROM tickets')
 	[ "$n" = 1 ] || [ "$n" = 601 ]
 	if [ "$n" = 1 ]; then
 		run --separate-stderr itsm import "$BATS_TEST_TMPDIR/in.jsonl"
 		assert_status 0
 		assert_stderr ""
 	fi
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT count(*) FROM tickets')" = 601 ]
+	[ "$(db_sql 'SELECT count(*) FROM tickets')" = 601 ]
 	# The imported tickets keep their events, the template's.
-	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM events WHERE kind = 'open'")" = 601 ]
+	[ "$(db_sql "SELECT count(*) FROM events WHERE kind = 'open'")" = 601 ]
 	run --separate-stderr itsm show 606 --json
 	assert_status 0
 	jq_is '[.summary, .status]' '["vpn drops","on_hold"]'

@@ -43,7 +43,8 @@ build_fixture() {
 }
 
 setup_file() {
-	export FIXTURE="$BATS_FILE_TMPDIR/fixture.db"
+	FIXTURE=$(db_fixture fixture)
+	export FIXTURE
 	(
 		export HOME="$BATS_FILE_TMPDIR/home" ITSM_DB="$FIXTURE" \
 		    ITSM_CONFIG="$TOP/lib/default.yaml" \
@@ -52,14 +53,18 @@ setup_file() {
 		mkdir -p "$HOME"
 		build_fixture
 	) >/dev/null
-	[ "$(sqlite3 "$FIXTURE" "SELECT group_concat(status) FROM
-	    (SELECT status FROM tickets ORDER BY id)")" = \
-	    "new,resolved,on_hold,in_progress,in_progress,new" ]
-	[ "$(sqlite3 "$FIXTURE" "SELECT group_concat(state) FROM
-	    (SELECT state FROM majors ORDER BY ticket)")" = "active,ended,proposed" ]
+	[ "$(db_sql "SELECT status FROM tickets ORDER BY id" "$FIXTURE" |
+	    paste -sd,)" = "new,resolved,on_hold,in_progress,in_progress,new" ]
+	[ "$(db_sql "SELECT state FROM majors ORDER BY ticket" "$FIXTURE" |
+	    paste -sd,)" = "active,ended,proposed" ]
 	# Its content digest, once: every copy fresh makes has it.
-	cp "$FIXTURE" "$BATS_FILE_TMPDIR/probe.db"
 	export FIXTURE_DIGEST
+	if on_pg; then
+		FIXTURE_DIGEST=$(ITSM_DB="$FIXTURE" db_digest)
+		[ -n "$FIXTURE_DIGEST" ]
+		return
+	fi
+	cp "$FIXTURE" "$BATS_FILE_TMPDIR/probe.db"
 	FIXTURE_DIGEST=$(ITSM_DB="$BATS_FILE_TMPDIR/probe.db" db_digest)
 	[ -n "$FIXTURE_DIGEST" ]
 	# (sqlite3 reading a copy leaves its bytes as they were.)
@@ -70,8 +75,7 @@ setup_file() {
 # content (its digest, taken once in setup_file) and its bytes (the file
 # $before_file, the fixture itself: cmp, one process, no checksum).
 fresh() {
-	rm -f "$ITSM_DB" "$ITSM_DB-wal" "$ITSM_DB-shm"
-	cp "$FIXTURE" "$ITSM_DB"
+	db_restore "$FIXTURE"
 	before=$FIXTURE_DIGEST
 	before_file=$FIXTURE
 }
@@ -80,13 +84,19 @@ fresh() {
 # (its content and a copy of its bytes).
 remember() {
 	before=$(db_digest)
+	on_pg && return
 	before_file="$BATS_TEST_TMPDIR/before.db"
 	cp "$ITSM_DB" "$before_file"
 }
 
-# same_bytes: the database file has the bytes of $before_file.
+# same_bytes: the database file has the bytes of $before_file (on
+# PostgreSQL, which has no file: the content is $before).
 same_bytes() {
-	cmp -s "$ITSM_DB" "$before_file"
+	if on_pg; then
+		[ "$(db_digest)" = "$before" ]
+	else
+		cmp -s "$ITSM_DB" "$before_file"
+	fi
 }
 
 # assert_same: the database is as fresh left it, byte for byte (only
@@ -736,7 +746,7 @@ no_raw_invisible() {
 	    -m "$INVISIBLE" --impact high --urgency high --format table
 	succeeded
 	no_raw_invisible "$output"
-	[ "$(sqlite3 "$ITSM_DB" 'SELECT max(id) FROM tickets')" = 7 ]
+	[ "$(db_sql 'SELECT max(id) FROM tickets')" = 7 ]
 	row="note"
 	go note 7 -m "$INVISIBLE"
 	succeeded
@@ -852,16 +862,15 @@ jsonl_case() {
 SQLI="Robert'); DROP TABLE tickets; -- \" OR 1=1 -- %_\\ \`x\` \$(id)"
 
 @test "SQL metacharacters in every text field: stored as given, every table still there" {
-	tables=$(sqlite3 "$FIXTURE" "SELECT group_concat(name) FROM sqlite_master")
+	tables=$(db_objects "$FIXTURE")
 	for r in "${WRITE_ROWS[@]}"; do
 		fresh
 		row="$r"
 		words "$r" T "$SQLI"
 		go "${ARGS[@]}"
 		succeeded
-		[ "$(sqlite3 "$ITSM_DB" "SELECT (SELECT group_concat(name) FROM
-		    sqlite_master) || ' ' || (SELECT count(*) >= 6 FROM tickets)")" = \
-		    "$tables 1" ]
+		[ "$(db_objects)" = "$tables" ]
+		[ "$(db_sql "SELECT count(*) >= 6 FROM tickets")" = "$(on_pg && echo t || echo 1)" ]
 		keep_export "$r"
 	done
 	exports_hold equals "$SQLI"
@@ -909,6 +918,7 @@ all_db_rows() {
 }
 
 @test "a database in a directory that does not exist, for every command: 74, one line naming it, nothing created" {
+	sqlite_only "a path"
 	export ITSM_DB="$BATS_TEST_TMPDIR/no/such/dir/itsm.db"
 	printf '\n' >"$BATS_TEST_TMPDIR/empty.jsonl"
 	mapfile -t rows < <(all_db_rows; echo "import $BATS_TEST_TMPDIR/empty.jsonl")
@@ -930,6 +940,7 @@ all_db_rows() {
 }
 
 @test "a file that is not SQLite, for every command: 74, one line, the file unchanged" {
+	sqlite_only "a file"
 	for kind in text random; do
 		if [ "$kind" = text ]; then
 			printf 'these are my notes, not a database\n' >"$ITSM_DB"
@@ -954,12 +965,12 @@ all_db_rows() {
 
 @test "a database of a newer itsm (user_version 99), for every command: 74, one line saying newer, unchanged" {
 	fresh
-	sqlite3 "$ITSM_DB" 'PRAGMA user_version = 99'
+	db_set_schema_version 99
 	remember
 	printf '\n' >"$BATS_TEST_TMPDIR/empty.jsonl"
 	mapfile -t rows < <(all_db_rows; echo "import $BATS_TEST_TMPDIR/empty.jsonl")
 	refuse_each 74 "newer" "${rows[@]}"
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 99 ]
+	[ "$(db_schema_version)" = 99 ]
 	assert_same
 }
 
@@ -997,6 +1008,7 @@ teardown() {
 	if [ -n "${mnt-}" ] && mountpoint -q "$mnt"; then
 		umount "$mnt" || umount -l "$mnt"
 	fi
+	db_teardown
 }
 
 # write_rows / read_rows: the commands that write, those that read.
@@ -1022,6 +1034,7 @@ refused_or_idle() {
 }
 
 @test "a read-only database file (chmod 444, as nobody): writing commands 77, reading ones work, the file unchanged" {
+	sqlite_only "file modes"
 	nobody_dir
 	export ITSM_DB="$nd/itsm.db"
 	fresh
@@ -1044,6 +1057,7 @@ refused_or_idle() {
 }
 
 @test "a read-only database directory (as nobody): a new database 77, an existing one 77 to write, the file unchanged" {
+	sqlite_only "file modes"
 	nobody_dir
 	export ITSM_DB="$nd/ro/itsm.db"
 	mkdir "$nd/ro"
@@ -1076,6 +1090,7 @@ refused_or_idle() {
 # (it needs its -shm file; only an "immutable" open can do without): every
 # command is refused, 77 when it would write, 77 or 74 when it only reads.
 @test "a database on a read-only file system (even root cannot write): refused, one line, the file unchanged" {
+	sqlite_only "a file system"
 	[ "$(id -u)" = 0 ] || skip "needs root to mount a file system"
 	mnt="$BATS_TEST_TMPDIR/ro"
 	mkdir "$mnt"
@@ -1135,6 +1150,7 @@ refused_or_idle() {
 }
 
 @test "a full disk (a small tmpfs): creating the database 74, writing 74 with the database unchanged, reading works" {
+	sqlite_only "a file system"
 	[ "$(id -u)" = 0 ] || skip "needs root to mount a file system"
 	mnt="$BATS_TEST_TMPDIR/full"
 	mkdir "$mnt"
@@ -1167,7 +1183,7 @@ refused_or_idle() {
 		succeeded
 	done
 	assert_same
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA integrity_check')" = ok ]
+	[ "$(db_sql 'PRAGMA integrity_check')" = ok ]
 	# Not a byte left: even reading cannot start (no room for the -shm
 	# index); one line, 74.  (sqlite3 cannot read it either: the file's
 	# bytes are compared now, its content once there is room again.)
@@ -1185,7 +1201,7 @@ refused_or_idle() {
 	# Room again: it works, and the database is sound.
 	go note 1 -m "room again"
 	assert_status 0
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA integrity_check')" = ok ]
+	[ "$(db_sql 'PRAGMA integrity_check')" = ok ]
 }
 
 # ---------------------------------------------------------------------

@@ -48,6 +48,7 @@ teardown() {
 		rm -rf "$nd"
 	fi
 	itsm_for_others_done
+	db_teardown
 }
 
 # member ARGS...: runs ARGS as nobody, a member of the group users, with
@@ -65,6 +66,7 @@ outsider() {
 # --- The database file. ---
 
 @test "a new database is mode 0600 whatever the umask, by --db and by ITSM_DB" {
+	sqlite_only "file modes"
 	for u in 000 022 077; do
 		run --separate-stderr sh -c "umask $u; exec \"\$0\" --db \"\$1\" open x --caller y" \
 		    "$ITSM" "$BATS_TEST_TMPDIR/db.$u"
@@ -78,6 +80,7 @@ outsider() {
 }
 
 @test "its -wal and -shm files are 0600 too (seen by a hook while itsm has them open)" {
+	sqlite_only "file modes"
 	use_hooks
 	write_hook post-open 'stat -c "%a %n" "$ITSM_DB-wal" "$ITSM_DB-shm" >"$ITSM_HOOKS_DIR/../modes"'
 	run --separate-stderr sh -c 'umask 000; exec "$0" open x --caller y' "$ITSM"
@@ -89,6 +92,7 @@ outsider() {
 }
 
 @test "the default database: ~/.local/share/itsm/itsm.db 0600, the directories it creates 0700, those that exist left alone" {
+	sqlite_only "file modes"
 	unset ITSM_DB
 	mkdir -p "$HOME/.local"
 	chmod 755 "$HOME/.local"
@@ -109,6 +113,7 @@ outsider() {
 }
 
 @test "an existing database keeps its mode, whatever the policy" {
+	sqlite_only "file modes"
 	open_ticket "x" --caller y
 	chmod 640 "$ITSM_DB"
 	share_group "$ITSM_CONFIG"
@@ -118,6 +123,7 @@ outsider() {
 }
 
 @test "another user cannot read a database created 0600: 77, one line" {
+	sqlite_only "file modes"
 	team_dir
 	ITSM_DB="$team/itsm.db" itsm open "private" --caller root >/dev/null
 	[ "$(mode "$team/itsm.db")" = 600 ]
@@ -155,6 +161,7 @@ outsider() {
 }
 
 @test "share: group creates the database 0660 whatever the umask, and its -wal and -shm 0660" {
+	sqlite_only "file modes"
 	share_group "$ITSM_CONFIG"
 	use_hooks
 	write_hook post-open 'stat -c "%a" "$ITSM_DB-wal" "$ITSM_DB-shm" >"$ITSM_HOOKS_DIR/../modes"'
@@ -169,6 +176,7 @@ outsider() {
 }
 
 @test "a team's set-group-ID directory (itsm(1) FILES): the members share one database, others cannot touch it" {
+	sqlite_only "file modes"
 	team_dir
 	share_group "$nd/policy.yaml"
 	export ITSM_CONFIG="$nd/policy.yaml" HOME="$nd" ITSM_DB="$team/itsm.db"
@@ -209,6 +217,7 @@ INC-2"
 }
 
 @test "without share: group, a member of the team's group is refused: 77, one line" {
+	sqlite_only "file modes"
 	team_dir
 	cp "$TOP/lib/default.yaml" "$nd/policy.yaml"
 	chmod 644 "$nd/policy.yaml"
@@ -222,6 +231,7 @@ INC-2"
 }
 
 @test "a member who may only read (itsm(1), A team's database): 77, one line naming what to fix, nothing changed" {
+	sqlite_only "file modes"
 	team_dir
 	share_group "$nd/policy.yaml"
 	export ITSM_CONFIG="$nd/policy.yaml" HOME="$nd" ITSM_DB="$team/itsm.db"
@@ -272,6 +282,7 @@ own_dir() {
 }
 
 @test "a read while the database was read-only leaves its -wal and -shm read-only: writable again, it writes" {
+	sqlite_only "file modes"
 	own_dir
 	chmod 444 "$ITSM_DB"
 	run --separate-stderr outsider "$ITSM" list -q
@@ -283,13 +294,14 @@ own_dir() {
 	run --separate-stderr outsider "$ITSM" note 1 -m "writable again"
 	assert_status 0
 	assert_stderr ""
-	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM events WHERE message = 'writable again'")" = 1 ]
+	[ "$(db_sql "SELECT count(*) FROM events WHERE message = 'writable again'")" = 1 ]
 	for f in "$ITSM_DB-wal" "$ITSM_DB-shm"; do
 		[ ! -e "$f" ] || [ "$(mode "$f")" = 644 ]
 	done
 }
 
 @test "a -wal file of another user that this one may not write: 77, one line naming it, nothing changed" {
+	sqlite_only "file modes"
 	own_dir
 	: >"$ITSM_DB-wal"	# root's, mode 644
 	chmod 644 "$ITSM_DB-wal"
@@ -311,7 +323,7 @@ own_dir() {
 		chmod "$m" "$ITSM_HOOKS_DIR"
 		run --separate-stderr itsm open "x" --caller y
 		assert_status 0
-		assert_output "INC-$(sqlite3 "$ITSM_DB" 'SELECT max(id) FROM tickets')"
+		assert_output "INC-$(db_sql 'SELECT max(id) FROM tickets')"
 		assert_stderr "itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is writable by others"
 	done
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
@@ -336,7 +348,7 @@ own_dir() {
 
 @test "the history cannot be changed through itsm: every command only appends events" {
 	snapshot() {
-		sqlite3 "$ITSM_DB" "SELECT * FROM events ORDER BY id" >"$BATS_TEST_TMPDIR/events.now"
+		db_sql "SELECT * FROM events ORDER BY id" >"$BATS_TEST_TMPDIR/events.now"
 	}
 	open_ticket "mail down" --caller ann --impact high --urgency high
 	snapshot
@@ -374,13 +386,14 @@ own_dir() {
 }
 
 @test "the triggers refuse UPDATE, DELETE and INSERT OR REPLACE of events from the sqlite3 client, on every column" {
+	sqlite_only "the sqlite3 client (PostgreSQL's refusals from psql are the permissions tests' part)"
 	open_ticket "x" --caller y --impact low --urgency low
 	itsm note 1 -m "a note" >/dev/null
 	before=$(db_digest)
-	cols=$(sqlite3 "$ITSM_DB" "SELECT group_concat(name, ' ') FROM pragma_table_info('events')")
+	cols=$(db_sql "SELECT group_concat(name, ' ') FROM pragma_table_info('events')")
 	[ -n "$cols" ]
 	for c in $cols; do
-		run sqlite3 "$ITSM_DB" "UPDATE events SET $c = $c WHERE id = 1"
+		run db_sql "UPDATE events SET $c = $c WHERE id = 1"
 		[ "$status" != 0 ] && [[ $output == *"events are append-only"* ]] ||
 		    { echo "UPDATE of $c: $status $output" >&2; false; }
 	done
@@ -393,7 +406,7 @@ own_dir() {
 	    "PRAGMA recursive_triggers = ON; REPLACE INTO events SELECT * FROM events WHERE id = 1" \
 	    "PRAGMA foreign_keys = ON; DELETE FROM events" \
 	    "DELETE FROM tickets" "DELETE FROM tickets WHERE id = 1"; do
-		run sqlite3 "$ITSM_DB" "$sql"
+		run db_sql "$sql"
 		[ "$status" != 0 ] ||
 		    { echo "not refused: $sql: $output" >&2; false; }
 		[[ $output == *"are append-only"* || $output == *"never deleted"* ]] ||
@@ -404,7 +417,7 @@ own_dir() {
 	run --separate-stderr itsm note 1 -m "another note"
 	assert_status 0
 	[ "$(count_events "kind = 'note'")" = 2 ]
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA integrity_check')" = ok ]
+	[ "$(db_sql 'PRAGMA integrity_check')" = ok ]
 }
 
 # --- The login recorded in the history (issue 11). ---

@@ -116,7 +116,8 @@ golden_glob() {
 }
 
 @test "golden: export, import into an empty database, export: the same bytes" {
-	local a=$BATS_FILE_TMPDIR/db/itsm.db b=$BATS_TEST_TMPDIR/b.db
+	local a=$BATS_FILE_TMPDIR/db/itsm.db b
+	b=$(db_new b)	# (on PostgreSQL too: the golden database is a file)
 	ITSM_DB=$a ITSM_CONFIG=$BATS_FILE_TMPDIR/db/policy.yaml "$ITSM" export -o "$BATS_TEST_TMPDIR/a.jsonl"
 	ITSM_DB=$b ITSM_CONFIG=$BATS_FILE_TMPDIR/db/policy.yaml "$ITSM" --no-hooks import "$BATS_TEST_TMPDIR/a.jsonl" >/dev/null
 	ITSM_DB=$b ITSM_CONFIG=$BATS_FILE_TMPDIR/db/policy.yaml "$ITSM" export -o "$BATS_TEST_TMPDIR/b.jsonl"
