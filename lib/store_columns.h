@@ -60,8 +60,34 @@
 #define STORE_COUNT_(key, col) + 1
 #define STORE_STORED_(key, name, kind, flags) + !((flags) & ITSM_FF_COMPUTED)
 _Static_assert(0 STORE_TICKET_COLUMNS(STORE_COUNT_) == 0 TK_FIELDS(STORE_STORED_),
-    "every stored key has a column");
+	"every stored key has a column");
 #undef STORE_COUNT_
 #undef STORE_STORED_
+
+/*
+ * The tables and columns of the current schema, all of them, in a query
+ * that reads nothing: the engines prepare it when they open a database
+ * of this version, and one that lacks a table or a column (dropped by
+ * hand, a schema rewritten) is refused then, not by a query that fails
+ * later.  A column added by a migration gets its name here.
+ */
+#define STORE_SCHEMA_CHECK \
+	"SELECT t.id, t.type, t.status, t.summary, t.description, t.caller," \
+	" t.affected, t.channel, t.contact, t.service, t.category," \
+	" t.subcategory, t.impact, t.urgency, t.priority, t.priority_rank," \
+	" t.major, t.tier, t.group_name, t.assignee, t.opened_at, t.updated_at," \
+	" t.responded_at, t.resolved_at, t.closed_at, t.response_due," \
+	" t.resolution_due, t.resolution_type, t.resolution_code," \
+	" t.resolution_notes, t.satisfaction, t.reopen_count," \
+	" t.reassignment_count, t.parent, t.stagnant_escalated_at," \
+	" t.breach_escalated_at, t.auto_closed, t.hold_reason, t.ext_ref," \
+	" e.id, e.ticket, e.at, e.recorded_at, e.actor, e.login, e.kind," \
+	" e.field, e.old, e.new, e.message, m.key, m.value," \
+	" j.ticket, j.state, j.proposed_at, j.proposal, j.declared_at," \
+	" j.declared_by, j.ended_at, j.bridge, j.root_cause," \
+	" r.ticket, r.name, r.role, r.since, f.id, f.ticket, f.kind, f.text," \
+	" f.at, a.ticket, a.n, a.text, a.owner, a.due, a.done_at" \
+	" FROM tickets t, events e, meta m, majors j, major_roster r," \
+	" major_findings f, major_actions a WHERE 1 = 0"
 
 #endif

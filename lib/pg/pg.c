@@ -32,6 +32,7 @@
 #include "itsm/error.h"
 #include "itsm/store.h"
 #include "pg_int.h"
+#include "store_columns.h"
 
 /* The advisory lock of the writers (and the migrations): "itsm". */
 #define PG_WRITE_LOCK "1769239405"
@@ -597,6 +598,44 @@ upgrade(itsm_store *s, int target)
 	return rc;
 }
 
+/*
+ * Whether every table and column of the current schema is there
+ * (STORE_SCHEMA_CHECK, as SQLite's engine checks it): one missing is
+ * named in SQLite's words, the same message on both engines.
+ */
+static int
+check_schema(itsm_store *s)
+{
+	PGresult *r = PQexec(PG(s)->conn, STORE_SCHEMA_CHECK);
+	const char *state, *msg, *a, *b;
+	int rc = 0;
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		goto done;
+	state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	if (state == NULL || msg == NULL) {
+		rc = pg_fail(s, r, "cannot read the schema");
+		goto done;
+	}
+	/* relation "major_actions" does not exist; column e.x does not exist */
+	if (strcmp(state, "42P01") == 0 && (a = strchr(msg, '"')) != NULL &&
+	    (b = strchr(a + 1, '"')) != NULL)
+		rc = itsm_error(ITSM_E_IO, "'%s' is not a valid itsm database: "
+		    "no such table: %.*s", PG(s)->name, (int)(b - a - 1), a + 1);
+	else if (strcmp(state, "42703") == 0 &&
+	    strncmp(msg, "column ", 7) == 0 &&
+	    (b = strstr(msg, " does not exist")) != NULL)
+		rc = itsm_error(ITSM_E_IO, "'%s' is not a valid itsm database: "
+		    "no such column: %.*s", PG(s)->name, (int)(b - msg - 7),
+		    msg + 7);
+	else
+		rc = pg_fail(s, r, "cannot read the schema");
+done:
+	PQclear(r);
+	return rc;
+}
+
 /* The name of the database for messages (never its password). */
 static char *
 name_of(const char *where, PGconn *conn)
@@ -720,6 +759,9 @@ pg_open(itsm_store **out, const char *path, int flags, int busy_ms)
 		rc = itsm_error(ITSM_E_IO, "database '%s' has schema version "
 		    "%d, older than this itsm's (%d): run 'itsm db upgrade'",
 		    q->name, v, pg_target_version);
+	if (rc == 0 && !(flags & ITSM_STORE_INSPECT) &&
+	    pg_target_version == ITSM_SCHEMA_VERSION)
+		rc = check_schema(s);
 	if (rc != 0)
 		goto fail;
 	q->commits = 0;		/* the migration is no command's change */

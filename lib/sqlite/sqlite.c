@@ -19,6 +19,7 @@
 #include "itsm/error.h"
 #include "itsm/store.h"
 #include "sqlite_int.h"
+#include "store_columns.h"
 
 #define WAL_RETRY_MS 5
 
@@ -661,24 +662,7 @@ foreign(itsm_store *s)
  * hand, a schema rewritten) is refused when opened, not by a query that
  * fails later.
  */
-static const char schema_check[] =
-    "SELECT t.id, t.type, t.status, t.summary, t.description, t.caller,"
-    " t.affected, t.channel, t.contact, t.service, t.category,"
-    " t.subcategory, t.impact, t.urgency, t.priority, t.priority_rank,"
-    " t.major, t.tier, t.group_name, t.assignee, t.opened_at, t.updated_at,"
-    " t.responded_at, t.resolved_at, t.closed_at, t.response_due,"
-    " t.resolution_due, t.resolution_type, t.resolution_code,"
-    " t.resolution_notes, t.satisfaction, t.reopen_count,"
-    " t.reassignment_count, t.parent, t.stagnant_escalated_at,"
-    " t.breach_escalated_at, t.auto_closed, t.hold_reason, t.ext_ref,"
-    " e.id, e.ticket, e.at, e.recorded_at, e.actor, e.login, e.kind,"
-    " e.field, e.old, e.new, e.message, m.key, m.value,"
-    " j.ticket, j.state, j.proposed_at, j.proposal, j.declared_at,"
-    " j.declared_by, j.ended_at, j.bridge, j.root_cause,"
-    " r.ticket, r.name, r.role, r.since, f.id, f.ticket, f.kind, f.text,"
-    " f.at, a.ticket, a.n, a.text, a.owner, a.due, a.done_at"
-    " FROM tickets t, events e, meta m, majors j, major_roster r,"
-    " major_findings f, major_actions a WHERE 0";
+static const char schema_check[] = STORE_SCHEMA_CHECK;
 
 static int
 check_schema(itsm_store *s, int v)
