@@ -286,6 +286,10 @@ pg_fail(itsm_store *s, const PGresult *res, const char *what)
 	if (strcmp(state, "23503") == 0)
 		return itsm_error(ITSM_E_INTERNAL, "%s: FOREIGN KEY constraint "
 		    "failed", what);
+	/* Text the server's encoding refuses: an invalid value. */
+	if (strcmp(state, "22021") == 0)
+		return itsm_error(ITSM_E_INVALID, "%s: a text is not valid "
+		    "UTF-8", what);
 	if (strcmp(state, "53200") == 0)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	if (strcmp(state, "53100") == 0)

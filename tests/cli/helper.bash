@@ -694,3 +694,16 @@ db_objects() {
 db_in() {
 	db_sql "$2" "$1"
 }
+
+# --- Issue 13: the login itsm records. ---
+
+# itsm_login: the login itsm records beside every event, the default
+# actor: the process's user on SQLite, the user the server authenticated
+# (session_user) on PostgreSQL.
+itsm_login() {
+	if on_pg; then
+		psql -XAtq -d "$ITSM_DB" -c "SELECT session_user"
+	else
+		id -un 2>/dev/null || id -u
+	fi
+}

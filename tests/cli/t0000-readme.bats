@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # The README's tour, run as written: every "$ " command in the console
-# blocks after the tour marker, with its output compared exactly.  Commands
+# blocks after the tour marker (up to the team section's), with its output compared exactly.  Commands
 # run on a terminal (script(1)) so that itsm chooses its table format as
 # it does for a reader; colour is off with NO_COLOR.
 
@@ -10,6 +10,7 @@ load helper
 tour_records() {
 	awk '
 		/<!-- tour/ { intour = 1 }
+		/<!-- team/ { exit }	# t0010 runs that section, on a server
 		!intour { next }
 		/^```console/ { inblock = 1; next }
 		/^```/ { inblock = 0; next }

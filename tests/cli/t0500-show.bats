@@ -96,7 +96,7 @@ history
 	jq_is 'keys_unsorted' "${TICKET_KEYS%]},\"events\"]"
 	jq_is '[.events[] | keys_unsorted] | unique' "[$EVENT_KEYS]"
 	jq_is '.events | length' '6'
-	login=$(id -un)
+	login=$(itsm_login)
 	jq_is '.events[0]' '{"at":"2026-11-28T08:00:00Z","recorded_at":"2026-11-28T09:00:00Z","actor":"tech1","login":"'"$login"'","kind":"open","field":"status","from":null,"to":"new","message":"no mail\nsince 8am"}'
 	jq_is '.events[5]' '{"at":"2026-11-28T09:00:00Z","recorded_at":"2026-11-28T09:00:00Z","actor":"tech2","login":"'"$login"'","kind":"prioritize","field":"priority","from":null,"to":"P2","message":"one team"}'
 	jq_is '[.events[] | .kind]' '["open","categorize","categorize","prioritize","prioritize","prioritize"]'
@@ -140,7 +140,7 @@ since 8am",bob,carol,email,ext 12,mail,software,email,medium,high,P2,false,N1,se
 	open_ticket "Actor" --caller x
 	ITSM_ACTOR=bob itsm prioritize 1 --impact low --urgency low >/dev/null
 	run --separate-stderr itsm show 1 --json
-	login=$(id -un)
+	login=$(itsm_login)
 	jq_is '[.events[] | [.actor, .login]]' "[[\"$login\",\"$login\"],[\"bob\",\"$login\"],[\"bob\",\"$login\"],[\"bob\",\"$login\"]]"
 	[ "$(db_sql "SELECT DISTINCT login FROM events")" = "$login" ]
 }
@@ -148,7 +148,7 @@ since 8am",bob,carol,email,ext 12,mail,software,email,medium,high,P2,false,N1,se
 @test "without ITSM_ACTOR the actor is the login name" {
 	ITSM_ACTOR= itsm open "Login" --caller x >/dev/null
 	run --separate-stderr itsm show 1 --json
-	jq_is '.events[0].actor' "\"$(id -un)\""
+	jq_is '.events[0].actor' "\"$(itsm_login)\""
 }
 
 @test "show a ticket by 42, INC-42 and inc-42" {

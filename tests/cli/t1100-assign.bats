@@ -19,7 +19,7 @@ load helper
 
 @test "assign without ITSM_ACTOR takes the login name" {
 	open_ticket "Mail down" --caller alice
-	me=$(id -un)
+	me=$(itsm_login)
 	run --separate-stderr itsm assign 1
 	assert_status 0
 	ticket_is 1 '.assignee' "\"$me\""

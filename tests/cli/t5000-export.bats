@@ -79,7 +79,7 @@ export_ids() {
 	assert_status 0
 	jq_is 'keys_unsorted == '"$EXPORT_KEYS" "$(yes true | head -7)"
 	jq_is '.events[] | keys_unsorted == '"$EVENT_KEYS" \
-	    "$(yes true | head -"$(count_events 1)")"
+	    "$(yes true | head -"$(count_events true)")"
 	jq_is '.store | keys_unsorted == '"$STORE_KEYS" "$(yes true | head -7)"
 	jq_is 'select(.id != 7) | .crisis' "$(yes null | head -6)"
 	jq_is 'select(.id == 7) | .crisis | keys_unsorted == '"$CRISIS_KEYS" true
@@ -114,7 +114,7 @@ export_ids() {
 	    "$(yes true | head -6)"
 	# The counts of events are those of the database.
 	[ "$(itsm export | jq -s 'map(.events | length) | add')" = \
-	    "$(count_events 1)" ]
+	    "$(count_events true)" ]
 }
 
 @test "text with line breaks, tabs, quotes and UTF-8 stays on one line, exactly" {
