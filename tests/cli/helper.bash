@@ -707,3 +707,42 @@ itsm_login() {
 		id -un 2>/dev/null || id -u
 	fi
 }
+
+# --- Issue 13: files with a PostgreSQL server of their own
+# (tests/pg-cluster.sh: a standby, a restart, login roles), run in the
+# SQLite pass of the suite only. ---
+
+# own_pg_start NAME: in setup_file, a primary server in a new directory
+# /tmp/itsm-NAME.XXXXXX (PGC_DIR; SU the superuser's connection, without
+# a database), both exported; nothing in the PostgreSQL pass.
+own_pg_start() {
+	[ "${ITSM_TEST_ENGINE-}" = pg ] && return 0
+	PGC_DIR=$(mktemp -d "/tmp/itsm-$1.XXXXXX")
+	chmod 711 "$PGC_DIR"	# the server's user reaches its directory
+	export PGC_DIR SU="host=$PGC_DIR/p user=postgres"
+	sh "$TOP/tests/pg-cluster.sh" primary "$PGC_DIR/p"
+}
+
+# own_pg_stop: in teardown_file, stops the servers (a standby's too) and
+# removes their directory.
+own_pg_stop() {
+	[ -n "${PGC_DIR-}" ] || return 0
+	[ -d "$PGC_DIR/s" ] && sh "$TOP/tests/pg-cluster.sh" stop "$PGC_DIR/s"
+	sh "$TOP/tests/pg-cluster.sh" stop "$PGC_DIR/p"
+	rm -rf "$PGC_DIR"
+}
+
+# own_pg_setup: setup() of such a file: skipped in the PostgreSQL pass,
+# else the test's home, the default policy, the fixed clock, and no
+# ITSM_DB (each test names its database).
+own_pg_setup() {
+	if [ "${ITSM_TEST_ENGINE-}" = pg ]; then
+		skip "runs in the SQLite pass (a server of its own)"
+	fi
+	trace_test_only
+	export HOME="$BATS_TEST_TMPDIR"
+	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS ITSM_DB
+	export ITSM_CONFIG="$BATS_TEST_TMPDIR/policy.yaml"
+	printf '%s' "$DEFAULT_POLICY" >"$ITSM_CONFIG"
+	export ITSM_NOW=2026-11-28T09:00:00Z LC_ALL=C.UTF-8
+}

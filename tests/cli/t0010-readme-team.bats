@@ -9,20 +9,11 @@
 load helper
 
 setup_file() {
-	if [ "${ITSM_TEST_ENGINE-}" = pg ]; then
-		return 0	# the SQLite pass runs it: it needs no other server
-	fi
-	PGC_DIR=$(mktemp -d /tmp/itsm-team.XXXXXX)
-	chmod 711 "$PGC_DIR"
-	export PGC_DIR
-	sh "$TOP/tests/pg-cluster.sh" primary "$PGC_DIR/p"
+	own_pg_start readme
 }
 
 teardown_file() {
-	if [ -n "${PGC_DIR-}" ]; then
-		sh "$TOP/tests/pg-cluster.sh" stop "$PGC_DIR/p"
-		rm -rf "$PGC_DIR"
-	fi
+	own_pg_stop
 }
 
 # team_section: the section, desk.example its server's socket directory.
@@ -31,10 +22,11 @@ team_section() {
 	    sed "s|desk\\.example|$PGC_DIR/p|g"
 }
 
+setup() {
+	own_pg_setup
+}
+
 @test "the README's team on PostgreSQL runs as written" {
-	if [ "${ITSM_TEST_ENGINE-}" = pg ]; then
-		skip "runs in the SQLite pass (a server of its own)"
-	fi
 	local bin="$BATS_TEST_TMPDIR/bin" n=0 i cmd
 	mkdir -p "$bin"
 	ln -s "$ITSM" "$bin/itsm"

@@ -13,14 +13,8 @@ STALE=30
 SWEEPS=6
 
 setup_file() {
-	if [ "${ITSM_TEST_ENGINE-}" = pg ]; then
-		return 0	# the SQLite pass runs it: it needs no other server
-	fi
-	PGC_DIR=$(mktemp -d /tmp/itsm-team.XXXXXX)
-	chmod 711 "$PGC_DIR"
-	export PGC_DIR
-	sh "$TOP/tests/pg-cluster.sh" primary "$PGC_DIR/p"
-	export SU="host=$PGC_DIR/p user=postgres"
+	own_pg_start team
+	[ -n "${PGC_DIR-}" ] || return 0	# the PostgreSQL pass
 	psql -XAtq "$SU dbname=postgres" -c "CREATE DATABASE desk" >/dev/null
 	printf '%s' "$DEFAULT_POLICY" >"$PGC_DIR/policy.yaml"
 	ITSM_DB="$SU dbname=desk" ITSM_CONFIG=$PGC_DIR/policy.yaml \
@@ -34,21 +28,12 @@ setup_file() {
 }
 
 teardown_file() {
-	if [ -n "${PGC_DIR-}" ]; then
-		sh "$TOP/tests/pg-cluster.sh" stop "$PGC_DIR/p"
-		rm -rf "$PGC_DIR"
-	fi
+	own_pg_stop
 }
 
 setup() {
-	if [ "${ITSM_TEST_ENGINE-}" = pg ]; then
-		skip "runs in the SQLite pass (a server of its own)"
-	fi
-	trace_test_only
-	export HOME="$BATS_TEST_TMPDIR"
-	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS ITSM_NOW
-	export ITSM_CONFIG="$PGC_DIR/policy.yaml"
-	export LC_ALL=C.UTF-8
+	own_pg_setup
+	unset ITSM_NOW	# technicians: the server's clock
 }
 
 # sql QUERY: one value, as the superuser.

@@ -7,20 +7,14 @@
 load helper
 
 setup_file() {
-	if [ "${ITSM_TEST_ENGINE-}" = pg ]; then
-		return 0	# the SQLite pass runs it: it needs no other server
-	fi
-	PGC_DIR=$(mktemp -d /tmp/itsm-standby.XXXXXX)
-	chmod 711 "$PGC_DIR"
-	export PGC_DIR
-	sh "$TOP/tests/pg-cluster.sh" primary "$PGC_DIR/p"
-	psql -XAtq "host=$PGC_DIR/p dbname=postgres user=postgres" \
-	    -c "CREATE DATABASE desk" >/dev/null
-	export PRIMARY="host=$PGC_DIR/p dbname=desk user=postgres"
+	own_pg_start standby
+	[ -n "${PGC_DIR-}" ] || return 0	# the PostgreSQL pass
+	psql -XAtq "$SU dbname=postgres" -c "CREATE DATABASE desk" >/dev/null
+	export PRIMARY="$SU dbname=desk"
 	export STANDBY="host=$PGC_DIR/s dbname=desk user=postgres"
 	# A desk's morning on the primary.
 	(
-		setup
+		BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR own_pg_setup
 		export ITSM_DB="$PRIMARY"
 		pg_db_init
 		itsm open "mail is down" --caller ann --service mail >/dev/null
@@ -38,25 +32,12 @@ setup_file() {
 }
 
 teardown_file() {
-	if [ -n "${PGC_DIR-}" ]; then
-		sh "$TOP/tests/pg-cluster.sh" stop "$PGC_DIR/s"
-		sh "$TOP/tests/pg-cluster.sh" stop "$PGC_DIR/p"
-		rm -rf "$PGC_DIR"
-	fi
+	own_pg_stop
 }
 
 setup() {
-	if [ "${ITSM_TEST_ENGINE-}" = pg ]; then
-		skip "runs in the SQLite pass (its own servers)"
-	fi
-	trace_test_only
-	export HOME="$BATS_TEST_TMPDIR"
-	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS
-	export ITSM_CONFIG="$BATS_TEST_TMPDIR/policy.yaml"
-	printf '%s' "$DEFAULT_POLICY" >"$ITSM_CONFIG"
+	own_pg_setup
 	export ITSM_NOW=2026-11-28T12:00:00Z
-	export LC_ALL=C.UTF-8
-	unset ITSM_DB
 }
 
 # pg_db_init: the itsm schema in the empty database ITSM_DB names.

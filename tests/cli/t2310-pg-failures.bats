@@ -9,14 +9,8 @@
 load helper
 
 setup_file() {
-	if [ "${ITSM_TEST_ENGINE-}" = pg ]; then
-		return 0	# the SQLite pass runs it: it needs no other server
-	fi
-	PGC_DIR=$(mktemp -d /tmp/itsm-failures.XXXXXX)
-	chmod 711 "$PGC_DIR"
-	export PGC_DIR
-	sh "$TOP/tests/pg-cluster.sh" primary "$PGC_DIR/p"
-	export SU="host=$PGC_DIR/p user=postgres"
+	own_pg_start failures
+	[ -n "${PGC_DIR-}" ] || return 0	# the PostgreSQL pass
 	psql -XAtq -v ON_ERROR_STOP=1 "$SU dbname=postgres" >/dev/null <<-'SQL'
 	CREATE DATABASE desk;
 	CREATE ROLE pwuser LOGIN PASSWORD 'right';
@@ -32,23 +26,12 @@ setup_file() {
 }
 
 teardown_file() {
-	if [ -n "${PGC_DIR-}" ]; then
-		sh "$TOP/tests/pg-cluster.sh" stop "$PGC_DIR/p"
-		rm -rf "$PGC_DIR"
-	fi
+	own_pg_stop
 }
 
 setup() {
-	if [ "${ITSM_TEST_ENGINE-}" = pg ]; then
-		skip "runs in the SQLite pass (a server of its own)"
-	fi
-	trace_test_only
-	export HOME="$BATS_TEST_TMPDIR"
-	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS
-	export ITSM_CONFIG="$BATS_TEST_TMPDIR/policy.yaml"
+	own_pg_setup
 	printf '%s\ndatabase:\n  busy_timeout: 60s\n' "$DEFAULT_POLICY" >"$ITSM_CONFIG"
-	export ITSM_NOW=2026-11-28T09:00:00Z
-	export LC_ALL=C.UTF-8
 	export ITSM_DB="$SU dbname=desk"
 }
 
