@@ -1,6 +1,7 @@
 #!/bin/sh
 # make bench: itsm beside raw SQLite, and beside Taskwarrior, on synthetic
-# databases of 10k, 100k and 1M tickets.  Every figure is a median
+# databases of 10k, 100k and 1M tickets; on PostgreSQL beside psql at
+# 100k and 1M (bench/pg.sh).  Every figure is a median
 # measured by hyperfine next to its baseline, in the same run, on the
 # same data; the ratio is itsm / baseline.  Prints the table and writes
 # BENCHMARKS.md.  See bench/README.
@@ -8,7 +9,9 @@
 # Environment:
 #   ITSM         the itsm binary (make bench sets it)
 #   BENCH_SIZES  ticket counts (default "10000 100000 1000000");
-#                "BENCH_SIZES=1000 make bench" is a one-minute smoke run
+#                "BENCH_SIZES=1000 make bench" is a one-minute smoke run;
+#                PostgreSQL runs at the sizes of at least 100k, or at
+#                every size BENCH_SIZES names
 #   BENCH_DIR    scratch directory (default $TMPDIR/itsm-bench, about
 #                6 GB free needed at 1M); emptied first
 #   BENCH_OUT    where the report goes (default BENCHMARKS.md at the top
@@ -49,6 +52,15 @@ done
 case $DIR in *[!A-Za-z0-9/._-]*) die "BENCH_DIR must be a plain path" ;; esac
 HAVE_TASK=0
 command -v task >/dev/null 2>&1 && HAVE_TASK=1
+. "$here/pg.sh"
+PG_SIZES=
+if pg_available; then
+	PG_SIZES=$(pg_sizes "$SIZES")
+	PG_SIZES=${PG_SIZES% }
+else
+	echo "bench: no PostgreSQL server binaries (pg_config --bindir):" \
+	    "no PostgreSQL column" >&2
+fi
 
 # The clock of every itsm command and of the generated data.
 NOW_ISO=2026-11-28T08:00:00Z
@@ -61,14 +73,21 @@ STAG="P1:3600 P2:14400 P3:86400 P4:259200 P5:604800"
 ONLY=${BENCH_REPORT_ONLY:-0}
 RES=$DIR/results.tsv	# size figure itsm base ratio target verdict cpu cpu
 MEM=$DIR/memory.tsv	# size command itsm_kb base_kb
+REC_TO=		# where record and mem write: RES and MEM when empty
+MEM_TO=
 if [ "$ONLY" = 1 ]; then
 	[ -f "$DIR/run.env" ] || die "no results of a run in $DIR"
 	. "$DIR/run.env"
 else
+	# A server a killed run left in the directory.
+	[ -f "$DIR/pg/data/postmaster.pid" ] &&
+	    sh "$top/tests/pg-cluster.sh" stop "$DIR/pg"
 	rm -rf "$DIR"
 	mkdir -p "$DIR/home" "$DIR/config" "$DIR/json" "$DIR/log"
 	: >"$RES"
 	: >"$MEM"
+	: >"$PGRES"
+	: >"$PGMEM"
 fi
 started=$(date +%s)
 [ "$ONLY" = 1 ] || load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -80,7 +99,9 @@ export HOME="$DIR/home" XDG_CONFIG_HOME="$DIR/config" \
 unset ITSM_CONFIG ITSM_DB TASKRC TASKDATA 2>/dev/null || true
 
 cleanup() {
+	pg_stop
 	[ "${BENCH_KEEP:-0}" = 1 ] || [ "$ONLY" = 1 ] && return
+	rm -rf "$DIR/pg"
 	rm -f "$DIR"/*.db "$DIR"/*.db-wal "$DIR"/*.db-shm "$DIR"/*.jsonl \
 	    "$DIR"/*.csv "$DIR"/*.json.tw
 	rm -rf "$DIR"/tw-* "$DIR"/servicenow/*.csv "$DIR"/servicenow/*.db \
@@ -137,7 +158,7 @@ record() {
 		}
 		printf "%s\t%s\t%.6f\t%.6f\t%.3f\t%s\t%s\t%.6f\t%.6f\n", s, f, a,
 		    b, r, t, v, ca, cb
-	}' >>"$RES"
+	}' >>"${REC_TO:-$RES}"
 }
 
 # rss CMD...: the peak resident set of a command, in KiB.
@@ -156,7 +177,7 @@ mem() {
 		eval "set -- $_cb"
 		_b=$(rss "$@")
 	fi
-	printf '%s\t%s\t%s\t%s\n' "$_s" "$_f" "$_a" "$_b" >>"$MEM"
+	printf '%s\t%s\t%s\t%s\n' "$_s" "$_f" "$_a" "$_b" >>"${MEM_TO:-$MEM}"
 }
 
 # The SQL the baselines run: plain sqlite3 queries returning what itsm
@@ -350,6 +371,14 @@ for n in $SIZES; do
 	printf '%s\timport\t%s\t%s\n' "$L" \
 	    "$(sort -n "$DIR/rss-import-itsm" | tail -n 1)" \
 	    "$(sort -n "$DIR/rss-import-base" | tail -n 1)" >>"$MEM"
+	# PostgreSQL, from the same JSONL and CSV (bench/pg.sh).
+	case " $PG_SIZES " in
+	*" $n "*)
+		unset ITSM_DB
+		pg_size "$n"
+		export ITSM_DB="$db"
+		;;
+	esac
 	# The same rows: tickets identical, events the same counts and sums.
 	h1=$(sqlite3 "$timp" ".sha3sum tickets")
 	h2=$(sqlite3 "$tbase" ".sha3sum tickets")
@@ -433,6 +462,8 @@ for n in $SIZES; do
 	prev_n=$n
 done
 unset ITSM_DB
+[ -z "$PG_SIZES" ] || pg_flat
+pg_stop
 
 # The real-data figures (import and stats over the ServiceNow log): with
 # the default sizes, or BENCH_SERVICENOW=1 (a smoke run stays short).
@@ -445,6 +476,7 @@ elapsed=$(($(date +%s) - started))
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 cat >"$DIR/run.env" <<EOF
 SIZES='$SIZES'
+PG_SIZES='$PG_SIZES'
 RUNS='$RUNS'
 elapsed='$elapsed'
 load_start='$load_start'
@@ -462,13 +494,15 @@ fmt_t() {
 	}'
 }
 
+# results_table [FILE BASELINE]: $RES's rows (sqlite3's) or FILE's.
 results_table() {
 	echo "| size | figure | itsm | baseline | ratio | target | | CPU ratio |"
 	echo "| --- | --- | ---: | ---: | ---: | --- | --- | ---: |"
 	while IFS='	' read -r s f a b r t v ca cb; do
 		case $f in
 		*"vs task"*) base="task" ;;
-		*) base="sqlite3" ;;
+		*": itsm at "*) base="itsm" ;;
+		*) base=${2:-sqlite3} ;;
 		esac
 		tt=$t
 		[ "$t" = "-" ] || tt="≤ ${t#<=}×"
@@ -476,7 +510,7 @@ results_table() {
 		printf '| %s | %s | %s | %s %s | %.2f× | %s | %s | %s |\n' "$s" \
 		    "$f" "$(fmt_t "$a")" "$(fmt_t "$b")" "$base" "$r" "$tt" "$v" \
 		    "$(awk -v a="$ca" -v b="$cb" 'BEGIN { printf "%.2f×", a / b }')"
-	done <"$RES"
+	done <"${1:-$RES}"
 }
 
 # How a figure grows: itsm's median at each size, and the last over the
@@ -508,28 +542,30 @@ scaling_table() {
 	done
 }
 
+# memory_table [SIZES FILE BASELINE]: $MEM's (sqlite3's) or FILE's.
 memory_table() {
+	_ms=${1:-$SIZES} _mf=${2:-$MEM}
 	printf '| command |'
-	for n in $SIZES; do printf ' %s |' "$(label "$n")"; done
-	printf ' sqlite3 baseline at %s |\n| --- |' "$(label "${SIZES##* }")"
-	for n in $SIZES; do printf ' ---: |'; done
+	for n in $_ms; do printf ' %s |' "$(label "$n")"; done
+	printf ' %s baseline at %s |\n| --- |' "${3:-sqlite3}" "$(label "${_ms##* }")"
+	for n in $_ms; do printf ' ---: |'; done
 	printf ' ---: |\n'
-	cut -f2 "$MEM" | awk '!seen[$0]++' | while read -r c; do
+	cut -f2 "$_mf" | awk '!seen[$0]++' | while read -r c; do
 		printf '| itsm %s |' "$c"
-		for n in $SIZES; do
+		for n in $_ms; do
 			awk -F'\t' -v s="$(label "$n")" -v c="$c" '
 			    $1 == s && $2 == c {
 				m = $3 / 1024
 				printf " %.1f MiB%s |", m, (m > 16 ? " **over**" : "")
 				exit
-			    }' "$MEM"
+			    }' "$_mf"
 		done
-		awk -F'\t' -v s="$(label "${SIZES##* }")" -v c="$c" '
+		awk -F'\t' -v s="$(label "${_ms##* }")" -v c="$c" '
 		    $1 == s && $2 == c {
 			if ($4 == "-") print " |"
 			else printf " %.1f MiB |\n", $4 / 1024
 			exit
-		    }' "$MEM"
+		    }' "$_mf"
 	done
 }
 
@@ -661,6 +697,8 @@ verdicts() {
 	echo "would otherwise pick the status index and sort."
 	echo
 	sed 's/^\(Q_[A-Z]*\):$/`\1`:\n/' "$DIR/plans.txt"
+	echo
+	pg_report
 	if [ -f "$DIR/servicenow.md" ]; then
 		echo
 		cat "$DIR/servicenow.md"
@@ -678,5 +716,14 @@ echo
 verdicts
 echo
 memory_table
+if [ -n "$PG_SIZES" ]; then
+	echo
+	echo "PostgreSQL:"
+	results_table "$PGRES" psql
+	echo
+	pg_verdicts
+	echo
+	memory_table "$PG_SIZES" "$PGMEM" psql
+fi
 echo
 echo "bench: report written to $OUT"

@@ -1053,6 +1053,7 @@ struct store_rows {
 	PGresult *res;
 	int row, nrows;
 	char cursor[32];	/* "" when res is the whole result */
+	int hold;		/* the cursor is WITH HOLD: closed at the end */
 	const char *what;
 	/* Rows of the engine's making (pg_rows_made): no result. */
 	int (*made)(void *arg, struct store_value *v);
@@ -1079,22 +1080,24 @@ pg_rows_made(itsm_store *s, size_t n,
 	return 0;
 }
 
-int
-pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
-    const char *what, struct store_rows **out)
+static int
+rows_open(itsm_store *s, const char *sql, int n, const char *const *params,
+    const char *what, int stream, struct store_rows **out)
 {
 	struct store_rows *r = NULL;
 	PGresult *res = NULL;
-	char cursor[32] = "", decl[64];
+	char cursor[32] = "", decl[80];
 	char *full = NULL;
-	int rc;
+	int rc, in = PQtransactionStatus(PG(s)->conn) == PQTRANS_INTRANS;
+	int hold = !in && stream &&
+	    PQtransactionStatus(PG(s)->conn) == PQTRANS_IDLE;
 
 	*out = NULL;
-	if (PQtransactionStatus(PG(s)->conn) == PQTRANS_INTRANS) {
+	if (in || hold) {
 		snprintf(cursor, sizeof(cursor), "itsm_rows_%u",
 		    PG(s)->cursors++);
-		snprintf(decl, sizeof(decl), "DECLARE %s NO SCROLL CURSOR FOR ",
-		    cursor);
+		snprintf(decl, sizeof(decl), "DECLARE %s NO SCROLL CURSOR%s FOR ",
+		    cursor, hold ? " WITH HOLD" : "");
 		if ((full = malloc(strlen(decl) + strlen(sql) + 1)) == NULL)
 			return itsm_error(ITSM_E_NOMEM, "out of memory");
 		strcpy(full, decl);
@@ -1120,10 +1123,25 @@ pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
 	r->res = res;
 	r->nrows = PQntuples(res);
 	snprintf(r->cursor, sizeof(r->cursor), "%s", cursor);
+	r->hold = hold;
 	r->what = what;
 	r->n = (size_t)PQnfields(res);
 	*out = r;
 	return 0;
+}
+
+int
+pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
+    const char *what, struct store_rows **out)
+{
+	return rows_open(s, sql, n, params, what, 0, out);
+}
+
+int
+pg_rows_stream(itsm_store *s, const char *sql, int n,
+    const char *const *params, const char *what, struct store_rows **out)
+{
+	return rows_open(s, sql, n, params, what, 1, out);
 }
 
 /* The server's type numbers (pg_type.oid) a value is read by. */
@@ -1220,9 +1238,15 @@ pg_rows_free(struct store_rows *r)
 	if (r == NULL)
 		return;
 	PQclear(r->res);
-	/* The cursor ends with its transaction, if that ended first. */
+	/*
+	 * The cursor ends with its transaction, if that ended first; one
+	 * WITH HOLD outlives it, and is closed unless a transaction failed
+	 * meanwhile (the session's end closes it then).
+	 */
 	if (r->cursor[0] != '\0' &&
-	    PQtransactionStatus(PG(r->s)->conn) == PQTRANS_INTRANS) {
+	    (PQtransactionStatus(PG(r->s)->conn) == PQTRANS_INTRANS ||
+	    (r->hold && PQtransactionStatus(PG(r->s)->conn) ==
+	    PQTRANS_IDLE))) {
 		snprintf(sql, sizeof(sql), "CLOSE %s", r->cursor);
 		(void)pg_exec(r->s, sql, 0, NULL, "cannot end a query", NULL);
 	}

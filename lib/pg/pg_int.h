@@ -61,10 +61,21 @@ int pg_fail(itsm_store *s, const PGresult *res, const char *what);
  * transaction, through a cursor fetched in batches (it reads the
  * transaction's state when declared: rows written meanwhile on the same
  * connection do not come back twice); outside one, the whole result at
- * once (a reader that wants bounded memory opens a snapshot first).
+ * once (a reader that wants bounded memory opens a snapshot first, or
+ * calls pg_rows_stream).
  */
 int pg_rows(itsm_store *s, const char *sql, int n, const char *const *params,
     const char *what, struct store_rows **out);
+
+/*
+ * pg_rows, and outside a transaction too through a cursor fetched in
+ * batches: one WITH HOLD, which the server fills as of its declaration
+ * (one snapshot) and keeps until the rows are freed.  Memory stays
+ * bounded however many rows come (list --all, export: 1M tickets), for
+ * two more round trips.
+ */
+int pg_rows_stream(itsm_store *s, const char *sql, int n,
+    const char *const *params, const char *what, struct store_rows **out);
 
 /*
  * The roles, grants and permission triggers (pg_roles.c), in the

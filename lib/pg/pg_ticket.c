@@ -302,8 +302,12 @@ pg_select(itsm_store *s, const struct store_query *f, struct store_rows **out)
 	}
 	if ((rc = qb_check(&q)) != 0)
 		return rc;
-	return pg_rows(s, q.sql, q.n, q.param, f->what != NULL ? f->what :
-	    "cannot read tickets", out);
+	/* However many tickets: streamed (a limit is a few rows). */
+	if (f->limit > 0)
+		return pg_rows(s, q.sql, q.n, q.param, f->what != NULL ?
+		    f->what : "cannot read tickets", out);
+	return pg_rows_stream(s, q.sql, q.n, q.param, f->what != NULL ?
+	    f->what : "cannot read tickets", out);
 }
 
 static int

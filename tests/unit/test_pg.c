@@ -1,8 +1,9 @@
 /*
  * The PostgreSQL engine's own tests (the contract tests are in
  * test_engine.c): its rows (cursor batches, nesting, writes meanwhile,
- * the value types), the schemas it refuses, and how a failed connection
- * is told.  Runs on the throwaway server of tests/pg-run.sh.
+ * the value types, tickets streamed outside a transaction), the schemas
+ * it refuses, and how a failed connection is told.  Runs on the
+ * throwaway server of tests/pg-run.sh.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,6 +182,81 @@ test_rows_in_a_transaction(void **state)
 	for (i = 0; store_rows_next(s, r, &v, &n) == 1; i++)
 		;
 	assert_int_equal(i, 2504);
+	store_rows_free(s, r);
+	itsm_store_close(s);
+}
+
+/* How many WITH HOLD cursors the connection has open. */
+static int
+held_cursors(itsm_store *s)
+{
+	const struct store_value *v;
+	struct store_rows *r;
+	size_t n;
+	int k;
+
+	assert_int_equal(pg_rows(s, "SELECT count(*) FROM pg_cursors"
+	    " WHERE is_holdable", 0, NULL, "test", &r), 0);
+	assert_int_equal(store_rows_next(s, r, &v, &n), 1);
+	k = (int)v[0].i;
+	store_rows_free(s, r);
+	return k;
+}
+
+/*
+ * Tickets selected outside a transaction (list --all, export) come
+ * through a cursor WITH HOLD, in batches, as of when it was declared:
+ * a write meanwhile is not seen, and the cursor is closed when the rows
+ * are freed, read to their end or not.  A select with a limit reads its
+ * few rows at once.
+ */
+static void
+test_tickets_streamed_outside_a_transaction(void **state)
+{
+	struct fx *f = *state;
+	itsm_store *s = init_ok(f);
+	struct store_query q = { .scope = STORE_ALL, .order = STORE_BY_ID,
+	    .want = SK_BIT(ITSM_F_ID) };
+	const struct store_value *v;
+	struct store_rows *r;
+	size_t i, n;
+
+	assert_int_equal(itsm_store_begin(s), 0);
+	assert_int_equal(pg_exec(s, "INSERT INTO tickets (id, summary, caller,"
+	    " affected, opened_at, updated_at) SELECT g, 's', 'c', 'c', g, g"
+	    " FROM generate_series(1, 2500) g", 0, NULL, "test", NULL), 0);
+	assert_int_equal(itsm_store_commit(s), 0);
+	assert_int_equal(store_ticket_select(s, &q, &r), 0);
+	for (i = 0; store_rows_next(s, r, &v, &n) == 1; i++) {
+		assert_int_equal(n, 1);
+		assert_int_equal(v[0].i, (int64_t)i + 1);
+		if (i == 0)
+			assert_int_equal(held_cursors(s), 1);
+		if (i == 1200) {
+			/* A write meanwhile: after the cursor's snapshot. */
+			assert_int_equal(itsm_store_begin(s), 0);
+			assert_int_equal(pg_exec(s, "INSERT INTO tickets (id,"
+			    " summary, caller, affected, opened_at,"
+			    " updated_at) VALUES (9999, 's', 'c', 'c', 1, 1)",
+			    0, NULL, "test", NULL), 0);
+			assert_int_equal(itsm_store_commit(s), 0);
+		}
+	}
+	assert_int_equal(i, 2500);
+	store_rows_free(s, r);
+	assert_int_equal(held_cursors(s), 0);
+	/* Freed early: closed too. */
+	assert_int_equal(store_ticket_select(s, &q, &r), 0);
+	assert_int_equal(store_rows_next(s, r, &v, &n), 1);
+	store_rows_free(s, r);
+	assert_int_equal(held_cursors(s), 0);
+	/* A limit: no cursor. */
+	q.limit = 3;
+	assert_int_equal(store_ticket_select(s, &q, &r), 0);
+	assert_int_equal(held_cursors(s), 0);
+	for (i = 0; store_rows_next(s, r, &v, &n) == 1; i++)
+		;
+	assert_int_equal(i, 3);
 	store_rows_free(s, r);
 	itsm_store_close(s);
 }
@@ -754,6 +830,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_rows_in_a_transaction),
 		T(test_rows_failure_and_early_free),
+		T(test_tickets_streamed_outside_a_transaction),
 		T(test_newer_schema_refused),
 		T(test_foreign_database_refused),
 		T(test_read_only_creates_nothing),
