@@ -121,7 +121,8 @@ pg_same() {
 	    die "$L: PostgreSQL: itsm $1 and psql differ ($DIR/$1.pg*)"
 }
 
-# pg_dump_sorted DB TABLE ORDER COLUMNS: a table's rows as text.
+# pg_rows_md5 DB TABLE ORDER COLUMNS: the md5 of those columns of a
+# table's rows in that order, as COPY writes them.
 pg_rows_md5() {
 	pg_psql -d "$1" -c "COPY (SELECT $4 FROM $2 ORDER BY $3) TO STDOUT" |
 	    md5sum | cut -d' ' -f1
