@@ -10,15 +10,18 @@ FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 EXAMPLEDIR  = $(PREFIX)/share/doc/itsm/examples
 
 CC      ?= cc
-PKGS     = sqlite3 yaml-0.1 zlib libcjson libpq
+PKGS     = sqlite3 yaml-0.1 zlib libcjson
+# libpq's headers only: itsm loads libpq when it opens a PostgreSQL
+# database (lib/pg/pq.h); the unit tests that call it link it.
 CFLAGS  ?= -O2 -g
 WARN     = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wvla
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || \
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libpq 2>/dev/null || \
 	   echo -I/usr/include/postgresql)
 CPPFLAGS_ALL = -D_DEFAULT_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) $(CPPFLAGS)
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	   echo -lsqlite3 -lyaml -lz -lcjson -lpq) -lcsv -lm
+	   echo -lsqlite3 -lyaml -lz -lcjson) -lcsv -lm
+PQ_LIBS  = $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
 
 # make SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer
 # into build-san/, so the two builds never mix objects.
@@ -77,7 +80,7 @@ $(B)/lib/default_policy.o: $(B)/lib/default_policy.c
 $(B)/tests/%: tests/unit/%.c tests/unit/fixture.h $(B)/libitsm.a
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -Wno-missing-prototypes $(CPPFLAGS_ALL) $(CFLAGS) \
-	    $(SANFLAGS) -o $@ $< $(B)/libitsm.a $(LIBS) -lcmocka
+	    $(SANFLAGS) -o $@ $< $(B)/libitsm.a $(LIBS) $(PQ_LIBS) -lcmocka
 
 # The whole suite: unit tests, end-to-end tests, man page lint, completion
 # tests, on SQLite; then the end-to-end tests again on PostgreSQL, with a

@@ -700,6 +700,8 @@ pg_open(itsm_store **out, const char *path, int flags, int busy_ms)
 	int rc, v, other;
 
 	*out = NULL;
+	if ((rc = pq_load()) != 0)
+		return rc;
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	q->base.engine = &itsm_engine_pg;

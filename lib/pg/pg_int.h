@@ -9,7 +9,7 @@
 #ifndef ITSM_STORE_PG_H
 #define ITSM_STORE_PG_H
 
-#include <libpq-fe.h>
+#include "pq.h"
 #include <stddef.h>
 #include <stdint.h>
 

@@ -842,5 +842,10 @@ main(void)
 		T(test_sorter_read_only),
 	};
 
+	/* The engine's libpq pointers, which this file calls too (pq.h). */
+	if (pq_load() != 0) {
+		fprintf(stderr, "# %s\n", itsm_errmsg());
+		return 1;
+	}
 	return cmocka_run_group_tests_name("pg engine", tests, NULL, NULL);
 }
