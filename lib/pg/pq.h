@@ -3,7 +3,7 @@
  * itsm starts: linked in, libpq and the two dozen libraries it needs
  * (TLS, Kerberos, LDAP) cost every itsm process some 5 ms to load, a
  * SQLite user's included (make bench saw `itsm open` go from 1.2 to 2.5
- * times sqlite3's).  Each libpq function the engine calls is a pointer
+ * times its baseline's).  Each libpq function the engine calls is a pointer
  * here, filled by pq_load() with dlsym(); the names below make the
  * engine's code read as plain libpq.  A function the engine starts to
  * use gets its line in PQ_FUNCS and its #define.
