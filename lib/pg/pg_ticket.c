@@ -4,7 +4,8 @@
  * ticket, selecting tickets by the bounds of a store query (the domain
  * computes them: lib/ticket_read.c), a ticket's history and its clocks,
  * each streamed as rows.  The same work as lib/sqlite/sqlite_ticket.c
- * and sqlite_sla.c, in PostgreSQL's words:
+ * and sqlite_sla.c, in PostgreSQL's words (the select is built by
+ * lib/store_sql.c in this dialect):
  * - every value is a parameter ($n), never SQL text; the only names in
  *   the SQL are the columns of lib/store_columns.h;
  * - texts are of collation "C" (bytewise); "any case" is lower() under
@@ -15,331 +16,118 @@
  *   wherever a column may be NULL: PostgreSQL's own default is the
  *   other way round.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "itsm/error.h"
 #include "pg_int.h"
-#include "store_columns.h"
-
-/* The column of each key (store_columns.h), NULL for the ref. */
-#define PG_COLUMN(key, col) [key] = col,
-static const char *const key_column[SK_NKEYS] = {
-	STORE_TICKET_COLUMNS(PG_COLUMN)
-};
-#undef PG_COLUMN
-
-/* Every stored field of a ticket's object, in key order. */
-#define TICKET_KEYS ((SK_BIT(ITSM_NFIELDS) - 1) & ~SK_BIT(ITSM_F_REF))
+#include "store_sql.h"
 
 /* A text compared in any case (ASCII): this on both sides. */
 #define NOCASE(x) "lower(" x ")"
 #define NOCASE_PARAM(n) "lower($" n "::text COLLATE \"C\")"
 
 /*
- * A statement built from fixed fragments, its values kept aside as
- * parameters (integers written in decimal here): no value ever reaches
- * the SQL text.
+ * PostgreSQL's words (lib/store_sql.h): $n parameters, typed where they
+ * are compared (a text's type is otherwise unknown); "any case" as
+ * above; the expressions of the index tickets_queue, NULLs where the
+ * interface says.  The planner finds the stagnant ranges in the index
+ * tickets_stagnant itself.
  */
-#define QB_ARGS 160
-
-struct qb {
-	char sql[16384];
-	size_t off;
-	int n;
-	const char *param[QB_ARGS];
-	char num[QB_ARGS][24];
-	int overflow;
+static const struct qb_dialect pg_dialect = {
+	.mark = '$',
+	.text_type = "::text",
+	.int_type = "::bigint",
+	.nocase_pre = "lower(",
+	.nocase_mid = ") = lower(",
+	.nocase_post = " COLLATE \"C\")",
+	/*
+	 * major is NOT NULL (0 or 1): NULLS FIRST, the index's own,
+	 * changes nothing; the others are never NULL.
+	 */
+	.queue_order = "major DESC NULLS FIRST, "
+	    "coalesce(priority_rank, 1000000), opened_at, id",
+	.resolved_order = "resolved_at ASC NULLS FIRST, id",
+	.stagnant_from = "tickets",
+	.plan = NULL,
 };
 
-__attribute__((format(printf, 2, 3)))
-static void
-qb_sql(struct qb *q, const char *fmt, ...)
-{
-	va_list ap;
-	int w;
+/* The builder's values as libpq takes them: texts, integers in decimal. */
+struct pg_params {
+	const char *v[QB_ARGS];
+	char num[QB_ARGS][24];
+};
 
-	if (q->overflow)
-		return;
-	va_start(ap, fmt);
-	w = vsnprintf(q->sql + q->off, sizeof(q->sql) - q->off, fmt, ap);
-	va_end(ap);
-	if (w < 0 || (size_t)w >= sizeof(q->sql) - q->off)
-		q->overflow = 1;
-	else
-		q->off += (size_t)w;
-}
-
-/* A parameter's number, 0 (and overflow) when there is no room. */
-static int
-qb_arg(struct qb *q)
-{
-	if (q->n == QB_ARGS) {
-		q->overflow = 1;
-		return 0;
-	}
-	return ++q->n;
-}
-
-/* A parameter of a text (NULL: NULL), its type as SQL infers it. */
-static void
-qb_bare_text(struct qb *q, const char *v)
+static const char *const *
+pg_params(const struct qb *q, struct pg_params *p)
 {
 	int i;
 
-	if ((i = qb_arg(q)) == 0)
-		return;
-	q->param[i - 1] = v;
-	qb_sql(q, "$%d", i);
-}
-
-static void
-qb_bare_int(struct qb *q, int64_t v)
-{
-	int i;
-
-	if ((i = qb_arg(q)) == 0)
-		return;
-	snprintf(q->num[i - 1], sizeof(q->num[0]), "%lld", (long long)v);
-	q->param[i - 1] = q->num[i - 1];
-	qb_sql(q, "$%d", i);
-}
-
-/* Typed parameters, for the comparisons of a filter. */
-static void
-qb_text(struct qb *q, const char *v)
-{
-	qb_bare_text(q, v);
-	qb_sql(q, "::text");
-}
-
-static void
-qb_int(struct qb *q, int64_t v)
-{
-	qb_bare_int(q, v);
-	qb_sql(q, "::bigint");
-}
-
-/* A text in any case (ASCII), to compare with NOCASE(column). */
-static void
-qb_nocase(struct qb *q, const char *v)
-{
-	qb_sql(q, "lower(");
-	qb_text(q, v);
-	qb_sql(q, " COLLATE \"C\")");
-}
-
-static int
-qb_check(const struct qb *q)
-{
-	if (q->overflow)
-		return itsm_error(ITSM_E_INVALID, "too many filters");
-	return 0;
-}
-
-/*
- * " AND <stagnant>", as struct store_query says: workable, and
- * updated_at below the cut of its priority (CASE: a NULL priority, or
- * one named by no cut, takes cut_other).  The bound by the latest cut
- * says nothing more; it only lets the index of the workable tickets'
- * activity (tickets_activity) narrow the search.
- */
-static void
-qb_stagnant(struct qb *q, const struct store_query *sq)
-{
-	size_t i;
-	int64_t max = sq->cut_other;
-
-	if (sq->ncut > STORE_MAX_CUTS) {
-		q->overflow = 1;
-		return;
-	}
-	for (i = 0; i < sq->ncut; i++)
-		if (sq->cut_at[i] > max)
-			max = sq->cut_at[i];
-	qb_sql(q, " AND status IN ('new', 'in_progress') AND updated_at < ");
-	qb_int(q, max);
-	qb_sql(q, " AND updated_at < ");
-	if (sq->ncut == 0) {
-		qb_int(q, sq->cut_other);
-		return;
-	}
-	qb_sql(q, "CASE priority");
-	for (i = 0; i < sq->ncut; i++) {
-		qb_sql(q, " WHEN ");
-		qb_text(q, sq->cut_name[i]);
-		qb_sql(q, " THEN ");
-		qb_int(q, sq->cut_at[i]);
-	}
-	qb_sql(q, " ELSE ");
-	qb_int(q, sq->cut_other);
-	qb_sql(q, " END");
-}
-
-/* " AND <breached>": past a due time the ticket has not met. */
-static void
-qb_breached(struct qb *q, int64_t before)
-{
-	qb_sql(q, " AND status IN ('new', 'in_progress') AND "
-	    "((responded_at IS NULL AND response_due < ");
-	qb_int(q, before);
-	qb_sql(q, ") OR (resolved_at IS NULL AND resolution_due < ");
-	qb_int(q, before);
-	qb_sql(q, "))");
-}
-
-static void
-qb_filter(struct qb *q, const struct store_query *f)
-{
-	size_t i;
-
-	switch (f->scope) {
-	case STORE_STATUSES:
-		qb_sql(q, "status IN (");
-		for (i = 0; f->statuses[i] != NULL; i++) {
-			qb_sql(q, "%s", i ? ", " : "");
-			qb_text(q, f->statuses[i]);
-		}
-		/* No status: none selected (IN () is no SQL). */
-		qb_sql(q, "%s)", i ? "" : "NULL");
-		break;
-	case STORE_ALL:
-		qb_sql(q, "TRUE");
-		break;
-	case STORE_WORKABLE:
-		/* The queue's literal too, so that its index may serve. */
-		qb_sql(q, "status IN ('new', 'in_progress', 'on_hold') AND "
-		    "status IN ('new', 'in_progress')");
-		break;
-	case STORE_RESOLVED_BY:
-		/* Literal, so that the index of resolved tickets applies. */
-		qb_sql(q, "status = 'resolved' AND resolved_at <= ");
-		qb_int(q, f->resolved_by);
-		break;
-	default:
-		/* Literal, so that the queue's partial index applies. */
-		qb_sql(q, "status IN ('new', 'in_progress', 'on_hold')");
-		break;
-	}
-	if (f->type != NULL) {
-		qb_sql(q, " AND type = ");
-		qb_text(q, f->type);
-	}
-	if (f->priority != NULL) {
-		qb_sql(q, " AND " NOCASE("priority") " = ");
-		qb_nocase(q, f->priority);
-	}
-	if (f->group != NULL) {
-		qb_sql(q, " AND " NOCASE("group_name") " = ");
-		qb_nocase(q, f->group);
-	}
-	if (f->assignee != NULL) {
-		qb_sql(q, " AND assignee = ");
-		qb_text(q, f->assignee);
-	}
-	if (f->assignee_or_none != NULL) {
-		qb_sql(q, " AND (assignee IS NULL OR assignee = ");
-		qb_text(q, f->assignee_or_none);
-		qb_sql(q, ")");
-	}
-	if (f->stagnant)
-		qb_stagnant(q, f);
-	if (f->breached)
-		qb_breached(q, f->overdue_before);
-	if (f->esc == STORE_ESC_STAGNANT)
-		qb_sql(q, " AND (stagnant_escalated_at IS NULL OR "
-		    "stagnant_escalated_at <= updated_at)");
-	else if (f->esc == STORE_ESC_BREACH)
-		qb_sql(q, " AND (breach_escalated_at IS NULL OR "
-		    "breach_escalated_at <= updated_at)");
-}
-
-/*
- * The queue order: major first, then priority (none as 1000000), then
- * oldest, then id; the expressions of the index tickets_queue, so that
- * it serves (no sort; a limit stops the walk).  major is NOT NULL (0 or
- * 1): NULLS FIRST, the index's own, changes nothing; the others are
- * never NULL.
- */
-#define QUEUE_ORDER "major DESC NULLS FIRST, " \
-	"coalesce(priority_rank, 1000000), opened_at, id"
-
-/* The columns of the keys of want, in key order. */
-static void
-qb_columns(struct qb *q, uint64_t want)
-{
-	int k, n = 0;
-
-	for (k = 0; k < SK_NKEYS; k++) {
-		if (!(want & SK_BIT(k)) || key_column[k] == NULL)
+	for (i = 0; i < q->n; i++) {
+		if (!q->arg[i].is_int) {
+			p->v[i] = q->arg[i].text;
 			continue;
-		qb_sql(q, "%s%s", n++ ? ", " : "", key_column[k]);
+		}
+		snprintf(p->num[i], sizeof(p->num[i]), "%lld",
+		    (long long)q->arg[i].num);
+		p->v[i] = p->num[i];
 	}
+	return p->v;
 }
 
 static int
 pg_select(itsm_store *s, const struct store_query *f, struct store_rows **out)
 {
-	struct qb q = { .off = 0 };
+	struct qb q;
+	struct pg_params p;
 	int rc;
 
 	*out = NULL;
-	qb_sql(&q, "SELECT ");
-	qb_columns(&q, f->want ? f->want : TICKET_KEYS);
-	qb_sql(&q, " FROM tickets t WHERE ");
-	qb_filter(&q, f);
-	if (f->order == STORE_BY_ID)
-		qb_sql(&q, " ORDER BY id");
-	else if (f->order == STORE_BY_RESOLVED)
-		qb_sql(&q, " ORDER BY resolved_at ASC NULLS FIRST, id");
-	else
-		qb_sql(&q, " ORDER BY " QUEUE_ORDER);
-	if (f->limit > 0) {
-		qb_sql(&q, " LIMIT ");
-		qb_int(&q, f->limit);
-	}
+	qb_init(&q, &pg_dialect);
+	qb_select(&q, f);
 	if ((rc = qb_check(&q)) != 0)
 		return rc;
 	/* However many tickets: streamed (a limit is a few rows). */
 	if (f->limit > 0)
-		return pg_rows(s, q.sql, q.n, q.param, f->what != NULL ?
-		    f->what : "cannot read tickets", out);
-	return pg_rows_stream(s, q.sql, q.n, q.param, f->what != NULL ?
-	    f->what : "cannot read tickets", out);
+		return pg_rows(s, q.sql, q.n, pg_params(&q, &p),
+		    f->what != NULL ? f->what : "cannot read tickets", out);
+	return pg_rows_stream(s, q.sql, q.n, pg_params(&q, &p),
+	    f->what != NULL ? f->what : "cannot read tickets", out);
 }
 
 static int
 pg_read(itsm_store *s, int64_t id, struct store_rows **out)
 {
-	struct qb q = { .off = 0 };
+	struct qb q;
+	struct pg_params p;
 	int rc;
 
 	*out = NULL;
-	qb_sql(&q, "SELECT ");
-	qb_columns(&q, TICKET_KEYS);
-	qb_sql(&q, " FROM tickets t WHERE id = ");
-	qb_int(&q, id);
+	qb_init(&q, &pg_dialect);
+	qb_read(&q, id);
 	if ((rc = qb_check(&q)) != 0)
 		return rc;
-	return pg_rows(s, q.sql, q.n, q.param, "cannot read a ticket", out);
+	return pg_rows(s, q.sql, q.n, pg_params(&q, &p),
+	    "cannot read a ticket", out);
 }
 
 static int
 pg_events(itsm_store *s, int64_t id, int64_t after, struct store_rows **out)
 {
-	struct qb q = { .off = 0 };
+	struct qb q;
+	struct pg_params p;
 
 	*out = NULL;
+	qb_init(&q, &pg_dialect);
 	qb_sql(&q, "SELECT at, recorded_at, actor, login, kind, field, old, "
 	    "new, message, id FROM events WHERE ticket = ");
 	qb_int(&q, id);
 	qb_sql(&q, " AND id > ");
 	qb_int(&q, after);
 	qb_sql(&q, " ORDER BY id");
-	return pg_rows(s, q.sql, q.n, q.param, "cannot read the history",
-	    out);
+	return pg_rows(s, q.sql, q.n, pg_params(&q, &p),
+	    "cannot read the history", out);
 }
 
 /*
@@ -350,11 +138,11 @@ static const char *
 set_column(const struct store_set *set)
 {
 	if (set->key <= ITSM_F_REF || set->key >= SK_CRISIS ||
-	    key_column[set->key] == NULL) {
+	    store_column[set->key] == NULL) {
 		itsm_error(ITSM_E_INTERNAL, "no stored field %d", set->key);
 		return NULL;
 	}
-	return key_column[set->key];
+	return store_column[set->key];
 }
 
 /* A value to write: its type is its column's (bare parameter). */
@@ -377,11 +165,13 @@ static int
 pg_insert(itsm_store *s, const struct store_set *set, size_t n,
     int64_t *id)
 {
-	struct qb q = { .off = 0 };
+	struct qb q;
+	struct pg_params p;
 	PGresult *r;
 	size_t i;
 	int rc;
 
+	qb_init(&q, &pg_dialect);
 	qb_sql(&q, "INSERT INTO tickets (id");
 	for (i = 0; i < n; i++) {
 		const char *col = set_column(&set[i]);
@@ -398,7 +188,7 @@ pg_insert(itsm_store *s, const struct store_set *set, size_t n,
 	qb_sql(&q, ") ON CONFLICT DO NOTHING RETURNING id");
 	if ((rc = qb_check(&q)) != 0)
 		return rc;
-	if ((rc = pg_exec(s, q.sql, q.n, q.param, "cannot log the ticket",
+	if ((rc = pg_exec(s, q.sql, q.n, pg_params(&q, &p), "cannot log the ticket",
 	    &r)) != 0)
 		return rc;
 	if (PQntuples(r) == 0)
@@ -413,11 +203,13 @@ static int
 pg_update(itsm_store *s, int64_t id, const struct store_set *set,
     size_t n)
 {
-	struct qb q = { .off = 0 };
+	struct qb q;
+	struct pg_params p;
 	PGresult *r;
 	size_t i;
 	int rc;
 
+	qb_init(&q, &pg_dialect);
 	qb_sql(&q, "UPDATE tickets SET ");
 	for (i = 0; i < n; i++) {
 		const char *col = set_column(&set[i]);
@@ -431,7 +223,7 @@ pg_update(itsm_store *s, int64_t id, const struct store_set *set,
 	qb_int(&q, id);
 	if ((rc = qb_check(&q)) != 0)
 		return rc;
-	if ((rc = pg_exec(s, q.sql, q.n, q.param, "cannot update the ticket",
+	if ((rc = pg_exec(s, q.sql, q.n, pg_params(&q, &p), "cannot update the ticket",
 	    &r)) != 0)
 		return rc;
 	if (strcmp(PQcmdTuples(r), "0") == 0)

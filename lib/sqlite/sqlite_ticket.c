@@ -1,10 +1,10 @@
 /*
  * The SQL of tickets and events: inserting, updating, appending events,
  * reading one ticket, selecting tickets by the bounds of a store query
- * (the domain computes them: lib/ticket_read.c), a ticket's history and
- * a major's dossier, each streamed as rows.
+ * (the domain computes them: lib/ticket_read.c; the statement is built
+ * by lib/store_sql.c in SQLite's dialect), a ticket's history and a
+ * major's dossier, each streamed as rows.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,259 +12,7 @@
 #include "itsm/error.h"
 #include "sqlite_int.h"
 #include "sqlite_columns.h"
-
-/*
- * The column of each key of store_int.h (store_columns.h), NULL for the
- * ref (not stored): the only names that reach the SQL text.
- */
-#define SQ_COLUMN(key, col) [key] = col,
-static const char *const key_column[SK_NKEYS] = {
-	STORE_TICKET_COLUMNS(SQ_COLUMN)
-};
-#undef SQ_COLUMN
-
-/* Every stored field of a ticket's object, in key order. */
-#define TICKET_KEYS ((SK_BIT(ITSM_NFIELDS) - 1) & ~SK_BIT(ITSM_F_REF))
-
-/*
- * A query built from fixed fragments, its values kept aside to be bound:
- * no value ever reaches the SQL text.
- */
-#define QB_ARGS 128
-
-struct qb {
-	char sql[16384];
-	size_t off;
-	int n;
-	struct { const char *text; int64_t num; int is_int; } arg[QB_ARGS];
-	int overflow;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void
-qb_sql(struct qb *q, const char *fmt, ...)
-{
-	va_list ap;
-	int w;
-
-	va_start(ap, fmt);
-	w = vsnprintf(q->sql + q->off, sizeof(q->sql) - q->off, fmt, ap);
-	va_end(ap);
-	if (w < 0 || (size_t)w >= sizeof(q->sql) - q->off)
-		q->overflow = 1;
-	else
-		q->off += (size_t)w;
-}
-
-/* Appends a placeholder for a text value. */
-static void
-qb_text(struct qb *q, const char *v)
-{
-	if (q->n == QB_ARGS) {
-		q->overflow = 1;
-		return;
-	}
-	q->arg[q->n].text = v;
-	q->arg[q->n].is_int = 0;
-	qb_sql(q, "?%d", ++q->n);
-}
-
-static void
-qb_int(struct qb *q, int64_t v)
-{
-	if (q->n == QB_ARGS) {
-		q->overflow = 1;
-		return;
-	}
-	q->arg[q->n].num = v;
-	q->arg[q->n].is_int = 1;
-	qb_sql(q, "?%d", ++q->n);
-}
-
-static int
-qb_prepare(itsm_store *s, struct qb *q, sqlite3_stmt **st)
-{
-	int i, rc;
-
-	if (q->overflow)
-		return itsm_error(ITSM_E_INVALID, "too many filters");
-	if ((rc = store_prepare(s, q->sql, st)) != 0)
-		return rc;
-	for (i = 0; i < q->n; i++) {
-		if (q->arg[i].is_int)
-			store_bind_int(*st, i + 1, q->arg[i].num);
-		else
-			store_bind_text(*st, i + 1, q->arg[i].text);
-	}
-	return 0;
-}
-
-/* The indexes of the cut names in byte order (n is small: insertion). */
-static void
-by_name(const struct store_query *sq, size_t *order, size_t n)
-{
-	size_t i, j, v;
-
-	for (i = 0; i < n; i++) {
-		v = i;
-		for (j = i; j > 0 && strcmp(sq->cut_name[order[j - 1]],
-		    sq->cut_name[v]) > 0; j--)
-			order[j] = order[j - 1];
-		order[j] = v;
-	}
-}
-
-/*
- * " AND <stagnant>", as struct store_query says: workable, and
- * updated_at below the cut of its priority.  The last term says it
- * exactly; the first ones only narrow the search, through the index
- * tickets_stagnant (priority, updated_at) of the workable tickets: one
- * range per priority, one for no priority, one between each two names
- * for the unknown ones, so that it reads the stagnant tickets and no
- * others, whatever the size of the queue.  The table itself must be
- * read by rowid only (NOT INDEXED, queue_plan): without ANALYZE
- * statistics SQLite would rather read every workable ticket through the
- * status index.
- */
-static void
-qb_stagnant(struct qb *q, const struct store_query *sq)
-{
-	size_t i, n = sq->ncut, order[STORE_MAX_CUTS];
-	int64_t max = sq->cut_other;
-	int name[STORE_MAX_CUTS], other, arms = 0;
-
-	if (n > STORE_MAX_CUTS) {
-		q->overflow = 1;
-		return;
-	}
-	for (i = 0; i < n; i++)
-		if (sq->cut_at[i] > max)
-			max = sq->cut_at[i];
-#define ARM "%sSELECT id FROM tickets INDEXED BY tickets_stagnant WHERE " \
-	"status IN ('new', 'in_progress') AND "
-	qb_sql(q, " AND id IN (");
-	for (i = 0; i < n; i++) {
-		qb_sql(q, ARM "priority = ", arms++ ? " UNION ALL " : "");
-		qb_text(q, sq->cut_name[i]);
-		name[i] = q->n;
-		qb_sql(q, " AND updated_at < ");
-		qb_int(q, sq->cut_at[i]);
-	}
-	qb_sql(q, ARM "priority IS NULL AND updated_at < ",
-	    arms++ ? " UNION ALL " : "");
-	qb_int(q, sq->cut_other);
-	other = q->n;
-	by_name(sq, order, n);
-	/* Between the names: placeholders of the same values, reused. */
-	for (i = 0; i <= n; i++) {
-		qb_sql(q, ARM, " UNION ALL ");
-		if (i > 0)
-			qb_sql(q, "priority > ?%d AND ", name[order[i - 1]]);
-		if (i < n)
-			qb_sql(q, "priority < ?%d AND ", name[order[i]]);
-		if (n == 0)
-			qb_sql(q, "priority IS NOT NULL AND ");
-		qb_sql(q, "updated_at < ?%d", other);
-	}
-#undef ARM
-	qb_sql(q, ")");
-	qb_sql(q, " AND status IN ('new', 'in_progress') AND updated_at < ");
-	qb_int(q, max);
-	if (n == 0) {
-		/* No cut: every priority's is the other (CASE needs a WHEN). */
-		qb_sql(q, " AND updated_at < ?%d", other);
-		return;
-	}
-	qb_sql(q, " AND updated_at < CASE priority");
-	for (i = 0; i < n; i++) {
-		qb_sql(q, " WHEN ?%d THEN ", name[i]);
-		qb_int(q, sq->cut_at[i]);
-	}
-	qb_sql(q, " ELSE ?%d END", other);
-}
-
-/* " AND <breached>": past a due time the ticket has not met. */
-static void
-qb_breached(struct qb *q, int64_t before)
-{
-	qb_sql(q, " AND status IN ('new', 'in_progress') AND "
-	    "((responded_at IS NULL AND response_due < ");
-	qb_int(q, before);
-	qb_sql(q, ") OR (resolved_at IS NULL AND resolution_due < ");
-	qb_int(q, before);
-	qb_sql(q, "))");
-}
-
-static void
-qb_filter(struct qb *q, const struct store_query *f)
-{
-	size_t i;
-
-	switch (f->scope) {
-	case STORE_STATUSES:
-		qb_sql(q, "status IN (");
-		for (i = 0; f->statuses[i] != NULL; i++) {
-			qb_sql(q, "%s", i ? ", " : "");
-			qb_text(q, f->statuses[i]);
-		}
-		qb_sql(q, ")");
-		break;
-	case STORE_ALL:
-		qb_sql(q, "1");
-		break;
-	case STORE_WORKABLE:
-		/* The queue's literal too, so that its index may serve. */
-		qb_sql(q, "status IN ('new', 'in_progress', 'on_hold') AND "
-		    "status IN ('new', 'in_progress')");
-		break;
-	case STORE_RESOLVED_BY:
-		/* Literal, so that the index of resolved tickets applies. */
-		qb_sql(q, "status = 'resolved' AND resolved_at <= ");
-		qb_int(q, f->resolved_by);
-		break;
-	default:
-		/* Literal, so that the queue's partial index applies. */
-		qb_sql(q, "status IN ('new', 'in_progress', 'on_hold')");
-		break;
-	}
-	if (f->type != NULL) {
-		qb_sql(q, " AND type = ");
-		qb_text(q, f->type);
-	}
-	if (f->priority != NULL) {
-		qb_sql(q, " AND priority = ");
-		qb_text(q, f->priority);
-		qb_sql(q, " COLLATE NOCASE");
-	}
-	if (f->group != NULL) {
-		qb_sql(q, " AND group_name = ");
-		qb_text(q, f->group);
-		qb_sql(q, " COLLATE NOCASE");
-	}
-	if (f->assignee != NULL) {
-		qb_sql(q, " AND assignee = ");
-		qb_text(q, f->assignee);
-	}
-	if (f->assignee_or_none != NULL) {
-		qb_sql(q, " AND (assignee IS NULL OR assignee = ");
-		qb_text(q, f->assignee_or_none);
-		qb_sql(q, ")");
-	}
-	if (f->stagnant)
-		qb_stagnant(q, f);
-	if (f->breached)
-		qb_breached(q, f->overdue_before);
-	if (f->esc == STORE_ESC_STAGNANT)
-		qb_sql(q, " AND (stagnant_escalated_at IS NULL OR "
-		    "stagnant_escalated_at <= updated_at)");
-	else if (f->esc == STORE_ESC_BREACH)
-		qb_sql(q, " AND (breach_escalated_at IS NULL OR "
-		    "breach_escalated_at <= updated_at)");
-}
-
-/* The queue order: major first, then priority, then oldest. */
-#define QUEUE_ORDER " ORDER BY major DESC, ifnull(priority_rank, 1000000), " \
-	"opened_at, id"
+#include "store_sql.h"
 
 /*
  * How to read the table.  SQLite has no statistics (no ANALYZE), so it
@@ -273,8 +21,9 @@ qb_filter(struct qb *q, const struct store_query *f)
  * next's one ticket.  The open queue, and the workable one, are walked
  * in the queue index's order instead: no sort, rows stream out, a limit
  * stops the walk.  An assignee narrows more through its own index; the
- * stagnant ones are found by rowid from their own index (qb_stagnant).
- * Only the queue's order is planned so (an export reads by id).
+ * stagnant ones are found by rowid from their own index (store_sql.c,
+ * qb_stagnant), the table read by rowid only.  Only the queue's order
+ * is planned so (an export reads by id).
  */
 static const char *
 queue_plan(const struct store_query *f)
@@ -289,41 +38,54 @@ queue_plan(const struct store_query *f)
 	return "";
 }
 
-/* The columns of the keys of want, in key order. */
-static void
-qb_columns(struct qb *q, uint64_t want)
-{
-	int k, n = 0;
+/*
+ * SQLite's words: numbered parameters, bound typed; NOCASE; the
+ * expressions of the index tickets_queue; the index tickets_stagnant
+ * named, since without statistics SQLite would rather read every
+ * workable ticket through the status index.
+ */
+static const struct qb_dialect sq_dialect = {
+	.mark = '?',
+	.text_type = "",
+	.int_type = "",
+	.nocase_pre = "",
+	.nocase_mid = " = ",
+	.nocase_post = " COLLATE NOCASE",
+	.queue_order = "major DESC, ifnull(priority_rank, 1000000), "
+	    "opened_at, id",
+	.resolved_order = "resolved_at, id",
+	.stagnant_from = "tickets INDEXED BY tickets_stagnant",
+	.plan = queue_plan,
+};
 
-	for (k = 0; k < SK_NKEYS; k++) {
-		if (!(want & SK_BIT(k)) || key_column[k] == NULL)
-			continue;
-		qb_sql(q, "%s%s", n++ ? ", " : "", key_column[k]);
+static int
+qb_prepare(itsm_store *s, struct qb *q, sqlite3_stmt **st)
+{
+	int i, rc;
+
+	if ((rc = qb_check(q)) != 0)
+		return rc;
+	if ((rc = store_prepare(s, q->sql, st)) != 0)
+		return rc;
+	for (i = 0; i < q->n; i++) {
+		if (q->arg[i].is_int)
+			store_bind_int(*st, i + 1, q->arg[i].num);
+		else
+			store_bind_text(*st, i + 1, q->arg[i].text);
 	}
+	return 0;
 }
 
 static int
 sq_select(itsm_store *s, const struct store_query *f, struct store_rows **out)
 {
-	struct qb q = { .off = 0 };
+	struct qb q;
 	sqlite3_stmt *st;
 	int rc;
 
 	*out = NULL;
-	qb_sql(&q, "SELECT ");
-	qb_columns(&q, f->want ? f->want : TICKET_KEYS);
-	qb_sql(&q, " FROM tickets t%s WHERE ", queue_plan(f));
-	qb_filter(&q, f);
-	if (f->order == STORE_BY_ID)
-		qb_sql(&q, " ORDER BY id");
-	else if (f->order == STORE_BY_RESOLVED)
-		qb_sql(&q, " ORDER BY resolved_at, id");
-	else
-		qb_sql(&q, QUEUE_ORDER);
-	if (f->limit > 0) {
-		qb_sql(&q, " LIMIT ");
-		qb_int(&q, f->limit);
-	}
+	qb_init(&q, &sq_dialect);
+	qb_select(&q, f);
 	if ((rc = qb_prepare(s, &q, &st)) != 0)
 		return rc;
 	return sq_rows(s, st, 0, f->what != NULL ? f->what :
@@ -343,11 +105,10 @@ sq_read(itsm_store *s, int64_t id, struct store_rows **out)
 
 	*out = NULL;
 	if (sql[0] == '\0') {
-		struct qb q = { .off = 0 };
+		struct qb q;
 
-		qb_sql(&q, "SELECT ");
-		qb_columns(&q, TICKET_KEYS);
-		qb_sql(&q, " FROM tickets t WHERE id = ?1");
+		qb_init(&q, &sq_dialect);
+		qb_read(&q, 0);		/* "id = ?1" */
 		if (q.overflow || q.off >= sizeof(sql))
 			return itsm_error(ITSM_E_INTERNAL, "a query too long");
 		memcpy(sql, q.sql, q.off + 1);
@@ -391,11 +152,11 @@ static const char *
 set_column(const struct store_set *set)
 {
 	if (set->key <= ITSM_F_REF || set->key >= SK_CRISIS ||
-	    key_column[set->key] == NULL) {
+	    store_column[set->key] == NULL) {
 		itsm_error(ITSM_E_INTERNAL, "no stored field %d", set->key);
 		return NULL;
 	}
-	return key_column[set->key];
+	return store_column[set->key];
 }
 
 static int
