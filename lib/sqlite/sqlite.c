@@ -1164,6 +1164,9 @@ sq_version(itsm_store *s)
 {
 	int v = -1;
 
+	/* No file yet: no schema either (the first write creates both). */
+	if (SQ(s)->absent)
+		return 0;
 	if (user_version(s, &v) != 0)
 		return -1;
 	return v;

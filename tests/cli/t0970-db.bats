@@ -184,6 +184,16 @@ pg_digest() {
 	    true
 }
 
+@test "sqlite: db status of a file not yet created: no schema, and no file made" {
+	run --separate-stderr itsm db status
+	assert_status 0
+	[[ ${lines[3]} == "schema: none (run 'itsm db init')" ]]
+	run --separate-stderr itsm db status --json
+	assert_status 0
+	jq_is '.schema' 0
+	[ ! -e "$ITSM_DB" ]
+}
+
 @test "db: a missing, unknown or extra word is a usage error (64)" {
 	run --separate-stderr itsm db
 	assert_status 64
