@@ -220,8 +220,20 @@ static const char *const m6[] = {
 	NULL
 };
 
+/*
+ * 6 -> 7: tickets_activity served the sweep before tickets_stagnant, and
+ * the planner still chose it for the sweep's ranges on its estimates
+ * (most workable tickets taken for old), reading most of the queue for
+ * a few stagnant ones: 9.8 ms at 100k, 1.0 ms without it.  Nothing else
+ * reads it (lib/store_sql.c, qb_stagnant).
+ */
+static const char *const m7[] = {
+	"DROP INDEX tickets_activity",
+	NULL
+};
+
 static const char *const *const migrations[ITSM_SCHEMA_VERSION] = {
-	m1, m2, m3, m4, m5, m6
+	m1, m2, m3, m4, m5, m6, m7
 };
 
 /* The version opening migrates to; only tests lower it. */

@@ -110,12 +110,12 @@ pg_digest() {
 @test "sqlite: db init creates the file with the schema; a second init is refused (1), changing nothing" {
 	run --separate-stderr itsm db init
 	assert_status 0
-	assert_output "created the itsm schema, version 6, in '$ITSM_DB'"
+	assert_output "created the itsm schema, version 7, in '$ITSM_DB'"
 	[ "$(stat -c %a "$ITSM_DB")" = 600 ]
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 6 ]
+	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 7 ]
 	before=$(db_digest)
 	run --separate-stderr itsm db init
-	assert_rejected 1 "database '.*' has the itsm schema already \(version 6\): nothing to do" "$before"
+	assert_rejected 1 "database '.*' has the itsm schema already \(version 7\): nothing to do" "$before"
 	run --separate-stderr itsm open "after init" --caller ann
 	assert_status 0
 	assert_output "INC-1"
@@ -151,17 +151,20 @@ pg_digest() {
 	before=$(db_digest)
 	run --separate-stderr itsm db upgrade
 	assert_status 0
-	assert_output "upgraded the itsm schema, version 6, in '$ITSM_DB'"
+	assert_output "upgraded the itsm schema, version 7, in '$ITSM_DB'"
 	assert_unchanged "$before"
 }
 
 @test "sqlite: db upgrade migrates an older schema forward, keeping the tickets" {
 	itsm open "kept" --caller ann >/dev/null
-	sqlite3 "$ITSM_DB" 'DROP INDEX tickets_stagnant; PRAGMA user_version = 5'
+	sqlite3 "$ITSM_DB" "DROP INDEX tickets_stagnant; CREATE INDEX
+	    tickets_activity ON tickets (updated_at) WHERE status IN ('new',
+	    'in_progress'); PRAGMA user_version = 5"
 	run --separate-stderr itsm db upgrade
 	assert_status 0
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 6 ]
+	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 7 ]
 	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM sqlite_master WHERE name = 'tickets_stagnant'")" = 1 ]
+	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM sqlite_master WHERE name = 'tickets_activity'")" = 0 ]
 	[ "$(sqlite3 "$ITSM_DB" 'SELECT summary FROM tickets')" = kept ]
 }
 
@@ -172,14 +175,14 @@ pg_digest() {
 	[[ ${lines[0]} == "engine: sqlite" ]]
 	[[ ${lines[1]} == "server: SQLite "* ]]
 	[[ ${lines[2]} == "database: $ITSM_DB" ]]
-	[[ ${lines[3]} == "schema: 6 (this itsm's)" ]]
+	[[ ${lines[3]} == "schema: 7 (this itsm's)" ]]
 	[[ ${lines[4]} == "user: -" ]]
 	[[ ${lines[5]} == "role: admin" ]]
 	[ "${#lines[@]}" = 6 ]
 	run --separate-stderr itsm db status --json
 	assert_status 0
-	jq_is '.engine == "sqlite" and .schema == 6 and
-	    .schema_known == 6 and .user == null and .role == "admin" and
+	jq_is '.engine == "sqlite" and .schema == 7 and
+	    .schema_known == 7 and .user == null and .role == "admin" and
 	    (.server | startswith("SQLite ")) and .database == "'"$ITSM_DB"'"' \
 	    true
 }
@@ -219,18 +222,18 @@ pg_digest() {
 	[ "$(pg_sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 ]
 	run --separate-stderr itsm db init
 	assert_status 0
-	assert_output "created the itsm schema, version 6, in '$PGDB'"
+	assert_output "created the itsm schema, version 7, in '$PGDB'"
 	[ "$(pg_sql "SELECT count(*) FROM pg_trigger WHERE tgname IN
 	    ('events_guard', 'tickets_guard', 'majors_guard')")" = 3 ]
 	before=$(pg_digest)
 	run --separate-stderr itsm db init
 	assert_status 1
-	assert_one_line_error "database '$PGDB' has the itsm schema already \(version 6\): nothing to do"
+	assert_one_line_error "database '$PGDB' has the itsm schema already \(version 7\): nothing to do"
 	[ "$(pg_digest)" = "$before" ]
 	run --separate-stderr itsm db status --json
 	assert_status 0
 	jq_is '.engine == "postgresql" and .database == "'"$PGDB"'"
-	    and .schema == 6 and .user == "'"$PGUSER"'" and .role == "admin"
+	    and .schema == 7 and .user == "'"$PGUSER"'" and .role == "admin"
 	    and (.server | startswith("PostgreSQL "))' true
 }
 
