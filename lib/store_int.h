@@ -264,6 +264,20 @@ store_ticket_events(itsm_store *s, int64_t id, int64_t after,
 }
 
 /*
+ * The events of the tickets store_ticket_select() gives for q (its
+ * filter and limit; its want unread), in one stream: the columns of
+ * store_ticket_events(), then the ticket's id; by ticket, then event id.
+ * Export reads it beside the tickets' walk, rather than a query a
+ * ticket.
+ */
+static inline int
+store_events_of(itsm_store *s, const struct store_query *q,
+    struct store_rows **out)
+{
+	return s->engine->tickets->events_of(s, q, out);
+}
+
+/*
  * The id of the ticket whose ext_ref is ext in any case (ASCII): 0 and
  * *id, 1 when there is none, or < 0.
  */

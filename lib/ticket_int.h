@@ -74,6 +74,9 @@ void tk_event_json_write(struct json_buf *b, const itsm_event *e,
 /* The events of ticket id after event id after as a JSON array: 0 or < 0. */
 int tk_events_json_write(itsm_ctx *c, int64_t id, int64_t after,
     int members, struct json_buf *b);
+/* The events it gives as a JSON array (it is the caller's): 0 or < 0. */
+int tk_events_json_iter(itsm_event_iter *it, int members,
+    struct json_buf *b);
 /*
  * The JSON a hook reads: the event (name, ref, reason, message, managers
  * as JSON text, and the changes recorded after event id since) and the
@@ -95,6 +98,8 @@ struct tk_export {
 	/* The TKF_STORE fields, at key - ITSM_NFIELDS. */
 	struct tk_value store[TK_NSTORE_FIELDS];
 	int crisis;		/* a major incident's dossier follows */
+	/* The ticket's events, oldest first: tk_events_json_iter(). */
+	itsm_event_iter *events;
 };
 /* The parts of a major incident's dossier, their columns in export's order. */
 enum tk_crisis_part {

@@ -302,6 +302,24 @@ qb_columns(struct qb *q, uint64_t want)
 	}
 }
 
+/* What follows the columns of a select: the table, filter, order, limit. */
+static void
+qb_from(struct qb *q, const struct store_query *f)
+{
+	qb_sql(q, " FROM tickets t%s WHERE ", queue_plan(f));
+	qb_filter(q, f);
+	if (f->order == STORE_BY_ID)
+		qb_sql(q, " ORDER BY id");
+	else if (f->order == STORE_BY_RESOLVED)
+		qb_sql(q, " ORDER BY resolved_at, id");
+	else
+		qb_sql(q, QUEUE_ORDER);
+	if (f->limit > 0) {
+		qb_sql(q, " LIMIT ");
+		qb_int(q, f->limit);
+	}
+}
+
 static int
 sq_select(itsm_store *s, const struct store_query *f, struct store_rows **out)
 {
@@ -312,22 +330,31 @@ sq_select(itsm_store *s, const struct store_query *f, struct store_rows **out)
 	*out = NULL;
 	qb_sql(&q, "SELECT ");
 	qb_columns(&q, f->want ? f->want : TICKET_KEYS);
-	qb_sql(&q, " FROM tickets t%s WHERE ", queue_plan(f));
-	qb_filter(&q, f);
-	if (f->order == STORE_BY_ID)
-		qb_sql(&q, " ORDER BY id");
-	else if (f->order == STORE_BY_RESOLVED)
-		qb_sql(&q, " ORDER BY resolved_at, id");
-	else
-		qb_sql(&q, QUEUE_ORDER);
-	if (f->limit > 0) {
-		qb_sql(&q, " LIMIT ");
-		qb_int(&q, f->limit);
-	}
+	qb_from(&q, f);
 	if ((rc = qb_prepare(s, &q, &st)) != 0)
 		return rc;
 	return sq_rows(s, st, 0, f->what != NULL ? f->what :
 	    "cannot read tickets", out);
+}
+
+/* The events of the tickets sq_select() gives for f, by ticket then id. */
+static int
+sq_events_of(itsm_store *s, const struct store_query *f,
+    struct store_rows **out)
+{
+	struct qb q = { .off = 0 };
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	qb_sql(&q, "SELECT at, recorded_at, actor, login, kind, field, old, "
+	    "new, message, id, ticket FROM events WHERE ticket IN "
+	    "(SELECT id");
+	qb_from(&q, f);
+	qb_sql(&q, ") ORDER BY ticket, id");
+	if ((rc = qb_prepare(s, &q, &st)) != 0)
+		return rc;
+	return sq_rows(s, st, 0, "cannot read the history", out);
 }
 
 /*
@@ -591,5 +618,6 @@ const struct engine_tickets sq_tickets = {
 	.read = sq_read,
 	.select = sq_select,
 	.events = sq_events,
+	.events_of = sq_events_of,
 	.find_ext = sq_find_ext,
 };

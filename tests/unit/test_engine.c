@@ -972,6 +972,76 @@ test_streams_nest_and_interleave_writes(void **state)
 	assert_int_equal(i, 300);
 }
 
+/*
+ * The events of the tickets a query selects, in one stream beside the
+ * tickets' own (export's walk): the columns of events(), then the
+ * ticket; by ticket, then id, however they were appended; only the
+ * tickets selected, within the limit.
+ */
+static void
+test_events_of_selected_tickets(void **state)
+{
+	struct fx *f = *state;
+	static const char *const open[] = { "new", NULL };
+	struct store_query q = { .scope = STORE_STATUSES, .statuses = open,
+	    .order = STORE_BY_ID, .want = SK_BIT(ITSM_F_ID) };
+	const struct store_value *v, *ev;
+	struct store_rows *r, *er;
+	struct store_event e;
+	int64_t t[4], last;
+	char buf[64];
+	size_t i, k, n;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	t[0] = add_ticket(f->a, "a", 1000, "new", 0, -1);
+	t[1] = add_ticket(f->a, "b", 1000, "closed", 0, -1);
+	t[2] = add_ticket(f->a, "c", 1000, "new", 0, -1);
+	t[3] = add_ticket(f->a, "d", 1000, "new", 0, -1);
+	/* Interleaved, and more than a batch of a cursor for c. */
+	for (i = 0; i < 1203; i++) {
+		e = event(1000 + (int64_t)i, "note", i % 3 == 0 ? "x" : NULL);
+		assert_int_equal(store_event_add(f->a,
+		    i < 6 ? t[i % 2] : t[2], &e), 0);
+	}
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	/* The tickets' stream and the events' read side by side. */
+	assert_int_equal(store_ticket_select(f->b, &q, &r), 0);
+	assert_int_equal(store_events_of(f->b, &q, &er), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+		assert_int_equal(v[0].i, t[i == 0 ? 0 : i + 1]);
+	}
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+	last = 0;
+	for (k = 0; store_rows_next(f->b, er, &ev, &n) == 1; k++) {
+		assert_int_equal(n, 11);
+		assert_int_equal(ev[10].i, k < 3 ? t[0] : t[2]);
+		assert_true(ev[9].i > last);
+		last = ev[9].i;
+		assert_string_equal(text_of(&ev[4], buf, sizeof(buf)), "note");
+		assert_string_equal(text_of(&ev[2], buf, sizeof(buf)), "Ann");
+	}
+	store_rows_free(f->b, er);
+	assert_int_equal(k, 3 + 1197);
+
+	/* The limit's tickets only. */
+	q.limit = 1;
+	assert_int_equal(store_events_of(f->b, &q, &er), 0);
+	for (k = 0; store_rows_next(f->b, er, &ev, &n) == 1; k++)
+		assert_int_equal(ev[10].i, t[0]);
+	store_rows_free(f->b, er);
+	assert_int_equal(k, 3);
+
+	/* None selected: none. */
+	q.type = "change";
+	q.limit = 0;
+	assert_int_equal(store_events_of(f->b, &q, &er), 0);
+	assert_int_equal(store_rows_next(f->b, er, &ev, &n), 0);
+	store_rows_free(f->b, er);
+}
+
 /* Tickets of any fields: summary, caller, affected, opened_at 1000, extra. */
 #define S_TXT(k, v) ((struct store_set){ .key = (k), .text = (v) })
 #define S_INT(k, v) ((struct store_set){ .key = (k), .num = (v), .is_int = 1 })
@@ -2748,6 +2818,7 @@ main(void)
 		T(test_streams_large_results),
 		T(test_scopes_are_the_workflows),
 		T(test_streams_nest_and_interleave_writes),
+		T(test_events_of_selected_tickets),
 		T(test_insert_exists_and_lookups),
 		T(test_select_conditions),
 		T(test_history_reads),
