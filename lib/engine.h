@@ -179,6 +179,9 @@ struct engine_tickets {
 	/* Appends an event to ticket's history (events are never changed). */
 	int (*event_add)(itsm_store *s, int64_t ticket,
 	    const struct store_event *e);
+	/* Appends n events, in order, as n event_add() would. */
+	int (*events_add)(itsm_store *s, int64_t ticket,
+	    const struct store_event *e, size_t n);
 	/* Whether a ticket has value, any case, as key (group, priority). */
 	int (*has)(itsm_store *s, int key, const char *value);
 	/* The newest event's id, 0 when none (nor on error). */

@@ -95,6 +95,17 @@ store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
 	return s->engine->tickets->event_add(s, ticket, e);
 }
 
+/*
+ * Appends n events to a ticket's history, in order, numbered as n
+ * store_event_add() would (an engine may send them at once).
+ */
+static inline int
+store_events_add(itsm_store *s, int64_t ticket, const struct store_event *e,
+    size_t n)
+{
+	return s->engine->tickets->events_add(s, ticket, e, n);
+}
+
 /* A setting of the store (NULL when unset); *out is the caller's to free(). */
 static inline int
 store_meta_get(itsm_store *s, const char *key, char **out)

@@ -520,6 +520,19 @@ sq_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
 	return store_run(s, st, "cannot record the event");
 }
 
+static int
+sq_events_add(itsm_store *s, int64_t ticket, const struct store_event *e,
+    size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = sq_event_add(s, ticket, &e[i])) != 0)
+			return rc;
+	return 0;
+}
+
 static int64_t
 sq_last_event_id(itsm_store *s)
 {
@@ -610,6 +623,7 @@ const struct engine_tickets sq_tickets = {
 	.insert = sq_insert,
 	.update = sq_update,
 	.event_add = sq_event_add,
+	.events_add = sq_events_add,
 	.has = sq_has,
 	.last_event_id = sq_last_event_id,
 	.latest_events = sq_latest_events,

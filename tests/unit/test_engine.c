@@ -726,6 +726,62 @@ test_events_in_order(void **state)
 	store_rows_free(f->b, r);
 }
 
+/*
+ * Events appended at once are numbered and stored as one at a time
+ * would be: in order, after those there are, more than one INSERT's
+ * worth on PostgreSQL (16).
+ */
+static void
+test_events_added_at_once(void **state)
+{
+	struct fx *f = *state;
+	struct store_event e[40];
+	const struct store_value *v;
+	struct store_rows *r;
+	char msg[40][16], buf[64];
+	int64_t id, first;
+	size_t i, n;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "s", 1000, "new", 0, -1);
+	e[0] = event(999, "open", NULL);
+	assert_int_equal(store_event_add(f->a, id, &e[0]), 0);
+	first = store_last_event_id(f->a);
+	for (i = 0; i < 40; i++) {
+		snprintf(msg[i], sizeof(msg[i]), "m%zu", i);
+		e[i] = event(1000 + (int64_t)i, "note", i % 5 ? msg[i] : NULL);
+		if (i == 7)
+			e[i].field = "status", e[i].new_ = "in_progress";
+	}
+	assert_int_equal(store_events_add(f->a, id, e, 0), 0);
+	assert_int_equal(store_events_add(f->a, id, e, 17), 0);
+	assert_int_equal(store_events_add(f->a, id, e + 17, 23), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_last_event_id(f->b), first + 40);
+	assert_int_equal(store_ticket_events(f->b, id, first, &r), 0);
+	for (i = 0; store_rows_next(f->b, r, &v, &n) == 1; i++) {
+		assert_int_equal(v[9].i, first + 1 + (int64_t)i);
+		assert_int_equal(v[0].i, 1000 + (int64_t)i);
+		assert_int_equal(v[1].i, 1001 + (int64_t)i);
+		assert_string_equal(text_of(&v[2], buf, sizeof(buf)), "Ann");
+		assert_string_equal(text_of(&v[4], buf, sizeof(buf)), "note");
+		assert_string_equal(text_of(&v[5], buf, sizeof(buf)),
+		    i == 7 ? "status" : "");
+		assert_string_equal(text_of(&v[7], buf, sizeof(buf)),
+		    i == 7 ? "in_progress" : "");
+		assert_int_equal(v[8].type, i % 5 ? STORE_TEXT : STORE_NULL);
+		assert_string_equal(text_of(&v[8], buf, sizeof(buf)),
+		    i % 5 ? msg[i] : "");
+	}
+	store_rows_free(f->b, r);
+	assert_int_equal(i, 40);
+	/* Refused as a whole: no ticket. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_true(store_events_add(f->a, id + 1, e, 3) < 0);
+	itsm_store_rollback(f->a);
+	assert_int_equal(store_last_event_id(f->a), first + 40);
+}
+
 /* An event goes with its transaction, and needs its ticket. */
 static void
 test_events_go_with_their_transaction(void **state)
@@ -2813,6 +2869,7 @@ main(void)
 		T(test_update_of_no_ticket),
 		T(test_events_in_order),
 		T(test_events_go_with_their_transaction),
+		T(test_events_added_at_once),
 		T(test_ids_without_gaps),
 		T(test_queue_order),
 		T(test_streams_large_results),
