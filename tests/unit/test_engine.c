@@ -986,8 +986,8 @@ test_scopes_are_the_workflows(void **state)
 
 /*
  * Streams nest, and a connection writes while one is open: export
- * reads each ticket's events inside the walk of the tickets, the SLA
- * refresh updates the ticket it reads.  The walk sees every row once.
+ * reads the events beside the walk of the tickets, the SLA refresh
+ * updates the ticket it reads.  The walk sees every row once.
  */
 static void
 test_streams_nest_and_interleave_writes(void **state)
