@@ -21,7 +21,7 @@
 #include "itsm/store.h"
 
 /* Raised when a member is added to or changed in an ops struct. */
-#define STORE_ENGINE_VERSION 2
+#define STORE_ENGINE_VERSION 3
 
 /*
  * A value of a row: NULL, an integer (true and false are 1 and 0), a
@@ -123,8 +123,8 @@ struct engine_core {
 	 * The next row of r into *row (n values): 1, 0 at the end, or an
 	 * ITSM_E code.  rows_free() ends them (NULL is nothing).  Streams
 	 * nest, and the connection that reads one may write meanwhile
-	 * (export reads each ticket's events inside the walk of the
-	 * tickets; the SLA refresh updates the ticket it reads): a stream
+	 * (export reads the events beside the walk of the tickets; the SLA
+	 * refresh updates the ticket it reads): a stream
 	 * still gives each of its rows once.  Texts are compared and
 	 * ordered bytewise (as C's strcmp), and a NULL sorts before every
 	 * value (last in a descending order), wherever a member says "by"
@@ -179,6 +179,9 @@ struct engine_tickets {
 	/* Appends an event to ticket's history (events are never changed). */
 	int (*event_add)(itsm_store *s, int64_t ticket,
 	    const struct store_event *e);
+	/* Appends n events, in order, as n event_add() would. */
+	int (*events_add)(itsm_store *s, int64_t ticket,
+	    const struct store_event *e, size_t n);
 	/* Whether a ticket has value, any case, as key (group, priority). */
 	int (*has)(itsm_store *s, int key, const char *value);
 	/* The newest event's id, 0 when none (nor on error). */
@@ -214,6 +217,9 @@ struct engine_tickets {
 	    struct store_rows **out);
 	/* A ticket's events after an id: store_ticket_events(). */
 	int (*events)(itsm_store *s, int64_t id, int64_t after,
+	    struct store_rows **out);
+	/* The events of the tickets select() gives: store_events_of(). */
+	int (*events_of)(itsm_store *s, const struct store_query *q,
 	    struct store_rows **out);
 	/* A ticket by its external reference: store_ticket_find_ext(). */
 	int (*find_ext)(itsm_store *s, const char *ext, int64_t *id);

@@ -883,29 +883,34 @@ row_fields(const itsm_policy *p, const struct sn_row *row, const char *hold,
 }
 
 /*
- * The events of ticket id: each kept row is one at its own time (the
- * first opens the ticket), its first change its field, old and new, the
- * others said in its message.  Each row is checked against the policy
- * when asked.
+ * The room of an event's message: large enough for every change of a
+ * row, nothing of it is cut.
  */
-static int
+#define SN_MSG (SN_EV_N * (2 * MAX_NAME + 32))
+
+/*
+ * The events of an incident into e[nkeep], their messages in msg (SN_MSG
+ * bytes each): each kept row is one at its own time (the first opens the
+ * ticket), its first change its field, old and new, the others said in
+ * its message.  The times and new values of its status changes go to
+ * sat and sto, *nst of them, for its due times.
+ */
+static void
 incident_events(struct sn *sn, struct sn_row *const *keep, size_t nkeep,
-    int64_t id)
+    struct store_event *e, char *msg, int64_t *sat, const char **sto,
+    size_t *nst)
 {
 	static const char *const names[SN_EV_N] = { "hold_reason", "group",
 	    "assignee", "impact", "urgency", "priority" };
 	itsm_ctx *c = sn->c;
 	const char *prev[SN_EV_N] = { NULL }, *prev_state = NULL;
-	/* Large enough for every change of a row: nothing of it is cut. */
-	char msg[SN_EV_N * (2 * MAX_NAME + 32)];
 	size_t i;
-	int rc = 0;
 
-	for (i = 0; i < nkeep && rc == 0; i++) {
+	*nst = 0;
+	for (i = 0; i < nkeep; i++, msg += SN_MSG) {
 		struct sn_row *row = keep[i];
 		const char *now[SN_EV_N], *hold, *state;
 		const char *field = NULL, *from = NULL, *to = NULL;
-		struct store_event e;
 		int64_t at;
 		int k;
 
@@ -917,6 +922,8 @@ incident_events(struct sn *sn, struct sn_row *const *keep, size_t nkeep,
 			field = "status";
 			from = prev_state;
 			to = state;
+			sat[*nst] = at;
+			sto[(*nst)++] = state;
 		}
 		for (k = 0; k < SN_EV_N; k++) {
 			if (tk_same(prev[k], now[k]))
@@ -926,57 +933,96 @@ incident_events(struct sn *sn, struct sn_row *const *keep, size_t nkeep,
 				from = prev[k];
 				to = now[k];
 			} else {
-				note_change(msg, sizeof(msg), names[k], prev[k],
+				note_change(msg, SN_MSG, names[k], prev[k],
 				    now[k]);
 			}
 		}
-		e = (struct store_event){ .at = at, .recorded_at = c->now,
+		e[i] = (struct store_event){ .at = at, .recorded_at = c->now,
 		    .actor = known(row->f[SN_UPDATED_BY]) ?
 		    row->f[SN_UPDATED_BY] : "unknown", .login = c->login,
 		    .kind = i == 0 ? "open" : "update", .field = field,
 		    .old = from, .new_ = to, .message = msg[0] ? msg : NULL };
-		rc = store_event_add(c->store, id, &e);
-		sn->st->events++;
-		if (sn->o->policy_check)
-			policy_check(sn, row);
 		prev_state = state;
 		for (k = 0; k < SN_EV_N; k++)
 			prev[k] = now[k];
 	}
-	return rc;
 }
 
-/* Writes the incident whose rows were read: its ticket and its events. */
+/*
+ * Writes the incident whose rows were read: its ticket with its due
+ * times (computed here from what is written, not read back), then its
+ * events, each row checked against the policy when asked.
+ */
 static int
 flush_incident(struct sn *sn)
 {
-	struct sn_row **keep;
+	struct sn_row **keep = NULL;
 	struct store_set set[SN_SET];
-	char summary[SN_SUMMARY];
-	size_t n = 0, i, nkeep;
+	struct store_event *ev = NULL;
+	struct tk_sla_ticket tk = { .priority = NULL };
+	char summary[SN_SUMMARY], *msg = NULL;
+	const char **sto = NULL;
+	int64_t *sat = NULL, rdue, sdue;
+	size_t n = 0, i, nkeep, nst;
 	int64_t id;
 	int pri = -1, rc;
 
 	if (sn->nrows == 0)
 		return 0;
-	if ((keep = calloc(sn->nrows, sizeof(*keep))) == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	if ((keep = calloc(sn->nrows, sizeof(*keep))) == NULL ||
+	    (ev = calloc(sn->nrows, sizeof(*ev))) == NULL ||
+	    (msg = malloc(sn->nrows * SN_MSG)) == NULL ||
+	    (sat = calloc(sn->nrows, sizeof(*sat))) == NULL ||
+	    (sto = calloc(sn->nrows, sizeof(*sto))) == NULL) {
+		rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+		goto done;
+	}
 	if ((rc = rows_kept(sn, keep, &nkeep)) != 0 || nkeep == 0 ||
 	    (rc = ticket_values(sn, keep, nkeep, set, &n, summary,
 	    &pri)) != 0)
 		goto done;
+	incident_events(sn, keep, nkeep, ev, msg, sat, sto, &nst);
+	if (pri >= 0) {
+		tk = (struct tk_sla_ticket){ .at = sat, .to = sto, .n = nst };
+		for (i = 0; i < n; i++) {
+			if (set[i].key == ITSM_F_PRIORITY)
+				tk.priority = set[i].text;
+			else if (set[i].key == ITSM_F_STATUS)
+				tk.status = set[i].text;
+			else if (set[i].key == ITSM_F_OPENED_AT)
+				tk.opened = set[i].num;
+			else if (set[i].key == ITSM_F_RESOLVED_AT)
+				tk.resolved = set[i].num;
+		}
+		if ((rc = tk_sla_dues(sn->c, &tk, &rdue, &sdue)) < 0)
+			goto done;
+		if (rc == 1) {
+			set[n++] = (struct store_set){ .key =
+			    ITSM_F_RESPONSE_DUE, .num = rdue, .is_int = 1 };
+			set[n++] = (struct store_set){ .key =
+			    ITSM_F_RESOLUTION_DUE, .num = sdue, .is_int = 1 };
+		}
+	}
 	rc = store_ticket_insert(sn->c->store, set, n, &id);
 	if (rc == STORE_EXISTS)
 		rc = row_error(sn, keep[0]->line, "%s appears again after "
 		    "other incidents, or was imported before (rows must "
 		    "be grouped by number)", keep[0]->f[SN_NUMBER]);
-	if (rc != 0 || (rc = incident_events(sn, keep, nkeep, id)) != 0)
+	if (rc != 0 || (rc = store_events_add(sn->c->store, id, ev,
+	    nkeep)) != 0)
 		goto done;
-	if (pri >= 0 && (rc = tk_refresh_sla(sn->c, id)) != 0)
-		goto done;
+	for (i = 0; i < nkeep; i++) {
+		sn->st->events++;
+		if (sn->o->policy_check)
+			policy_check(sn, keep[i]);
+	}
 	sn->st->tickets++;
 done:
 	free(keep);
+	free(ev);
+	free(msg);
+	free(sat);
+	free(sto);
 	for (i = 0; i < sn->nrows; i++)
 		free_row(&sn->rows[i]);
 	sn->nrows = 0;

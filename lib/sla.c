@@ -204,6 +204,59 @@ dues(const itsm_ctx *c, const struct timeline *tl, const char *pri,
 	return 1;
 }
 
+/*
+ * When the clocks stopped for good: at the resolution, or, for a ticket
+ * resolved or closed without a time of resolution, at last_stop(); 0
+ * when they did not.
+ */
+static int64_t
+stopped_for_good(const struct timeline *tl, int64_t resolved,
+    const char *status)
+{
+	int64_t stopped = stopped_at(tl, resolved);
+
+	if (stopped == 0 && status != NULL && (strcmp(status, "resolved") ==
+	    0 || strcmp(status, "closed") == 0))
+		stopped = last_stop(tl);
+	return stopped;
+}
+
+int
+tk_sla_dues(itsm_ctx *c, const struct tk_sla_ticket *t,
+    int64_t *response_due, int64_t *resolution_due)
+{
+	struct itsm_sla s = { 0 };
+	struct change *ch, tmp;
+	struct timeline tl;
+	size_t i, k;
+	int p1, p2, rc = 0;
+
+	if (t->n == 0)
+		ch = NULL;
+	else if ((ch = calloc(t->n, sizeof(*ch))) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	/* By time, then as recorded: read_history()'s order (stable). */
+	for (i = 0; i < t->n; i++) {
+		ch[i].at = t->at[i];
+		ch[i].running = t->to[i] != NULL &&
+		    itsm_status_workable(t->to[i]);
+		for (k = i; k > 0 && ch[k - 1].at > ch[k].at; k--) {
+			tmp = ch[k - 1];
+			ch[k - 1] = ch[k];
+			ch[k] = tmp;
+		}
+	}
+	tl = (struct timeline){ ch, t->n, t->opened };
+	if (dues(c, &tl, t->priority, stopped_for_good(&tl, t->resolved,
+	    t->status), &s, &p1, &p2)) {
+		*response_due = s.response_due;
+		*resolution_due = s.resolution_due;
+		rc = 1;
+	}
+	free(ch);
+	return rc;
+}
+
 int
 itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 {
@@ -225,11 +278,8 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	    itsm_ticket_int(t, ITSM_F_RESOLVED_AT) : 0;
 	responded = itsm_ticket_str(t, ITSM_F_RESPONDED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESPONDED_AT) : 0;
-	stopped = stopped_at(&tl, resolved);
 	status = itsm_ticket_str(t, ITSM_F_STATUS);
-	if (stopped == 0 && status != NULL && (strcmp(status, "resolved") ==
-	    0 || strcmp(status, "closed") == 0))
-		stopped = last_stop(&tl);
+	stopped = stopped_for_good(&tl, resolved, status);
 	until = stopped ? stopped : c->now;
 	spent(&tl, until, &out->running, &out->paused_for);
 	out->paused = !running_at(&tl, n);

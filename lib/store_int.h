@@ -95,6 +95,17 @@ store_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
 	return s->engine->tickets->event_add(s, ticket, e);
 }
 
+/*
+ * Appends n events to a ticket's history, in order, numbered as n
+ * store_event_add() would (an engine may send them at once).
+ */
+static inline int
+store_events_add(itsm_store *s, int64_t ticket, const struct store_event *e,
+    size_t n)
+{
+	return s->engine->tickets->events_add(s, ticket, e, n);
+}
+
 /* A setting of the store (NULL when unset); *out is the caller's to free(). */
 static inline int
 store_meta_get(itsm_store *s, const char *key, char **out)
@@ -261,6 +272,20 @@ store_ticket_events(itsm_store *s, int64_t id, int64_t after,
     struct store_rows **out)
 {
 	return s->engine->tickets->events(s, id, after, out);
+}
+
+/*
+ * The events of the tickets store_ticket_select() gives for q (its
+ * filter and limit; its want unread), in one stream: the columns of
+ * store_ticket_events(), then the ticket's id; by ticket, then event id.
+ * Export reads it beside the tickets' walk, rather than a query a
+ * ticket.
+ */
+static inline int
+store_events_of(itsm_store *s, const struct store_query *q,
+    struct store_rows **out)
+{
+	return s->engine->tickets->events_of(s, q, out);
 }
 
 /*

@@ -293,11 +293,10 @@ qb_columns(struct qb *q, uint64_t want)
 	}
 }
 
-void
-qb_select(struct qb *q, const struct store_query *f)
+/* What follows the columns of a select: the table, filter, order, limit. */
+static void
+qb_from(struct qb *q, const struct store_query *f)
 {
-	qb_sql(q, "SELECT ");
-	qb_columns(q, f->want ? f->want : STORE_TICKET_KEYS);
 	qb_sql(q, " FROM tickets t%s WHERE ", q->d->plan != NULL ?
 	    q->d->plan(f) : "");
 	qb_filter(q, f);
@@ -311,6 +310,28 @@ qb_select(struct qb *q, const struct store_query *f)
 		qb_sql(q, " LIMIT ");
 		qb_int(q, f->limit);
 	}
+}
+
+void
+qb_select(struct qb *q, const struct store_query *f)
+{
+	qb_sql(q, "SELECT ");
+	qb_columns(q, f->want ? f->want : STORE_TICKET_KEYS);
+	qb_from(q, f);
+}
+
+/*
+ * By ticket then id, the order of the events' index (ticket, id): export
+ * read them with a query a ticket, a round trip each, most of its time.
+ */
+void
+qb_events_of(struct qb *q, const struct store_query *f)
+{
+	qb_sql(q, "SELECT at, recorded_at, actor, login, kind, field, old, "
+	    "new, message, id, ticket FROM events WHERE ticket IN "
+	    "(SELECT id");
+	qb_from(q, f);
+	qb_sql(q, ") ORDER BY ticket, id");
 }
 
 void

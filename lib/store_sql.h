@@ -64,6 +64,12 @@ void	qb_columns(struct qb *q, uint64_t want);
 
 /* SELECT of the tickets f selects, in its order, within its limit. */
 void	qb_select(struct qb *q, const struct store_query *f);
+/*
+ * SELECT of the events of the tickets qb_select() gives for f, by
+ * ticket then id: at, recorded_at, actor, login, kind, field, old, new,
+ * message, id, ticket.
+ */
+void	qb_events_of(struct qb *q, const struct store_query *f);
 /* SELECT of every stored field of one ticket, its id the parameter. */
 void	qb_read(struct qb *q, int64_t id);
 

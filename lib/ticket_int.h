@@ -74,6 +74,9 @@ void tk_event_json_write(struct json_buf *b, const itsm_event *e,
 /* The events of ticket id after event id after as a JSON array: 0 or < 0. */
 int tk_events_json_write(itsm_ctx *c, int64_t id, int64_t after,
     int members, struct json_buf *b);
+/* The events it gives as a JSON array (it is the caller's): 0 or < 0. */
+int tk_events_json_iter(itsm_event_iter *it, int members,
+    struct json_buf *b);
 /*
  * The JSON a hook reads: the event (name, ref, reason, message, managers
  * as JSON text, and the changes recorded after event id since) and the
@@ -95,6 +98,8 @@ struct tk_export {
 	/* The TKF_STORE fields, at key - ITSM_NFIELDS. */
 	struct tk_value store[TK_NSTORE_FIELDS];
 	int crisis;		/* a major incident's dossier follows */
+	/* The ticket's events, oldest first: tk_events_json_iter(). */
+	itsm_event_iter *events;
 };
 /* The parts of a major incident's dossier, their columns in export's order. */
 enum tk_crisis_part {
@@ -182,6 +187,26 @@ const char *tk_role_title(enum itsm_role role);
 
 /* Recomputes and stores a ticket's due times (inside a transaction). */
 int tk_refresh_sla(itsm_ctx *c, int64_t id);
+/*
+ * A ticket not stored yet (an import's), as tk_sla_dues() reads it: its
+ * priority, status, opening and resolution (0: none), and its status
+ * changes (the events whose field is status: their times and new
+ * values), n of them in the order they will be recorded.
+ */
+struct tk_sla_ticket {
+	const char *priority, *status;
+	int64_t opened, resolved;
+	const int64_t *at;
+	const char *const *to;
+	size_t n;
+};
+/*
+ * The due times tk_refresh_sla() would store once t and its events are:
+ * 1 and both set, 0 when it stores none (no priority of the policy), or
+ * < 0.  Saves an import reading back what it wrote.
+ */
+int tk_sla_dues(itsm_ctx *c, const struct tk_sla_ticket *t,
+    int64_t *response_due, int64_t *resolution_due);
 /*
  * The same for every open prioritized ticket, in one walk: only the due
  * times that change are written.

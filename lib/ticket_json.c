@@ -200,11 +200,21 @@ tk_events_json_write(itsm_ctx *c, int64_t id, int64_t after, int members,
     struct json_buf *b)
 {
 	itsm_event_iter *it;
-	const itsm_event *e;
-	int rc, n = 0;
+	int rc;
 
 	if ((rc = tk_events_after(c, id, after, &it)) != 0)
 		return rc;
+	rc = tk_events_json_iter(it, members, b);
+	itsm_event_iter_free(it);
+	return rc;
+}
+
+int
+tk_events_json_iter(itsm_event_iter *it, int members, struct json_buf *b)
+{
+	const itsm_event *e;
+	int rc, n = 0;
+
 	json_raw(b, "[");
 	while ((rc = itsm_event_next(it, &e)) == 1) {
 		if (n++ > 0)
@@ -212,7 +222,6 @@ tk_events_json_write(itsm_ctx *c, int64_t id, int64_t after, int members,
 		tk_event_json_write(b, e, members);
 	}
 	json_raw(b, "]");
-	itsm_event_iter_free(it);
 	return rc;
 }
 
@@ -398,8 +407,8 @@ export_row(void *arg, const itsm_ticket *t, const struct tk_export *x)
 
 	ticket_members(b, t);
 	json_raw(b, ",\"events\":");
-	if ((rc = tk_events_json_write(o->c, itsm_ticket_int(t, ITSM_F_ID), 0,
-	    TK_EV_RECORDED_AT | TK_EV_LOGIN, b)) != 0)
+	if ((rc = tk_events_json_iter(x->events, TK_EV_RECORDED_AT |
+	    TK_EV_LOGIN, b)) != 0)
 		return rc;
 	put_store(b, x);
 	json_raw(b, ",\"crisis\":");

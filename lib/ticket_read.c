@@ -615,7 +615,18 @@ struct itsm_event_iter {
 	itsm_store *store;
 	struct store_rows *rows;
 	itsm_event e;
+	/*
+	 * Export's walk (store_events_of): the events of every ticket, by
+	 * ticket, each given with its ticket's; the row read ahead, a later
+	 * ticket's, is kept in e until then.
+	 */
+	int walk;
+	int64_t ticket;		/* whose events are given */
+	int ahead;		/* e.row is read and not yet given */
 };
+
+/* The value of an event row of store_events_of() that holds its ticket. */
+#define EV_TICKET ITSM_NEVFIELDS
 
 int
 tk_events_after(itsm_ctx *c, int64_t id, int64_t after, itsm_event_iter **out)
@@ -648,13 +659,44 @@ itsm_major_timeline(itsm_ctx *c, int64_t id, int64_t after,
 	return tk_events_after(c, id, after, out);
 }
 
+/* The next row of export's walk that is it->ticket's: 1, 0, or < 0. */
+static int
+walk_next(itsm_event_iter *it)
+{
+	int64_t ticket;
+	int rc;
+
+	for (;;) {
+		if (!it->ahead) {
+			if ((rc = store_rows_next(it->store, it->rows,
+			    &it->e.row, &it->e.n)) <= 0)
+				return rc;
+			if (it->e.n <= EV_TICKET)
+				return itsm_error(ITSM_E_INTERNAL,
+				    "an event row is short");
+			it->ahead = 1;
+		}
+		ticket = value_int(&it->e.row[EV_TICKET]);
+		if (ticket > it->ticket)
+			return 0;	/* kept for its ticket */
+		it->ahead = 0;
+		if (ticket == it->ticket)
+			return 1;
+		/* An earlier ticket's, the walk past it: not given. */
+	}
+}
+
 int
 itsm_event_next(itsm_event_iter *it, const itsm_event **e)
 {
 	int rc;
 
-	if ((rc = store_rows_next(it->store, it->rows, &it->e.row,
-	    &it->e.n)) <= 0)
+	if (it->walk)
+		rc = walk_next(it);
+	else
+		rc = store_rows_next(it->store, it->rows, &it->e.row,
+		    &it->e.n);
+	if (rc <= 0)
 		return rc;
 	if (it->e.n < ITSM_NEVFIELDS)
 		return itsm_error(ITSM_E_INTERNAL, "an event row is short");
@@ -763,12 +805,13 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 	    .what = "cannot export" };
 	const struct store_value *v;
 	struct store_rows *r = NULL;
-	struct tk_export x;
+	itsm_event_iter ev = { .walk = 1 };
+	struct tk_export x = { .events = &ev };
 	struct tk_cuts k;
 	struct colmap m;
 	itsm_ticket t = { .buf = NULL };
 	size_t n;
-	int rc, i, key;
+	int rc, i, key, began = 0;
 
 	if ((rc = tk_filter_check(c, f)) != 0)
 		return rc;
@@ -781,8 +824,15 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 	filter_query(c, &all, &k, &q);
 	q.want = map_fields(&m, STORED_FIELDS) | EXPORT_KEYS;
 	m.want = ALL_FIELDS;
-	if ((rc = store_ticket_select(c->store, &q, &r)) != 0)
-		return rc;
+	/*
+	 * The tickets and their events in two streams, merged on the id,
+	 * as of one moment; memory holds a ticket at a time.
+	 */
+	ev.store = c->store;
+	if ((rc = store_snapshot_begin(c->store, &began)) != 0 ||
+	    (rc = store_ticket_select(c->store, &q, &r)) != 0 ||
+	    (rc = store_events_of(c->store, &q, &ev.rows)) != 0)
+		goto done;
 	while ((rc = store_rows_next(c->store, r, &v, &n)) == 1) {
 		if (n < (size_t)m.n + (size_t)EXPORT_NKEYS) {
 			rc = itsm_error(ITSM_E_INTERNAL,
@@ -802,11 +852,14 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 				    &x.store[key - ITSM_NFIELDS]);
 			i++;
 		}
+		ev.ticket = t.num[ITSM_F_ID];
 		if ((rc = row(arg, &t, &x)) != 0)
 			goto done;
 	}
 done:
+	store_rows_free(c->store, ev.rows);
 	store_rows_free(c->store, r);
+	store_snapshot_end(c->store, began);
 	free(t.json);
 	free(t.buf);
 	return rc;

@@ -92,6 +92,23 @@ sq_select(itsm_store *s, const struct store_query *f, struct store_rows **out)
 	    "cannot read tickets", out);
 }
 
+/* The events of the tickets sq_select() gives for f, by ticket then id. */
+static int
+sq_events_of(itsm_store *s, const struct store_query *f,
+    struct store_rows **out)
+{
+	struct qb q;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	qb_init(&q, &sq_dialect);
+	qb_events_of(&q, f);
+	if ((rc = qb_prepare(s, &q, &st)) != 0)
+		return rc;
+	return sq_rows(s, st, 0, "cannot read the history", out);
+}
+
 /*
  * The statement is kept (store_cached): preparing it costs more than
  * running it, and a sweep or a hook reads many tickets in one process.
@@ -254,6 +271,19 @@ sq_event_add(itsm_store *s, int64_t ticket, const struct store_event *e)
 	return store_run(s, st, "cannot record the event");
 }
 
+static int
+sq_events_add(itsm_store *s, int64_t ticket, const struct store_event *e,
+    size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = sq_event_add(s, ticket, &e[i])) != 0)
+			return rc;
+	return 0;
+}
+
 static int64_t
 sq_last_event_id(itsm_store *s)
 {
@@ -344,6 +374,7 @@ const struct engine_tickets sq_tickets = {
 	.insert = sq_insert,
 	.update = sq_update,
 	.event_add = sq_event_add,
+	.events_add = sq_events_add,
 	.has = sq_has,
 	.last_event_id = sq_last_event_id,
 	.latest_events = sq_latest_events,
@@ -352,5 +383,6 @@ const struct engine_tickets sq_tickets = {
 	.read = sq_read,
 	.select = sq_select,
 	.events = sq_events,
+	.events_of = sq_events_of,
 	.find_ext = sq_find_ext,
 };

@@ -726,6 +726,62 @@ test_events_in_order(void **state)
 	store_rows_free(f->b, r);
 }
 
+/*
+ * Events appended at once are numbered and stored as one at a time
+ * would be: in order, after those there are, more than one INSERT's
+ * worth on PostgreSQL (16).
+ */
+static void
+test_events_added_at_once(void **state)
+{
+	struct fx *f = *state;
+	struct store_event e[40];
+	const struct store_value *v;
+	struct store_rows *r;
+	char msg[40][16], buf[64];
+	int64_t id, first;
+	size_t i, n;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	id = add_ticket(f->a, "s", 1000, "new", 0, -1);
+	e[0] = event(999, "open", NULL);
+	assert_int_equal(store_event_add(f->a, id, &e[0]), 0);
+	first = store_last_event_id(f->a);
+	for (i = 0; i < 40; i++) {
+		snprintf(msg[i], sizeof(msg[i]), "m%zu", i);
+		e[i] = event(1000 + (int64_t)i, "note", i % 5 ? msg[i] : NULL);
+		if (i == 7)
+			e[i].field = "status", e[i].new_ = "in_progress";
+	}
+	assert_int_equal(store_events_add(f->a, id, e, 0), 0);
+	assert_int_equal(store_events_add(f->a, id, e, 17), 0);
+	assert_int_equal(store_events_add(f->a, id, e + 17, 23), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_last_event_id(f->b), first + 40);
+	assert_int_equal(store_ticket_events(f->b, id, first, &r), 0);
+	for (i = 0; store_rows_next(f->b, r, &v, &n) == 1; i++) {
+		assert_int_equal(v[9].i, first + 1 + (int64_t)i);
+		assert_int_equal(v[0].i, 1000 + (int64_t)i);
+		assert_int_equal(v[1].i, 1001 + (int64_t)i);
+		assert_string_equal(text_of(&v[2], buf, sizeof(buf)), "Ann");
+		assert_string_equal(text_of(&v[4], buf, sizeof(buf)), "note");
+		assert_string_equal(text_of(&v[5], buf, sizeof(buf)),
+		    i == 7 ? "status" : "");
+		assert_string_equal(text_of(&v[7], buf, sizeof(buf)),
+		    i == 7 ? "in_progress" : "");
+		assert_int_equal(v[8].type, i % 5 ? STORE_TEXT : STORE_NULL);
+		assert_string_equal(text_of(&v[8], buf, sizeof(buf)),
+		    i % 5 ? msg[i] : "");
+	}
+	store_rows_free(f->b, r);
+	assert_int_equal(i, 40);
+	/* Refused as a whole: no ticket. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_true(store_events_add(f->a, id + 1, e, 3) < 0);
+	itsm_store_rollback(f->a);
+	assert_int_equal(store_last_event_id(f->a), first + 40);
+}
+
 /* An event goes with its transaction, and needs its ticket. */
 static void
 test_events_go_with_their_transaction(void **state)
@@ -930,8 +986,8 @@ test_scopes_are_the_workflows(void **state)
 
 /*
  * Streams nest, and a connection writes while one is open: export
- * reads each ticket's events inside the walk of the tickets, the SLA
- * refresh updates the ticket it reads.  The walk sees every row once.
+ * reads the events beside the walk of the tickets, the SLA refresh
+ * updates the ticket it reads.  The walk sees every row once.
  */
 static void
 test_streams_nest_and_interleave_writes(void **state)
@@ -970,6 +1026,76 @@ test_streams_nest_and_interleave_writes(void **state)
 	store_rows_free(f->a, r);
 	assert_int_equal(itsm_store_commit(f->a), 0);
 	assert_int_equal(i, 300);
+}
+
+/*
+ * The events of the tickets a query selects, in one stream beside the
+ * tickets' own (export's walk): the columns of events(), then the
+ * ticket; by ticket, then id, however they were appended; only the
+ * tickets selected, within the limit.
+ */
+static void
+test_events_of_selected_tickets(void **state)
+{
+	struct fx *f = *state;
+	static const char *const open[] = { "new", NULL };
+	struct store_query q = { .scope = STORE_STATUSES, .statuses = open,
+	    .order = STORE_BY_ID, .want = SK_BIT(ITSM_F_ID) };
+	const struct store_value *v, *ev;
+	struct store_rows *r, *er;
+	struct store_event e;
+	int64_t t[4], last;
+	char buf[64];
+	size_t i, k, n;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	t[0] = add_ticket(f->a, "a", 1000, "new", 0, -1);
+	t[1] = add_ticket(f->a, "b", 1000, "closed", 0, -1);
+	t[2] = add_ticket(f->a, "c", 1000, "new", 0, -1);
+	t[3] = add_ticket(f->a, "d", 1000, "new", 0, -1);
+	/* Interleaved, and more than a batch of a cursor for c. */
+	for (i = 0; i < 1203; i++) {
+		e = event(1000 + (int64_t)i, "note", i % 3 == 0 ? "x" : NULL);
+		assert_int_equal(store_event_add(f->a,
+		    i < 6 ? t[i % 2] : t[2], &e), 0);
+	}
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	/* The tickets' stream and the events' read side by side. */
+	assert_int_equal(store_ticket_select(f->b, &q, &r), 0);
+	assert_int_equal(store_events_of(f->b, &q, &er), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+		assert_int_equal(v[0].i, t[i == 0 ? 0 : i + 1]);
+	}
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+	last = 0;
+	for (k = 0; store_rows_next(f->b, er, &ev, &n) == 1; k++) {
+		assert_int_equal(n, 11);
+		assert_int_equal(ev[10].i, k < 3 ? t[0] : t[2]);
+		assert_true(ev[9].i > last);
+		last = ev[9].i;
+		assert_string_equal(text_of(&ev[4], buf, sizeof(buf)), "note");
+		assert_string_equal(text_of(&ev[2], buf, sizeof(buf)), "Ann");
+	}
+	store_rows_free(f->b, er);
+	assert_int_equal(k, 3 + 1197);
+
+	/* The limit's tickets only. */
+	q.limit = 1;
+	assert_int_equal(store_events_of(f->b, &q, &er), 0);
+	for (k = 0; store_rows_next(f->b, er, &ev, &n) == 1; k++)
+		assert_int_equal(ev[10].i, t[0]);
+	store_rows_free(f->b, er);
+	assert_int_equal(k, 3);
+
+	/* None selected: none. */
+	q.type = "change";
+	q.limit = 0;
+	assert_int_equal(store_events_of(f->b, &q, &er), 0);
+	assert_int_equal(store_rows_next(f->b, er, &ev, &n), 0);
+	store_rows_free(f->b, er);
 }
 
 /* Tickets of any fields: summary, caller, affected, opened_at 1000, extra. */
@@ -2743,11 +2869,13 @@ main(void)
 		T(test_update_of_no_ticket),
 		T(test_events_in_order),
 		T(test_events_go_with_their_transaction),
+		T(test_events_added_at_once),
 		T(test_ids_without_gaps),
 		T(test_queue_order),
 		T(test_streams_large_results),
 		T(test_scopes_are_the_workflows),
 		T(test_streams_nest_and_interleave_writes),
+		T(test_events_of_selected_tickets),
 		T(test_insert_exists_and_lookups),
 		T(test_select_conditions),
 		T(test_history_reads),

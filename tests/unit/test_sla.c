@@ -18,6 +18,8 @@
 
 #include "itsm/itsm.h"
 #include "sqlite/sqlite_int.h"		/* the database handle, to count writes */
+#include "store_int.h"			/* a ticket written as an import does */
+#include "ticket_int.h"
 
 #include "fixture.h"
 
@@ -315,6 +317,99 @@ test_refresh_after_policy_change(void **state)
 	free(text);
 }
 
+/* A ticket of the test below: its status changes, in the order recorded. */
+struct sla_case {
+	const char *priority, *status;
+	int64_t resolved;
+	size_t n;
+	int64_t at[6];
+	const char *to[6];
+};
+
+/*
+ * The due times tk_sla_dues() gives an import from what it is about to
+ * write are those tk_refresh_sla() stores once it is written: changes
+ * recorded out of time order and at the same second, a resolution with
+ * and without its time, a pause at the end, no priority.
+ */
+static void
+test_dues_before_writing(void **state)
+{
+	static const struct sla_case cases[] = {
+		{ "P1", "new", 0, 1, { 0 }, { "new" } },
+		{ "P2", "resolved", 9000, 5, { 0, 600, 3600, 7200, 9000 },
+		    { "new", "in_progress", "on_hold", "in_progress",
+		    "resolved" } },
+		{ "P3", "closed", 0, 4, { 0, 5000, 3000, 8000 },
+		    { "new", "on_hold", "in_progress", "closed" } },
+		{ "P1", "in_progress", 0, 3, { 0, 100, 100 },
+		    { "new", "on_hold", "in_progress" } },
+		{ "P4", "on_hold", 0, 2, { 0, 50000 }, { "new", "on_hold" } },
+		{ NULL, "new", 0, 1, { 0 }, { "new" } },
+	};
+	struct fx *f = *state;
+	int64_t opened = T("2026-11-28T08:00:00Z"), id, when[6], r1, r2;
+	size_t i, k;
+
+	at(f, "2026-11-29T08:00:00Z");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct sla_case *c = &cases[i];
+		struct store_set set[8];
+		struct tk_sla_ticket tk = { .priority = c->priority,
+		    .status = c->status, .opened = opened, .at = when,
+		    .to = c->to, .n = c->n };
+		itsm_ticket *t;
+		size_t n = 0;
+		int got;
+
+		if (c->resolved)
+			tk.resolved = opened + c->resolved;
+		set[n++] = (struct store_set){ .key = ITSM_F_SUMMARY,
+		    .text = "s" };
+		set[n++] = (struct store_set){ .key = ITSM_F_CALLER,
+		    .text = "c" };
+		set[n++] = (struct store_set){ .key = ITSM_F_AFFECTED,
+		    .text = "c" };
+		set[n++] = (struct store_set){ .key = ITSM_F_STATUS,
+		    .text = c->status };
+		set[n++] = (struct store_set){ .key = ITSM_F_PRIORITY,
+		    .text = c->priority };
+		set[n++] = (struct store_set){ .key = ITSM_F_OPENED_AT,
+		    .num = opened, .is_int = 1 };
+		set[n++] = (struct store_set){ .key = ITSM_F_UPDATED_AT,
+		    .num = opened, .is_int = 1 };
+		if (c->resolved)
+			set[n++] = (struct store_set){ .key =
+			    ITSM_F_RESOLVED_AT, .num = tk.resolved,
+			    .is_int = 1 };
+		assert_int_equal(itsm_store_begin(f->store), 0);
+		assert_int_equal(store_ticket_insert(f->store, set, n, &id), 0);
+		for (k = 0; k < c->n; k++) {
+			struct store_event e = { .at = opened + c->at[k],
+			    .recorded_at = opened, .actor = "a", .login = "a",
+			    .kind = "update", .field = "status",
+			    .old = k ? c->to[k - 1] : NULL, .new_ = c->to[k] };
+
+			when[k] = e.at;
+			assert_int_equal(store_event_add(f->store, id, &e), 0);
+		}
+		assert_int_equal(tk_refresh_sla(f->ctx, id), 0);
+		assert_int_equal(itsm_store_commit(f->store), 0);
+		got = tk_sla_dues(f->ctx, &tk, &r1, &r2);
+		assert_int_equal(itsm_ticket_get(f->ctx, id, &t), 0);
+		assert_int_equal(got, c->priority != NULL);
+		if (got) {
+			assert_true(itsm_ticket_int(t, ITSM_F_RESPONSE_DUE) ==
+			    r1);
+			assert_true(itsm_ticket_int(t,
+			    ITSM_F_RESOLUTION_DUE) == r2);
+		} else {
+			assert_null(itsm_ticket_str(t, ITSM_F_RESPONSE_DUE));
+		}
+		itsm_ticket_free(t);
+	}
+}
+
 int
 main(void)
 {
@@ -332,6 +427,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unprioritized, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refresh_after_policy_change,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dues_before_writing,
 		    setup, teardown),
 	};
 
