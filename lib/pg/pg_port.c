@@ -34,7 +34,7 @@
 
 #include "itsm/error.h"
 #include "pg_int.h"
-#include "store_columns.h"
+#include "store_sql.h"
 
 /*
  * Tickets a COPY batch holds (with their events), and the bytes it
@@ -48,12 +48,6 @@
 #define PG_BATCH_TICKETS 5000
 #define PG_BATCH_BYTES (16u << 20)
 
-/* The column of each key (store_columns.h). */
-#define PG_COLUMN(key, col) [key] = col,
-static const char *const key_column[SK_NKEYS] = {
-	STORE_TICKET_COLUMNS(PG_COLUMN)
-};
-#undef PG_COLUMN
 
 /* Whether import gives each key (TK_IMPORTED, lib/ticket_fields.h). */
 #define PG_IMPORTED(key, name, kind, flags) [key] = TK_IMPORTED(key, flags),
@@ -100,7 +94,7 @@ make_ticket_cols(void)
 		if (imported[k])
 			off += (size_t)snprintf(ticket_cols + off,
 			    sizeof(ticket_cols) - off, "%s%s",
-			    ticket_ncols++ ? ", " : "", key_column[k]);
+			    ticket_ncols++ ? ", " : "", store_column[k]);
 }
 
 /*

@@ -8,6 +8,7 @@
 #include "itsm/error.h"
 #include "sqlite_int.h"
 #include "sqlite_columns.h"
+#include "store_sql.h"
 
 static void
 bind_value(sqlite3_stmt *st, int i, const struct store_value *v)
@@ -52,12 +53,6 @@ insert(itsm_store *s, sqlite3_stmt *st, int64_t id, const char *what,
 	    store_fail(s, "cannot import");
 }
 
-/* The column of each key (store_columns.h). */
-#define SQ_COLUMN(key, col) [key] = col,
-static const char *const key_column[SK_NKEYS] = {
-	STORE_TICKET_COLUMNS(SQ_COLUMN)
-};
-#undef SQ_COLUMN
 
 /* Whether import gives each key (TK_IMPORTED, lib/ticket_fields.h). */
 #define SQ_IMPORTED(key, name, kind, flags) [key] = TK_IMPORTED(key, flags),
@@ -84,7 +79,7 @@ ticket_insert_sql(void)
 	for (k = 0; k < SK_NKEYS; k++)
 		if (imported[k])
 			off += (size_t)snprintf(sql + off, sizeof(sql) - off,
-			    "%s%s", n++ ? ", " : "", key_column[k]);
+			    "%s%s", n++ ? ", " : "", store_column[k]);
 	off += (size_t)snprintf(sql + off, sizeof(sql) - off, ") VALUES (");
 	for (k = 1; k <= n; k++)
 		off += (size_t)snprintf(sql + off, sizeof(sql) - off, "%s?%d",
