@@ -10,7 +10,7 @@ FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 EXAMPLEDIR  = $(PREFIX)/share/doc/itsm/examples
 
 CC      ?= cc
-PKGS     = sqlite3 yaml-0.1 zlib libcjson
+PKGS     = sqlite3 yaml-0.1 zlib libcjson libical
 # libpq's headers only: itsm loads libpq when it opens a PostgreSQL
 # database (lib/pg/pq.h); the unit tests that call it link it.
 CFLAGS  ?= -O2 -g
@@ -20,7 +20,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libpq 2>/dev/null || \
 	   echo -I/usr/include/postgresql)
 CPPFLAGS_ALL = -D_DEFAULT_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) $(CPPFLAGS)
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	   echo -lsqlite3 -lyaml -lz -lcjson) -lcsv -lm
+	   echo -lsqlite3 -lyaml -lz -lcjson -lical) -lcsv -lm
 PQ_LIBS  = $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
 
 # make SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer
@@ -45,6 +45,7 @@ MANPAGES = $(wildcard man/*.1 man/*.5)
 
 # Debian packages needed to build, test and lint.
 DEPS = gcc make pkg-config libsqlite3-dev libyaml-dev zlib1g-dev libcsv-dev libcjson-dev \
+       libical-dev \
        libpq-dev libcmocka-dev sqlite3 postgresql \
        bats jq mandoc zsh fish bash-completion man-db
 
