@@ -10,17 +10,18 @@ FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 EXAMPLEDIR  = $(PREFIX)/share/doc/itsm/examples
 
 CC      ?= cc
-PKGS     = sqlite3 yaml-0.1 zlib libcjson libical
-# libpq's headers only: itsm loads libpq when it opens a PostgreSQL
-# database (lib/pg/pq.h); the unit tests that call it link it.
+PKGS     = sqlite3 yaml-0.1 zlib libcjson
+# libpq's and libical's headers only: itsm loads libpq when it opens a
+# PostgreSQL database (lib/pg/pq.h), libical when a policy names a
+# holiday file (lib/ical.h); the unit tests that call libpq link it.
 CFLAGS  ?= -O2 -g
 WARN     = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wvla
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libpq 2>/dev/null || \
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libpq libical 2>/dev/null || \
 	   echo -I/usr/include/postgresql)
 CPPFLAGS_ALL = -D_DEFAULT_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) $(CPPFLAGS)
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	   echo -lsqlite3 -lyaml -lz -lcjson -lical) -lcsv -lm
+	   echo -lsqlite3 -lyaml -lz -lcjson) -lcsv -lm
 PQ_LIBS  = $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
 
 # make SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer

@@ -15,13 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libical/ical.h>
-
 #include "itsm/calendar.h"
 #include "itsm/error.h"
 #include "itsm/time.h"
 
 #include "calendar_int.h"
+#include "ical.h"
 
 #define MAX_RANGES	48		/* a day's */
 #define MAX_DATES	200000		/* holidays by date, files included */
@@ -395,6 +394,8 @@ itsm_calendar_add_holiday_file(itsm_calendar *c, const char *path)
 	char **nf, *text;
 	int err, rc = 0, events = 0;
 
+	if ((rc = ical_load()) != 0)
+		return rc;
 	if ((text = read_text(path, &err)) == NULL)
 		return itsm_error(err == EFBIG ? ITSM_E_INVALID : ITSM_E_IO,
 		    "cannot read holiday file '%s': %s", path,
