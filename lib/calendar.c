@@ -662,7 +662,15 @@ itsm_calendar_due(const itsm_calendar *c, int64_t start, int64_t business)
 		    start + business;
 	if (c->week == 0)
 		return ITSM_TIME_MAX;
-	for (day = local_day(c, start) - 1; day < LAST_DAY; day++) {
+	/*
+	 * More than the weeks left before the end of time can hold (a week
+	 * holds its working time and, in autumn, an hour or two more): not
+	 * 400,000 weeks walked to say so.
+	 */
+	day = local_day(c, start) - 1;
+	if (business / (c->week + 7200) > (LAST_DAY - day) / 7 + 1)
+		return ITSM_TIME_MAX;
+	for (; day < LAST_DAY; day++) {
 		/* A whole plain week not begun: skip it at once. */
 		while (cal_weekday(day) == ITSM_MON && rem > c->week &&
 		    (ws = day_start(c, day)) >= t &&

@@ -359,6 +359,12 @@ parse_tzif(itsm_tz *tz, const unsigned char *b, size_t len)
 		}
 		break;
 	}
+	/*
+	 * The "right/" zones count leap seconds in their instants; ours, as
+	 * POSIX's, do not.
+	 */
+	if (cnt[2] != 0)
+		return -1;
 	idx = p + 44 + cnt[3] * tsize;
 	types = idx + cnt[3];
 	offs = calloc(cnt[4], sizeof(*offs));

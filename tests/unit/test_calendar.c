@@ -258,7 +258,8 @@ static void
 test_tz_unknown(void **state)
 {
 	static const char *const bad[] = { "Mars/Olympus", "../etc/passwd",
-	    "/etc/localtime", "", "Europe/../../etc/passwd", "Europe" };
+	    "/etc/localtime", "", "Europe/../../etc/passwd", "Europe",
+	    "right/Europe/Paris" };
 	itsm_tz *tz = NULL;
 	size_t i;
 
@@ -748,6 +749,13 @@ test_end_of_time(void **state)
 	(void)state;
 	assert_true(itsm_calendar_due(c, ITSM_TIME_MAX - 86400,
 	    10 * itsm_calendar_week_seconds(c)) == ITSM_TIME_MAX);
+	/* Ten thousand years of business time: at once, the last second. */
+	assert_true(itsm_calendar_due(c, utc(2026, 1, 1, 0, 0),
+	    INT64_C(20000) * 52 * itsm_calendar_week_seconds(c)) ==
+	    ITSM_TIME_MAX);
+	assert_true(itsm_calendar_due(c, utc(2026, 1, 1, 0, 0),
+	    INT64_C(100) * 52 * itsm_calendar_week_seconds(c)) <
+	    ITSM_TIME_MAX);
 	itsm_calendar_free(c);
 }
 
