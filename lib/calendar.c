@@ -696,6 +696,41 @@ itsm_calendar_due(const itsm_calendar *c, int64_t start, int64_t business)
 }
 
 int64_t
+itsm_calendar_since(const itsm_calendar *c, int64_t end, int64_t business)
+{
+	int64_t iv[2 * MAX_RANGES], day, ws, we, t = end, rem = business, b;
+	size_t i, n;
+
+	if (business <= 0)
+		return end;
+	if (c->is24x7)
+		return business > end ? INT64_MIN : end - business;
+	if (c->week == 0)
+		return INT64_MIN;
+	for (day = local_day(c, end) + 1; day >= -1; day--) {
+		/* A whole plain week not begun, from its end: skip it. */
+		while (cal_weekday(day) == ITSM_SUN && rem > c->week &&
+		    (we = day_start(c, day + 1)) <= t &&
+		    plain_week(c, day - 6, ws = day_start(c, day - 6), we)) {
+			rem -= c->week;
+			day -= 7;
+			t = ws;
+		}
+		n = day_intervals(c, day, iv);
+		for (i = n; i-- > 0;) {
+			if (iv[2 * i] >= t)
+				continue;
+			b = iv[2 * i + 1] < t ? iv[2 * i + 1] : t;
+			if (rem <= b - iv[2 * i])
+				return b - rem;
+			rem -= b - iv[2 * i];
+			t = iv[2 * i];
+		}
+	}
+	return INT64_MIN;
+}
+
+int64_t
 itsm_calendar_elapsed(const itsm_calendar *c, int64_t a, int64_t b)
 {
 	int64_t iv[2 * MAX_RANGES], day, last, ws, we, lo, hi, sum = 0;

@@ -155,6 +155,18 @@ int64_t itsm_calendar_next_open(const itsm_calendar *c, int64_t t);
 int64_t itsm_calendar_due(const itsm_calendar *c, int64_t start,
     int64_t business);
 
+/*
+ * The latest instant from which business seconds of working time elapse
+ * by end: elapsed(since(end, d), end) == d, and that instant is working
+ * time.  What a sweep needs to stay a bounded query: a ticket is stagnant
+ * when its last activity is at or before since(now, threshold), one
+ * instant per calendar and threshold, not a computation per ticket.
+ * business <= 0 gives end; INT64_MIN when there is not that much working
+ * time since 1970.
+ */
+int64_t itsm_calendar_since(const itsm_calendar *c, int64_t end,
+    int64_t business);
+
 /* The working seconds from a to b (0 when b <= a). */
 int64_t itsm_calendar_elapsed(const itsm_calendar *c, int64_t a, int64_t b);
 

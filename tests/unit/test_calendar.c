@@ -291,6 +291,11 @@ test_paris_office(void **state)
 	    utc(2026, 6, 15, 6, 10));
 	assert_true(itsm_calendar_elapsed(c, fri, utc(2026, 6, 15, 6, 10)) ==
 	    20 * M);
+	/* Untouched since Friday 17:50: 20 business minutes on Monday 08:10. */
+	assert_true(itsm_calendar_since(c, utc(2026, 6, 15, 6, 10), 20 * M) ==
+	    fri);
+	assert_true(itsm_calendar_since(c, utc(1970, 1, 5, 9, 0), 86400) ==
+	    INT64_MIN);
 	/* Closed over the weekend; opens Monday 08:00. */
 	assert_false(itsm_calendar_is_open(c, utc(2026, 6, 13, 10, 0)));
 	assert_true(itsm_calendar_next_open(c, utc(2026, 6, 13, 10, 0)) ==
@@ -417,6 +422,7 @@ test_24x7(void **state)
 	assert_true(itsm_calendar_day_seconds(c) == 86400);
 	assert_true(itsm_calendar_due(c, t, 2 * M) == t + 2 * M);
 	assert_true(itsm_calendar_elapsed(c, t, t + 2 * M) == 2 * M);
+	assert_true(itsm_calendar_since(c, t, 2 * M) == t - 2 * M);
 	assert_true(itsm_calendar_due(c, ITSM_TIME_MAX - 5, 100) ==
 	    ITSM_TIME_MAX);
 	for (i = 0; i < 1000; i++) {
@@ -591,6 +597,15 @@ check_due_property(itsm_calendar *c, int64_t lo, int64_t hi, int runs)
 		assert_true(itsm_calendar_is_open(c, due - 1));
 		assert_true(itsm_calendar_elapsed(c, start, due - 1) == d - 1);
 		assert_true(itsm_calendar_next_open(c, start) < due);
+		/* Backwards: from due, d seconds back is where counting began. */
+		assert_true(itsm_calendar_since(c, due, d) ==
+		    itsm_calendar_next_open(c, start));
+		/* And from any end, the latest such instant, working time. */
+		due += rnd_in(0, 86400 * 3);
+		start = itsm_calendar_since(c, due, d);
+		assert_true(itsm_calendar_elapsed(c, start, due) == d);
+		assert_true(itsm_calendar_is_open(c, start));
+		assert_true(itsm_calendar_elapsed(c, start + 1, due) == d - 1);
 	}
 }
 
