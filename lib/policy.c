@@ -15,6 +15,7 @@
 
 #include <yaml.h>
 
+#include "itsm/calendar.h"
 #include "itsm/error.h"
 #include "itsm/policy.h"
 #include "itsm/store.h"
@@ -45,6 +46,18 @@ struct level {
 struct prio {
 	char *name, *label;
 	int64_t response, resolution, stagnation;
+	/* As written: in a business calendar 1d is a business day. */
+	struct itsm_span sresponse, sresolution, sstagnation;
+	size_t calendar;		/* sla.priorities; NO_CAL: none */
+};
+
+#define NO_CAL ((size_t)-1)
+#define BUSINESS ((size_t)-2)		/* a rule's: the ticket's calendar */
+
+/* sla.groups and sla.services: a name and its calendar. */
+struct cal_override {
+	char *name;
+	size_t calendar;
 };
 
 struct cat {
@@ -70,6 +83,7 @@ struct audience {
 	char *name;
 	int64_t *cadence;	/* per priority; 0: no cadence */
 	int64_t other;		/* unprioritized or a priority not listed */
+	struct itsm_span *scadence, sother;	/* as written */
 };
 
 struct manager {
@@ -104,6 +118,7 @@ struct itsm_policy {
 	char **codes;
 	size_t ncodes;
 	int64_t auto_close;
+	struct itsm_span sauto_close;
 	int64_t hook_timeout;
 	int share_group;		/* database: {share: group} */
 	int64_t busy_timeout;		/* database: {busy_timeout: 10s} */
@@ -124,6 +139,15 @@ struct itsm_policy {
 	size_t nchecklist;
 	char *warnings[MAX_WARNINGS];
 	size_t nwarnings;
+	/* Calendars: 24x7 first, then the policy's; malloc'd, not arena. */
+	itsm_calendar **cals;
+	size_t ncals;
+	char *timezone;			/* the display zone, or NULL */
+	int has_sla;			/* an sla section was given */
+	size_t sla_default;		/* sla.calendar */
+	struct cal_override *sla_groups, *sla_services;
+	size_t nsla_groups, nsla_services;
+	size_t rule_cal[ITSM_NRULES];	/* BUSINESS or a calendar */
 };
 
 /* Parsing state. */
@@ -173,9 +197,13 @@ void
 itsm_policy_free(itsm_policy *p)
 {
 	struct block *b, *next;
+	size_t i;
 
 	if (p == NULL)
 		return;
+	for (i = 0; i < p->ncals; i++)
+		itsm_calendar_free(p->cals[i]);
+	free(p->cals);
 	for (b = p->arena; b != NULL; b = next) {
 		next = b->next;
 		free(b);
@@ -329,6 +357,21 @@ read_duration(struct loader *l, yaml_node_t *n, const char *what, int64_t *out)
 	return 0;
 }
 
+/* A duration whose units are kept: *sp as written, *out on the wall clock. */
+static int
+read_span(struct loader *l, yaml_node_t *n, const char *what, int64_t *out,
+    struct itsm_span *sp)
+{
+	int rc;
+
+	if ((rc = want_scalar(l, n, what)) != 0)
+		return rc;
+	if (itsm_span_parse(scalar(n), sp, out) != 0)
+		return err_at(l, n, "%s: invalid duration '%s' (expected like "
+		    "30m, 4h, 1h30m, 2d or 1w)", what, scalar(n));
+	return 0;
+}
+
 static int
 read_int(struct loader *l, yaml_node_t *n, const char *what, int lo, int hi,
     int *out)
@@ -353,6 +396,18 @@ all_digits(const char *s)
 {
 	for (; *s; s++)
 		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Whether the n characters at s are digits. */
+static int
+all_digits_n(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
 			return 0;
 	return 1;
 }
@@ -507,21 +562,24 @@ read_priorities(struct loader *l, yaml_node_t *n)
 		if ((v = get(l, e, "response")) == NULL)
 			return err_at(l, e, "priority '%s' has no response "
 			    "target", pr[i].name);
-		if ((rc = read_duration(l, v, "response", &pr[i].response)) != 0)
+		if ((rc = read_span(l, v, "response", &pr[i].response,
+		    &pr[i].sresponse)) != 0)
 			return rc;
 		if ((v = get(l, e, "resolution")) == NULL)
 			return err_at(l, e, "priority '%s' has no resolution "
 			    "target", pr[i].name);
-		if ((rc = read_duration(l, v, "resolution",
-		    &pr[i].resolution)) != 0)
+		if ((rc = read_span(l, v, "resolution", &pr[i].resolution,
+		    &pr[i].sresolution)) != 0)
 			return rc;
 		if (pr[i].resolution < pr[i].response)
 			return err_at(l, v, "priority '%s': resolution target "
 			    "is shorter than its response target", pr[i].name);
 		pr[i].stagnation = pr[i].resolution;
+		pr[i].sstagnation = pr[i].sresolution;
+		pr[i].calendar = NO_CAL;
 		if ((v = get(l, e, "stagnation")) != NULL &&
-		    (rc = read_duration(l, v, "stagnation",
-		    &pr[i].stagnation)) != 0)
+		    (rc = read_span(l, v, "stagnation", &pr[i].stagnation,
+		    &pr[i].sstagnation)) != 0)
 			return rc;
 	}
 	l->p->npr = i;
@@ -1002,17 +1060,21 @@ read_cadence(struct loader *l, yaml_node_t *k, struct audience *au)
 	for (pr = k->data.mapping.pairs.start; pr < k->data.mapping.pairs.top;
 	    pr++) {
 		yaml_node_t *pk = node(l, pr->key);
+		struct itsm_span *sp;
 		int64_t *slot;
 
-		if (strcmp(scalar(pk), "other") == 0)
+		if (strcmp(scalar(pk), "other") == 0) {
 			slot = &au->other;
-		else if (itsm_policy_priority_find(p, scalar(pk), &j) == 0)
+			sp = &au->sother;
+		} else if (itsm_policy_priority_find(p, scalar(pk), &j) == 0) {
 			slot = &au->cadence[j];
-		else
+			sp = &au->scadence[j];
+		} else {
 			return err_at(l, pk, "unknown priority '%s' in "
 			    "cadence", scalar(pk));
-		if ((rc = read_duration(l, node(l, pr->value), "cadence",
-		    slot)) != 0)
+		}
+		if ((rc = read_span(l, node(l, pr->value), "cadence", slot,
+		    sp)) != 0)
 			return rc;
 	}
 	return 0;
@@ -1051,7 +1113,8 @@ read_major_audiences(struct loader *l, yaml_node_t *v)
 		    sizeof(*p->audiences), i, &au->name)) != 0)
 			return rc;
 		au->cadence = amalloc(p, (p->npr + 1) * sizeof(int64_t));
-		if (au->cadence == NULL)
+		au->scadence = amalloc(p, (p->npr + 1) * sizeof(*au->scadence));
+		if (au->cadence == NULL || au->scadence == NULL)
 			return nomem();
 		/* No cadence: informed, on no schedule. */
 		if ((k = get(l, e, "cadence")) != NULL &&
@@ -1134,8 +1197,10 @@ read_settings(struct loader *l, yaml_node_t *root)
 	int rc;
 
 	p->auto_close = 5 * 86400;
+	p->sauto_close = (struct itsm_span){ .days = 5 };
 	if ((v = get(l, root, "auto_close")) != NULL &&
-	    (rc = read_duration(l, v, "auto_close", &p->auto_close)) != 0)
+	    (rc = read_span(l, v, "auto_close", &p->auto_close,
+	    &p->sauto_close)) != 0)
 		return rc;
 	p->hook_timeout = 10;
 	if ((v = get(l, root, "hook_timeout")) != NULL) {
@@ -1153,13 +1218,440 @@ read_settings(struct loader *l, yaml_node_t *root)
 	return 0;
 }
 
+/* ---- Calendars, the sla section and the display zone ---- */
+
+static const char *const day_names[7] = { "mon", "tue", "wed", "thu", "fri",
+    "sat", "sun" };
+
+/* A day's name ("mon") to its number, or -1. */
+static int
+day_number(const char *s, size_t len)
+{
+	int d;
+
+	for (d = 0; d < 7; d++)
+		if (len == 3 && strncmp(s, day_names[d], 3) == 0)
+			return d;
+	return -1;
+}
+
+/* "HH:MM" (00:00 to 24:00) at s, its seconds; -1 when it is not one. */
+static int
+clock_time(const char *s)
+{
+	int h, m;
+
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]))
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (h > 24 || m > 59 || (h == 24 && m != 0))
+		return -1;
+	return h * 3600 + m * 60;
+}
+
+/* The days of a week key: "mon", or "mon-fri" (in week order). */
+static int
+week_days(struct loader *l, yaml_node_t *k, int *from, int *to)
+{
+	const char *s = scalar(k), *dash = strchr(s, '-');
+
+	if (dash == NULL) {
+		*from = *to = day_number(s, strlen(s));
+	} else {
+		*from = day_number(s, (size_t)(dash - s));
+		*to = day_number(dash + 1, strlen(dash + 1));
+	}
+	if (*from < 0 || *to < 0)
+		return err_at(l, k, "unknown day '%s' in week (expected mon, "
+		    "tue, wed, thu, fri, sat, sun, or a range like mon-fri)",
+		    s);
+	if (*from > *to)
+		return err_at(l, k, "day range '%s' runs backwards (the week "
+		    "starts on mon)", s);
+	return 0;
+}
+
+/* week: days to lists of "HH:MM-HH:MM". */
+static int
+read_week(struct loader *l, yaml_node_t *n, itsm_calendar *c)
+{
+	yaml_node_pair_t *pr;
+	yaml_node_item_t *it;
+	yaml_node_t *v, *r;
+	int from, to, d, start, end, rc;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "week must map days (mon, mon-fri, ...) to "
+		    "lists of working ranges like 08:00-12:00");
+	if ((rc = check_keys(l, n, "week", NULL)) != 0)
+		return rc;
+	for (pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top;
+	    pr++) {
+		if ((rc = week_days(l, node(l, pr->key), &from, &to)) != 0)
+			return rc;
+		v = node(l, pr->value);
+		if (v->type == YAML_SCALAR_NODE && scalar(v)[0] == '\0')
+			continue;	/* closed: "sun:" */
+		if (v->type != YAML_SEQUENCE_NODE)
+			return err_at(l, v, "the working ranges of '%s' must be "
+			    "a list like [08:00-12:00, 13:30-18:00]",
+			    scalar(node(l, pr->key)));
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			r = node(l, *it);
+			if ((rc = want_scalar(l, r, "working range")) != 0)
+				return rc;
+			if (strlen(scalar(r)) != 11 || scalar(r)[5] != '-' ||
+			    (start = clock_time(scalar(r))) < 0 ||
+			    (end = clock_time(scalar(r) + 6)) < 0 ||
+			    start == 86400)
+				return err_at(l, r, "invalid working range '%s' "
+				    "(expected HH:MM-HH:MM, from 00:00 to "
+				    "24:00)", scalar(r));
+			if (start >= end)
+				return err_at(l, r, "working range '%s' ends "
+				    "before it starts (a night shift is two "
+				    "ranges: 22:00-24:00 and 00:00-06:00 the "
+				    "next day)", scalar(r));
+			for (d = from; d <= to; d++)
+				if (itsm_calendar_add_range(c, d, start,
+				    end) != 0)
+					return err_at(l, r, "working range "
+					    "'%s' on %s %s", scalar(r),
+					    day_names[d], itsm_errmsg());
+		}
+	}
+	return 0;
+}
+
+/* holidays: "YYYY-MM-DD" (that day) or "MM-DD" (every year). */
+static int
+read_holidays(struct loader *l, yaml_node_t *n, itsm_calendar *c)
+{
+	yaml_node_item_t *it;
+	yaml_node_t *v;
+	const char *s;
+	int y = 0, m, d, rc;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return err_at(l, n, "holidays must be a list of dates "
+		    "(2026-05-14, or 12-25 for every year)");
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		v = node(l, *it);
+		if ((rc = want_scalar(l, v, "holiday")) != 0)
+			return rc;
+		s = scalar(v);
+		if (strlen(s) == 10 && s[4] == '-' && all_digits_n(s, 4))
+			y = atoi(s), s += 5;
+		else
+			y = 0;
+		if (strlen(s) != 5 || s[2] != '-' || !all_digits_n(s, 2) ||
+		    !all_digits_n(s + 3, 2))
+			return err_at(l, v, "invalid holiday '%s' (expected a "
+			    "date like 2026-05-14, or 12-25 for every year)",
+			    scalar(v));
+		m = atoi(s);
+		d = atoi(s + 3);
+		if (itsm_calendar_add_holiday(c, y, m, d) != 0)
+			return err_at(l, v, "invalid holiday '%s': %s",
+			    scalar(v), itsm_errmsg());
+	}
+	return 0;
+}
+
+/*
+ * A holiday file's name: relative to the directory of the policy file, and
+ * made absolute, so that the policy means the same read from anywhere and
+ * "config show" writes a policy that means the same elsewhere.
+ */
+static int
+holiday_path(struct loader *l, const char *file, char *buf, size_t len)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(l->name, '/');
+
+	if (file[0] == '/') {
+		snprintf(buf, len, "%s", file);
+		return 0;
+	}
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == l->name)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - l->name),
+		    l->name);
+	if (realpath(dir, real) == NULL)
+		return -1;
+	snprintf(buf, len, "%s/%s", strcmp(real, "/") == 0 ? "" : real, file);
+	return 0;
+}
+
+static int
+read_holiday_files(struct loader *l, yaml_node_t *n, itsm_calendar *c)
+{
+	yaml_node_item_t *it;
+	yaml_node_t *v;
+	char path[PATH_MAX + 256];
+	int rc;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return err_at(l, n, "holiday_files must be a list of "
+		    "iCalendar files");
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		v = node(l, *it);
+		if ((rc = want_scalar(l, v, "holiday file")) != 0)
+			return rc;
+		if (holiday_path(l, scalar(v), path, sizeof(path)) != 0)
+			return err_at(l, v, "cannot read holiday file '%s': %s",
+			    scalar(v), strerror(errno));
+		if ((rc = itsm_calendar_add_holiday_file(c, path)) != 0)
+			return rc == ITSM_E_NOMEM ? rc :
+			    err_at(l, v, "%s", itsm_errmsg());
+	}
+	return 0;
+}
+
+/* Appends c to the policy's calendars (it owns it from then on). */
+static int
+add_calendar(itsm_policy *p, itsm_calendar *c)
+{
+	itsm_calendar **nc;
+
+	if ((nc = realloc(p->cals, (p->ncals + 1) * sizeof(*nc))) == NULL) {
+		itsm_calendar_free(c);
+		return nomem();
+	}
+	p->cals = nc;
+	nc[p->ncals++] = c;
+	return 0;
+}
+
+static int
+read_calendar(struct loader *l, yaml_node_t *e)
+{
+	static const char *const keys[] = { "name", "zone", "week", "holidays",
+	    "holiday_files", NULL };
+	itsm_policy *p = l->p;
+	itsm_calendar *c;
+	yaml_node_t *v, *name, *week;
+	size_t i;
+	int rc;
+
+	if (e->type != YAML_MAPPING_NODE)
+		return err_at(l, e, "each calendar must be a mapping with name, "
+		    "zone, week and holidays");
+	if ((rc = check_keys(l, e, "calendar", keys)) != 0)
+		return rc;
+	if ((name = get(l, e, "name")) == NULL)
+		return err_at(l, e, "calendar without a name");
+	if ((rc = want_scalar(l, name, "calendar name")) != 0)
+		return rc;
+	for (i = 0; i < p->ncals; i++)
+		if (strcasecmp(itsm_calendar_name(p->cals[i]),
+		    scalar(name)) == 0)
+			return err_at(l, name, i == 0 ? "calendar '%s' is built "
+			    "in" : "duplicate calendar '%s'", scalar(name));
+	if (strcasecmp(scalar(name), "business") == 0 ||
+	    strcasecmp(scalar(name), "wall") == 0)
+		return err_at(l, name, "'%s' is a word of the sla section, not "
+		    "a calendar's name", scalar(name));
+	if ((v = get(l, e, "zone")) == NULL)
+		return err_at(l, e, "calendar '%s' has no zone", scalar(name));
+	if ((rc = want_scalar(l, v, "zone")) != 0)
+		return rc;
+	if ((rc = itsm_calendar_new(&c, scalar(name), scalar(v))) != 0)
+		return rc == ITSM_E_NOMEM ? rc : err_at(l, v, "%s",
+		    itsm_errmsg());
+	if ((rc = add_calendar(p, c)) != 0)
+		return rc;
+	if ((week = get(l, e, "week")) == NULL)
+		return err_at(l, e, "calendar '%s' has no week", scalar(name));
+	if ((rc = read_week(l, week, c)) != 0)
+		return rc;
+	if (itsm_calendar_check(c) != 0)
+		return err_at(l, week, "calendar '%s' has no working time in "
+		    "the week", scalar(name));
+	if ((v = get(l, e, "holidays")) != NULL &&
+	    (rc = read_holidays(l, v, c)) != 0)
+		return rc;
+	if ((v = get(l, e, "holiday_files")) != NULL &&
+	    (rc = read_holiday_files(l, v, c)) != 0)
+		return rc;
+	return 0;
+}
+
+/* calendars: the 24x7 built in, then the policy's. */
+static int
+read_calendars(struct loader *l, yaml_node_t *n)
+{
+	itsm_calendar *c;
+	yaml_node_item_t *it;
+	int rc;
+
+	if ((rc = itsm_calendar_new(&c, ITSM_CALENDAR_24X7, NULL)) != 0 ||
+	    (rc = add_calendar(l->p, c)) != 0)
+		return rc;
+	if (n == NULL)
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return err_at(l, n, "calendars must be a list of name, zone, "
+		    "week and holidays");
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++)
+		if ((rc = read_calendar(l, node(l, *it))) != 0)
+			return rc;
+	return 0;
+}
+
+/* A calendar's name at v: its index in *out; "business" when allowed. */
+static int
+read_calendar_ref(struct loader *l, yaml_node_t *v, const char *what,
+    int rule, size_t *out)
+{
+	int rc;
+
+	if ((rc = want_scalar(l, v, what)) != 0)
+		return rc;
+	if (rule && strcmp(scalar(v), "business") == 0) {
+		*out = BUSINESS;
+		return 0;
+	}
+	if (rule && strcmp(scalar(v), "wall") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (itsm_policy_calendar_find(l->p, scalar(v), out) != 0)
+		return err_at(l, v, "%s: unknown calendar '%s'%s", what,
+		    scalar(v), rule ? " (expected business, wall or a "
+		    "calendar's name)" : "");
+	return 0;
+}
+
+/* sla.groups or sla.services: names to calendars. */
+static int
+read_overrides(struct loader *l, yaml_node_t *n, const char *what,
+    int (*find)(const itsm_policy *, const char *, size_t *),
+    struct cal_override **out, size_t *count)
+{
+	yaml_node_pair_t *pr;
+	yaml_node_t *k;
+	size_t i = 0, j;
+	int rc;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "sla %s must map each name to a "
+		    "calendar", what);
+	if ((rc = check_keys(l, n, what, NULL)) != 0)
+		return rc;
+	if ((*out = amalloc(l->p, (map_len(n) + 1) * sizeof(**out))) == NULL)
+		return nomem();
+	for (pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top;
+	    pr++, i++) {
+		k = node(l, pr->key);
+		if (find != NULL && find(l->p, scalar(k), &j) != 0)
+			return err_at(l, k, "unknown %s '%s' in sla", what[0] ==
+			    'g' ? "group" : "priority", scalar(k));
+		if (((*out)[i].name = astrdup(l->p, scalar(k))) == NULL)
+			return nomem();
+		if ((rc = read_calendar_ref(l, node(l, pr->value), what, 0,
+		    &(*out)[i].calendar)) != 0)
+			return rc;
+	}
+	*count = i;
+	return 0;
+}
+
+/*
+ * sla: which calendar the clocks of a ticket count in, and which the
+ * delays of stagnation and auto-close and the cadences count in.
+ */
+static int
+read_sla(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[] = { "calendar", "priorities", "groups",
+	    "services", "stagnation", "auto_close", "cadence", NULL };
+	static const char *const rules[ITSM_NRULES] = { "stagnation",
+	    "auto_close", "cadence" };
+	itsm_policy *p = l->p;
+	struct cal_override *pri;
+	size_t i, npri, j;
+	yaml_node_t *v;
+	int rc;
+
+	p->rule_cal[ITSM_RULE_STAGNATION] = BUSINESS;
+	p->rule_cal[ITSM_RULE_AUTO_CLOSE] = BUSINESS;
+	p->rule_cal[ITSM_RULE_CADENCE] = 0;
+	if (n == NULL)
+		return 0;
+	p->has_sla = 1;
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "sla must be a mapping of calendar, "
+		    "priorities, groups, services, stagnation, auto_close and "
+		    "cadence");
+	if ((rc = check_keys(l, n, "sla", keys)) != 0)
+		return rc;
+	if ((v = get(l, n, "calendar")) != NULL &&
+	    (rc = read_calendar_ref(l, v, "calendar", 0,
+	    &p->sla_default)) != 0)
+		return rc;
+	if ((v = get(l, n, "priorities")) != NULL) {
+		if ((rc = read_overrides(l, v, "priorities",
+		    itsm_policy_priority_find, &pri, &npri)) != 0)
+			return rc;
+		for (i = 0; i < npri; i++) {
+			itsm_policy_priority_find(p, pri[i].name, &j);
+			p->pr[j].calendar = pri[i].calendar;
+		}
+	}
+	if ((v = get(l, n, "groups")) != NULL &&
+	    (rc = read_overrides(l, v, "groups", itsm_policy_group_find,
+	    &p->sla_groups, &p->nsla_groups)) != 0)
+		return rc;
+	if ((v = get(l, n, "services")) != NULL &&
+	    (rc = read_overrides(l, v, "services", NULL, &p->sla_services,
+	    &p->nsla_services)) != 0)
+		return rc;
+	for (i = 0; i < ITSM_NRULES; i++)
+		if ((v = get(l, n, rules[i])) != NULL &&
+		    (rc = read_calendar_ref(l, v, rules[i], 1,
+		    &p->rule_cal[i])) != 0)
+			return rc;
+	return 0;
+}
+
+/* timezone: the zone times are shown in. */
+static int
+read_timezone(struct loader *l, yaml_node_t *v)
+{
+	itsm_tz *tz;
+	int rc;
+
+	if (v == NULL)
+		return 0;
+	if ((rc = want_scalar(l, v, "timezone")) != 0)
+		return rc;
+	if ((rc = itsm_tz_load(&tz, scalar(v))) != 0)
+		return rc == ITSM_E_NOMEM ? rc : err_at(l, v, "timezone: %s",
+		    itsm_errmsg());
+	itsm_tz_free(tz);
+	if ((l->p->timezone = astrdup(l->p, scalar(v))) == NULL)
+		return nomem();
+	return 0;
+}
+
 static int
 fill(struct loader *l)
 {
 	static const char *const keys[] = { "impact", "urgency", "priorities",
 	    "matrix", "channels", "categories", "practices", "tiers", "groups",
 	    "resolution_codes", "auto_close", "managers", "hook_timeout",
-	    "major", "database", NULL };
+	    "major", "database", "timezone", "calendars", "sla", NULL };
 	static const char *const tiers[] = { "N1", "N2", "N3" };
 	static const char *const channels[] = { "phone", "email", "chat",
 	    "walk-in", "portal", "monitoring" };
@@ -1220,6 +1712,10 @@ fill(struct loader *l)
 	    (rc = read_managers(l, v)) != 0)
 		return rc;
 	if ((v = get(l, root, "major")) != NULL && (rc = read_major(l, v)) != 0)
+		return rc;
+	if ((rc = read_timezone(l, get(l, root, "timezone"))) != 0 ||
+	    (rc = read_calendars(l, get(l, root, "calendars"))) != 0 ||
+	    (rc = read_sla(l, get(l, root, "sla"))) != 0)
 		return rc;
 	/* The roles of a major when its section names none. */
 	if (p->nroles == 0)
@@ -2182,4 +2678,205 @@ const char *
 itsm_policy_checklist(const itsm_policy *p, size_t i)
 {
 	return i < p->nchecklist ? p->checklist[i] : NULL;
+}
+
+const char *
+itsm_policy_timezone(const itsm_policy *p)
+{
+	return p->timezone;
+}
+
+size_t
+itsm_policy_calendar_count(const itsm_policy *p)
+{
+	return p->ncals;
+}
+
+const itsm_calendar *
+itsm_policy_calendar(const itsm_policy *p, size_t i)
+{
+	return i < p->ncals ? p->cals[i] : NULL;
+}
+
+int
+itsm_policy_calendar_find(const itsm_policy *p, const char *s, size_t *i)
+{
+	char list[1024];
+	size_t j, off = 0;
+
+	for (j = 0; j < p->ncals; j++)
+		if (strcasecmp(itsm_calendar_name(p->cals[j]), s) == 0) {
+			*i = j;
+			return 0;
+		}
+	list[0] = '\0';
+	for (j = 0; j < p->ncals && off < sizeof(list); j++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+		    j ? ", " : "", itsm_calendar_name(p->cals[j]));
+	return itsm_error(ITSM_E_INVALID, "unknown calendar '%.*s' (expected "
+	    "one of: %s)", itsm_cut(s, 64), s, list);
+}
+
+/* The calendar of name in overrides, or NO_CAL. */
+static size_t
+override_of(const struct cal_override *o, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < n; i++)
+		if (strcasecmp(o[i].name, name) == 0)
+			return o[i].calendar;
+	return NO_CAL;
+}
+
+const itsm_calendar *
+itsm_policy_ticket_calendar(const itsm_policy *p, const char *priority,
+    const char *group, const char *service)
+{
+	size_t c, pi;
+
+	if ((c = override_of(p->sla_services, p->nsla_services, service)) ==
+	    NO_CAL &&
+	    (c = override_of(p->sla_groups, p->nsla_groups, group)) == NO_CAL) {
+		c = p->sla_default;
+		for (pi = 0; priority != NULL && pi < p->npr; pi++)
+			if (strcasecmp(p->pr[pi].name, priority) == 0) {
+				if (p->pr[pi].calendar != NO_CAL)
+					c = p->pr[pi].calendar;
+				break;
+			}
+	}
+	return c < p->ncals ? p->cals[c] : p->cals[0];
+}
+
+const itsm_calendar *
+itsm_policy_rule_calendar(const itsm_policy *p, enum itsm_rule rule,
+    const char *priority, const char *group, const char *service)
+{
+	size_t c = rule < ITSM_NRULES ? p->rule_cal[rule] : 0;
+
+	if (c == BUSINESS)
+		return itsm_policy_ticket_calendar(p, priority, group, service);
+	return c < p->ncals ? p->cals[c] : p->cals[0];
+}
+
+struct itsm_span
+itsm_policy_target_span(const itsm_policy *p, size_t i, enum itsm_target what)
+{
+	struct itsm_span none = { 0 };
+
+	if (i >= p->npr)
+		return none;
+	switch (what) {
+	case ITSM_TARGET_RESPONSE: return p->pr[i].sresponse;
+	case ITSM_TARGET_RESOLUTION: return p->pr[i].sresolution;
+	default: return p->pr[i].sstagnation;
+	}
+}
+
+int64_t
+itsm_policy_target(const itsm_policy *p, size_t i, enum itsm_target what,
+    const itsm_calendar *c)
+{
+	struct itsm_span s = itsm_policy_target_span(p, i, what);
+
+	if (c == NULL)
+		return what == ITSM_TARGET_RESPONSE ?
+		    itsm_policy_priority_response(p, i) :
+		    what == ITSM_TARGET_RESOLUTION ?
+		    itsm_policy_priority_resolution(p, i) :
+		    itsm_policy_priority_stagnation(p, i);
+	return itsm_calendar_span(c, &s);
+}
+
+struct itsm_span
+itsm_policy_auto_close_span(const itsm_policy *p)
+{
+	return p->sauto_close;
+}
+
+int64_t
+itsm_policy_auto_close_in(const itsm_policy *p, const itsm_calendar *c)
+{
+	return c == NULL ? p->auto_close : itsm_calendar_span(c,
+	    &p->sauto_close);
+}
+
+struct itsm_span
+itsm_policy_audience_cadence_span(const itsm_policy *p, size_t i, size_t pri)
+{
+	struct itsm_span none = { 0 };
+
+	if (i >= p->naudiences || pri > p->npr)
+		return none;
+	return pri == p->npr ? p->audiences[i].sother :
+	    p->audiences[i].scadence[pri];
+}
+
+int64_t
+itsm_policy_audience_cadence_in(const itsm_policy *p, size_t i,
+    const char *priority, const itsm_calendar *c)
+{
+	struct itsm_span s;
+	size_t pi;
+
+	if (c == NULL)
+		return itsm_policy_audience_cadence(p, i, priority);
+	if (i >= p->naudiences)
+		return 0;
+	if (priority != NULL && itsm_policy_priority_find(p, priority, &pi) == 0
+	    && p->audiences[i].cadence[pi] != 0)
+		s = p->audiences[i].scadence[pi];
+	else
+		s = p->audiences[i].sother;
+	return itsm_calendar_span(c, &s);
+}
+
+int
+itsm_policy_has_sla(const itsm_policy *p)
+{
+	return p->has_sla;
+}
+
+const char *
+itsm_policy_sla_calendar(const itsm_policy *p)
+{
+	return itsm_calendar_name(p->cals[p->sla_default]);
+}
+
+const char *
+itsm_policy_priority_calendar(const itsm_policy *p, size_t i)
+{
+	if (i >= p->npr || p->pr[i].calendar == NO_CAL)
+		return NULL;
+	return itsm_calendar_name(p->cals[p->pr[i].calendar]);
+}
+
+size_t
+itsm_policy_sla_override_count(const itsm_policy *p, int services)
+{
+	return services ? p->nsla_services : p->nsla_groups;
+}
+
+const char *
+itsm_policy_sla_override(const itsm_policy *p, int services, size_t i,
+    const char **calendar)
+{
+	const struct cal_override *o = services ? p->sla_services :
+	    p->sla_groups;
+
+	if (i >= itsm_policy_sla_override_count(p, services))
+		return NULL;
+	*calendar = itsm_calendar_name(p->cals[o[i].calendar]);
+	return o[i].name;
+}
+
+const char *
+itsm_policy_rule(const itsm_policy *p, enum itsm_rule rule)
+{
+	size_t c = rule < ITSM_NRULES ? p->rule_cal[rule] : 0;
+
+	if (c == BUSINESS)
+		return "business";
+	return c == 0 ? "wall" : itsm_calendar_name(p->cals[c]);
 }

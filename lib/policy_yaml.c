@@ -8,6 +8,7 @@
 
 #include <yaml.h>
 
+#include "itsm/calendar.h"
 #include "itsm/error.h"
 #include "itsm/policy.h"
 #include "itsm/time.h"
@@ -78,6 +79,16 @@ dur(struct em *m, int64_t v)
 	char buf[64];
 
 	itsm_duration_format(v, buf, sizeof(buf));
+	str(m, buf);
+}
+
+/* A duration as it was written: 24h stays 24h, which is not 1d. */
+static void
+span(struct em *m, struct itsm_span sp)
+{
+	char buf[64];
+
+	itsm_span_format(&sp, buf, sizeof(buf));
 	str(m, buf);
 }
 
@@ -211,14 +222,16 @@ major(struct em *m, const itsm_policy *p)
 		str(m, itsm_policy_audience(p, i));
 		str(m, "cadence");
 		map_start(m, 1);
-		for (j = 0; j < itsm_policy_priority_count(p); j++)
+		n = itsm_policy_priority_count(p);
+		for (j = 0; j < n; j++)
 			if (itsm_policy_audience_cadence_of(p, i, j) != 0) {
 				str(m, itsm_policy_priority_name(p, j));
-				dur(m, itsm_policy_audience_cadence_of(p, i, j));
+				span(m, itsm_policy_audience_cadence_span(p, i,
+				    j));
 			}
 		if (itsm_policy_audience_cadence_other(p, i) != 0) {
 			str(m, "other");
-			dur(m, itsm_policy_audience_cadence_other(p, i));
+			span(m, itsm_policy_audience_cadence_span(p, i, n));
 		}
 		map_end(m);
 		map_end(m);
@@ -249,11 +262,13 @@ priorities(struct em *m, const itsm_policy *p)
 			str(m, itsm_policy_priority_label(p, i));
 		}
 		str(m, "response");
-		dur(m, itsm_policy_priority_response(p, i));
+		span(m, itsm_policy_target_span(p, i, ITSM_TARGET_RESPONSE));
 		str(m, "resolution");
-		dur(m, itsm_policy_priority_resolution(p, i));
+		span(m, itsm_policy_target_span(p, i,
+		    ITSM_TARGET_RESOLUTION));
 		str(m, "stagnation");
-		dur(m, itsm_policy_priority_stagnation(p, i));
+		span(m, itsm_policy_target_span(p, i,
+		    ITSM_TARGET_STAGNATION));
 		map_end(m);
 	}
 	seq_end(m);
@@ -347,7 +362,7 @@ settings(struct em *m, const itsm_policy *p)
 		str(m, itsm_policy_resolution_code(p, i));
 	seq_end(m);
 	str(m, "auto_close");
-	dur(m, itsm_policy_auto_close(p));
+	span(m, itsm_policy_auto_close_span(p));
 	str(m, "hook_timeout");
 	dur(m, itsm_policy_hook_timeout(p));
 	str(m, "database");
@@ -401,6 +416,133 @@ managers(struct em *m, const itsm_policy *p)
 	seq_end(m);
 }
 
+/* A calendar's week: each day with its ranges. */
+static void
+week(struct em *m, const itsm_calendar *c)
+{
+	static const char *const days[] = { "mon", "tue", "wed", "thu", "fri",
+	    "sat", "sun" };
+	char buf[64];
+	size_t i;
+	int d, a, b;
+
+	str(m, "week");
+	map_start(m, 0);
+	for (d = 0; d < 7; d++) {
+		if (itsm_calendar_range_count(c, d) == 0)
+			continue;
+		str(m, days[d]);
+		seq_start(m, 1);
+		for (i = 0; i < itsm_calendar_range_count(c, d); i++) {
+			itsm_calendar_range(c, d, i, &a, &b);
+			snprintf(buf, sizeof(buf), "%02d:%02d-%02d:%02d",
+			    a / 3600, a / 60 % 60, b / 3600, b / 60 % 60);
+			str(m, buf);
+		}
+		seq_end(m);
+	}
+	map_end(m);
+}
+
+/* calendars (the policy's, not 24x7) and the display zone. */
+static void
+calendars(struct em *m, const itsm_policy *p)
+{
+	const itsm_calendar *c;
+	char buf[64];
+	size_t i, j, n;
+	int y, mo, d;
+
+	if (itsm_policy_timezone(p) != NULL) {
+		str(m, "timezone");
+		str(m, itsm_policy_timezone(p));
+	}
+	if (itsm_policy_calendar_count(p) <= 1)
+		return;
+	str(m, "calendars");
+	seq_start(m, 0);
+	for (i = 1; i < itsm_policy_calendar_count(p); i++) {
+		c = itsm_policy_calendar(p, i);
+		map_start(m, 0);
+		str(m, "name");
+		str(m, itsm_calendar_name(c));
+		str(m, "zone");
+		str(m, itsm_calendar_zone(c));
+		week(m, c);
+		if ((n = itsm_calendar_holiday_count(c)) > 0) {
+			str(m, "holidays");
+			seq_start(m, 1);
+			for (j = 0; j < n; j++) {
+				itsm_calendar_holiday(c, j, &y, &mo, &d);
+				if (y != 0)
+					snprintf(buf, sizeof(buf),
+					    "%04d-%02d-%02d", y, mo, d);
+				else
+					snprintf(buf, sizeof(buf), "%02d-%02d",
+					    mo, d);
+				str(m, buf);
+			}
+			seq_end(m);
+		}
+		if ((n = itsm_calendar_holiday_file_count(c)) > 0) {
+			str(m, "holiday_files");
+			seq_start(m, 0);
+			for (j = 0; j < n; j++)
+				str(m, itsm_calendar_holiday_file(c, j));
+			seq_end(m);
+		}
+		map_end(m);
+	}
+	seq_end(m);
+}
+
+/* sla: which calendar counts, when the policy says. */
+static void
+sla(struct em *m, const itsm_policy *p)
+{
+	static const char *const rules[] = { "stagnation", "auto_close",
+	    "cadence" };
+	const char *cal;
+	size_t i, n = 0;
+	int k;
+
+	if (!itsm_policy_has_sla(p))
+		return;
+	str(m, "sla");
+	map_start(m, 0);
+	str(m, "calendar");
+	str(m, itsm_policy_sla_calendar(p));
+	for (i = 0; i < itsm_policy_priority_count(p); i++)
+		n += itsm_policy_priority_calendar(p, i) != NULL;
+	if (n > 0) {
+		str(m, "priorities");
+		map_start(m, 1);
+		for (i = 0; i < itsm_policy_priority_count(p); i++)
+			if ((cal = itsm_policy_priority_calendar(p, i)) !=
+			    NULL) {
+				str(m, itsm_policy_priority_name(p, i));
+				str(m, cal);
+			}
+		map_end(m);
+	}
+	for (k = 0; k < 2; k++) {
+		if ((n = itsm_policy_sla_override_count(p, k)) == 0)
+			continue;
+		str(m, k ? "services" : "groups");
+		map_start(m, 1);
+		for (i = 0; i < n; i++) {
+			str(m, itsm_policy_sla_override(p, k, i, &cal));
+			str(m, cal);
+		}
+		map_end(m);
+	}
+	for (k = 0; k < ITSM_NRULES; k++) {
+		str(m, rules[k]);
+		str(m, itsm_policy_rule(p, k));
+	}
+	map_end(m);
+}
+
 /* The policy's sections, in the order a policy file has them. */
 static void
 body(struct em *m, const itsm_policy *p)
@@ -412,6 +554,8 @@ body(struct em *m, const itsm_policy *p)
 	intake(m, p);
 	teams(m, p);
 	settings(m, p);
+	calendars(m, p);
+	sla(m, p);
 	major(m, p);
 	managers(m, p);
 }

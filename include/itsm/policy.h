@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "itsm/calendar.h"
 #include "itsm/ref.h"
 
 typedef struct itsm_policy itsm_policy;
@@ -182,5 +183,76 @@ int64_t itsm_policy_audience_cadence_other(const itsm_policy *p, size_t i);
 /* The crisis checklist printed when a major is declared. */
 size_t itsm_policy_checklist_count(const itsm_policy *p);
 const char *itsm_policy_checklist(const itsm_policy *p, size_t i);
+
+/*
+ * Time: the display zone, the calendars, and which calendar counts.
+ *
+ * The calendars are "24x7" (built in, index 0) then the policy's, in
+ * order.  A ticket's clocks count in the calendar of its service (sla:
+ * services), else of its group (sla: groups), else of its priority (sla:
+ * priorities), else sla: calendar, else 24x7 (itsm.yaml(5)).  Stagnation
+ * and auto-close count in the ticket's calendar unless the policy names
+ * another, cadences on the wall clock (24x7) unless it does.
+ */
+enum itsm_rule {
+	ITSM_RULE_STAGNATION, ITSM_RULE_AUTO_CLOSE, ITSM_RULE_CADENCE,
+	ITSM_NRULES
+};
+
+enum itsm_target {
+	ITSM_TARGET_RESPONSE, ITSM_TARGET_RESOLUTION, ITSM_TARGET_STAGNATION
+};
+
+/* The zone times are shown in (timezone:), or NULL when not given. */
+const char *itsm_policy_timezone(const itsm_policy *p);
+
+size_t itsm_policy_calendar_count(const itsm_policy *p);
+const itsm_calendar *itsm_policy_calendar(const itsm_policy *p, size_t i);
+/* Finds a calendar by name, case-insensitive; ITSM_E_INVALID lists them. */
+int itsm_policy_calendar_find(const itsm_policy *p, const char *s, size_t *i);
+
+/*
+ * The calendar a ticket's clocks count in, by the order above; any of
+ * priority, group and service may be NULL.  Never NULL.
+ */
+const itsm_calendar *itsm_policy_ticket_calendar(const itsm_policy *p,
+    const char *priority, const char *group, const char *service);
+
+/* The calendar a rule's delay counts in, for such a ticket.  Never NULL. */
+const itsm_calendar *itsm_policy_rule_calendar(const itsm_policy *p,
+    enum itsm_rule rule, const char *priority, const char *group,
+    const char *service);
+
+/*
+ * A priority's target, the auto-close delay and a cadence in calendar c:
+ * their durations as written, in c's business time (1d: one business
+ * day of c; itsm_calendar_span()).  c NULL: on the wall clock, as
+ * itsm_policy_priority_response() and the others give them.
+ */
+int64_t itsm_policy_target(const itsm_policy *p, size_t i,
+    enum itsm_target what, const itsm_calendar *c);
+int64_t itsm_policy_auto_close_in(const itsm_policy *p,
+    const itsm_calendar *c);
+int64_t itsm_policy_audience_cadence_in(const itsm_policy *p, size_t i,
+    const char *priority, const itsm_calendar *c);
+
+/* The durations as written (for "config show"); pri npr: "other". */
+struct itsm_span itsm_policy_target_span(const itsm_policy *p, size_t i,
+    enum itsm_target what);
+struct itsm_span itsm_policy_auto_close_span(const itsm_policy *p);
+struct itsm_span itsm_policy_audience_cadence_span(const itsm_policy *p,
+    size_t i, size_t pri);
+
+/* The sla section as written: whether there is one, and its entries. */
+int itsm_policy_has_sla(const itsm_policy *p);
+const char *itsm_policy_sla_calendar(const itsm_policy *p);
+/* The calendar sla: priorities gives priority i, or NULL. */
+const char *itsm_policy_priority_calendar(const itsm_policy *p, size_t i);
+/* sla: groups (services 0) or services (1): name i and its calendar. */
+size_t itsm_policy_sla_override_count(const itsm_policy *p, int services);
+const char *itsm_policy_sla_override(const itsm_policy *p, int services,
+    size_t i, const char **calendar);
+/* A rule's choice: "business", "wall" or a calendar's name. */
+const char *itsm_policy_rule(const itsm_policy *p, enum itsm_rule rule);
 
 #endif

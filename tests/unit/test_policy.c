@@ -1824,6 +1824,164 @@ test_major_custom(void **state)
 	itsm_policy_free(p);
 }
 
+/* ---- calendars, the sla section and the display zone (issue 14) ---- */
+
+static const char calendars_yaml[] =
+	"impact: [{name: big}]\n"
+	"urgency: [{name: now}]\n"
+	"priorities:\n"
+	"  - {name: P1, response: 1h, resolution: 4h}\n"
+	"  - {name: P2, response: 4h, resolution: 1d, stagnation: 24h}\n"
+	"matrix: {big: {now: P1}}\n"
+	"groups: [{name: desk, tier: N1}, {name: noc, tier: N2}]\n"
+	"auto_close: 1w\n"
+	"timezone: Europe/Paris\n"
+	"calendars:\n"
+	"  - name: office\n"
+	"    zone: Europe/Paris\n"
+	"    week:\n"
+	"      mon-fri: [08:00-12:00, 13:30-18:00]\n"
+	"    holidays: [12-25, 2026-04-06]\n"
+	"  - name: night\n"
+	"    zone: America/New_York\n"
+	"    week: {sat: [22:00-24:00], sun: [00:00-06:00]}\n"
+	"sla:\n"
+	"  calendar: office\n"
+	"  priorities: {P1: 24x7}\n"
+	"  groups: {noc: night}\n"
+	"  services: {datacenter: 24x7, Payroll: office}\n"
+	"  stagnation: business\n"
+	"  auto_close: night\n"
+	"  cadence: wall\n";
+
+static void
+test_calendars(void **state)
+{
+	itsm_policy *p = load_clean(calendars_yaml);
+	const itsm_calendar *c;
+	size_t i;
+
+	(void)state;
+	assert_string_equal(itsm_policy_timezone(p), "Europe/Paris");
+	assert_int_equal(itsm_policy_calendar_count(p), 3);
+	assert_string_equal(itsm_calendar_name(itsm_policy_calendar(p, 0)),
+	    "24x7");
+	assert_int_equal(itsm_policy_calendar_find(p, "OFFICE", &i), 0);
+	assert_int_equal(i, 1);
+	c = itsm_policy_calendar(p, 1);
+	assert_string_equal(itsm_calendar_zone(c), "Europe/Paris");
+	assert_int_equal(itsm_calendar_range_count(c, ITSM_FRI), 2);
+	assert_int_equal(itsm_calendar_range_count(c, ITSM_SAT), 0);
+	assert_true(itsm_calendar_is_holiday(c, 2030, 12, 25));
+	assert_int_equal(itsm_policy_calendar_find(p, "nope", &i),
+	    ITSM_E_INVALID);
+	assert_non_null(strstr(itsm_errmsg(), "24x7, office, night"));
+	/* Precedence: service, group, priority, sla: calendar. */
+	assert_string_equal(itsm_calendar_name(itsm_policy_ticket_calendar(p,
+	    "P2", NULL, NULL)), "office");
+	assert_string_equal(itsm_calendar_name(itsm_policy_ticket_calendar(p,
+	    "P1", NULL, NULL)), "24x7");
+	assert_string_equal(itsm_calendar_name(itsm_policy_ticket_calendar(p,
+	    "P1", "noc", NULL)), "night");
+	assert_string_equal(itsm_calendar_name(itsm_policy_ticket_calendar(p,
+	    "P1", "noc", "payroll")), "office");
+	assert_string_equal(itsm_calendar_name(itsm_policy_ticket_calendar(p,
+	    "P2", "desk", "datacenter")), "24x7");
+	assert_string_equal(itsm_calendar_name(itsm_policy_ticket_calendar(p,
+	    NULL, NULL, NULL)), "office");
+	/* The rules: business is the ticket's, wall is 24x7. */
+	assert_string_equal(itsm_calendar_name(itsm_policy_rule_calendar(p,
+	    ITSM_RULE_STAGNATION, "P1", NULL, NULL)), "24x7");
+	assert_string_equal(itsm_calendar_name(itsm_policy_rule_calendar(p,
+	    ITSM_RULE_STAGNATION, "P2", NULL, NULL)), "office");
+	assert_string_equal(itsm_calendar_name(itsm_policy_rule_calendar(p,
+	    ITSM_RULE_AUTO_CLOSE, "P2", NULL, NULL)), "night");
+	assert_string_equal(itsm_calendar_name(itsm_policy_rule_calendar(p,
+	    ITSM_RULE_CADENCE, "P2", NULL, NULL)), "24x7");
+	/* Durations: 1d a business day (8h30m), 24h 24 business hours. */
+	itsm_policy_priority_find(p, "P2", &i);
+	assert_true(itsm_policy_target(p, i, ITSM_TARGET_RESOLUTION, c) ==
+	    30600);
+	assert_true(itsm_policy_target(p, i, ITSM_TARGET_STAGNATION, c) ==
+	    86400);
+	assert_true(itsm_policy_target(p, i, ITSM_TARGET_RESOLUTION, NULL) ==
+	    86400);
+	assert_true(itsm_policy_target(p, i, ITSM_TARGET_RESPONSE, c) ==
+	    4 * 3600);
+	assert_true(itsm_policy_auto_close_in(p, c) == 5 * 30600);
+	assert_true(itsm_policy_auto_close_in(p, NULL) == 7 * 86400);
+	itsm_policy_free(p);
+}
+
+static void
+test_calendars_default(void **state)
+{
+	itsm_policy *p = NULL;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(itsm_policy_load_file(&p, NULL), 0);
+	assert_null(itsm_policy_timezone(p));
+	assert_int_equal(itsm_policy_calendar_count(p), 1);
+	assert_false(itsm_policy_has_sla(p));
+	for (i = 0; i < itsm_policy_priority_count(p); i++)
+		assert_true(itsm_calendar_is_24x7(itsm_policy_ticket_calendar(p,
+		    itsm_policy_priority_name(p, i), "service-desk", "payroll")));
+	assert_true(itsm_calendar_is_24x7(itsm_policy_rule_calendar(p,
+	    ITSM_RULE_STAGNATION, "P3", NULL, NULL)));
+	itsm_policy_free(p);
+}
+
+/* The calendars' errors, each at its line and column. */
+static void
+test_calendar_errors(void **state)
+{
+	static const char head[] =
+	    "impact: [{name: big}]\n"
+	    "urgency: [{name: now}]\n"
+	    "priorities: [{name: P1, response: 1h, resolution: 4h}]\n"
+	    "matrix: {big: {now: P1}}\n";
+	static const struct { const char *tail; unsigned line, col;
+	    const char *what; } cases[] = {
+		{ "timezone: Mars/Base\n", 5, 11, "unknown time zone" },
+		{ "calendars:\n  - {name: o, zone: Nowhere/X, week: {mon: "
+		    "[08:00-12:00]}}\n", 6, 21, "unknown time zone 'Nowhere/X'" },
+		{ "calendars:\n  - name: o\n    zone: UTC\n    week:\n"
+		    "      mon: [08:00-12:00, 11:00-13:00]\n", 9, 26,
+		    "overlaps the range 08:00-12:00" },
+		{ "calendars:\n  - name: o\n    zone: UTC\n    week: {sun: []}\n",
+		    8, 11, "no working time in the week" },
+		{ "calendars:\n  - name: o\n    zone: UTC\n    week: {mon: "
+		    "[08:00-12:00]}\n    holidays: [2027-02-29]\n", 9, 16,
+		    "invalid holiday '2027-02-29'" },
+		{ "calendars:\n  - name: o\n    zone: UTC\n    week: {mon: "
+		    "[08:00-25:00]}\n", 8, 18, "invalid working range" },
+		{ "calendars:\n  - name: o\n    zone: UTC\n", 6, 5,
+		    "has no week" },
+		{ "calendars:\n  - name: o\n    zone: UTC\n    week: {mon: "
+		    "[08:00-12:00]}\n  - name: O\n    zone: UTC\n    week: {mon: "
+		    "[08:00-12:00]}\n", 9, 11, "duplicate calendar 'O'" },
+		{ "sla: {calendar: office}\n", 5, 17, "unknown calendar 'office'" },
+		{ "sla: {priorities: {P1: office}}\n", 5, 24,
+		    "unknown calendar 'office'" },
+		{ "sla: {priorities: {P7: 24x7}}\n", 5, 20,
+		    "unknown priority 'P7'" },
+		{ "sla: {groups: {ghosts: 24x7}}\n", 5, 16,
+		    "unknown group 'ghosts'" },
+		{ "sla: {cadence: often}\n", 5, 16, "unknown calendar 'often'" },
+		{ "sla: {when: always}\n", 5, 7, "unknown key 'when'" },
+	};
+	char yaml[1024];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "%s%s", head, cases[i].tail);
+		check_error_at(yaml, cases[i].line, cases[i].col,
+		    cases[i].what);
+	}
+}
+
 int
 main(void)
 {
@@ -1874,6 +2032,9 @@ main(void)
 		cmocka_unit_test(test_major_absent),
 		cmocka_unit_test(test_major_errors),
 		cmocka_unit_test(test_major_custom),
+		cmocka_unit_test(test_calendars),
+		cmocka_unit_test(test_calendars_default),
+		cmocka_unit_test(test_calendar_errors),
 		SEARCH(test_search_order),
 		SEARCH(test_search_xdg_without_file),
 		SEARCH(test_search_named_file_errors),
