@@ -151,3 +151,16 @@ FRIDAY_EVENING=2026-11-27T16:50:00Z
 	run --separate-stderr itsm list --all --json
 	jq_is '.[0].resolution_due' '"2026-12-01T16:50:00Z"'
 }
+
+@test "stats compliance counts by the due times of the calendar" {
+	export ITSM_NOW=$FRIDAY_EVENING
+	open_ticket "P3 on Friday evening" --caller a --impact medium --urgency medium
+	# Resolved on Monday at 10:00 (09:00Z), its first response: the
+	# response (due 09:50, 08:50Z) missed, the resolution (due 17:50)
+	# met; on the wall clock (due Saturday) both would be missed.
+	ITSM_NOW=2026-11-30T09:00:00Z itsm resolve 1 --permanent -m "fixed" >/dev/null
+	ITSM_NOW=2026-12-01T09:00:00Z run --separate-stderr itsm stats --json
+	assert_status 0
+	jq_is '[.total.response, .total.resolution]' \
+	    '[{"met":0,"breached":1,"compliance":0},{"met":1,"breached":0,"compliance":1}]'
+}
