@@ -85,11 +85,16 @@ seg_start(const struct timeline *tl, size_t i)
 }
 
 /*
- * When the running time reaches target.  *paused is set when the clock is
- * stopped at the end of the history: the due time is then projected as if
- * it started again at now, or, when resolution stopped it for good
- * (stopped: the resolution time, else 0), at the resolution, so that the
- * figure of a resolved or closed ticket no longer moves.
+ * When the running time reaches target: the last moment the clock has
+ * not run past it, so that a target is met when done by its due time and
+ * breached once the clock runs on after it (tk_past_due).  A clock that
+ * stops at the very moment it reaches its target has not run past it: the
+ * due time is then when it runs again, as for a stopped clock with time
+ * left.  *paused is set when the clock is stopped at the end of the
+ * history: the due time is then projected as if it started again at now,
+ * or, when resolution stopped it for good (stopped: the resolution time,
+ * else 0), at the resolution, so that the figure of a resolved or closed
+ * ticket no longer moves.
  */
 static int64_t
 due_at(const struct timeline *tl, int64_t target, int64_t now,
@@ -106,7 +111,7 @@ due_at(const struct timeline *tl, int64_t target, int64_t now,
 		if (!running_at(tl, i))
 			continue;
 		end = i < tl->n ? tl->ch[i].at : INT64_MAX;
-		if (end == INT64_MAX || start + left <= end)
+		if (end == INT64_MAX || start + left < end)
 			return start + left;
 		if (end > start)
 			left -= end - start;

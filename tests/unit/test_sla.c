@@ -176,6 +176,70 @@ test_resolution_stops_clock(void **state)
 	assert_true(s.resolution_due == T("2026-11-29T12:00:00Z"));
 }
 
+/*
+ * A clock that stops at the very moment it reaches its target has not run
+ * past it: met, as the same 4h on the clock split otherwise.  The due time
+ * is the last moment the clock had not run past the target.
+ */
+static void
+test_target_reached_at_hold(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = open_ticket(f, "high", "high");	/* P1: 4h */
+	int64_t b = open_ticket(f, "high", "high");
+	struct itsm_sla s;
+
+	/* a: 4h, on hold 12:00-13:00; b: 3h, on hold 11:00-12:00, then 1h. */
+	at(f, "2026-11-28T12:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, a, "user", "away", 0), 0);
+	at(f, "2026-11-28T11:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, b, "user", "away", 0), 0);
+	at(f, "2026-11-28T12:00:00Z");
+	assert_int_equal(itsm_ticket_release(f->ctx, b, NULL, 0), 0);
+	at(f, "2026-11-28T12:30:00Z");
+	s = sla(f, a);
+	assert_true(s.paused);
+	assert_true(s.resolution_due == T("2026-11-28T12:30:00Z"));
+	assert_false(s.resolution_breached);
+	at(f, "2026-11-28T13:00:00Z");
+	assert_int_equal(itsm_ticket_release(f->ctx, a, NULL, 0), 0);
+	s = sla(f, a);
+	assert_false(s.paused);
+	assert_true(s.resolution_due == T("2026-11-28T13:00:00Z"));
+	assert_false(s.resolution_breached);
+	assert_int_equal(itsm_ticket_resolve(f->ctx, a, 1, NULL, "fixed", 0),
+	    0);
+	assert_int_equal(itsm_ticket_resolve(f->ctx, b, 1, NULL, "fixed", 0),
+	    0);
+	at(f, "2026-11-29T13:00:00Z");
+	s = sla(f, a);
+	assert_true(s.running == 4 * 3600);
+	assert_true(s.resolution_due == T("2026-11-28T13:00:00Z"));
+	assert_false(s.resolution_breached);
+	s = sla(f, b);
+	assert_true(s.running == 4 * 3600);
+	assert_true(s.resolution_due == T("2026-11-28T13:00:00Z"));
+	assert_false(s.resolution_breached);
+}
+
+/* One second past a target reached at a hold is missed. */
+static void
+test_target_passed_after_hold(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = open_ticket(f, "high", "high");
+
+	at(f, "2026-11-28T12:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, a, "user", "away", 0), 0);
+	at(f, "2026-11-28T13:00:00Z");
+	assert_int_equal(itsm_ticket_release(f->ctx, a, NULL, 0), 0);
+	at(f, "2026-11-28T13:00:01Z");
+	assert_true(sla(f, a).resolution_breached);
+	assert_int_equal(itsm_ticket_resolve(f->ctx, a, 1, NULL, "fixed", 0),
+	    0);
+	assert_true(sla(f, a).resolution_breached);
+}
+
 /* An unprioritized ticket has no targets. */
 static void
 test_unprioritized(void **state)
@@ -328,6 +392,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reprioritize_recomputes,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolution_stops_clock,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_target_reached_at_hold,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_target_passed_after_hold,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unprioritized, setup,
 		    teardown),
