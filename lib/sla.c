@@ -94,29 +94,39 @@ seg_start(const struct timeline *tl, size_t i)
  * history: the due time is then projected as if it started again at now,
  * or, when resolution stopped it for good (stopped: the resolution time,
  * else 0), at the resolution, so that the figure of a resolved or closed
- * ticket no longer moves.
+ * ticket no longer moves.  A clock that was done earlier (until: the
+ * response, for the response clock; else 0) stops there for good: what
+ * the history says after it no longer moves its due time.
  */
 static int64_t
 due_at(const struct timeline *tl, int64_t target, int64_t now,
-    int64_t stopped, int *paused)
+    int64_t stopped, int64_t until, int *paused)
 {
 	int64_t left = target, start, end;
 	size_t i;
 
 	*paused = 0;
+	if (until != 0 && until < tl->opened)
+		until = tl->opened;
 	for (i = 0; i <= tl->n; i++) {
 		start = seg_start(tl, i);
 		if (start < tl->opened)
 			start = tl->opened;
+		if (until != 0 && start >= until)
+			break;
 		if (!running_at(tl, i))
 			continue;
 		end = i < tl->n ? tl->ch[i].at : INT64_MAX;
+		if (until != 0 && end > until)
+			end = until;
 		if (end == INT64_MAX || start + left < end)
 			return start + left;
 		if (end > start)
 			left -= end - start;
 	}
 	*paused = 1;
+	if (until != 0)
+		return until + left;
 	if (stopped != 0)
 		return stopped + left;
 	return (now > seg_start(tl, tl->n) ? now : seg_start(tl, tl->n)) + left;
@@ -130,9 +140,9 @@ due_at(const struct timeline *tl, int64_t target, int64_t now,
  */
 static int64_t
 due(const struct timeline *tl, int64_t target, int64_t now, int64_t stopped,
-    int *paused)
+    int64_t until, int *paused)
 {
-	int64_t d = due_at(tl, target, now, stopped, paused);
+	int64_t d = due_at(tl, target, now, stopped, until, paused);
 
 	return d > ITSM_TIME_MAX ? ITSM_TIME_MAX : d;
 }
@@ -190,12 +200,16 @@ last_stop(const struct timeline *tl)
 /*
  * The targets and due times of priority pri (targets and dues of out),
  * and whether the clocks are paused at the end of the history (*p1 for
- * the response, *p2 for the resolution).  0 when the ticket has no
- * priority, or one gone from the policy: no targets, nothing set.
+ * the response, *p2 for the resolution).  The response clock stops for
+ * good at the response (responded, else 0): a response, once made, keeps
+ * its due time whatever holds, resolutions and reopenings follow.  0 when
+ * the ticket has no priority, or one gone from the policy: no targets,
+ * nothing set.
  */
 static int
 dues(const itsm_ctx *c, const struct timeline *tl, const char *pri,
-    int64_t stopped, struct itsm_sla *out, int *p1, int *p2)
+    int64_t stopped, int64_t responded, struct itsm_sla *out, int *p1,
+    int *p2)
 {
 	size_t pi;
 
@@ -203,9 +217,10 @@ dues(const itsm_ctx *c, const struct timeline *tl, const char *pri,
 		return 0;
 	out->response_target = itsm_policy_priority_response(c->policy, pi);
 	out->resolution_target = itsm_policy_priority_resolution(c->policy, pi);
-	out->response_due = due(tl, out->response_target, c->now, stopped, p1);
+	out->response_due = due(tl, out->response_target, c->now, stopped,
+	    responded, p1);
 	out->resolution_due = due(tl, out->resolution_target, c->now,
-	    stopped, p2);
+	    stopped, 0, p2);
 	return 1;
 }
 
@@ -238,8 +253,8 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	until = stopped ? stopped : c->now;
 	spent(&tl, until, &out->running, &out->paused_for);
 	out->paused = !running_at(&tl, n);
-	if (!dues(c, &tl, itsm_ticket_str(t, ITSM_F_PRIORITY), stopped, out,
-	    &p1, &p2))
+	if (!dues(c, &tl, itsm_ticket_str(t, ITSM_F_PRIORITY), stopped,
+	    responded, out, &p1, &p2))
 		goto done;	/* not prioritized, or a priority gone from the policy */
 	out->prioritized = 1;
 	/* Met after its due time, or not met and past it (tk_past_due). */
@@ -287,6 +302,7 @@ struct clock {
 	char *priority;
 	int64_t opened;
 	int64_t resolved;		/* 0: not resolved */
+	int64_t responded;		/* 0: not responded */
 	int has_dues;			/* both due times stored, integers */
 	int64_t response_due, resolution_due;
 	struct change *ch;		/* the status changes, oldest first */
@@ -304,8 +320,8 @@ refresh_one(itsm_ctx *c, const struct clock *k)
 	struct itsm_sla s = { 0 };
 	int p1, p2;
 
-	if (!dues(c, &tl, k->priority, stopped_at(&tl, k->resolved), &s,
-	    &p1, &p2))
+	if (!dues(c, &tl, k->priority, stopped_at(&tl, k->resolved),
+	    k->responded, &s, &p1, &p2))
 		return 0;
 	if (k->has_dues && k->response_due == s.response_due &&
 	    k->resolution_due == s.resolution_due)
@@ -327,6 +343,7 @@ clock_start(struct clock *k, const struct store_value *v)
 	k->has_dues = v[4].type == STORE_INT && v[5].type == STORE_INT;
 	k->response_due = v[4].i;
 	k->resolution_due = v[5].i;
+	k->responded = v[8].type == STORE_NULL ? 0 : v[8].i;
 	k->n = 0;
 	return 0;
 }

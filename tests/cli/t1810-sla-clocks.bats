@@ -69,3 +69,41 @@ at() {
   resolution          due 2026-11-28T14:00:00Z (missed)
   clock ran           4h1s, stopped 1h"
 }
+
+@test "a response, once made, keeps its due time through resolution, reopening and holds" {
+	# P5: 1d to respond.  INC-1 answered in 1h, INC-2 (P1, 15m) in 20m.
+	open_ticket "answered in time" --caller a --impact low --urgency low
+	open_ticket "answered late" --caller a --impact high --urgency high
+	at 2026-11-28T10:00:00Z note 1 -m "on it"
+	at 2026-11-28T09:20:00Z note 2 -m "sorry"
+	at 2026-11-28T11:00:00Z resolve 1 --permanent -m "fixed"
+	at 2026-11-28T11:00:00Z resolve 2 --permanent -m "fixed"
+	expect() {	# the stored and the live response due times, met or missed
+		ticket_is 1 .response_due '"2026-11-29T09:00:00Z"'
+		ticket_is 2 .response_due '"2026-11-28T09:15:00Z"'
+		run sla_section 1
+		[[ ${lines[1]} == "  response            due 2026-11-29T09:00:00Z (met)" ]]
+		run sla_section 2
+		[[ ${lines[1]} == "  response            due 2026-11-28T09:15:00Z (missed)" ]]
+		run --separate-stderr itsm stats --json
+		jq_is .total.response '{"met":1,"breached":1,"compliance":0.5}'
+	}
+	export ITSM_NOW=2026-11-28T12:00:00Z
+	expect
+	# Three days resolved, then back to work: the response stays met.
+	at 2026-12-01T11:00:00Z reopen 1 -m "again"
+	at 2026-12-01T11:00:00Z reopen 2 -m "again"
+	export ITSM_NOW=2026-12-01T12:00:00Z
+	expect
+	run --separate-stderr itsm list --breached -q
+	assert_output ""
+	# A hold after the response moves its due time no more.
+	at 2026-12-01T12:00:00Z hold 1 --reason user -m "away"
+	export ITSM_NOW=2026-12-03T12:00:00Z
+	expect
+	# Nor a sweep after a change of the targets: P5 responds in 2d now.
+	sed -i 's/response: 1d/response: 2d/' "$ITSM_CONFIG"
+	grep -q 'response: 2d' "$ITSM_CONFIG"
+	at 2026-12-03T12:00:00Z escalate --stagnant
+	ticket_is 1 .response_due '"2026-11-30T09:00:00Z"'
+}

@@ -49,6 +49,9 @@ open_ticket(struct fx *f, const char *impact, const char *urgency)
 	return id;
 }
 
+static void stored(itsm_ctx *c, int64_t id, const char *resp,
+    const char *resol);
+
 static struct itsm_sla
 sla(struct fx *f, int64_t id)
 {
@@ -240,6 +243,58 @@ test_target_passed_after_hold(void **state)
 	assert_true(sla(f, a).resolution_breached);
 }
 
+/*
+ * The response clock stops for good at the response: neither the time
+ * resolved before a reopening nor a hold after it moves its due time.
+ */
+static void
+test_response_due_kept(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = open_ticket(f, "low", "low");	/* P5: 1d, 1w */
+	struct itsm_sla s;
+
+	at(f, "2026-11-28T09:00:00Z");
+	assert_int_equal(itsm_ticket_note(f->ctx, id, "on it", 0), 0);
+	at(f, "2026-11-28T10:00:00Z");
+	assert_int_equal(itsm_ticket_resolve(f->ctx, id, 1, NULL, "fixed",
+	    0), 0);
+	s = sla(f, id);
+	assert_true(s.response_due == T("2026-11-29T08:00:00Z"));
+	assert_false(s.response_breached);
+	stored(f->ctx, id, "2026-11-29T08:00:00Z", "2026-12-05T08:00:00Z");
+	at(f, "2026-12-01T10:00:00Z");
+	assert_int_equal(itsm_ticket_reopen(f->ctx, id, "again", 0), 0);
+	at(f, "2026-12-01T11:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, id, "user", "away", 0), 0);
+	at(f, "2026-12-03T11:00:00Z");
+	s = sla(f, id);
+	assert_true(s.response_due == T("2026-11-29T08:00:00Z"));
+	assert_false(s.response_breached);
+	/* The resolution clock goes on from where it stopped: 3h ran. */
+	assert_true(s.resolution_due == T("2026-12-10T08:00:00Z"));
+	stored(f->ctx, id, "2026-11-29T08:00:00Z", "2026-12-08T08:00:00Z");
+}
+
+/* A response that reached its target exactly is met; one second more not. */
+static void
+test_response_at_target(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = open_ticket(f, "high", "high");	/* P1: 15m */
+	int64_t b = open_ticket(f, "high", "high");
+
+	at(f, "2026-11-28T08:15:00Z");
+	assert_int_equal(itsm_ticket_note(f->ctx, a, "on it", 0), 0);
+	at(f, "2026-11-28T08:15:01Z");
+	assert_int_equal(itsm_ticket_note(f->ctx, b, "on it", 0), 0);
+	at(f, "2026-11-29T08:00:00Z");
+	assert_true(sla(f, a).response_due == T("2026-11-28T08:15:00Z"));
+	assert_false(sla(f, a).response_breached);
+	assert_true(sla(f, b).response_due == T("2026-11-28T08:15:00Z"));
+	assert_true(sla(f, b).response_breached);
+}
+
 /* An unprioritized ticket has no targets. */
 static void
 test_unprioritized(void **state)
@@ -396,6 +451,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_target_reached_at_hold,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_passed_after_hold,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_response_due_kept,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_response_at_target,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unprioritized, setup,
 		    teardown),
