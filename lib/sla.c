@@ -32,10 +32,10 @@ clock_runs(const struct store_value *status)
 	return status->type == STORE_TEXT && itsm_status_workable(status->s);
 }
 
-/* Appends change (at, status) to *ch, n of cap. */
+/* Appends change (at, running) to *ch, n of cap. */
 static int
-add_change(struct change **ch, size_t *n, size_t *cap,
-    const struct store_value *at, const struct store_value *status)
+push_change(struct change **ch, size_t *n, size_t *cap, int64_t at,
+    int running)
 {
 	struct change *nc;
 
@@ -45,26 +45,35 @@ add_change(struct change **ch, size_t *n, size_t *cap,
 			return itsm_error(ITSM_E_NOMEM, "out of memory");
 		*ch = nc;
 	}
-	(*ch)[*n].at = at->i;
-	(*ch)[(*n)++].running = clock_runs(status);
+	(*ch)[*n].at = at;
+	(*ch)[(*n)++].running = running;
 	return 0;
+}
+
+/* Appends change (at, status) to *ch, n of cap. */
+static int
+add_change(struct change **ch, size_t *n, size_t *cap,
+    const struct store_value *at, const struct store_value *status)
+{
+	return push_change(ch, n, cap, at->i, clock_runs(status));
 }
 
 /* The status changes of ticket id, oldest first; *out to free(). */
 static int
-read_history(itsm_ctx *c, int64_t id, struct change **out, size_t *n)
+read_history(itsm_ctx *c, int64_t id, struct change **out, size_t *n,
+    size_t *cap)
 {
 	const struct store_value *v;
 	struct store_rows *r;
-	size_t nv, cap = 0;
+	size_t nv;
 	int rc;
 
 	*out = NULL;
-	*n = 0;
+	*n = *cap = 0;
 	if ((rc = store_status_history(c->store, id, &r)) != 0)
 		return rc;
 	while ((rc = store_rows_next(c->store, r, &v, &nv)) == 1)
-		if ((rc = add_change(out, n, &cap, &v[0], &v[1])) != 0)
+		if ((rc = add_change(out, n, cap, &v[0], &v[1])) != 0)
 			break;
 	store_rows_free(c->store, r);
 	return rc;
@@ -75,6 +84,27 @@ static int
 running_at(const struct timeline *tl, size_t i)
 {
 	return i == 0 ? 1 : tl->ch[i - 1].running;
+}
+
+/*
+ * Whether the clocks run now is the ticket's status (runs), the current
+ * state, not the last of its status events in time: a history that ends
+ * otherwise (a release stated before its hold, events missing, as an
+ * import may bring; the commands keep the order, itsm(1) History) ends
+ * with the ticket's status at its last change, rather than leave the
+ * clocks stopped, or running, for ever.  0, or ITSM_E_NOMEM.
+ */
+static int
+settle(struct change **ch, size_t *n, size_t *cap, int64_t opened, int runs)
+{
+	const struct timeline tl = { *ch, *n, opened };
+	int64_t at = opened;
+
+	if (running_at(&tl, *n) == runs)
+		return 0;
+	if (*n > 0 && (*ch)[*n - 1].at > at)
+		at = (*ch)[*n - 1].at;
+	return push_change(ch, n, cap, at, runs);
 }
 
 /* The start of segment i: the opening, then each change. */
@@ -232,13 +262,16 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	itsm_ticket *t = NULL;
 	int64_t responded, resolved, until, stopped;
 	const char *status;
-	size_t n;
+	size_t n, cap;
 	int rc, p1, p2;
 
 	*out = (struct itsm_sla){ 0 };
 	if ((rc = itsm_ticket_get(c, id, &t)) != 0)
 		return rc;
-	if ((rc = read_history(c, id, &ch, &n)) != 0)
+	status = itsm_ticket_str(t, ITSM_F_STATUS);
+	if ((rc = read_history(c, id, &ch, &n, &cap)) != 0 ||
+	    (rc = settle(&ch, &n, &cap, itsm_ticket_int(t, ITSM_F_OPENED_AT),
+	    status != NULL && itsm_status_workable(status))) != 0)
 		goto done;
 	tl = (struct timeline){ ch, n, itsm_ticket_int(t, ITSM_F_OPENED_AT) };
 	resolved = itsm_ticket_str(t, ITSM_F_RESOLVED_AT) ?
@@ -246,7 +279,6 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	responded = itsm_ticket_str(t, ITSM_F_RESPONDED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESPONDED_AT) : 0;
 	stopped = stopped_at(&tl, resolved);
-	status = itsm_ticket_str(t, ITSM_F_STATUS);
 	if (stopped == 0 && status != NULL && (strcmp(status, "resolved") ==
 	    0 || strcmp(status, "closed") == 0))
 		stopped = last_stop(&tl);
@@ -303,6 +335,7 @@ struct clock {
 	int64_t opened;
 	int64_t resolved;		/* 0: not resolved */
 	int64_t responded;		/* 0: not responded */
+	int runs;			/* its status runs the clocks */
 	int has_dues;			/* both due times stored, integers */
 	int64_t response_due, resolution_due;
 	struct change *ch;		/* the status changes, oldest first */
@@ -314,12 +347,15 @@ struct clock {
  * compute them, stored when they are not those stored already.
  */
 static int
-refresh_one(itsm_ctx *c, const struct clock *k)
+refresh_one(itsm_ctx *c, struct clock *k)
 {
-	struct timeline tl = { k->ch, k->n, k->opened };
+	struct timeline tl;
 	struct itsm_sla s = { 0 };
-	int p1, p2;
+	int p1, p2, rc;
 
+	if ((rc = settle(&k->ch, &k->n, &k->cap, k->opened, k->runs)) != 0)
+		return rc;
+	tl = (struct timeline){ k->ch, k->n, k->opened };
 	if (!dues(c, &tl, k->priority, stopped_at(&tl, k->resolved),
 	    k->responded, &s, &p1, &p2))
 		return 0;
@@ -344,6 +380,7 @@ clock_start(struct clock *k, const struct store_value *v)
 	k->response_due = v[4].i;
 	k->resolution_due = v[5].i;
 	k->responded = v[8].type == STORE_NULL ? 0 : v[8].i;
+	k->runs = clock_runs(&v[9]);
 	k->n = 0;
 	return 0;
 }

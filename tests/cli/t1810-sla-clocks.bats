@@ -107,3 +107,97 @@ at() {
 	at 2026-12-03T12:00:00Z escalate --stagnant
 	ticket_is 1 .response_due '"2026-11-30T09:00:00Z"'
 }
+
+# --- No history leaves a clock stopped for ever. ---
+
+@test "a release stated before its hold is refused: the ordering rule keeps the clock" {
+	open_ticket "held" --caller a --impact high --urgency high
+	itsm note 1 -m "on it" >/dev/null
+	at 2026-11-28T11:00:00Z hold 1 --reason user -m "away"
+	export ITSM_NOW=2026-11-28T12:00:00Z
+	before=$(db_digest)
+	run --separate-stderr itsm hold 1 --release --at 2026-11-28T10:59:59Z
+	assert_rejected 65 "--at 2026-11-28T10:59:59Z is before the hold of INC-1 at 2026-11-28T11:00:00Z" "$before"
+	# The same second is allowed: held 0s, the clock runs from 11:00.
+	itsm hold 1 --release --at 2026-11-28T11:00:00Z >/dev/null
+	run sla_section 1
+	assert_output "sla
+  response            due 2026-11-28T09:15:00Z (met)
+  resolution          due 2026-11-28T13:00:00Z (1h left)
+  clock ran           3h, stopped 0s"
+	ticket_is 1 .resolution_due '"2026-11-28T13:00:00Z"'
+}
+
+@test "a host clock behind the hold records the release at the hold's time: the clock runs again" {
+	open_ticket "held" --caller a --impact high --urgency high
+	itsm note 1 -m "on it" >/dev/null
+	at 2026-11-28T11:00:00Z hold 1 --reason user -m "away"
+	# Another host, an hour behind, releases it: at 11:00, written at 10:00.
+	at 2026-11-28T10:00:00Z hold 1 --release
+	ticket_is 1 '[.events[] | select(.field == "status") | [.to, .at, .recorded_at]][-1]' \
+	    '["in_progress","2026-11-28T11:00:00Z","2026-11-28T10:00:00Z"]'
+	ticket_is 1 '[.status, .resolution_due]' '["in_progress","2026-11-28T13:00:00Z"]'
+	# Held again and released in the same second by that host: recorded
+	# in that order, the clock runs.
+	at 2026-11-28T10:00:00Z hold 1 --reason user -m "away again"
+	at 2026-11-28T10:00:00Z hold 1 --release
+	ticket_is 1 '[.status, .resolution_due]' '["in_progress","2026-11-28T13:00:00Z"]'
+	export ITSM_NOW=2026-11-28T12:00:00Z
+	run sla_section 1
+	assert_output "sla
+  response            due 2026-11-28T09:15:00Z (met)
+  resolution          due 2026-11-28T13:00:00Z (1h left)
+  clock ran           3h, stopped 0s"
+	ITSM_NOW=2026-11-28T13:00:01Z run --separate-stderr itsm list --breached -q
+	assert_output "INC-1"
+}
+
+# exported_held FILE FILTER: INC-1, a P1 answered at 09:00, on hold at
+# 10:00, released at 11:00, exported through jq FILTER into FILE; the
+# database is then empty again.
+exported_held() {
+	open_ticket "held" --caller a --impact high --urgency high
+	itsm note 1 -m "on it" >/dev/null
+	at 2026-11-28T10:00:00Z hold 1 --reason user -m "away"
+	at 2026-11-28T11:00:00Z hold 1 --release
+	itsm export | jq -c "$2" >"$1"
+	db_reset
+}
+
+@test "an imported history with a release before its hold: the clock runs, as the ticket's status says" {
+	exported_held "$BATS_TEST_TMPDIR/t.jsonl" \
+	    '(.events[] | select(.kind == "release") | .at) |= "2026-11-28T09:30:00Z"'
+	ITSM_NOW=2026-11-28T12:00:00Z itsm import "$BATS_TEST_TMPDIR/t.jsonl" >/dev/null
+	# Ran 09:00-10:00, stopped at the hold, in progress from then on
+	# (its last change): 3h left at 10:00.
+	export ITSM_NOW=2026-11-28T20:00:00Z
+	run sla_section 1
+	assert_output "sla
+  response            due 2026-11-28T09:15:00Z (met)
+  resolution          due 2026-11-28T13:00:00Z (7h over)
+  clock ran           11h, stopped 0s"
+	run --separate-stderr itsm list --breached -q
+	assert_output "INC-1"
+	# Any change stores what show computes, and so does a sweep after
+	# a change of the targets (P1 in 5h).
+	itsm note 1 -m "still here" >/dev/null
+	ticket_is 1 .resolution_due '"2026-11-28T13:00:00Z"'
+	sed -i '0,/resolution: 4h/s//resolution: 5h/' "$ITSM_CONFIG"
+	grep -q 'resolution: 5h' "$ITSM_CONFIG"
+	itsm escalate --stagnant >/dev/null
+	ticket_is 1 .resolution_due '"2026-11-28T14:00:00Z"'
+}
+
+@test "an imported ticket on hold whose history ends with a release: stopped, not running" {
+	exported_held "$BATS_TEST_TMPDIR/t.jsonl" '.status = "on_hold"'
+	ITSM_NOW=2026-11-28T12:00:00Z itsm import "$BATS_TEST_TMPDIR/t.jsonl" >/dev/null
+	# Ran 09:00-10:00; stopped since, the release at 11:00 its last change.
+	export ITSM_NOW=2026-11-28T20:00:00Z
+	run sla_section 1
+	assert_output "sla
+  response            due 2026-11-28T09:15:00Z (met)
+  resolution          due 2026-11-28T23:00:00Z (paused, 3h left)
+  clock ran           1h, stopped 10h"
+	itsm note 1 -m "still away" >/dev/null
+	ticket_is 1 .resolution_due '"2026-11-28T23:00:00Z"'
+}

@@ -1255,12 +1255,14 @@ test_history_reads(void **state)
 	/*
 	 * The open prioritized tickets in queue order, a row per status
 	 * change, one with NULLs when none: id, priority, opened_at,
-	 * resolved_at, response_due, resolution_due, at, new, responded_at.
+	 * resolved_at, response_due, resolution_due, at, new, responded_at,
+	 * status.
 	 */
 	assert_int_equal(store_open_clocks(f->b, &r), 0);
 	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
-	assert_int_equal(n, 9);
+	assert_int_equal(n, 10);
 	assert_int_equal(v[8].i, 150);
+	assert_string_equal(text_of(&v[9], buf, sizeof(buf)), "in_progress");
 	assert_int_equal(v[0].i, x);
 	assert_string_equal(text_of(&v[1], buf, sizeof(buf)), "P1");
 	assert_int_equal(v[2].i, 1000);

@@ -295,6 +295,79 @@ test_response_at_target(void **state)
 	assert_true(sla(f, b).response_breached);
 }
 
+/* Appends a status event at iso to ticket id, bypassing every rule. */
+static void
+raw_status_event(struct fx *f, int64_t id, const char *iso, const char *old,
+    const char *new_)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO events (ticket, at, "
+	    "recorded_at, actor, login, kind, field, old, new) VALUES (%lld, "
+	    "%lld, %lld, 'x', 'x', 'update', 'status', '%s', '%s')",
+	    (long long)id, (long long)T(iso), (long long)T(iso), old, new_);
+	assert_int_equal(sqlite3_exec(SQ(f->store)->db, sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+}
+
+/*
+ * A history whose last status event in time is not the ticket's status
+ * (a release stated before its hold, as an import may bring): the clocks
+ * follow the ticket's status from the last change on, never stopped for
+ * ever.
+ */
+static void
+test_history_out_of_order(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = open_ticket(f, "high", "high");	/* P1: 4h */
+	struct itsm_sla s;
+
+	assert_int_equal(itsm_ticket_note(f->ctx, id, "on it", 0), 0);
+	at(f, "2026-11-28T09:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, id, "user", "away", 0), 0);
+	at(f, "2026-11-28T10:00:00Z");
+	assert_int_equal(itsm_ticket_release(f->ctx, id, NULL, 0), 0);
+	/* A hold after the release in time, the ticket still in progress. */
+	raw_status_event(f, id, "2026-11-28T10:30:00Z", "in_progress",
+	    "on_hold");
+	at(f, "2026-11-28T20:00:00Z");
+	s = sla(f, id);
+	assert_false(s.paused);
+	/* 1h, then 30m, then from 10:30 on: 2h30m left at 10:30. */
+	assert_true(s.resolution_due == T("2026-11-28T13:00:00Z"));
+	assert_true(s.resolution_breached);
+	assert_true(s.running == 11 * 3600);
+	assert_true(s.paused_for == 3600);
+	/* Any change stores what show computes. */
+	assert_int_equal(itsm_ticket_note(f->ctx, id, "still here", 0), 0);
+	stored(f->ctx, id, "2026-11-28T08:15:00Z", "2026-11-28T13:00:00Z");
+}
+
+/* The other way: on hold, its history ending with a release in time. */
+static void
+test_history_ends_running_on_hold(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = open_ticket(f, "high", "high");	/* P1: 4h */
+	struct itsm_sla s;
+
+	at(f, "2026-11-28T09:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, id, "user", "away", 0), 0);
+	raw_status_event(f, id, "2026-11-28T09:30:00Z", "on_hold",
+	    "in_progress");
+	at(f, "2026-11-28T20:00:00Z");
+	s = sla(f, id);
+	/*
+	 * Stopped at 09:30, the last change, the release then stopping at
+	 * once: 1h ran, 3h left from now.
+	 */
+	assert_true(s.paused);
+	assert_false(s.resolution_breached);
+	assert_true(s.running == 3600);
+	assert_true(s.resolution_due == T("2026-11-28T23:00:00Z"));
+}
+
 /* An unprioritized ticket has no targets. */
 static void
 test_unprioritized(void **state)
@@ -455,6 +528,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_response_due_kept,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_response_at_target,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_out_of_order,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_ends_running_on_hold,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unprioritized, setup,
 		    teardown),
