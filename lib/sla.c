@@ -91,11 +91,13 @@ running_at(const struct timeline *tl, size_t i)
  * state, not the last of its status events in time: a history that ends
  * otherwise (a release stated before its hold, events missing, as an
  * import may bring; the commands keep the order, itsm(1) History) ends
- * with the ticket's status at its last change, rather than leave the
- * clocks stopped, or running, for ever.  0, or ITSM_E_NOMEM.
+ * with the ticket's status at its last change, or at its resolution
+ * (resolved, else 0) when it stops and that is later, rather than leave
+ * the clocks stopped, or running, for ever.  0, or ITSM_E_NOMEM.
  */
 static int
-settle(struct change **ch, size_t *n, size_t *cap, int64_t opened, int runs)
+settle(struct change **ch, size_t *n, size_t *cap, int64_t opened, int runs,
+    int64_t resolved)
 {
 	const struct timeline tl = { *ch, *n, opened };
 	int64_t at = opened;
@@ -104,6 +106,8 @@ settle(struct change **ch, size_t *n, size_t *cap, int64_t opened, int runs)
 		return 0;
 	if (*n > 0 && (*ch)[*n - 1].at > at)
 		at = (*ch)[*n - 1].at;
+	if (!runs && resolved > at)
+		at = resolved;
 	return push_change(ch, n, cap, at, runs);
 }
 
@@ -269,13 +273,13 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	if ((rc = itsm_ticket_get(c, id, &t)) != 0)
 		return rc;
 	status = itsm_ticket_str(t, ITSM_F_STATUS);
-	if ((rc = read_history(c, id, &ch, &n, &cap)) != 0 ||
-	    (rc = settle(&ch, &n, &cap, itsm_ticket_int(t, ITSM_F_OPENED_AT),
-	    status != NULL && itsm_status_workable(status))) != 0)
-		goto done;
-	tl = (struct timeline){ ch, n, itsm_ticket_int(t, ITSM_F_OPENED_AT) };
 	resolved = itsm_ticket_str(t, ITSM_F_RESOLVED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESOLVED_AT) : 0;
+	if ((rc = read_history(c, id, &ch, &n, &cap)) != 0 ||
+	    (rc = settle(&ch, &n, &cap, itsm_ticket_int(t, ITSM_F_OPENED_AT),
+	    status != NULL && itsm_status_workable(status), resolved)) != 0)
+		goto done;
+	tl = (struct timeline){ ch, n, itsm_ticket_int(t, ITSM_F_OPENED_AT) };
 	responded = itsm_ticket_str(t, ITSM_F_RESPONDED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESPONDED_AT) : 0;
 	stopped = stopped_at(&tl, resolved);
@@ -353,7 +357,8 @@ refresh_one(itsm_ctx *c, struct clock *k)
 	struct itsm_sla s = { 0 };
 	int p1, p2, rc;
 
-	if ((rc = settle(&k->ch, &k->n, &k->cap, k->opened, k->runs)) != 0)
+	if ((rc = settle(&k->ch, &k->n, &k->cap, k->opened, k->runs,
+	    k->resolved)) != 0)
 		return rc;
 	tl = (struct timeline){ k->ch, k->n, k->opened };
 	if (!dues(c, &tl, k->priority, stopped_at(&tl, k->resolved),

@@ -201,3 +201,16 @@ exported_held() {
 	itsm note 1 -m "still away" >/dev/null
 	ticket_is 1 .resolution_due '"2026-11-28T23:00:00Z"'
 }
+
+@test "an imported resolved ticket with no status event: its clock stopped at the resolution, not running on" {
+	cat >"$BATS_TEST_TMPDIR/t.jsonl" <<'JSON'
+{"id":1,"summary":"s","caller":"c","status":"resolved","impact":"high","urgency":"high","priority":"P1","opened_at":"2026-11-28T09:00:00Z","responded_at":"2026-11-28T09:10:00Z","resolved_at":"2026-11-28T12:00:00Z"}
+JSON
+	ITSM_NOW=2026-11-28T13:00:00Z itsm import "$BATS_TEST_TMPDIR/t.jsonl" >/dev/null
+	export ITSM_NOW=2026-11-30T13:00:00Z
+	run sla_section 1
+	assert_output "sla
+  response            due 2026-11-28T09:15:00Z (met)
+  resolution          due 2026-11-28T13:00:00Z (met)
+  clock ran           3h, stopped 0s"
+}
