@@ -197,6 +197,7 @@ struct tk_sla_ticket {
 	const char *priority, *status;
 	const char *group, *service;	/* which calendar counts; NULL: none */
 	int64_t opened, resolved;
+	int64_t responded;		/* 0: not responded */
 	const int64_t *at;
 	const char *const *to;
 	size_t n;
