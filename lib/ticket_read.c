@@ -913,7 +913,8 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 	struct colmap m;
 	itsm_ticket t = { .buf = NULL };
 	size_t n;
-	int rc, i, key, began = 0;
+	int64_t kept = 0;
+	int rc, i, key, began = 0, narrow;
 
 	if ((rc = tk_filter_check(c, f)) != 0)
 		return rc;
@@ -924,6 +925,10 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 	    !all.workable)
 		all.all = 1;
 	filter_query(c, &all, &k, &q);
+	/* A superset of the stagnant, narrowed below: the limit there. */
+	narrow = f->stagnant && k.varies;
+	if (narrow)
+		q.limit = 0;
 	q.want = map_fields(&m, STORED_FIELDS) | EXPORT_KEYS;
 	m.want = ALL_FIELDS;
 	/*
@@ -944,9 +949,13 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 		/* Copied: the row's events are read before the next row. */
 		if ((rc = fill(&t, v, n, &m, 0, 1)) != 0)
 			goto done;
-		/* A superset of the stagnant (the walk skips its events). */
-		if (f->stagnant && k.varies && !ticket_stagnant(&k, &t))
+		/* Not stagnant in its own calendar: the walk skips its events. */
+		if (narrow && !ticket_stagnant(&k, &t))
 			continue;
+		if (narrow && f->limit > 0 && kept++ >= f->limit) {
+			rc = 0;
+			break;
+		}
 		for (i = m.n, key = ITSM_NFIELDS; key < SK_NKEYS; key++) {
 			if (!(EXPORT_KEYS & SK_BIT(key)))
 				continue;

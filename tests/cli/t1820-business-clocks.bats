@@ -164,3 +164,16 @@ FRIDAY_EVENING=2026-11-27T16:50:00Z
 	jq_is '[.total.response, .total.resolution]' \
 	    '[{"met":0,"breached":1,"compliance":0},{"met":1,"breached":0,"compliance":1}]'
 }
+
+@test "a limit counts the stagnant tickets of their own calendars, not the store's superset" {
+	sed -i 's/^  priorities: {P1: 24x7}$/  services: {vpn: 24x7}/' "$ITSM_CONFIG"
+	export ITSM_NOW=2026-11-27T21:00:00Z	# Friday 22:00
+	open_ticket "Office Wi-Fi down" --caller a --impact high --urgency high --service wifi
+	open_ticket "VPN down" --caller a --impact high --urgency high --service vpn
+	export ITSM_NOW=2026-11-27T22:00:01Z
+	run --separate-stderr itsm list --stagnant -q --limit 1
+	assert_status 0
+	assert_output "INC-2"
+	run --separate-stderr itsm list --stagnant --limit 1 --json
+	jq_is '[.[].ref]' '["INC-2"]'
+}
