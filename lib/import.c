@@ -993,6 +993,8 @@ flush_incident(struct sn *sn)
 				tk.opened = set[i].num;
 			else if (set[i].key == ITSM_F_RESOLVED_AT)
 				tk.resolved = set[i].num;
+			else if (set[i].key == ITSM_F_RESPONDED_AT)
+				tk.responded = set[i].num;
 		}
 		if ((rc = tk_sla_dues(sn->c, &tk, &rdue, &sdue)) < 0)
 			goto done;

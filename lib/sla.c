@@ -32,10 +32,10 @@ clock_runs(const struct store_value *status)
 	return status->type == STORE_TEXT && itsm_status_workable(status->s);
 }
 
-/* Appends change (at, status) to *ch, n of cap. */
+/* Appends change (at, running) to *ch, n of cap. */
 static int
-add_change(struct change **ch, size_t *n, size_t *cap,
-    const struct store_value *at, const struct store_value *status)
+push_change(struct change **ch, size_t *n, size_t *cap, int64_t at,
+    int running)
 {
 	struct change *nc;
 
@@ -45,26 +45,35 @@ add_change(struct change **ch, size_t *n, size_t *cap,
 			return itsm_error(ITSM_E_NOMEM, "out of memory");
 		*ch = nc;
 	}
-	(*ch)[*n].at = at->i;
-	(*ch)[(*n)++].running = clock_runs(status);
+	(*ch)[*n].at = at;
+	(*ch)[(*n)++].running = running;
 	return 0;
+}
+
+/* Appends change (at, status) to *ch, n of cap. */
+static int
+add_change(struct change **ch, size_t *n, size_t *cap,
+    const struct store_value *at, const struct store_value *status)
+{
+	return push_change(ch, n, cap, at->i, clock_runs(status));
 }
 
 /* The status changes of ticket id, oldest first; *out to free(). */
 static int
-read_history(itsm_ctx *c, int64_t id, struct change **out, size_t *n)
+read_history(itsm_ctx *c, int64_t id, struct change **out, size_t *n,
+    size_t *cap)
 {
 	const struct store_value *v;
 	struct store_rows *r;
-	size_t nv, cap = 0;
+	size_t nv;
 	int rc;
 
 	*out = NULL;
-	*n = 0;
+	*n = *cap = 0;
 	if ((rc = store_status_history(c->store, id, &r)) != 0)
 		return rc;
 	while ((rc = store_rows_next(c->store, r, &v, &nv)) == 1)
-		if ((rc = add_change(out, n, &cap, &v[0], &v[1])) != 0)
+		if ((rc = add_change(out, n, cap, &v[0], &v[1])) != 0)
 			break;
 	store_rows_free(c->store, r);
 	return rc;
@@ -77,6 +86,31 @@ running_at(const struct timeline *tl, size_t i)
 	return i == 0 ? 1 : tl->ch[i - 1].running;
 }
 
+/*
+ * Whether the clocks run now is the ticket's status (runs), the current
+ * state, not the last of its status events in time: a history that ends
+ * otherwise (a release stated before its hold, events missing, as an
+ * import may bring; the commands keep the order, itsm(1) History) ends
+ * with the ticket's status at its last change, or at its resolution
+ * (resolved, else 0) when it stops and that is later, rather than leave
+ * the clocks stopped, or running, for ever.  0, or ITSM_E_NOMEM.
+ */
+static int
+settle(struct change **ch, size_t *n, size_t *cap, int64_t opened, int runs,
+    int64_t resolved)
+{
+	const struct timeline tl = { *ch, *n, opened };
+	int64_t at = opened;
+
+	if (running_at(&tl, *n) == runs)
+		return 0;
+	if (*n > 0 && (*ch)[*n - 1].at > at)
+		at = (*ch)[*n - 1].at;
+	if (!runs && resolved > at)
+		at = resolved;
+	return push_change(ch, n, cap, at, runs);
+}
+
 /* The start of segment i: the opening, then each change. */
 static int64_t
 seg_start(const struct timeline *tl, size_t i)
@@ -85,33 +119,48 @@ seg_start(const struct timeline *tl, size_t i)
 }
 
 /*
- * When the running time reaches target.  *paused is set when the clock is
- * stopped at the end of the history: the due time is then projected as if
- * it started again at now, or, when resolution stopped it for good
- * (stopped: the resolution time, else 0), at the resolution, so that the
- * figure of a resolved or closed ticket no longer moves.
+ * When the running time reaches target: the last moment the clock has
+ * not run past it, so that a target is met when done by its due time and
+ * breached once the clock runs on after it (tk_past_due).  A clock that
+ * stops at the very moment it reaches its target has not run past it: the
+ * due time is then when it runs again, as for a stopped clock with time
+ * left.  *paused is set when the clock is stopped at the end of the
+ * history: the due time is then projected as if it started again at now,
+ * or, when resolution stopped it for good (stopped: the resolution time,
+ * else 0), at the resolution, so that the figure of a resolved or closed
+ * ticket no longer moves.  A clock that was done earlier (until: the
+ * response, for the response clock; else 0) stops there for good: what
+ * the history says after it no longer moves its due time.
  */
 static int64_t
 due_at(const struct timeline *tl, int64_t target, int64_t now,
-    int64_t stopped, int *paused)
+    int64_t stopped, int64_t until, int *paused)
 {
 	int64_t left = target, start, end;
 	size_t i;
 
 	*paused = 0;
+	if (until != 0 && until < tl->opened)
+		until = tl->opened;
 	for (i = 0; i <= tl->n; i++) {
 		start = seg_start(tl, i);
 		if (start < tl->opened)
 			start = tl->opened;
+		if (until != 0 && start >= until)
+			break;
 		if (!running_at(tl, i))
 			continue;
 		end = i < tl->n ? tl->ch[i].at : INT64_MAX;
-		if (end == INT64_MAX || start + left <= end)
+		if (until != 0 && end > until)
+			end = until;
+		if (end == INT64_MAX || start + left < end)
 			return start + left;
 		if (end > start)
 			left -= end - start;
 	}
 	*paused = 1;
+	if (until != 0)
+		return until + left;
 	if (stopped != 0)
 		return stopped + left;
 	return (now > seg_start(tl, tl->n) ? now : seg_start(tl, tl->n)) + left;
@@ -125,9 +174,9 @@ due_at(const struct timeline *tl, int64_t target, int64_t now,
  */
 static int64_t
 due(const struct timeline *tl, int64_t target, int64_t now, int64_t stopped,
-    int *paused)
+    int64_t until, int *paused)
 {
-	int64_t d = due_at(tl, target, now, stopped, paused);
+	int64_t d = due_at(tl, target, now, stopped, until, paused);
 
 	return d > ITSM_TIME_MAX ? ITSM_TIME_MAX : d;
 }
@@ -185,12 +234,16 @@ last_stop(const struct timeline *tl)
 /*
  * The targets and due times of priority pri (targets and dues of out),
  * and whether the clocks are paused at the end of the history (*p1 for
- * the response, *p2 for the resolution).  0 when the ticket has no
- * priority, or one gone from the policy: no targets, nothing set.
+ * the response, *p2 for the resolution).  The response clock stops for
+ * good at the response (responded, else 0): a response, once made, keeps
+ * its due time whatever holds, resolutions and reopenings follow.  0 when
+ * the ticket has no priority, or one gone from the policy: no targets,
+ * nothing set.
  */
 static int
 dues(const itsm_ctx *c, const struct timeline *tl, const char *pri,
-    int64_t stopped, struct itsm_sla *out, int *p1, int *p2)
+    int64_t stopped, int64_t responded, struct itsm_sla *out, int *p1,
+    int *p2)
 {
 	size_t pi;
 
@@ -198,9 +251,10 @@ dues(const itsm_ctx *c, const struct timeline *tl, const char *pri,
 		return 0;
 	out->response_target = itsm_policy_priority_response(c->policy, pi);
 	out->resolution_target = itsm_policy_priority_resolution(c->policy, pi);
-	out->response_due = due(tl, out->response_target, c->now, stopped, p1);
+	out->response_due = due(tl, out->response_target, c->now, stopped,
+	    responded, p1);
 	out->resolution_due = due(tl, out->resolution_target, c->now,
-	    stopped, p2);
+	    stopped, 0, p2);
 	return 1;
 }
 
@@ -228,12 +282,11 @@ tk_sla_dues(itsm_ctx *c, const struct tk_sla_ticket *t,
 	struct itsm_sla s = { 0 };
 	struct change *ch, tmp;
 	struct timeline tl;
-	size_t i, k;
+	size_t i, k, n = t->n, cap = t->n + 1;
 	int p1, p2, rc = 0;
 
-	if (t->n == 0)
-		ch = NULL;
-	else if ((ch = calloc(t->n, sizeof(*ch))) == NULL)
+	/* One more: settle() may end the history with the status. */
+	if ((ch = calloc(cap, sizeof(*ch))) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	/* By time, then as recorded: read_history()'s order (stable). */
 	for (i = 0; i < t->n; i++) {
@@ -246,13 +299,18 @@ tk_sla_dues(itsm_ctx *c, const struct tk_sla_ticket *t,
 			ch[k] = tmp;
 		}
 	}
-	tl = (struct timeline){ ch, t->n, t->opened };
+	/* Then as itsm_sla_get() reads it once written. */
+	if ((rc = settle(&ch, &n, &cap, t->opened, t->status != NULL &&
+	    itsm_status_workable(t->status), t->resolved)) != 0)
+		goto done;
+	tl = (struct timeline){ ch, n, t->opened };
 	if (dues(c, &tl, t->priority, stopped_for_good(&tl, t->resolved,
-	    t->status), &s, &p1, &p2)) {
+	    t->status), t->responded, &s, &p1, &p2)) {
 		*response_due = s.response_due;
 		*resolution_due = s.resolution_due;
 		rc = 1;
 	}
+done:
 	free(ch);
 	return rc;
 }
@@ -265,26 +323,28 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	itsm_ticket *t = NULL;
 	int64_t responded, resolved, until, stopped;
 	const char *status;
-	size_t n;
+	size_t n, cap;
 	int rc, p1, p2;
 
 	*out = (struct itsm_sla){ 0 };
 	if ((rc = itsm_ticket_get(c, id, &t)) != 0)
 		return rc;
-	if ((rc = read_history(c, id, &ch, &n)) != 0)
-		goto done;
-	tl = (struct timeline){ ch, n, itsm_ticket_int(t, ITSM_F_OPENED_AT) };
+	status = itsm_ticket_str(t, ITSM_F_STATUS);
 	resolved = itsm_ticket_str(t, ITSM_F_RESOLVED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESOLVED_AT) : 0;
+	if ((rc = read_history(c, id, &ch, &n, &cap)) != 0 ||
+	    (rc = settle(&ch, &n, &cap, itsm_ticket_int(t, ITSM_F_OPENED_AT),
+	    status != NULL && itsm_status_workable(status), resolved)) != 0)
+		goto done;
+	tl = (struct timeline){ ch, n, itsm_ticket_int(t, ITSM_F_OPENED_AT) };
 	responded = itsm_ticket_str(t, ITSM_F_RESPONDED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESPONDED_AT) : 0;
-	status = itsm_ticket_str(t, ITSM_F_STATUS);
 	stopped = stopped_for_good(&tl, resolved, status);
 	until = stopped ? stopped : c->now;
 	spent(&tl, until, &out->running, &out->paused_for);
 	out->paused = !running_at(&tl, n);
-	if (!dues(c, &tl, itsm_ticket_str(t, ITSM_F_PRIORITY), stopped, out,
-	    &p1, &p2))
+	if (!dues(c, &tl, itsm_ticket_str(t, ITSM_F_PRIORITY), stopped,
+	    responded, out, &p1, &p2))
 		goto done;	/* not prioritized, or a priority gone from the policy */
 	out->prioritized = 1;
 	/* Met after its due time, or not met and past it (tk_past_due). */
@@ -332,6 +392,8 @@ struct clock {
 	char *priority;
 	int64_t opened;
 	int64_t resolved;		/* 0: not resolved */
+	int64_t responded;		/* 0: not responded */
+	int runs;			/* its status runs the clocks */
 	int has_dues;			/* both due times stored, integers */
 	int64_t response_due, resolution_due;
 	struct change *ch;		/* the status changes, oldest first */
@@ -343,14 +405,18 @@ struct clock {
  * compute them, stored when they are not those stored already.
  */
 static int
-refresh_one(itsm_ctx *c, const struct clock *k)
+refresh_one(itsm_ctx *c, struct clock *k)
 {
-	struct timeline tl = { k->ch, k->n, k->opened };
+	struct timeline tl;
 	struct itsm_sla s = { 0 };
-	int p1, p2;
+	int p1, p2, rc;
 
-	if (!dues(c, &tl, k->priority, stopped_at(&tl, k->resolved), &s,
-	    &p1, &p2))
+	if ((rc = settle(&k->ch, &k->n, &k->cap, k->opened, k->runs,
+	    k->resolved)) != 0)
+		return rc;
+	tl = (struct timeline){ k->ch, k->n, k->opened };
+	if (!dues(c, &tl, k->priority, stopped_at(&tl, k->resolved),
+	    k->responded, &s, &p1, &p2))
 		return 0;
 	if (k->has_dues && k->response_due == s.response_due &&
 	    k->resolution_due == s.resolution_due)
@@ -372,6 +438,8 @@ clock_start(struct clock *k, const struct store_value *v)
 	k->has_dues = v[4].type == STORE_INT && v[5].type == STORE_INT;
 	k->response_due = v[4].i;
 	k->resolution_due = v[5].i;
+	k->responded = v[8].type == STORE_NULL ? 0 : v[8].i;
+	k->runs = clock_runs(&v[9]);
 	k->n = 0;
 	return 0;
 }

@@ -165,8 +165,9 @@ store_status_history(itsm_store *s, int64_t id, struct store_rows **out)
  * order (STORE_BY_QUEUE), each with its status changes as
  * store_status_history() gives them, one row per change (or one row
  * with NULL for both when it has none): id, priority, opened_at,
- * resolved_at, response_due, resolution_due, at, new status.  The
- * caller may update the ticket of the rows it reads.
+ * resolved_at, response_due, resolution_due, at, new status,
+ * responded_at, status.  The caller may update the ticket of the rows it
+ * reads.
  */
 static inline int
 store_open_clocks(itsm_store *s, struct store_rows **out)

@@ -51,6 +51,9 @@ open_ticket(struct fx *f, const char *impact, const char *urgency)
 	return id;
 }
 
+static void stored(itsm_ctx *c, int64_t id, const char *resp,
+    const char *resol);
+
 static struct itsm_sla
 sla(struct fx *f, int64_t id)
 {
@@ -176,6 +179,195 @@ test_resolution_stops_clock(void **state)
 	s = sla(f, id);
 	assert_false(s.paused);
 	assert_true(s.resolution_due == T("2026-11-29T12:00:00Z"));
+}
+
+/*
+ * A clock that stops at the very moment it reaches its target has not run
+ * past it: met, as the same 4h on the clock split otherwise.  The due time
+ * is the last moment the clock had not run past the target.
+ */
+static void
+test_target_reached_at_hold(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = open_ticket(f, "high", "high");	/* P1: 4h */
+	int64_t b = open_ticket(f, "high", "high");
+	struct itsm_sla s;
+
+	/* a: 4h, on hold 12:00-13:00; b: 3h, on hold 11:00-12:00, then 1h. */
+	at(f, "2026-11-28T12:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, a, "user", "away", 0), 0);
+	at(f, "2026-11-28T11:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, b, "user", "away", 0), 0);
+	at(f, "2026-11-28T12:00:00Z");
+	assert_int_equal(itsm_ticket_release(f->ctx, b, NULL, 0), 0);
+	at(f, "2026-11-28T12:30:00Z");
+	s = sla(f, a);
+	assert_true(s.paused);
+	assert_true(s.resolution_due == T("2026-11-28T12:30:00Z"));
+	assert_false(s.resolution_breached);
+	at(f, "2026-11-28T13:00:00Z");
+	assert_int_equal(itsm_ticket_release(f->ctx, a, NULL, 0), 0);
+	s = sla(f, a);
+	assert_false(s.paused);
+	assert_true(s.resolution_due == T("2026-11-28T13:00:00Z"));
+	assert_false(s.resolution_breached);
+	assert_int_equal(itsm_ticket_resolve(f->ctx, a, 1, NULL, "fixed", 0),
+	    0);
+	assert_int_equal(itsm_ticket_resolve(f->ctx, b, 1, NULL, "fixed", 0),
+	    0);
+	at(f, "2026-11-29T13:00:00Z");
+	s = sla(f, a);
+	assert_true(s.running == 4 * 3600);
+	assert_true(s.resolution_due == T("2026-11-28T13:00:00Z"));
+	assert_false(s.resolution_breached);
+	s = sla(f, b);
+	assert_true(s.running == 4 * 3600);
+	assert_true(s.resolution_due == T("2026-11-28T13:00:00Z"));
+	assert_false(s.resolution_breached);
+}
+
+/* One second past a target reached at a hold is missed. */
+static void
+test_target_passed_after_hold(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = open_ticket(f, "high", "high");
+
+	at(f, "2026-11-28T12:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, a, "user", "away", 0), 0);
+	at(f, "2026-11-28T13:00:00Z");
+	assert_int_equal(itsm_ticket_release(f->ctx, a, NULL, 0), 0);
+	at(f, "2026-11-28T13:00:01Z");
+	assert_true(sla(f, a).resolution_breached);
+	assert_int_equal(itsm_ticket_resolve(f->ctx, a, 1, NULL, "fixed", 0),
+	    0);
+	assert_true(sla(f, a).resolution_breached);
+}
+
+/*
+ * The response clock stops for good at the response: neither the time
+ * resolved before a reopening nor a hold after it moves its due time.
+ */
+static void
+test_response_due_kept(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = open_ticket(f, "low", "low");	/* P5: 1d, 1w */
+	struct itsm_sla s;
+
+	at(f, "2026-11-28T09:00:00Z");
+	assert_int_equal(itsm_ticket_note(f->ctx, id, "on it", 0), 0);
+	at(f, "2026-11-28T10:00:00Z");
+	assert_int_equal(itsm_ticket_resolve(f->ctx, id, 1, NULL, "fixed",
+	    0), 0);
+	s = sla(f, id);
+	assert_true(s.response_due == T("2026-11-29T08:00:00Z"));
+	assert_false(s.response_breached);
+	stored(f->ctx, id, "2026-11-29T08:00:00Z", "2026-12-05T08:00:00Z");
+	at(f, "2026-12-01T10:00:00Z");
+	assert_int_equal(itsm_ticket_reopen(f->ctx, id, "again", 0), 0);
+	at(f, "2026-12-01T11:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, id, "user", "away", 0), 0);
+	at(f, "2026-12-03T11:00:00Z");
+	s = sla(f, id);
+	assert_true(s.response_due == T("2026-11-29T08:00:00Z"));
+	assert_false(s.response_breached);
+	/* The resolution clock goes on from where it stopped: 3h ran. */
+	assert_true(s.resolution_due == T("2026-12-10T08:00:00Z"));
+	stored(f->ctx, id, "2026-11-29T08:00:00Z", "2026-12-08T08:00:00Z");
+}
+
+/* A response that reached its target exactly is met; one second more not. */
+static void
+test_response_at_target(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = open_ticket(f, "high", "high");	/* P1: 15m */
+	int64_t b = open_ticket(f, "high", "high");
+
+	at(f, "2026-11-28T08:15:00Z");
+	assert_int_equal(itsm_ticket_note(f->ctx, a, "on it", 0), 0);
+	at(f, "2026-11-28T08:15:01Z");
+	assert_int_equal(itsm_ticket_note(f->ctx, b, "on it", 0), 0);
+	at(f, "2026-11-29T08:00:00Z");
+	assert_true(sla(f, a).response_due == T("2026-11-28T08:15:00Z"));
+	assert_false(sla(f, a).response_breached);
+	assert_true(sla(f, b).response_due == T("2026-11-28T08:15:00Z"));
+	assert_true(sla(f, b).response_breached);
+}
+
+/* Appends a status event at iso to ticket id, bypassing every rule. */
+static void
+raw_status_event(struct fx *f, int64_t id, const char *iso, const char *old,
+    const char *new_)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO events (ticket, at, "
+	    "recorded_at, actor, login, kind, field, old, new) VALUES (%lld, "
+	    "%lld, %lld, 'x', 'x', 'update', 'status', '%s', '%s')",
+	    (long long)id, (long long)T(iso), (long long)T(iso), old, new_);
+	assert_int_equal(sqlite3_exec(SQ(f->store)->db, sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+}
+
+/*
+ * A history whose last status event in time is not the ticket's status
+ * (a release stated before its hold, as an import may bring): the clocks
+ * follow the ticket's status from the last change on, never stopped for
+ * ever.
+ */
+static void
+test_history_out_of_order(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = open_ticket(f, "high", "high");	/* P1: 4h */
+	struct itsm_sla s;
+
+	assert_int_equal(itsm_ticket_note(f->ctx, id, "on it", 0), 0);
+	at(f, "2026-11-28T09:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, id, "user", "away", 0), 0);
+	at(f, "2026-11-28T10:00:00Z");
+	assert_int_equal(itsm_ticket_release(f->ctx, id, NULL, 0), 0);
+	/* A hold after the release in time, the ticket still in progress. */
+	raw_status_event(f, id, "2026-11-28T10:30:00Z", "in_progress",
+	    "on_hold");
+	at(f, "2026-11-28T20:00:00Z");
+	s = sla(f, id);
+	assert_false(s.paused);
+	/* 1h, then 30m, then from 10:30 on: 2h30m left at 10:30. */
+	assert_true(s.resolution_due == T("2026-11-28T13:00:00Z"));
+	assert_true(s.resolution_breached);
+	assert_true(s.running == 11 * 3600);
+	assert_true(s.paused_for == 3600);
+	/* Any change stores what show computes. */
+	assert_int_equal(itsm_ticket_note(f->ctx, id, "still here", 0), 0);
+	stored(f->ctx, id, "2026-11-28T08:15:00Z", "2026-11-28T13:00:00Z");
+}
+
+/* The other way: on hold, its history ending with a release in time. */
+static void
+test_history_ends_running_on_hold(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = open_ticket(f, "high", "high");	/* P1: 4h */
+	struct itsm_sla s;
+
+	at(f, "2026-11-28T09:00:00Z");
+	assert_int_equal(itsm_ticket_hold(f->ctx, id, "user", "away", 0), 0);
+	raw_status_event(f, id, "2026-11-28T09:30:00Z", "on_hold",
+	    "in_progress");
+	at(f, "2026-11-28T20:00:00Z");
+	s = sla(f, id);
+	/*
+	 * Stopped at 09:30, the last change, the release then stopping at
+	 * once: 1h ran, 3h left from now.
+	 */
+	assert_true(s.paused);
+	assert_false(s.resolution_breached);
+	assert_true(s.running == 3600);
+	assert_true(s.resolution_due == T("2026-11-28T23:00:00Z"));
 }
 
 /* An unprioritized ticket has no targets. */
@@ -423,6 +615,18 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reprioritize_recomputes,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolution_stops_clock,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_target_reached_at_hold,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_target_passed_after_hold,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_response_due_kept,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_response_at_target,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_out_of_order,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_ends_running_on_hold,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unprioritized, setup,
 		    teardown),
