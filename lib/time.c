@@ -89,23 +89,51 @@ itsm_time_civil(int y, int mo, int d, int h, int mi, int sec, int64_t *out)
 }
 
 /*
+ * A time of day at *pp, HH:MM or HH:MM:SS (a fraction of a second is
+ * dropped): *secs, its seconds since midnight; *pp moves past it.
+ */
+static int
+read_hms(const char **pp, int64_t *secs)
+{
+	const char *p = *pp;
+	int h, mi, sec = 0;
+
+	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (digits(&p, 2, &sec))
+			return -1;
+		if (*p == '.')
+			for (p++; isdigit((unsigned char)*p); p++)
+				;
+	}
+	if (h > 23 || mi > 59 || sec > 59)
+		return -1;
+	*pp = p;
+	*secs = h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
+/*
  * Reads an ISO 8601 time at s: *t is its wall-clock reading counted as if
- * it were UTC, less its offset when it has one (*zoned).  With no date,
- * "HH:MM[:SS]" alone: *t is then seconds of the day (*dateless).  -1
- * when s is none of these.
+ * it were UTC, less its offset when it has one (*zoned).  A time of day
+ * alone (*dateless): *t is its seconds since midnight.  -1 when s is
+ * none of these.
  */
 static int
 read_iso(const char *s, int64_t *t, int *zoned, int *dateless)
 {
 	const char *p = s;
-	int y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0, oh, om, sign;
+	int y, mo, d, oh, om, sign;
+	int64_t secs = 0;
 
-	*zoned = *dateless = 0;
-	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
-	    p[2] == ':') {
-		*dateless = 1;
-		goto clock;
-	}
+	*zoned = 0;
+	/* A time of day alone takes no offset: its date is the zone's. */
+	*dateless = isdigit((unsigned char)p[0]) &&
+	    isdigit((unsigned char)p[1]) && p[2] == ':';
+	if (*dateless)
+		return read_hms(&p, t) == 0 && *p == '\0' ? 0 : -1;
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
 	    *p++ != '-' || digits(&p, 2, &d))
 		return -1;
@@ -113,27 +141,14 @@ read_iso(const char *s, int64_t *t, int *zoned, int *dateless)
 		return -1;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
-clock:
-		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
-			return -1;
-		if (*p == ':') {
-			p++;
-			if (digits(&p, 2, &sec))
-				return -1;
-			if (*p == '.')	/* fractions of a second are dropped */
-				for (p++; isdigit((unsigned char)*p); p++)
-					;
-		}
-		if (h > 23 || mi > 59 || sec > 59)
+		if (read_hms(&p, &secs) != 0)
 			return -1;
 	}
-	*t = (*dateless ? 0 : days_from_civil(y, mo, d) * 86400) + h * 3600 +
-	    mi * 60 + sec;
-	/* A time of day alone takes no offset: its date is the zone's. */
-	if (!*dateless && (*p == 'Z' || *p == 'z')) {
+	*t = days_from_civil(y, mo, d) * 86400 + secs;
+	if (*p == 'Z' || *p == 'z') {
 		p++;
 		*zoned = 1;
-	} else if (!*dateless && (*p == '+' || *p == '-')) {
+	} else if (*p == '+' || *p == '-') {
 		sign = *p++ == '+' ? 1 : -1;
 		if (digits(&p, 2, &oh))
 			return -1;
