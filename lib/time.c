@@ -11,46 +11,7 @@
 #include "itsm/calendar.h"
 #include "itsm/error.h"
 #include "itsm/time.h"
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int
-month_days(int y, int m)
-{
-	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return md[m - 1];
-}
+#include "calendar_int.h"
 
 /* Reads exactly n digits. */
 static int
@@ -81,10 +42,10 @@ int
 itsm_time_civil(int y, int mo, int d, int h, int mi, int sec, int64_t *out)
 {
 	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
-	    d > month_days(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    d > cal_month_length(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
 	    sec < 0 || sec > 59)
 		return ITSM_E_INVALID;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	*out = cal_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	return 0;
 }
 
@@ -137,14 +98,14 @@ read_iso(const char *s, int64_t *t, int *zoned, int *dateless)
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
 	    *p++ != '-' || digits(&p, 2, &d))
 		return -1;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo))
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > cal_month_length(y, mo))
 		return -1;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
 		if (read_hms(&p, &secs) != 0)
 			return -1;
 	}
-	*t = days_from_civil(y, mo, d) * 86400 + secs;
+	*t = cal_days(y, mo, d) * 86400 + secs;
 	if (*p == 'Z' || *p == 'z') {
 		p++;
 		*zoned = 1;
@@ -431,7 +392,7 @@ itsm_time_format(int64_t t, char *buf)
 		rem += 86400;
 		days--;
 	}
-	civil_from_days(days, &y, &m, &d);
+	cal_civil(days, &y, &m, &d);
 	if (y < 0) {	/* before year 0: outside the range, kept as it was */
 		snprintf(buf, ITSM_TIMEBUF, "%04d-%02d-%02dT%02d:%02d:%02dZ",
 		    y % 10000, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
