@@ -56,6 +56,8 @@ apply_output(struct app *app, const struct cmd *c, const struct outopts *oo)
 		app->quiet = 1;
 	if (oo->nohooks)
 		app->no_hooks = 1;
+	if (oo->utc)
+		app->utc = 1;
 	if (oo->nocolor || (nc != NULL && *nc != '\0') ||
 	    app->fmt != FMT_TABLE || !app->tty)
 		app->color = 0;
@@ -68,6 +70,36 @@ app_db(const struct app *a)
 	if (a->db_path != NULL || getenv("ITSM_DB") != NULL)
 		return a->db_path;
 	return itsm_policy_database_url(a->policy);
+}
+
+/*
+ * Chooses the display zone, once: UTC under --utc, else the zone TZ
+ * names (an IANA name, with or without glibc's leading ':'), else the
+ * policy's timezone:, else UTC.  0 or an exit status (said).
+ */
+static int
+open_zone(struct app *a)
+{
+	const char *name = getenv("TZ");
+	int rc;
+
+	if (a->zoned)
+		return 0;
+	a->zoned = 1;
+	if (a->utc)
+		return 0;
+	if (name != NULL && *name == ':')
+		name++;
+	if (name != NULL && *name != '\0') {
+		if ((rc = itsm_tz_load(&a->zone, name)) != 0) {
+			warnx_("TZ: %s", itsm_errmsg());
+			return rc == ITSM_E_NOMEM ? fail(rc) : EX_CONFIG_;
+		}
+		return 0;
+	}
+	if ((name = itsm_policy_timezone(a->policy)) == NULL)
+		return 0;
+	return (rc = itsm_tz_load(&a->zone, name)) != 0 ? fail(rc) : 0;
 }
 
 int
@@ -84,6 +116,12 @@ app_open(struct app *a, int flags)
 		for (i = 0; i < itsm_policy_warning_count(a->policy); i++)
 			warnx_("warning: %s", itsm_policy_warning(a->policy, i));
 	}
+	/*
+	 * Once the policy is there: a command with verbs (major) opens
+	 * nothing itself, its verb does.
+	 */
+	if (a->policy != NULL && (rc = open_zone(a)) != 0)
+		return rc;
 	if ((flags & NEEDS_DB) && a->store == NULL) {
 		if ((rc = itsm_store_open_wait(&a->store, app_db(a),
 		    itsm_policy_share_group(a->policy) ?
@@ -143,6 +181,7 @@ app_close(struct app *app, int rc)
 	itsm_ctx_free(app->ctx);
 	itsm_store_close(app->store);
 	itsm_policy_free(app->policy);
+	itsm_tz_free(app->zone);
 	if (app->write_errno == 0 && (fflush(stdout) != 0 || ferror(stdout)))
 		app->write_errno = errno ? errno : EIO;
 	return output_lost(rc, app->write_errno, committed);

@@ -15,7 +15,7 @@
  */
 enum {
 	G_DB, G_CONFIG, G_VERSION, G_HELP,
-	G_FORMAT, G_JSON, G_QUIET, G_NOCOLOR, G_NOHOOKS, G_END
+	G_FORMAT, G_JSON, G_QUIET, G_NOCOLOR, G_UTC, G_NOHOOKS, G_END
 };
 
 const struct opt global_opts[] = {
@@ -35,6 +35,8 @@ const struct opt global_opts[] = {
 	    "print only ticket refs, one per line", C_NONE, 0 },
 	[G_NOCOLOR] = { "no-color", 0, NULL, "never colour the output",
 	    C_NONE, 0 },
+	[G_UTC] = { "utc", 0, NULL, "show and read times in UTC, not the "
+	    "display zone", C_NONE, 0 },
 	[G_NOHOOKS] = { "no-hooks", 0, NULL, "run no hook", C_NONE, 0 },
 	[G_END] = { NULL, 0, NULL, NULL, C_NONE, 0 }
 };
@@ -53,6 +55,7 @@ set_global(struct app *app, struct outopts *oo, const struct opt *o,
 	case G_JSON: oo->json = 1; break;
 	case G_QUIET: oo->quiet = 1; break;
 	case G_NOCOLOR: oo->nocolor = 1; break;
+	case G_UTC: oo->utc = 1; break;
 	case G_NOHOOKS: oo->nohooks = 1; break;
 	default: break;
 	}

@@ -104,6 +104,9 @@ struct app {
 	const char *db_path, *config_path;
 	enum fmt fmt;
 	int quiet, color, tty, no_hooks;
+	int utc;			/* --utc: the display zone is UTC */
+	int zoned;			/* zone is chosen (app_open) */
+	itsm_tz *zone;			/* the display zone; NULL: UTC */
 	int write_errno;		/* stdout could not be written */
 	int cols;			/* the terminal's width, 0 until asked */
 	itsm_policy *policy;
@@ -128,7 +131,7 @@ extern const struct opt *const output_opts;
 /* The output options given, before apply_output() checks them. */
 struct outopts {
 	const char *format;
-	int json, quiet, nocolor, nohooks;
+	int json, quiet, nocolor, nohooks, utc;
 };
 
 /*
@@ -240,8 +243,14 @@ int read_text(const char *val, char **out);
 int parse_number(const char *what, const char *s, long long lo, long long hi,
     long long *out);
 
-/* Parses a --at value against the context clock (never 0: "now"). */
+/*
+ * Parses a --at value against the context clock (never 0: "now"); a time
+ * without an offset is read in the display zone.
+ */
 int parse_at(struct app *a, const char *s, int64_t *out);
+
+/* Parses a time given on the command line as parse_at() does (0 allowed). */
+int parse_time(struct app *a, const char *s, int64_t *out);
 
 /* Parses REF, or a number a ticket had where it was imported from. */
 int parse_ref(const char *s, int64_t *id);
@@ -288,8 +297,8 @@ void out_field(FILE *f, const char *s, enum fmt fmt, int first);
  * in quotes when quote.
  */
 void out_event_cells(FILE *o, const itsm_event *e, enum fmt fmt, int first);
-void out_event_line(FILE *o, const itsm_event *e, const char *indent,
-    int quote);
+void out_event_line(struct app *a, FILE *o, const itsm_event *e,
+    const char *indent, int quote);
 
 /* Output (output.c). */
 uint64_t out_row_fields(const struct app *a, const int *fields, int nfields);
@@ -315,6 +324,13 @@ void print_sweep_item(struct app *a, const struct itsm_sweep_item *it,
 void print_sweep_end(struct app *a, int n);
 
 const char *color(struct app *a, const char *code);
+
+/*
+ * t for people: in the display zone with its offset
+ * ("2026-06-15T08:35:00+02:00"), "...Z" in UTC; buf holds ITSM_TIMEBUF
+ * bytes and is returned.  Machine formats write itsm_time_format().
+ */
+const char *time_text(const struct app *a, int64_t t, char *buf);
 
 /* Commands. */
 extern const struct cmd cmd_open, cmd_categorize, cmd_prioritize, cmd_list,

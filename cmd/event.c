@@ -20,11 +20,14 @@ out_event_cells(FILE *o, const itsm_event *e, enum fmt fmt, int first)
 }
 
 void
-out_event_line(FILE *o, const itsm_event *e, const char *indent, int quote)
+out_event_line(struct app *a, FILE *o, const itsm_event *e,
+    const char *indent, int quote)
 {
+	char at[ITSM_TIMEBUF];
 	const char *s;
 
-	fprintf(o, "%s%s  ", indent, itsm_event_str(e, ITSM_EV_AT));
+	fprintf(o, "%s%s  ", indent, time_text(a,
+	    itsm_event_int(e, ITSM_EV_AT), at));
 	out_escaped(o, itsm_event_str(e, ITSM_EV_ACTOR), FMT_TABLE);
 	fputs("  ", o);
 	out_escaped(o, itsm_event_str(e, ITSM_EV_KIND), FMT_TABLE);

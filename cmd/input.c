@@ -131,9 +131,17 @@ bad:
 }
 
 int
+parse_time(struct app *a, const char *s, int64_t *out)
+{
+	int rc = itsm_time_parse_tz(s, itsm_ctx_now(a->ctx), a->zone, out);
+
+	return rc != 0 ? fail(rc) : 0;
+}
+
+int
 parse_at(struct app *a, const char *s, int64_t *out)
 {
-	int rc = itsm_time_parse(s, itsm_ctx_now(a->ctx), out);
+	int rc = itsm_time_parse_tz(s, itsm_ctx_now(a->ctx), a->zone, out);
 
 	/* 0 tells libitsm "now": the first second of 1970 cannot be said. */
 	if (rc == 0 && *out == 0)

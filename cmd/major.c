@@ -39,12 +39,12 @@ opt_text(const char *val, char **text)
 }
 
 static void
-timefmt(int64_t t, char *buf)
+timefmt(const struct app *app, int64_t t, char *buf)
 {
 	if (t == 0)
 		snprintf(buf, ITSM_TIMEBUF, "not recorded");
 	else
-		itsm_time_format(t, buf);
+		time_text(app, t, buf);
 }
 
 /* declare */
@@ -427,11 +427,11 @@ dashboard_text(struct app *app, const itsm_major *m)
 	fputc('\n', o);
 	if (itsm_major_declared_at(m) != 0) {
 		dur(now - itsm_major_declared_at(m), d, sizeof(d));
-		timefmt(itsm_major_declared_at(m), when);
+		timefmt(app, itsm_major_declared_at(m), when);
 		fprintf(o, "  %-14s %s (%s ago)\n", "declared", when, d);
 	}
 	if (itsm_major_ended_at(m) != 0) {
-		timefmt(itsm_major_ended_at(m), when);
+		timefmt(app, itsm_major_ended_at(m), when);
 		fprintf(o, "  %-14s %s\n", "ended", when);
 	}
 	if ((s = itsm_major_bridge(m)) != NULL) {
@@ -698,12 +698,12 @@ on_signal(int sig)
 
 /* One timeline line: when, who, what, and the text. */
 static void
-timeline_line(FILE *o, const itsm_event *e, enum fmt fmt)
+timeline_line(struct app *app, FILE *o, const itsm_event *e, enum fmt fmt)
 {
 	if (fmt == FMT_TSV || fmt == FMT_CSV)
 		out_event_cells(o, e, fmt, 1);
 	else
-		out_event_line(o, e, "", 0);
+		out_event_line(app, o, e, "", 0);
 }
 
 /* Prints the events after *last; sets *ended when the major ended. */
@@ -717,7 +717,7 @@ watch_print(struct app *app, int64_t id, int64_t *last, int *ended)
 	if ((rc = itsm_major_timeline(app->ctx, id, *last, &it)) != 0)
 		return rc;
 	while ((rc = itsm_event_next(it, &e)) == 1) {
-		timeline_line(app->out, e, app->fmt == FMT_TSV ||
+		timeline_line(app, app->out, e, app->fmt == FMT_TSV ||
 		    app->fmt == FMT_CSV ? app->fmt : FMT_TABLE);
 		*last = itsm_event_int(e, ITSM_EV_ID);
 		if (strcmp(itsm_event_str(e, ITSM_EV_KIND), "major-end") == 0)
@@ -907,9 +907,8 @@ action(struct app *app, const struct args *a)
 	if (rc != 0)
 		return rc;
 	if (a->val[A_DUE] != NULL &&
-	    (rc = itsm_time_parse(a->val[A_DUE], itsm_ctx_now(app->ctx),
-	    &due)) != 0)
-		return fail(rc);
+	    (rc = parse_time(app, a->val[A_DUE], &due)) != 0)
+		return rc;
 	if (a->val[A_ADD] != NULL) {
 		if ((rc = itsm_major_action_add(app->ctx, id, a->val[A_ADD],
 		    a->val[A_OWNER], due, at, &num)) != 0)

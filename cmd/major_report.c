@@ -13,6 +13,12 @@
 int major_report(struct app *app, const itsm_major *m, FILE *o);
 
 /*
+ * The application the report is written for: its display zone is the
+ * zone of every time shown (set by major_report(), read by when()).
+ */
+static const struct app *reader;
+
+/*
  * Text for Markdown, shown as it was typed and never as markup: '<', '>'
  * and '&' become entities, so that no raw HTML (a script, an image, an
  * autolink) and no character reference passes; '[' and ']' are escaped,
@@ -103,8 +109,7 @@ when(FILE *o, int64_t t)
 		fputs(NR, o);
 		return;
 	}
-	itsm_time_format(t, buf);
-	fputs(buf, o);
+	fputs(time_text(reader, t, buf), o);
 }
 
 /* "2h15m", or "not recorded" when either end is missing. */
@@ -287,16 +292,19 @@ timeline_rows(struct app *app, int64_t id, struct rows *tl, struct rows *cm)
 	itsm_event_iter *it = NULL;
 	const itsm_event *e;
 	const char *s, *at;
+	char shown[ITSM_TIMEBUF];
 	FILE *f;
 	int rc;
 
 	if ((rc = itsm_major_timeline(app->ctx, id, 0, &it)) != 0)
 		return fail(rc);
 	while ((rc = itsm_event_next(it, &e)) == 1) {
+		/* Sorted by the UTC text, which sorts as time does. */
 		at = itsm_event_str(e, ITSM_EV_AT);
+		time_text(app, itsm_event_int(e, ITSM_EV_AT), shown);
 		if ((f = row_open(tl, at)) == NULL)
 			break;
-		fprintf(f, "| %s | ", at);
+		fprintf(f, "| %s | ", shown);
 		md(f, itsm_event_str(e, ITSM_EV_ACTOR), MD_CELL);
 		fputs(" | ", f);
 		timeline_what(f, e);
@@ -306,7 +314,7 @@ timeline_rows(struct app *app, int64_t id, struct rows *tl, struct rows *cm)
 			continue;
 		if ((f = row_open(cm, at)) == NULL)
 			break;
-		fprintf(f, "| %s | ", at);
+		fprintf(f, "| %s | ", shown);
 		md(f, itsm_event_str(e, ITSM_EV_FIELD), MD_CELL);
 		fputs(" | ", f);
 		md(f, (s = itsm_event_str(e, ITSM_EV_TO)) ? s : "-", MD_CELL);
@@ -538,8 +546,9 @@ report_timeline(struct app *app, FILE *o, int64_t id)
 
 	if ((rc = timeline_rows(app, id, &tl, &cm)) != 0)
 		goto done;
-	fputs("\n## Timeline (UTC)\n\n| Time | Who | What |\n| --- | --- | --- |\n",
-	    o);
+	fputs("\n## Timeline (", o);
+	md(o, app->zone ? itsm_tz_name(app->zone) : "UTC", 0);
+	fputs(")\n\n| Time | Who | What |\n| --- | --- | --- |\n", o);
 	rows_print(o, &tl);
 	fputs("\n## Communications sent\n\n", o);
 	if (cm.n == 0)
@@ -627,6 +636,7 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 	const itsm_ticket *t = itsm_major_ticket(m);
 	int rc;
 
+	reader = app;
 	report_header(o, app->policy, m);
 	report_summary(o, m);
 	report_impact(app, o, m);

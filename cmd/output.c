@@ -30,6 +30,13 @@ color(struct app *a, const char *code)
 	return a->color ? code : "";
 }
 
+const char *
+time_text(const struct app *a, int64_t t, char *buf)
+{
+	itsm_time_format_tz(t, a->zone, buf);
+	return buf;
+}
+
 /* Width of a field's column in the table. */
 static int
 field_width(int f)

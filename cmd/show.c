@@ -45,8 +45,7 @@ show_clock(struct app *app, const char *name, int64_t due, int64_t left,
 	char when[ITSM_TIMEBUF], d[32];
 	int64_t now = itsm_ctx_now(app->ctx);
 
-	itsm_time_format(due, when);
-	fprintf(app->out, "  %-19s due %s ", name, when);
+	fprintf(app->out, "  %-19s due %s ", name, time_text(app, due, when));
 	if (done != 0) {
 		fprintf(app->out, "(%s)\n", breached ? "missed" : "met");
 		return;
@@ -96,7 +95,7 @@ show_table(struct app *app, const itsm_ticket *t)
 {
 	FILE *o = app->out;
 	const char *s;
-	char rel[32];
+	char rel[32], when[ITSM_TIMEBUF];
 	int f;
 
 	fputs(color(app, "\033[1m"), o);
@@ -112,11 +111,14 @@ show_table(struct app *app, const itsm_ticket *t)
 		if ((s = itsm_ticket_str(t, (enum itsm_field)f)) == NULL)
 			continue;
 		fprintf(o, "  %-19s ", itsm_field_name((enum itsm_field)f));
-		out_escaped(o, s, FMT_TABLE);
 		if (itsm_field_kind((enum itsm_field)f) == ITSM_FK_TIME) {
+			fputs(time_text(app, itsm_ticket_int(t,
+			    (enum itsm_field)f), when), o);
 			itsm_time_relative(itsm_ticket_int(t, (enum itsm_field)f),
 			    itsm_ctx_now(app->ctx), rel, sizeof(rel));
 			fprintf(o, " (%s)", rel);
+		} else {
+			out_escaped(o, s, FMT_TABLE);
 		}
 		fputc('\n', o);
 	}
@@ -145,7 +147,7 @@ show_events(struct app *app, int64_t id)
 			fprintf(o, "\n%shistory%s\n", color(app, "\033[1m"),
 			    color(app, "\033[0m"));
 		first = 0;
-		out_event_line(o, e, "  ", 1);
+		out_event_line(app, o, e, "  ", 1);
 	}
 	itsm_event_iter_free(it);
 	return rc < 0 ? fail(rc) : 0;

@@ -470,9 +470,9 @@ period_line(struct report *r, const struct itsm_stats_query *q)
 {
 	char a[ITSM_TIMEBUF], b[ITSM_TIMEBUF], now[ITSM_TIMEBUF];
 
-	itsm_time_format(q->since, a);
-	itsm_time_format(q->until, b);
-	itsm_time_format(itsm_ctx_now(r->a->ctx), now);
+	time_text(r->a, q->since, a);
+	time_text(r->a, q->until, b);
+	time_text(r->a, itsm_ctx_now(r->a->ctx), now);
 	fputs(color(r->a, "\033[1m"), r->a->out);
 	if (q->has_since && q->has_until)
 		fprintf(r->a->out, "Tickets opened from %s to %s", a, b);
@@ -723,15 +723,13 @@ run(struct app *app, const struct args *a)
 	int rc;
 
 	if (a->val[O_SINCE] != NULL) {
-		if ((rc = itsm_time_parse(a->val[O_SINCE],
-		    itsm_ctx_now(app->ctx), &q.since)) != 0)
-			return fail(rc);
+		if ((rc = parse_time(app, a->val[O_SINCE], &q.since)) != 0)
+			return rc;
 		q.has_since = 1;
 	}
 	if (a->val[O_UNTIL] != NULL) {
-		if ((rc = itsm_time_parse(a->val[O_UNTIL],
-		    itsm_ctx_now(app->ctx), &q.until)) != 0)
-			return fail(rc);
+		if ((rc = parse_time(app, a->val[O_UNTIL], &q.until)) != 0)
+			return rc;
 		q.has_until = 1;
 	}
 	if (a->val[O_BY] != NULL &&

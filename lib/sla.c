@@ -341,12 +341,11 @@ tk_sla_dues(itsm_ctx *c, const struct tk_sla_ticket *t,
 	struct itsm_sla s = { 0 };
 	struct change *ch, tmp;
 	struct timeline tl;
-	size_t i, k, n = t->n, cap = t->n;
+	size_t i, k, n = t->n, cap = t->n + 1;
 	int p1, p2, rc = 0;
 
-	if (t->n == 0)
-		ch = NULL;
-	else if ((ch = calloc(t->n, sizeof(*ch))) == NULL)
+	/* One more: settle() may end the history with the status. */
+	if ((ch = calloc(cap, sizeof(*ch))) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	/* By time, then as recorded: read_history()'s order (stable). */
 	for (i = 0; i < t->n; i++) {
@@ -359,12 +358,10 @@ tk_sla_dues(itsm_ctx *c, const struct tk_sla_ticket *t,
 			ch[k] = tmp;
 		}
 	}
-	/* As itsm_sla_get() reads it once stored: settled, responded. */
+	/* Then as itsm_sla_get() reads it once written. */
 	if ((rc = settle(&ch, &n, &cap, t->opened, t->status != NULL &&
-	    itsm_status_workable(t->status), t->resolved)) != 0) {
-		free(ch);
-		return rc;
-	}
+	    itsm_status_workable(t->status), t->resolved)) != 0)
+		goto done;
 	tl = (struct timeline){ ch, n, t->opened,
 	    calendar_of(c, t->priority, t->group, t->service) };
 	if (dues(c, &tl, t->priority, stopped_for_good(&tl, t->resolved,
@@ -373,6 +370,7 @@ tk_sla_dues(itsm_ctx *c, const struct tk_sla_ticket *t,
 		*resolution_due = s.resolution_due;
 		rc = 1;
 	}
+done:
 	free(ch);
 	return rc;
 }

@@ -196,8 +196,7 @@ int tk_refresh_sla(itsm_ctx *c, int64_t id);
 struct tk_sla_ticket {
 	const char *priority, *status;
 	const char *group, *service;	/* which calendar counts; NULL: none */
-	int64_t opened, resolved;
-	int64_t responded;		/* 0: not responded */
+	int64_t opened, resolved, responded;	/* 0: none */
 	const int64_t *at;
 	const char *const *to;
 	size_t n;

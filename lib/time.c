@@ -8,48 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "itsm/calendar.h"
 #include "itsm/error.h"
 #include "itsm/time.h"
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int
-month_days(int y, int m)
-{
-	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return md[m - 1];
-}
+#include "calendar_int.h"
 
 /* Reads exactly n digits. */
 static int
@@ -80,19 +42,107 @@ int
 itsm_time_civil(int y, int mo, int d, int h, int mi, int sec, int64_t *out)
 {
 	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
-	    d > month_days(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    d > cal_month_length(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
 	    sec < 0 || sec > 59)
 		return ITSM_E_INVALID;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	*out = cal_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	return 0;
+}
+
+/*
+ * A time of day at *pp, HH:MM or HH:MM:SS (a fraction of a second is
+ * dropped): *secs, its seconds since midnight; *pp moves past it.
+ */
+static int
+read_hms(const char **pp, int64_t *secs)
+{
+	const char *p = *pp;
+	int h, mi, sec = 0;
+
+	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (digits(&p, 2, &sec))
+			return -1;
+		if (*p == '.')
+			for (p++; isdigit((unsigned char)*p); p++)
+				;
+	}
+	if (h > 23 || mi > 59 || sec > 59)
+		return -1;
+	*pp = p;
+	*secs = h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
+/*
+ * Reads an ISO 8601 time at s: *t is its wall-clock reading counted as if
+ * it were UTC, less its offset when it has one (*zoned).  A time of day
+ * alone (*dateless): *t is its seconds since midnight.  -1 when s is
+ * none of these.
+ */
+static int
+read_iso(const char *s, int64_t *t, int *zoned, int *dateless)
+{
+	const char *p = s;
+	int y, mo, d, oh, om, sign;
+	int64_t secs = 0;
+
+	*zoned = 0;
+	/* A time of day alone takes no offset: its date is the zone's. */
+	*dateless = isdigit((unsigned char)p[0]) &&
+	    isdigit((unsigned char)p[1]) && p[2] == ':';
+	if (*dateless)
+		return read_hms(&p, t) == 0 && *p == '\0' ? 0 : -1;
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d))
+		return -1;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > cal_month_length(y, mo))
+		return -1;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (read_hms(&p, &secs) != 0)
+			return -1;
+	}
+	*t = cal_days(y, mo, d) * 86400 + secs;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+		*zoned = 1;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '+' ? 1 : -1;
+		if (digits(&p, 2, &oh))
+			return -1;
+		if (*p == ':')
+			p++;
+		if (digits(&p, 2, &om) || oh > 23 || om > 59)
+			return -1;
+		*t -= sign * (oh * 3600 + om * 60);
+		*zoned = 1;
+	}
+	return *p == '\0' ? 0 : -1;
+}
+
+/* The wall-clock reading of t in tz (NULL: UTC), counted as if UTC. */
+static int64_t
+local_of(const itsm_tz *tz, int64_t t)
+{
+	return tz == NULL ? t : t + itsm_tz_offset(tz, t);
 }
 
 int
 itsm_time_parse(const char *s, int64_t now, int64_t *out)
 {
-	const char *p = s;
-	int y, mo, d, h = 0, mi = 0, sec = 0, oh, om, sign;
-	int64_t t, dur;
+	return itsm_time_parse_tz(s, now, NULL, out);
+}
+
+int
+itsm_time_parse_tz(const char *s, int64_t now, const itsm_tz *tz,
+    int64_t *out)
+{
+	char a[ITSM_TIMEBUF], b[ITSM_TIMEBUF];
+	int64_t t, dur, day, at[2];
+	int zoned, dateless, n;
 
 	if (strcmp(s, "now") == 0) {
 		*out = now;
@@ -104,40 +154,27 @@ itsm_time_parse(const char *s, int64_t now, int64_t *out)
 		*out = now - dur;
 		return 0;
 	}
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
-	    *p++ != '-' || digits(&p, 2, &d))
+	if (read_iso(s, &t, &zoned, &dateless) != 0)
 		return bad_time(s);
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo))
-		return bad_time(s);
-	if (*p == 'T' || *p == 't' || *p == ' ') {
-		p++;
-		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
-			return bad_time(s);
-		if (*p == ':') {
-			p++;
-			if (digits(&p, 2, &sec))
-				return bad_time(s);
-			if (*p == '.')	/* fractions of a second are dropped */
-				for (p++; isdigit((unsigned char)*p); p++)
-					;
+	if (dateless) {		/* today, on the zone's calendar */
+		day = local_of(tz, now) / 86400;
+		t += day * 86400;
+	}
+	if (!zoned && tz != NULL) {
+		n = itsm_tz_from_local(tz, t, at);
+		if (n != 1) {
+			itsm_time_format_tz(at[0], tz, a);
+			itsm_time_format_tz(at[1], tz, b);
+			return itsm_error(ITSM_E_INVALID, "time '%.*s' %s in "
+			    "%s (the clocks %s): it may be %s or %s; give the "
+			    "offset", itsm_cut(s, 64), s, n == 0 ?
+			    "does not exist" : "happens twice",
+			    itsm_tz_name(tz), n == 0 ? "go forward" :
+			    "go back", a, b);
 		}
-		if (h > 23 || mi > 59 || sec > 59)
-			return bad_time(s);
+		t = at[0];
 	}
-	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p++ == '+' ? 1 : -1;
-		if (digits(&p, 2, &oh))
-			return bad_time(s);
-		if (*p == ':')
-			p++;
-		if (digits(&p, 2, &om) || oh > 23 || om > 59)
-			return bad_time(s);
-		t -= sign * (oh * 3600 + om * 60);
-	}
-	if (*p != '\0' || t < 0 || t > ITSM_TIME_MAX)
+	if (t < 0 || t > ITSM_TIME_MAX)
 		return bad_time(s);
 	*out = t;
 	return 0;
@@ -355,7 +392,7 @@ itsm_time_format(int64_t t, char *buf)
 		rem += 86400;
 		days--;
 	}
-	civil_from_days(days, &y, &m, &d);
+	cal_civil(days, &y, &m, &d);
 	if (y < 0) {	/* before year 0: outside the range, kept as it was */
 		snprintf(buf, ITSM_TIMEBUF, "%04d-%02d-%02dT%02d:%02d:%02dZ",
 		    y % 10000, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
@@ -378,6 +415,25 @@ itsm_time_format(int64_t t, char *buf)
 	put2(buf + 17, (int)(rem % 60));
 	buf[19] = 'Z';
 	buf[20] = '\0';
+}
+
+void
+itsm_time_format_tz(int64_t t, const itsm_tz *tz, char *buf)
+{
+	int off = tz == NULL || t < 0 || t > ITSM_TIME_MAX ? 0 :
+	    itsm_tz_offset(tz, t);
+	int a = off < 0 ? -off : off;
+
+	itsm_time_format(t + off, buf);
+	if (off == 0)
+		return;
+	/* "+02:00" for the "Z"; seconds only in the rare offsets with any. */
+	if (a % 60 != 0)
+		snprintf(buf + 19, ITSM_TIMEBUF - 19, "%c%02d:%02d:%02d",
+		    off < 0 ? '-' : '+', a / 3600, a / 60 % 60, a % 60);
+	else
+		snprintf(buf + 19, ITSM_TIMEBUF - 19, "%c%02d:%02d",
+		    off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
 }
 
 int

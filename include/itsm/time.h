@@ -19,12 +19,25 @@
  */
 int itsm_now(int64_t *out);
 
+typedef struct itsm_tz itsm_tz;	/* include/itsm/calendar.h */
+
 /*
  * Parses TIME: ISO 8601 ("2026-11-28T08:36:44Z", "2026-11-28T08:36",
- * "2026-11-28 08:36+02:00", "2026-11-28"), "now", or "-DURATION" (that
+ * "2026-11-28 08:36+02:00", "2026-11-28"), a time of day alone
+ * ("08:36", "08:36:44": that time today), "now", or "-DURATION" (that
  * long before now).  A time without an offset is UTC.
  */
 int itsm_time_parse(const char *s, int64_t now, int64_t *out);
+
+/*
+ * itsm_time_parse(), but a time without an offset is wall-clock time in
+ * tz (NULL: UTC), and "today" is tz's date at now.  A wall-clock time
+ * that tz skips (the clocks go forward) or repeats (they go back) is
+ * ITSM_E_INVALID, with a message giving both instants it may be, each
+ * with its offset.  A time with Z or an offset keeps its meaning.
+ */
+int itsm_time_parse_tz(const char *s, int64_t now, const itsm_tz *tz,
+    int64_t *out);
 
 /*
  * The UTC time of a date of the proleptic Gregorian calendar and a time
@@ -58,6 +71,14 @@ int itsm_time_julian(double jd, int64_t *out);
 
 /* Writes t as "2026-11-28T08:36:44Z" into buf (ITSM_TIMEBUF bytes). */
 void itsm_time_format(int64_t t, char *buf);
+
+/*
+ * Writes t as the wall-clock time of tz with its offset, RFC 3339:
+ * "2026-06-15T08:35:00+02:00" (ITSM_TIMEBUF bytes); as
+ * itsm_time_format() does ("...Z") where the offset is zero, and always
+ * when tz is NULL.
+ */
+void itsm_time_format_tz(int64_t t, const itsm_tz *tz, char *buf);
 
 /* Parses a duration; at least one "<number><unit>" with unit s, m, h, d or w. */
 int itsm_duration_parse(const char *s, int64_t *out);

@@ -94,7 +94,8 @@ setup() {
 	trace_test_only
 	# The test's own directory is its home: private, and there already.
 	export HOME="$BATS_TEST_TMPDIR"
-	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS
+	# No TZ: times are shown and read in UTC unless a test names a zone.
+	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS TZ
 	if on_pg; then
 		ITSM_TEST_PGDB=$(pg_name t)
 		pg_admin "CREATE DATABASE \"$ITSM_TEST_PGDB\" TEMPLATE \"$ITSM_PG_TEMPLATE\"${ITSM_PG_COPY-}"
@@ -741,7 +742,7 @@ own_pg_setup() {
 	fi
 	trace_test_only
 	export HOME="$BATS_TEST_TMPDIR"
-	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS ITSM_DB
+	unset XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR ITSM_ACTOR COLUMNS ITSM_DB TZ
 	export ITSM_CONFIG="$BATS_TEST_TMPDIR/policy.yaml"
 	printf '%s' "$DEFAULT_POLICY" >"$ITSM_CONFIG"
 	export ITSM_NOW=2026-11-28T09:00:00Z LC_ALL=C.UTF-8

@@ -29,8 +29,9 @@ FRIDAY_EVENING=2026-11-27T16:50:00Z
 	ITSM_NOW=2026-11-28T12:00:00Z run --separate-stderr itsm show 1 --format table
 	assert_status 0
 	[[ $output == *$'\n  calendar            paris-office\n'* ]]
-	[[ $output == *"due 2026-11-30T08:50:00Z (1h50m left)"* ]]
-	[[ $output == *"due 2026-11-30T16:50:00Z (8h20m left)"* ]]
+	# The table in the policy's display zone, Paris (itsm-show(1)).
+	[[ $output == *"due 2026-11-30T09:50:00+01:00 (1h50m left)"* ]]
+	[[ $output == *"due 2026-11-30T17:50:00+01:00 (8h20m left)"* ]]
 }
 
 @test "a ticket opened outside working time starts its clocks at the next opening; a holiday does not count" {

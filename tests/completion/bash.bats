@@ -201,7 +201,7 @@ expect_line() {
 	expect --caller --category
 	run candidates 'itsm open --caller ann --ca'
 	expect --category
-	run candidates 'itsm prioritize 1 --u'
+	run candidates 'itsm prioritize 1 --ur'
 	expect --urgency
 }
 
@@ -212,6 +212,8 @@ expect_line() {
 	expect --no-color
 	run candidates 'itsm --d'
 	expect --db
+	run candidates 'itsm --ut'
+	expect --utc
 }
 
 @test "bash: the output options after the command" {
@@ -220,6 +222,8 @@ expect_line() {
 	expect --json
 	run candidates 'itsm show --no-c'
 	expect --no-color
+	run candidates 'itsm show --ut'
+	expect --utc
 	run candidates 'itsm show --q'
 	expect --quiet
 	run candidates 'itsm show --he'

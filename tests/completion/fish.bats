@@ -94,7 +94,7 @@ add_critical() {
 	expect --caller --category
 	run candidates 'itsm open --caller ann --ca'
 	expect --category
-	run candidates 'itsm prioritize 1 --u'
+	run candidates 'itsm prioritize 1 --ur'
 	expect --urgency
 }
 
@@ -105,6 +105,8 @@ add_critical() {
 	expect --no-color
 	run candidates 'itsm --d'
 	expect --db
+	run candidates 'itsm --ut'
+	expect --utc
 }
 
 @test "fish: the output options after the command" {
@@ -113,6 +115,8 @@ add_critical() {
 	expect --json
 	run candidates 'itsm show --no-c'
 	expect --no-color
+	run candidates 'itsm show --ut'
+	expect --utc
 	run candidates 'itsm show --q'
 	expect --quiet
 	run candidates 'itsm show --he'

@@ -167,7 +167,7 @@ add_critical() {
 	expect --caller --category
 	run after_tab 'itsm open --caller ann --ca'
 	expect_line 'itsm open --caller ann --category '
-	run after_tab 'itsm prioritize 1 --u'
+	run after_tab 'itsm prioritize 1 --ur'
 	expect_line 'itsm prioritize 1 --urgency '
 }
 
@@ -178,6 +178,8 @@ add_critical() {
 	expect --no-color
 	run candidates 'itsm --d'
 	expect --db
+	run candidates 'itsm --ut'
+	expect --utc
 }
 
 @test "zsh: the output options after the command" {
@@ -186,6 +188,8 @@ add_critical() {
 	expect --json
 	run candidates 'itsm show --no-c'
 	expect --no-color
+	run candidates 'itsm show --ut'
+	expect --utc
 	run candidates 'itsm show --q'
 	expect --quiet
 	run candidates 'itsm show --he'

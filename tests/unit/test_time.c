@@ -1,6 +1,6 @@
 /*
- * Unit tests of lib/time.c: ISO 8601 times, durations, relative ages and
- * the ITSM_NOW clock override.
+ * Unit tests of lib/time.c: ISO 8601 times, durations, relative ages,
+ * the ITSM_NOW clock override, and times in a display zone.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "itsm/calendar.h"
 #include "itsm/error.h"
 #include "itsm/time.h"
 
@@ -657,6 +658,206 @@ test_now_invalid(void **state)
 	assert_non_null(strstr(itsm_errmsg(), "'2026-02-30T00:00:00Z'"));
 }
 
+/* ---- The display zone ---- */
+
+static itsm_tz *
+zone(const char *name)
+{
+	itsm_tz *tz = NULL;
+
+	assert_int_equal(itsm_tz_load(&tz, name), 0);
+	return tz;
+}
+
+static int64_t
+utc(const char *iso)
+{
+	int64_t t = SENTINEL;
+
+	assert_int_equal(itsm_time_parse(iso, NOW, &t), 0);
+	return t;
+}
+
+static void
+check_format_tz(const char *iso, const itsm_tz *tz, const char *want)
+{
+	char buf[ITSM_TIMEBUF];
+
+	memset(buf, 'x', sizeof(buf));
+	itsm_time_format_tz(utc(iso), tz, buf);
+	assert_string_equal(buf, want);
+}
+
+static void
+check_parse_tz(const char *s, int64_t now, const itsm_tz *tz,
+    const char *want)
+{
+	int64_t got = SENTINEL;
+	int rc = itsm_time_parse_tz(s, now, tz, &got);
+
+	if (rc != 0)
+		print_error("itsm_time_parse_tz(\"%s\"): %s\n", s,
+		    itsm_errmsg());
+	assert_int_equal(rc, 0);
+	if (got != utc(want))
+		print_error("itsm_time_parse_tz(\"%s\") = %lld, want %s\n", s,
+		    (long long)got, want);
+	assert_true(got == utc(want));
+}
+
+/* s is refused, its message naming s and both instants a and b. */
+static void
+check_dst_refused(const char *s, const itsm_tz *tz, const char *a,
+    const char *b)
+{
+	int64_t got = SENTINEL;
+
+	assert_int_equal(itsm_time_parse_tz(s, NOW, tz, &got), ITSM_E_INVALID);
+	assert_true(got == SENTINEL);
+	if (strstr(itsm_errmsg(), a) == NULL ||
+	    strstr(itsm_errmsg(), b) == NULL)
+		print_error("message: %s\n", itsm_errmsg());
+	assert_non_null(strstr(itsm_errmsg(), s));
+	assert_non_null(strstr(itsm_errmsg(), a));
+	assert_non_null(strstr(itsm_errmsg(), b));
+	assert_true(strstr(itsm_errmsg(), a) < strstr(itsm_errmsg(), b));
+}
+
+static void
+test_format_tz(void **state)
+{
+	itsm_tz *paris = zone("Europe/Paris"), *ny = zone("America/New_York");
+	itsm_tz *u = zone("UTC"), *kolkata = zone("Asia/Kolkata");
+
+	(void)state;
+	check_format_tz("2026-06-15T06:35:00Z", NULL, "2026-06-15T06:35:00Z");
+	check_format_tz("2026-06-15T06:35:00Z", u, "2026-06-15T06:35:00Z");
+	check_format_tz("2026-06-15T06:35:00Z", paris,
+	    "2026-06-15T08:35:00+02:00");
+	check_format_tz("2026-12-31T23:30:00Z", paris,
+	    "2027-01-01T00:30:00+01:00");
+	check_format_tz("2026-01-01T03:00:00Z", ny,
+	    "2025-12-31T22:00:00-05:00");
+	check_format_tz("2026-07-04T16:00:00Z", ny,
+	    "2026-07-04T12:00:00-04:00");
+	check_format_tz("2026-06-15T06:35:00Z", kolkata,
+	    "2026-06-15T12:05:00+05:30");
+	/* Either side of the change: 01:59:59+01:00, then 03:00:00+02:00. */
+	check_format_tz("2026-03-29T00:59:59Z", paris,
+	    "2026-03-29T01:59:59+01:00");
+	check_format_tz("2026-03-29T01:00:00Z", paris,
+	    "2026-03-29T03:00:00+02:00");
+	/* The repeated hour: its offset tells the two apart. */
+	check_format_tz("2026-10-25T00:30:00Z", paris,
+	    "2026-10-25T02:30:00+02:00");
+	check_format_tz("2026-10-25T01:30:00Z", paris,
+	    "2026-10-25T02:30:00+01:00");
+	check_format_tz("1970-01-01T00:00:00Z", ny,
+	    "1969-12-31T19:00:00-05:00");
+	itsm_tz_free(paris);
+	itsm_tz_free(ny);
+	itsm_tz_free(u);
+	itsm_tz_free(kolkata);
+}
+
+static void
+test_parse_tz(void **state)
+{
+	itsm_tz *paris = zone("Europe/Paris"), *ny = zone("America/New_York");
+	int64_t late = utc("2026-06-15T23:30:00Z"), got;
+
+	(void)state;
+	/* Without an offset: the zone's wall clock. */
+	check_parse_tz("2026-06-15T08:35", NOW, paris, "2026-06-15T06:35:00Z");
+	check_parse_tz("2026-06-15 08:35:10", NOW, paris,
+	    "2026-06-15T06:35:10Z");
+	check_parse_tz("2026-01-15T08:35", NOW, paris, "2026-01-15T07:35:00Z");
+	check_parse_tz("2026-06-15", NOW, paris, "2026-06-14T22:00:00Z");
+	check_parse_tz("2026-06-15T08:35", NOW, ny, "2026-06-15T12:35:00Z");
+	check_parse_tz("2026-06-15T08:35", NOW, NULL, "2026-06-15T08:35:00Z");
+	/* With Z or an offset: unchanged by the zone. */
+	check_parse_tz("2026-06-15T08:35Z", NOW, paris, "2026-06-15T08:35:00Z");
+	check_parse_tz("2026-06-15T08:35+00:00", NOW, paris,
+	    "2026-06-15T08:35:00Z");
+	check_parse_tz("2026-06-15T08:35-04:00", NOW, paris,
+	    "2026-06-15T12:35:00Z");
+	/* now and -DURATION: no zone in them. */
+	check_parse_tz("now", late, paris, "2026-06-15T23:30:00Z");
+	check_parse_tz("-1h", late, paris, "2026-06-15T22:30:00Z");
+	/* A time of day alone: today in the zone, which may not be UTC's. */
+	check_parse_tz("08:35", late, paris, "2026-06-16T06:35:00Z");
+	check_parse_tz("08:35:20", late, paris, "2026-06-16T06:35:20Z");
+	check_parse_tz("08:35", late, NULL, "2026-06-15T08:35:00Z");
+	check_parse_tz("08:35", late, ny, "2026-06-15T12:35:00Z");
+	check_parse_tz("23:59:59", late, NULL, "2026-06-15T23:59:59Z");
+	check_parse_tz("00:00", NOW, NULL, "2026-11-28T00:00:00Z");
+	check_time("08:35", NOW, utc("2026-11-28T08:35:00Z"));
+	check_bad_time("08:35Z");
+	check_bad_time("08:35+02:00");
+	check_bad_time("8:35");
+	check_bad_time("24:00");
+	check_bad_time("08:60");
+	check_bad_time("08:35 ");
+	check_bad_time("08:");
+	/* The hour skipped, and the hour repeated, in Paris and New York. */
+	check_dst_refused("2026-03-29T02:30", paris,
+	    "2026-03-29T01:30:00+01:00", "2026-03-29T03:30:00+02:00");
+	check_dst_refused("2026-03-29T02:00", paris,
+	    "2026-03-29T01:00:00+01:00", "2026-03-29T03:00:00+02:00");
+	check_dst_refused("2026-10-25T02:30", paris,
+	    "2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00");
+	check_dst_refused("2026-10-25 02:00:00", paris,
+	    "2026-10-25T02:00:00+02:00", "2026-10-25T02:00:00+01:00");
+	check_dst_refused("2026-03-08T02:15", ny,
+	    "2026-03-08T01:15:00-05:00", "2026-03-08T03:15:00-04:00");
+	check_dst_refused("2026-11-01T01:15", ny,
+	    "2026-11-01T01:15:00-04:00", "2026-11-01T01:15:00-05:00");
+	assert_non_null(strstr(itsm_errmsg(), "America/New_York"));
+	got = SENTINEL;
+	assert_int_equal(itsm_time_parse_tz("02:30", utc("2026-03-29T12:00Z"),
+	    paris, &got), ITSM_E_INVALID);
+	/* Either side of them: one instant each. */
+	check_parse_tz("2026-03-29T01:59:59", NOW, paris,
+	    "2026-03-29T00:59:59Z");
+	check_parse_tz("2026-03-29T03:00", NOW, paris, "2026-03-29T01:00:00Z");
+	check_parse_tz("2026-10-25T01:59:59", NOW, paris,
+	    "2026-10-24T23:59:59Z");
+	check_parse_tz("2026-10-25T03:00", NOW, paris, "2026-10-25T02:00:00Z");
+	/* With the offset, the repeated hour is said. */
+	check_parse_tz("2026-10-25T02:30+01:00", NOW, paris,
+	    "2026-10-25T01:30:00Z");
+	/* Before 1970 in UTC is refused. */
+	got = SENTINEL;
+	assert_int_equal(itsm_time_parse_tz("1970-01-01T00:30", NOW, paris,
+	    &got), ITSM_E_INVALID);
+	assert_true(got == SENTINEL);
+	itsm_tz_free(paris);
+	itsm_tz_free(ny);
+}
+
+/* What itsm_time_format_tz() writes, itsm_time_parse_tz() reads back. */
+static void
+test_tz_round_trip(void **state)
+{
+	itsm_tz *paris = zone("Europe/Paris"), *ny = zone("America/New_York");
+	const itsm_tz *zones[] = { NULL, paris, ny };
+	char buf[ITSM_TIMEBUF];
+	int64_t t, back;
+	size_t z;
+
+	(void)state;
+	for (z = 0; z < 3; z++)
+		for (t = utc("2025-01-01T00:00:00Z");
+		    t < utc("2028-01-01T00:00:00Z"); t += 86400 / 7 + 1234) {
+			itsm_time_format_tz(t, zones[z], buf);
+			assert_int_equal(itsm_time_parse_tz(buf, NOW,
+			    zones[z], &back), 0);
+			assert_true(back == t);
+		}
+	itsm_tz_free(paris);
+	itsm_tz_free(ny);
+}
+
 #define ENV_TEST(f) cmocka_unit_test_setup_teardown(f, save_env, restore_env)
 
 int
@@ -684,6 +885,9 @@ main(void)
 		cmocka_unit_test(test_duration_format),
 		cmocka_unit_test(test_duration_round_trip),
 		cmocka_unit_test(test_time_relative),
+		cmocka_unit_test(test_format_tz),
+		cmocka_unit_test(test_parse_tz),
+		cmocka_unit_test(test_tz_round_trip),
 		ENV_TEST(test_now_unset_is_the_clock),
 		ENV_TEST(test_now_empty_is_the_clock),
 		ENV_TEST(test_now_set),
