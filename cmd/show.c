@@ -34,10 +34,13 @@ show_description(FILE *o, const char *s)
 	}
 }
 
-/* "due 2026-11-28T09:15:00Z (5m left)", "(2h over)", "(met)", ... */
+/*
+ * "due 2026-11-28T09:15:00Z (5m left)", "(2h over)", "(met)", ...: left
+ * is working time of the ticket's calendar, over is on the wall clock.
+ */
 static void
-show_clock(struct app *app, const char *name, int64_t due, int64_t done,
-    int paused, int breached)
+show_clock(struct app *app, const char *name, int64_t due, int64_t left,
+    int64_t done, int paused, int breached)
 {
 	char when[ITSM_TIMEBUF], d[32];
 	int64_t now = itsm_ctx_now(app->ctx);
@@ -48,10 +51,10 @@ show_clock(struct app *app, const char *name, int64_t due, int64_t done,
 		return;
 	}
 	if (paused) {
-		itsm_duration_format(due - now, d, sizeof(d));
+		itsm_duration_format(left, d, sizeof(d));
 		fprintf(app->out, "(paused, %s left)\n", d);
 	} else if (due >= now) {
-		itsm_duration_format(due - now, d, sizeof(d));
+		itsm_duration_format(left > 0 ? left : 0, d, sizeof(d));
 		fprintf(app->out, "(%s left)\n", d);
 	} else {
 		itsm_duration_format(now - due, d, sizeof(d));
@@ -72,11 +75,11 @@ show_sla(struct app *app, const itsm_ticket *t)
 		return;
 	fprintf(app->out, "\n%ssla%s\n", color(app, "\033[1m"),
 	    color(app, "\033[0m"));
-	show_clock(app, "response", s.response_due,
+	show_clock(app, "response", s.response_due, s.response_left,
 	    itsm_ticket_str(t, ITSM_F_RESPONDED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESPONDED_AT) : 0, s.paused,
 	    s.response_breached);
-	show_clock(app, "resolution", s.resolution_due,
+	show_clock(app, "resolution", s.resolution_due, s.resolution_left,
 	    itsm_ticket_str(t, ITSM_F_RESOLVED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESOLVED_AT) : 0, s.paused,
 	    s.resolution_breached);
@@ -84,6 +87,7 @@ show_sla(struct app *app, const itsm_ticket *t)
 	fprintf(app->out, "  %-19s %s", "clock ran", d);
 	itsm_duration_format(s.paused_for, d, sizeof(d));
 	fprintf(app->out, ", stopped %s\n", d);
+	fprintf(app->out, "  %-19s %s\n", "calendar", s.calendar);
 }
 
 static void

@@ -987,6 +987,10 @@ flush_incident(struct sn *sn)
 		for (i = 0; i < n; i++) {
 			if (set[i].key == ITSM_F_PRIORITY)
 				tk.priority = set[i].text;
+			else if (set[i].key == ITSM_F_GROUP)
+				tk.group = set[i].text;
+			else if (set[i].key == ITSM_F_SERVICE)
+				tk.service = set[i].text;
 			else if (set[i].key == ITSM_F_STATUS)
 				tk.status = set[i].text;
 			else if (set[i].key == ITSM_F_OPENED_AT)

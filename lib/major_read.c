@@ -406,8 +406,9 @@ comms_event(struct comms_read *x, const struct store_value *v)
  * The last update, the first communication, and for each audience of
  * the policy its last communication and when the next is due: its
  * cadence (for the ticket's priority) after the last, or after the
- * declaration; none when it has no cadence or the major was never
- * declared.
+ * declaration, counted in the calendar sla: cadence gives (the wall
+ * clock by default: a crisis runs at night too); none when it has no
+ * cadence or the major was never declared.
  */
 static int
 read_comms(itsm_ctx *c, itsm_major *m, int64_t id)
@@ -418,6 +419,7 @@ read_comms(itsm_ctx *c, itsm_major *m, int64_t id)
 	struct comms_read x = { .m = m };
 	const struct store_value *v;
 	struct store_rows *r = NULL;
+	const itsm_calendar *cal;
 	const char *pri;
 	size_t i, n;
 	int rc;
@@ -444,13 +446,19 @@ read_comms(itsm_ctx *c, itsm_major *m, int64_t id)
 	if (rc != 0)
 		goto done;
 	pri = itsm_ticket_str(m->t, ITSM_F_PRIORITY);
+	/* On the wall clock (24x7) unless sla: cadence names a calendar. */
+	cal = itsm_policy_rule_calendar(p, ITSM_RULE_CADENCE, pri,
+	    itsm_ticket_str(m->t, ITSM_F_GROUP),
+	    itsm_ticket_str(m->t, ITSM_F_SERVICE));
 	for (i = 0; i < m->naudiences; i++) {
 		int64_t cadence = itsm_policy_audience_cadence(p, i, pri);
 
-		if (cadence != 0 && m->declared_at != 0)
-			m->audiences[i].due = (m->audiences[i].last ?
-			    m->audiences[i].last : m->declared_at) + cadence;
 		/* Never past the last time a format can write (as SLA dues). */
+		if (cadence != 0 && m->declared_at != 0)
+			m->audiences[i].due = itsm_calendar_due(cal,
+			    m->audiences[i].last ? m->audiences[i].last :
+			    m->declared_at, itsm_policy_audience_cadence_in(p,
+			    i, pri, cal));
 		if (m->audiences[i].due > ITSM_TIME_MAX)
 			m->audiences[i].due = ITSM_TIME_MAX;
 	}

@@ -1,7 +1,9 @@
 /*
  * SLA clocks from the status history: the clocks run while a ticket is new
- * or in progress; a due time is the moment the running time reaches the
- * priority's target.
+ * or in progress, and count the working time of the ticket's calendar
+ * (itsm_policy_ticket_calendar(): 24x7 unless the policy says otherwise);
+ * a due time is the wall-clock instant the working time counted reaches
+ * the priority's target in that calendar.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@ struct timeline {
 	const struct change *ch;
 	size_t n;
 	int64_t opened;
+	const itsm_calendar *cal;	/* what the clocks count in */
 };
 
 /* The clocks run while a ticket is workable (new or in progress). */
@@ -99,7 +102,7 @@ static int
 settle(struct change **ch, size_t *n, size_t *cap, int64_t opened, int runs,
     int64_t resolved)
 {
-	const struct timeline tl = { *ch, *n, opened };
+	const struct timeline tl = { *ch, *n, opened, NULL };
 	int64_t at = opened;
 
 	if (running_at(&tl, *n) == runs)
@@ -116,6 +119,19 @@ static int64_t
 seg_start(const struct timeline *tl, size_t i)
 {
 	return i == 0 ? tl->opened : tl->ch[i - 1].at;
+}
+
+/*
+ * When a clock that starts (again) at start with left working seconds to
+ * go reaches its target: left of them elapsed, or, with none left, the
+ * first working instant at or after start, the last moment it has not
+ * run past the target (start itself on the wall clock).
+ */
+static int64_t
+reach(const itsm_calendar *cal, int64_t start, int64_t left)
+{
+	return left > 0 ? itsm_calendar_due(cal, start, left) :
+	    itsm_calendar_next_open(cal, start);
 }
 
 /*
@@ -136,7 +152,7 @@ static int64_t
 due_at(const struct timeline *tl, int64_t target, int64_t now,
     int64_t stopped, int64_t until, int *paused)
 {
-	int64_t left = target, start, end;
+	int64_t left = target, start, end, worked;
 	size_t i;
 
 	*paused = 0;
@@ -153,17 +169,46 @@ due_at(const struct timeline *tl, int64_t target, int64_t now,
 		end = i < tl->n ? tl->ch[i].at : INT64_MAX;
 		if (until != 0 && end > until)
 			end = until;
-		if (end == INT64_MAX || start + left < end)
-			return start + left;
-		if (end > start)
-			left -= end - start;
+		if (end == INT64_MAX)
+			return reach(tl->cal, start, left);
+		/* The segment's working time, not its length. */
+		worked = itsm_calendar_elapsed(tl->cal, start, end);
+		if (left < worked)
+			return reach(tl->cal, start, left);
+		left -= worked;
 	}
 	*paused = 1;
 	if (until != 0)
-		return until + left;
+		return reach(tl->cal, until, left);
 	if (stopped != 0)
-		return stopped + left;
-	return (now > seg_start(tl, tl->n) ? now : seg_start(tl, tl->n)) + left;
+		return reach(tl->cal, stopped, left);
+	return reach(tl->cal, now > seg_start(tl, tl->n) ? now :
+	    seg_start(tl, tl->n), left);
+}
+
+/*
+ * The working time the clocks counted from the opening to until: what a
+ * target's working time left is measured from.
+ */
+static int64_t
+worked(const struct timeline *tl, int64_t until)
+{
+	int64_t start, end, sum = 0;
+	size_t i;
+
+	for (i = 0; i <= tl->n; i++) {
+		if (!running_at(tl, i))
+			continue;
+		start = seg_start(tl, i);
+		end = i < tl->n ? tl->ch[i].at : until;
+		if (start < tl->opened)
+			start = tl->opened;
+		if (end > until)
+			end = until;
+		if (end > start)
+			sum += itsm_calendar_elapsed(tl->cal, start, end);
+	}
+	return sum;
 }
 
 /*
@@ -232,13 +277,25 @@ last_stop(const struct timeline *tl)
 }
 
 /*
+ * The calendar a ticket's clocks count in: that of its priority, group
+ * and service as they are now (itsm.yaml(5), sla), over the whole
+ * history, so that a change of priority keeps the working time counted.
+ */
+static const itsm_calendar *
+calendar_of(const itsm_ctx *c, const char *pri, const char *group,
+    const char *service)
+{
+	return itsm_policy_ticket_calendar(c->policy, pri, group, service);
+}
+
+/*
  * The targets and due times of priority pri (targets and dues of out),
- * and whether the clocks are paused at the end of the history (*p1 for
- * the response, *p2 for the resolution).  The response clock stops for
- * good at the response (responded, else 0): a response, once made, keeps
- * its due time whatever holds, resolutions and reopenings follow.  0 when
- * the ticket has no priority, or one gone from the policy: no targets,
- * nothing set.
+ * in working seconds of the timeline's calendar, and whether the clocks
+ * are paused at the end of the history (*p1 for the response, *p2 for
+ * the resolution).  The response clock stops for good at the response
+ * (responded, else 0): a response, once made, keeps its due time
+ * whatever holds, resolutions and reopenings follow.  0 when the ticket
+ * has no priority, or one gone from the policy: no targets, nothing set.
  */
 static int
 dues(const itsm_ctx *c, const struct timeline *tl, const char *pri,
@@ -249,8 +306,10 @@ dues(const itsm_ctx *c, const struct timeline *tl, const char *pri,
 
 	if (pri == NULL || itsm_policy_priority_find(c->policy, pri, &pi) != 0)
 		return 0;
-	out->response_target = itsm_policy_priority_response(c->policy, pi);
-	out->resolution_target = itsm_policy_priority_resolution(c->policy, pi);
+	out->response_target = itsm_policy_target(c->policy, pi,
+	    ITSM_TARGET_RESPONSE, tl->cal);
+	out->resolution_target = itsm_policy_target(c->policy, pi,
+	    ITSM_TARGET_RESOLUTION, tl->cal);
 	out->response_due = due(tl, out->response_target, c->now, stopped,
 	    responded, p1);
 	out->resolution_due = due(tl, out->resolution_target, c->now,
@@ -303,7 +362,8 @@ tk_sla_dues(itsm_ctx *c, const struct tk_sla_ticket *t,
 	if ((rc = settle(&ch, &n, &cap, t->opened, t->status != NULL &&
 	    itsm_status_workable(t->status), t->resolved)) != 0)
 		goto done;
-	tl = (struct timeline){ ch, n, t->opened };
+	tl = (struct timeline){ ch, n, t->opened,
+	    calendar_of(c, t->priority, t->group, t->service) };
 	if (dues(c, &tl, t->priority, stopped_for_good(&tl, t->resolved,
 	    t->status), t->responded, &s, &p1, &p2)) {
 		*response_due = s.response_due;
@@ -336,7 +396,11 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	    (rc = settle(&ch, &n, &cap, itsm_ticket_int(t, ITSM_F_OPENED_AT),
 	    status != NULL && itsm_status_workable(status), resolved)) != 0)
 		goto done;
-	tl = (struct timeline){ ch, n, itsm_ticket_int(t, ITSM_F_OPENED_AT) };
+	tl = (struct timeline){ ch, n, itsm_ticket_int(t, ITSM_F_OPENED_AT),
+	    calendar_of(c, itsm_ticket_str(t, ITSM_F_PRIORITY),
+	    itsm_ticket_str(t, ITSM_F_GROUP),
+	    itsm_ticket_str(t, ITSM_F_SERVICE)) };
+	out->calendar = itsm_calendar_name(tl.cal);
 	responded = itsm_ticket_str(t, ITSM_F_RESPONDED_AT) ?
 	    itsm_ticket_int(t, ITSM_F_RESPONDED_AT) : 0;
 	stopped = stopped_for_good(&tl, resolved, status);
@@ -347,6 +411,10 @@ itsm_sla_get(itsm_ctx *c, int64_t id, struct itsm_sla *out)
 	    responded, out, &p1, &p2))
 		goto done;	/* not prioritized, or a priority gone from the policy */
 	out->prioritized = 1;
+	/* Working time left: to the response (or now), to the stop (or now). */
+	out->response_left = out->response_target - worked(&tl, responded ?
+	    responded : until);
+	out->resolution_left = out->resolution_target - worked(&tl, until);
 	/* Met after its due time, or not met and past it (tk_past_due). */
 	out->response_breached = responded ?
 	    tk_past_due(out->response_due, responded) :
@@ -386,10 +454,15 @@ tk_refresh_sla(itsm_ctx *c, int64_t id)
 	return store_dues(c, id, &s);
 }
 
+/* The columns of store_open_clocks() past the status change's. */
+enum { CLOCK_RESPONDED = 8, CLOCK_STATUS, CLOCK_GROUP, CLOCK_SERVICE,
+	CLOCK_NCOLS };
+
 /* What the SLA clocks of an open ticket are computed from. */
 struct clock {
 	int64_t id;
 	char *priority;
+	char *group, *service;		/* NULL: none */
 	int64_t opened;
 	int64_t resolved;		/* 0: not resolved */
 	int64_t responded;		/* 0: not responded */
@@ -414,7 +487,8 @@ refresh_one(itsm_ctx *c, struct clock *k)
 	if ((rc = settle(&k->ch, &k->n, &k->cap, k->opened, k->runs,
 	    k->resolved)) != 0)
 		return rc;
-	tl = (struct timeline){ k->ch, k->n, k->opened };
+	tl = (struct timeline){ k->ch, k->n, k->opened,
+	    calendar_of(c, k->priority, k->group, k->service) };
 	if (!dues(c, &tl, k->priority, stopped_at(&tl, k->resolved),
 	    k->responded, &s, &p1, &p2))
 		return 0;
@@ -424,22 +498,41 @@ refresh_one(itsm_ctx *c, struct clock *k)
 	return store_dues(c, k->id, &s);
 }
 
+/* A copy of text value v, NULL for any other; 0 or ITSM_E_NOMEM. */
+static int
+text_dup(char **out, const struct store_value *v)
+{
+	free(*out);
+	*out = NULL;
+	if (v->type != STORE_TEXT)
+		return 0;
+	if ((*out = strdup(v->s)) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	return 0;
+}
+
 /* The ticket of row v (store_open_clocks), its changes not read yet. */
 static int
 clock_start(struct clock *k, const struct store_value *v)
 {
+	int rc;
+
 	free(k->priority);
 	if ((k->priority = strdup(v[1].type == STORE_TEXT ? v[1].s : "")) ==
 	    NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	if ((rc = text_dup(&k->group, &v[CLOCK_GROUP])) != 0 ||
+	    (rc = text_dup(&k->service, &v[CLOCK_SERVICE])) != 0)
+		return rc;
 	k->id = v[0].i;
 	k->opened = v[2].i;
 	k->resolved = v[3].type == STORE_NULL ? 0 : v[3].i;
 	k->has_dues = v[4].type == STORE_INT && v[5].type == STORE_INT;
 	k->response_due = v[4].i;
 	k->resolution_due = v[5].i;
-	k->responded = v[8].type == STORE_NULL ? 0 : v[8].i;
-	k->runs = clock_runs(&v[9]);
+	k->responded = v[CLOCK_RESPONDED].type == STORE_NULL ? 0 :
+	    v[CLOCK_RESPONDED].i;
+	k->runs = clock_runs(&v[CLOCK_STATUS]);
 	k->n = 0;
 	return 0;
 }
@@ -456,6 +549,10 @@ tk_refresh_open_slas(itsm_ctx *c)
 	if ((rc = store_open_clocks(c->store, &r)) != 0)
 		return rc;
 	while ((rc = store_rows_next(c->store, r, &v, &nv)) == 1) {
+		if (nv < CLOCK_NCOLS) {
+			rc = itsm_error(ITSM_E_INTERNAL, "a clock row is short");
+			break;
+		}
 		if (!any || v[0].i != k.id) {
 			/* The previous ticket is complete. */
 			if ((any && (rc = refresh_one(c, &k)) != 0) ||
@@ -472,5 +569,7 @@ tk_refresh_open_slas(itsm_ctx *c)
 	store_rows_free(c->store, r);
 	free(k.ch);
 	free(k.priority);
+	free(k.group);
+	free(k.service);
 	return rc;
 }

@@ -166,8 +166,8 @@ store_status_history(itsm_store *s, int64_t id, struct store_rows **out)
  * store_status_history() gives them, one row per change (or one row
  * with NULL for both when it has none): id, priority, opened_at,
  * resolved_at, response_due, resolution_due, at, new status,
- * responded_at, status.  The caller may update the ticket of the rows it
- * reads.
+ * responded_at, status, group, service (which calendar the clocks count
+ * in).  The caller may update the ticket of the rows it reads.
  */
 static inline int
 store_open_clocks(itsm_store *s, struct store_rows **out)
@@ -211,7 +211,15 @@ struct store_query {
 	 * the names are distinct), cut_other when the priority is NULL or
 	 * none of them.  The rule is tk_stagnant(); the engine may use
 	 * the cuts to narrow its search (an index on priority,
-	 * updated_at), never to select otherwise.
+	 * updated_at), never to select otherwise.  The cuts are computed
+	 * in the calendar the policy's stagnation rule gives each
+	 * priority; where groups or services name other calendars, the
+	 * calendar varies within a priority and a priority's cut is the
+	 * latest of them: the engine selects a superset, still one range
+	 * per priority of the index, and the domain keeps the tickets
+	 * tk_stagnant() keeps with each one's group and service
+	 * (tk_cuts.varies).  The same holds for resolved_by and the
+	 * auto-close delay (tk_auto_close_ids()).
 	 */
 	int stagnant;
 	size_t ncut;			/* at most STORE_MAX_CUTS */

@@ -195,6 +195,7 @@ int tk_refresh_sla(itsm_ctx *c, int64_t id);
  */
 struct tk_sla_ticket {
 	const char *priority, *status;
+	const char *group, *service;	/* which calendar counts; NULL: none */
 	int64_t opened, resolved, responded;	/* 0: none */
 	const int64_t *at;
 	const char *const *to;
@@ -236,20 +237,33 @@ int tk_breached(const char *status, int responded, int has_response_due,
     int64_t response_due, int resolved, int has_resolution_due,
     int64_t resolution_due, int64_t now);
 /*
- * Stagnant: workable and updated_at before the cut of its priority: now
- * less the priority's stagnation threshold (the first of that name in
- * the policy); an unprioritized ticket, or one of a priority the policy
- * no longer has, the last priority's.
+ * Stagnant: workable and updated_at before the cut of its priority: the
+ * latest instant from which the priority's stagnation threshold of
+ * working time elapses by now, in the calendar sla: stagnation gives the
+ * ticket (itsm_policy_rule_calendar(); on the wall clock, now less the
+ * threshold); the first priority of that name; an unprioritized ticket,
+ * or one of a priority the policy no longer has, the last priority's.
+ * When groups or services name calendars of their own, the calendar
+ * varies within a priority: the cuts are then the latest of each
+ * priority (varies set), which selects a superset, and tk_stagnant()
+ * decides with the ticket's group and service.
  */
 struct tk_cuts {
 	size_t n;
 	const char *name[64];		/* distinct, the policy's order */
 	int64_t at[64];
 	int64_t other;			/* no priority, or an unknown one */
+	int varies;			/* the cuts are supersets */
+	const itsm_policy *policy;
+	int64_t now;
 };
 int tk_stagnant_cuts(const itsm_policy *p, int64_t now, struct tk_cuts *k);
 int tk_stagnant(const struct tk_cuts *k, const char *status,
-    const char *priority, int has_updated, int64_t updated_at);
+    const char *priority, const char *group, const char *service,
+    int has_updated, int64_t updated_at);
+/* The fields tk_stagnant() reads, SK_BIT of each. */
+#define TK_STAGNANT_FIELDS (SK_BIT(ITSM_F_STATUS) | SK_BIT(ITSM_F_PRIORITY) | \
+    SK_BIT(ITSM_F_GROUP) | SK_BIT(ITSM_F_SERVICE) | SK_BIT(ITSM_F_UPDATED_AT))
 /* Sets the query's bounds to those rules. */
 struct store_query;
 void tk_query_stagnant(struct store_query *q, const struct tk_cuts *k);

@@ -11,6 +11,7 @@
 
 #include "itsm/error.h"
 #include "itsm/port.h"
+#include "itsm/sla.h"
 #include "itsm/time.h"
 #include "json_int.h"
 #include "store_int.h"
@@ -225,6 +226,38 @@ tk_events_json_iter(itsm_event_iter *it, int members, struct json_buf *b)
 	return rc;
 }
 
+/*
+ * The "sla" member of show's object: the clocks as itsm_sla_get()
+ * computes them now, or null without a priority of the policy.
+ */
+static int
+put_sla(struct json_buf *b, itsm_ctx *c, int64_t id)
+{
+	struct itsm_sla s;
+	int rc;
+
+	if ((rc = itsm_sla_get(c, id, &s)) != 0)
+		return rc;
+	if (!s.prioritized) {
+		json_raw(b, "null");
+		return 0;
+	}
+	json_raw(b, "{\"calendar\":");
+	json_str(b, s.calendar);
+	json_raw(b, ",\"response_due\":");
+	put_time(b, s.response_due);
+	json_raw(b, ",\"resolution_due\":");
+	put_time(b, s.resolution_due);
+	json_raw(b, ",\"response_left\":");
+	json_int(b, s.response_left);
+	json_raw(b, ",\"resolution_left\":");
+	json_int(b, s.resolution_left);
+	json_raw(b, ",\"paused\":");
+	json_raw(b, s.paused ? "true" : "false");
+	json_raw(b, "}");
+	return 0;
+}
+
 int
 itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
 {
@@ -241,6 +274,10 @@ itsm_ticket_get_full(itsm_ctx *c, int64_t id, itsm_ticket **out)
 		goto done;
 	if ((rc = tk_events_json_write(c, id, 0, TK_EV_RECORDED_AT |
 	    TK_EV_LOGIN, &b)) != 0)
+		goto done;
+	/* After the events array, as the member that follows it. */
+	json_raw(&b, ",\"sla\":");
+	if ((rc = put_sla(&b, c, id)) != 0)
 		goto done;
 	store_snapshot_end(c->store, began);
 	began = 0;

@@ -66,6 +66,9 @@ struct itsm_iter {
 	itsm_ticket t;
 	struct colmap map;
 	int json;
+	int narrow;		/* the stagnant cuts are supersets: k decides */
+	struct tk_cuts k;
+	int64_t limit, given;	/* the filter's limit when narrow */
 };
 
 const char *
@@ -329,16 +332,77 @@ itsm_ticket_breached(const itsm_ticket *t, int64_t now)
 	    t->num[ITSM_F_RESOLUTION_DUE], now);
 }
 
+/*
+ * The cut of priority i (the policy's index) in calendar cal: a ticket
+ * is stagnant when more than its stagnation threshold of working time
+ * has elapsed since its last activity, at least a second more: when its
+ * last activity is at or before since(now, threshold + 1s), so before
+ * that plus one.  Not since(now, threshold) itself: that is a working
+ * instant, and an activity in the closed time before it (Friday night)
+ * is exactly the threshold away, not more.  On the wall clock, now less
+ * the threshold, as it always was.  INT64_MIN (nothing stagnant) when
+ * there is not that much working time since 1970.
+ */
+static int64_t
+cut_in(const itsm_policy *p, size_t i, const itsm_calendar *cal,
+    int64_t now)
+{
+	int64_t t = itsm_policy_target(p, i, ITSM_TARGET_STAGNATION, cal);
+
+	if (t < 0)
+		t = 0;
+	t = itsm_calendar_since(cal, now, t + 1);
+	return t == INT64_MIN ? t : t + 1;
+}
+
+/*
+ * The cut of priority i for any group and service: that of the calendar
+ * the rule gives the priority alone, or, where groups or services name
+ * other calendars (sla: groups, services), the latest of them, a
+ * superset tk_stagnant() narrows (*varies set).
+ */
+static int64_t
+priority_cut(const itsm_policy *p, size_t i, int64_t now, int *varies)
+{
+	const char *name = itsm_policy_priority_name(p, i), *cn, *to;
+	const itsm_calendar *base, *cal;
+	int64_t cut, other;
+	size_t j;
+	int services;
+
+	base = itsm_policy_rule_calendar(p, ITSM_RULE_STAGNATION, name, NULL,
+	    NULL);
+	cut = cut_in(p, i, base, now);
+	for (services = 0; services < 2; services++)
+		for (j = 0; j < itsm_policy_sla_override_count(p, services);
+		    j++) {
+			cn = itsm_policy_sla_override(p, services, j, &to);
+			cal = itsm_policy_rule_calendar(p,
+			    ITSM_RULE_STAGNATION, name, services ? NULL : cn,
+			    services ? cn : NULL);
+			if (cal == base)
+				continue;
+			other = cut_in(p, i, cal, now);
+			*varies = 1;
+			if (other > cut)
+				cut = other;
+		}
+	return cut;
+}
+
 int
 tk_stagnant_cuts(const itsm_policy *p, int64_t now, struct tk_cuts *k)
 {
 	size_t i, j, n = itsm_policy_priority_count(p);
 
 	k->n = 0;
+	k->varies = 0;
+	k->policy = p;
+	k->now = now;
 	if (n > STORE_MAX_CUTS)
 		return itsm_error(ITSM_E_INVALID, "too many filters");
 	/* Unprioritized, or a priority the policy no longer has: the last's. */
-	k->other = now - (n ? itsm_policy_priority_stagnation(p, n - 1) : 0);
+	k->other = n ? priority_cut(p, n - 1, now, &k->varies) : now;
 	for (i = 0; i < n; i++) {
 		const char *name = itsm_policy_priority_name(p, i);
 
@@ -347,17 +411,19 @@ tk_stagnant_cuts(const itsm_policy *p, int64_t now, struct tk_cuts *k)
 		if (j < k->n)
 			continue;	/* a name again: the first one's */
 		k->name[k->n] = name;
-		k->at[k->n++] = now - itsm_policy_priority_stagnation(p, i);
+		k->at[k->n++] = priority_cut(p, i, now, &k->varies);
 	}
 	return 0;
 }
 
 int
 tk_stagnant(const struct tk_cuts *k, const char *status, const char *priority,
-    int has_updated, int64_t updated_at)
+    const char *group, const char *service, int has_updated,
+    int64_t updated_at)
 {
+	const itsm_policy *p = k->policy;
+	size_t i, pi, n = itsm_policy_priority_count(p);
 	int64_t cut = k->other;
-	size_t i;
 
 	if (!itsm_status_workable(status) || !has_updated)
 		return 0;
@@ -366,6 +432,18 @@ tk_stagnant(const struct tk_cuts *k, const char *status, const char *priority,
 			cut = k->at[i];
 			break;
 		}
+	if (k->varies && n > 0) {
+		/* The ticket's own calendar: the first priority of the name. */
+		for (pi = 0; priority != NULL && pi < n &&
+		    strcmp(itsm_policy_priority_name(p, pi), priority) != 0;
+		    pi++)
+			;
+		if (priority == NULL || pi == n)
+			pi = n - 1;
+		cut = cut_in(p, pi, itsm_policy_rule_calendar(p,
+		    ITSM_RULE_STAGNATION, itsm_policy_priority_name(p, pi),
+		    group, service), k->now);
+	}
 	return updated_at < cut;
 }
 
@@ -549,6 +627,15 @@ tk_query_breached(struct store_query *q, int64_t now)
 	q->overdue_before = now;
 }
 
+/* tk_stagnant() of a ticket read with TK_STAGNANT_FIELDS. */
+static int
+ticket_stagnant(const struct tk_cuts *k, const itsm_ticket *t)
+{
+	return tk_stagnant(k, t->str[ITSM_F_STATUS], t->str[ITSM_F_PRIORITY],
+	    t->str[ITSM_F_GROUP], t->str[ITSM_F_SERVICE],
+	    t->str[ITSM_F_UPDATED_AT] != NULL, t->num[ITSM_F_UPDATED_AT]);
+}
+
 int
 itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 {
@@ -570,6 +657,16 @@ itsm_list(itsm_ctx *c, const struct itsm_filter *f, itsm_iter **out)
 	filter_query(c, f, &k, &q);
 	/* The JSON object has every field. */
 	q.want = map_fields(&it->map, f->json ? 0 : f->fields);
+	if (f->stagnant && k.varies) {
+		/* The store's superset, narrowed here: the limit too. */
+		it->narrow = 1;
+		it->k = k;
+		it->limit = q.limit;
+		q.limit = 0;
+		if (!f->json && f->fields != 0)
+			q.want = map_fields(&it->map, f->fields |
+			    TK_STAGNANT_FIELDS);
+	}
 	if ((rc = store_ticket_select(c->store, &q, &it->rows)) != 0) {
 		free(it);
 		return rc;
@@ -585,10 +682,15 @@ itsm_iter_next(itsm_iter *it, const itsm_ticket **t)
 	size_t n;
 	int rc;
 
-	if ((rc = store_rows_next(it->store, it->rows, &row, &n)) <= 0)
-		return rc;
-	if ((rc = fill(&it->t, row, n, &it->map, it->json, 0)) != 0)
-		return rc;
+	do {
+		if (it->narrow && it->limit > 0 && it->given >= it->limit)
+			return 0;
+		if ((rc = store_rows_next(it->store, it->rows, &row, &n)) <= 0)
+			return rc;
+		if ((rc = fill(&it->t, row, n, &it->map, it->json, 0)) != 0)
+			return rc;
+	} while (it->narrow && !ticket_stagnant(&it->k, &it->t));
+	it->given++;
 	*t = &it->t;
 	return 1;
 }
@@ -811,7 +913,8 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 	struct colmap m;
 	itsm_ticket t = { .buf = NULL };
 	size_t n;
-	int rc, i, key, began = 0;
+	int64_t kept = 0;
+	int rc, i, key, began = 0, narrow;
 
 	if ((rc = tk_filter_check(c, f)) != 0)
 		return rc;
@@ -822,6 +925,10 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 	    !all.workable)
 		all.all = 1;
 	filter_query(c, &all, &k, &q);
+	/* A superset of the stagnant, narrowed below: the limit there. */
+	narrow = f->stagnant && k.varies;
+	if (narrow)
+		q.limit = 0;
 	q.want = map_fields(&m, STORED_FIELDS) | EXPORT_KEYS;
 	m.want = ALL_FIELDS;
 	/*
@@ -842,6 +949,13 @@ tk_export_each(itsm_ctx *c, const struct itsm_filter *f,
 		/* Copied: the row's events are read before the next row. */
 		if ((rc = fill(&t, v, n, &m, 0, 1)) != 0)
 			goto done;
+		/* Not stagnant in its own calendar: the walk skips its events. */
+		if (narrow && !ticket_stagnant(&k, &t))
+			continue;
+		if (narrow && f->limit > 0 && kept++ >= f->limit) {
+			rc = 0;
+			break;
+		}
 		for (i = m.n, key = ITSM_NFIELDS; key < SK_NKEYS; key++) {
 			if (!(EXPORT_KEYS & SK_BIT(key)))
 				continue;
@@ -912,6 +1026,63 @@ collect_ids(itsm_store *s, const struct store_query *q, int64_t **out,
 	return 0;
 }
 
+/*
+ * The ids of the tickets a query selects that keep() keeps, each read
+ * with the fields of want: the query's bounds were a superset (the
+ * latest cut of several calendars).  Only the superset the index gives
+ * is read, never the rest of the queue.
+ */
+static int
+collect_kept(itsm_store *s, struct store_query *q, uint64_t want,
+    int (*keep)(const void *arg, const itsm_ticket *t), const void *arg,
+    int64_t **out, size_t *n)
+{
+	const struct store_value *row;
+	struct store_rows *r = NULL;
+	itsm_ticket t = { .buf = NULL };
+	struct colmap m;
+	int64_t *v = NULL, *nv;
+	size_t cap = 0, nrow;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	q->want = map_fields(&m, BIT(ITSM_F_ID) | want);
+	if ((rc = store_ticket_select(s, q, &r)) != 0)
+		return rc;
+	while ((rc = store_rows_next(s, r, &row, &nrow)) == 1) {
+		if ((rc = fill(&t, row, nrow, &m, 0, 0)) != 0)
+			break;
+		if (!keep(arg, &t))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				rc = itsm_error(ITSM_E_NOMEM, "out of memory");
+				break;
+			}
+			v = nv;
+		}
+		v[(*n)++] = t.num[ITSM_F_ID];
+	}
+	store_rows_free(s, r);
+	free(t.json);
+	free(t.buf);
+	if (rc != 0) {
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+keep_stagnant(const void *arg, const itsm_ticket *t)
+{
+	return ticket_stagnant(arg, t);
+}
+
 int
 tk_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
 {
@@ -929,17 +1100,90 @@ tk_sweep_ids(itsm_ctx *c, int breached, int64_t **ids, size_t *n)
 			return rc;
 		tk_query_stagnant(&q, &k);
 		q.esc = STORE_ESC_STAGNANT;
+		if (k.varies)
+			return collect_kept(c->store, &q, TK_STAGNANT_FIELDS,
+			    keep_stagnant, &k, ids, n);
 	}
 	return collect_ids(c->store, &q, ids, n);
 }
 
+/* The latest resolution the auto-close delay has elapsed since in cal. */
+static int64_t
+auto_close_cut(const itsm_policy *p, const itsm_calendar *cal, int64_t now)
+{
+	return itsm_calendar_since(cal, now, itsm_policy_auto_close_in(p,
+	    cal));
+}
+
+struct auto_close {
+	const itsm_policy *p;
+	int64_t now;
+};
+
+/* Whether resolved ticket t waited the delay in its own calendar. */
+static int
+keep_auto_close(const void *arg, const itsm_ticket *t)
+{
+	const struct auto_close *a = arg;
+
+	return t->str[ITSM_F_RESOLVED_AT] != NULL &&
+	    t->num[ITSM_F_RESOLVED_AT] <= auto_close_cut(a->p,
+	    itsm_policy_rule_calendar(a->p, ITSM_RULE_AUTO_CLOSE,
+	    t->str[ITSM_F_PRIORITY], t->str[ITSM_F_GROUP],
+	    t->str[ITSM_F_SERVICE]), a->now);
+}
+
+/*
+ * The resolved tickets whose auto-close delay has elapsed, counted in
+ * the calendar sla: auto_close gives each (itsm_policy_rule_calendar()).
+ * The store is given one bound, the latest cut of the calendars a ticket
+ * may have (its priority's, sla: calendar's, the groups' and services'):
+ * when they differ, the tickets it selects are kept by their own.
+ */
 int
 tk_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n)
 {
 	struct store_query q = { .what = "cannot read the queue",
 	    .scope = STORE_RESOLVED_BY,
 	    .order = STORE_BY_RESOLVED, .want = SK_BIT(ITSM_F_ID) };
+	const itsm_policy *p = c->policy;
+	const itsm_calendar *base, *cal;
+	struct auto_close a = { p, c->now };
+	const char *cn, *to;
+	size_t i, j, npr = itsm_policy_priority_count(p);
+	int64_t cut;
+	int services, varies = 0;
 
-	q.resolved_by = c->now - itsm_policy_auto_close(c->policy);
+	base = itsm_policy_rule_calendar(p, ITSM_RULE_AUTO_CLOSE, NULL, NULL,
+	    NULL);
+	q.resolved_by = auto_close_cut(p, base, c->now);
+	for (i = 0; i <= npr; i++) {
+		cn = i < npr ? itsm_policy_priority_name(p, i) : NULL;
+		cal = itsm_policy_rule_calendar(p, ITSM_RULE_AUTO_CLOSE, cn,
+		    NULL, NULL);
+		if (cal != base) {
+			varies = 1;
+			if ((cut = auto_close_cut(p, cal, c->now)) >
+			    q.resolved_by)
+				q.resolved_by = cut;
+		}
+	}
+	for (services = 0; services < 2; services++)
+		for (j = 0; j < itsm_policy_sla_override_count(p, services);
+		    j++) {
+			cn = itsm_policy_sla_override(p, services, j, &to);
+			cal = itsm_policy_rule_calendar(p, ITSM_RULE_AUTO_CLOSE,
+			    NULL, services ? NULL : cn, services ? cn : NULL);
+			if (cal != base) {
+				varies = 1;
+				if ((cut = auto_close_cut(p, cal, c->now)) >
+				    q.resolved_by)
+					q.resolved_by = cut;
+			}
+		}
+	if (varies)
+		return collect_kept(c->store, &q, BIT(ITSM_F_RESOLVED_AT) |
+		    BIT(ITSM_F_PRIORITY) | BIT(ITSM_F_GROUP) |
+		    BIT(ITSM_F_SERVICE), keep_auto_close, &a, ids, n);
 	return collect_ids(c->store, &q, ids, n);
 }

@@ -633,20 +633,34 @@ static void
 why_stagnant(itsm_ctx *c, const itsm_ticket *t, char *buf, size_t len)
 {
 	const itsm_policy *p = c->policy;
-	char idle[32], th[32];
+	const itsm_calendar *cal;
+	struct itsm_span sp;
+	char idle[32], th[48];
 	size_t pi, n = itsm_policy_priority_count(p);
-	int64_t thr;
+	int64_t thr, from = itsm_ticket_int(t, ITSM_F_UPDATED_AT);
 
 	if (itsm_ticket_str(t, ITSM_F_PRIORITY) == NULL ||
 	    itsm_policy_priority_find(p, itsm_ticket_str(t, ITSM_F_PRIORITY),
 	    &pi) != 0)
 		pi = n - 1;
-	thr = itsm_policy_priority_stagnation(p, pi);
-	itsm_duration_format(c->now - itsm_ticket_int(t, ITSM_F_UPDATED_AT),
-	    idle, sizeof(idle));
-	itsm_duration_format(thr, th, sizeof(th));
-	snprintf(buf, len, "stagnant: no activity for %s (threshold %s)", idle,
-	    th);
+	cal = itsm_policy_rule_calendar(p, ITSM_RULE_STAGNATION,
+	    itsm_policy_priority_name(p, pi), itsm_ticket_str(t, ITSM_F_GROUP),
+	    itsm_ticket_str(t, ITSM_F_SERVICE));
+	if (itsm_calendar_is_24x7(cal)) {
+		thr = itsm_policy_priority_stagnation(p, pi);
+		itsm_duration_format(c->now - from, idle, sizeof(idle));
+		itsm_duration_format(thr, th, sizeof(th));
+		snprintf(buf, len, "stagnant: no activity for %s (threshold "
+		    "%s)", idle, th);
+		return;
+	}
+	/* Working time, and the threshold as written (1d: a business day). */
+	itsm_duration_format(itsm_calendar_elapsed(cal, from, c->now), idle,
+	    sizeof(idle));
+	sp = itsm_policy_target_span(p, pi, ITSM_TARGET_STAGNATION);
+	itsm_span_format(&sp, th, sizeof(th));
+	snprintf(buf, len, "stagnant: no activity for %s of %s time "
+	    "(threshold %s)", idle, itsm_calendar_name(cal), th);
 }
 
 static void
@@ -664,12 +678,95 @@ why_breached(itsm_ctx *c, const itsm_ticket *t, char *buf, size_t len)
 	    "resolution", over);
 }
 
+/* FNV-1a of n bytes of b, folded into h. */
+static uint64_t
+fnv(uint64_t h, const void *b, size_t n)
+{
+	const unsigned char *p = b;
+
+	while (n-- > 0) {
+		h ^= *p++;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+static uint64_t
+fnv_str(uint64_t h, const char *s)
+{
+	return fnv(h, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 1);
+}
+
+static uint64_t
+fnv_int(uint64_t h, int64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld;", (long long)v);
+	return fnv_str(h, buf);
+}
+
 /*
- * Stored due times come from the targets of the policy in force when each
- * ticket last changed.  When the targets differ from those the store last
- * saw, the open tickets' dues are recomputed before a sweep reads them.
- * The fingerprint of the targets goes to print; *changed says whether it
- * differs from the stored one.
+ * What the due times depend on besides the targets in seconds: the
+ * targets as written (1d is a business day), the calendars (zone,
+ * ranges, holidays, the names of holiday files) and which calendar each
+ * ticket counts in, hashed: a change to any of them changes the dues.
+ */
+static uint64_t
+calendars_print(const itsm_policy *p)
+{
+	const itsm_calendar *cal;
+	struct itsm_span sp;
+	const char *name, *cn;
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	size_t i, j;
+	int d, a, b, y, m;
+
+	for (i = 0; i < itsm_policy_priority_count(p); i++) {
+		sp = itsm_policy_target_span(p, i, ITSM_TARGET_RESPONSE);
+		h = fnv(h, &sp, sizeof(sp));
+		sp = itsm_policy_target_span(p, i, ITSM_TARGET_RESOLUTION);
+		h = fnv(h, &sp, sizeof(sp));
+		h = fnv_str(h, itsm_policy_priority_calendar(p, i));
+	}
+	for (i = 0; i < itsm_policy_calendar_count(p); i++) {
+		cal = itsm_policy_calendar(p, i);
+		h = fnv_str(h, itsm_calendar_name(cal));
+		h = fnv_str(h, itsm_calendar_zone(cal));
+		for (d = ITSM_MON; d <= ITSM_SUN; d++) {
+			h = fnv_int(h, d);
+			for (j = 0; j < itsm_calendar_range_count(cal,
+			    (enum itsm_weekday)d); j++) {
+				itsm_calendar_range(cal, (enum itsm_weekday)d,
+				    j, &a, &b);
+				h = fnv_int(fnv_int(h, a), b);
+			}
+		}
+		for (j = 0; j < itsm_calendar_holiday_count(cal); j++) {
+			itsm_calendar_holiday(cal, j, &y, &m, &d);
+			h = fnv_int(fnv_int(fnv_int(h, y), m), d);
+		}
+		for (j = 0; j < itsm_calendar_holiday_file_count(cal); j++)
+			h = fnv_str(h, itsm_calendar_holiday_file(cal, j));
+	}
+	h = fnv_str(h, itsm_policy_has_sla(p) ? itsm_policy_sla_calendar(p) :
+	    "");
+	for (a = 0; a < 2; a++)
+		for (i = 0; i < itsm_policy_sla_override_count(p, a); i++) {
+			name = itsm_policy_sla_override(p, a, i, &cn);
+			h = fnv_str(fnv_str(fnv_int(h, a), name), cn);
+		}
+	return h;
+}
+
+/*
+ * Stored due times come from the targets and calendars of the policy in
+ * force when each ticket last changed.  When they differ from those the
+ * store last saw, the open tickets' dues are recomputed before a sweep
+ * reads them.  The fingerprint of the targets (and a hash of the
+ * calendars, calendars_print()) goes to print; *changed says whether it
+ * differs from the stored one.  A policy without calendars keeps the
+ * fingerprint it had, so that no store is refreshed for nothing.
  */
 static int
 targets_changed(itsm_ctx *c, char *print, size_t len, int *changed)
@@ -685,6 +782,10 @@ targets_changed(itsm_ctx *c, char *print, size_t len, int *changed)
 		    "%s=%lld/%lld;", itsm_policy_priority_name(p, i),
 		    (long long)itsm_policy_priority_response(p, i),
 		    (long long)itsm_policy_priority_resolution(p, i));
+	if ((itsm_policy_calendar_count(p) > 1 || itsm_policy_has_sla(p)) &&
+	    off < len)
+		snprintf(print + off, len - off, "calendars=%016llx;",
+		    (unsigned long long)calendars_print(p));
 	if ((rc = store_meta_get(c->store, "sla_targets", &stored)) != 0)
 		return rc;
 	*changed = stored == NULL || strcmp(stored, print) != 0;

@@ -419,7 +419,7 @@ pg_open_clocks(itsm_store *s, struct store_rows **out)
 	*out = NULL;
 	return pg_rows(s, "SELECT t.id, t.priority, t.opened_at, "
 	    "t.resolved_at, t.response_due, t.resolution_due, e.at, e.new, "
-	    "t.responded_at, t.status "
+	    "t.responded_at, t.status, t.group_name, t.service "
 	    "FROM tickets t LEFT JOIN events e ON "
 	    "e.ticket = t.id AND e.field = 'status' "
 	    "WHERE t.status IN ('new', 'in_progress', 'on_hold') AND "

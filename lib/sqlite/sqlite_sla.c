@@ -30,7 +30,8 @@ sq_status_history(itsm_store *s, int64_t id, struct store_rows **out)
  */
 static const char q_open_clocks[] =
     "SELECT t.id, t.priority, t.opened_at, t.resolved_at, t.response_due, "
-    "  t.resolution_due, e.at, e.new, t.responded_at, t.status "
+    "  t.resolution_due, e.at, e.new, t.responded_at, t.status, "
+    "  t.group_name, t.service "
     "FROM tickets t INDEXED BY tickets_queue LEFT JOIN events e ON "
     "  e.ticket = t.id AND e.field = 'status' "
     "WHERE t.status IN ('new', 'in_progress', 'on_hold') AND "

@@ -47,6 +47,7 @@ sla
   response            due 2026-11-28T08:30:00Z (30m over)
   resolution          due 2026-11-28T16:00:00Z (7h left)
   clock ran           1h, stopped 0s
+  calendar            24x7
 
   no mail
   since 8am
@@ -93,7 +94,7 @@ history
 	run --separate-stderr itsm show 1 --json
 	assert_status 0
 	assert_stderr ""
-	jq_is 'keys_unsorted' "${TICKET_KEYS%]},\"events\"]"
+	jq_is 'keys_unsorted' "${TICKET_KEYS%]},\"events\",\"sla\"]"
 	jq_is '[.events[] | keys_unsorted] | unique' "[$EVENT_KEYS]"
 	jq_is '.events | length' '6'
 	login=$(itsm_login)

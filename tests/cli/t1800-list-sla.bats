@@ -151,12 +151,14 @@ INC-1     P1!  new         31m ago   service-desk   -            P1 late"
 	assert_output "sla
   response            due 2026-11-28T09:15:00Z (16m over)
   resolution          due 2026-11-28T13:00:00Z (3h29m left)
-  clock ran           31m, stopped 0s"
+  clock ran           31m, stopped 0s
+  calendar            24x7"
 	run sla_section 2
 	assert_output "sla
   response            due 2026-11-29T09:00:00Z (23h29m left)
   resolution          due 2026-12-05T09:00:00Z (6d23h29m left)
-  clock ran           31m, stopped 0s"
+  clock ran           31m, stopped 0s
+  calendar            24x7"
 	# No priority, no clocks to show.
 	run sla_section 3
 	assert_output ""
@@ -168,12 +170,14 @@ INC-1     P1!  new         31m ago   service-desk   -            P1 late"
 	assert_output "sla
   response            due 2026-11-28T09:15:00Z (missed)
   resolution          due 2026-11-28T13:00:00Z (missed)
-  clock ran           5h, stopped 0s"
+  clock ran           5h, stopped 0s
+  calendar            24x7"
 	run sla_section 2
 	assert_output "sla
   response            due 2026-11-29T09:00:00Z (met)
   resolution          due 2026-12-05T09:00:00Z (met)
-  clock ran           1h, stopped 0s"
+  clock ran           1h, stopped 0s
+  calendar            24x7"
 }
 
 @test "a resolved ticket's due times no longer move with the clock" {
@@ -188,7 +192,8 @@ INC-1     P1!  new         31m ago   service-desk   -            P1 late"
 	assert_output "sla
   response            due 2026-11-28T09:30:00Z (missed)
   resolution          due 2026-11-28T17:00:00Z (met)
-  clock ran           1h, stopped 0s"
+  clock ran           1h, stopped 0s
+  calendar            24x7"
 }
 
 # due_everywhere REF FIELD TIME: FIELD of REF reads TIME in tsv, csv, json

@@ -35,7 +35,8 @@ at() {
 	assert_output "sla
   response            due 2026-11-28T09:15:00Z (met)
   resolution          due 2026-11-28T13:30:00Z (paused, 0s left)
-  clock ran           4h, stopped 30m"
+  clock ran           4h, stopped 30m
+  calendar            24x7"
 	at 2026-11-28T14:00:00Z hold 1 --release
 	# Released, the clock has not run past 4h yet: not breached.
 	ITSM_NOW=2026-11-28T14:00:00Z run --separate-stderr itsm list --breached -q
@@ -50,7 +51,8 @@ at() {
 		assert_output "sla
   response            due 2026-11-28T09:15:00Z (met)
   resolution          due 2026-11-28T14:00:00Z (met)
-  clock ran           4h, stopped 1h"
+  clock ran           4h, stopped 1h
+  calendar            24x7"
 		ticket_is $ref .resolution_due '"2026-11-28T14:00:00Z"'
 	done
 	# The figures agree with show.
@@ -67,7 +69,8 @@ at() {
 	assert_output "sla
   response            due 2026-11-28T09:15:00Z (missed)
   resolution          due 2026-11-28T14:00:00Z (missed)
-  clock ran           4h1s, stopped 1h"
+  clock ran           4h1s, stopped 1h
+  calendar            24x7"
 }
 
 @test "a response, once made, keeps its due time through resolution, reopening and holds" {
@@ -124,7 +127,8 @@ at() {
 	assert_output "sla
   response            due 2026-11-28T09:15:00Z (met)
   resolution          due 2026-11-28T13:00:00Z (1h left)
-  clock ran           3h, stopped 0s"
+  clock ran           3h, stopped 0s
+  calendar            24x7"
 	ticket_is 1 .resolution_due '"2026-11-28T13:00:00Z"'
 }
 
@@ -147,7 +151,8 @@ at() {
 	assert_output "sla
   response            due 2026-11-28T09:15:00Z (met)
   resolution          due 2026-11-28T13:00:00Z (1h left)
-  clock ran           3h, stopped 0s"
+  clock ran           3h, stopped 0s
+  calendar            24x7"
 	ITSM_NOW=2026-11-28T13:00:01Z run --separate-stderr itsm list --breached -q
 	assert_output "INC-1"
 }
@@ -175,7 +180,8 @@ exported_held() {
 	assert_output "sla
   response            due 2026-11-28T09:15:00Z (met)
   resolution          due 2026-11-28T13:00:00Z (7h over)
-  clock ran           11h, stopped 0s"
+  clock ran           11h, stopped 0s
+  calendar            24x7"
 	run --separate-stderr itsm list --breached -q
 	assert_output "INC-1"
 	# Any change stores what show computes, and so does a sweep after
@@ -197,7 +203,8 @@ exported_held() {
 	assert_output "sla
   response            due 2026-11-28T09:15:00Z (met)
   resolution          due 2026-11-28T23:00:00Z (paused, 3h left)
-  clock ran           1h, stopped 10h"
+  clock ran           1h, stopped 10h
+  calendar            24x7"
 	itsm note 1 -m "still away" >/dev/null
 	ticket_is 1 .resolution_due '"2026-11-28T23:00:00Z"'
 }
@@ -212,5 +219,6 @@ JSON
 	assert_output "sla
   response            due 2026-11-28T09:15:00Z (met)
   resolution          due 2026-11-28T13:00:00Z (met)
-  clock ran           3h, stopped 0s"
+  clock ran           3h, stopped 0s
+  calendar            24x7"
 }

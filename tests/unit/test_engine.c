@@ -1331,6 +1331,7 @@ test_history_reads(void **state)
 	    S_INT(ITSM_F_UPDATED_AT, 1000), S_TXT(ITSM_F_PRIORITY, "P2"),
 	    S_INT(SK_PRIORITY_RANK, 2), S_INT(ITSM_F_RESPONSE_DUE, 5000));
 	x = ADD(f->a, S_TXT(ITSM_F_STATUS, "in_progress"),
+	    S_TXT(ITSM_F_GROUP, "network"), S_TXT(ITSM_F_SERVICE, "vpn"),
 	    S_INT(ITSM_F_UPDATED_AT, 1000), S_TXT(ITSM_F_PRIORITY, "P1"),
 	    S_INT(SK_PRIORITY_RANK, 1), S_INT(ITSM_F_RESPONDED_AT, 150));
 	(void)ADD(f->a, S_TXT(ITSM_F_STATUS, "new"),
@@ -1382,13 +1383,15 @@ test_history_reads(void **state)
 	 * The open prioritized tickets in queue order, a row per status
 	 * change, one with NULLs when none: id, priority, opened_at,
 	 * resolved_at, response_due, resolution_due, at, new, responded_at,
-	 * status.
+	 * status, group, service.
 	 */
 	assert_int_equal(store_open_clocks(f->b, &r), 0);
 	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 12);
 	assert_int_equal(v[8].i, 150);
 	assert_string_equal(text_of(&v[9], buf, sizeof(buf)), "in_progress");
+	assert_string_equal(text_of(&v[10], buf, sizeof(buf)), "network");
+	assert_string_equal(text_of(&v[11], buf, sizeof(buf)), "vpn");
 	assert_int_equal(v[0].i, x);
 	assert_string_equal(text_of(&v[1], buf, sizeof(buf)), "P1");
 	assert_int_equal(v[2].i, 1000);
@@ -1405,6 +1408,8 @@ test_history_reads(void **state)
 	assert_int_equal(v[6].type, STORE_NULL);
 	assert_int_equal(v[7].type, STORE_NULL);
 	assert_int_equal(v[8].type, STORE_NULL);
+	assert_int_equal(v[10].type, STORE_NULL);
+	assert_int_equal(v[11].type, STORE_NULL);
 	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
 	store_rows_free(f->b, r);
 }

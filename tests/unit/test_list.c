@@ -345,7 +345,9 @@ test_stagnant_rule_is_the_engines(void **state)
 	while (itsm_iter_next(it, &t) == 1)
 		if ((want[itsm_ticket_int(t, ITSM_F_ID)] = (char)tk_stagnant(&k,
 		    itsm_ticket_str(t, ITSM_F_STATUS),
-		    itsm_ticket_str(t, ITSM_F_PRIORITY), 1,
+		    itsm_ticket_str(t, ITSM_F_PRIORITY),
+		    itsm_ticket_str(t, ITSM_F_GROUP),
+		    itsm_ticket_str(t, ITSM_F_SERVICE), 1,
 		    itsm_ticket_int(t, ITSM_F_UPDATED_AT))))
 			yes++;
 	itsm_iter_free(it);

@@ -602,6 +602,103 @@ test_dues_before_writing(void **state)
 	}
 }
 
+/*
+ * The clocks in a business calendar (issue 14): an office open Monday to
+ * Friday 09:00-17:00 UTC (a business day 8h), the 24x7 calendar for the
+ * service "vpn".  A P3 (2h, 1d) opened on Friday 27 November at 16:00:
+ * 1h on Friday, the rest on Monday; a hold stops what counts; the import's
+ * dues are the same calendar's; the stagnant cut varies by service and
+ * tk_stagnant() decides by the ticket's.
+ */
+static void
+test_business_calendar(void **state)
+{
+	static const char extra[] =
+	    "calendars: [{name: office, zone: UTC, "
+	    "week: {mon-fri: ['09:00-17:00']}}]\n"
+	    "sla: {calendar: office, services: {vpn: 24x7}}\n";
+	struct fx *f = *state;
+	const char *def = itsm_policy_default_text();
+	size_t len = strlen(def);
+	char *text = malloc(len + sizeof(extra));
+	struct itsm_open_args a = { .summary = "s", .caller = "c",
+	    .impact = "medium", .urgency = "medium" };
+	struct tk_sla_ticket tk = { .priority = "P3", .status = "new",
+	    .service = "vpn" };
+	struct tk_cuts k;
+	itsm_policy *pol;
+	itsm_ctx *ctx;
+	struct itsm_sla s;
+	int64_t id = 0, rdue, sdue;
+
+	assert_non_null(text);
+	memcpy(text, def, len);
+	memcpy(text + len, extra, sizeof(extra));
+	assert_int_equal(itsm_policy_load_text(&pol, "office.yaml", text,
+	    strlen(text)), 0);
+	free(text);
+	assert_int_equal(itsm_ctx_new(&ctx, f->store, pol), 0);
+	itsm_ctx_set_hooks(ctx, 0);
+
+	itsm_ctx_set_now(ctx, T("2026-11-27T16:00:00Z"));
+	assert_int_equal(itsm_ticket_open(ctx, &a, &id), 0);
+	assert_int_equal(itsm_sla_get(ctx, id, &s), 0);
+	assert_string_equal(s.calendar, "office");
+	assert_int_equal(s.response_target, 2 * 3600);
+	assert_int_equal(s.resolution_target, 8 * 3600);	/* 1d */
+	assert_int_equal(s.response_due, T("2026-11-30T10:00:00Z"));
+	assert_int_equal(s.resolution_due, T("2026-11-30T16:00:00Z"));
+	/* On Sunday one hour was counted, whatever the wall clock says. */
+	itsm_ctx_set_now(ctx, T("2026-11-29T12:00:00Z"));
+	assert_int_equal(itsm_sla_get(ctx, id, &s), 0);
+	assert_int_equal(s.response_left, 3600);
+	assert_int_equal(s.resolution_left, 7 * 3600);
+	/* Held from Monday 09:30 to 13:00: 30m left of the response then. */
+	itsm_ctx_set_now(ctx, T("2026-11-30T09:30:00Z"));
+	assert_int_equal(itsm_ticket_hold(ctx, id, "vendor", "parts", 0), 0);
+	itsm_ctx_set_now(ctx, T("2026-11-30T11:00:00Z"));
+	assert_int_equal(itsm_sla_get(ctx, id, &s), 0);
+	assert_true(s.paused);
+	assert_int_equal(s.response_left, 1800);
+	itsm_ctx_set_now(ctx, T("2026-11-30T13:00:00Z"));
+	assert_int_equal(itsm_ticket_release(ctx, id, "back", 0), 0);
+	assert_int_equal(itsm_sla_get(ctx, id, &s), 0);
+	assert_int_equal(s.response_due, T("2026-11-30T13:30:00Z"));
+
+	/* The import's dues: the service's calendar, around the clock. */
+	tk.opened = T("2026-11-27T16:00:00Z");
+	assert_int_equal(tk_sla_dues(ctx, &tk, &rdue, &sdue), 1);
+	assert_int_equal(rdue, T("2026-11-27T18:00:00Z"));
+	assert_int_equal(sdue, T("2026-11-28T16:00:00Z"));
+	tk.service = NULL;
+	assert_int_equal(tk_sla_dues(ctx, &tk, &rdue, &sdue), 1);
+	assert_int_equal(rdue, T("2026-11-30T10:00:00Z"));
+
+	/*
+	 * Stagnation 1d: on Monday at 09:00 a P3 untouched since Friday
+	 * 16:00 stagnates on the vpn (24x7: 65h), not in the office (1h);
+	 * the store's cut is the later, the vpn's.
+	 */
+	assert_int_equal(tk_stagnant_cuts(pol, T("2026-11-30T09:00:00Z"), &k),
+	    0);
+	assert_true(k.varies);
+	assert_int_equal(k.at[2], T("2026-11-29T09:00:00Z"));
+	assert_true(tk_stagnant(&k, "new", "P3", NULL, "vpn", 1,
+	    T("2026-11-27T16:00:00Z")));
+	assert_false(tk_stagnant(&k, "new", "P3", NULL, NULL, 1,
+	    T("2026-11-27T16:00:00Z")));
+	/* Exactly 1d of office time since Friday 09:00, or Thursday 17:00. */
+	assert_false(tk_stagnant(&k, "new", "P3", NULL, NULL, 1,
+	    T("2026-11-27T09:00:00Z")));
+	assert_false(tk_stagnant(&k, "new", "P3", NULL, NULL, 1,
+	    T("2026-11-26T17:00:00Z")));
+	assert_true(tk_stagnant(&k, "new", "P3", NULL, NULL, 1,
+	    T("2026-11-26T16:59:59Z")));
+
+	itsm_ctx_free(ctx);
+	itsm_policy_free(pol);
+}
+
 int
 main(void)
 {
@@ -633,6 +730,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refresh_after_policy_change,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dues_before_writing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_business_calendar,
 		    setup, teardown),
 	};
 
