@@ -223,12 +223,11 @@ itsm_calendar_add_range(itsm_calendar *c, enum itsm_weekday day, int start,
 	return 0;
 }
 
-/* Adds day number day to the closed days. */
-static int
-add_date(itsm_calendar *c, int64_t day)
+/* Where day stands, or would, in the sorted closed days. */
+static size_t
+date_index(const itsm_calendar *c, int64_t day)
 {
 	size_t lo = 0, hi = c->ndates;
-	int32_t *nd;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -238,6 +237,16 @@ add_date(itsm_calendar *c, int64_t day)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* Adds day number day to the closed days. */
+static int
+add_date(itsm_calendar *c, int64_t day)
+{
+	size_t lo = date_index(c, day);
+	int32_t *nd;
+
 	if (lo < c->ndates && c->dates[lo] == day)
 		return 0;
 	if (c->ndates == MAX_DATES)
@@ -528,19 +537,12 @@ itsm_calendar_day_seconds(const itsm_calendar *c)
 static int
 closed_day(const itsm_calendar *c, int64_t day)
 {
-	size_t lo = 0, hi = c->ndates;
+	size_t lo;
 	int y, m, d;
 
 	if (c->is24x7)
 		return 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->dates[mid] < day)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = date_index(c, day);
 	if (lo < c->ndates && c->dates[lo] == day)
 		return 1;
 	cal_civil(day, &y, &m, &d);
