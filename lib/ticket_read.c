@@ -990,6 +990,22 @@ itsm_ticket_find_ext(itsm_ctx *c, const char *ext, int64_t *id)
 	return rc;
 }
 
+/* Appends id to *v, n of cap. */
+static int
+push_id(int64_t **v, size_t *n, size_t *cap, int64_t id)
+{
+	int64_t *nv;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		if ((nv = realloc(*v, *cap * sizeof(**v))) == NULL)
+			return itsm_error(ITSM_E_NOMEM, "out of memory");
+		*v = nv;
+	}
+	(*v)[(*n)++] = id;
+	return 0;
+}
+
 /* Collects the ids (the first value of each row) a query selects. */
 static int
 collect_ids(itsm_store *s, const struct store_query *q, int64_t **out,
@@ -997,7 +1013,7 @@ collect_ids(itsm_store *s, const struct store_query *q, int64_t **out,
 {
 	const struct store_value *row;
 	struct store_rows *r = NULL;
-	int64_t *v = NULL, *nv;
+	int64_t *v = NULL;
 	size_t cap = 0, nv_;
 	int rc;
 
@@ -1006,15 +1022,8 @@ collect_ids(itsm_store *s, const struct store_query *q, int64_t **out,
 	if ((rc = store_ticket_select(s, q, &r)) != 0)
 		return rc;
 	while ((rc = store_rows_next(s, r, &row, &nv_)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = itsm_error(ITSM_E_NOMEM, "out of memory");
-				break;
-			}
-			v = nv;
-		}
-		v[(*n)++] = value_int(&row[0]);
+		if ((rc = push_id(&v, n, &cap, value_int(&row[0]))) != 0)
+			break;
 	}
 	store_rows_free(s, r);
 	if (rc != 0) {
@@ -1041,7 +1050,7 @@ collect_kept(itsm_store *s, struct store_query *q, uint64_t want,
 	struct store_rows *r = NULL;
 	itsm_ticket t = { .buf = NULL };
 	struct colmap m;
-	int64_t *v = NULL, *nv;
+	int64_t *v = NULL;
 	size_t cap = 0, nrow;
 	int rc;
 
@@ -1055,15 +1064,8 @@ collect_kept(itsm_store *s, struct store_query *q, uint64_t want,
 			break;
 		if (!keep(arg, &t))
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = itsm_error(ITSM_E_NOMEM, "out of memory");
-				break;
-			}
-			v = nv;
-		}
-		v[(*n)++] = t.num[ITSM_F_ID];
+		if ((rc = push_id(&v, n, &cap, t.num[ITSM_F_ID])) != 0)
+			break;
 	}
 	store_rows_free(s, r);
 	free(t.json);
