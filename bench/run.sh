@@ -73,6 +73,7 @@ STAG="P1:3600 P2:14400 P3:86400 P4:259200 P5:604800"
 ONLY=${BENCH_REPORT_ONLY:-0}
 RES=$DIR/results.tsv	# size figure itsm base ratio target verdict cpu cpu
 MEM=$DIR/memory.tsv	# size command itsm_kb base_kb
+CALRES=$DIR/calendars.tsv	# as RES: business calendars / 24x7
 REC_TO=		# where record and mem write: RES and MEM when empty
 MEM_TO=
 if [ "$ONLY" = 1 ]; then
@@ -86,6 +87,7 @@ else
 	mkdir -p "$DIR/home" "$DIR/config" "$DIR/json" "$DIR/log"
 	: >"$RES"
 	: >"$MEM"
+	: >"$CALRES"
 	: >"$PGRES"
 	: >"$PGMEM"
 fi
@@ -236,6 +238,92 @@ gen() {
 	} | sqlite3 -bail "$2" >/dev/null
 }
 
+# The business-calendar policy: the Paris office of
+# examples/office-hours.yaml (P1 around the clock), with one group and
+# two services on calendars of their own, so that the stagnant sweep
+# reads the latest cut of each priority and the domain sorts the tickets
+# read near it (bench/FINDINGS.md, Calendars and the sweeps).
+CALPOL=$DIR/calendars.yaml
+CALNEXT=2026-11-28T09:00:00Z	# an hour after NOW (Saturday)
+CALNOW=2026-11-30T09:00:00Z	# the Monday after NOW, 10:00 in Paris
+cal_policy() {
+	sed -e 's/^  priorities: {P1: 24x7}$/  priorities: {P1: 24x7}\
+  groups: {engineering: extended}\
+  services: {payroll: 24x7, vpn: extended}/' \
+	    -e 's/^calendars:$/calendars:\
+  - name: extended\
+    zone: Europe\/Paris\
+    week:\
+      mon-fri: [07:00-21:00]\
+      sat: [09:00-13:00]/' \
+	    "$top/examples/office-hours.yaml" >"$CALPOL"
+	grep -q '^  services: {payroll: 24x7, vpn: extended}$' "$CALPOL" &&
+	    grep -q '^  - name: extended$' "$CALPOL" ||
+	    die "examples/office-hours.yaml changed: bench/run.sh, cal_policy"
+	"$ITSM" --config "$CALPOL" config check >/dev/null ||
+	    die "the calendar policy does not check"
+}
+
+# cal_stage LABEL DB: two copies of DB, one swept by each policy for
+# real at NOW (as cron leaves a database: the calendar one recomputes
+# every open ticket's due times through its calendars once, the SLA
+# fingerprint having changed); then, on the Monday after, the dry runs
+# and the breached list of each, side by side.
+cal_stage() {
+	_l=$1 _db=$2 _d=$DIR/sweep-24x7.db _c=$DIR/sweep-cal.db
+	say "$_l: business calendars"
+	sqlite3 "$_db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	rm -f "$_d"* "$_c"*
+	cp "$_db" "$_d"
+	cp "$_db" "$_c"
+	REC_TO=$CALRES
+	set -- $(first_sweep "$_c" --config "$CALPOL") \
+	    $(first_sweep "$_d")
+	M1=$1 C1=$2 M2=$3 C2=$4
+	nopen=$(sqlite3 "$_c" "SELECT count(*) FROM tickets WHERE $OPEN")
+	record "$_l" "the first real escalate --stagnant (refreshes $nopen tickets' dues)" "-"
+	# Cron's next run, an hour later, then Monday morning's.
+	for ITSM_NOW in $CALNEXT $CALNOW; do
+		_cs=$("$ITSM" --config "$CALPOL" --db "$_c" escalate --stagnant --dry-run | wc -l)
+		_ds=$("$ITSM" --db "$_d" escalate --stagnant --dry-run | wc -l)
+		hf "cal-escalate-$_l-${ITSM_NOW%%T*}" 3 "$RUNS" \
+		    "$ITSM --config $CALPOL --db $_c escalate --stagnant --dry-run" \
+		    "$ITSM --db $_d escalate --stagnant --dry-run"
+		record "$_l" "escalate --stagnant --dry-run at $ITSM_NOW ($_cs; 24x7: $_ds)" "<=1.25"
+	done
+	_cb=$("$ITSM" --config "$CALPOL" --db "$_c" list --breached --format tsv | wc -l)
+	_db2=$("$ITSM" --db "$_d" list --breached --format tsv | wc -l)
+	if [ "$_l" = 1M ]; then _w=1 _r=5; else _w=2 _r=10; fi
+	hf "cal-breached-$_l" $_w $_r \
+	    "$ITSM --config $CALPOL --db $_c list --breached --format tsv" \
+	    "$ITSM --db $_d list --breached --format tsv"
+	record "$_l" "list --breached ($_cb; 24x7: $_db2)" "<=1.25"
+	hf "cal-both-$_l" $_w $_r \
+	    "$ITSM --config $CALPOL --db $_c escalate --stagnant --breached --dry-run" \
+	    "$ITSM --db $_d escalate --stagnant --breached --dry-run"
+	record "$_l" "escalate --stagnant --breached --dry-run" "<=1.25"
+	mem "$_l" "escalate --stagnant --dry-run, calendars (baseline: 24x7)" \
+	    "$ITSM --config $CALPOL --db $_c escalate --stagnant --dry-run" \
+	    "$ITSM --db $_d escalate --stagnant --dry-run"
+	ITSM_NOW=$NOW_ISO
+	REC_TO=
+	rm -f "$_d"* "$_c"*
+}
+
+# first_sweep DB [OPTION...]: a real escalate --stagnant at NOW; prints
+# its wall and CPU (user + system) times in seconds.
+first_sweep() {
+	_fdb=$1
+	shift
+	_t0=$(date +%s%N)
+	/usr/bin/time -f '%U %S' -o "$DIR/time.tmp" \
+	    "$ITSM" "$@" --db "$_fdb" escalate --stagnant >/dev/null ||
+	    die "escalate --stagnant on $_fdb failed"
+	awk -v a="$_t0" -v b="$(date +%s%N)" \
+	    '{ printf "%.6f %.2f", (b - a) / 1e9, $1 + $2 }' \
+	    "$DIR/time.tmp"
+}
+
 vh_report=$DIR/version-help.txt
 if [ "$ONLY" != 1 ]; then
 # The empty database the imports start from (itsm's schema).
@@ -283,6 +371,7 @@ case $(cat "$vh_report") in
 *) cat "$vh_report" >&2; die "--version or -h failed" ;;
 esac
 
+cal_policy
 first=1
 prev_n=
 for n in $SIZES; do
@@ -348,6 +437,11 @@ for n in $SIZES; do
 	hf "escalate-$L" 3 "$RUNS" "$ITSM escalate --stagnant --dry-run" \
 	    "sqlite3 -tabs $db \"$Q_STAGNANT\""
 	record "$L" "escalate --stagnant --dry-run ($nesc)" "<=2"
+
+	# Business calendars (issue 14): the same sweeps on the same tickets
+	# under examples/office-hours.yaml with groups and services on
+	# calendars of their own, beside the default policy (24x7).
+	cal_stage "$L" "$db"
 
 	if [ $first = 1 ]; then
 		say "$L: --version, -h"
@@ -509,7 +603,8 @@ results_table() {
 		[ "$v" = "-" ] && v=""
 		printf '| %s | %s | %s | %s %s | %.2f× | %s | %s | %s |\n' "$s" \
 		    "$f" "$(fmt_t "$a")" "$(fmt_t "$b")" "$base" "$r" "$tt" "$v" \
-		    "$(awk -v a="$ca" -v b="$cb" 'BEGIN { printf "%.2f×", a / b }')"
+		    "$(awk -v a="$ca" -v b="$cb" 'BEGIN {
+			if (b > 0) printf "%.2f×", a / b; else printf "-" }')"
 	done <"${1:-$RES}"
 }
 
@@ -674,6 +769,37 @@ verdicts() {
 	echo
 	scaling_table
 	echo
+	if [ -s "$CALRES" ]; then
+		echo "## Business calendars"
+		echo
+		echo "The same tickets under two policies: the default (every clock"
+		echo "24x7) and examples/office-hours.yaml (Paris office hours and"
+		echo "holidays, P1 around the clock) with the engineering group and the"
+		echo "vpn service on a calendar of their own (07:00-21:00, Saturday"
+		echo "mornings) and payroll on 24x7.  Each on its own copy of the"
+		echo "database, swept for real once at the data's clock (Saturday"
+		echo "$NOW_ISO, the first row: the calendar policy recomputes every"
+		echo "open ticket's due times once, its SLA fingerprint being new), then"
+		echo "measured an hour later (cron's next run; the office is closed)"
+		echo "and on the Monday after ($CALNOW, 10:00 in Paris); the"
+		echo "baseline is the 24x7 policy's same command, the counts in"
+		echo "parentheses what each reported (on Monday the 24x7 policy reports"
+		echo "the tickets that went stagnant over the weekend, the calendar"
+		echo "policy far fewer: that ratio flatters the calendars).  Neither"
+		echo "reads more than the stagnant tickets of each priority's range"
+		echo "and those near its cut: no sweep reads the queue ticket by ticket."
+		echo "How the due times stay indexable: Findings, Calendars and the"
+		echo "sweeps."
+		echo
+		results_table "$CALRES" "(24x7)"
+		echo
+		awk -F'\t' '$6 != "-" {
+			f = $2; sub(/ \(.*/, "", f)
+			printf "- %s at %s, calendars / 24x7: %.2f× (target ≤ %s×): **%s**\n",
+			    f, $1, $5, substr($6, 3), $7
+		    }' "$CALRES"
+		echo
+	fi
 	echo "## Peak resident memory"
 	echo
 	echo "\`/usr/bin/time -f %M\`, one run each after the timed ones (import:"
