@@ -75,6 +75,23 @@ FRIDAY_EVENING=2026-11-27T16:50:00Z
 	jq_is .total.response '{"met":1,"breached":1,"compliance":0.5}'
 }
 
+@test "due times stored by the closing-time rule are recomputed once, before a sweep" {
+	export ITSM_NOW=2026-11-30T07:00:00Z	# Monday 08:00
+	open_ticket "P4" --caller a --impact medium --urgency low
+	itsm escalate --stagnant >/dev/null
+	# As an itsm of before the rule left it: due at 12:00 (11:00Z), its
+	# fingerprint without the rule's version.
+	db_sql "UPDATE tickets SET response_due = $(date -u -d 2026-11-30T11:00:00Z +%s) WHERE id = 1"
+	db_sql "UPDATE meta SET value = replace(value, '/2;', ';') WHERE key = 'sla_targets'"
+	[[ $(db_sql "SELECT value FROM meta WHERE key = 'sla_targets'") == *"calendars="*[0-9a-f]";" ]]
+	export ITSM_NOW=2026-11-30T11:30:00Z	# 12:30, over lunch
+	run --separate-stderr itsm escalate --stagnant --breached
+	assert_status 0
+	assert_output ""
+	ticket_is 1 '.response_due' '"2026-11-30T12:30:00Z"'
+	[[ $(db_sql "SELECT value FROM meta WHERE key = 'sla_targets'") == *"calendars="*"/2;" ]]
+}
+
 @test "a change of priority keeps the working time already counted" {
 	export ITSM_NOW=2026-11-30T07:00:00Z	# Monday 08:00
 	open_ticket "P3" --caller a --impact medium --urgency medium
