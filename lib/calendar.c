@@ -686,7 +686,12 @@ itsm_calendar_due(const itsm_calendar *c, int64_t start, int64_t business)
 			if (iv[2 * i + 1] <= t)
 				continue;
 			a = iv[2 * i] > t ? iv[2 * i] : t;
-			if (rem <= iv[2 * i + 1] - a)
+			/*
+			 * Strictly less: a target used up at a closing
+			 * time is due at the next opening (rem is 0 there),
+			 * the last instant the clock has not run past it.
+			 */
+			if (rem < iv[2 * i + 1] - a)
 				return a + rem;
 			rem -= iv[2 * i + 1] - a;
 			t = iv[2 * i + 1];

@@ -768,6 +768,14 @@ calendars_print(const itsm_policy *p)
  * differs from the stored one.  A policy without calendars keeps the
  * fingerprint it had, so that no store is refreshed for nothing.
  */
+/*
+ * The version of the arithmetic of due times in a calendar, part of the
+ * fingerprint: 2 since a target used up at a closing time is due at the
+ * next opening, not at the closing (stored dues of version 1 are
+ * recomputed once).
+ */
+#define DUE_RULE 2
+
 static int
 targets_changed(itsm_ctx *c, char *print, size_t len, int *changed)
 {
@@ -784,8 +792,8 @@ targets_changed(itsm_ctx *c, char *print, size_t len, int *changed)
 		    (long long)itsm_policy_priority_resolution(p, i));
 	if ((itsm_policy_calendar_count(p) > 1 || itsm_policy_has_sla(p)) &&
 	    off < len)
-		snprintf(print + off, len - off, "calendars=%016llx;",
-		    (unsigned long long)calendars_print(p));
+		snprintf(print + off, len - off, "calendars=%016llx/%d;",
+		    (unsigned long long)calendars_print(p), DUE_RULE);
 	if ((rc = store_meta_get(c->store, "sla_targets", &stored)) != 0)
 		return rc;
 	*changed = stored == NULL || strcmp(stored, print) != 0;

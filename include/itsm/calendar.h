@@ -145,11 +145,13 @@ int itsm_calendar_is_open(const itsm_calendar *c, int64_t t);
 int64_t itsm_calendar_next_open(const itsm_calendar *c, int64_t t);
 
 /*
- * The instant when business seconds of working time have elapsed from
- * start.  Counting begins at start, or at the next opening when start is
- * not working time; the result is the end of the last second counted, so
- * it may be the closing instant of a range (12:00 for a range ending at
- * 12:00), never an instant after it.  business <= 0 gives start.  At most
+ * The last instant by which no more than business seconds of working
+ * time have elapsed from start (counting from start, or from the next
+ * opening when start is not working time): the instant the clock would
+ * run past them.  Used up at a closing time, they are due at the next
+ * opening (13:30 for a range ending at 12:00 and one starting at 13:30),
+ * so that due(start, d) is working time and what is done during the
+ * break is done in time.  business <= 0 gives start.  At most
  * ITSM_TIME_MAX.
  */
 int64_t itsm_calendar_due(const itsm_calendar *c, int64_t start,

@@ -37,8 +37,10 @@ FRIDAY_EVENING=2026-11-27T16:50:00Z
 @test "a ticket opened outside working time starts its clocks at the next opening; a holiday does not count" {
 	export ITSM_NOW=2026-11-28T10:00:00Z	# Saturday
 	open_ticket "P3 on Saturday" --caller a --impact medium --urgency medium
+	# Response 2h from Monday 08:00: 10:00.  Resolution 1d, 8h30m, used
+	# up at Monday's closing: due at Tuesday's opening, 08:00 (07:00Z).
 	ticket_is 1 '[.response_due, .resolution_due]' \
-	    '["2026-11-30T09:00:00Z","2026-11-30T17:00:00Z"]'
+	    '["2026-11-30T09:00:00Z","2026-12-01T07:00:00Z"]'
 	# Tuesday 10 November 10:00, 1d: Thursday 10:00, Wednesday the 11th
 	# (Armistice) being a holiday.
 	export ITSM_NOW=2026-11-10T09:00:00Z
@@ -46,11 +48,48 @@ FRIDAY_EVENING=2026-11-27T16:50:00Z
 	ticket_is 2 '.resolution_due' '"2026-11-12T09:00:00Z"'
 }
 
-@test "a target reached at a closing time is due then, not at the reopening" {
+@test "a target used up at a closing time is due at the reopening: what is done over lunch is on time" {
+	export ITSM_NOW=2026-11-30T07:00:00Z	# Monday 08:00
+	open_ticket "P4, answered over lunch" --caller a --impact medium --urgency low
+	open_ticket "P4, answered after lunch" --caller a --impact medium --urgency low
+	# Response 4h: 08:00-12:00, used up at 12:00; the clock runs on at
+	# 13:30 (12:30Z): due then, not past due during the break.
+	ticket_is 1 '.response_due' '"2026-11-30T12:30:00Z"'
+	ITSM_NOW=2026-11-30T11:00:01Z run --separate-stderr itsm list --breached -q
+	assert_status 0
+	assert_output ""
+	ITSM_NOW=2026-11-30T12:30:00Z run --separate-stderr itsm list --breached -q
+	assert_output ""
+	ITSM_NOW=2026-11-30T12:30:01Z run --separate-stderr itsm list --breached -q
+	assert_output $'INC-1\nINC-2'
+	# Answered at 12:45 (the clock ran 4h: met) and at 13:31 (4h01s:
+	# missed), in show and in stats alike.
+	ITSM_NOW=2026-11-30T11:45:00Z itsm assign 1 --to tech07 >/dev/null
+	ITSM_NOW=2026-11-30T12:31:00Z itsm assign 2 --to tech07 >/dev/null
+	export ITSM_NOW=2026-11-30T15:00:00Z
+	run --separate-stderr itsm show 1 --format table --utc
+	[[ $output == *"response            due 2026-11-30T12:30:00Z (met)"* ]]
+	run --separate-stderr itsm show 2 --format table --utc
+	[[ $output == *"response            due 2026-11-30T12:30:00Z (missed)"* ]]
+	run --separate-stderr itsm stats --json
+	jq_is .total.response '{"met":1,"breached":1,"compliance":0.5}'
+}
+
+@test "due times stored by the closing-time rule are recomputed once, before a sweep" {
 	export ITSM_NOW=2026-11-30T07:00:00Z	# Monday 08:00
 	open_ticket "P4" --caller a --impact medium --urgency low
-	# Response 4h: 08:00-12:00, due at 12:00 (11:00Z).
-	ticket_is 1 '.response_due' '"2026-11-30T11:00:00Z"'
+	itsm escalate --stagnant >/dev/null
+	# As an itsm of before the rule left it: due at 12:00 (11:00Z), its
+	# fingerprint without the rule's version.
+	db_sql "UPDATE tickets SET response_due = $(date -u -d 2026-11-30T11:00:00Z +%s) WHERE id = 1"
+	db_sql "UPDATE meta SET value = replace(value, '/2;', ';') WHERE key = 'sla_targets'"
+	[[ $(db_sql "SELECT value FROM meta WHERE key = 'sla_targets'") == *"calendars="*[0-9a-f]";" ]]
+	export ITSM_NOW=2026-11-30T11:30:00Z	# 12:30, over lunch
+	run --separate-stderr itsm escalate --stagnant --breached
+	assert_status 0
+	assert_output ""
+	ticket_is 1 '.response_due' '"2026-11-30T12:30:00Z"'
+	[[ $(db_sql "SELECT value FROM meta WHERE key = 'sla_targets'") == *"calendars="*"/2;" ]]
 }
 
 @test "a change of priority keeps the working time already counted" {
@@ -58,10 +97,10 @@ FRIDAY_EVENING=2026-11-27T16:50:00Z
 	open_ticket "P3" --caller a --impact medium --urgency medium
 	ticket_is 1 '.response_due' '"2026-11-30T09:00:00Z"'
 	# At 10:00 it becomes a P4 (response 4h): 2h were counted, 2h are
-	# left, due at 12:00; not 4h from now.
+	# left, used up at 12:00: due at 13:30 (12:30Z); not 4h from now.
 	export ITSM_NOW=2026-11-30T09:00:00Z
 	itsm prioritize 1 --impact medium --urgency low -m "can wait" >/dev/null
-	ticket_is 1 '[.priority, .response_due]' '["P4","2026-11-30T11:00:00Z"]'
+	ticket_is 1 '[.priority, .response_due]' '["P4","2026-11-30T12:30:00Z"]'
 	ticket_is 1 '.sla.response_left' '7200'
 	# Held from 10:30 to 14:00: the clock stopped 30m of working time
 	# (11:30-12:00 ... the lunch break does not count either).

@@ -284,9 +284,14 @@ test_paris_office(void **state)
 	assert_true(itsm_calendar_week_seconds(c) == 5 * (8 * H + 30 * M));
 	assert_true(itsm_calendar_day_seconds(c) == 8 * H + 30 * M);
 	assert_true(itsm_calendar_is_open(c, fri));
-	/* 10 minutes left on Friday; the next 10 on Monday morning. */
+	/*
+	 * 10 minutes left on Friday, used up at the closing: due when the
+	 * clock runs again, Monday 08:00; the next 10 on Monday morning.
+	 */
 	assert_true(itsm_calendar_due(c, fri, 10 * M) ==
-	    utc(2026, 6, 12, 16, 0));
+	    utc(2026, 6, 15, 6, 0));
+	assert_true(itsm_calendar_elapsed(c, fri, utc(2026, 6, 12, 16, 0)) ==
+	    10 * M);
 	assert_true(itsm_calendar_due(c, fri, 20 * M) ==
 	    utc(2026, 6, 15, 6, 10));
 	assert_true(itsm_calendar_elapsed(c, fri, utc(2026, 6, 15, 6, 10)) ==
@@ -304,7 +309,7 @@ test_paris_office(void **state)
 	assert_false(itsm_calendar_is_open(c, utc(2026, 6, 15, 10, 0)));
 	assert_true(itsm_calendar_is_open(c, utc(2026, 6, 15, 9, 59)));
 	assert_true(itsm_calendar_due(c, utc(2026, 6, 15, 9, 0), H) ==
-	    utc(2026, 6, 15, 10, 0));	/* 12:00 itself, not 13:30 */
+	    utc(2026, 6, 15, 11, 30));	/* 13:30, not 12:00 */
 	assert_true(itsm_calendar_due(c, utc(2026, 6, 15, 9, 0), H + 1) ==
 	    utc(2026, 6, 15, 11, 30) + 1);
 	/* One business day from Monday 10:00 is Tuesday 10:00. */
@@ -568,8 +573,9 @@ test_spans(void **state)
 /*
  * For random starts across years (and past 2037, where the zones' rules
  * take over from their tables) and durations up to two business years:
- * elapsed(start, due(start, d)) == d, and the last second counted is
- * working time (the due time is never inside a closed period).
+ * elapsed(start, due(start, d)) == d, the due time is working time and
+ * the clock runs past d in the second after it (a target used up at a
+ * closing time is due at the next opening).
  */
 static void
 check_due_property(itsm_calendar *c, int64_t lo, int64_t hi, int runs)
@@ -594,8 +600,8 @@ check_due_property(itsm_calendar *c, int64_t lo, int64_t hi, int runs)
 			    (long long)itsm_calendar_elapsed(c, start, due));
 		assert_true(itsm_calendar_elapsed(c, start, due) == d);
 		assert_true(due > start);
-		assert_true(itsm_calendar_is_open(c, due - 1));
-		assert_true(itsm_calendar_elapsed(c, start, due - 1) == d - 1);
+		assert_true(itsm_calendar_is_open(c, due));
+		assert_true(itsm_calendar_elapsed(c, start, due + 1) == d + 1);
 		assert_true(itsm_calendar_next_open(c, start) < due);
 		/* Backwards: from due, d seconds back is where counting began. */
 		assert_true(itsm_calendar_since(c, due, d) ==
