@@ -11,14 +11,15 @@ EXAMPLEDIR  = $(PREFIX)/share/doc/itsm/examples
 
 CC      ?= cc
 PKGS     = sqlite3 yaml-0.1 zlib libcjson
-# libpq's and libical's headers only: itsm loads libpq when it opens a
-# PostgreSQL database (lib/pg/pq.h), libical when a policy names a
-# holiday file (lib/ical.h); the unit tests that call libpq link it.
+# libpq's, libical's and GMime's headers only: itsm loads libpq when it
+# opens a PostgreSQL database (lib/pg/pq.h), libical when a policy names
+# a holiday file (lib/ical.h), GMime when it reads or writes a mail
+# (lib/gmime.h); the unit tests that call libpq link it.
 CFLAGS  ?= -O2 -g
 WARN     = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wvla
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libpq libical 2>/dev/null || \
-	   echo -I/usr/include/postgresql)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libpq libical gmime-3.0 \
+	   2>/dev/null || echo -I/usr/include/postgresql)
 CPPFLAGS_ALL = -D_DEFAULT_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) $(CPPFLAGS)
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
 	   echo -lsqlite3 -lyaml -lz -lcjson) -lcsv -lm
@@ -46,7 +47,7 @@ MANPAGES = $(wildcard man/*.1 man/*.5)
 
 # Debian packages needed to build, test and lint.
 DEPS = gcc make pkg-config libsqlite3-dev libyaml-dev zlib1g-dev libcsv-dev libcjson-dev \
-       libical-dev \
+       libical-dev libgmime-3.0-dev \
        libpq-dev libcmocka-dev sqlite3 postgresql \
        bats jq mandoc zsh fish bash-completion man-db
 
