@@ -131,6 +131,7 @@ app_open(struct app *a, int flags)
 		if ((rc = itsm_ctx_new(&a->ctx, a->store, a->policy)) != 0)
 			return fail(rc);
 		itsm_ctx_set_hooks(a->ctx, !a->no_hooks);
+		itsm_ctx_set_zone(a->ctx, a->zone);
 		set_ref_ctx(a->ctx);
 		actor = getenv("ITSM_ACTOR");
 		if (actor != NULL && *actor != '\0' &&

@@ -129,6 +129,12 @@ itsm_ctx_set_now(itsm_ctx *c, int64_t now)
 	c->now = now;
 }
 
+void
+itsm_ctx_set_zone(itsm_ctx *c, const itsm_tz *zone)
+{
+	c->zone = zone;
+}
+
 int64_t
 itsm_ctx_now(const itsm_ctx *c)
 {
@@ -388,8 +394,8 @@ tk_time_after(itsm_ctx *c, const itsm_ticket *t, const char *const *also,
 		*out = floor;
 		return 0;
 	}
-	itsm_time_format(at, a);
-	itsm_time_format(floor, b);
+	itsm_time_format_tz(at, c->zone, a);
+	itsm_time_format_tz(floor, c->zone, b);
 	return itsm_error(ITSM_E_INVALID, "--at %s is before the %s of %s at "
 	    "%s", a, what, itsm_ticket_str(t, ITSM_F_REF), b);
 }
@@ -408,8 +414,8 @@ tk_action_time(itsm_ctx *c, int64_t at, const itsm_ticket *t,
 	if (at == 0)
 		return tk_time_after(c, t, also, 0, c->now, out);
 	if (at > c->now) {
-		itsm_time_format(at, a);
-		itsm_time_format(c->now, b);
+		itsm_time_format_tz(at, c->zone, a);
+		itsm_time_format_tz(c->now, c->zone, b);
 		return itsm_error(ITSM_E_INVALID, "--at %s is in the future "
 		    "(now %s)", a, b);
 	}

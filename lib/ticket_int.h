@@ -31,6 +31,7 @@ struct hook_item {
 struct itsm_ctx {
 	itsm_store *store;
 	const itsm_policy *policy;
+	const itsm_tz *zone;	/* where messages show times; NULL: UTC */
 	int64_t now;
 	char *actor;		/* shown in history */
 	char *login;		/* always the login name (the store's user) */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "itsm/calendar.h"
@@ -34,8 +35,34 @@ static int
 bad_time(const char *s)
 {
 	return itsm_error(ITSM_E_INVALID, "invalid time '%.*s' (expected ISO "
-	    "8601 like 2026-11-28T08:36:44Z, 'now' or -DURATION, "
-	    "between 1970 and 9999)", itsm_cut(s, 64), s);
+	    "8601 like 2026-11-28T08:36:44Z, a time of day like 08:36, "
+	    "'yesterday 17:00', 'now' or -DURATION, between 1970 and 9999)",
+	    itsm_cut(s, 64), s);
+}
+
+/*
+ * "today" or "yesterday" (any case), alone or followed by spaces and a
+ * time of day: *back is how many days before today, *rest what follows
+ * the spaces ("" for the day's midnight).  0 when s is not one of them.
+ */
+static int
+day_word(const char *s, int *back, const char **rest)
+{
+	static const char *const words[] = { "today", "yesterday" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		n = strlen(words[i]);
+		if (strncasecmp(s, words[i], n) != 0 ||
+		    (s[n] != '\0' && s[n] != ' '))
+			continue;
+		for (s += n; *s == ' '; s++)
+			;
+		*back = (int)i;
+		*rest = s;
+		return 1;
+	}
+	return 0;
 }
 
 int
@@ -142,7 +169,8 @@ itsm_time_parse_tz(const char *s, int64_t now, const itsm_tz *tz,
 {
 	char a[ITSM_TIMEBUF], b[ITSM_TIMEBUF];
 	int64_t t, dur, day, at[2];
-	int zoned, dateless, n;
+	int zoned, dateless, n, back = 0;
+	const char *rest;
 
 	if (strcmp(s, "now") == 0) {
 		*out = now;
@@ -154,10 +182,18 @@ itsm_time_parse_tz(const char *s, int64_t now, const itsm_tz *tz,
 		*out = now - dur;
 		return 0;
 	}
-	if (read_iso(s, &t, &zoned, &dateless) != 0)
+	if (day_word(s, &back, &rest)) {
+		/* A time of day, or none: that day's midnight. */
+		t = 0;
+		zoned = 0;
+		dateless = 1;
+		if (*rest != '\0' && (read_iso(rest, &t, &zoned,
+		    &dateless) != 0 || !dateless))
+			return bad_time(s);
+	} else if (read_iso(s, &t, &zoned, &dateless) != 0)
 		return bad_time(s);
-	if (dateless) {		/* today, on the zone's calendar */
-		day = local_of(tz, now) / 86400;
+	if (dateless) {		/* today (or yesterday), on the zone's calendar */
+		day = local_of(tz, now) / 86400 - back;
 		t += day * 86400;
 	}
 	if (!zoned && tz != NULL) {

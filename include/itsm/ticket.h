@@ -14,6 +14,7 @@
 #include "itsm/policy.h"
 #include "itsm/ref.h"
 #include "itsm/store.h"
+#include "itsm/time.h"
 
 typedef struct itsm_ctx itsm_ctx;
 typedef struct itsm_ticket itsm_ticket;
@@ -86,6 +87,11 @@ int itsm_ctx_new(itsm_ctx **out, itsm_store *store, const itsm_policy *policy);
 void itsm_ctx_free(itsm_ctx *c);
 /* Overrides the clock (default: itsm_now() at creation). */
 void itsm_ctx_set_now(itsm_ctx *c, int64_t now);
+/*
+ * The zone the times in error messages are shown in (the display zone;
+ * the caller keeps it alive); NULL, the default, is UTC.
+ */
+void itsm_ctx_set_zone(itsm_ctx *c, const itsm_tz *zone);
 int64_t itsm_ctx_now(const itsm_ctx *c);
 /* Sets the actor shown in history; the login name is always kept beside it. */
 int itsm_ctx_set_actor(itsm_ctx *c, const char *actor);

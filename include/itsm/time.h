@@ -24,8 +24,10 @@ typedef struct itsm_tz itsm_tz;	/* include/itsm/calendar.h */
 /*
  * Parses TIME: ISO 8601 ("2026-11-28T08:36:44Z", "2026-11-28T08:36",
  * "2026-11-28 08:36+02:00", "2026-11-28"), a time of day alone
- * ("08:36", "08:36:44": that time today), "now", or "-DURATION" (that
- * long before now).  A time without an offset is UTC.
+ * ("08:36", "08:36:44": that time today), "today" or "yesterday" alone
+ * (that day's midnight) or followed by a time of day ("yesterday 17:00"),
+ * "now", or "-DURATION" (that long before now).  A time without an
+ * offset is UTC.
  */
 int itsm_time_parse(const char *s, int64_t now, int64_t *out);
 

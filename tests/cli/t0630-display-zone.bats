@@ -139,12 +139,42 @@ six 2026-11-28T08:50:00Z
 seven 2026-11-27T23:00:00Z"
 }
 
+@test "--at 'yesterday 17:00' and 'today 08:35' are read on the zone's calendar" {
+	paris
+	# Now: Saturday 2026-11-28 10:00 in Paris.
+	itsm -q open "Printer down" --caller alice --at "yesterday 17:00" >/dev/null
+	ticket_is 1 .opened_at '"2026-11-27T16:00:00Z"'
+	itsm -q note 1 -m "called back" --at "today 08:35" >/dev/null
+	run --separate-stderr itsm show 1 --json
+	jq_is '[.events[] | select(.kind == "note") | .at]' '["2026-11-28T07:35:00Z"]'
+	# Near midnight UTC, Paris is already on the next day.
+	ITSM_NOW=2026-11-28T23:30:00Z itsm -q note 1 -m "late" --at "yesterday 23:00" >/dev/null
+	run --separate-stderr itsm show 1 --json
+	jq_is '[.events[] | select(.kind == "note") | .at][-1]' '"2026-11-28T22:00:00Z"'
+	# Not a form: refused with 65, nothing written.
+	run --separate-stderr itsm note 1 -m "x" --at "tomorrow 08:00"
+	assert_rejected 65 "invalid time 'tomorrow 08:00'" "$(db_digest)"
+	run --separate-stderr itsm note 1 -m "x" --at "yesterday 17:00Z"
+	assert_rejected 65 "invalid time 'yesterday 17:00Z'" "$(db_digest)"
+}
+
 @test "--at in the future in the zone's time is still the future" {
 	paris
 	# 10:30 in Paris is 09:30 UTC, after ITSM_NOW (09:00 UTC).
 	run --separate-stderr itsm open "Printer down" --caller alice --at 10:30
-	assert_rejected 65 "future" "$(db_digest)"
+	# The message says both times in the display zone, as typed.
+	assert_rejected 65 "--at 2026-11-28T10:30:00\+01:00 is in the future \(now 2026-11-28T10:00:00\+01:00\)$" "$(db_digest)"
 	assert_nothing_stored
+}
+
+@test "--at before the ticket's history: the message's times in the display zone too" {
+	paris
+	ticket
+	run --separate-stderr itsm note 1 -m "called back" --at 09:00
+	assert_rejected 65 "--at 2026-11-28T09:00:00\+01:00 is before the opening of INC-1 at 2026-11-28T09:30:00\+01:00$" "$(db_digest)"
+	# Under --utc, in UTC.
+	run --separate-stderr itsm --utc note 1 -m "called back" --at 08:00
+	assert_rejected 65 "--at 2026-11-28T08:00:00Z is before the opening of INC-1 at 2026-11-28T08:30:00Z$" "$(db_digest)"
 }
 
 # refused_dst LOCAL FIRST SECOND: --at LOCAL, on a note, is refused with

@@ -310,7 +310,7 @@ test_parse_rejects_malformed(void **state)
 	check_bad_time("20261128");
 	check_bad_time("2026-11");
 	check_bad_time("2026");
-	check_bad_time("yesterday");
+	check_bad_time("tomorrow");
 	check_bad_time("now ");
 	check_bad_time("nowZ");
 }
@@ -647,11 +647,11 @@ test_now_invalid(void **state)
 	int64_t got = SENTINEL;
 
 	(void)state;
-	setenv("ITSM_NOW", "yesterday", 1);
+	setenv("ITSM_NOW", "tomorrow", 1);
 	assert_int_equal(itsm_now(&got), ITSM_E_INVALID);
 	assert_true(got == SENTINEL);
 	assert_non_null(strstr(itsm_errmsg(), "ITSM_NOW"));
-	assert_non_null(strstr(itsm_errmsg(), "'yesterday'"));
+	assert_non_null(strstr(itsm_errmsg(), "'tomorrow'"));
 	setenv("ITSM_NOW", "2026-02-30T00:00:00Z", 1);
 	assert_int_equal(itsm_now(&got), ITSM_E_INVALID);
 	assert_true(got == SENTINEL);
@@ -799,6 +799,26 @@ test_parse_tz(void **state)
 	check_bad_time("08:60");
 	check_bad_time("08:35 ");
 	check_bad_time("08:");
+	/* today and yesterday, alone or with a time of day, in the zone. */
+	check_parse_tz("yesterday 17:00", late, paris, "2026-06-15T15:00:00Z");
+	check_parse_tz("yesterday 17:00", late, NULL, "2026-06-14T17:00:00Z");
+	check_parse_tz("Yesterday  17:00:30", late, ny,
+	    "2026-06-14T21:00:30Z");
+	check_parse_tz("today 08:35", late, paris, "2026-06-16T06:35:00Z");
+	check_parse_tz("today", late, paris, "2026-06-15T22:00:00Z");
+	check_parse_tz("yesterday", late, paris, "2026-06-14T22:00:00Z");
+	check_parse_tz("yesterday", NOW, NULL, "2026-11-27T00:00:00Z");
+	check_bad_time("yesterday 17:00Z");
+	check_bad_time("yesterday 2026-11-27T17:00");
+	check_bad_time("yesterday 17:00 ");
+	check_bad_time("yesterday17:00");
+	check_bad_time("tomorrow 08:00");
+	check_bad_time("yesterday x");
+	/* Yesterday's 02:30 on the day after Paris skips it: refused. */
+	got = SENTINEL;
+	assert_int_equal(itsm_time_parse_tz("yesterday 02:30",
+	    utc("2026-03-30T12:00Z"), paris, &got), ITSM_E_INVALID);
+	assert_true(got == SENTINEL);
 	/* The hour skipped, and the hour repeated, in Paris and New York. */
 	check_dst_refused("2026-03-29T02:30", paris,
 	    "2026-03-29T01:30:00+01:00", "2026-03-29T03:30:00+02:00");
