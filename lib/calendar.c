@@ -25,6 +25,12 @@
 #define MAX_RANGES	48		/* a day's */
 #define MAX_DATES	200000		/* holidays by date, files included */
 #define MAX_ICS		(4 << 20)	/* an iCalendar file's bytes */
+/*
+ * The occurrences of one recurring event, up to ICS_LAST_YEAR: a weekly
+ * rule has some 9,000, a daily one 63,000 (a quarter of a second to
+ * expand, at every command): a closing that frequent is the week's.
+ */
+#define MAX_OCCURRENCES	20000
 #define ICS_LAST_YEAR	2200		/* recurring holidays expanded up to */
 #define LAST_DAY	(ITSM_TIME_MAX / 86400 + 2)
 
@@ -330,6 +336,20 @@ excluded(icalcomponent *ev, struct icaltimetype t)
 	return 0;
 }
 
+/* An event's SUMMARY, for messages: at most 64 bytes, or "?". */
+static const char *
+summary(icalcomponent *ev)
+{
+	static char buf[72];
+	icalproperty *p;
+	const char *v;
+
+	p = icalcomponent_get_first_property(ev, ICAL_SUMMARY_PROPERTY);
+	v = p != NULL ? icalproperty_get_summary(p) : NULL;
+	snprintf(buf, sizeof(buf), "%.64s", v != NULL && *v != '\0' ? v : "?");
+	return buf;
+}
+
 /* The closed days of one VEVENT. */
 static int
 add_event(itsm_calendar *c, icalcomponent *ev)
@@ -338,7 +358,7 @@ add_event(itsm_calendar *c, icalcomponent *ev)
 	struct icalrecurrencetype rule;
 	icalrecur_iterator *it;
 	icalproperty *rp;
-	int64_t n = 1;
+	int64_t n = 1, k = 0;
 	int rc = 0;
 
 	start = icalcomponent_get_dtstart(ev);
@@ -361,10 +381,18 @@ add_event(itsm_calendar *c, icalcomponent *ev)
 		return itsm_error(ITSM_E_INVALID, "a recurrence rule it cannot "
 		    "read");
 	for (t = icalrecur_iterator_next(it); !icaltime_is_null_time(t) &&
-	    t.year <= ICS_LAST_YEAR; t = icalrecur_iterator_next(it))
+	    t.year <= ICS_LAST_YEAR; t = icalrecur_iterator_next(it)) {
+		if (++k > MAX_OCCURRENCES) {
+			rc = itsm_error(ITSM_E_INVALID, "the event '%s' recurs "
+			    "more than %d times before %d (a weekly closing "
+			    "belongs in the calendar's week)",
+			    summary(ev), MAX_OCCURRENCES, ICS_LAST_YEAR);
+			break;
+		}
 		if (!excluded(ev, t) &&
 		    (rc = add_event_days(c, t, (int)n)) != 0)
 			break;
+	}
 	icalrecur_iterator_free(it);
 	return rc;
 }
@@ -507,6 +535,18 @@ itsm_calendar_holiday(const itsm_calendar *c, size_t i, int *year,
 		*month = c->holidays[i].month;
 		*day = c->holidays[i].day;
 	}
+}
+
+size_t
+itsm_calendar_closed_day_count(const itsm_calendar *c)
+{
+	return c->ndates;
+}
+
+int64_t
+itsm_calendar_closed_day(const itsm_calendar *c, size_t i)
+{
+	return i < c->ndates ? c->dates[i] : 0;
 }
 
 size_t

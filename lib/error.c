@@ -35,16 +35,23 @@ cut_tail(char *s)
 int
 itsm_error(int code, const char *fmt, ...)
 {
+	char msg[sizeof(errbuf)];
 	va_list ap;
 	int n;
 
 	transient = 0;
+	/*
+	 * Into msg first: a message may quote the last one
+	 * ("holiday file '%s': %s", ..., itsm_errmsg()), which writing
+	 * errbuf in place would overwrite as it reads it.
+	 */
 	va_start(ap, fmt);
-	n = vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	/* A message cut to the buffer is cut on a character boundary. */
-	if (n >= (int)sizeof(errbuf))
-		cut_tail(errbuf);
+	if (n >= (int)sizeof(msg))
+		cut_tail(msg);
+	memcpy(errbuf, msg, sizeof(errbuf));
 	return code;
 }
 

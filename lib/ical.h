@@ -33,6 +33,7 @@
 	X(struct icaltimetype, icalproperty_get_exdate, (const icalproperty *)) \
 	X(struct icalrecurrencetype, icalproperty_get_rrule, \
 	    (const icalproperty *)) \
+	X(const char *, icalproperty_get_summary, (const icalproperty *)) \
 	X(icalrecur_iterator *, icalrecur_iterator_new, \
 	    (struct icalrecurrencetype, struct icaltimetype)) \
 	X(struct icaltimetype, icalrecur_iterator_next, (icalrecur_iterator *)) \
@@ -61,6 +62,7 @@ int ical_load(void);
 #define icaltime_is_null_time itsm_icaltime_is_null_time
 #define icalproperty_get_exdate itsm_icalproperty_get_exdate
 #define icalproperty_get_rrule itsm_icalproperty_get_rrule
+#define icalproperty_get_summary itsm_icalproperty_get_summary
 #define icalrecur_iterator_new itsm_icalrecur_iterator_new
 #define icalrecur_iterator_next itsm_icalrecur_iterator_next
 #define icalrecur_iterator_free itsm_icalrecur_iterator_free

@@ -700,10 +700,13 @@ fnv_str(uint64_t h, const char *s)
 static uint64_t
 fnv_int(uint64_t h, int64_t v)
 {
-	char buf[24];
+	unsigned char b[8];
+	int i;
 
-	snprintf(buf, sizeof(buf), "%lld;", (long long)v);
-	return fnv_str(h, buf);
+	/* Its bytes, least significant first: the same on every host. */
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)((uint64_t)v >> (8 * i));
+	return fnv(h, b, sizeof(b));
 }
 
 /*
@@ -746,8 +749,12 @@ calendars_print(const itsm_policy *p)
 			itsm_calendar_holiday(cal, j, &y, &m, &d);
 			h = fnv_int(fnv_int(fnv_int(h, y), m), d);
 		}
-		for (j = 0; j < itsm_calendar_holiday_file_count(cal); j++)
-			h = fnv_str(h, itsm_calendar_holiday_file(cal, j));
+		/*
+		 * The closed days, those of the holiday files included: an
+		 * edited file changes the dues as an edited policy does.
+		 */
+		for (j = 0; j < itsm_calendar_closed_day_count(cal); j++)
+			h = fnv_int(h, itsm_calendar_closed_day(cal, j));
 	}
 	h = fnv_str(h, itsm_policy_has_sla(p) ? itsm_policy_sla_calendar(p) :
 	    "");

@@ -128,6 +128,13 @@ size_t itsm_calendar_holiday_count(const itsm_calendar *c);
 void itsm_calendar_holiday(const itsm_calendar *c, size_t i, int *year,
     int *month, int *day);
 /* The holiday files added, in order. */
+/*
+ * Every closed day, dated ones and those of the holiday files (a yearly
+ * holiday's are the policy's, above), ascending, as days since
+ * 1970-01-01.
+ */
+size_t itsm_calendar_closed_day_count(const itsm_calendar *c);
+int64_t itsm_calendar_closed_day(const itsm_calendar *c, size_t i);
 size_t itsm_calendar_holiday_file_count(const itsm_calendar *c);
 const char *itsm_calendar_holiday_file(const itsm_calendar *c, size_t i);
 

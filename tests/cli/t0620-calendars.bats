@@ -139,6 +139,43 @@ refused() {
 	assert_nothing_stored
 }
 
+# ics FILE DTSTART [RRULE]: a holiday file of one all-day event.
+ics() {
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:1@t\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:%s\r\n%bSUMMARY:Closed\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	    "$2" "${3:+RRULE:$3\r\n}" >"$1"
+}
+
+@test "a holiday recurring daily is refused with 78 at its file: the week says that" {
+	ics "$BATS_TEST_TMPDIR/daily.ics" 20260101 FREQ=DAILY
+	printf '%s\n' "calendars: [{name: office, zone: Europe/Paris, week: {mon-fri: [08:00-12:00]}, holiday_files: [$BATS_TEST_TMPDIR/daily.ics]}]" \
+	    >>"$ITSM_CONFIG"
+	run --separate-stderr itsm open "Printer down" --caller alice
+	assert_status 78
+	assert_one_line_error "[0-9]+:[0-9]+: holiday file '$BATS_TEST_TMPDIR/daily.ics': the event 'Closed' recurs more than 20000 times before 2200 \\(a weekly closing belongs in the calendar's week\\)"
+	assert_nothing_stored
+	# Weekly (every Saturday) and daily for a month are read.
+	ics "$BATS_TEST_TMPDIR/daily.ics" 20260801 "FREQ=DAILY;UNTIL=20260831"
+	itsm config check >/dev/null
+	ics "$BATS_TEST_TMPDIR/daily.ics" 20260103 "FREQ=WEEKLY;BYDAY=SA"
+	itsm config check >/dev/null
+}
+
+@test "an edited holiday file recomputes the open tickets' due times, as an edited policy does" {
+	ics "$BATS_TEST_TMPDIR/fr.ics" 20260406
+	printf '%s\n' "calendars: [{name: office, zone: Europe/Paris, week: {mon-fri: [08:00-12:00]}, holiday_files: [$BATS_TEST_TMPDIR/fr.ics]}]" \
+	    "sla: {calendar: office}" >>"$ITSM_CONFIG"
+	# Monday 2026-11-30 08:00 in Paris, a P3 (response 2h): 10:00.
+	export ITSM_NOW=2026-11-30T07:00:00Z
+	open_ticket "P3" --caller a --impact medium --urgency medium
+	itsm escalate --stagnant >/dev/null
+	ticket_is 1 .response_due '"2026-11-30T09:00:00Z"'
+	# The same file name, another content: Monday closed.  The next
+	# sweep moves the due time to Tuesday 10:00.
+	ics "$BATS_TEST_TMPDIR/fr.ics" 20261130
+	itsm escalate --stagnant >/dev/null
+	ticket_is 1 .response_due '"2026-12-01T09:00:00Z"'
+}
+
 @test "without calendars, every ticket counts in 24x7 as before: the same due times" {
 	open_ticket "x" --caller a --impact medium --urgency medium
 	run --separate-stderr itsm show 1 --json

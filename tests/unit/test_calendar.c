@@ -519,6 +519,22 @@ test_ics_holidays(void **state)
 	assert_true(itsm_calendar_is_holiday(c, 2150, 9, 3));
 	assert_false(itsm_calendar_is_holiday(c, 2028, 9, 3));	/* EXDATE */
 	assert_false(itsm_calendar_is_holiday(c, 2025, 9, 3));
+	/* The closed days, ascending, the file's among them. */
+	assert_true(itsm_calendar_closed_day_count(c) > 0);
+	for (size_t i = 1; i < itsm_calendar_closed_day_count(c); i++)
+		assert_true(itsm_calendar_closed_day(c, i - 1) <
+		    itsm_calendar_closed_day(c, i));
+	/* Recurring daily: refused by its count, not expanded to 2200. */
+	write_file(bad,
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+	    "BEGIN:VEVENT\r\nUID:9@x\r\nDTSTAMP:20260101T000000Z\r\n"
+	    "SUMMARY:Every day\r\nDTSTART;VALUE=DATE:20260101\r\n"
+	    "RRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+	assert_int_equal(itsm_calendar_add_holiday_file(c, bad),
+	    ITSM_E_INVALID);
+	assert_non_null(strstr(itsm_errmsg(), "holiday file '"));
+	assert_non_null(strstr(itsm_errmsg(), "': the event 'Every day' "
+	    "recurs more than 20000 times before 2200"));
 	/* Not iCalendar, no event, no file. */
 	write_file(bad, "hello\n");
 	assert_int_equal(itsm_calendar_add_holiday_file(c, bad),
