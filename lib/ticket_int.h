@@ -257,9 +257,19 @@ struct tk_cuts {
 	int varies;			/* the cuts are supersets */
 	const itsm_policy *policy;
 	int64_t now;
+	/*
+	 * The cuts tk_stagnant() worked out, by priority and calendar: one
+	 * calendar walk each, not one per ticket read.
+	 */
+	size_t nmemo;
+	struct {
+		size_t pi;
+		const itsm_calendar *cal;
+		int64_t at;
+	} memo[32];
 };
 int tk_stagnant_cuts(const itsm_policy *p, int64_t now, struct tk_cuts *k);
-int tk_stagnant(const struct tk_cuts *k, const char *status,
+int tk_stagnant(struct tk_cuts *k, const char *status,
     const char *priority, const char *group, const char *service,
     int has_updated, int64_t updated_at);
 /* The fields tk_stagnant() reads, SK_BIT of each. */

@@ -396,6 +396,7 @@ tk_stagnant_cuts(const itsm_policy *p, int64_t now, struct tk_cuts *k)
 	size_t i, j, n = itsm_policy_priority_count(p);
 
 	k->n = 0;
+	k->nmemo = 0;
 	k->varies = 0;
 	k->policy = p;
 	k->now = now;
@@ -416,8 +417,27 @@ tk_stagnant_cuts(const itsm_policy *p, int64_t now, struct tk_cuts *k)
 	return 0;
 }
 
+/* cut_in() of priority pi in cal, worked out once per sweep. */
+static int64_t
+memo_cut(struct tk_cuts *k, size_t pi, const itsm_calendar *cal)
+{
+	int64_t at;
+	size_t i;
+
+	for (i = 0; i < k->nmemo; i++)
+		if (k->memo[i].pi == pi && k->memo[i].cal == cal)
+			return k->memo[i].at;
+	at = cut_in(k->policy, pi, cal, k->now);
+	if (k->nmemo < sizeof(k->memo) / sizeof(k->memo[0])) {
+		k->memo[k->nmemo].pi = pi;
+		k->memo[k->nmemo].cal = cal;
+		k->memo[k->nmemo++].at = at;
+	}
+	return at;
+}
+
 int
-tk_stagnant(const struct tk_cuts *k, const char *status, const char *priority,
+tk_stagnant(struct tk_cuts *k, const char *status, const char *priority,
     const char *group, const char *service, int has_updated,
     int64_t updated_at)
 {
@@ -440,9 +460,9 @@ tk_stagnant(const struct tk_cuts *k, const char *status, const char *priority,
 			;
 		if (priority == NULL || pi == n)
 			pi = n - 1;
-		cut = cut_in(p, pi, itsm_policy_rule_calendar(p,
+		cut = memo_cut(k, pi, itsm_policy_rule_calendar(p,
 		    ITSM_RULE_STAGNATION, itsm_policy_priority_name(p, pi),
-		    group, service), k->now);
+		    group, service));
 	}
 	return updated_at < cut;
 }
@@ -629,7 +649,7 @@ tk_query_breached(struct store_query *q, int64_t now)
 
 /* tk_stagnant() of a ticket read with TK_STAGNANT_FIELDS. */
 static int
-ticket_stagnant(const struct tk_cuts *k, const itsm_ticket *t)
+ticket_stagnant(struct tk_cuts *k, const itsm_ticket *t)
 {
 	return tk_stagnant(k, t->str[ITSM_F_STATUS], t->str[ITSM_F_PRIORITY],
 	    t->str[ITSM_F_GROUP], t->str[ITSM_F_SERVICE],
@@ -1043,7 +1063,7 @@ collect_ids(itsm_store *s, const struct store_query *q, int64_t **out,
  */
 static int
 collect_kept(itsm_store *s, struct store_query *q, uint64_t want,
-    int (*keep)(const void *arg, const itsm_ticket *t), const void *arg,
+    int (*keep)(void *arg, const itsm_ticket *t), void *arg,
     int64_t **out, size_t *n)
 {
 	const struct store_value *row;
@@ -1080,7 +1100,7 @@ collect_kept(itsm_store *s, struct store_query *q, uint64_t want,
 }
 
 static int
-keep_stagnant(const void *arg, const itsm_ticket *t)
+keep_stagnant(void *arg, const itsm_ticket *t)
 {
 	return ticket_stagnant(arg, t);
 }
@@ -1120,19 +1140,39 @@ auto_close_cut(const itsm_policy *p, const itsm_calendar *cal, int64_t now)
 struct auto_close {
 	const itsm_policy *p;
 	int64_t now;
+	size_t nmemo;		/* the cut of each calendar met, once */
+	struct {
+		const itsm_calendar *cal;
+		int64_t at;
+	} memo[32];
 };
 
 /* Whether resolved ticket t waited the delay in its own calendar. */
 static int
-keep_auto_close(const void *arg, const itsm_ticket *t)
+keep_auto_close(void *arg, const itsm_ticket *t)
 {
-	const struct auto_close *a = arg;
+	struct auto_close *a = arg;
+	const itsm_calendar *cal;
+	int64_t at;
+	size_t i;
 
-	return t->str[ITSM_F_RESOLVED_AT] != NULL &&
-	    t->num[ITSM_F_RESOLVED_AT] <= auto_close_cut(a->p,
-	    itsm_policy_rule_calendar(a->p, ITSM_RULE_AUTO_CLOSE,
+	if (t->str[ITSM_F_RESOLVED_AT] == NULL)
+		return 0;
+	cal = itsm_policy_rule_calendar(a->p, ITSM_RULE_AUTO_CLOSE,
 	    t->str[ITSM_F_PRIORITY], t->str[ITSM_F_GROUP],
-	    t->str[ITSM_F_SERVICE]), a->now);
+	    t->str[ITSM_F_SERVICE]);
+	for (i = 0; i < a->nmemo && a->memo[i].cal != cal; i++)
+		;
+	if (i < a->nmemo)
+		at = a->memo[i].at;
+	else {
+		at = auto_close_cut(a->p, cal, a->now);
+		if (a->nmemo < sizeof(a->memo) / sizeof(a->memo[0])) {
+			a->memo[a->nmemo].cal = cal;
+			a->memo[a->nmemo++].at = at;
+		}
+	}
+	return t->num[ITSM_F_RESOLVED_AT] <= at;
 }
 
 /*
@@ -1150,7 +1190,7 @@ tk_auto_close_ids(itsm_ctx *c, int64_t **ids, size_t *n)
 	    .order = STORE_BY_RESOLVED, .want = SK_BIT(ITSM_F_ID) };
 	const itsm_policy *p = c->policy;
 	const itsm_calendar *base, *cal;
-	struct auto_close a = { p, c->now };
+	struct auto_close a = { .p = p, .now = c->now };
 	const char *cn, *to;
 	size_t i, j, npr = itsm_policy_priority_count(p);
 	int64_t cut;
