@@ -38,6 +38,9 @@
 #define LLVMFuzzerTestOneInput fuzz_ref
 #include "../../fuzz/ref.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_mail
+#include "../../fuzz/mail.c"
+#undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_import_jsonl
 #include "../../fuzz/import_jsonl.c"
 #undef LLVMFuzzerTestOneInput
@@ -178,6 +181,13 @@ test_ref_corpus(void **state)
 }
 
 static void
+test_mail_corpus(void **state)
+{
+	(void)state;
+	run_corpus("mail", fuzz_mail);
+}
+
+static void
 test_import_jsonl_corpus(void **state)
 {
 	(void)state;
@@ -198,6 +208,7 @@ main(void)
 		cmocka_unit_test(test_policy_corpus),
 		cmocka_unit_test(test_time_corpus),
 		cmocka_unit_test(test_ref_corpus),
+		cmocka_unit_test(test_mail_corpus),
 		cmocka_unit_test(test_import_jsonl_corpus),
 		cmocka_unit_test(test_import_csv_corpus),
 	};
