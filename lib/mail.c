@@ -29,9 +29,10 @@
  * "- " starts a list item; td and th are separated by a space; blanks
  * collapsed (inside pre kept); entities decoded (numeric ones, HTML 4's
  * Latin-1 set and the usual typographic ones; &nbsp; is a space).  The
- * charset is the part's charset parameter; undeclared, UTF-8 when the
- * bytes are UTF-8 and windows-1252 otherwise; unknown, the bytes as
- * UTF-8.  Line ends become "\n".
+ * charset is the part's charset parameter; undeclared, ASCII or unknown,
+ * UTF-8 when the bytes are UTF-8 and windows-1252 otherwise; ISO-8859-1
+ * read as windows-1252 (its superset, as browsers do).  Line ends become
+ * "\n"; leading and trailing blank lines are dropped.
  *
  * Reply (the body as a note): the lines before the first reply marker:
  * - an attribution, "On ... wrote:" or "Le ... a écrit :", on one line or
@@ -240,19 +241,47 @@ is_utf8(const char *s, size_t len)
 	return same;
 }
 
-/* Bytes in charset cs (NULL: undeclared) as UTF-8, line ends "\n". */
+/* Whether the charset is one of the names in the list. */
+static int
+charset_in(const char *cs, const char *const *names)
+{
+	for (; *names != NULL; names++)
+		if (strcasecmp(cs, *names) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Bytes in charset cs (NULL: undeclared) as UTF-8, line ends "\n".
+ * Undeclared or ASCII: UTF-8 when they are, else windows-1252, as they
+ * are when a Windows client fails to say so; ISO-8859-1: windows-1252,
+ * its superset, as the web reads it (Outlook's quotes are in 0x80-0x9f);
+ * unknown to iconv: the same as undeclared.
+ */
 static char *
 to_utf8(const char *s, size_t len, const char *cs)
 {
+	static const char *const ascii[] = { "us-ascii", "ascii",
+	    "ansi_x3.4-1968", NULL };
+	static const char *const latin1[] = { "iso-8859-1", "iso8859-1",
+	    "iso_8859-1", "latin1", "l1", NULL };
+	static const char *const utf8[] = { "utf-8", "utf8", NULL };
 	char *conv = NULL, *u, *r, *w;
 	gsize got = 0;
 
-	if (cs == NULL && !is_utf8(s, len))
+	if (cs != NULL && charset_in(cs, latin1))
 		cs = "windows-1252";
-	if (cs != NULL && strcasecmp(cs, "utf-8") != 0 &&
-	    strcasecmp(cs, "us-ascii") != 0 &&
-	    (conv = g_convert(s, (gssize)len, "UTF-8", cs, NULL, &got,
-	    NULL)) != NULL) {
+	else if (cs != NULL && charset_in(cs, ascii))
+		cs = NULL;
+	if (cs != NULL && !charset_in(cs, utf8))
+		conv = g_convert(s, (gssize)len, "UTF-8", cs, NULL, &got, NULL);
+	/* windows-1252 leaves five bytes undefined: ISO-8859-1 has them. */
+	if (conv == NULL && (cs == NULL || !charset_in(cs, utf8)) &&
+	    !is_utf8(s, len) && (conv = g_convert(s, (gssize)len, "UTF-8",
+	    "windows-1252", NULL, &got, NULL)) == NULL)
+		conv = g_convert(s, (gssize)len, "UTF-8", "iso-8859-1", NULL,
+		    &got, NULL);
+	if (conv != NULL) {
 		s = conv;
 		len = got;
 	}

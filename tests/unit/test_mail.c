@@ -435,6 +435,56 @@ test_utf8(void **state)
 	check_utf8("\x01\x1b[31m\x7f", 7, "\x01\x1b[31m\x7f");
 }
 
+/* The body of a one-part message with this Content-Type and body. */
+static void
+check_charset(const char *type, const char *body, const char *want)
+{
+	char text[512];
+	struct mail *m;
+
+	snprintf(text, sizeof(text), "From: a@example.com\nMIME-Version: "
+	    "1.0\n%s%s\n\n%s\n", type ? "Content-Type: " : "", type ? type :
+	    "", body);
+	assert_non_null(m = parse(text, NULL));
+	if (strcmp(m->body, want) != 0)
+		print_error("%s: %s\n", type, body);
+	assert_string_equal(m->body, want);
+	mail_free(m);
+}
+
+static void
+test_charsets(void **state)
+{
+	(void)state;
+	check_charset(NULL, "caf\xc3\xa9", "caf\xc3\xa9");
+	check_charset(NULL, "caf\xe9", "caf\xc3\xa9");
+	check_charset("text/plain", "caf\xe9", "caf\xc3\xa9");
+	check_charset("text/plain; charset=us-ascii", "caf\xe9 \x80",
+	    "caf\xc3\xa9 \xe2\x82\xac");
+	check_charset("text/plain; charset=us-ascii", "caf\xc3\xa9",
+	    "caf\xc3\xa9");
+	/* ISO-8859-1 as windows-1252: Outlook's quote, the euro. */
+	check_charset("text/plain; charset=iso-8859-1", "l\x92\xe9t\xe9 \x80",
+	    "l\xe2\x80\x99\xc3\xa9t\xc3\xa9 \xe2\x82\xac");
+	/* A byte windows-1252 leaves undefined: ISO-8859-1 then. */
+	check_charset("text/plain; charset=latin1", "\x81\xe9",
+	    "\xc2\x81\xc3\xa9");
+	check_charset("text/plain; charset=ISO-8859-15", "\xa4", "\xe2\x82\xac");
+	check_charset("text/plain; charset=koi8-r", "\xf0\xd2\xc9",
+	    "\xd0\x9f\xd1\x80\xd0\xb8");
+	check_charset("text/plain; charset=utf-8", "caf\xe9", "caf" FFFD);
+	check_charset("text/plain; charset=x-unknown", "caf\xe9",
+	    "caf\xc3\xa9");
+	check_charset("text/plain; charset=x-unknown", "caf\xc3\xa9",
+	    "caf\xc3\xa9");
+	check_charset("text/plain; charset=utf-16le\n"
+	    "Content-Transfer-Encoding: base64", "aABpAA==", "hi");
+	check_charset("text/plain; charset=utf-8", "a\r\nb\r\n", "a\nb");
+	/* HTML only: rendered; with a text part beside it: the text. */
+	check_charset("text/html; charset=iso-8859-1", "<p>caf\xe9</p>",
+	    "caf\xc3\xa9");
+}
+
 static void
 check_html(const char *html, const char *want)
 {
@@ -547,6 +597,7 @@ main(void)
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_charsets),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_strip),
 	};
