@@ -25,7 +25,8 @@
  * joined by a blank line.  When there is none, the text/html parts
  * rendered as text: tags dropped; script, style, head and title dropped
  * with their content; comments dropped; br, div, tr, li and the like end
- * a line, p, h1-h6, blockquote, table, lists, pre and hr a paragraph;
+ * a line, p, h1-h6, blockquote, table, lists, pre and hr a paragraph (a
+ * br where a line ends already too), never more than one blank line;
  * "- " starts a list item; td and th are separated by a space; blanks
  * collapsed (inside pre kept); entities decoded (numeric ones, HTML 4's
  * Latin-1 set and the usual typographic ones; &nbsp; is a space).  The
@@ -36,7 +37,7 @@
  *
  * Reply (the body as a note): the lines before the first reply marker:
  * - an attribution, "On ... wrote:" or "Le ... a écrit :", on one line or
- *   wrapped over two;
+ *   wrapped over two, with a digit (of its date) on its first line;
  * - a line "-----Original Message-----" (any number of dashes; also
  *   "Message d'origine", "Message original", "Ursprüngliche Nachricht");
  * - Outlook's quoted header block: a line starting "From:" or "De :"

@@ -289,8 +289,9 @@ tag(struct render *r, const char *p)
 	if (strcmp(name, "pre") == 0)
 		r->pre += closing ? (r->pre > 0 ? -1 : 0) : 1;
 	if ((k = block(name)) > 0) {
-		if (strcmp(name, "br") == 0 && r->breaks == 1 && r->b.len > 0)
-			json_bytes(&r->b, "\n", 1);	/* <br><br>: a blank line */
+		/* A <br> where a line ends already makes it a blank line. */
+		if (strcmp(name, "br") == 0 && r->breaks > 0)
+			k = 2;
 		owe_break(r, k);
 		if (strcmp(name, "li") == 0 && !closing)
 			text(r, "- ", 2);
@@ -398,7 +399,10 @@ starts(const char *s, size_t n, const char *word)
 	return n >= k && strncasecmp(s, word, k) == 0;
 }
 
-/* "On ... wrote:" or "Le ... a écrit :", on one line or two. */
+/*
+ * "On ... wrote:" or "Le ... a écrit :", on one line or two, with a
+ * date: a digit on its first line.
+ */
 static int
 attribution(const struct lines *l, size_t i)
 {
@@ -408,6 +412,10 @@ attribution(const struct lines *l, size_t i)
 
 	if (!starts(l->s[i], l->len[i], "On ") &&
 	    !starts(l->s[i], l->len[i], "Le "))
+		return 0;
+	for (k = 0; k < l->len[i] && !isdigit((unsigned char)l->s[i][k]); k++)
+		;
+	if (k == l->len[i])
 		return 0;
 	for (j = i; j <= i + 1 && j < l->n; j++)
 		for (k = 0; k < sizeof(ends) / sizeof(ends[0]); k++)

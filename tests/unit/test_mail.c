@@ -230,7 +230,7 @@ test_corpus(void **state)
 			assert_non_null(names[n++] = strndup(e->d_name, k - 4));
 	}
 	closedir(d);
-	assert_true(n >= 21);
+	assert_true(n >= 22);
 	qsort(names, n, sizeof(names[0]), by_name);
 	for (i = 0; i < n; i++) {
 		check_file(names[i]);
@@ -505,6 +505,10 @@ test_html(void **state)
 	check_html("<p>one</p><p>two</p>", "one\n\ntwo");
 	check_html("a<br>b<br/>c<BR >d", "a\nb\nc\nd");
 	check_html("a<br><br>b", "a\n\nb");
+	check_html("a<br><br><br><br>b", "a\n\nb");
+	check_html("<div>a<br></div><div>b</div>", "a\nb");
+	check_html("<div>a</div><div><br></div><p>b</p>", "a\n\nb");
+	check_html("<p>a</p><p>&nbsp;</p><p>b</p>", "a\n\nb");
 	check_html("<div>a</div><div>b</div>", "a\nb");
 	check_html("  lots   of\n\n  space\t", "lots of space");
 	check_html("<b>bold</b> and <a href=\"x>y\">link</a>",
@@ -583,8 +587,12 @@ test_strip(void **state)
 	    "On Monday it failed; she wrote: nothing\nmore");
 	check_strip("From: the manual\nit says\n", "From: the manual\nit says");
 	check_strip("a -- b\n---\n", "a -- b\n---");
-	check_strip("On top\n\nOn Mon Bob wrote:\n", "On top");
-	check_strip("On Mon Bob wrote:\n> only a quote\n", "");
+	check_strip("On top\n\nOn Mon 7 Bob wrote:\n", "On top");
+	check_strip("On 7/12 Bob wrote:\n> only a quote\n", "");
+	check_strip("Le chef a dit non.\nPuis Paul a \xc3\xa9" "crit :\nfin\n",
+	    "Le chef a dit non.\nPuis Paul a \xc3\xa9" "crit :\nfin");
+	check_strip("On Monday the log wrote:\nerror 5\n",
+	    "On Monday the log wrote:\nerror 5");
 	check_strip("trailing   \nblanks\t\n", "trailing\nblanks");
 }
 
