@@ -29,6 +29,8 @@
 
 #include <cmocka.h>
 
+#include "corpus.h"
+
 #define LLVMFuzzerTestOneInput fuzz_policy
 #include "../../fuzz/policy.c"
 #undef LLVMFuzzerTestOneInput
@@ -55,19 +57,7 @@ static char corpus[PATH_MAX];
 static void
 find_corpus(void)
 {
-	char exe[PATH_MAX], *dir;
-	ssize_t n;
-	const char *env = getenv("FUZZ_CORPUS");
-
-	if (env != NULL && *env != '\0') {
-		snprintf(corpus, sizeof(corpus), "%s", env);
-		return;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	assert_true(n > 0);
-	exe[n] = '\0';
-	dir = dirname(dirname(dirname(exe)));	/* top/build/tests/x -> top */
-	snprintf(corpus, sizeof(corpus), "%s/fuzz/corpus", dir);
+	corpus_dir(corpus, "FUZZ_CORPUS", "fuzz/corpus");
 }
 
 static int

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "corpus.h"
 #include "itsm/error.h"
 #include "json_int.h"
 #include "mail_int.h"
@@ -36,24 +37,6 @@ static const struct mail_options corpus_options = {
 
 static char corpus[PATH_MAX];
 
-static void
-find_corpus(void)
-{
-	char exe[PATH_MAX];
-	const char *env = getenv("MAIL_CORPUS");
-	ssize_t n;
-
-	if (env != NULL && *env != '\0') {
-		snprintf(corpus, sizeof(corpus), "%s", env);
-		return;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	assert_true(n > 0);
-	exe[n] = '\0';
-	/* top/build/tests/test_mail -> top/tests/mail */
-	snprintf(corpus, sizeof(corpus), "%s/tests/mail",
-	    dirname(dirname(dirname(exe))));
-}
 
 /* The whole file, NUL-terminated, its length in *len; NULL if absent. */
 static char *
@@ -222,7 +205,7 @@ test_corpus(void **state)
 	DIR *d;
 
 	(void)state;
-	find_corpus();
+	corpus_dir(corpus, "MAIL_CORPUS", "tests/mail");
 	assert_non_null(d = opendir(corpus));
 	while ((e = readdir(d)) != NULL && n < 256) {
 		k = strlen(e->d_name);
@@ -485,17 +468,20 @@ test_charsets(void **state)
 	    "caf\xc3\xa9");
 }
 
+/* fn(in) is want. */
 static void
-check_html(const char *html, const char *want)
+check_text(char *(*fn)(const char *), const char *in, const char *want)
 {
-	char *got = mail_html_text(html);
+	char *got = fn(in);
 
 	assert_non_null(got);
 	if (strcmp(got, want) != 0)
-		print_error("html: %s\n", html);
+		print_error("input: %s\n", in);
 	assert_string_equal(got, want);
 	free(got);
 }
+
+#define check_html(in, want) check_text(mail_html_text, in, want)
 
 static void
 test_html(void **state)
@@ -539,17 +525,7 @@ test_html(void **state)
 	check_html("<script>never closed", "");
 }
 
-static void
-check_strip(const char *text, const char *want)
-{
-	char *got = mail_strip_reply(text);
-
-	assert_non_null(got);
-	if (strcmp(got, want) != 0)
-		print_error("strip: %s\n", text);
-	assert_string_equal(got, want);
-	free(got);
-}
+#define check_strip(in, want) check_text(mail_strip_reply, in, want)
 
 static void
 test_strip(void **state)
