@@ -22,7 +22,8 @@
  *
  * Body: the text/plain parts that are not attachments (no Content-
  * Disposition: attachment, no file name), decoded, in their order,
- * joined by a blank line.  When there is none, the text/html parts
+ * joined by a blank line, blank ones left out.  When there is none (some
+ * clients send an empty text part beside the HTML), the text/html parts
  * rendered as text: tags dropped; script, style, head and title dropped
  * with their content; comments dropped; br, div, tr, li and the like end
  * a line, p, h1-h6, blockquote, table, lists, pre and hr a paragraph (a
@@ -89,7 +90,7 @@
 #include "json_int.h"
 #include "mail_int.h"
 
-/* Multiparts nested deeper than this are attachments no more. */
+/* Parts nested deeper than this are ignored. */
 #define MAX_DEPTH 32
 
 static const char *const kinds[] = { "normal", "auto-reply", "bulk",
@@ -301,13 +302,14 @@ to_utf8(const char *s, size_t len, const char *cs)
 struct walk {
 	struct mail *m;
 	struct json_buf plain, html;
-	int oom;
 };
 
-/* Appends a text with a blank line between it and what came before. */
+/* Appends a text, unless blank, a blank line after what came before. */
 static void
 gather(struct json_buf *b, const char *text)
 {
+	if (text[strspn(text, " \t\r\n")] == '\0')
+		return;
 	if (b->len > 0)
 		json_raw(b, "\n\n");
 	json_raw(b, text);

@@ -141,14 +141,15 @@ static const struct {
 static unsigned long
 entity(const char *s, size_t *len)
 {
-	const char *semi;
 	char name[12];
 	unsigned long c = 0;
 	size_t n, i;
 	char *end;
 
-	if ((semi = strchr(s, ';')) == NULL || (n = (size_t)(semi - s)) == 0 ||
-	    n >= sizeof(name))
+	/* Bounded: a text of '&' without ';' stays linear. */
+	for (n = 0; n < sizeof(name) && s[n] != ';' && s[n] != '\0'; n++)
+		;
+	if (n == 0 || n == sizeof(name) || s[n] != ';')
 		return 0;
 	memcpy(name, s, n);
 	name[n] = '\0';

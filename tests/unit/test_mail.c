@@ -468,6 +468,48 @@ test_charsets(void **state)
 	    "caf\xc3\xa9");
 }
 
+#define ALT "Content-Type: multipart/alternative; boundary=b\n\n"
+
+/* The body of a multipart message. */
+static void
+check_body(const char *parts, const char *want)
+{
+	char text[1024];
+	struct mail *m;
+
+	snprintf(text, sizeof(text), "From: a@example.com\nMIME-Version: 1.0"
+	    "\n%s--b--\n", parts);
+	assert_non_null(m = parse(text, NULL));
+	assert_string_equal(m->body, want);
+	mail_free(m);
+}
+
+static void
+test_body_parts(void **state)
+{
+	(void)state;
+	/* The text part, not the HTML. */
+	check_body(ALT "--b\nContent-Type: text/plain\n\ntext\n"
+	    "--b\nContent-Type: text/html\n\n<p>html</p>\n", "text");
+	check_body(ALT "--b\nContent-Type: text/html\n\n<p>html</p>\n"
+	    "--b\nContent-Type: text/plain\n\ntext\n", "text");
+	/* An empty text part beside the HTML: the HTML. */
+	check_body(ALT "--b\nContent-Type: text/plain\n\n \n\n"
+	    "--b\nContent-Type: text/html\n\n<p>html</p>\n", "html");
+	/* Text parts around a picture, joined; blank ones left out. */
+	check_body("Content-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n\none\n"
+	    "--b\nContent-Type: image/png\n\nPNG\n"
+	    "--b\nContent-Type: text/plain\n\n\n"
+	    "--b\nContent-Type: text/plain\n\ntwo\n", "one\n\ntwo");
+	/* A text part with a file name is an attachment. */
+	check_body("Content-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n\nbody\n"
+	    "--b\nContent-Type: text/plain; name=a.txt\n\nfile\n", "body");
+	/* No part at all. */
+	check_body("Content-Type: multipart/mixed; boundary=b\n\n", "");
+}
+
 /* fn(in) is want. */
 static void
 check_text(char *(*fn)(const char *), const char *in, const char *want)
@@ -523,6 +565,8 @@ test_html(void **state)
 	check_html("<h1>Title</h1>text<hr>end", "Title\n\ntext\n\nend");
 	check_html("<p>unclosed <b", "unclosed");
 	check_html("<script>never closed", "");
+	check_html("&&&&amp;&&", "&&&&&&");
+	check_html("&averyveryverylongname;", "&averyveryverylongname;");
 }
 
 #define check_strip(in, want) check_text(mail_strip_reply, in, want)
@@ -582,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_charsets),
+		cmocka_unit_test(test_body_parts),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_strip),
 	};
