@@ -39,6 +39,7 @@ check(const struct mail *m)
 
 	valid("from_name", m->from_name);
 	valid("from_addr", m->from_addr);
+	valid("reply_to", m->reply_to);
 	valid("subject", m->subject);
 	valid("message_id", m->message_id);
 	valid("in_reply_to", m->in_reply_to);

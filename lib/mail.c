@@ -13,7 +13,9 @@
  *   address in From:".
  *
  * Fields: From: gives the sender's name (decoded) and address (the first
- * mailbox, inside a group too); To: and Cc: their addresses, groups
+ * mailbox, inside a group too; when GMime cannot read From:, the word
+ * around its first '@'); Reply-To: its first address, for a sender such
+ * as a web form's "noreply"; To: and Cc: their addresses, groups
  * flattened; Subject: decoded (RFC 2047, any charset, undeclared 8-bit
  * bytes read as UTF-8 or else windows-1252) with leading and trailing
  * blanks removed; Date: as epoch seconds, 0 when absent or unreadable
@@ -65,8 +67,9 @@
  *    present);
  * 2. bounce: Content-Type multipart/report with report-type
  *    delivery-status, or From:, Sender: or Return-Path: at MAILER-DAEMON;
- * 3. auto-reply: Auto-Submitted: other than "no", X-Autoreply:,
- *    X-Autorespond:, Precedence: auto_reply;
+ * 3. auto-reply: a read receipt (multipart/report with report-type
+ *    disposition-notification), Auto-Submitted: other than "no",
+ *    X-Autoreply:, X-Autorespond:, Precedence: auto_reply;
  * 4. bounce: an empty Return-Path: ("<>"), the null sender of
  *    notifications;
  * 5. bulk: Precedence: bulk, junk or list; List-Id:;
@@ -122,6 +125,7 @@ mail_free(struct mail *m)
 		return;
 	free(m->from_name);
 	free(m->from_addr);
+	free(m->reply_to);
 	free_list(m->to, m->nto);
 	free_list(m->cc, m->ncc);
 	free(m->subject);
@@ -616,6 +620,11 @@ classify(struct mail *m, GMimeMessage *msg, const char *domain)
 	    daemon_address(header(msg, "Return-Path"))) {
 		m->kind = MAIL_BOUNCE;
 		why = "MAILER-DAEMON";
+	} else if (ct && g_mime_content_type_is_type(ct, "multipart",
+	    "report") && report && strcasecmp(report,
+	    "disposition-notification") == 0) {
+		m->kind = MAIL_AUTOREPLY;
+		why = "multipart/report disposition-notification";
 	} else if ((v = header(msg, "Auto-Submitted")) != NULL &&
 	    !header_is(msg, "Auto-Submitted", "no")) {
 		m->kind = MAIL_AUTOREPLY;
@@ -712,9 +721,13 @@ fields(struct mail *m, GMimeMessage *msg, const struct mail_options *o)
 {
 	InternetAddress *from = first_mailbox(g_mime_message_get_from(msg),
 	    0);
+	InternetAddress *rt = first_mailbox(g_mime_message_get_addresses(msg,
+	    GMIME_ADDRESS_TYPE_REPLY_TO), 0);
 	GDateTime *date = g_mime_message_get_date(msg);
 	const char *addr = from ? internet_address_mailbox_get_addr(
 	    (InternetAddressMailbox *)from) : NULL;
+	const char *rt_addr = rt ? internet_address_mailbox_get_addr(
+	    (InternetAddressMailbox *)rt) : NULL;
 
 	if (addr != NULL && strchr(addr, '@') != NULL) {
 		m->from_addr = clean(addr);
@@ -722,7 +735,10 @@ fields(struct mail *m, GMimeMessage *msg, const struct mail_options *o)
 	} else if (loose_from(m, header(msg, "From")) != 0)
 		return itsm_error(ITSM_E_INVALID,
 		    "not a mail: no sender address in From:");
+	if (rt_addr == NULL || strchr(rt_addr, '@') == NULL)
+		rt_addr = "";
 	if (m->from_addr == NULL || m->from_name == NULL ||
+	    (m->reply_to = clean(rt_addr)) == NULL ||
 	    (m->subject = clean(g_mime_message_get_subject(msg))) == NULL ||
 	    (m->message_id = clean(g_mime_message_get_message_id(msg))) ==
 	    NULL ||

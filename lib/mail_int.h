@@ -39,6 +39,7 @@ struct mail_attachment {
  */
 struct mail {
 	char *from_name, *from_addr;
+	char *reply_to;		/* the first address of Reply-To: */
 	char **to, **cc;	/* addresses, groups flattened */
 	size_t nto, ncc;
 	char *subject;		/* decoded */

@@ -86,6 +86,7 @@ render(const struct mail *m)
 
 	field(&b, "from_name", m->from_name);
 	field(&b, "from_addr", m->from_addr);
+	field(&b, "reply_to", m->reply_to);
 	for (i = 0; i < m->nto; i++)
 		field(&b, "to", m->to[i]);
 	for (i = 0; i < m->ncc; i++)
@@ -140,7 +141,8 @@ first_difference(const char *name, const char *want, const char *got)
 static void
 check_strings(const struct mail *m)
 {
-	const char *all[] = { m->from_name, m->from_addr, m->subject,
+	const char *all[] = { m->from_name, m->from_addr, m->reply_to,
+	    m->subject,
 	    m->message_id, m->in_reply_to, m->body, m->reply, m->kind_why };
 	size_t i;
 	char *u;
@@ -213,7 +215,7 @@ test_corpus(void **state)
 			assert_non_null(names[n++] = strndup(e->d_name, k - 4));
 	}
 	closedir(d);
-	assert_true(n >= 22);
+	assert_true(n >= 23);
 	qsort(names, n, sizeof(names[0]), by_name);
 	for (i = 0; i < n; i++) {
 		check_file(names[i]);
@@ -334,7 +336,10 @@ test_classify(void **state)
 	    "delivery-status; boundary=b\n", NULL, "bounce",
 	    "multipart/report delivery-status");
 	check_kind("Content-Type: multipart/report; report-type="
-	    "disposition-notification; boundary=b\n", NULL, "normal", "");
+	    "disposition-notification; boundary=b\n", NULL, "auto-reply",
+	    "multipart/report disposition-notification");
+	check_kind("Content-Type: multipart/report; report-type="
+	    "other; boundary=b\n", NULL, "normal", "");
 	/* Our own: the mark and our domain. */
 	check_kind("X-Itsm-Ref: INC-1\nMessage-ID: <1@itsm.example.org>\n",
 	    "itsm.example.org", "own", "X-Itsm-Ref");
