@@ -3,7 +3,8 @@
  * (lib/mail.c, with GMime); what parses must come out as valid UTF-8
  * without NUL, with a reply no longer than its body and a SHA-256 per
  * attachment.  The input made valid UTF-8 also goes through the HTML
- * renderer (which must keep it valid) and the reply stripping.
+ * renderer and the format=flowed joining (which must keep it valid) and
+ * the reply stripping.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -86,6 +87,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		valid("html", t);
 	free(t);
 	free(mail_strip_reply(s));
+	if ((t = mail_unflow(s, size > 0 && data[0] & 1)) != NULL)
+		valid("unflow", t);
+	free(t);
 	free(s);
 	return 0;
 }

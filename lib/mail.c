@@ -36,7 +36,10 @@
  * charset is the part's charset parameter; undeclared, ASCII or unknown,
  * UTF-8 when the bytes are UTF-8 and windows-1252 otherwise; ISO-8859-1
  * read as windows-1252 (its superset, as browsers do).  Line ends become
- * "\n"; leading and trailing blank lines are dropped.
+ * "\n"; leading and trailing blank lines are dropped.  Text sent
+ * format=flowed (RFC 3676: Thunderbird, Apple Mail) has its soft line
+ * breaks joined, so that a paragraph is one line (delsp=yes honoured,
+ * space-stuffing undone, quote marks written ">" then a space).
  *
  * Reply (the body as a note): the lines before the first reply marker:
  * - an attribution, "On ... wrote:" or "Le ... a écrit :", on one line or
@@ -426,8 +429,9 @@ walk(struct walk *w, GMimeObject *obj, int depth)
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	GMimePart *part;
 	unsigned char *data;
+	const char *v;
 	size_t len;
-	char *text;
+	char *text, *flowed;
 	int i, n, html;
 
 	if (GMIME_IS_MULTIPART(obj) && depth < MAX_DEPTH) {
@@ -453,6 +457,13 @@ walk(struct walk *w, GMimeObject *obj, int depth)
 	text = to_utf8((char *)data, len,
 	    g_mime_content_type_get_parameter(ct, "charset"));
 	free(data);
+	if (text != NULL && !html && (v = g_mime_content_type_get_parameter(ct,
+	    "format")) != NULL && strcasecmp(v, "flowed") == 0) {
+		v = g_mime_content_type_get_parameter(ct, "delsp");
+		flowed = mail_unflow(text, v && strcasecmp(v, "yes") == 0);
+		free(text);
+		text = flowed;
+	}
 	if (text == NULL)
 		return -1;
 	gather(html ? &w->html : &w->plain, text);

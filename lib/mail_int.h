@@ -84,6 +84,11 @@ const char *mail_kind_name(enum mail_kind kind);
  */
 /* len bytes as valid UTF-8: bad bytes and NUL become U+FFFD. */
 char *mail_utf8(const char *s, size_t len);
+/*
+ * Text sent format=flowed (RFC 3676) with its soft line breaks joined:
+ * each paragraph on one line, quotes marked ">" then a space.
+ */
+char *mail_unflow(const char *text, int delsp);
 /* Text rendered from HTML (UTF-8 in, UTF-8 out). */
 char *mail_html_text(const char *html);
 /* The text above the reply marker, without signature or quoted tail. */

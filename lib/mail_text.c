@@ -344,6 +344,46 @@ mail_html_text(const char *html)
 	return json_finish(&r.b);
 }
 
+char *
+mail_unflow(const char *text, int delsp)
+{
+	struct json_buf b = { 0 };
+	const char *p, *s, *nl;
+	size_t n, q, open_q = 0;
+	int open = 0, flowed;
+
+	for (p = text; *p; p = nl ? nl + 1 : s + n) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		for (q = 0; q < n && p[q] == '>'; q++)
+			;
+		s = p + q;
+		n -= q;
+		if (n > 0 && *s == ' ')		/* space-stuffed */
+			s++, n--;
+		if (open && q != open_q) {
+			json_bytes(&b, "\n", 1);
+			open = 0;
+		}
+		if (!open && q > 0) {
+			json_bytes(&b, p, q);
+			if (n > 0)
+				json_bytes(&b, " ", 1);
+		}
+		flowed = n > 0 && s[n - 1] == ' ' &&
+		    !(n == 3 && memcmp(s, "-- ", 3) == 0);
+		json_bytes(&b, s, flowed && delsp ? n - 1 : n);
+		if (!(open = flowed))
+			json_bytes(&b, "\n", 1);
+		open_q = q;
+		if (nl == NULL)
+			break;
+	}
+	return json_finish(&b);
+}
+
 /* The line [s, e) without its trailing blanks, as a length. */
 static size_t
 trimmed(const char *s, const char *e)

@@ -515,6 +515,41 @@ test_body_parts(void **state)
 	check_body("Content-Type: multipart/mixed; boundary=b\n\n", "");
 }
 
+static void
+check_unflow(const char *in, int delsp, const char *want)
+{
+	char *got = mail_unflow(in, delsp);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+test_flowed(void **state)
+{
+	(void)state;
+	check_unflow("", 0, "");
+	check_unflow("a\nb\n", 0, "a\nb\n");
+	check_unflow("one \ntwo \nthree\nfour\n", 0, "one two three\nfour\n");
+	check_unflow("one \r\ntwo\r\n", 0, "one two\n");
+	check_unflow("joined\ntogeth \ner\n", 1, "joined\ntogether\n");
+	check_unflow(" From me\n  two\n", 0, "From me\n two\n");
+	check_unflow("> q1 \n> q2\n>> deeper \n>> on\nbody\n", 0,
+	    "> q1 q2\n>> deeper on\nbody\n");
+	/* A flowed line before a change of quote depth ends there. */
+	check_unflow("> quote \nreply\n>\n", 0, "> quote \nreply\n>\n");
+	check_unflow("text\n-- \nsig \nline\n", 0, "text\n-- \nsig line\n");
+	check_unflow("no newline at end ", 0, "no newline at end ");
+	/* Through the parser: the part's format and delsp parameters. */
+	check_body(ALT "--b\nContent-Type: text/plain; format=flowed\n\n"
+	    "a long \nline\n", "a long line");
+	check_body(ALT "--b\nContent-Type: text/plain; format=Flowed; "
+	    "delsp=yes\n\na lo \nng line\n", "a long line");
+	check_body(ALT "--b\nContent-Type: text/plain\n\na long \nline\n",
+	    "a long \nline");
+}
+
 /* fn(in) is want. */
 static void
 check_text(char *(*fn)(const char *), const char *in, const char *want)
@@ -632,6 +667,7 @@ main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_charsets),
 		cmocka_unit_test(test_body_parts),
+		cmocka_unit_test(test_flowed),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_strip),
 	};
