@@ -80,7 +80,8 @@ $(B)/lib/default_policy.o: $(B)/lib/default_policy.c
 	$(CC) $(WARN) -Wno-missing-variable-declarations $(CPPFLAGS_ALL) \
 	    $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c tests/unit/fixture.h $(B)/libitsm.a
+$(B)/tests/%: tests/unit/%.c tests/unit/fixture.h tests/unit/corpus.h \
+    $(B)/libitsm.a
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -Wno-missing-prototypes $(CPPFLAGS_ALL) $(CFLAGS) \
 	    $(SANFLAGS) -o $@ $< $(B)/libitsm.a $(LIBS) $(PQ_LIBS) -lcmocka

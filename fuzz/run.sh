@@ -27,7 +27,9 @@ fi
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 CFLAGS="-std=c17 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-string-concatenation $SAN"
-CPPFLAGS="-D_DEFAULT_SOURCE -Iinclude -Ilib -I$B/lib"
+# GMime's and GLib's headers: lib/gmime.h declares what lib/ loads of them.
+CPPFLAGS="-D_DEFAULT_SOURCE -Iinclude -Ilib -I$B/lib $(pkg-config --cflags \
+    gmime-3.0 2>/dev/null)"
 LIBS=$(pkg-config --libs sqlite3 yaml-0.1 zlib libcjson 2>/dev/null ||
     echo -lsqlite3 -lyaml -lz -lcjson)
 LIBS="$LIBS -lcsv -lm"

@@ -21,6 +21,9 @@ struct json_buf {
 /* Appends raw text (punctuation, a number, a literal). */
 void json_raw(struct json_buf *b, const char *s);
 
+/* Appends n raw bytes (the buffer serves other text than JSON too). */
+void json_bytes(struct json_buf *b, const char *s, size_t n);
+
 /* Appends s as a JSON string, or null when s is NULL. */
 void json_str(struct json_buf *b, const char *s);
 

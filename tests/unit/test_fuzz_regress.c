@@ -29,6 +29,8 @@
 
 #include <cmocka.h>
 
+#include "corpus.h"
+
 #define LLVMFuzzerTestOneInput fuzz_policy
 #include "../../fuzz/policy.c"
 #undef LLVMFuzzerTestOneInput
@@ -37,6 +39,9 @@
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_ref
 #include "../../fuzz/ref.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_mail
+#include "../../fuzz/mail.c"
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_import_jsonl
 #include "../../fuzz/import_jsonl.c"
@@ -52,19 +57,7 @@ static char corpus[PATH_MAX];
 static void
 find_corpus(void)
 {
-	char exe[PATH_MAX], *dir;
-	ssize_t n;
-	const char *env = getenv("FUZZ_CORPUS");
-
-	if (env != NULL && *env != '\0') {
-		snprintf(corpus, sizeof(corpus), "%s", env);
-		return;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	assert_true(n > 0);
-	exe[n] = '\0';
-	dir = dirname(dirname(dirname(exe)));	/* top/build/tests/x -> top */
-	snprintf(corpus, sizeof(corpus), "%s/fuzz/corpus", dir);
+	corpus_dir(corpus, "FUZZ_CORPUS", "fuzz/corpus");
 }
 
 static int
@@ -178,6 +171,13 @@ test_ref_corpus(void **state)
 }
 
 static void
+test_mail_corpus(void **state)
+{
+	(void)state;
+	run_corpus("mail", fuzz_mail);
+}
+
+static void
 test_import_jsonl_corpus(void **state)
 {
 	(void)state;
@@ -198,6 +198,7 @@ main(void)
 		cmocka_unit_test(test_policy_corpus),
 		cmocka_unit_test(test_time_corpus),
 		cmocka_unit_test(test_ref_corpus),
+		cmocka_unit_test(test_mail_corpus),
 		cmocka_unit_test(test_import_jsonl_corpus),
 		cmocka_unit_test(test_import_csv_corpus),
 	};
