@@ -190,3 +190,18 @@ itsm_store_committed(const itsm_store *s)
 {
 	return s != NULL && s->engine->core->committed(s);
 }
+
+void
+store_outbox_free(struct store_outbox_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; rows != NULL && i < n; i++) {
+		free(rows[i].kind);
+		free(rows[i].name);
+		free(rows[i].recipients);
+		free(rows[i].message_id);
+		free(rows[i].payload);
+	}
+	free(rows);
+}
