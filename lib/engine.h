@@ -528,7 +528,7 @@ struct engine_outbox {
 	 * The rows not sent (pending and failed), or all of them when all,
 	 * by id: id, created_at, ticket, event, kind, name, recipients,
 	 * message_id, state, attempts, next_attempt_at, last_error,
-	 * sent_at.
+	 * sent_at, and the ticket's type (NULL: no ticket).
 	 */
 	int (*list)(itsm_store *s, int all, struct store_rows **out);
 	/*

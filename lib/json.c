@@ -49,6 +49,12 @@ json_raw(struct json_buf *b, const char *s)
 }
 
 void
+json_rawn(struct json_buf *b, const char *s, size_t n)
+{
+	put(b, s, n);
+}
+
+void
 json_str(struct json_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -21,6 +21,9 @@ struct json_buf {
 /* Appends raw text (punctuation, a number, a literal). */
 void json_raw(struct json_buf *b, const char *s);
 
+/* Appends the n bytes of s as they are (any text: the buffer builds it). */
+void json_rawn(struct json_buf *b, const char *s, size_t n);
+
 /* Appends s as a JSON string, or null when s is NULL. */
 void json_str(struct json_buf *b, const char *s);
 

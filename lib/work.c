@@ -17,6 +17,7 @@
 #include "itsm/time.h"
 #include "itsm/work.h"
 #include "json_int.h"
+#include "notify_int.h"
 #include "store_int.h"
 #include "ticket_int.h"
 
@@ -31,6 +32,7 @@ struct act {
 	struct store_set set[MAX_SET];
 	size_t n;
 	char num[4][24];	/* room for integers shown in events */
+	int queued;		/* notifications queued by act_end() */
 };
 
 /* Opens the transaction, reads the ticket, checks the action and the time. */
@@ -107,9 +109,83 @@ respond(struct act *a)
 	return 0;
 }
 
+/* The managers for a ticket's group and priority: their indexes. */
+static size_t
+managers_of(const itsm_ctx *c, const itsm_ticket *t, size_t *idx,
+    size_t max)
+{
+	const itsm_policy *p = c->policy;
+	size_t i, n = 0;
+
+	for (i = 0; i < itsm_policy_manager_count(p) && n < max; i++)
+		if (itsm_policy_manager_matches(p, i,
+		    itsm_ticket_str(t, ITSM_F_GROUP),
+		    itsm_ticket_str(t, ITSM_F_PRIORITY)))
+			idx[n++] = i;
+	return n;
+}
+
+#define MAX_MANAGERS 64
+
+/*
+ * Queues the notification of the hook's event, if it has one
+ * (itsm.yaml(5), notifications): resolved, closed, reopened (a closure
+ * rejected reopens), a duplicate cancelled, managers escalated to.
+ */
+static int
+act_notify(struct act *a, const char *hook, const char *reason,
+    const char *msg, int managers)
+{
+	const char *addr[MAX_MANAGERS], *names = NULL;
+	struct notify_words w = { .note = msg, .actor = a->c->actor };
+	struct json_buf b = { 0 };
+	size_t idx[MAX_MANAGERS], n = 0, i;
+	int e, rc;
+
+	if (hook == NULL || itsm_policy_mail(a->c->policy) == NULL)
+		return 0;
+	if (strcmp(hook, "post-resolve") == 0)
+		e = ITSM_NOTIFY_RESOLVED;
+	else if (strcmp(hook, "post-close") == 0)
+		e = strcmp(reason, "rejected") == 0 ? ITSM_NOTIFY_REOPENED :
+		    ITSM_NOTIFY_CLOSED;
+	else if (strcmp(hook, "post-reopen") == 0)
+		e = ITSM_NOTIFY_REOPENED;
+	else if (strcmp(hook, "post-cancel") == 0 && reason != NULL &&
+	    strcmp(reason, "duplicate") == 0)
+		e = ITSM_NOTIFY_DUPLICATE;
+	else if (strcmp(hook, "post-escalate") == 0 && managers)
+		e = ITSM_NOTIFY_ESCALATED;
+	else
+		return 0;
+	if (e == ITSM_NOTIFY_ESCALATED) {
+		size_t k = managers_of(a->c, a->t, idx, MAX_MANAGERS);
+
+		json_raw(&b, "");
+		for (i = 0; i < k; i++) {
+			const char *ct = itsm_policy_manager_contact(
+			    a->c->policy, idx[i]);
+
+			if (ct == NULL || strchr(ct, '@') == NULL)
+				continue;
+			addr[n++] = ct;
+			json_raw(&b, n > 1 ? ", " : "");
+			json_raw(&b, itsm_policy_manager(a->c->policy, idx[i]));
+		}
+		if ((names = json_finish(&b)) == NULL)
+			return ITSM_E_NOMEM;
+		w.managers = names;
+	}
+	rc = notify_queue(a->c, a->id, store_last_event_id(a->c->store), e,
+	    &w, addr, n, &a->queued);
+	free((char *)names);
+	return rc;
+}
+
 /*
  * Writes the columns, marks the activity (unless quiet), refreshes the
- * SLA clock, queues the hook and ends the transaction.
+ * SLA clock, queues the hook and the notification, and ends the
+ * transaction.
  */
 static int
 act_end(struct act *a, int rc, const char *hook, const char *reason,
@@ -124,6 +200,8 @@ act_end(struct act *a, int rc, const char *hook, const char *reason,
 	if (rc == 0 && hook != NULL)
 		rc = hook_queue(a->c, hook, a->id, a->since, reason, msg,
 		    managers);
+	if (rc == 0)
+		rc = act_notify(a, hook, reason, msg, managers != NULL);
 	return tk_end_action(a->c, a->t, rc);
 }
 
@@ -269,19 +347,16 @@ managers_json(itsm_ctx *c, const itsm_ticket *t, char **json, size_t *count)
 {
 	const itsm_policy *p = c->policy;
 	struct json_buf b = { 0 };
-	size_t i;
+	size_t idx[MAX_MANAGERS], n, i;
 
+	n = managers_of(c, t, idx, MAX_MANAGERS);
 	*count = 0;
 	json_raw(&b, "[");
-	for (i = 0; i < itsm_policy_manager_count(p); i++) {
-		if (!itsm_policy_manager_matches(p, i,
-		    itsm_ticket_str(t, ITSM_F_GROUP),
-		    itsm_ticket_str(t, ITSM_F_PRIORITY)))
-			continue;
+	for (i = 0; i < n; i++) {
 		json_raw(&b, *count ? ",{\"name\":" : "{\"name\":");
-		json_str(&b, itsm_policy_manager(p, i));
+		json_str(&b, itsm_policy_manager(p, idx[i]));
 		json_raw(&b, ",\"contact\":");
-		json_str(&b, itsm_policy_manager_contact(p, i));
+		json_str(&b, itsm_policy_manager_contact(p, idx[i]));
 		json_raw(&b, "}");
 		(*count)++;
 	}

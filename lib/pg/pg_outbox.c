@@ -213,10 +213,11 @@ pg_outbox_list(itsm_store *s, int all, struct store_rows **out)
 {
 	const char *p[1] = { all ? "true" : "false" };
 
-	return pg_rows(s, "SELECT id, created_at, ticket, event, kind, name, "
-	    "recipients, message_id, state, attempts, next_attempt_at, "
-	    "last_error, sent_at FROM outbox WHERE $1::boolean "
-	    "OR state <> 'sent' ORDER BY id", 1, p,
+	return pg_rows(s, "SELECT o.id, o.created_at, o.ticket, o.event, "
+	    "o.kind, o.name, o.recipients, o.message_id, o.state, o.attempts, "
+	    "o.next_attempt_at, o.last_error, o.sent_at, t.type FROM outbox o "
+	    "LEFT JOIN tickets t ON t.id = o.ticket WHERE $1::boolean "
+	    "OR o.state <> 'sent' ORDER BY o.id", 1, p,
 	    "cannot read the outbox", out);
 }
 

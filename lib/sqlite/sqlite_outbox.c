@@ -206,10 +206,11 @@ sq_outbox_list(itsm_store *s, int all, struct store_rows **out)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s, "SELECT id, created_at, ticket, event, "
-	    "kind, name, recipients, message_id, state, attempts, "
-	    "next_attempt_at, last_error, sent_at FROM outbox "
-	    "WHERE ?1 OR state <> 'sent' ORDER BY id", &st)) != 0)
+	if ((rc = store_prepare(s, "SELECT o.id, o.created_at, o.ticket, "
+	    "o.event, o.kind, o.name, o.recipients, o.message_id, o.state, "
+	    "o.attempts, o.next_attempt_at, o.last_error, o.sent_at, t.type "
+	    "FROM outbox o LEFT JOIN tickets t ON t.id = o.ticket "
+	    "WHERE ?1 OR o.state <> 'sent' ORDER BY o.id", &st)) != 0)
 		return rc;
 	store_bind_int(st, 1, all != 0);
 	return sq_rows(s, st, 0, "cannot read the outbox", out);

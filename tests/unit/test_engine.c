@@ -2999,7 +2999,7 @@ test_outbox_list(void **state)
 	assert_int_equal(store_outbox_list(f->b, 0, &r), 0);
 	k = 0;
 	while ((rc = store_rows_next(f->b, r, &v, &n)) == 1) {
-		assert_int_equal(n, 13);
+		assert_int_equal(n, 14);
 		assert_int_equal(v[0].i, m2);
 		assert_string_equal(text_of(&v[8], buf, sizeof(buf)),
 		    "pending");
