@@ -543,7 +543,8 @@ struct engine_outbox {
 	    int64_t *ticket);
 	/*
 	 * The first Message-ID of ticket (the earliest recorded, in or
-	 * out), which a notification's In-Reply-To and References name:
+	 * out; at the same time, one received, then the first queued),
+	 * which a notification's In-Reply-To and References name:
 	 * *out NULL when it has none, else the caller's to free().
 	 */
 	int (*thread)(itsm_store *s, int64_t ticket, char **out);

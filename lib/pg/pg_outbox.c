@@ -249,9 +249,11 @@ pg_thread(itsm_store *s, int64_t ticket, char **out)
 
 	*out = NULL;
 	p[0] = num_param(t, sizeof(t), ticket);
-	if ((rc = pg_exec(s, "SELECT message_id FROM mail_messages WHERE "
-	    "ticket = $1::bigint ORDER BY at, message_id COLLATE \"C\" "
-	    "LIMIT 1", 1, p, "cannot read the messages", &r)) != 0)
+	if ((rc = pg_exec(s, "SELECT m.message_id FROM mail_messages m "
+	    "LEFT JOIN outbox o ON o.message_id = m.message_id "
+	    "WHERE m.ticket = $1::bigint ORDER BY m.at, o.id NULLS FIRST, "
+	    "m.message_id COLLATE \"C\" LIMIT 1", 1, p,
+	    "cannot read the messages", &r)) != 0)
 		return rc;
 	if (PQntuples(r) == 1)
 		*out = get_dup(r, 0, 0, &oom);

@@ -242,8 +242,10 @@ sq_thread(itsm_store *s, int64_t ticket, char **out)
 	int rc, oom = 0;
 
 	*out = NULL;
-	if ((rc = store_prepare(s, "SELECT message_id FROM mail_messages "
-	    "WHERE ticket = ?1 ORDER BY at, message_id LIMIT 1", &st)) != 0)
+	if ((rc = store_prepare(s, "SELECT m.message_id FROM mail_messages m "
+	    "LEFT JOIN outbox o ON o.message_id = m.message_id "
+	    "WHERE m.ticket = ?1 ORDER BY m.at, o.id, m.message_id LIMIT 1",
+	    &st)) != 0)
 		return rc;
 	store_bind_int(st, 1, ticket);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
