@@ -416,8 +416,7 @@ notify_queue(itsm_ctx *c, int64_t id, int64_t event, enum itsm_notify_event e,
 		goto done;
 	if (nto == 0) {
 		/* Nobody to tell: kept, as never to be sent, saying why. */
-		snprintf(buf, sizeof(buf), "no mail address for %s",
-		    strcmp(nt->to[0], "caller") == 0 ? "the caller" :
+		snprintf(buf, sizeof(buf), "no mail address for the %s",
 		    nt->to[0]);
 		rc = store_outbox_failed(c->store, oid, buf, c->now, 1);
 		goto done;

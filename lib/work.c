@@ -33,6 +33,8 @@ struct act {
 	size_t n;
 	char num[4][24];	/* room for integers shown in events */
 	int queued;		/* notifications queued by act_end() */
+	size_t notified;	/* managers a mail is queued to */
+	char *notified_names;	/* theirs, "Ann, Bob" (to free) */
 };
 
 /* Opens the transaction, reads the ticket, checks the action and the time. */
@@ -178,7 +180,12 @@ act_notify(struct act *a, const char *hook, const char *reason,
 	}
 	rc = notify_queue(a->c, a->id, store_last_event_id(a->c->store), e,
 	    &w, addr, n, &a->queued);
-	free((char *)names);
+	if (rc == 0 && a->queued && e == ITSM_NOTIFY_ESCALATED) {
+		a->notified = n;
+		a->notified_names = (char *)names;
+	} else {
+		free((char *)names);
+	}
 	return rc;
 }
 
@@ -388,25 +395,36 @@ valid_reason(const char *r, const char *const *list, const char *what)
  */
 static int
 notify_managers(struct act *a, const char *reason, const char *message,
-    size_t *count, int quiet)
+    size_t *count, int quiet, char **who)
 {
+	/* By mail: the managers a mail went to; else the hook's. */
+	int mail = itsm_policy_mail(a->c->policy) != NULL &&
+	    itsm_policy_notification(a->c->policy, ITSM_NOTIFY_ESCALATED) !=
+	    NULL;
 	char *managers = NULL;
 	size_t n = 0;
 	int rc;
 
+	if (who != NULL)
+		*who = NULL;
 	if ((rc = managers_json(a->c, a->t, &managers, &n)) == 0)
 		rc = tk_event(a->c, a->id, a->at, "escalate-managers", "reason",
 		    NULL, reason, message);
-	if (count != NULL)
-		*count = n;
 	rc = act_end(a, rc, "post-escalate", reason, message, managers, quiet);
+	if (count != NULL)
+		*count = mail ? (rc == 0 ? a->notified : 0) : n;
+	if (who != NULL && rc == 0 && mail)
+		*who = a->notified_names;
+	else
+		free(a->notified_names);
+	a->notified_names = NULL;
 	free(managers);
 	return rc;
 }
 
 int
 itsm_ticket_escalate_managers(itsm_ctx *c, int64_t id, const char *reason,
-    const char *message, int64_t at, size_t *managers)
+    const char *message, int64_t at, size_t *managers, char **who)
 {
 	static const char *const reasons[] = { ITSM_ESCALATION_REASONS, NULL };
 	struct act a;
@@ -417,7 +435,7 @@ itsm_ticket_escalate_managers(itsm_ctx *c, int64_t id, const char *reason,
 		return rc;
 	if ((rc = act_begin(&a, c, id, ITSM_ACT_ESCALATE_MANAGERS, at)) != 0)
 		return rc;
-	return notify_managers(&a, reason, message, managers, 0);
+	return notify_managers(&a, reason, message, managers, 0, who);
 }
 
 int
@@ -1020,7 +1038,7 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 					set_int(&a,
 					    SK_BREACH_ESCALATED_AT, c->now);
 				rc = notify_managers(&a, stag ? "stagnant" :
-				    "breached", why, &managers, 1);
+				    "breached", why, &managers, 1, NULL);
 			}
 			if (rc == 0)
 				rc = sweep_found(&sw, dry, t, why, managers, fn,

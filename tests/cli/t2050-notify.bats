@@ -133,11 +133,37 @@ mails() {
 	itsm assign 1 --group service-desk >/dev/null
 	run --separate-stderr itsm escalate 1 --hierarchical --reason impact -m "finance stopped"
 	assert_status 0
+	assert_output "INC-1 escalated to 2 managers: service-desk-manager, duty-manager"
+	assert_stderr ""
 	[ "$(mails)" = 1 ]
 	[ "$(hdr 1 To)" = "service-desk-manager@localhost, duty-manager@localhost" ]
 	[ "$(hdr 1 Subject)" = "[INC-1] Escalation: Payroll down (P1)" ]
 	grep -q "is escalated$" "$MAILDIR/1.eml"
 	grep -q "^to service-desk-manager, duty-manager: finance stopped$" "$MAILDIR/1.eml"
+}
+
+@test "escalated by mail: a manager without a mail address is not counted; none: 0, no mail" {
+	use_mail
+	sed -i 's/contact: duty-manager@localhost/contact: "ext. 9"/; s/contact: service-desk-manager@localhost/contact: "desk office"/' "$ITSM_CONFIG"
+	itsm open "Payroll down" --caller ann --impact high --urgency high >/dev/null
+	itsm assign 1 --group service-desk >/dev/null
+	run --separate-stderr itsm escalate 1 --hierarchical --reason impact -m "x"
+	assert_status 0
+	assert_output "INC-1 escalated to 0 managers"
+	[ "$(mails)" = 0 ]
+	run --separate-stderr itsm outbox
+	assert_output $'1\tfailed\t0\t-\tINC-1\tmail\topened\t-\tno mail address for the caller\n2\tfailed\t0\t-\tINC-1\tmail\tescalated\t-\tno mail address for the managers'
+}
+
+@test "the cron sweep notifies the managers by mail, and counts those mailed" {
+	use_mail
+	itsm open "Stuck" --caller ann --impact high --urgency high --at -2h >/dev/null
+	itsm assign 1 --group support-l2 --at -2h >/dev/null
+	run --separate-stderr itsm escalate --stagnant
+	assert_status 0
+	assert_output $'INC-1\tescalated to 2 managers\tstagnant: no activity for 2h (threshold 1h)'
+	[ "$(hdr 1 To)" = "support-manager@localhost, duty-manager@localhost" ]
+	[ "$(hdr 1 Subject)" = "[INC-1] Escalation: Stuck (P1)" ]
 }
 
 @test "a caller without a mail address gets nothing, silently: failed in the outbox, saying why" {
