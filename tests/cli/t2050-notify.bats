@@ -166,6 +166,22 @@ mails() {
 	[ "$(hdr 1 Subject)" = "[INC-1] Escalation: Stuck (P1)" ]
 }
 
+@test "major: a communication to an audience goes to its addresses; one without addresses gets none" {
+	use_mail
+	sed -i "s/^    - name: executives$/&\\n      addresses: [ceo@example.org, cfo@example.org]/" "$ITSM_CONFIG"
+	itsm open "ERP down" --caller ann --impact high --urgency high >/dev/null
+	itsm major declare 1 --commander ann >/dev/null
+	run --separate-stderr itsm major comms 1 --audience executives -m "ERP down since 9:00; next update at 10:00"
+	assert_status 0
+	assert_stderr ""
+	itsm major comms 1 --audience users -m "ERP down" >/dev/null
+	[ "$(mails)" = 1 ]
+	[ "$(hdr 1 To)" = "ceo@example.org, cfo@example.org" ]
+	[ "$(hdr 1 Subject)" = "[INC-1] Major incident: ERP down" ]
+	grep -q '^To executives:$' "$MAILDIR/1.eml"
+	grep -q '^ERP down since 9:00; next update at 10:00$' "$MAILDIR/1.eml"
+}
+
 @test "a caller without a mail address gets nothing, silently: failed in the outbox, saying why" {
 	use_mail
 	run --separate-stderr itsm open "Phone call" --caller bob --contact "ext. 4412"
