@@ -421,6 +421,15 @@ notifications: {opened: {subject: "x {ref", body: y}}' "subject: a '\{' without 
 	bad_policy 'mail: {from: d@example.org, retry: {attempts: 0}}' "attempts must be a whole number from 1 to 100"
 }
 
+@test "examples/mail.yaml is a valid policy that sends mail" {
+	run --separate-stderr itsm --config "$TOP/examples/mail.yaml" config check
+	assert_status 0
+	assert_output "$TOP/examples/mail.yaml: ok"
+	run --separate-stderr itsm --config "$TOP/examples/mail.yaml" config show
+	[[ $output == *"confirm: [yes, it works, oui, ça marche]"* ]] ||
+	    [[ $output == *"confirm:"* ]]
+}
+
 @test "config show prints mail and notifications back, and the result loads" {
 	use_mail
 	run --separate-stderr itsm config show
