@@ -163,7 +163,8 @@ sq_outbox_claim(itsm_store *s, int64_t id, int64_t now, int64_t lease,
 		store_outbox_free(v, k);
 		return rc;
 	}
-	qsort(v, k, sizeof(*v), by_id);
+	if (k > 1)
+		qsort(v, k, sizeof(*v), by_id);
 	*rows = v;
 	*n = k;
 	return 0;
