@@ -55,55 +55,54 @@ cells(struct app *app, const struct itsm_outbox_entry *e, char num[2][24],
 	c[8] = e->last_error != NULL ? e->last_error : "-";
 }
 
+/* A JSON string, or null for NULL (and, when empty_null, for ""). */
+static void
+json_or_null(FILE *f, const char *s, int empty_null)
+{
+	if (s == NULL || (empty_null && s[0] == '\0'))
+		fputs("null", f);
+	else
+		out_json_string(f, s);
+}
+
+/* A time in ISO 8601, or null for 0. */
+static void
+json_time(FILE *f, int64_t t)
+{
+	char buf[ITSM_TIMEBUF];
+
+	if (t == 0) {
+		fputs("null", f);
+		return;
+	}
+	itsm_time_format(t, buf);
+	out_json_string(f, buf);
+}
+
 static void
 json_row(FILE *f, const struct itsm_outbox_entry *e, const char *ref)
 {
-	char t[ITSM_TIMEBUF];
-
 	fprintf(f, "{\"id\":%lld,\"created_at\":", (long long)e->id);
-	itsm_time_format(e->created_at, t);
-	out_json_string(f, t);
+	json_time(f, e->created_at);
 	fputs(",\"ref\":", f);
-	if (e->ticket > 0)
-		out_json_string(f, ref);
-	else
-		fputs("null", f);
+	json_or_null(f, e->ticket > 0 ? ref : NULL, 0);
 	fputs(",\"kind\":", f);
-	out_json_string(f, e->kind);
+	json_or_null(f, e->kind, 0);
 	fputs(",\"name\":", f);
-	out_json_string(f, e->name);
+	json_or_null(f, e->name, 0);
 	fputs(",\"recipients\":", f);
-	if (e->recipients != NULL && e->recipients[0])
-		out_json_string(f, e->recipients);
-	else
-		fputs("null", f);
+	json_or_null(f, e->recipients, 1);
 	fputs(",\"message_id\":", f);
-	if (e->message_id != NULL)
-		out_json_string(f, e->message_id);
-	else
-		fputs("null", f);
+	json_or_null(f, e->message_id, 0);
 	fputs(",\"state\":", f);
-	out_json_string(f, e->state);
+	json_or_null(f, e->state, 0);
 	fprintf(f, ",\"attempts\":%lld,\"next_attempt_at\":",
 	    (long long)e->attempts);
-	if (strcmp(e->state, "pending") == 0) {
-		itsm_time_format(e->next_attempt_at, t);
-		out_json_string(f, t);
-	} else {
-		fputs("null", f);
-	}
+	json_time(f, strcmp(e->state, "pending") == 0 ? e->next_attempt_at : 0);
 	fputs(",\"last_error\":", f);
-	if (e->last_error != NULL)
-		out_json_string(f, e->last_error);
-	else
-		fputs("null", f);
+	json_or_null(f, e->last_error, 0);
 	fputs(",\"sent_at\":", f);
-	if (e->sent_at > 0) {
-		itsm_time_format(e->sent_at, t);
-		out_json_string(f, t);
-	} else {
-		fputs("null", f);
-	}
+	json_time(f, e->sent_at);
 	fputc('}', f);
 }
 

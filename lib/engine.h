@@ -494,8 +494,9 @@ struct store_outbox_row {
 	char *kind, *name, *recipients, *message_id, *payload;
 };
 
-/* Frees n claimed rows (NULL is nothing). */
+/* Frees n claimed rows (NULL is nothing); sorts them by id. */
 void store_outbox_free(struct store_outbox_row *rows, size_t n);
+void store_outbox_sort(struct store_outbox_row *rows, size_t n);
 
 struct engine_outbox {
 	/*

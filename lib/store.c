@@ -205,3 +205,18 @@ store_outbox_free(struct store_outbox_row *rows, size_t n)
 	}
 	free(rows);
 }
+
+static int
+outbox_by_id(const void *a, const void *b)
+{
+	const struct store_outbox_row *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+void
+store_outbox_sort(struct store_outbox_row *rows, size_t n)
+{
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), outbox_by_id);
+}

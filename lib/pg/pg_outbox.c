@@ -116,14 +116,6 @@ get_dup(const PGresult *r, int row, int col, int *oom)
 }
 
 static int
-by_id(const void *a, const void *b)
-{
-	const struct store_outbox_row *x = a, *y = b;
-
-	return (x->id > y->id) - (x->id < y->id);
-}
-
-static int
 pg_outbox_claim(itsm_store *s, int64_t id, int64_t now, int64_t lease,
     size_t limit, struct store_outbox_row **rows, size_t *n)
 {
@@ -173,7 +165,7 @@ pg_outbox_claim(itsm_store *s, int64_t id, int64_t now, int64_t lease,
 		store_outbox_free(v, (size_t)nt);
 		return nomem();
 	}
-	qsort(v, (size_t)nt, sizeof(*v), by_id);
+	store_outbox_sort(v, (size_t)nt);
 	*rows = v;
 	*n = (size_t)nt;
 	return 0;

@@ -95,14 +95,6 @@ col_dup(sqlite3_stmt *st, int i, int *oom)
 	return d;
 }
 
-static int
-by_id(const void *a, const void *b)
-{
-	const struct store_outbox_row *x = a, *y = b;
-
-	return (x->id > y->id) - (x->id < y->id);
-}
-
 /*
  * One UPDATE ... RETURNING: SQLite makes every change at its first step
  * and keeps the rows it returns, in no stated order (sorted here).
@@ -163,8 +155,7 @@ sq_outbox_claim(itsm_store *s, int64_t id, int64_t now, int64_t lease,
 		store_outbox_free(v, k);
 		return rc;
 	}
-	if (k > 1)
-		qsort(v, k, sizeof(*v), by_id);
+	store_outbox_sort(v, k);
 	*rows = v;
 	*n = k;
 	return 0;

@@ -50,6 +50,17 @@ EOF
 	export ITSM_SENDMAIL="$BATS_TEST_TMPDIR/flaky"
 }
 
+# hang_sendmail: $BATS_TEST_TMPDIR/hang, a sendmail that writes its pid
+# to hang.pid and never ends (the test kills it).
+hang_sendmail() {
+	cat >"$BATS_TEST_TMPDIR/hang" <<EOF
+#!/bin/sh
+echo \$\$ >"$BATS_TEST_TMPDIR/hang.pid"
+exec sleep 3600
+EOF
+	chmod 755 "$BATS_TEST_TMPDIR/hang"
+}
+
 # hdr N NAME: the value of header NAME of message N.
 hdr() {
 	sed -n "/^\$/q; s/^$2: //p" "$MAILDIR/$1.eml"
@@ -261,12 +272,7 @@ mails() {
 
 @test "sendmail killed during delivery: nothing lost, sent once by itsm notify" {
 	use_mail
-	cat >"$BATS_TEST_TMPDIR/hang" <<EOF
-#!/bin/sh
-echo \$\$ >"$BATS_TEST_TMPDIR/hang.pid"
-exec sleep 3600
-EOF
-	chmod 755 "$BATS_TEST_TMPDIR/hang"
+	hang_sendmail
 	ITSM_SENDMAIL="$BATS_TEST_TMPDIR/hang" itsm open "Hang" --caller ann \
 	    --contact ann@example.org >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
@@ -285,12 +291,7 @@ EOF
 
 @test "itsm killed during delivery: the message stays claimed, then is sent once, with its Message-ID" {
 	use_mail
-	cat >"$BATS_TEST_TMPDIR/hang" <<EOF
-#!/bin/sh
-echo \$\$ >"$BATS_TEST_TMPDIR/hang.pid"
-exec sleep 3600
-EOF
-	chmod 755 "$BATS_TEST_TMPDIR/hang"
+	hang_sendmail
 	ITSM_SENDMAIL="$BATS_TEST_TMPDIR/hang" "$ITSM" open "Crash" --caller ann \
 	    --contact ann@example.org >/dev/null 2>&1 &
 	pid=$!
