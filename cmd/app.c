@@ -169,6 +169,7 @@ app_finish(struct app *app)
 	if (app->ctx != NULL) {
 		/* A hook runs with SIGPIPE as usual (main() ignores it). */
 		signal(SIGPIPE, SIG_DFL);
+		itsm_outbox_flush(app->ctx, report_hook, NULL);
 		itsm_hooks_run(app->ctx, report_hook, NULL);
 		signal(SIGPIPE, SIG_IGN);
 	}

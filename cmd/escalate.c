@@ -75,7 +75,7 @@ run(struct app *app, const struct args *a)
 	const char *to = NULL;
 	int64_t id, at = 0;
 	size_t managers = 0;
-	char *msg = NULL, text[128];
+	char *msg = NULL, *who = NULL, text[128];
 	int rc;
 
 	if (a->count[O_STAGNANT])
@@ -101,9 +101,10 @@ run(struct app *app, const struct args *a)
 		return rc;
 	if (a->count[O_HIERARCHICAL]) {
 		rc = itsm_ticket_escalate_managers(app->ctx, id,
-		    a->val[O_REASON], msg, at, &managers);
-		snprintf(text, sizeof(text), "%%r escalated to %zu manager%s",
-		    managers, managers == 1 ? "" : "s");
+		    a->val[O_REASON], msg, at, &managers, &who);
+		/* By mail: said only when queued, naming them. */
+		snprintf(text, sizeof(text), "%%r escalated to %zu manager%s%s",
+		    managers, managers == 1 ? "" : "s", who ? ": %s" : "");
 	} else {
 		rc = itsm_ticket_escalate(app->ctx, id, a->val[O_TO], msg, at,
 		    &to);
@@ -114,7 +115,9 @@ run(struct app *app, const struct args *a)
 	/* The group as a value: escaped, and never read as "%r". */
 	if (to != NULL)
 		return print_result(app, id, "%r escalated to %s", to);
-	return print_result(app, id, text, NULL);
+	rc = print_result(app, id, text, who);
+	free(who);
+	return rc;
 }
 
 const struct cmd cmd_escalate = {

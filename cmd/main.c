@@ -28,6 +28,8 @@ const struct cmd *const commands[] = {
 	&cmd_export,
 	&cmd_import,
 	&cmd_stats,
+	&cmd_notify,
+	&cmd_outbox,
 	&cmd_config,
 	&cmd_db,
 	&cmd_help,

@@ -21,7 +21,7 @@
 #include "itsm/store.h"
 
 /* Raised when a member is added to or changed in an ops struct. */
-#define STORE_ENGINE_VERSION 3
+#define STORE_ENGINE_VERSION 4
 
 /*
  * A value of a row: NULL, an integer (true and false are 1 and 0), a
@@ -468,6 +468,89 @@ struct engine_port {
 	int (*defer_foreign_keys)(itsm_store *s);
 };
 
+/*
+ * The outbox (lib/outbox.c): what is to be delivered once the
+ * transaction that queued it has committed (a mail to send, a hook to
+ * run), and the Message-IDs itsm sent or received (mail_messages).
+ * The domain decides when a row is due, how often it is tried and the
+ * backoff; the engine stores, claims and lists.
+ */
+struct store_outbox_new {
+	int64_t created_at;
+	int64_t ticket;			/* 0: none */
+	int64_t event;			/* 0: none */
+	const char *kind;		/* "mail" or "hook" */
+	const char *name;		/* the notification or the hook */
+	const char *recipients;		/* mail: the addresses, else NULL */
+	const char *message_id;		/* mail: "<...@domain>", unique */
+	const char *payload;		/* the message, or the hook's input */
+	int64_t next_attempt_at;	/* due from then */
+};
+
+/* A row claimed: its texts the caller's, freed by store_outbox_free(). */
+struct store_outbox_row {
+	int64_t id, ticket, event;	/* 0: none */
+	int64_t created_at, attempts;	/* attempts: this one counted */
+	char *kind, *name, *recipients, *message_id, *payload;
+};
+
+/* Frees n claimed rows (NULL is nothing); sorts them by id. */
+void store_outbox_free(struct store_outbox_row *rows, size_t n);
+void store_outbox_sort(struct store_outbox_row *rows, size_t n);
+
+struct engine_outbox {
+	/*
+	 * Queues a row, state pending, no attempt made: *id its id (ids
+	 * grow).  A mail's Message-ID is recorded in mail_messages too (its
+	 * ticket, direction out, at created_at).  A Message-ID queued
+	 * already is refused (ITSM_E_INTERNAL: a bug).
+	 */
+	int (*queue)(itsm_store *s, const struct store_outbox_new *o,
+	    int64_t *id);
+	/*
+	 * Claims, in the caller's writing transaction, the pending rows due
+	 * by now (next_attempt_at <= now): row id alone when id > 0, else
+	 * at most limit of them, the longest due first (then by id).  Each
+	 * claimed row counts one attempt more and is due again only at
+	 * lease (no other claimer takes it until then); *rows (n of them,
+	 * by id) are the caller's to free with store_outbox_free().
+	 */
+	int (*claim)(itsm_store *s, int64_t id, int64_t now, int64_t lease,
+	    size_t limit, struct store_outbox_row **rows, size_t *n);
+	/* Row id delivered at: state sent, sent_at at, last_error NULL. */
+	int (*sent)(itsm_store *s, int64_t id, int64_t at);
+	/*
+	 * Row id not delivered, why: pending again from next_at, or failed
+	 * for good when give_up (no more attempts).
+	 */
+	int (*failed)(itsm_store *s, int64_t id, const char *why,
+	    int64_t next_at, int give_up);
+	/*
+	 * The rows not sent (pending and failed), or all of them when all,
+	 * by id: id, created_at, ticket, event, kind, name, recipients,
+	 * message_id, state, attempts, next_attempt_at, last_error,
+	 * sent_at, and the ticket's type (NULL: no ticket).
+	 */
+	int (*list)(itsm_store *s, int all, struct store_rows **out);
+	/*
+	 * Records a Message-ID seen in direction ("in" or "out") for ticket
+	 * (0: none) at; one already recorded is left as it was, and
+	 * *added says which (1: recorded now).
+	 */
+	int (*message_add)(itsm_store *s, const char *message_id,
+	    int64_t ticket, const char *direction, int64_t at, int *added);
+	/* The ticket of a Message-ID: *ticket 0 when unknown or none. */
+	int (*message_ticket)(itsm_store *s, const char *message_id,
+	    int64_t *ticket);
+	/*
+	 * The first Message-ID of ticket (the earliest recorded, in or
+	 * out; at the same time, one received, then the first queued),
+	 * which a notification's In-Reply-To and References name:
+	 * *out NULL when it has none, else the caller's to free().
+	 */
+	int (*thread)(itsm_store *s, int64_t ticket, char **out);
+};
+
 /* An engine: one of these, constant, per kind of database. */
 struct store_engine {
 	int version;			/* STORE_ENGINE_VERSION */
@@ -477,6 +560,7 @@ struct store_engine {
 	const struct engine_majors *majors;
 	const struct engine_stats *stats;
 	const struct engine_port *port;
+	const struct engine_outbox *outbox;
 };
 
 /*

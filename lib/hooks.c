@@ -75,6 +75,10 @@ hook_clear(itsm_ctx *c)
 {
 	size_t i;
 
+	free(c->outbox);	/* what is queued goes with the hooks */
+	c->outbox = NULL;
+	c->noutbox = 0;
+
 	for (i = 0; i < c->npending; i++) {
 		free(c->pending[i].name);
 		free(c->pending[i].reason);
@@ -144,13 +148,9 @@ kill_hook(pid_t pid)
 		;
 }
 
-/*
- * Runs one hook with input on its standard input.  Returns its exit
- * status, or -1 with *why set when it could not run or timed out.
- */
-static int
-run_one(const char *path, const char *event, const char *ref,
-    const char *input, int64_t timeout_s, const char **why)
+int
+tk_run(char *const *argv, char *const *env, const char *input,
+    int64_t timeout_s, const char **why)
 {
 	size_t len = strlen(input), off = 0;
 	int64_t deadline = now_ms() + timeout_s * 1000;
@@ -175,9 +175,9 @@ run_one(const char *path, const char *event, const char *ref,
 		dup2(STDERR_FILENO, STDOUT_FILENO);	/* stdout is itsm's data */
 		close(fd[0]);
 		close(fd[1]);
-		setenv("ITSM_EVENT", event, 1);
-		setenv("ITSM_REF", ref, 1);
-		execl(path, path, (char *)NULL);
+		for (; env != NULL && *env != NULL; env++)
+			putenv(*env);
+		execv(argv[0], argv);
 		_exit(126);
 	}
 	setpgid(pid, pid);
@@ -223,6 +223,20 @@ run_one(const char *path, const char *event, const char *ref,
 		return WEXITSTATUS(status);
 	*why = "killed by a signal";
 	return -1;
+}
+
+/* Runs one hook, ITSM_EVENT and ITSM_REF set: see tk_run(). */
+static int
+run_hook(const char *path, const char *event, const char *ref,
+    const char *input, int64_t timeout_s, const char **why)
+{
+	char ev[128], rf[128 + ITSM_REFBUF];
+	char *argv[2] = { (char *)path, NULL };
+	char *env[3] = { ev, rf, NULL };
+
+	snprintf(ev, sizeof(ev), "ITSM_EVENT=%s", event);
+	snprintf(rf, sizeof(rf), "ITSM_REF=%s", ref);
+	return tk_run(argv, env, input, timeout_s, why);
 }
 
 int
@@ -309,7 +323,7 @@ itsm_hooks_run(itsm_ctx *c, void (*report)(void *, const char *), void *arg)
 			continue;
 		}
 		why = NULL;
-		status = run_one(path, h->name, ref, payload,
+		status = run_hook(path, h->name, ref, payload,
 		    itsm_policy_hook_timeout(c->policy), &why);
 		free(payload);
 		if (status != 0) {

@@ -12,6 +12,7 @@
 #include "itsm/major.h"
 #include "itsm/time.h"
 #include "major_int.h"
+#include "notify_int.h"
 #include "store_int.h"
 #include "store_major.h"
 #include "ticket_int.h"
@@ -309,6 +310,22 @@ itsm_major_update(itsm_ctx *c, int64_t id, const char *text, int64_t at)
 	return mend(&a, rc, "post-major-update", NULL, text);
 }
 
+/* Queues the major notification of a communication to audience ai. */
+static int
+comms_mail(itsm_ctx *c, int64_t id, size_t ai, const char *text)
+{
+	const itsm_policy *p = c->policy;
+	const char *addr[64];
+	struct notify_words w = { .note = text,
+	    .audience = itsm_policy_audience(p, ai), .actor = c->actor };
+	size_t i, n = itsm_policy_audience_address_count(p, ai);
+
+	for (i = 0; i < n && i < 64; i++)
+		addr[i] = itsm_policy_audience_address(p, ai, i);
+	return notify_queue(c, id, store_last_event_id(c->store),
+	    ITSM_NOTIFY_MAJOR, &w, addr, i, NULL);
+}
+
 int
 itsm_major_comms(itsm_ctx *c, int64_t id, const char *audience,
     const char *channel, const char *text, int64_t at)
@@ -331,6 +348,8 @@ itsm_major_comms(itsm_ctx *c, int64_t id, const char *audience,
 	    NULL)) != 0)
 		return rc;
 	rc = ev(&a, "major-comms", itsm_policy_audience(p, ai), NULL, ch, text);
+	if (rc == 0 && itsm_policy_audience_address_count(p, ai) > 0)
+		rc = comms_mail(c, id, ai, text);
 	return mend(&a, rc, "post-major-comms", itsm_policy_audience(p, ai),
 	    text);
 }

@@ -21,6 +21,7 @@
 #include "itsm/store.h"
 #include "itsm/time.h"
 
+#include "notify_int.h"
 #include "policy_default.h"
 #include "trust_int.h"
 
@@ -81,6 +82,8 @@ struct service {
 
 struct audience {
 	char *name;
+	char **addresses;	/* mail: where communications go */
+	size_t naddresses;
 	int64_t *cadence;	/* per priority; 0: no cadence */
 	int64_t other;		/* unprioritized or a priority not listed */
 	struct itsm_span *scadence, sother;	/* as written */
@@ -148,6 +151,10 @@ struct itsm_policy {
 	struct cal_override *sla_groups, *sla_services;
 	size_t nsla_groups, nsla_services;
 	size_t rule_cal[ITSM_NRULES];	/* BUSINESS or a calendar */
+	int has_mail;			/* a mail section was given */
+	struct itsm_mail_policy mail;
+	int has_notify[ITSM_NNOTIFY];	/* given and enabled */
+	struct itsm_notification notify[ITSM_NNOTIFY];
 };
 
 /* Parsing state. */
@@ -1080,11 +1087,47 @@ read_cadence(struct loader *l, yaml_node_t *k, struct audience *au)
 	return 0;
 }
 
+/* A mail address as the policy gives one: something@somewhere. */
+static int
+read_address(struct loader *l, yaml_node_t *n, const char *what)
+{
+	const char *v, *at;
+	int rc;
+
+	if ((rc = want_scalar(l, n, what)) != 0)
+		return rc;
+	v = scalar(n);
+	at = strchr(v, '@');
+	if (at == NULL || at == v || at[1] == '\0' || strchr(at + 1, '@') ||
+	    strpbrk(v, " \t\r\n<>,;\"()[]\\") != NULL)
+		return err_at(l, n, "%s: '%s' is not a mail address (expected "
+		    "like desk@example.org)", what, v);
+	return 0;
+}
+
+/* A list of mail addresses (not empty). */
+static int
+read_addresses(struct loader *l, yaml_node_t *n, const char *what,
+    char ***out, size_t *count)
+{
+	yaml_node_item_t *it;
+	int rc;
+
+	if (n->type != YAML_SEQUENCE_NODE || seq_len(n) == 0)
+		return err_at(l, n, "%s must be a list of mail addresses", what);
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++)
+		if ((rc = read_address(l, node(l, *it), what)) != 0)
+			return rc;
+	return read_list(l, n, "address", out, count);
+}
+
 /* major.audiences: who is told, and how often. */
 static int
 read_major_audiences(struct loader *l, yaml_node_t *v)
 {
-	static const char *const aud_keys[] = { "name", "cadence", NULL };
+	static const char *const aud_keys[] = { "name", "cadence",
+	    "addresses", NULL };
 	itsm_policy *p = l->p;
 	yaml_node_item_t *it;
 	yaml_node_t *e, *k;
@@ -1119,6 +1162,10 @@ read_major_audiences(struct loader *l, yaml_node_t *v)
 		/* No cadence: informed, on no schedule. */
 		if ((k = get(l, e, "cadence")) != NULL &&
 		    (rc = read_cadence(l, k, au)) != 0)
+			return rc;
+		if ((k = get(l, e, "addresses")) != NULL &&
+		    (rc = read_addresses(l, k, "addresses of an audience",
+		    &au->addresses, &au->naddresses)) != 0)
 			return rc;
 	}
 	p->naudiences = i;
@@ -1645,13 +1692,264 @@ read_timezone(struct loader *l, yaml_node_t *v)
 	return 0;
 }
 
+/* ---- Mail and notifications ---- */
+
+const char *const itsm_notify_names[ITSM_NNOTIFY] = {
+	"opened", "resolved", "closed", "reopened", "escalated", "duplicate",
+	"major"
+};
+
+/* Who each event tells when its notification names nobody. */
+static const char *const notify_to[ITSM_NNOTIFY] = {
+	"caller", "caller", "caller", "caller", "managers", "caller",
+	"audiences"
+};
+
+/* A template: known names only ({ref}, ...), braces closed. */
+static int
+read_template(struct loader *l, yaml_node_t *n, const char *what,
+    const char **out)
+{
+	char bad[64];
+	int rc;
+
+	if ((rc = want_scalar(l, n, what)) != 0)
+		return rc;
+	switch (notify_template_check(scalar(n), bad, sizeof(bad))) {
+	case 1:
+		return err_at(l, n, "%s: unknown field '{%s}' (expected a "
+		    "ticket field, as {ref} or {summary}, or note, tag, "
+		    "managers, audience, confirm, actor)", what, bad);
+	case 2:
+		return err_at(l, n, "%s: a '{' without its '}' (write '{{' "
+		    "for a brace)", what);
+	default:
+		break;
+	}
+	if ((*out = astrdup(l->p, scalar(n))) == NULL)
+		return nomem();
+	return 0;
+}
+
+/* mail.from: an address, or a mapping of address and name. */
+static int
+read_from(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[] = { "address", "name", NULL };
+	struct itsm_mail_policy *m = &l->p->mail;
+	yaml_node_t *v;
+	int rc;
+
+	if (n->type == YAML_MAPPING_NODE) {
+		if ((rc = check_keys(l, n, "from", keys)) != 0)
+			return rc;
+		if ((v = get(l, n, "name")) != NULL) {
+			if ((rc = want_scalar(l, v, "from name")) != 0)
+				return rc;
+			if (strpbrk(scalar(v), "\r\n") != NULL)
+				return err_at(l, v, "from name must be one "
+				    "line");
+			if ((m->from_name = astrdup(l->p, scalar(v))) == NULL)
+				return nomem();
+		}
+		if ((n = get(l, n, "address")) == NULL)
+			return err_at(l, v != NULL ? v : n, "from without an "
+			    "address");
+	}
+	if ((rc = read_address(l, n, "from")) != 0)
+		return rc;
+	if ((m->from_address = astrdup(l->p, scalar(n))) == NULL)
+		return nomem();
+	return 0;
+}
+
+/* mail.retry: how many attempts, and the wait between them. */
+static int
+read_retry(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[] = { "attempts", "backoff",
+	    "max_backoff", NULL };
+	struct itsm_mail_policy *m = &l->p->mail;
+	yaml_node_t *v;
+	int rc;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "retry must be a mapping of attempts, "
+		    "backoff and max_backoff");
+	if ((rc = check_keys(l, n, "retry", keys)) != 0)
+		return rc;
+	if ((v = get(l, n, "attempts")) != NULL &&
+	    (rc = read_int(l, v, "attempts", 1, 100, &m->attempts)) != 0)
+		return rc;
+	if ((v = get(l, n, "backoff")) != NULL &&
+	    (rc = read_duration(l, v, "backoff", &m->backoff)) != 0)
+		return rc;
+	if ((v = get(l, n, "max_backoff")) != NULL &&
+	    (rc = read_duration(l, v, "max_backoff", &m->max_backoff)) != 0)
+		return rc;
+	if (m->backoff < 1 || m->backoff > m->max_backoff)
+		return err_at(l, n, "retry: backoff must be at least 1s and "
+		    "at most max_backoff");
+	return 0;
+}
+
+static int
+read_mail(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[] = { "from", "sendmail", "domain",
+	    "subject_tag", "retry", "timeout", "confirm", NULL };
+	struct itsm_mail_policy *m = &l->p->mail;
+	char **words;
+	size_t nwords;
+	yaml_node_t *v;
+	int rc;
+
+	*m = (struct itsm_mail_policy){ .sendmail = "/usr/sbin/sendmail -t -i",
+	    .subject_tag = "[{ref}]", .attempts = 10, .backoff = 60,
+	    .max_backoff = 3600, .timeout = 30 };
+	if (n == NULL)
+		return 0;
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "mail must be a mapping of from, sendmail, "
+		    "domain, subject_tag, retry, timeout and confirm");
+	if ((rc = check_keys(l, n, "mail", keys)) != 0)
+		return rc;
+	if ((v = get(l, n, "from")) == NULL)
+		return err_at(l, n, "mail without from (the address "
+		    "notifications come from)");
+	if ((rc = read_from(l, v)) != 0)
+		return rc;
+	if ((v = get(l, n, "sendmail")) != NULL) {
+		if ((rc = want_scalar(l, v, "sendmail")) != 0)
+			return rc;
+		if (scalar(v)[0] != '/')
+			return err_at(l, v, "sendmail must be a command with "
+			    "its absolute path, as /usr/sbin/sendmail -t -i");
+		if ((m->sendmail = astrdup(l->p, scalar(v))) == NULL)
+			return nomem();
+	}
+	if ((v = get(l, n, "domain")) != NULL) {
+		if ((rc = want_scalar(l, v, "domain")) != 0)
+			return rc;
+		if (strspn(scalar(v), "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+		    strlen(scalar(v)))
+			return err_at(l, v, "domain: '%s' is not a domain name",
+			    scalar(v));
+		if ((m->domain = astrdup(l->p, scalar(v))) == NULL)
+			return nomem();
+	}
+	if ((v = get(l, n, "subject_tag")) != NULL &&
+	    (rc = read_template(l, v, "subject_tag", &m->subject_tag)) != 0)
+		return rc;
+	if ((v = get(l, n, "retry")) != NULL && (rc = read_retry(l, v)) != 0)
+		return rc;
+	if ((v = get(l, n, "timeout")) != NULL) {
+		if ((rc = read_duration(l, v, "timeout", &m->timeout)) != 0)
+			return rc;
+		if (m->timeout < 1 || m->timeout > 3600)
+			return err_at(l, v, "timeout must be from 1s to 1h");
+	}
+	if ((v = get(l, n, "confirm")) != NULL) {
+		if ((rc = read_list(l, v, "confirm word", &words,
+		    &nwords)) != 0)
+			return rc;
+		m->confirm = (const char *const *)words;
+		m->nconfirm = nwords;
+	}
+	l->p->has_mail = 1;
+	return 0;
+}
+
+/* notifications.EVENT: enabled, to, subject, body. */
+static int
+read_notification(struct loader *l, yaml_node_t *n, int e)
+{
+	static const char *const keys[] = { "enabled", "to", "subject",
+	    "body", NULL };
+	struct itsm_notification *t = &l->p->notify[e];
+	const char *word = notify_to[e];
+	yaml_node_t *v;
+	char **to;
+	size_t nto;
+	int rc, on = 1;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "%s must be a mapping of enabled, to, "
+		    "subject and body", itsm_notify_names[e]);
+	if ((rc = check_keys(l, n, itsm_notify_names[e], keys)) != 0)
+		return rc;
+	if ((v = get(l, n, "enabled")) != NULL) {
+		if (v->type != YAML_SCALAR_NODE || (strcmp(scalar(v), "true") &&
+		    strcmp(scalar(v), "false")))
+			return err_at(l, v, "enabled must be true or false");
+		on = strcmp(scalar(v), "true") == 0;
+	}
+	if ((v = get(l, n, "to")) == NULL) {
+		if ((to = amalloc(l->p, sizeof(*to))) == NULL ||
+		    (to[0] = astrdup(l->p, word)) == NULL)
+			return nomem();
+		nto = 1;
+	} else if (v->type == YAML_SCALAR_NODE) {
+		if (strcmp(scalar(v), word) != 0)
+			return err_at(l, v, "to: '%s' is not who %s tells "
+			    "(%s, or a list of mail addresses)", scalar(v),
+			    itsm_notify_names[e], word);
+		if ((to = amalloc(l->p, sizeof(*to))) == NULL ||
+		    (to[0] = astrdup(l->p, word)) == NULL)
+			return nomem();
+		nto = 1;
+	} else if ((rc = read_addresses(l, v, "to", &to, &nto)) != 0) {
+		return rc;
+	}
+	t->to = (const char *const *)to;
+	t->nto = nto;
+	if ((v = get(l, n, "subject")) == NULL)
+		return err_at(l, n, "%s without a subject", itsm_notify_names[e]);
+	if ((rc = read_template(l, v, "subject", &t->subject)) != 0)
+		return rc;
+	if (strpbrk(t->subject, "\r\n") != NULL)
+		return err_at(l, v, "subject must be one line");
+	if ((v = get(l, n, "body")) == NULL)
+		return err_at(l, n, "%s without a body", itsm_notify_names[e]);
+	if ((rc = read_template(l, v, "body", &t->body)) != 0)
+		return rc;
+	l->p->has_notify[e] = on;
+	return 0;
+}
+
+static int
+read_notifications(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[ITSM_NNOTIFY + 1] = { "opened",
+	    "resolved", "closed", "reopened", "escalated", "duplicate",
+	    "major", NULL };
+	yaml_node_t *v;
+	int e, rc;
+
+	if (n == NULL)
+		return 0;
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "notifications must be a mapping of "
+		    "events (opened, resolved, closed, reopened, escalated, "
+		    "duplicate, major)");
+	if ((rc = check_keys(l, n, "notifications", keys)) != 0)
+		return rc;
+	for (e = 0; e < ITSM_NNOTIFY; e++)
+		if ((v = get(l, n, itsm_notify_names[e])) != NULL &&
+		    (rc = read_notification(l, v, e)) != 0)
+			return rc;
+	return 0;
+}
+
 static int
 fill(struct loader *l)
 {
 	static const char *const keys[] = { "impact", "urgency", "priorities",
 	    "matrix", "channels", "categories", "practices", "tiers", "groups",
 	    "resolution_codes", "auto_close", "managers", "hook_timeout",
-	    "major", "database", "timezone", "calendars", "sla", NULL };
+	    "major", "database", "timezone", "calendars", "sla", "mail",
+	    "notifications", NULL };
 	static const char *const tiers[] = { "N1", "N2", "N3" };
 	static const char *const channels[] = { "phone", "email", "chat",
 	    "walk-in", "portal", "monitoring" };
@@ -1715,7 +2013,9 @@ fill(struct loader *l)
 		return rc;
 	if ((rc = read_timezone(l, get(l, root, "timezone"))) != 0 ||
 	    (rc = read_calendars(l, get(l, root, "calendars"))) != 0 ||
-	    (rc = read_sla(l, get(l, root, "sla"))) != 0)
+	    (rc = read_sla(l, get(l, root, "sla"))) != 0 ||
+	    (rc = read_mail(l, get(l, root, "mail"))) != 0 ||
+	    (rc = read_notifications(l, get(l, root, "notifications"))) != 0)
 		return rc;
 	/* The roles of a major when its section names none. */
 	if (p->nroles == 0)
@@ -2482,6 +2782,33 @@ itsm_policy_manager_priority(const itsm_policy *p, size_t i, size_t j)
 	if (i >= p->nmanagers || j >= itsm_policy_manager_priority_count(p, i))
 		return NULL;
 	return p->managers[i].priorities[j];
+}
+
+size_t
+itsm_policy_audience_address_count(const itsm_policy *p, size_t i)
+{
+	return i < p->naudiences ? p->audiences[i].naddresses : 0;
+}
+
+const char *
+itsm_policy_audience_address(const itsm_policy *p, size_t i, size_t j)
+{
+	return j < itsm_policy_audience_address_count(p, i) ?
+	    p->audiences[i].addresses[j] : NULL;
+}
+
+const struct itsm_mail_policy *
+itsm_policy_mail(const itsm_policy *p)
+{
+	return p != NULL && p->has_mail ? &p->mail : NULL;
+}
+
+const struct itsm_notification *
+itsm_policy_notification(const itsm_policy *p, enum itsm_notify_event e)
+{
+	if (p == NULL || (unsigned)e >= ITSM_NNOTIFY || !p->has_notify[e])
+		return NULL;
+	return &p->notify[e];
 }
 
 size_t

@@ -234,6 +234,14 @@ major(struct em *m, const itsm_policy *p)
 			span(m, itsm_policy_audience_cadence_span(p, i, n));
 		}
 		map_end(m);
+		if (itsm_policy_audience_address_count(p, i) > 0) {
+			str(m, "addresses");
+			seq_start(m, 1);
+			for (j = 0; j < itsm_policy_audience_address_count(p,
+			    i); j++)
+				str(m, itsm_policy_audience_address(p, i, j));
+			seq_end(m);
+		}
 		map_end(m);
 	}
 	seq_end(m);
@@ -416,6 +424,84 @@ managers(struct em *m, const itsm_policy *p)
 	seq_end(m);
 }
 
+/* mail and notifications, when the policy has them. */
+static void
+mail(struct em *m, const itsm_policy *p)
+{
+	const struct itsm_mail_policy *ml = itsm_policy_mail(p);
+	const struct itsm_notification *t;
+	size_t i, n = 0;
+	int e;
+
+	if (ml != NULL) {
+		str(m, "mail");
+		map_start(m, 0);
+		str(m, "from");
+		map_start(m, 0);
+		str(m, "address");
+		str(m, ml->from_address);
+		if (ml->from_name != NULL) {
+			str(m, "name");
+			str(m, ml->from_name);
+		}
+		map_end(m);
+		str(m, "sendmail");
+		str(m, ml->sendmail);
+		if (ml->domain != NULL) {
+			str(m, "domain");
+			str(m, ml->domain);
+		}
+		str(m, "subject_tag");
+		str(m, ml->subject_tag);
+		str(m, "retry");
+		map_start(m, 1);
+		str(m, "attempts");
+		num(m, ml->attempts);
+		str(m, "backoff");
+		dur(m, ml->backoff);
+		str(m, "max_backoff");
+		dur(m, ml->max_backoff);
+		map_end(m);
+		str(m, "timeout");
+		dur(m, ml->timeout);
+		if (ml->nconfirm > 0) {
+			str(m, "confirm");
+			seq_start(m, 1);
+			for (i = 0; i < ml->nconfirm; i++)
+				str(m, ml->confirm[i]);
+			seq_end(m);
+		}
+		map_end(m);
+	}
+	for (e = 0; e < ITSM_NNOTIFY; e++)
+		n += itsm_policy_notification(p, e) != NULL;
+	if (n == 0)
+		return;
+	str(m, "notifications");
+	map_start(m, 0);
+	for (e = 0; e < ITSM_NNOTIFY; e++) {
+		if ((t = itsm_policy_notification(p, e)) == NULL)
+			continue;
+		str(m, itsm_notify_names[e]);
+		map_start(m, 0);
+		str(m, "to");
+		if (t->nto == 1 && strchr(t->to[0], '@') == NULL) {
+			str(m, t->to[0]);
+		} else {
+			seq_start(m, 1);
+			for (i = 0; i < t->nto; i++)
+				str(m, t->to[i]);
+			seq_end(m);
+		}
+		str(m, "subject");
+		str(m, t->subject);
+		str(m, "body");
+		str(m, t->body);
+		map_end(m);
+	}
+	map_end(m);
+}
+
 /* A calendar's week: each day with its ranges. */
 static void
 week(struct em *m, const itsm_calendar *c)
@@ -558,6 +644,7 @@ body(struct em *m, const itsm_policy *p)
 	sla(m, p);
 	major(m, p);
 	managers(m, p);
+	mail(m, p);
 }
 
 int

@@ -190,3 +190,33 @@ itsm_store_committed(const itsm_store *s)
 {
 	return s != NULL && s->engine->core->committed(s);
 }
+
+void
+store_outbox_free(struct store_outbox_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; rows != NULL && i < n; i++) {
+		free(rows[i].kind);
+		free(rows[i].name);
+		free(rows[i].recipients);
+		free(rows[i].message_id);
+		free(rows[i].payload);
+	}
+	free(rows);
+}
+
+static int
+outbox_by_id(const void *a, const void *b)
+{
+	const struct store_outbox_row *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+void
+store_outbox_sort(struct store_outbox_row *rows, size_t n)
+{
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), outbox_by_id);
+}

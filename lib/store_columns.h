@@ -86,8 +86,13 @@ _Static_assert(0 STORE_TICKET_COLUMNS(STORE_COUNT_) == 0 TK_FIELDS(STORE_STORED_
 	" j.ticket, j.state, j.proposed_at, j.proposal, j.declared_at," \
 	" j.declared_by, j.ended_at, j.bridge, j.root_cause," \
 	" r.ticket, r.name, r.role, r.since, f.id, f.ticket, f.kind, f.text," \
-	" f.at, a.ticket, a.n, a.text, a.owner, a.due, a.done_at" \
+	" f.at, a.ticket, a.n, a.text, a.owner, a.due, a.done_at," \
+	" o.id, o.created_at, o.ticket, o.event, o.kind, o.name," \
+	" o.recipients, o.message_id, o.payload, o.state, o.attempts," \
+	" o.next_attempt_at, o.last_error, o.sent_at, x.message_id," \
+	" x.ticket, x.direction, x.at" \
 	" FROM tickets t, events e, meta m, majors j, major_roster r," \
-	" major_findings f, major_actions a WHERE 1 = 0"
+	" major_findings f, major_actions a, outbox o, mail_messages x" \
+	" WHERE 1 = 0"
 
 #endif

@@ -14,6 +14,7 @@
 #include "itsm/time.h"
 #include "itsm/workflow.h"
 #include "store_int.h"
+#include "notify_int.h"
 #include "ticket_int.h"
 
 /*
@@ -662,6 +663,8 @@ itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 			goto fail;
 	}
 	if ((rc = hook_queue(c, "post-open", *id, since, NULL, a->description,
+	    NULL)) != 0 || (rc = notify_queue(c, *id,
+	    store_last_event_id(c->store), ITSM_NOTIFY_OPENED, NULL, NULL, 0,
 	    NULL)) != 0)
 		goto fail;
 	itsm_ticket_free(t);

@@ -40,7 +40,22 @@ struct itsm_ctx {
 	int hooks;		/* run hooks (default) */
 	struct hook_item *pending;
 	size_t npending;
+	int64_t *outbox;	/* rows queued, to deliver after the commit */
+	size_t noutbox;
 };
+
+/*
+ * Runs argv[0] (an absolute path) with argv, the NAME=VALUE settings of
+ * env (NULL-terminated, or NULL) added to its environment, input on its
+ * standard input, its output on standard error, in a process group of
+ * its own killed at the deadline.  Its exit status, or -1 with *why set
+ * when it could not run, timed out or was killed.
+ */
+int tk_run(char *const *argv, char *const *env, const char *input,
+    int64_t timeout_s, const char **why);
+
+/* Remembers outbox row id, queued now, for itsm_outbox_flush(). */
+int tk_outbox_add(itsm_ctx *c, int64_t id);
 
 /* Shared by the ticket operations (ticket.c, work.c). */
 /*

@@ -17,6 +17,7 @@
 #include "itsm/time.h"
 #include "itsm/work.h"
 #include "json_int.h"
+#include "notify_int.h"
 #include "store_int.h"
 #include "ticket_int.h"
 
@@ -31,6 +32,9 @@ struct act {
 	struct store_set set[MAX_SET];
 	size_t n;
 	char num[4][24];	/* room for integers shown in events */
+	int queued;		/* notifications queued by act_end() */
+	size_t notified;	/* managers a mail is queued to */
+	char *notified_names;	/* theirs, "Ann, Bob" (to free) */
 };
 
 /* Opens the transaction, reads the ticket, checks the action and the time. */
@@ -107,9 +111,88 @@ respond(struct act *a)
 	return 0;
 }
 
+/* The managers for a ticket's group and priority: their indexes. */
+static size_t
+managers_of(const itsm_ctx *c, const itsm_ticket *t, size_t *idx,
+    size_t max)
+{
+	const itsm_policy *p = c->policy;
+	size_t i, n = 0;
+
+	for (i = 0; i < itsm_policy_manager_count(p) && n < max; i++)
+		if (itsm_policy_manager_matches(p, i,
+		    itsm_ticket_str(t, ITSM_F_GROUP),
+		    itsm_ticket_str(t, ITSM_F_PRIORITY)))
+			idx[n++] = i;
+	return n;
+}
+
+#define MAX_MANAGERS 64
+
+/*
+ * Queues the notification of the hook's event, if it has one
+ * (itsm.yaml(5), notifications): resolved, closed, reopened (a closure
+ * rejected reopens), a duplicate cancelled, managers escalated to.
+ */
+static int
+act_notify(struct act *a, const char *hook, const char *reason,
+    const char *msg, int managers)
+{
+	const char *addr[MAX_MANAGERS], *names = NULL;
+	struct notify_words w = { .note = msg, .actor = a->c->actor };
+	struct json_buf b = { 0 };
+	size_t idx[MAX_MANAGERS], n = 0, i;
+	int e, rc;
+
+	if (hook == NULL || itsm_policy_mail(a->c->policy) == NULL)
+		return 0;
+	if (strcmp(hook, "post-resolve") == 0)
+		e = ITSM_NOTIFY_RESOLVED;
+	else if (strcmp(hook, "post-close") == 0)
+		e = strcmp(reason, "rejected") == 0 ? ITSM_NOTIFY_REOPENED :
+		    ITSM_NOTIFY_CLOSED;
+	else if (strcmp(hook, "post-reopen") == 0)
+		e = ITSM_NOTIFY_REOPENED;
+	else if (strcmp(hook, "post-cancel") == 0 && reason != NULL &&
+	    strcmp(reason, "duplicate") == 0)
+		e = ITSM_NOTIFY_DUPLICATE;
+	else if (strcmp(hook, "post-escalate") == 0 && managers)
+		e = ITSM_NOTIFY_ESCALATED;
+	else
+		return 0;
+	if (e == ITSM_NOTIFY_ESCALATED) {
+		size_t k = managers_of(a->c, a->t, idx, MAX_MANAGERS);
+
+		json_raw(&b, "");
+		for (i = 0; i < k; i++) {
+			const char *ct = itsm_policy_manager_contact(
+			    a->c->policy, idx[i]);
+
+			if (ct == NULL || strchr(ct, '@') == NULL)
+				continue;
+			addr[n++] = ct;
+			json_raw(&b, n > 1 ? ", " : "");
+			json_raw(&b, itsm_policy_manager(a->c->policy, idx[i]));
+		}
+		if ((names = json_finish(&b)) == NULL)
+			return ITSM_E_NOMEM;
+		w.managers = names;
+	}
+	rc = notify_queue(a->c, a->id, store_last_event_id(a->c->store), e,
+	    &w, addr, n, &a->queued);
+	if (rc == 0 && a->queued && e == ITSM_NOTIFY_ESCALATED) {
+		a->notified = n;
+		a->notified_names = (char *)names;
+	} else {
+		free((char *)names);
+	}
+	return rc;
+}
+
 /*
  * Writes the columns, marks the activity (unless quiet), refreshes the
- * SLA clock, queues the hook and ends the transaction.
+ * SLA clock, queues the hook and the notification, and ends the
+ * transaction.
  */
 static int
 act_end(struct act *a, int rc, const char *hook, const char *reason,
@@ -124,6 +207,8 @@ act_end(struct act *a, int rc, const char *hook, const char *reason,
 	if (rc == 0 && hook != NULL)
 		rc = hook_queue(a->c, hook, a->id, a->since, reason, msg,
 		    managers);
+	if (rc == 0)
+		rc = act_notify(a, hook, reason, msg, managers != NULL);
 	return tk_end_action(a->c, a->t, rc);
 }
 
@@ -269,19 +354,16 @@ managers_json(itsm_ctx *c, const itsm_ticket *t, char **json, size_t *count)
 {
 	const itsm_policy *p = c->policy;
 	struct json_buf b = { 0 };
-	size_t i;
+	size_t idx[MAX_MANAGERS], n, i;
 
+	n = managers_of(c, t, idx, MAX_MANAGERS);
 	*count = 0;
 	json_raw(&b, "[");
-	for (i = 0; i < itsm_policy_manager_count(p); i++) {
-		if (!itsm_policy_manager_matches(p, i,
-		    itsm_ticket_str(t, ITSM_F_GROUP),
-		    itsm_ticket_str(t, ITSM_F_PRIORITY)))
-			continue;
+	for (i = 0; i < n; i++) {
 		json_raw(&b, *count ? ",{\"name\":" : "{\"name\":");
-		json_str(&b, itsm_policy_manager(p, i));
+		json_str(&b, itsm_policy_manager(p, idx[i]));
 		json_raw(&b, ",\"contact\":");
-		json_str(&b, itsm_policy_manager_contact(p, i));
+		json_str(&b, itsm_policy_manager_contact(p, idx[i]));
 		json_raw(&b, "}");
 		(*count)++;
 	}
@@ -313,25 +395,36 @@ valid_reason(const char *r, const char *const *list, const char *what)
  */
 static int
 notify_managers(struct act *a, const char *reason, const char *message,
-    size_t *count, int quiet)
+    size_t *count, int quiet, char **who)
 {
+	/* By mail: the managers a mail went to; else the hook's. */
+	int mail = itsm_policy_mail(a->c->policy) != NULL &&
+	    itsm_policy_notification(a->c->policy, ITSM_NOTIFY_ESCALATED) !=
+	    NULL;
 	char *managers = NULL;
 	size_t n = 0;
 	int rc;
 
+	if (who != NULL)
+		*who = NULL;
 	if ((rc = managers_json(a->c, a->t, &managers, &n)) == 0)
 		rc = tk_event(a->c, a->id, a->at, "escalate-managers", "reason",
 		    NULL, reason, message);
-	if (count != NULL)
-		*count = n;
 	rc = act_end(a, rc, "post-escalate", reason, message, managers, quiet);
+	if (count != NULL)
+		*count = mail ? (rc == 0 ? a->notified : 0) : n;
+	if (who != NULL && rc == 0 && mail)
+		*who = a->notified_names;
+	else
+		free(a->notified_names);
+	a->notified_names = NULL;
 	free(managers);
 	return rc;
 }
 
 int
 itsm_ticket_escalate_managers(itsm_ctx *c, int64_t id, const char *reason,
-    const char *message, int64_t at, size_t *managers)
+    const char *message, int64_t at, size_t *managers, char **who)
 {
 	static const char *const reasons[] = { ITSM_ESCALATION_REASONS, NULL };
 	struct act a;
@@ -342,7 +435,7 @@ itsm_ticket_escalate_managers(itsm_ctx *c, int64_t id, const char *reason,
 		return rc;
 	if ((rc = act_begin(&a, c, id, ITSM_ACT_ESCALATE_MANAGERS, at)) != 0)
 		return rc;
-	return notify_managers(&a, reason, message, managers, 0);
+	return notify_managers(&a, reason, message, managers, 0, who);
 }
 
 int
@@ -952,7 +1045,7 @@ itsm_escalate_stagnant(itsm_ctx *c, int breached, int dry, itsm_sweep_fn fn,
 					set_int(&a,
 					    SK_BREACH_ESCALATED_AT, c->now);
 				rc = notify_managers(&a, stag ? "stagnant" :
-				    "breached", why, &managers, 1);
+				    "breached", why, &managers, 1, NULL);
 			}
 			if (rc == 0)
 				rc = sweep_found(&sw, dry, t, why, managers, fn,

@@ -170,6 +170,10 @@ const char *itsm_policy_service_criticality(const itsm_policy *p,
 size_t itsm_policy_role_count(const itsm_policy *p);
 const char *itsm_policy_role(const itsm_policy *p, size_t i);
 int itsm_policy_role_find(const itsm_policy *p, const char *s, size_t *i);
+/* Audiences of crisis communications: their mail addresses (may be none). */
+size_t itsm_policy_audience_address_count(const itsm_policy *p, size_t i);
+const char *itsm_policy_audience_address(const itsm_policy *p, size_t i,
+    size_t j);
 /* Audiences of crisis communications and their cadence per priority. */
 size_t itsm_policy_audience_count(const itsm_policy *p);
 const char *itsm_policy_audience(const itsm_policy *p, size_t i);
@@ -254,5 +258,46 @@ const char *itsm_policy_sla_override(const itsm_policy *p, int services,
     size_t i, const char **calendar);
 /* A rule's choice: "business", "wall" or a calendar's name. */
 const char *itsm_policy_rule(const itsm_policy *p, enum itsm_rule rule);
+
+/*
+ * Mail (itsm.yaml(5), MAIL): how notifications are sent.  NULL when the
+ * policy has no mail section: then nothing is ever sent.  Every member
+ * is set (from_name and domain may be NULL: no name; the host name).
+ */
+struct itsm_mail_policy {
+	const char *from_address, *from_name;
+	const char *sendmail;		/* "/usr/sbin/sendmail -t -i" */
+	const char *domain;		/* of our Message-IDs; NULL: host name */
+	const char *subject_tag;	/* "[{ref}]" */
+	int attempts;			/* tries before giving up: 10 */
+	int64_t backoff, max_backoff;	/* 1m, doubling, up to 1h */
+	int64_t timeout;		/* one delivery's deadline: 30s */
+	const char *const *confirm;	/* replies that confirm a resolution */
+	size_t nconfirm;
+};
+const struct itsm_mail_policy *itsm_policy_mail(const itsm_policy *p);
+
+/* The events that notify (notifications: in itsm.yaml(5)). */
+enum itsm_notify_event {
+	ITSM_NOTIFY_OPENED, ITSM_NOTIFY_RESOLVED, ITSM_NOTIFY_CLOSED,
+	ITSM_NOTIFY_REOPENED, ITSM_NOTIFY_ESCALATED, ITSM_NOTIFY_DUPLICATE,
+	ITSM_NOTIFY_MAJOR, ITSM_NNOTIFY
+};
+/* Their names in the policy: "opened", ..., "duplicate", "major". */
+extern const char *const itsm_notify_names[ITSM_NNOTIFY];
+
+/*
+ * A notification: to whom (addresses, or the words caller, managers,
+ * audiences), its subject and body templates ({ref}, {summary}, ...:
+ * see itsm.yaml(5)).  NULL when the policy has none for the event, or
+ * it is disabled (enabled: false).
+ */
+struct itsm_notification {
+	const char *const *to;
+	size_t nto;
+	const char *subject, *body;
+};
+const struct itsm_notification *itsm_policy_notification(
+    const itsm_policy *p, enum itsm_notify_event e);
 
 #endif

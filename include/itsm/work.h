@@ -34,11 +34,14 @@ int itsm_ticket_escalate(itsm_ctx *c, int64_t id, const char *group,
 
 /*
  * Hierarchical escalation: records it and notifies the managers the policy
- * names for the ticket's group and priority (through post-escalate).
- * *managers (when not NULL) counts them.
+ * names for the ticket's group and priority (through post-escalate, and
+ * by mail when the policy has mail and an escalated notification).
+ * *managers (when not NULL) counts them: with mail, those a mail was
+ * queued to, whose names *who (when not NULL) then gets, "Ann, Bob"
+ * (the caller's to free(); NULL without mail, or when none).
  */
 int itsm_ticket_escalate_managers(itsm_ctx *c, int64_t id, const char *reason,
-    const char *message, int64_t at, size_t *managers);
+    const char *message, int64_t at, size_t *managers, char **who);
 
 /* Hold reasons. */
 #define ITSM_HOLD_REASONS "user", "vendor", "change", "problem"

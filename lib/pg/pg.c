@@ -232,8 +232,46 @@ static const char *const m7[] = {
 	NULL
 };
 
+/*
+ * 7 -> 8: the outbox (mail to send, hooks to run after the commit that
+ * queued them, retried by itsm notify) and the Message-IDs that thread
+ * a reply into its ticket.
+ */
+static const char *const m8[] = {
+	"CREATE TABLE outbox ("
+	"  id bigint PRIMARY KEY,"
+	"  created_at bigint NOT NULL,"
+	"  ticket bigint REFERENCES tickets (id),"
+	"  event bigint,"
+	"  kind" TXT " NOT NULL CHECK (kind IN ('mail', 'hook')),"
+	"  name" TXT " NOT NULL,"
+	"  recipients" TXT ","
+	"  message_id" TXT " UNIQUE,"
+	"  payload" TXT " NOT NULL,"
+	"  state" TXT " NOT NULL DEFAULT 'pending'"
+	"    CHECK (state IN ('pending', 'sent', 'failed')),"
+	"  attempts bigint NOT NULL DEFAULT 0,"
+	"  next_attempt_at bigint NOT NULL,"
+	"  last_error" TXT ","
+	"  sent_at bigint,"
+	"  CHECK (kind = 'hook' OR (recipients IS NOT NULL"
+	"    AND message_id IS NOT NULL))"
+	")",
+	"CREATE INDEX outbox_due ON outbox (next_attempt_at, id)"
+	"  WHERE state = 'pending'",
+	"CREATE TABLE mail_messages ("
+	"  message_id" TXT " PRIMARY KEY,"
+	"  ticket bigint REFERENCES tickets (id),"
+	"  direction" TXT " NOT NULL CHECK (direction IN ('in', 'out')),"
+	"  at bigint NOT NULL"
+	")",
+	"CREATE INDEX mail_messages_ticket ON mail_messages (ticket, at)"
+	"  WHERE ticket IS NOT NULL",
+	NULL
+};
+
 static const char *const *const migrations[ITSM_SCHEMA_VERSION] = {
-	m1, m2, m3, m4, m5, m6, m7
+	m1, m2, m3, m4, m5, m6, m7, m8
 };
 
 /* The version opening migrates to; only tests lower it. */
@@ -1314,4 +1352,5 @@ const struct store_engine itsm_engine_pg = {
 	.majors = &pg_majors,
 	.stats = &pg_stats,
 	.port = &pg_port,
+	.outbox = &pg_outbox,
 };

@@ -123,5 +123,6 @@ extern const struct engine_tickets pg_tickets;
 extern const struct engine_majors pg_majors;
 extern const struct engine_stats pg_stats;
 extern const struct engine_port pg_port;
+extern const struct engine_outbox pg_outbox;
 
 #endif

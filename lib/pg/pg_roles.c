@@ -13,10 +13,12 @@
  *   the database count as admins.
  * - Grants: every role reads every itsm table; itsm_technician inserts
  *   tickets, events, majors and their roster, findings and actions,
- *   and settings; updates the columns the workflow writes (a ticket's
+ *   settings, the outbox's rows and the Message-IDs of mail_messages;
+ *   updates the columns the workflow writes (a ticket's
  *   but its id, opening time and external reference; a major's but its
  *   ticket; a roster's role; an action's done time; a setting's value;
- *   the count of writes of itsm_schema), and takes names off a
+ *   an outbox row's delivery state, attempts, next attempt, error and
+ *   sending time; the count of writes of itsm_schema), and takes names off a
  *   roster.  No role may update or delete events, nor delete tickets;
  *   no role but the tables' owner (who ran init) has DDL.
  * - Triggers (rows checked against the role of session_user, the user
@@ -103,9 +105,13 @@ static const char roles_sql[] =
  */
 static const char *const grants_sql[] = {
 	"GRANT SELECT ON itsm_schema, tickets, events, meta, majors,"
-	" major_roster, major_findings, major_actions TO itsm_technician",
+	" major_roster, major_findings, major_actions, outbox, mail_messages"
+	" TO itsm_technician",
 	"GRANT INSERT ON tickets, events, meta, majors, major_roster,"
-	" major_findings, major_actions TO itsm_technician",
+	" major_findings, major_actions, outbox, mail_messages"
+	" TO itsm_technician",
+	"GRANT UPDATE (state, attempts, next_attempt_at, last_error, sent_at)"
+	" ON outbox TO itsm_technician",
 	"GRANT UPDATE (writes) ON itsm_schema TO itsm_technician",
 	"GRANT UPDATE (value) ON meta TO itsm_technician",
 	"GRANT UPDATE (state, proposed_at, proposal, declared_at, declared_by,"

@@ -189,7 +189,43 @@ static const char *const migrations[ITSM_SCHEMA_VERSION] = {
 	 * planner chose it over tickets_stagnant, reading most of the
 	 * queue (bench/FINDINGS.md).  One index fewer for every update.
 	 */
-	"DROP INDEX tickets_activity;"
+	"DROP INDEX tickets_activity;",
+
+	/*
+	 * 7 -> 8: the outbox, what is to be delivered after the commit
+	 * that queued it (mail to send, hooks to run), retried with
+	 * backoff by itsm notify; and the Message-IDs itsm sent or
+	 * received, which thread a reply into its ticket.
+	 */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created_at INTEGER NOT NULL,"
+	"  ticket INTEGER REFERENCES tickets (id),"
+	"  event INTEGER,"	/* no foreign key: TRUNCATE events meets its trigger */
+	"  kind TEXT NOT NULL CHECK (kind IN ('mail', 'hook')),"
+	"  name TEXT NOT NULL,"
+	"  recipients TEXT,"
+	"  message_id TEXT UNIQUE,"
+	"  payload TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending'"
+	"    CHECK (state IN ('pending', 'sent', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  last_error TEXT,"
+	"  sent_at INTEGER,"
+	"  CHECK (kind = 'hook' OR (recipients IS NOT NULL"
+	"    AND message_id IS NOT NULL))"
+	");"
+	"CREATE INDEX outbox_due ON outbox (next_attempt_at, id)"
+	"  WHERE state = 'pending';"
+	"CREATE TABLE mail_messages ("
+	"  message_id TEXT PRIMARY KEY,"
+	"  ticket INTEGER REFERENCES tickets (id),"
+	"  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
+	"  at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX mail_messages_ticket ON mail_messages (ticket, at)"
+	"  WHERE ticket IS NOT NULL;"
 };
 
 /*
@@ -1509,4 +1545,5 @@ const struct store_engine itsm_engine_sqlite = {
 	.majors = &sq_majors,
 	.stats = &sq_stats,
 	.port = &sq_port,
+	.outbox = &sq_outbox,
 };

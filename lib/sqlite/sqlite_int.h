@@ -69,6 +69,7 @@ extern const struct engine_tickets sq_tickets;
 extern const struct engine_majors sq_majors;
 extern const struct engine_stats sq_stats;
 extern const struct engine_port sq_port;
+extern const struct engine_outbox sq_outbox;
 
 /*
  * Appends to the SQL text in buf (len bytes) at *off; past the end,

@@ -25,6 +25,7 @@
 #include "engine.h"
 #include "store_int.h"
 #include "store_major.h"
+#include "store_outbox.h"
 #include "store_port.h"
 #include "store_stats.h"
 
@@ -2848,6 +2849,247 @@ test_stats_sorter(void **state)
 	assert_true(out_hash == in_hash);
 }
 
+/*
+ * The outbox: rows queued in a transaction, claimed (one attempt more,
+ * due again only at the lease), then sent or failed with a next time.
+ */
+static int64_t
+queue_mail(itsm_store *s, int64_t ticket, const char *msgid, int64_t at)
+{
+	struct store_outbox_new o = {
+		.created_at = at, .ticket = ticket, .kind = "mail",
+		.name = "opened", .recipients = "ann@example.org",
+		.message_id = msgid, .payload = "Subject: x\n\nbody\n",
+		.next_attempt_at = at,
+	};
+	int64_t id = 0;
+
+	assert_int_equal(store_outbox_queue(s, &o, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+static void
+test_outbox_queue_claim_sent(void **state)
+{
+	struct fx *f = *state;
+	struct store_outbox_row *rows;
+	struct store_outbox_new hook = {
+		.created_at = 1000, .kind = "hook", .name = "post-open",
+		.payload = "{}", .next_attempt_at = 1002,
+	};
+	int64_t t, m1, m2, h = 0, tk;
+	size_t n;
+	char *first;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	t = add_ticket(f->a, "mail", 900, "new", 0, -1);
+	m1 = queue_mail(f->a, t, "<1@x>", 1000);
+	m2 = queue_mail(f->a, t, "<2@x>", 1001);
+	assert_int_equal(store_outbox_queue(f->a, &hook, &h), 0);
+	assert_true(m1 < m2 && m2 < h);
+	/* The same Message-ID twice is a bug, refused. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	{
+		struct store_outbox_new o = { .created_at = 1, .kind = "mail",
+		    .name = "x", .recipients = "a@b", .message_id = "<1@x>",
+		    .payload = "p", .next_attempt_at = 1 };
+		int64_t id;
+
+		assert_true(store_outbox_queue(f->a, &o, &id) < 0);
+	}
+	itsm_store_rollback(f->a);
+	assert_true(itsm_store_commit(f->a) < 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	t = add_ticket(f->a, "mail", 900, "new", 0, -1);
+	m1 = queue_mail(f->a, t, "<1@x>", 1000);
+	m2 = queue_mail(f->a, t, "<2@x>", 1001);
+	assert_int_equal(store_outbox_queue(f->a, &hook, &h), 0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	/* The Message-IDs sent thread the ticket. */
+	assert_int_equal(store_thread(f->b, t, &first), 0);
+	assert_string_equal(first, "<1@x>");
+	free(first);
+	assert_int_equal(store_thread(f->b, t + 1, &first), 0);
+	assert_null(first);
+	assert_int_equal(store_message_ticket(f->b, "<2@x>", &tk), 0);
+	assert_int_equal(tk, t);
+	assert_int_equal(store_message_ticket(f->b, "<none@x>", &tk), 0);
+	assert_int_equal(tk, 0);
+
+	/* Nothing due before its time. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_outbox_claim(f->a, 0, 999, 2000, 10, &rows,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	store_outbox_free(rows, n);
+	/* At most limit, the longest due first. */
+	assert_int_equal(store_outbox_claim(f->a, 0, 1001, 2000, 2, &rows,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].id, m1);
+	assert_int_equal(rows[1].id, m2);
+	assert_int_equal(rows[0].ticket, t);
+	assert_int_equal(rows[0].attempts, 1);
+	assert_string_equal(rows[0].kind, "mail");
+	assert_string_equal(rows[0].recipients, "ann@example.org");
+	assert_string_equal(rows[1].message_id, "<2@x>");
+	assert_string_equal(rows[0].payload, "Subject: x\n\nbody\n");
+	store_outbox_free(rows, n);
+	/* Claimed: not due again before the lease. */
+	assert_int_equal(store_outbox_claim(f->a, m1, 1500, 2000, 10, &rows,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	store_outbox_free(rows, n);
+	assert_int_equal(store_outbox_claim(f->a, h, 1500, 2000, 10, &rows,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, h);
+	assert_int_equal(rows[0].ticket, 0);
+	assert_null(rows[0].recipients);
+	assert_null(rows[0].message_id);
+	store_outbox_free(rows, n);
+	assert_int_equal(store_outbox_sent(f->a, m1, 1600), 0);
+	assert_int_equal(store_outbox_failed(f->a, m2, "exit status 1", 2100,
+	    0), 0);
+	assert_int_equal(store_outbox_failed(f->a, h, "timed out", 1600, 1),
+	    0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	/* A sent row is never claimed again; a failed one neither. */
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_outbox_claim(f->a, 0, 2099, 3000, 10, &rows,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	store_outbox_free(rows, n);
+	assert_int_equal(store_outbox_claim(f->a, 0, 2100, 3000, 10, &rows,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, m2);
+	assert_int_equal(rows[0].attempts, 2);
+	store_outbox_free(rows, n);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+}
+
+static void
+test_outbox_list(void **state)
+{
+	struct fx *f = *state;
+	struct store_outbox_row *rows;
+	struct store_rows *r;
+	const struct store_value *v;
+	char buf[64];
+	int64_t t, m1, m2;
+	size_t n;
+	int rc, k;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	t = add_ticket(f->a, "mail", 900, "new", 0, -1);
+	m1 = queue_mail(f->a, t, "<1@x>", 1000);
+	m2 = queue_mail(f->a, t, "<2@x>", 1000);
+	assert_int_equal(store_outbox_claim(f->a, 0, 1000, 2000, 10, &rows,
+	    &n), 0);
+	store_outbox_free(rows, n);
+	assert_int_equal(store_outbox_sent(f->a, m1, 1100), 0);
+	assert_int_equal(store_outbox_failed(f->a, m2, "refused", 4000, 0),
+	    0);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_outbox_list(f->b, 0, &r), 0);
+	k = 0;
+	while ((rc = store_rows_next(f->b, r, &v, &n)) == 1) {
+		assert_int_equal(n, 14);
+		assert_int_equal(v[0].i, m2);
+		assert_string_equal(text_of(&v[8], buf, sizeof(buf)),
+		    "pending");
+		assert_int_equal(v[9].i, 1);
+		assert_int_equal(v[10].i, 4000);
+		assert_string_equal(text_of(&v[11], buf, sizeof(buf)),
+		    "refused");
+		assert_int_equal(v[12].type, STORE_NULL);
+		k++;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(k, 1);
+	store_rows_free(f->b, r);
+	assert_int_equal(store_outbox_list(f->b, 1, &r), 0);
+	k = 0;
+	while ((rc = store_rows_next(f->b, r, &v, &n)) == 1) {
+		assert_int_equal(v[0].i, k == 0 ? m1 : m2);
+		if (k == 0) {
+			assert_string_equal(text_of(&v[8], buf, sizeof(buf)),
+			    "sent");
+			assert_int_equal(v[12].i, 1100);
+			assert_string_equal(text_of(&v[7], buf, sizeof(buf)),
+			    "<1@x>");
+		}
+		k++;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(k, 2);
+	store_rows_free(f->b, r);
+}
+
+/* Two claimers: the writers' lock gives each row to one of them. */
+static void
+test_outbox_claimed_once(void **state)
+{
+	struct fx *f = *state;
+	struct store_outbox_row *rows;
+	size_t n;
+	int64_t t;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	t = add_ticket(f->a, "mail", 900, "new", 0, -1);
+	(void)queue_mail(f->a, t, "<1@x>", 1000);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	assert_int_equal(store_outbox_claim(f->a, 0, 1000, 2000, 10, &rows,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	store_outbox_free(rows, n);
+	/* The other waits for the lock, then finds the row taken. */
+	assert_int_equal(itsm_store_begin(f->b), ITSM_E_BUSY);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(itsm_store_begin(f->b), 0);
+	assert_int_equal(store_outbox_claim(f->b, 0, 1000, 2000, 10, &rows,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	store_outbox_free(rows, n);
+	assert_int_equal(itsm_store_commit(f->b), 0);
+}
+
+static void
+test_mail_messages(void **state)
+{
+	struct fx *f = *state;
+	int64_t t, tk;
+	int added;
+	char *first;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	t = add_ticket(f->a, "mail", 900, "new", 0, -1);
+	assert_int_equal(store_message_add(f->a, "<in@y>", t, "in", 950,
+	    &added), 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(store_message_add(f->a, "<in@y>", t, "in", 960,
+	    &added), 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(store_message_add(f->a, "<dropped@y>", 0, "in",
+	    970, &added), 0);
+	assert_int_equal(added, 1);
+	(void)queue_mail(f->a, t, "<ack@x>", 1000);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+	assert_int_equal(store_thread(f->b, t, &first), 0);
+	assert_string_equal(first, "<in@y>");
+	free(first);
+	assert_int_equal(store_message_ticket(f->b, "<dropped@y>", &tk), 0);
+	assert_int_equal(tk, 0);
+	assert_int_equal(store_message_ticket(f->b, "<ack@x>", &tk), 0);
+	assert_int_equal(tk, t);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -2920,6 +3162,14 @@ main(void)
 		T(test_port_bulk_batches),
 	};
 
+	/* The outbox and the Message-IDs: every engine has them. */
+	const struct CMUnitTest outbox[] = {
+		T(test_outbox_queue_claim_sent),
+		T(test_outbox_list),
+		T(test_outbox_claimed_once),
+		T(test_mail_messages),
+	};
+
 	char name[64];
 	size_t i;
 	int failed = 0;
@@ -2934,6 +3184,10 @@ main(void)
 		    current->engine->name);
 		failed += _cmocka_run_group_tests(name, majors,
 		    sizeof(majors) / sizeof(majors[0]), NULL, NULL);
+		snprintf(name, sizeof(name), "engine contract: %s outbox",
+		    current->engine->name);
+		failed += _cmocka_run_group_tests(name, outbox,
+		    sizeof(outbox) / sizeof(outbox[0]), NULL, NULL);
 		if (current->engine->stats != NULL &&
 		    current->engine->stats->opened != NULL) {
 			snprintf(name, sizeof(name), "engine contract: %s "

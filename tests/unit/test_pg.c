@@ -616,6 +616,16 @@ test_technician_permissions(void **state)
 	allowed(c, "INSERT INTO major_actions (ticket, n, text, owner, due)"
 	    " VALUES (4, 1, 't', 'bob', 9)");
 	allowed(c, "UPDATE major_actions SET done_at = 7 WHERE ticket = 4");
+	/* The outbox: queue, claim, mark; never rewrite what is sent. */
+	allowed(c, "INSERT INTO outbox (id, created_at, ticket, kind, name,"
+	    " recipients, message_id, payload, next_attempt_at) VALUES"
+	    " (1, 5, 1, 'mail', 'opened', 'a@b', '<1@x>', 'm', 5)");
+	allowed(c, "INSERT INTO mail_messages (message_id, ticket, direction,"
+	    " at) VALUES ('<1@x>', 1, 'out', 5)");
+	allowed(c, "UPDATE outbox SET attempts = 1, next_attempt_at = 9,"
+	    " state = 'sent', sent_at = 6, last_error = NULL WHERE id = 1");
+	refused(c, "UPDATE outbox SET payload = 'other' WHERE id = 1");
+	refused(c, "DELETE FROM mail_messages");
 	/* Resolving a major's ticket ends the major, in one transaction. */
 	allowed(c, "BEGIN");
 	allowed(c, "UPDATE majors SET state = 'ended', ended_at = 5"

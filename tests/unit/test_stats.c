@@ -411,7 +411,7 @@ test_first_contact_resolution(void **state)
 	g = open_p3(f, "2026-11-02T08:00:00Z");
 	at(f, "2026-11-02T08:30:00Z");
 	assert_int_equal(itsm_ticket_escalate_managers(f->ctx, g, "blocked",
-	    "help", 0, &managers), 0);
+	    "help", 0, &managers, NULL), 0);
 	resolve(f, g, "2026-11-02T09:00:00Z");
 
 	t = stats(f, "2026-11-28T09:00:00Z", NULL, NULL, ITSM_BY_NONE);
