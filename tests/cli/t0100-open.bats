@@ -228,7 +228,7 @@ load helper
 @test "open --at with a date that is not one is refused (65)" {
 	open_ticket "First" --caller alice
 	before=$(db_digest)
-	for at in yesterday 2026-13-01 2026-02-30T10:00:00Z 2026-11-28T25:00Z ""; do
+	for at in tomorrow 2026-13-01 2026-02-30T10:00:00Z 2026-11-28T25:00Z ""; do
 		run --separate-stderr itsm open "Bad date" --caller kim --at "$at"
 		assert_status 65
 		assert_one_line_error "invalid time"

@@ -6,6 +6,7 @@
 # once; itsm outbox lists what waits or failed.
 
 load helper
+lsan_beside_gmime
 
 # use_mail: a mail section in the test's policy, and a capturing
 # sendmail: each message in $MAILDIR/N.eml, N counted under a lock (two

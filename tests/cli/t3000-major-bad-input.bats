@@ -95,8 +95,8 @@ setup() {
 	assert_rejected 65 "update is empty" "$BEFORE"
 	run --separate-stderr itsm major update 1 -m - </dev/null
 	assert_rejected 65 "update is empty" "$BEFORE"
-	run --separate-stderr itsm major update 1 -m "x" --at yesterday
-	assert_rejected 65 "invalid time 'yesterday'" "$BEFORE"
+	run --separate-stderr itsm major update 1 -m "x" --at tomorrow
+	assert_rejected 65 "invalid time 'tomorrow'" "$BEFORE"
 	run --separate-stderr itsm major update 1 -m "x" --at 2026-11-28T08:00:00Z
 	assert_rejected 65 "--at 2026-11-28T08:00:00Z is before the [a-z ]+ of INC-1 at 2026-11-28T09:00:00Z" "$BEFORE"
 	run --separate-stderr itsm major declare 2 --commander ""

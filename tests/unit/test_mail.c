@@ -659,6 +659,14 @@ test_strip(void **state)
 int
 main(void)
 {
+	/*
+	 * GMime reads the locale's variables when it starts: under a UTF-8
+	 * locale a raw 8-bit header byte is dropped ("caf "), under C it is
+	 * read by the fallback charsets ("café").  The corpus expects C, as
+	 * an MTA's delivery usually runs; the difference is a known limit
+	 * (see the session notes of issue 15).
+	 */
+	setenv("LC_ALL", "C", 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_refusals),
