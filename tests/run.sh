@@ -25,7 +25,9 @@
 #
 # Environment: ITSM (the binary under test), UNIT_DIR (built unit tests),
 # JOBS (how many jobs at once; 1 runs them one by one), ENGINE, TESTS
-# (bats files to run, rather than all: tests/cli/t0100-open.bats ...).
+# (bats files to run, rather than all: tests/cli/t0100-open.bats ...),
+# TIMES (a file to which each job adds a line: its processor seconds,
+# its wall seconds, its name; to find what makes a run long).
 set -u
 : "${ITSM:?set ITSM to the itsm binary}"
 : "${UNIT_DIR:?set UNIT_DIR to the built unit tests}"
@@ -171,11 +173,14 @@ cat >"$work/run-job" <<'EOF'
 job=$(cat "$1/$2.job")
 nice=10
 [ "$2" = "$(cat "$1/first")" ] && nice=0
+timed=
+[ -n "${TIMES:-}" ] && command -v /usr/bin/time >/dev/null 2>&1 &&
+    timed="/usr/bin/time -a -o $TIMES -f %U+%S\t%e\t${job##*/}${ITSM_PG_IN:+(pg)}"
 case $job in
-*.bats) nice -n "$nice" bats --tap "$job" ;;
-*/test_engine | */test_pg) CMOCKA_MESSAGE_OUTPUT=TAP nice -n "$nice" \
+*.bats) $timed nice -n "$nice" bats --tap "$job" ;;
+*/test_engine | */test_pg) CMOCKA_MESSAGE_OUTPUT=TAP $timed nice -n "$nice" \
     sh "$PG_RUN" "$job" ;;
-*) CMOCKA_MESSAGE_OUTPUT=TAP nice -n "$nice" "$job" ;;
+*) CMOCKA_MESSAGE_OUTPUT=TAP $timed nice -n "$nice" "$job" ;;
 esac >"$1/$2.log" 2>&1
 echo $? >"$1/$2.rc.new"
 mv "$1/$2.rc.new" "$1/$2.rc"
