@@ -48,13 +48,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "itsm/error.h"
 #include "itsm/mail.h"
 #include "itsm/work.h"
 #include "itsm/workflow.h"
 #include "mail_int.h"
+#include "notify_int.h"
 #include "store_int.h"
 #include "store_outbox.h"
 #include "ticket_int.h"
@@ -102,18 +102,6 @@ tag_marks(const char *tmpl, struct tag *t)
 		return;		/* no tag: open "" threads by ids only */
 	snprintf(t->open, sizeof(t->open), "%.*s", (int)(r - tmpl), tmpl);
 	snprintf(t->close, sizeof(t->close), "%s", r + 5);
-}
-
-/* The domain of our Message-IDs, as lib/notify.c gives it. */
-static const char *
-own_domain(const struct itsm_mail_policy *ml, char *buf, size_t len)
-{
-	if (ml->domain != NULL)
-		return ml->domain;
-	if (gethostname(buf, len) != 0 || buf[0] == '\0')
-		snprintf(buf, len, "localhost");
-	buf[len - 1] = '\0';
-	return buf;
 }
 
 /* The ticket of Message-ID id (no brackets): > 0, or 0. */
@@ -523,7 +511,7 @@ itsm_mail_take(itsm_ctx *c, const char *buf, size_t len, size_t size,
 		    "the limit is %zu", size, ml->max_size);
 	tag_marks(ml->subject_tag, &tg);
 	o.max_size = ml->max_size;
-	o.own_domain = own_domain(ml, host, sizeof(host));
+	o.own_domain = notify_domain(ml, host, sizeof(host));
 	o.tag_open = tg.open;
 	o.tag_close = tg.close;
 	if ((rc = mail_parse(&k.m, buf, len, &o)) != 0)

@@ -249,29 +249,7 @@ mail_in() {
 	assert_rejected 65 "message too big: $size bytes, the limit is 1024" "$before"
 }
 
-# hold_lock: another client takes the writers' lock (as t0950's).
-hold_lock() {
-	local i
-	rm -f "$BATS_TEST_TMPDIR/locked" "$BATS_TEST_TMPDIR/release"
-	mkfifo "$BATS_TEST_TMPDIR/release"
-	printf 'touch "%s/locked"\nread -r x <"%s/release"\n' \
-	    "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/hold.sh"
-	if on_pg; then
-		printf 'BEGIN;\nSELECT pg_advisory_xact_lock(1769239405);\n\\! sh %s/hold.sh\nCOMMIT;\n' \
-		    "$BATS_TEST_TMPDIR" | db_sql >/dev/null 2>&1 3>&- &
-	else
-		printf 'BEGIN IMMEDIATE;\n.shell sh %s/hold.sh\nCOMMIT;\n' \
-		    "$BATS_TEST_TMPDIR" | db_sql >/dev/null 2>&1 3>&- &
-	fi
-	HOLDER=$!
-	for i in $(seq 600); do
-		[ -e "$BATS_TEST_TMPDIR/locked" ] && return 0
-		sleep 0.05
-	done
-	echo "the other client never took the lock" >&2
-	return 1
-}
-
+# A lock left held by a failed test is let go (hold_lock: helper.bash).
 teardown() {
 	if [ -n "${HOLDER:-}" ] && kill -0 "$HOLDER" 2>/dev/null; then
 		echo 1<>"$BATS_TEST_TMPDIR/release"
@@ -291,8 +269,7 @@ teardown() {
 	assert_status 75
 	assert_output ""
 	assert_one_line_error "is busy: retry later"
-	echo 1 >"$BATS_TEST_TMPDIR/release"
-	wait "$HOLDER"
+	release_lock
 	assert_unchanged "$before"
 	mail_in
 	assert_status 0
