@@ -276,6 +276,20 @@ teardown() {
 	assert_output "opened INC-2"
 }
 
+@test "mail: a database out of reach: 75, one line (the MTA keeps the message)" {
+	use_mail
+	IN=$BATS_TEST_TMPDIR/in
+	msg 'Ann <ann@example.org>' 'Printer down' >"$IN"
+	ITSM_DB="host=$BATS_TEST_TMPDIR/no-server dbname=itsm connect_timeout=2" mail_in
+	assert_status 75
+	assert_output ""
+	assert_one_line_error "cannot open database .itsm."
+	ITSM_DB="$BATS_TEST_TMPDIR/no/such/dir/itsm.db" mail_in
+	assert_status 75
+	assert_output ""
+	assert_one_line_error "cannot create database .*/no/such/dir/itsm.db"
+}
+
 # resolved_by_mail: INC-1 opened by a mail of Ann's, prioritized and
 # resolved; $ACK the acknowledgement's Message-ID.
 resolved_by_mail() {
