@@ -337,6 +337,6 @@ extern const struct cmd cmd_open, cmd_categorize, cmd_prioritize, cmd_list,
     cmd_show, cmd_config, cmd_help, cmd_complete, cmd_note, cmd_assign,
     cmd_escalate, cmd_hold, cmd_resolve, cmd_close, cmd_reopen, cmd_cancel,
     cmd_next, cmd_major, cmd_export, cmd_import, cmd_stats, cmd_db,
-    cmd_notify, cmd_outbox;
+    cmd_notify, cmd_outbox, cmd_mail;
 
 #endif

@@ -28,6 +28,7 @@ const struct cmd *const commands[] = {
 	&cmd_export,
 	&cmd_import,
 	&cmd_stats,
+	&cmd_mail,
 	&cmd_notify,
 	&cmd_outbox,
 	&cmd_config,

@@ -539,7 +539,10 @@ struct engine_outbox {
 	 */
 	int (*message_add)(itsm_store *s, const char *message_id,
 	    int64_t ticket, const char *direction, int64_t at, int *added);
-	/* The ticket of a Message-ID: *ticket 0 when unknown or none. */
+	/*
+	 * The ticket of a Message-ID: *ticket 0 when recorded without one,
+	 * -1 when it is not recorded.
+	 */
 	int (*message_ticket)(itsm_store *s, const char *message_id,
 	    int64_t *ticket);
 	/*

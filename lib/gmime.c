@@ -3,6 +3,8 @@
  */
 #include <dlfcn.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define GM_NO_NAMES
 #include "gmime.h"
@@ -18,6 +20,29 @@ GM_FUNCS(GM_DEFINE_)
 	    __typeof__(itsm_##name)), #name " is declared otherwise");
 GM_FUNCS(GM_CHECK_)
 #undef GM_CHECK_
+
+/*
+ * GMime reads the locale's variables (LC_ALL, LC_CTYPE, LANG) when it
+ * starts, and under a UTF-8 locale drops a raw 8-bit byte of a header
+ * that it reads under C with the fallback charsets (UTF-8, else
+ * windows-1252).  It starts under LC_ALL=C whatever the environment
+ * says, which is then put back as it was: mail reads the same under any
+ * locale.
+ */
+static void
+start_in_c(void)
+{
+	const char *was = getenv("LC_ALL");
+	char *keep = was != NULL ? strdup(was) : NULL;
+
+	setenv("LC_ALL", "C", 1);
+	itsm_g_mime_init();
+	if (keep != NULL)
+		setenv("LC_ALL", keep, 1);
+	else if (was == NULL)
+		unsetenv("LC_ALL");
+	free(keep);
+}
 
 int
 gm_load(void)
@@ -38,7 +63,7 @@ gm_load(void)
 		    "GMime has no %s", #name);
 	GM_FUNCS(GM_LOAD_)
 #undef GM_LOAD_
-	itsm_g_mime_init();
+	start_in_c();
 	loaded = 1;
 	return 0;
 }

@@ -215,9 +215,8 @@ contact_address(const char *contact, char *buf, size_t len)
 	return buf;
 }
 
-/* The domain of our Message-IDs: the policy's, else the host's name. */
-static const char *
-msgid_domain(const struct itsm_mail_policy *ml, char *buf, size_t len)
+const char *
+notify_domain(const struct itsm_mail_policy *ml, char *buf, size_t len)
 {
 	if (ml->domain != NULL)
 		return ml->domain;
@@ -260,7 +259,7 @@ compose(itsm_ctx *c, const struct itsm_mail_policy *ml, const char *ref,
 		g_mime_message_set_date(m, date);
 		g_date_time_unref(date);
 	}
-	id = g_mime_utils_generate_message_id(msgid_domain(ml, host,
+	id = g_mime_utils_generate_message_id(notify_domain(ml, host,
 	    sizeof(host)));
 	if (id != NULL) {
 		g_mime_message_set_message_id(m, id);

@@ -20,6 +20,13 @@
  */
 int notify_template_check(const char *t, char *bad, size_t len);
 
+/*
+ * The domain of our Message-IDs: the policy's, else the host's name
+ * (written into buf, len bytes).
+ */
+const char *notify_domain(const struct itsm_mail_policy *ml, char *buf,
+    size_t len);
+
 /* What an event says beside the ticket's fields; NULL: none. */
 struct notify_words {
 	const char *note;		/* the action's message */

@@ -13,11 +13,13 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <regex.h>
 #include <yaml.h>
 
 #include "itsm/calendar.h"
 #include "itsm/error.h"
 #include "itsm/policy.h"
+#include "itsm/ref.h"
 #include "itsm/store.h"
 #include "itsm/time.h"
 
@@ -1793,11 +1795,156 @@ read_retry(struct loader *l, yaml_node_t *n)
 	return 0;
 }
 
+/* mail.max_size: bytes, or a number of K or M (1024-based), 1K to 1G. */
+static int
+read_size(struct loader *l, yaml_node_t *n, const char *what, size_t *out)
+{
+	unsigned long long v;
+	char *end;
+	int rc;
+
+	if ((rc = want_scalar(l, n, what)) != 0)
+		return rc;
+	errno = 0;
+	v = strtoull(scalar(n), &end, 10);
+	if (end == scalar(n) || !isdigit((unsigned char)scalar(n)[0]))
+		errno = EINVAL;
+	else if (strcmp(end, "K") == 0 || strcmp(end, "k") == 0)
+		v *= 1024;
+	else if (strcmp(end, "M") == 0)
+		v *= 1024 * 1024;
+	else if (*end != '\0')
+		errno = EINVAL;
+	if (errno != 0 || v < 1024 || v > 1024ULL * 1024 * 1024)
+		return err_at(l, n, "%s must be a size from 1K to 1024M (bytes, "
+		    "or a number of K or M), not '%s'", what, scalar(n));
+	*out = (size_t)v;
+	return 0;
+}
+
+/* mail.rate_limit: {messages: N, per: DURATION}. */
+static int
+read_rate(struct loader *l, yaml_node_t *n)
+{
+	static const char *const keys[] = { "messages", "per", NULL };
+	struct itsm_mail_policy *m = &l->p->mail;
+	yaml_node_t *v;
+	int rc;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "rate_limit must be a mapping of messages "
+		    "and per");
+	if ((rc = check_keys(l, n, "rate_limit", keys)) != 0)
+		return rc;
+	if ((v = get(l, n, "messages")) != NULL && (rc = read_int(l, v,
+	    "rate_limit messages", 1, 100000, &m->rate_messages)) != 0)
+		return rc;
+	if ((v = get(l, n, "per")) != NULL) {
+		if ((rc = read_duration(l, v, "rate_limit per",
+		    &m->rate_period)) != 0)
+			return rc;
+		if (m->rate_period < 60 || m->rate_period > 7 * 86400)
+			return err_at(l, v, "rate_limit per must be from 1m "
+			    "to 1w");
+	}
+	return 0;
+}
+
+/* One of mail.routes: what it matches, what it sets. */
+static int
+read_route(struct loader *l, yaml_node_t *n, struct itsm_mail_route *r)
+{
+	static const char *const keys[] = { "to", "subject", "type",
+	    "category", "group", "service", NULL };
+	const char **dst[] = { &r->to, &r->subject, &r->type, &r->category,
+	    &r->group, &r->service };
+	char err[256];
+	regex_t re;
+	yaml_node_t *v;
+	size_t i;
+	int rc;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return err_at(l, n, "a route must be a mapping of to, subject, "
+		    "type, category, group and service");
+	if ((rc = check_keys(l, n, "route", keys)) != 0)
+		return rc;
+	for (i = 0; keys[i] != NULL; i++) {
+		if ((v = get(l, n, keys[i])) == NULL)
+			continue;
+		if ((rc = want_scalar(l, v, keys[i])) != 0)
+			return rc;
+		if (i == 0 && (rc = read_address(l, v, "route to")) != 0)
+			return rc;
+		if (i == 1 && (rc = regcomp(&re, scalar(v), REG_EXTENDED |
+		    REG_ICASE | REG_NOSUB)) != 0) {
+			regerror(rc, &re, err, sizeof(err));
+			regfree(&re);
+			return err_at(l, v, "route subject: '%s' is not a "
+			    "POSIX extended regular expression: %s", scalar(v),
+			    err);
+		}
+		if (i == 1)
+			regfree(&re);
+		if ((*dst[i] = astrdup(l->p, scalar(v))) == NULL)
+			return nomem();
+	}
+	if (r->to == NULL && r->subject == NULL)
+		return err_at(l, n, "a route matches on to, subject or both");
+	if (r->type == NULL && r->category == NULL && r->group == NULL &&
+	    r->service == NULL)
+		return err_at(l, n, "a route sets type, category, group or "
+		    "service");
+	if (r->type != NULL && itsm_type_parse(r->type) < 0)
+		return err_at(l, get(l, n, "type"), "route type: '%s' is not "
+		    "incident, request or change", r->type);
+	if (r->category != NULL && r->type == NULL)
+		return err_at(l, get(l, n, "category"), "route category needs "
+		    "a type");
+	if (r->category != NULL &&
+	    itsm_policy_category_find(l->p, r->category, &i) != 0) {
+		snprintf(err, sizeof(err), "%s", itsm_errmsg());
+		return err_at(l, get(l, n, "category"), "route category: %s",
+		    err);
+	}
+	if (r->group != NULL &&
+	    itsm_policy_group_find(l->p, r->group, &i) != 0) {
+		snprintf(err, sizeof(err), "%s", itsm_errmsg());
+		return err_at(l, get(l, n, "group"), "route group: %s", err);
+	}
+	return 0;
+}
+
+static int
+read_routes(struct loader *l, yaml_node_t *n)
+{
+	struct itsm_mail_policy *m = &l->p->mail;
+	struct itsm_mail_route *r;
+	yaml_node_item_t *it;
+	size_t k = 0;
+	int rc;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return err_at(l, n, "routes must be a list of routes");
+	m->nroutes = (size_t)(n->data.sequence.items.top -
+	    n->data.sequence.items.start);
+	if ((r = amalloc(l->p, (m->nroutes + 1) * sizeof(*r))) == NULL)
+		return nomem();
+	memset(r, 0, (m->nroutes + 1) * sizeof(*r));
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++)
+		if ((rc = read_route(l, node(l, *it), &r[k++])) != 0)
+			return rc;
+	m->routes = r;
+	return 0;
+}
+
 static int
 read_mail(struct loader *l, yaml_node_t *n)
 {
 	static const char *const keys[] = { "from", "sendmail", "domain",
-	    "subject_tag", "retry", "timeout", "confirm", NULL };
+	    "subject_tag", "retry", "timeout", "confirm", "max_size",
+	    "rate_limit", "reopen_age", "routes", NULL };
 	struct itsm_mail_policy *m = &l->p->mail;
 	char **words;
 	size_t nwords;
@@ -1806,12 +1953,15 @@ read_mail(struct loader *l, yaml_node_t *n)
 
 	*m = (struct itsm_mail_policy){ .sendmail = "/usr/sbin/sendmail -t -i",
 	    .subject_tag = "[{ref}]", .attempts = 10, .backoff = 60,
-	    .max_backoff = 3600, .timeout = 30 };
+	    .max_backoff = 3600, .timeout = 30, .max_size = 10 * 1024 * 1024,
+	    .rate_messages = 20, .rate_period = 3600,
+	    .reopen_age = 30 * 86400 };
 	if (n == NULL)
 		return 0;
 	if (n->type != YAML_MAPPING_NODE)
 		return err_at(l, n, "mail must be a mapping of from, sendmail, "
-		    "domain, subject_tag, retry, timeout and confirm");
+		    "domain, subject_tag, retry, timeout, confirm, max_size, "
+		    "rate_limit, reopen_age and routes");
 	if ((rc = check_keys(l, n, "mail", keys)) != 0)
 		return rc;
 	if ((v = get(l, n, "from")) == NULL)
@@ -1857,6 +2007,21 @@ read_mail(struct loader *l, yaml_node_t *n)
 		m->confirm = (const char *const *)words;
 		m->nconfirm = nwords;
 	}
+	if ((v = get(l, n, "max_size")) != NULL &&
+	    (rc = read_size(l, v, "max_size", &m->max_size)) != 0)
+		return rc;
+	if ((v = get(l, n, "rate_limit")) != NULL &&
+	    (rc = read_rate(l, v)) != 0)
+		return rc;
+	if ((v = get(l, n, "reopen_age")) != NULL) {
+		if ((rc = read_duration(l, v, "reopen_age",
+		    &m->reopen_age)) != 0)
+			return rc;
+		if (m->reopen_age < 0)
+			return err_at(l, v, "reopen_age must not be negative");
+	}
+	if ((v = get(l, n, "routes")) != NULL && (rc = read_routes(l, v)) != 0)
+		return rc;
 	l->p->has_mail = 1;
 	return 0;
 }
@@ -2801,6 +2966,12 @@ const struct itsm_mail_policy *
 itsm_policy_mail(const itsm_policy *p)
 {
 	return p != NULL && p->has_mail ? &p->mail : NULL;
+}
+
+const struct itsm_mail_policy *
+itsm_policy_mail_in(const itsm_policy *p)
+{
+	return &p->mail;
 }
 
 const struct itsm_notification *

@@ -424,6 +424,57 @@ managers(struct em *m, const itsm_policy *p)
 	seq_end(m);
 }
 
+/* The keys of mail: that itsm mail reads. */
+static void
+mail_in(struct em *m, const struct itsm_mail_policy *ml)
+{
+	static const char *const rk[] = { "to", "subject", "type",
+	    "category", "group", "service" };
+	const struct itsm_mail_route *r;
+	const char *rv[6];
+	char size[32];
+	size_t i, j;
+
+	if (ml->max_size % (1024 * 1024) == 0)
+		snprintf(size, sizeof(size), "%zuM", ml->max_size >> 20);
+	else if (ml->max_size % 1024 == 0)
+		snprintf(size, sizeof(size), "%zuK", ml->max_size >> 10);
+	else
+		snprintf(size, sizeof(size), "%zu", ml->max_size);
+	str(m, "max_size");
+	str(m, size);
+	str(m, "rate_limit");
+	map_start(m, 1);
+	str(m, "messages");
+	num(m, ml->rate_messages);
+	str(m, "per");
+	dur(m, ml->rate_period);
+	map_end(m);
+	str(m, "reopen_age");
+	dur(m, ml->reopen_age);
+	if (ml->nroutes == 0)
+		return;
+	str(m, "routes");
+	seq_start(m, 0);
+	for (i = 0; i < ml->nroutes; i++) {
+		r = &ml->routes[i];
+		rv[0] = r->to;
+		rv[1] = r->subject;
+		rv[2] = r->type;
+		rv[3] = r->category;
+		rv[4] = r->group;
+		rv[5] = r->service;
+		map_start(m, 1);
+		for (j = 0; j < 6; j++)
+			if (rv[j] != NULL) {
+				str(m, rk[j]);
+				str(m, rv[j]);
+			}
+		map_end(m);
+	}
+	seq_end(m);
+}
+
 /* mail and notifications, when the policy has them. */
 static void
 mail(struct em *m, const itsm_policy *p)
@@ -471,6 +522,7 @@ mail(struct em *m, const itsm_policy *p)
 				str(m, ml->confirm[i]);
 			seq_end(m);
 		}
+		mail_in(m, ml);
 		map_end(m);
 	}
 	for (e = 0; e < ITSM_NNOTIFY; e++)

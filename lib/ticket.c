@@ -14,6 +14,7 @@
 #include "itsm/time.h"
 #include "itsm/workflow.h"
 #include "store_int.h"
+#include "store_outbox.h"
 #include "notify_int.h"
 #include "ticket_int.h"
 
@@ -585,9 +586,10 @@ int
 itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 {
 	const itsm_policy *p = c->policy;
-	const char *channel = NULL, *group;
+	const char *channel = NULL, *group, *tier;
 	itsm_ticket *t = NULL;
 	size_t i;
+	int added;
 	int64_t at, since;
 	int rc;
 
@@ -618,6 +620,13 @@ itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 	if ((rc = tk_action_time(c, a->at, NULL, NULL, &at)) != 0)
 		return rc;
 	group = itsm_policy_default_group(p);
+	tier = itsm_policy_tier(p, 0);
+	if (a->group != NULL) {
+		if ((rc = itsm_policy_group_find(p, a->group, &i)) != 0)
+			return rc;
+		group = itsm_policy_group(p, i);
+		tier = itsm_policy_group_tier(p, i);
+	}
 	{
 		struct store_set set[] = {
 			{ .key = ITSM_F_SUMMARY, .text = a->summary },
@@ -628,7 +637,7 @@ itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 			{ .key = ITSM_F_CHANNEL, .text = channel },
 			{ .key = ITSM_F_CONTACT, .text = a->contact },
 			{ .key = ITSM_F_SERVICE, .text = a->service },
-			{ .key = ITSM_F_TIER, .text = itsm_policy_tier(p, 0) },
+			{ .key = ITSM_F_TIER, .text = tier },
 			{ .key = ITSM_F_GROUP, .text = group },
 			{ .key = ITSM_F_OPENED_AT, .num = at, .is_int = 1 },
 			{ .key = ITSM_F_UPDATED_AT, .num = at, .is_int = 1 },
@@ -643,6 +652,11 @@ itsm_ticket_open(itsm_ctx *c, const struct itsm_open_args *a, int64_t *id)
 	}
 	if ((rc = tk_event(c, *id, at, "open", "status", NULL, "new",
 	    a->description)) != 0)
+		goto fail;
+	if (a->message_id != NULL && ((rc = store_message_add(c->store,
+	    a->message_id, *id, "in", at, &added)) != 0 || (!added &&
+	    (rc = itsm_error(ITSM_E_INTERNAL, "message %s is recorded already",
+	    a->message_id)) != 0)))
 		goto fail;
 	if (a->type != NULL) {
 		struct itsm_categorize_args ca = { .type = a->type,

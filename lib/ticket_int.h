@@ -54,6 +54,12 @@ struct itsm_ctx {
 int tk_run(char *const *argv, char *const *env, const char *input,
     int64_t timeout_s, const char **why);
 
+/*
+ * A note by the caller (a mail's reply): unlike itsm_ticket_note, no
+ * response, no start of the work, no activity for the stagnation rule.
+ */
+int tk_caller_note(itsm_ctx *c, int64_t id, const char *text);
+
 /* Remembers outbox row id, queued now, for itsm_outbox_flush(). */
 int tk_outbox_add(itsm_ctx *c, int64_t id);
 

@@ -229,6 +229,20 @@ itsm_ticket_note(itsm_ctx *c, int64_t id, const char *text, int64_t at)
 }
 
 int
+tk_caller_note(itsm_ctx *c, int64_t id, const char *text)
+{
+	struct act a;
+	int rc;
+
+	if ((rc = tk_check_text("note", text, MAX_TEXT)) != 0)
+		return rc;
+	if ((rc = act_begin(&a, c, id, ITSM_ACT_NOTE, 0)) != 0)
+		return rc;
+	rc = tk_event(c, id, a.at, "note", NULL, NULL, NULL, text);
+	return act_end(&a, rc, "post-note", NULL, text, NULL, 1);
+}
+
+int
 itsm_ticket_assign(itsm_ctx *c, int64_t id, const char *user,
     const char *group, const char *message, int64_t at)
 {

@@ -274,8 +274,28 @@ struct itsm_mail_policy {
 	int64_t timeout;		/* one delivery's deadline: 30s */
 	const char *const *confirm;	/* replies that confirm a resolution */
 	size_t nconfirm;
+	/* Incoming mail (itsm-mail(1)). */
+	size_t max_size;		/* bytes of a message: 10M */
+	int rate_messages;		/* per sender per rate_period: 20 */
+	int64_t rate_period;		/* 1h */
+	int64_t reopen_age;		/* a closed ticket's replies: 30d */
+	const struct itsm_mail_route *routes;	/* in order */
+	size_t nroutes;
+};
+
+/*
+ * A route of incoming mail: when the recipient (to, an address, any
+ * case) and the subject (a POSIX extended regular expression, any case)
+ * both match (NULL matches anything), a new ticket gets these values
+ * (NULL: not set).
+ */
+struct itsm_mail_route {
+	const char *to, *subject;
+	const char *type, *category, *group, *service;
 };
 const struct itsm_mail_policy *itsm_policy_mail(const itsm_policy *p);
+/* The mail section, or its defaults when the policy has none. */
+const struct itsm_mail_policy *itsm_policy_mail_in(const itsm_policy *p);
 
 /* The events that notify (notifications: in itsm.yaml(5)). */
 enum itsm_notify_event {

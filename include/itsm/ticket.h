@@ -106,6 +106,12 @@ struct itsm_open_args {
 	const char *type, *category, *subcategory;	/* categorizes when set */
 	const char *impact, *urgency;	/* both or neither: prioritizes */
 	int64_t at;			/* back-dated time, or 0 for now */
+	const char *group;		/* NULL: the policy's default group */
+	/*
+	 * The Message-ID ("<...>") of the mail that opens it, recorded
+	 * (direction in) before its acknowledgement is queued; NULL: none.
+	 */
+	const char *message_id;
 };
 
 /* Logs a ticket (and categorizes and prioritizes it as asked). */

@@ -220,7 +220,7 @@ pg_message_ticket(itsm_store *s, const char *message_id, int64_t *ticket)
 	PGresult *r;
 	int rc;
 
-	*ticket = 0;
+	*ticket = -1;
 	if ((rc = pg_exec(s, "SELECT ticket FROM mail_messages WHERE "
 	    "message_id = $1::text", 1, p, "cannot read the messages",
 	    &r)) != 0)

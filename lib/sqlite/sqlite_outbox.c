@@ -214,7 +214,7 @@ sq_message_ticket(itsm_store *s, const char *message_id, int64_t *ticket)
 	sqlite3_stmt *st;
 	int rc;
 
-	*ticket = 0;
+	*ticket = -1;
 	if ((rc = store_prepare(s, "SELECT ticket FROM mail_messages "
 	    "WHERE message_id = ?1", &st)) != 0)
 		return rc;

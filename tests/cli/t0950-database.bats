@@ -169,37 +169,6 @@ load helper
 	[ "$(db_sql "SELECT count(*) FROM events WHERE kind = 'open'")" = 100 ]
 }
 
-# hold_lock: another client (sqlite3, or psql) takes the write lock and
-# keeps it until release_lock; returns once the lock is held.  On
-# PostgreSQL the writers' lock is the transaction's advisory lock that
-# every itsm writer takes (PG_WRITE_LOCK in lib/pg/pg.c).
-hold_lock() {
-	local i
-	rm -f "$BATS_TEST_TMPDIR/locked" "$BATS_TEST_TMPDIR/release"
-	mkfifo "$BATS_TEST_TMPDIR/release"
-	printf 'touch "%s/locked"\nread -r x <"%s/release"\n' \
-	    "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/hold.sh"
-	if on_pg; then
-		printf 'BEGIN;\nSELECT pg_advisory_xact_lock(1769239405);\n\\! sh %s/hold.sh\nCOMMIT;\n' \
-		    "$BATS_TEST_TMPDIR" | db_sql >/dev/null 2>&1 3>&- &
-	else
-		printf 'BEGIN IMMEDIATE;\n.shell sh %s/hold.sh\nCOMMIT;\n' \
-		    "$BATS_TEST_TMPDIR" | db_sql >/dev/null 2>&1 3>&- &
-	fi
-	HOLDER=$!
-	for i in $(seq 600); do
-		[ -e "$BATS_TEST_TMPDIR/locked" ] && return 0
-		sleep 0.05
-	done
-	echo "the other client never took the lock" >&2
-	return 1
-}
-
-release_lock() {
-	echo >"$BATS_TEST_TMPDIR/release"
-	wait "$HOLDER"
-}
-
 # A lock left held by a failed test is let go.
 teardown() {
 	if [ -n "${HOLDER:-}" ] && kill -0 "$HOLDER" 2>/dev/null; then
