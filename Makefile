@@ -43,19 +43,20 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/lib/default_policy.o
 CMD_OBJ  = $(CMD_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-MANPAGES = $(wildcard man/*.1 man/*.5)
+MANPAGES = $(wildcard man/*.1 man/*.5 man/*.8)
 
 # Debian packages needed to build, test and lint.
 DEPS = gcc make pkg-config libsqlite3-dev libyaml-dev zlib1g-dev libcsv-dev libcjson-dev \
        libical-dev libgmime-3.0-dev \
        libpq-dev libcmocka-dev sqlite3 postgresql \
-       bats jq mandoc zsh fish bash-completion man-db
+       bats jq mandoc zsh fish bash-completion man-db \
+       dpkg-dev debhelper lintian systemd
 
 # What make bench, make fuzz and make valgrind need besides.
 EXTRA_DEPS = hyperfine taskwarrior clang libclang-rt-14-dev valgrind
 
-.PHONY: all check unit cli lint deps install uninstall clean bench fuzz \
-	stress valgrind
+.PHONY: all check unit unit-sqlite cli lint deps install uninstall clean \
+	bench fuzz stress valgrind deb
 .SUFFIXES:
 
 all: $(ITSM)
@@ -99,9 +100,13 @@ check: $(ITSM) $(UNIT_BIN)
 
 # The PostgreSQL engine's tests run last, with one throwaway server.
 PG_UNIT  = $(B)/tests/test_engine $(B)/tests/test_pg
-unit: $(UNIT_BIN)
-	@for t in $(filter-out $(PG_UNIT),$(UNIT_BIN)); do $$t || exit 1; done
+unit: unit-sqlite
 	@sh tests/pg-run.sh $(PG_UNIT)
+
+# The unit tests that need no PostgreSQL server (the package's build runs
+# them: debian/rules).
+unit-sqlite: $(UNIT_BIN)
+	@for t in $(filter-out $(PG_UNIT),$(UNIT_BIN)); do $$t || exit 1; done
 
 lint:
 	mandoc -T lint -W warning $(MANPAGES)
@@ -148,12 +153,14 @@ deps-extra: deps
 
 install: $(ITSM)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(BASHCOMPDIR) \
 	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
 	    $(DESTDIR)$(EXAMPLEDIR)/hooks
 	install -m 755 $(ITSM) $(DESTDIR)$(BINDIR)/itsm
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8
 	install -m 644 completions/itsm.bash $(DESTDIR)$(BASHCOMPDIR)/itsm
 	install -m 644 completions/_itsm $(DESTDIR)$(ZSHCOMPDIR)/_itsm
 	install -m 644 completions/itsm.fish $(DESTDIR)$(FISHCOMPDIR)/itsm.fish
@@ -169,6 +176,22 @@ uninstall:
 	    rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
 	for m in $(notdir $(wildcard man/*.5)); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
+	for m in $(notdir $(wildcard man/*.8)); do \
+	    rm -f $(DESTDIR)$(MANDIR)/man8/$$m; done
+
+# The Debian package (debian/), built by dpkg-buildpackage in a copy of
+# this tree, build/deb/src, so that its clean step (make clean) leaves
+# this tree's build alone; the .deb, .buildinfo and .changes go to
+# build/deb/.  DEB_BUILD_OPTIONS=nocheck skips the unit tests.
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/src
+	tar -c --exclude=./.git --exclude=./build --exclude='./build-*' \
+	    --exclude=./debian/itsm --exclude=./debian/.debhelper . | \
+	    tar -x -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
+	rm -rf build/deb/src
+	ls build/deb/*.deb
 
 clean:
 	rm -rf build build-san

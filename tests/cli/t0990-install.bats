@@ -23,6 +23,9 @@ installed_itsm() {
 	for page in "$TOP"/man/*.5; do
 		[ -f "$root/opt/itsm/share/man/man5/$(basename "$page")" ]
 	done
+	for page in "$TOP"/man/*.8; do
+		[ -f "$root/opt/itsm/share/man/man8/$(basename "$page")" ]
+	done
 	[ -f "$root/opt/itsm/share/bash-completion/completions/itsm" ]
 	[ -f "$root/opt/itsm/share/zsh/vendor-completions/_itsm" ]
 	[ -f "$root/opt/itsm/share/fish/vendor_completions.d/itsm.fish" ]
