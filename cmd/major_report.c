@@ -136,15 +136,28 @@ tfield(const itsm_ticket *t, enum itsm_field f)
 	return itsm_ticket_str(t, f) ? itsm_ticket_int(t, f) : 0;
 }
 
-/* The timeline entry of one event, in words. */
+/*
+ * One event of the timeline, copied from the iterator (its texts are the
+ * iterator's until the next event).
+ */
+struct tev {
+	char at[ITSM_TIMEBUF];		/* UTC text: sorts as time does */
+	char shown[ITSM_TIMEBUF];	/* in the display zone */
+	size_t seq;
+	char *actor, *kind, *field, *from, *to, *msg;
+};
+
+struct tevs {
+	struct tev *v;
+	size_t n;
+};
+
+/* The timeline entry of one of the crisis's own events, in words. */
 static void
-timeline_what(FILE *o, const itsm_event *e)
+tl_major(FILE *o, const struct tev *e)
 {
-	const char *kind = itsm_event_str(e, ITSM_EV_KIND);
-	const char *field = itsm_event_str(e, ITSM_EV_FIELD);
-	const char *from = itsm_event_str(e, ITSM_EV_FROM);
-	const char *to = itsm_event_str(e, ITSM_EV_TO);
-	const char *msg = itsm_event_str(e, ITSM_EV_MESSAGE);
+	const char *kind = e->kind, *field = e->field, *from = e->from;
+	const char *to = e->to, *msg = e->msg;
 
 	if (strcmp(kind, "major-update") == 0) {
 		fputs("update: ", o);
@@ -285,13 +298,75 @@ rows_print(FILE *o, struct rows *r)
 		fwrite(r->v[i].text, 1, r->v[i].len, o);
 }
 
-/* Reads the timeline into its rows, and the communications into theirs. */
 static int
-timeline_rows(struct app *app, int64_t id, struct rows *tl, struct rows *cm)
+tev_cmp(const void *a, const void *b)
+{
+	const struct tev *x = a, *y = b;
+	int c = strcmp(x->at, y->at);
+
+	return c != 0 ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void
+tevs_free(struct tevs *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].actor);
+		free(t->v[i].kind);
+		free(t->v[i].field);
+		free(t->v[i].from);
+		free(t->v[i].to);
+		free(t->v[i].msg);
+	}
+	free(t->v);
+	*t = (struct tevs){ 0 };
+}
+
+static char *
+dup_or_null(const char *s, int *bad)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*bad = 1;
+	return d;
+}
+
+static int
+tevs_add(struct app *app, struct tevs *t, const itsm_event *e)
+{
+	struct tev *v = realloc(t->v, (t->n + 1) * sizeof(*v));
+	struct tev *w;
+	int bad = 0;
+
+	if (v == NULL)
+		return -1;
+	t->v = v;
+	w = &v[t->n];
+	*w = (struct tev){ .seq = t->n };
+	snprintf(w->at, sizeof(w->at), "%s", itsm_event_str(e, ITSM_EV_AT));
+	time_text(app, itsm_event_int(e, ITSM_EV_AT), w->shown);
+	w->actor = dup_or_null(itsm_event_str(e, ITSM_EV_ACTOR), &bad);
+	w->kind = dup_or_null(itsm_event_str(e, ITSM_EV_KIND), &bad);
+	w->field = dup_or_null(itsm_event_str(e, ITSM_EV_FIELD), &bad);
+	w->from = dup_or_null(itsm_event_str(e, ITSM_EV_FROM), &bad);
+	w->to = dup_or_null(itsm_event_str(e, ITSM_EV_TO), &bad);
+	w->msg = dup_or_null(itsm_event_str(e, ITSM_EV_MESSAGE), &bad);
+	t->n++;
+	return bad ? -1 : 0;
+}
+
+/* Reads the timeline into its events, and the communications into rows. */
+static int
+timeline_read(struct app *app, int64_t id, struct tevs *tl, struct rows *cm)
 {
 	itsm_event_iter *it = NULL;
 	const itsm_event *e;
-	const char *s, *at;
+	const char *s;
 	char shown[ITSM_TIMEBUF];
 	FILE *f;
 	int rc;
@@ -299,22 +374,14 @@ timeline_rows(struct app *app, int64_t id, struct rows *tl, struct rows *cm)
 	if ((rc = itsm_major_timeline(app->ctx, id, 0, &it)) != 0)
 		return fail(rc);
 	while ((rc = itsm_event_next(it, &e)) == 1) {
-		/* Sorted by the UTC text, which sorts as time does. */
-		at = itsm_event_str(e, ITSM_EV_AT);
-		time_text(app, itsm_event_int(e, ITSM_EV_AT), shown);
-		if ((f = row_open(tl, at)) == NULL)
+		if (tevs_add(app, tl, e) != 0)
 			break;
-		fprintf(f, "| %s | ", shown);
-		md(f, itsm_event_str(e, ITSM_EV_ACTOR), MD_CELL);
-		fputs(" | ", f);
-		timeline_what(f, e);
-		fputs(" |\n", f);
-		fclose(f);
 		if (strcmp(itsm_event_str(e, ITSM_EV_KIND), "major-comms") != 0)
 			continue;
-		if ((f = row_open(cm, at)) == NULL)
+		if ((f = row_open(cm, itsm_event_str(e, ITSM_EV_AT))) == NULL)
 			break;
-		fprintf(f, "| %s | ", shown);
+		fprintf(f, "| %s | ", time_text(app,
+		    itsm_event_int(e, ITSM_EV_AT), shown));
 		md(f, itsm_event_str(e, ITSM_EV_FIELD), MD_CELL);
 		fputs(" | ", f);
 		md(f, (s = itsm_event_str(e, ITSM_EV_TO)) ? s : "-", MD_CELL);
@@ -328,7 +395,150 @@ timeline_rows(struct app *app, int64_t id, struct rows *tl, struct rows *cm)
 		warnx_("out of memory");
 		return EX_SOFTWARE_;
 	}
-	return rc < 0 ? fail(rc) : 0;
+	if (rc < 0)
+		return fail(rc);
+	if (tl->n > 1)
+		qsort(tl->v, tl->n, sizeof(*tl->v), tev_cmp);
+	return 0;
+}
+
+/*
+ * What the timeline says of a ticket's own event, and the field whose
+ * new value follows the words (NULL: none).  A kind not listed (an
+ * imported one) is shown as it is.
+ */
+static const char *
+tl_verb(const char *kind, const char **main)
+{
+	static const char *const verbs[][3] = {
+		{ "open", "opened", NULL },
+		{ "start", "work started", NULL },
+		{ "note", "note", NULL },
+		{ "assign", "assigned", NULL },
+		{ "escalate", "escalated to", "tier" },
+		{ "escalate-managers", "escalated to the managers", NULL },
+		{ "hold", "put on hold", NULL },
+		{ "release", "released from hold", NULL },
+		{ "resolve", "resolved", NULL },
+		{ "close", "closed", NULL },
+		{ "reject", "resolution rejected", NULL },
+		{ "reopen", "reopened", NULL },
+		{ "cancel", "cancelled", NULL },
+		{ "categorize", "categorized", NULL },
+		{ "redirect", "redirected", NULL },
+		{ "prioritize", "prioritized", "priority" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(kind, verbs[i][0]) == 0) {
+			*main = verbs[i][2];
+			return verbs[i][1];
+		}
+	*main = NULL;
+	return NULL;
+}
+
+/* A field's name in words: "confirmed_by", "resolution.type" */
+static void
+field_words(FILE *o, const char *field)
+{
+	char *w = strdup(field), *p;
+
+	if (w == NULL)
+		return;
+	for (p = w; *p; p++)
+		if (*p == '_' || *p == '.')
+			*p = ' ';
+	md(o, w, MD_CELL);
+	free(w);
+}
+
+/*
+ * A ticket's own events recorded together (one operation: the same
+ * time, actor and kind) as one entry: "prioritized P1 (impact high,
+ * urgency high)".  The status is what the words say already; a field
+ * cleared says so.
+ */
+static void
+tl_group(FILE *o, const struct tev *g, size_t n)
+{
+	const char *main, *verb = tl_verb(g[0].kind, &main);
+	const char *msg = NULL;
+	size_t i, shown = 0;
+
+	md(o, verb ? verb : g[0].kind, MD_CELL);
+	for (i = 0; main != NULL && i < n; i++)
+		if (g[i].field != NULL && strcmp(g[i].field, main) == 0) {
+			fputc(' ', o);
+			md(o, g[i].to ? g[i].to : "-", MD_CELL);
+		}
+	for (i = 0; i < n; i++) {
+		if (g[i].msg != NULL && msg == NULL)
+			msg = g[i].msg;
+		if (g[i].field == NULL || (main != NULL &&
+		    strcmp(g[i].field, main) == 0) ||
+		    (verb != NULL && strcmp(g[i].field, "status") == 0))
+			continue;
+		fputs(shown++ ? ", " : " (", o);
+		field_words(o, g[i].field);
+		fputc(' ', o);
+		md(o, g[i].to ? g[i].to : "cleared", MD_CELL);
+	}
+	if (shown)
+		fputc(')', o);
+	if (msg != NULL) {
+		fputs(": ", o);
+		md(o, msg, MD_CELL);
+	}
+}
+
+/* After the crisis: the review and its actions, in their own section. */
+static int
+tl_after(const struct tev *e)
+{
+	return strcmp(e->kind, "major-review") == 0 ||
+	    strcmp(e->kind, "major-action") == 0;
+}
+
+/*
+ * One table of the timeline: the events after (or not) the crisis, one
+ * row an operation, the date on a row of its own when it changes, then
+ * each time of day.
+ */
+static void
+tl_table(FILE *o, const struct tevs *tl, int after)
+{
+	char day[16] = "";
+	size_t i, j;
+	const struct tev *e;
+
+	fputs("| Time | Who | What |\n| --- | --- | --- |\n", o);
+	for (i = 0; i < tl->n; i = j) {
+		e = &tl->v[i];
+		j = i + 1;
+		if (tl_after(e) != after)
+			continue;
+		if (strncmp(day, e->shown, 10) != 0) {
+			snprintf(day, sizeof(day), "%.10s", e->shown);
+			fprintf(o, "| **%s** | | |\n", day);
+		}
+		fprintf(o, "| %s | ", e->shown + (strlen(e->shown) > 11 ?
+		    11 : 0));
+		md(o, e->actor, MD_CELL);
+		fputs(" | ", o);
+		if (strncmp(e->kind, "major-", 6) == 0 ||
+		    strcmp(e->kind, "update") == 0) {
+			tl_major(o, e);	/* the crisis's own: one a row */
+		} else {
+			while (j < tl->n && strcmp(tl->v[j].at, e->at) == 0 &&
+			    strcmp(tl->v[j].kind, e->kind) == 0 &&
+			    strcmp(tl->v[j].actor, e->actor) == 0)
+				j++;
+			tl_group(o, e, j - i);
+		}
+		fputs(" |\n", o);
+	}
 }
 
 /* Child i's caller is the major's or an earlier child's: counted once. */
@@ -537,30 +747,42 @@ report_roster(FILE *o, const itsm_major *m)
 	}
 }
 
-/* The timeline and the communications sent; 0 or an exit status. */
+/*
+ * The timeline and the communications sent; 0 or an exit status.  The
+ * review and its actions, after the crisis, come later (report_after()).
+ */
 static int
-report_timeline(struct app *app, FILE *o, int64_t id)
+report_timeline(struct app *app, FILE *o, const struct tevs *tl,
+    struct rows *cm)
 {
-	struct rows tl = { 0 }, cm = { 0 };
-	int rc;
-
-	if ((rc = timeline_rows(app, id, &tl, &cm)) != 0)
-		goto done;
 	fputs("\n## Timeline (", o);
 	md(o, app->zone ? itsm_tz_name(app->zone) : "UTC", 0);
-	fputs(")\n\n| Time | Who | What |\n| --- | --- | --- |\n", o);
-	rows_print(o, &tl);
+	fputs(")\n\n", o);
+	tl_table(o, tl, 0);
 	fputs("\n## Communications sent\n\n", o);
-	if (cm.n == 0)
+	if (cm->n == 0)
 		fputs("None recorded.\n", o);
 	else
 		fputs("| Time | Audience | Channel | Message |\n"
 		    "| --- | --- | --- | --- |\n", o);
-	rows_print(o, &cm);
-done:
-	rows_free(&tl);
-	rows_free(&cm);
-	return rc;
+	rows_print(o, cm);
+	return 0;
+}
+
+/* The review's and the actions' entries, after the crisis. */
+static void
+report_after(struct app *app, FILE *o, const struct tevs *tl)
+{
+	size_t i;
+
+	for (i = 0; i < tl->n && !tl_after(&tl->v[i]); i++)
+		;
+	if (i == tl->n)
+		return;
+	fputs("\n## After the crisis (", o);
+	md(o, app->zone ? itsm_tz_name(app->zone) : "UTC", 0);
+	fputs(")\n\n", o);
+	tl_table(o, tl, 1);
 }
 
 static void
@@ -634,18 +856,27 @@ int
 major_report(struct app *app, const itsm_major *m, FILE *o)
 {
 	const itsm_ticket *t = itsm_major_ticket(m);
+	struct tevs tl = { 0 };
+	struct rows cm = { 0 };
 	int rc;
 
 	reader = app;
+	if ((rc = timeline_read(app, itsm_ticket_int(t, ITSM_F_ID), &tl,
+	    &cm)) != 0)
+		goto done;
 	report_header(o, app->policy, m);
 	report_summary(o, m);
 	report_impact(app, o, m);
 	report_key_times(o, m);
 	report_roster(o, m);
-	if ((rc = report_timeline(app, o, itsm_ticket_int(t, ITSM_F_ID))) != 0)
-		return rc;
+	report_timeline(app, o, &tl, &cm);
 	report_resolution(o, t);
 	report_review(o, m);
 	report_actions(app, o, m);
-	return ferror(o) ? EX_IOERR_ : 0;
+	report_after(app, o, &tl);
+	rc = ferror(o) ? EX_IOERR_ : 0;
+done:
+	tevs_free(&tl);
+	rows_free(&cm);
+	return rc;
 }

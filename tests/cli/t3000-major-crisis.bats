@@ -209,50 +209,33 @@ Proposed by detection at 2026-11-28T09:25:00Z: storm: 5 incidents on 'payroll' w
 
 | Time | Who | What |
 | --- | --- | --- |
-| 2026-11-28T09:00:00Z | alice | open status: - → new: the monthly run stops at 40% |
-| 2026-11-28T09:00:00Z | alice | prioritize impact: - → medium |
-| 2026-11-28T09:00:00Z | alice | prioritize urgency: - → medium |
-| 2026-11-28T09:00:00Z | alice | prioritize priority: - → P3 |
-| 2026-11-28T09:25:00Z | alice | proposed as a major incident: storm: 5 incidents on 'payroll' within 30m |
-| 2026-11-28T09:30:00Z | alice | declared a major incident: payroll stopped for the whole company |
-| 2026-11-28T09:30:00Z | alice | roster: alice joins as commander |
-| 2026-11-28T09:30:00Z | alice | start status: new → in_progress |
-| 2026-11-28T09:32:00Z | alice | roster: frank joins as engineer |
-| 2026-11-28T09:33:00Z | alice | roster: gina joins as communications |
-| 2026-11-28T09:34:00Z | alice | roster: hal joins as business-referent |
-| 2026-11-28T09:35:00Z | alice | communication to executives by email: Payroll is down; bridge 4411 open |
-| 2026-11-28T09:36:00Z | alice | communication to users by portal: Payroll is unavailable; we are on it |
-| 2026-11-28T09:40:00Z | alice | child incident linked: INC-2 |
-| 2026-11-28T09:40:00Z | alice | child incident linked: INC-3 |
-| 2026-11-28T09:40:00Z | alice | child incident linked: INC-5 |
-| 2026-11-28T09:40:00Z | alice | child incident linked: INC-6 |
-| 2026-11-28T09:45:00Z | alice | update: database primary out of disk space |
-| 2026-11-28T09:50:00Z | alice | command handed over from alice to ian |
-| 2026-11-28T09:55:00Z | ian | prioritize impact: medium → high |
-| 2026-11-28T09:55:00Z | ian | prioritize urgency: medium → high |
-| 2026-11-28T09:55:00Z | ian | prioritize priority: P3 → P1 |
-| 2026-11-28T09:56:00Z | ian | escalate group: service-desk → support-l2 |
-| 2026-11-28T09:56:00Z | ian | escalate tier: N1 → N2 |
-| 2026-11-28T10:00:00Z | ian | communication to service-desk by chat: Tell callers: payroll down, next news at 10:30 |
-| 2026-11-28T10:05:00Z | ian | update: standby promoted |
-| 2026-11-28T10:12:00Z | ian | communication to executives by email: Failover to the standby under way |
-| 2026-11-28T10:20:00Z | ian | update: failover done; payroll runs again |
-| 2026-11-28T10:25:00Z | ian | crisis over, service restored: service restored by failover to the standby |
-| 2026-11-28T10:40:00Z | ian | resolve status: in_progress → resolved: failed over to the standby database |
-| 2026-11-28T10:40:00Z | ian | resolve resolution.type: - → workaround |
-| 2026-11-28T10:40:00Z | ian | resolve resolution.code: - → workaround |
-| 2026-11-28T11:00:00Z | ian | close status: resolved → closed |
-| 2026-11-28T11:00:00Z | ian | close confirmed_by: - → ann |
-| 2026-11-29T10:00:00Z | ian | review, root_cause: the primary's disk filled with unrotated logs |
-| 2026-11-29T10:00:00Z | ian | review, factor: no disk space alert |
-| 2026-11-29T10:00:00Z | ian | review, factor: log rotation disabled in the last upgrade |
-| 2026-11-29T10:00:00Z | ian | review, went_well: the failover worked first time |
-| 2026-11-29T10:00:00Z | ian | review, went_wrong: first communication to the service desk came 30m late |
-| 2026-11-29T10:00:00Z | ian | review, lucky: the run was 3 days before payday |
-| 2026-11-29T10:30:00Z | ian | action 1 added, owner frank: alert on disk space above 80% |
-| 2026-11-29T10:30:00Z | ian | action 2 added, owner frank: re-enable log rotation |
-| 2026-11-29T10:30:00Z | ian | action 3 added, owner gina: page the service desk at declaration |
-| 2026-11-30T09:00:00Z | ian | action 2 done: re-enable log rotation |
+| **2026-11-28** | | |
+| 09:00:00Z | alice | opened: the monthly run stops at 40% |
+| 09:00:00Z | alice | prioritized P3 (impact medium, urgency medium) |
+| 09:25:00Z | alice | proposed as a major incident: storm: 5 incidents on 'payroll' within 30m |
+| 09:30:00Z | alice | declared a major incident: payroll stopped for the whole company |
+| 09:30:00Z | alice | roster: alice joins as commander |
+| 09:30:00Z | alice | work started |
+| 09:32:00Z | alice | roster: frank joins as engineer |
+| 09:33:00Z | alice | roster: gina joins as communications |
+| 09:34:00Z | alice | roster: hal joins as business-referent |
+| 09:35:00Z | alice | communication to executives by email: Payroll is down; bridge 4411 open |
+| 09:36:00Z | alice | communication to users by portal: Payroll is unavailable; we are on it |
+| 09:40:00Z | alice | child incident linked: INC-2 |
+| 09:40:00Z | alice | child incident linked: INC-3 |
+| 09:40:00Z | alice | child incident linked: INC-5 |
+| 09:40:00Z | alice | child incident linked: INC-6 |
+| 09:45:00Z | alice | update: database primary out of disk space |
+| 09:50:00Z | alice | command handed over from alice to ian |
+| 09:55:00Z | ian | prioritized P1 (impact high, urgency high) |
+| 09:56:00Z | ian | escalated to N2 (group support-l2) |
+| 10:00:00Z | ian | communication to service-desk by chat: Tell callers: payroll down, next news at 10:30 |
+| 10:05:00Z | ian | update: standby promoted |
+| 10:12:00Z | ian | communication to executives by email: Failover to the standby under way |
+| 10:20:00Z | ian | update: failover done; payroll runs again |
+| 10:25:00Z | ian | crisis over, service restored: service restored by failover to the standby |
+| 10:40:00Z | ian | resolved (resolution type workaround, resolution code workaround): failed over to the standby database |
+| 11:00:00Z | ian | closed (confirmed by ann) |
 
 ## Communications sent
 
@@ -295,6 +278,23 @@ Contributing factors:
 | 1 | alert on disk space above 80% | frank | 2026-12-05T00:00:00Z | open |
 | 2 | re-enable log rotation | frank | 2026-11-30T00:00:00Z | done 2026-11-30T09:00:00Z |
 | 3 | page the service desk at declaration | gina | 2026-12-01T00:00:00Z | open, overdue |
+
+## After the crisis (UTC)
+
+| Time | Who | What |
+| --- | --- | --- |
+| **2026-11-29** | | |
+| 10:00:00Z | ian | review, root_cause: the primary's disk filled with unrotated logs |
+| 10:00:00Z | ian | review, factor: no disk space alert |
+| 10:00:00Z | ian | review, factor: log rotation disabled in the last upgrade |
+| 10:00:00Z | ian | review, went_well: the failover worked first time |
+| 10:00:00Z | ian | review, went_wrong: first communication to the service desk came 30m late |
+| 10:00:00Z | ian | review, lucky: the run was 3 days before payday |
+| 10:30:00Z | ian | action 1 added, owner frank: alert on disk space above 80% |
+| 10:30:00Z | ian | action 2 added, owner frank: re-enable log rotation |
+| 10:30:00Z | ian | action 3 added, owner gina: page the service desk at declaration |
+| **2026-11-30** | | |
+| 09:00:00Z | ian | action 2 done: re-enable log rotation |
 EOF
 )"
 }

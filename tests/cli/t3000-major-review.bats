@@ -197,10 +197,11 @@ Declared major at 2026-11-28T09:00:00Z by alice.
 
 | Time | Who | What |
 | --- | --- | --- |
-| 2026-11-28T09:00:00Z | alice | open status: - → new |
-| 2026-11-28T09:00:00Z | alice | declared a major incident |
-| 2026-11-28T09:00:00Z | alice | roster: alice joins as commander |
-| 2026-11-28T09:00:00Z | alice | start status: new → in_progress |
+| **2026-11-28** | | |
+| 09:00:00Z | alice | opened |
+| 09:00:00Z | alice | declared a major incident |
+| 09:00:00Z | alice | roster: alice joins as commander |
+| 09:00:00Z | alice | work started |
 
 ## Communications sent
 
@@ -248,14 +249,15 @@ EOF
 	assert_status 0
 	section_is "Timeline (UTC)" "| Time | Who | What |
 | --- | --- | --- |
-| 2026-11-28T09:00:00Z | alice | open status: - → new |
-| 2026-11-28T09:00:00Z | alice | declared a major incident |
-| 2026-11-28T09:00:00Z | alice | roster: alice joins as commander |
-| 2026-11-28T09:00:00Z | alice | start status: new → in_progress |
-| 2026-11-28T09:05:00Z | alice | communication to executives: down |
-| 2026-11-28T09:10:00Z | alice | update: failover started |
-| 2026-11-28T09:40:00Z | alice | update: failover done |
-| 2026-11-28T09:40:00Z | alice | communication to users: fixed |"
+| **2026-11-28** | | |
+| 09:00:00Z | alice | opened |
+| 09:00:00Z | alice | declared a major incident |
+| 09:00:00Z | alice | roster: alice joins as commander |
+| 09:00:00Z | alice | work started |
+| 09:05:00Z | alice | communication to executives: down |
+| 09:10:00Z | alice | update: failover started |
+| 09:40:00Z | alice | update: failover done |
+| 09:40:00Z | alice | communication to users: fixed |"
 	section_is "Communications sent" "| Time | Audience | Channel | Message |
 | --- | --- | --- | --- |
 | 2026-11-28T09:05:00Z | executives | - | down |
@@ -286,7 +288,7 @@ EOF
 	assert_status 0
 	assert_no_control_bytes
 	printf '%s\n' "$output" | grep -qxF '| Summary | Payroll \| ERP down |'
-	printf '%s\n' "$output" | grep -qxF '| 2026-11-28T09:00:00Z | alice | update: line one line \| two\x1b\[31m |'
+	printf '%s\n' "$output" | grep -qxF '| 09:00:00Z | alice | update: line one line \| two\x1b\[31m |'
 }
 
 @test "report -o FILE writes the report to FILE, nothing on stdout" {
