@@ -541,20 +541,50 @@ tl_table(FILE *o, const struct tevs *tl, int after)
 	}
 }
 
-/* Child i's caller is the major's or an earlier child's: counted once. */
-static int
-caller_seen(const itsm_major *m, size_t i)
-{
-	const char *who = itsm_major_child_caller(m, i), *s;
-	size_t j;
+/*
+ * The callers of the major and its children, each once: people, and the
+ * tools (the tickets that came in through the monitoring channel), which
+ * are not affected people.
+ */
+struct callers {
+	const char **v;
+	size_t n;
+};
 
-	if ((s = itsm_ticket_str(itsm_major_ticket(m), ITSM_F_CALLER)) != NULL &&
-	    strcmp(s, who) == 0)
-		return 1;
-	for (j = 0; j < i; j++)
-		if (strcmp(itsm_major_child_caller(m, j), who) == 0)
-			return 1;
+static int
+callers_add(struct callers *c, const char *who)
+{
+	const char **v;
+	size_t i;
+
+	if (who == NULL)
+		return 0;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->v[i], who) == 0)
+			return 0;
+	if ((v = realloc(c->v, (c->n + 1) * sizeof(*v))) == NULL)
+		return -1;
+	c->v = v;
+	c->v[c->n++] = who;
 	return 0;
+}
+
+static int
+from_tool(const char *channel)
+{
+	return channel != NULL && strcmp(channel, "monitoring") == 0;
+}
+
+static void
+callers_list(FILE *o, const struct callers *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (i)
+			fputs(", ", o);
+		md(o, c->v[i], MD_CELL);
+	}
 }
 
 /* The findings of a kind as a list, or "not recorded." */
@@ -650,7 +680,9 @@ report_impact(struct app *app, FILE *o, const itsm_major *m)
 	int64_t ended = itsm_major_ended_at(m);
 	int64_t resolved = tfield(t, ITSM_F_RESOLVED_AT);
 	struct itsm_sla sla;
-	size_t i, n, callers;
+	struct callers people = { 0 }, tools = { 0 };
+	size_t i, n;
+	int bad = 0;
 
 	fputs("\n## Impact\n\n", o);
 	fputs("- Duration of the outage (opened to ended): ", o);
@@ -658,17 +690,28 @@ report_impact(struct app *app, FILE *o, const itsm_major *m)
 	fputs("\n- Duration of the crisis (declared to ended): ", o);
 	span(o, itsm_major_declared_at(m), ended);
 	n = itsm_major_child_count(m);
-	for (i = 0, callers = 1; i < n; i++)
-		callers += !caller_seen(m, i);
-	fprintf(o, "\n- Affected callers: %zu (", callers);
-	md(o, itsm_ticket_str(t, ITSM_F_CALLER), MD_CELL);
-	for (i = 0; i < n; i++) {
-		if (caller_seen(m, i))
-			continue;
-		fputs(", ", o);
-		md(o, itsm_major_child_caller(m, i), MD_CELL);
+	if (callers_add(from_tool(itsm_ticket_str(t, ITSM_F_CHANNEL)) ? &tools :
+	    &people, itsm_ticket_str(t, ITSM_F_CALLER)) != 0)
+		bad = 1;
+	for (i = 0; i < n; i++)
+		if (callers_add(from_tool(itsm_major_child_channel(m, i)) ?
+		    &tools : &people, itsm_major_child_caller(m, i)) != 0)
+			bad = 1;
+	fprintf(o, "\n- Affected callers: %zu", people.n);
+	if (people.n > 0) {
+		fputs(" (", o);
+		callers_list(o, &people);
+		fputc(')', o);
 	}
-	fprintf(o, ")\n- Child incidents: %zu", n);
+	if (tools.n > 0) {
+		fputs("; not counted, from monitoring: ", o);
+		callers_list(o, &tools);
+	}
+	free(people.v);
+	free(tools.v);
+	if (bad)
+		fputs(" (out of memory: the list is not whole)", o);
+	fprintf(o, "\n- Child incidents: %zu", n);
 	for (i = 0; i < n; i++)
 		fprintf(o, "%s%s (%s)", i ? ", " : ": ",
 		    itsm_major_child_ref(m, i), itsm_major_child_status(m, i));

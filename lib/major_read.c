@@ -18,7 +18,7 @@
 #include "ticket_int.h"
 
 struct roster { char *name, *role; int64_t since; };
-struct child { char *ref, *status, *caller; };
+struct child { char *ref, *status, *caller, *channel; };
 struct finding { char *kind, *text; };
 struct action { int n; char *text, *owner; int64_t due, done; };
 struct audience { const char *name; int64_t last, due; };
@@ -163,6 +163,7 @@ itsm_major_free(itsm_major *m)
 		free(m->children[i].ref);
 		free(m->children[i].status);
 		free(m->children[i].caller);
+		free(m->children[i].channel);
 	}
 	free(m->children);
 	for (i = 0; i < m->nfindings; i++) {
@@ -263,7 +264,10 @@ read_roster(itsm_ctx *c, itsm_major *m, int64_t id)
 	return 0;
 }
 
-/* A child: id, type, status, caller; its reference made from the first two. */
+/*
+ * A child: id, type, status, caller, channel; its reference made from
+ * the first two.
+ */
 static int
 child_row(itsm_major *m, const struct store_value *v)
 {
@@ -281,7 +285,8 @@ child_row(itsm_major *m, const struct store_value *v)
 	if ((g->ref = strdup(ref)) == NULL)
 		return nomem();
 	if ((rc = val_dup(&v[2], &g->status)) != 0 ||
-	    (rc = val_dup(&v[3], &g->caller)) != 0)
+	    (rc = val_dup(&v[3], &g->caller)) != 0 ||
+	    (rc = val_dup(&v[4], &g->channel)) != 0)
 		return rc;
 	return 0;
 }
@@ -294,7 +299,7 @@ read_children(itsm_ctx *c, itsm_major *m, int64_t id)
 
 	if ((rc = store_major_children(c->store, id, &r)) != 0)
 		return rc;
-	return each_row(c->store, r, 4, child_row, m);
+	return each_row(c->store, r, 5, child_row, m);
 }
 
 static int
@@ -561,6 +566,12 @@ const char *
 itsm_major_child_caller(const itsm_major *m, size_t i)
 {
 	return i < m->nchildren ? m->children[i].caller : NULL;
+}
+
+const char *
+itsm_major_child_channel(const itsm_major *m, size_t i)
+{
+	return i < m->nchildren ? m->children[i].channel : NULL;
 }
 
 size_t itsm_major_finding_count(const itsm_major *m) { return m->nfindings; }

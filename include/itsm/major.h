@@ -114,6 +114,8 @@ size_t itsm_major_child_count(const itsm_major *m);
 const char *itsm_major_child_ref(const itsm_major *m, size_t i);
 const char *itsm_major_child_status(const itsm_major *m, size_t i);
 const char *itsm_major_child_caller(const itsm_major *m, size_t i);
+/* Its channel (phone, monitoring, ...), NULL when not recorded. */
+const char *itsm_major_child_channel(const itsm_major *m, size_t i);
 
 /* Findings by kind: "factor", "went_well", "went_wrong", "lucky". */
 size_t itsm_major_finding_count(const itsm_major *m);

@@ -474,8 +474,8 @@ pg_roster(itsm_store *s, int64_t id, struct store_rows **out)
 static int
 pg_children(itsm_store *s, int64_t id, struct store_rows **out)
 {
-	return rows_of(s, "SELECT id, type, status, caller FROM tickets "
-	    "WHERE parent = $1::bigint ORDER BY id", id, out);
+	return rows_of(s, "SELECT id, type, status, caller, channel "
+	    "FROM tickets WHERE parent = $1::bigint ORDER BY id", id, out);
 }
 
 static int

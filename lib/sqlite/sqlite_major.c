@@ -444,8 +444,8 @@ sq_roster(itsm_store *s, int64_t id, struct store_rows **out)
 static int
 sq_children(itsm_store *s, int64_t id, struct store_rows **out)
 {
-	return rows_of(s, "SELECT id, type, status, caller FROM tickets "
-	    "WHERE parent = ?1 ORDER BY id", id, out);
+	return rows_of(s, "SELECT id, type, status, caller, channel "
+	    "FROM tickets WHERE parent = ?1 ORDER BY id", id, out);
 }
 
 static int

@@ -281,6 +281,19 @@ EOF
 - SLA: no targets (not prioritized)"
 }
 
+@test "the report does not count the monitoring channel's callers as affected people" {
+	open_major "Payroll down" --caller ann
+	open_ticket "Payroll probe failed" --caller nagios --channel monitoring
+	open_ticket "Payroll error" --caller bob --channel phone
+	open_ticket "Payroll probe failed again" --caller nagios --channel monitoring
+	open_ticket "Payroll latency" --caller zabbix --channel monitoring
+	itsm major link 1 --child 2 3 4 5 >/dev/null
+	run --separate-stderr itsm major report 1
+	assert_status 0
+	printf '%s\n' "$output" | grep -qxF -- "- Affected callers: 2 (ann, bob); not counted, from monitoring: nagios, zabbix"
+	printf '%s\n' "$output" | grep -qxF -- "- Child incidents: 4: INC-2 (new), INC-3 (new), INC-4 (new), INC-5 (new)"
+}
+
 @test "the report keeps Markdown tables whole and escapes control characters" {
 	open_major "Payroll | ERP down" --caller ann
 	itsm major update 1 -m "$(printf 'line one\nline | two\033[31m')" >/dev/null
