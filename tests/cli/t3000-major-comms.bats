@@ -52,7 +52,7 @@ p2_major() {
 	itsm major end 1 >/dev/null
 	run --separate-stderr itsm major update 1 -m "post-mortem booked"
 	assert_status 0
-	open_ticket "Mail down" --caller bob --impact high --urgency high
+	open_ticket "Mail down" --caller bob --service payroll --impact high --urgency high
 	itsm major detect >/dev/null
 	open_ticket "Printer jam" --caller carol
 	before=$(db_digest)
@@ -157,7 +157,7 @@ p2_major() {
 }
 
 @test "comms to a proposed major or a ticket never major is refused (1), nothing changed" {
-	open_ticket "Mail down" --caller bob --impact high --urgency high
+	open_ticket "Mail down" --caller bob --service payroll --impact high --urgency high
 	itsm major detect >/dev/null
 	open_ticket "Printer jam" --caller carol
 	before=$(db_digest)

@@ -67,7 +67,7 @@ YAML
 }
 
 @test "a major heads every queue, above every priority" {
-	open_ticket "Mail down" --caller ann --impact high --urgency high
+	open_ticket "Mail down" --caller ann --service payroll --impact high --urgency high
 	open_ticket "Printer jam" --caller bob --impact low --urgency low
 	run --separate-stderr itsm list -q
 	assert_output "INC-1
@@ -111,7 +111,7 @@ INC-1"
 }
 
 @test "reject refuses a proposal with a reason; it is not major" {
-	open_ticket "Mail down" --caller ann --service mail --impact high --urgency high
+	open_ticket "Mail down" --caller ann --service payroll --impact high --urgency high
 	itsm major detect >/dev/null
 	export ITSM_NOW=2026-11-28T09:05:00Z
 	run --separate-stderr itsm major reject INC-1 -m "one user only"
@@ -127,7 +127,7 @@ INC-1"
 }
 
 @test "a rejected proposal can still be declared by hand" {
-	open_ticket "Mail down" --caller ann --service mail --impact high --urgency high
+	open_ticket "Mail down" --caller ann --service payroll --impact high --urgency high
 	itsm major detect >/dev/null
 	itsm major reject 1 -m "one user only" >/dev/null
 	run --separate-stderr itsm major declare 1 -m "it spread"
@@ -167,7 +167,7 @@ INC-1"
 }
 
 @test "end: the crisis is over; the ticket goes on through resolve and close" {
-	open_ticket "Payroll down" --caller ann --impact high --urgency high
+	open_ticket "Payroll down" --caller ann --service payroll --impact high --urgency high
 	export ITSM_ACTOR=alice
 	itsm major declare 1 >/dev/null
 	export ITSM_NOW=2026-11-28T10:30:00Z

@@ -16,21 +16,32 @@ storm() {
 	done
 }
 
-@test "a P1 incident is proposed, once: a second run proposes nothing" {
-	open_ticket "Mail down" --caller ann --service mail --impact high --urgency high
+@test "a P1 incident on a critical service is proposed, once: a second run proposes nothing" {
+	open_ticket "Mail down" --caller ann --service payroll --impact high --urgency high
 	open_ticket "Mail slow" --caller bob --service mail --impact medium --urgency high
 	run --separate-stderr itsm major detect
 	assert_status 0
-	assert_output "INC-1	proposed	rule: priority P1"
+	assert_output "INC-1	proposed	rule: priority P1 and criticality critical"
 	assert_stderr ""
 	ticket_is 1 '[.major, (.events[] | select(.kind == "major-propose") | [.at, .field, .from, .to, .message])]' \
-	    '[false,["2026-11-28T09:00:00Z","major",null,"proposed","rule: priority P1"]]'
+	    '[false,["2026-11-28T09:00:00Z","major",null,"proposed","rule: priority P1 and criticality critical"]]'
 	before=$(db_digest)
 	run --separate-stderr itsm major detect
 	assert_status 0
 	assert_output ""
 	assert_unchanged "$before"
 	[ "$(count_events "kind = 'major-propose'")" = 1 ]
+}
+
+@test "a P1 on a service that is not critical is not proposed: a printer is no crisis" {
+	open_ticket "Printer jammed" --caller ann --impact high --urgency high
+	open_ticket "Mail down" --caller bob --service mail --impact high --urgency high
+	before=$(db_digest)
+	run --separate-stderr itsm major detect
+	assert_status 0
+	assert_output ""
+	assert_stderr ""
+	assert_unchanged "$before"
 }
 
 @test "impact high on a critical service is proposed; on a service of high criticality it is not" {
@@ -45,7 +56,7 @@ storm() {
 }
 
 @test "a proposal is not activity on the ticket and does not make it major" {
-	open_ticket "Mail down" --caller ann --impact high --urgency high
+	open_ticket "Mail down" --caller ann --service payroll --impact high --urgency high
 	export ITSM_NOW=2026-11-28T09:20:00Z
 	itsm major detect >/dev/null
 	ticket_is 1 '[.major, .updated_at]' '[false,"2026-11-28T09:00:00Z"]'
@@ -54,10 +65,10 @@ storm() {
 }
 
 @test "only open incidents are candidates: resolved and linked ones are not" {
-	open_ticket "Mail down" --caller bob --impact high --urgency high
+	open_ticket "Mail down" --caller bob --service payroll --impact high --urgency high
 	itsm resolve 1 --workaround -m "restarted" >/dev/null
 	open_ticket "Payroll down" --caller carol --impact low --urgency low
-	open_ticket "Payroll error" --caller dan --impact high --urgency high
+	open_ticket "Payroll error" --caller dan --service payroll --impact high --urgency high
 	itsm major declare 2 >/dev/null
 	itsm major link 2 --child 3 >/dev/null
 	run --separate-stderr itsm major detect
@@ -126,40 +137,40 @@ YAML
 }
 
 @test "a storm whose incident a rule proposes is proposed once, by the rule" {
-	storm vpn 00 01 02 03 04
+	storm erp 00 01 02 03 04
 	itsm prioritize 3 --impact high --urgency high >/dev/null 2>&1
 	export ITSM_NOW=2026-11-28T09:10:00Z
 	run --separate-stderr itsm major detect --dry-run
 	assert_status 0
-	assert_output "INC-3	would be proposed	rule: priority P1"
+	assert_output "INC-3	would be proposed	rule: priority P1 and criticality critical"
 	run --separate-stderr itsm major detect
 	assert_status 0
-	assert_output "INC-3	proposed	rule: priority P1"
+	assert_output "INC-3	proposed	rule: priority P1 and criticality critical"
 }
 
 @test "--dry-run says what would be proposed and changes nothing" {
-	open_ticket "Mail down" --caller ann --impact high --urgency high
+	open_ticket "Mail down" --caller ann --service payroll --impact high --urgency high
 	storm erp 01 02 03 04 05
 	export ITSM_NOW=2026-11-28T09:10:00Z
 	before=$(db_digest)
 	run --separate-stderr itsm major detect --dry-run
 	assert_status 0
-	assert_output "INC-1	would be proposed	rule: priority P1
+	assert_output "INC-1	would be proposed	rule: priority P1 and criticality critical
 INC-2	would be proposed	storm: 5 incidents on 'erp' within 30m"
 	assert_stderr ""
 	assert_unchanged "$before"
 	run --separate-stderr itsm major detect --dry-run --json
 	assert_status 0
 	jq_is '[.[] | [.ref, .kind, .dry_run, .detail, .ticket.ref]]' \
-	    '[["INC-1","proposed",true,"rule: priority P1","INC-1"],["INC-2","proposed",true,"storm: 5 incidents on '"'erp'"' within 30m","INC-2"]]'
+	    '[["INC-1","proposed",true,"rule: priority P1 and criticality critical","INC-1"],["INC-2","proposed",true,"storm: 5 incidents on '"'erp'"' within 30m","INC-2"]]'
 	assert_unchanged "$before"
 	run --separate-stderr itsm major detect
-	assert_output "INC-1	proposed	rule: priority P1
+	assert_output "INC-1	proposed	rule: priority P1 and criticality critical
 INC-2	proposed	storm: 5 incidents on 'erp' within 30m"
 }
 
 @test "a rejected proposal is not proposed again" {
-	open_ticket "Mail down" --caller ann --impact high --urgency high
+	open_ticket "Mail down" --caller ann --service payroll --impact high --urgency high
 	storm erp 01 02 03 04 05
 	itsm major detect >/dev/null
 	itsm major reject 1 -m "one user" >/dev/null
@@ -207,7 +218,7 @@ INC-1	overdue	communication to service-desk due 20m ago"
 	run --separate-stderr itsm major detect --json
 	assert_status 0
 	assert_output "[]"
-	open_ticket "Mail down" --caller ann --impact high --urgency high
+	open_ticket "Mail down" --caller ann --service payroll --impact high --urgency high
 	run --separate-stderr itsm major detect -q --dry-run
 	assert_status 0
 	assert_output "INC-1"
@@ -219,7 +230,7 @@ INC-1	overdue	communication to service-desk due 20m ago"
 @test "post-major-propose receives each proposal once" {
 	use_hooks
 	hook_log post-major-propose
-	open_ticket "Mail down" --caller ann --service mail --impact high --urgency high
+	open_ticket "Mail down" --caller ann --service erp --impact high --urgency high
 	storm payroll 01 02 03 04 05
 	export ITSM_NOW=2026-11-28T09:10:00Z
 	run --separate-stderr itsm major detect --dry-run
@@ -230,7 +241,7 @@ INC-1	overdue	communication to service-desk due 20m ago"
 	itsm major detect >/dev/null
 	output=$(cat "$BATS_TEST_TMPDIR/post-major-propose.jsonl")
 	jq_is '[.event.name, .event.ref, .event.message, .ticket.ref, .ticket.major, [.event.changes[] | [.kind, .to, .message]]]' \
-	    '["post-major-propose","INC-1","rule: priority P1","INC-1",false,[["major-propose","proposed","rule: priority P1"]]]
+	    '["post-major-propose","INC-1","rule: priority P1 and criticality critical","INC-1",false,[["major-propose","proposed","rule: priority P1 and criticality critical"]]]
 ["post-major-propose","INC-2","storm: 5 incidents on '"'payroll'"' within 30m","INC-2",false,[["major-propose","proposed","storm: 5 incidents on '"'payroll'"' within 30m"]]]'
 }
 
@@ -238,13 +249,13 @@ INC-1	overdue	communication to service-desk due 20m ago"
 	run --separate-stderr itsm major detect --format csv
 	assert_status 0
 	assert_output "ref,kind,detail"
-	open_ticket "Mail down" --caller ann --impact high --urgency high
+	open_ticket "Mail down" --caller ann --service payroll --impact high --urgency high
 	storm erp 01 02 03 04 05
 	export ITSM_NOW=2026-11-28T09:10:00Z
 	run --separate-stderr itsm major detect --format csv
 	assert_status 0
 	assert_output "ref,kind,detail
-INC-1,proposed,rule: priority P1
+INC-1,proposed,rule: priority P1 and criticality critical
 INC-2,proposed,storm: 5 incidents on 'erp' within 30m"
 	run --separate-stderr itsm major detect --format table
 	assert_output ""

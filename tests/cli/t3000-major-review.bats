@@ -72,7 +72,7 @@ not recorded."
 }
 
 @test "review of a proposed major or of a ticket never major is refused (1), nothing changed" {
-	open_ticket "Mail down" --caller ann --impact high --urgency high
+	open_ticket "Mail down" --caller ann --service payroll --impact high --urgency high
 	itsm major detect >/dev/null
 	open_ticket "Printer jam" --caller bob
 	before=$(db_digest)
