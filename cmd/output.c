@@ -44,7 +44,7 @@ field_width(int f)
 	switch (f) {
 	case ITSM_F_ID: return 6;
 	case ITSM_F_REF: return 9;
-	case ITSM_F_PRIORITY: return 4;
+	case ITSM_F_PRIORITY: return 9;	/* "MAJOR P1!" */
 	case ITSM_F_STATUS: return 11;
 	case ITSM_F_TYPE: return 8;
 	case ITSM_F_MAJOR: return 5;
@@ -163,9 +163,9 @@ out_row_fields(const struct app *a, const int *fields, int nfields)
 		return m;
 	for (i = 0; i < nfields; i++)
 		m |= ITSM_FIELD_BIT(fields[i]);
-	/* The table marks a breached ticket's priority. */
+	/* The table marks a breached ticket's priority, and a major's. */
 	if (a->fmt == FMT_TABLE && (m & ITSM_FIELD_BIT(ITSM_F_PRIORITY)))
-		m |= ITSM_FIELDS_BREACHED;
+		m |= ITSM_FIELDS_BREACHED | ITSM_FIELD_BIT(ITSM_F_MAJOR);
 	return m;
 }
 
@@ -175,7 +175,7 @@ out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
 {
 	char rel[32], mark[64];
 	const char *s, *col;
-	int i, f, last;
+	int i, f, last, major;
 
 	if (a->quiet) {
 		fprintf(a->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
@@ -215,11 +215,20 @@ out_ticket_row(struct app *a, const itsm_ticket *t, const int *fields,
 			col = f == ITSM_F_PRIORITY ? priority_color(a, s) :
 			    f == ITSM_F_MAJOR && itsm_ticket_int(t, ITSM_F_MAJOR) ?
 			    color(a, "\033[1;35m") : "";
-			/* A breached ticket's priority carries a "!". */
-			if (f == ITSM_F_PRIORITY && s != NULL &&
-			    itsm_ticket_breached(t, itsm_ctx_now(a->ctx))) {
-				snprintf(mark, sizeof(mark), "%.60s!", s);
+			/*
+			 * A breached ticket's priority carries a "!"; a
+			 * major's reads "MAJOR" first, in the major's colour.
+			 */
+			if (f == ITSM_F_PRIORITY && (s != NULL ||
+			    itsm_ticket_int(t, ITSM_F_MAJOR))) {
+				major = itsm_ticket_int(t, ITSM_F_MAJOR) != 0;
+				snprintf(mark, sizeof(mark), "%s%.50s%s",
+				    major ? "MAJOR " : "", s ? s : "-",
+				    s != NULL && itsm_ticket_breached(t,
+				    itsm_ctx_now(a->ctx)) ? "!" : "");
 				s = mark;
+				if (major)
+					col = color(a, "\033[1;35m");
 			}
 			fputs(col, a->out);
 			out_cell(a->out, s ? s : "-", last ?

@@ -71,9 +71,9 @@ INC-2\t\tnew\t2026-11-28T06:00:00Z\tservice-desk\t\tMail slow'
 	two_tickets
 	run --separate-stderr itsm list --format table
 	assert_status 0
-	assert_output "REF       PRI  STATUS      AGE       GROUP          ASSIGNEE     SUMMARY
-INC-1     P1   new         just now  service-desk   -            Printer down
-INC-2     -    new         3h ago    service-desk   -            Mail slow"
+	assert_output "REF       PRI       STATUS      AGE       GROUP          ASSIGNEE     SUMMARY
+INC-1     P1        new         just now  service-desk   -            Printer down
+INC-2     -         new         3h ago    service-desk   -            Mail slow"
 	assert_no_control_bytes
 }
 
@@ -200,7 +200,7 @@ lines"'
 	[ "$status" = 0 ]
 	[[ ${lines[0]} == *REF*PRI*STATUS*SUMMARY* ]]
 	[[ $output == *$'\e['*m* ]]
-	[[ $output == *"Printer down"* ]]
+	[[ $output == *"Printer d"* ]]	# cut to the width of the terminal
 	on_tty show 1
 	[ "$status" = 0 ]
 	[[ $output == *$'\e[1mINC-1\e[0m'* ]]

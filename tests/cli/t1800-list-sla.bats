@@ -118,6 +118,24 @@ sla_section() {
 	assert_output $'INC-1\nINC-3'
 }
 
+@test "the table marks a major: MAJOR before its priority, first in the queue, above a breached P1" {
+	open_ticket "P1 late" --caller a --impact high --urgency high
+	open_ticket "Payroll slow" --caller b --service payroll --impact medium --urgency medium
+	itsm major declare 2 >/dev/null
+	open_ticket "Unprioritized major" --caller c
+	itsm major declare 3 >/dev/null
+	export ITSM_NOW=2026-11-28T09:31:00Z
+	run --separate-stderr itsm list --format table
+	assert_status 0
+	assert_output "REF       PRI       STATUS      AGE       GROUP          ASSIGNEE     SUMMARY
+INC-2     MAJOR P3  in_progress 31m ago   service-desk   -            Payroll slow
+INC-3     MAJOR -   in_progress 31m ago   service-desk   -            Unprioritized major
+INC-1     P1!       new         31m ago   service-desk   -            P1 late"
+	# Machine formats keep the priority clean.
+	run --separate-stderr itsm list --fields ref,priority
+	assert_output $'INC-2\tP3\nINC-3\t\nINC-1\tP1'
+}
+
 @test "the table marks a breached ticket's priority with '!'" {
 	open_ticket "P1 late" --caller a --impact high --urgency high
 	open_ticket "P5 fine" --caller a --impact low --urgency low
@@ -127,14 +145,14 @@ sla_section() {
 	export ITSM_NOW=2026-11-28T09:31:00Z
 	run --separate-stderr itsm list --format table
 	assert_status 0
-	assert_output "REF       PRI  STATUS      AGE       GROUP          ASSIGNEE     SUMMARY
-INC-1     P1!  new         31m ago   service-desk   -            P1 late
-INC-3     P2   in_progress 31m ago   service-desk   -            P2 answered
-INC-2     P5   new         31m ago   service-desk   -            P5 fine
-INC-4     -    new         31m ago   service-desk   -            no priority"
+	assert_output "REF       PRI       STATUS      AGE       GROUP          ASSIGNEE     SUMMARY
+INC-1     P1!       new         31m ago   service-desk   -            P1 late
+INC-3     P2        in_progress 31m ago   service-desk   -            P2 answered
+INC-2     P5        new         31m ago   service-desk   -            P5 fine
+INC-4     -         new         31m ago   service-desk   -            no priority"
 	run --separate-stderr itsm list --breached --format table
-	assert_output "REF       PRI  STATUS      AGE       GROUP          ASSIGNEE     SUMMARY
-INC-1     P1!  new         31m ago   service-desk   -            P1 late"
+	assert_output "REF       PRI       STATUS      AGE       GROUP          ASSIGNEE     SUMMARY
+INC-1     P1!       new         31m ago   service-desk   -            P1 late"
 	# Machine formats keep the priority clean.
 	run --separate-stderr itsm list --breached
 	assert_output $'INC-1\tP1\tnew\t2026-11-28T09:00:00Z\tservice-desk\t\tP1 late'
