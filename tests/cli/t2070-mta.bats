@@ -187,23 +187,10 @@ body() {
 	message "$1" "$2" | sed '1,/^$/d'
 }
 
-# send FROM SUBJECT [HEADER...]: a plain message from FROM to
-# desk@example.org through the MTA, its body $BODY (default "Hello"),
-# its Message-ID <$ID@example.com> ($ID default m1).
+# send FROM SUBJECT [HEADER...]: msg's message (helper.bash) to
+# desk@example.org through the MTA.
 send() {
-	local from=$1 subject=$2 h
-	shift 2
-	{
-		printf 'From: %s\nTo: desk@example.org\nSubject: %s\n' \
-		    "$from" "$subject"
-		printf 'Date: Fri, 27 Nov 2026 10:00:00 +0000\n'
-		printf 'Message-ID: <%s@example.com>\n' "${ID:-m1}"
-		for h in "$@"; do
-			printf '%s\n' "$h"
-		done
-		printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n%s\n' \
-		    "${BODY:-Hello}"
-	} | $MTA_SENDMAIL
+	msg "$@" | $MTA_SENDMAIL
 }
 
 # take N: message N of the desk's mailbox handed to itsm mail, as an
