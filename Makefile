@@ -50,7 +50,7 @@ DEPS = gcc make pkg-config libsqlite3-dev libyaml-dev zlib1g-dev libcsv-dev libc
        libical-dev libgmime-3.0-dev \
        libpq-dev libcmocka-dev sqlite3 postgresql \
        bats jq mandoc zsh fish bash-completion man-db \
-       dpkg-dev debhelper lintian systemd
+       dpkg-dev debhelper lintian systemd exim4-daemon-light
 
 # What make bench, make fuzz and make valgrind need besides.
 EXTRA_DEPS = hyperfine taskwarrior clang libclang-rt-14-dev valgrind

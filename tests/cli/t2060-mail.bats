@@ -42,22 +42,6 @@ mails() {
 	ls "$MAILDIR" | grep -c '\.eml$' || true
 }
 
-# msg FROM SUBJECT [HEADER...]: a plain message on stdout, its body from
-# $BODY (default "Hello"), Message-ID <$ID@example.com> ($ID default m1),
-# Date 27 Nov 2026 (before the tests' clock).
-msg() {
-	local from=$1 subject=$2 h
-	shift 2
-	printf 'From: %s\nTo: desk@example.org\nSubject: %s\n' "$from" "$subject"
-	printf 'Date: Fri, 27 Nov 2026 10:00:00 +0000\n'
-	printf 'Message-ID: <%s@example.com>\n' "${ID:-m1}"
-	for h in "$@"; do
-		printf '%s\n' "$h"
-	done
-	printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n%s\n' \
-	    "${BODY:-Hello}"
-}
-
 # mail_in ARGS...: itsm mail ARGS with standard input from $IN.
 mail_in() {
 	run --separate-stderr itsm mail "$@" <"$IN"
