@@ -1762,11 +1762,11 @@ test_major_children(void **state)
 	assert_int_equal(n, 0);
 	free(ids);
 
-	/* id, type, status, caller; by id. */
+	/* id, type, status, caller, channel (none here); by id. */
 	assert_int_equal(store_major_children(f->b, p, &r), 0);
 	rows_text(f->b, r, buf, sizeof(buf));
-	snprintf(want, sizeof(want), "%lld|incident|closed|ann\n"
-	    "%lld|request|on_hold|ann\n%lld|incident|new|ann\n",
+	snprintf(want, sizeof(want), "%lld|incident|closed|ann|-\n"
+	    "%lld|request|on_hold|ann|-\n%lld|incident|new|ann|-\n",
 	    (long long)c1, (long long)c2, (long long)c3);
 	assert_string_equal(buf, want);
 }

@@ -222,7 +222,7 @@ test_selections(void **state)
 	free(ids);
 	assert_int_equal(store_major_children(f->store, a, &r), 0);
 	rows_text(f->store, r, buf, sizeof(buf));
-	snprintf(expect, sizeof(expect), "%lld|incident|new|c\n",
+	snprintf(expect, sizeof(expect), "%lld|incident|new|c|-\n",
 	    (long long)b);
 	assert_string_equal(buf, expect);
 
