@@ -22,7 +22,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libpq libical gmime-3.0 \
 	   2>/dev/null || echo -I/usr/include/postgresql)
 CPPFLAGS_ALL = -D_DEFAULT_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) $(CPPFLAGS)
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	   echo -lsqlite3 -lyaml -lz -lcjson) -lcsv -lm
+	   echo -lsqlite3 -lyaml -lz -lcjson) -lcsv -lm \
+	   -lcmark-gfm-extensions -lcmark-gfm
 PQ_LIBS  = $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
 
 # make SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer
@@ -47,7 +48,7 @@ MANPAGES = $(wildcard man/*.1 man/*.5 man/*.8)
 
 # Debian packages needed to build, test and lint.
 DEPS = gcc make pkg-config libsqlite3-dev libyaml-dev zlib1g-dev libcsv-dev libcjson-dev \
-       libical-dev libgmime-3.0-dev \
+       libical-dev libgmime-3.0-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
        libpq-dev libcmocka-dev sqlite3 postgresql \
        bats jq mandoc zsh fish bash-completion man-db \
        dpkg-dev debhelper lintian systemd exim4-daemon-light

@@ -29,7 +29,7 @@ enum compl {
 	C_NONE, C_REF, C_IMPACT, C_URGENCY, C_PRIORITY, C_TYPE, C_CHANNEL,
 	C_CATEGORY, C_SUBCATEGORY, C_GROUP, C_STATUS, C_FORMAT, C_FIELDS,
 	C_FILE, C_COMMAND, C_WORD, C_HOLD_REASON, C_ESC_REASON, C_CODE, C_ROLE,
-	C_AUDIENCE, C_IMPORT_FORMAT
+	C_AUDIENCE, C_IMPORT_FORMAT, C_REPORT_FORMAT
 };
 
 enum opt_flags {
@@ -276,6 +276,12 @@ int outfile_open(struct app *a, const char *path, struct outfile *o);
  * 74 or 77, said); else removes the temporary and returns rc.
  */
 int outfile_close(struct outfile *o, int rc);
+
+/*
+ * Markdown md (len bytes) as a self-contained HTML page entitled title,
+ * written to o (html.c, by cmark-gfm); 0 or an exit status (said).
+ */
+int html_page(FILE *o, const char *title, const char *md, size_t len);
 
 /* Text in each format (escape.c): calls nothing else of cmd/. */
 void out_escaped(FILE *f, const char *s, enum fmt mode);

@@ -241,6 +241,7 @@ fixed_values(struct state *s, enum compl kind, int operand)
 	static const char *const esc[] = { ITSM_ESCALATION_REASONS };
 	static const char *const import_formats[] = { "jsonl",
 	    "servicenow-csv" };	/* cmd/import.c */
+	static const char *const report_formats[] = { "markdown", "html" };
 	const struct cmd *const *c;
 	size_t i;
 
@@ -271,6 +272,9 @@ fixed_values(struct state *s, enum compl kind, int operand)
 		return 1;
 	case C_IMPORT_FORMAT:
 		words(s, import_formats, NITEMS(import_formats));
+		return 1;
+	case C_REPORT_FORMAT:	/* cmd/major.c */
+		words(s, report_formats, NITEMS(report_formats));
 		return 1;
 	case C_FIELDS:
 		last_item(s);

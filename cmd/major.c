@@ -933,14 +933,16 @@ static const struct cmd v_action = {
 
 /* report */
 
-enum { R_OUTPUT };
+enum { R_OUTPUT, R_FORMAT };
 
 static const struct opt report_opts[] = {
 	[R_OUTPUT] = { "output", 'o', "FILE", "write it to FILE", C_FILE, 0 },
+	[R_FORMAT] = { "format", 0, "FMT", "markdown (the default) or html",
+	    C_REPORT_FORMAT, 0 },
 	OPT_END
 };
 
-int major_report(struct app *app, const itsm_major *m, FILE *o);
+int major_report(struct app *app, const itsm_major *m, FILE *o, int html);
 
 static int
 report(struct app *app, const struct args *a)
@@ -948,9 +950,15 @@ report(struct app *app, const struct args *a)
 	itsm_major *m = NULL;
 	struct outfile of;
 	FILE *o = app->out;
+	const char *fmt = a->val[R_FORMAT];
 	int64_t id;
-	int rc;
+	int rc, html;
 
+	if (fmt != NULL && strcmp(fmt, "markdown") != 0 &&
+	    strcmp(fmt, "html") != 0)
+		return usage_error(app->cmd, "unknown report format '%.*s' "
+		    "(expected markdown or html)", itsm_cut(fmt, 64), fmt);
+	html = fmt != NULL && strcmp(fmt, "html") == 0;
 	if ((rc = parse_ref(a->operand[0], &id)) != 0)
 		return rc;
 	if ((rc = itsm_major_get(app->ctx, id, &m)) != 0)
@@ -962,7 +970,7 @@ report(struct app *app, const struct args *a)
 	}
 	if (a->val[R_OUTPUT] != NULL)
 		o = of.f;
-	rc = major_report(app, m, o);
+	rc = major_report(app, m, o, html);
 	itsm_major_free(m);
 	if (o == app->out)
 		return rc;
@@ -976,7 +984,7 @@ report(struct app *app, const struct args *a)
 
 static const struct cmd v_report = {
 	.name = "major report", .operands = "REF",
-	.summary = "the post-incident report, in Markdown",
+	.summary = "the post-incident report, in Markdown or HTML",
 	.opts = report_opts, .operand_compl = C_REF, .min_operands = 1,
 	.max_operands = 1, .flags = NEEDS_DB, .run = report,
 };

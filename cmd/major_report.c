@@ -10,7 +10,7 @@
 
 #define NR "not recorded"
 
-int major_report(struct app *app, const itsm_major *m, FILE *o);
+int major_report(struct app *app, const itsm_major *m, FILE *o, int html);
 
 /*
  * The application the report is written for: its display zone is the
@@ -895,8 +895,8 @@ report_actions(struct app *app, FILE *o, const itsm_major *m)
 	}
 }
 
-int
-major_report(struct app *app, const itsm_major *m, FILE *o)
+static int
+report_markdown(struct app *app, const itsm_major *m, FILE *o)
 {
 	const itsm_ticket *t = itsm_major_ticket(m);
 	struct tevs tl = { 0 };
@@ -921,5 +921,37 @@ major_report(struct app *app, const itsm_major *m, FILE *o)
 done:
 	tevs_free(&tl);
 	rows_free(&cm);
+	return rc;
+}
+
+/*
+ * The report, in Markdown; with html, the same rendered as an HTML page
+ * (html.c).  0 or an exit status.
+ */
+int
+major_report(struct app *app, const itsm_major *m, FILE *o, int html)
+{
+	char title[64 + ITSM_REFBUF], *md = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	if (!html)
+		return report_markdown(app, m, o);
+	if ((f = open_memstream(&md, &len)) == NULL) {
+		warnx_("out of memory");
+		return EX_SOFTWARE_;
+	}
+	rc = report_markdown(app, m, f);
+	if (fclose(f) != 0 && rc == 0) {
+		warnx_("out of memory");
+		rc = EX_SOFTWARE_;
+	}
+	if (rc == 0) {
+		snprintf(title, sizeof(title), "Post-incident report: %s",
+		    itsm_ticket_str(itsm_major_ticket(m), ITSM_F_REF));
+		rc = html_page(o, title, md, len);
+	}
+	free(md);
 	return rc;
 }

@@ -304,6 +304,45 @@ EOF
 	printf '%s\n' "$output" | grep -qxF '| 09:00:00Z | alice | update: line one line \| two\x1b\[31m |'
 }
 
+@test "report --format html: one self-contained page of the same report, user text escaped" {
+	open_major "Payroll <b>down</b>" --caller ann
+	itsm major update 1 -m '<script>alert(1)</script> & [x](javascript:alert(1)) <img src=x onerror=alert(1)>' >/dev/null
+	itsm major action 1 --add "add a <i>disk</i>" --owner bob --due 2026-12-15 >/dev/null
+	run --separate-stderr itsm major report 1 --format html
+	assert_status 0
+	assert_stderr ""
+	[ "${lines[0]}" = "<!DOCTYPE html>" ]
+	[ "${lines[${#lines[@]} - 1]}" = "</html>" ]
+	printf '%s\n' "$output" | grep -qxF "<title>Post-incident report: INC-1</title>"
+	printf '%s\n' "$output" | grep -qxF "<h1>Post-incident report: INC-1</h1>"
+	printf '%s\n' "$output" | grep -qxF "<h2>Timeline (UTC)</h2>"
+	printf '%s\n' "$output" | grep -qxF "<td>Payroll &lt;b&gt;down&lt;/b&gt;</td>"
+	printf '%s\n' "$output" | grep -qxF "<td>update: &lt;script&gt;alert(1)&lt;/script&gt; &amp; [x](javascript:alert(1)) &lt;img src=x onerror=alert(1)&gt;</td>"
+	printf '%s\n' "$output" | grep -qxF "<td>add a &lt;i&gt;disk&lt;/i&gt;</td>"
+	printf '%s\n' "$output" | grep -qxF "<td><strong>2026-11-28</strong></td>"
+	# Nothing outside the page, nothing that runs, no markup from users.
+	! printf '%s\n' "$output" | grep -Eqi '<script|<img|<link|<iframe|<a |src=|href=|url\(|@import|<b>|<i>'
+	# The same report as the Markdown: a section each.
+	md=$(itsm major report 1 | grep -c '^## ')
+	[ "$(printf '%s\n' "$output" | grep -c '^<h2>')" = "$md" ]
+	# -o writes the page.
+	run --separate-stderr itsm major report 1 --format html -o "$BATS_TEST_TMPDIR/pir.html"
+	assert_status 0
+	assert_output ""
+	[ "$(head -1 "$BATS_TEST_TMPDIR/pir.html")" = "<!DOCTYPE html>" ]
+}
+
+@test "report --format of another kind is a usage error (64), nothing written" {
+	open_major "Payroll down" --caller ann
+	before=$(db_digest)
+	run --separate-stderr itsm major report 1 --format pdf -o "$BATS_TEST_TMPDIR/pir.pdf"
+	assert_status 64
+	assert_output ""
+	assert_stderr "itsm: unknown report format 'pdf' (expected markdown or html) (see 'itsm major report -h')"
+	[ ! -e "$BATS_TEST_TMPDIR/pir.pdf" ]
+	assert_unchanged "$before"
+}
+
 @test "report -o FILE writes the report to FILE, nothing on stdout" {
 	open_major "Payroll down" --caller ann
 	run --separate-stderr itsm major report 1 -o "$BATS_TEST_TMPDIR/pir.md"
