@@ -1,5 +1,6 @@
 /*
- * itsm notify: delivers what the outbox holds that is due (cron).
+ * itsm notify: delivers the mail and runs the hooks the outbox holds that
+ * are due (cron).
  */
 #include "cmd.h"
 
@@ -34,7 +35,7 @@ run(struct app *app, const struct args *a)
 
 const struct cmd cmd_notify = {
 	.name = "notify",
-	.summary = "deliver the notifications that are due (cron)",
+	.summary = "deliver the notifications and run the hooks that are due (cron)",
 	.opts = opts,
 	.max_operands = 0,
 	.flags = NEEDS_DB,
