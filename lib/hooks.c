@@ -83,6 +83,10 @@ hook_queue(itsm_ctx *c, const char *name, int64_t ticket, int64_t since,
 		return rc;
 	if (c->hooks && itsm_hooks_dir(&dirs[1]) != 0)
 		dirs[1] = NULL;		/* no HOME: no hooks of the user's */
+	if (dirs[1] != NULL && strcmp(dirs[0], dirs[1]) == 0) {
+		free(dirs[1]);		/* the team's, run once */
+		dirs[1] = NULL;
+	}
 	for (i = 0; i < 2 && rc == 0; i++) {
 		if (dirs[i] == NULL)
 			continue;

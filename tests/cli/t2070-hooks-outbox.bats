@@ -225,6 +225,17 @@ user post-open INC-1" ]
 team INC-2" ]
 }
 
+@test "a user whose hooks directory is the team's runs each hook once" {
+	use_team_hooks
+	export ITSM_HOOKS_DIR=$ITSM_SYSTEM_HOOKS_DIR
+	write_hook post-open 'echo "$ITSM_REF" >>"'"$BATS_TEST_TMPDIR"'/ran"'
+	run --separate-stderr itsm open "Mail down" --caller ann
+	assert_status 0
+	assert_stderr ""
+	[ "$(ran)" = INC-1 ]
+	[ "$(db_sql "SELECT count(*) FROM outbox")" = 1 ]
+}
+
 @test "a team's hook that fails is retried by itsm notify like the user's" {
 	use_team_hooks
 	flaky_hook post-open 1 "$ITSM_SYSTEM_HOOKS_DIR"
