@@ -86,6 +86,24 @@ ran() {
 post-note INC-1" ]
 }
 
+@test "a hook run by itsm notify has SIGPIPE as usual, as after the commit" {
+	use_hooks
+	# Ignored, SIGPIPE would make yes(1) complain of a broken pipe.
+	write_hook post-note 'yes | head -n 1 >/dev/null
+[ -e "'"$BATS_TEST_TMPDIR"'/fail" ] && exit 1
+exit 0'
+	open_ticket "Mail down" --caller ann
+	run --separate-stderr itsm note 1 -m x
+	assert_stderr ""
+	touch "$BATS_TEST_TMPDIR/fail"
+	run --separate-stderr itsm note 1 -m y
+	assert_stderr "itsm: hook 'post-note' failed for INC-1: exit status 1; itsm notify retries it"
+	rm "$BATS_TEST_TMPDIR/fail"
+	ITSM_NOW=2026-11-28T09:05:00Z run --separate-stderr itsm notify
+	assert_status 0
+	assert_stderr ""
+}
+
 @test "itsm outbox shows a failed hook, its file and why; after the retry limit it is failed for good" {
 	use_hooks
 	cat >>"$ITSM_CONFIG" <<'EOF'
