@@ -37,7 +37,7 @@ const struct opt global_opts[] = {
 	    C_NONE, 0 },
 	[G_UTC] = { "utc", 0, NULL, "show and read times in UTC, not the "
 	    "display zone", C_NONE, 0 },
-	[G_NOHOOKS] = { "no-hooks", 0, NULL, "run no hook", C_NONE, 0 },
+	[G_NOHOOKS] = { "no-hooks", 0, NULL, "run none of your own hooks", C_NONE, 0 },
 	[G_END] = { NULL, 0, NULL, NULL, C_NONE, 0 }
 };
 

@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 
@@ -11,27 +12,16 @@ static const struct opt opts[] = {
 };
 
 /*
- * After the policy, as YAML comments: which hooks would run and why the
- * others would not (itsm-hooks(5), Security).
+ * The hooks of dir that would run and why the others would not, after
+ * "# LABEL in 'DIR':" (itsm-hooks(5), Security).
  */
 static void
-show_hooks(struct app *app)
+list_hooks(struct app *app, const char *label, const char *dir)
 {
-	char *dir = NULL;
 	size_t i, shown = 0;
 	int rc;
 
-	if (app->no_hooks) {
-		fputs("# hooks: none run (--no-hooks)\n", app->out);
-		return;
-	}
-	if (itsm_hooks_dir(&dir) != 0) {
-		fputs("# hooks: none: ", app->out);
-		out_escaped(app->out, itsm_errmsg(), FMT_TABLE);
-		fputc('\n', app->out);
-		return;
-	}
-	fputs("# hooks in '", app->out);
+	fprintf(app->out, "# %s in '", label);
 	out_escaped(app->out, dir, FMT_TABLE);
 	fputs("':", app->out);
 	for (i = 0; itsm_hook_names[i] != NULL; i++) {
@@ -49,6 +39,34 @@ show_hooks(struct app *app)
 		shown++;
 	}
 	fputs(shown == 0 ? " none\n" : "\n", app->out);
+}
+
+/*
+ * After the policy, as YAML comments: the team's hooks when their
+ * directory is there, then the user's.
+ */
+static void
+show_hooks(struct app *app)
+{
+	char *dir = NULL;
+	struct stat st;
+
+	if (itsm_hooks_system_dir(&dir) == 0 && stat(dir, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		list_hooks(app, "team's hooks", dir);
+	free(dir);
+	dir = NULL;
+	if (app->no_hooks) {
+		fputs("# hooks: none of yours run (--no-hooks)\n", app->out);
+		return;
+	}
+	if (itsm_hooks_dir(&dir) != 0) {
+		fputs("# hooks: none: ", app->out);
+		out_escaped(app->out, itsm_errmsg(), FMT_TABLE);
+		fputc('\n', app->out);
+		return;
+	}
+	list_hooks(app, "hooks", dir);
 	free(dir);
 }
 

@@ -1,6 +1,9 @@
 /*
- * itsm notify: delivers what the outbox holds that is due (cron).
+ * itsm notify: delivers the mail and runs the hooks the outbox holds that
+ * are due (cron).
  */
+#include <signal.h>
+
 #include "cmd.h"
 
 static const struct opt opts[] = {
@@ -25,7 +28,10 @@ run(struct app *app, const struct args *a)
 	int sent, failed, rc;
 
 	(void)a;
+	/* A hook runs with SIGPIPE as usual (main() ignores it). */
+	signal(SIGPIPE, SIG_DFL);
 	rc = itsm_outbox_notify(app->ctx, report, NULL, &sent, &failed);
+	signal(SIGPIPE, SIG_IGN);
 	if (rc != 0)
 		return fail(rc);
 	/* Silent when idle, and when all went: cron mails what it prints. */
@@ -34,7 +40,7 @@ run(struct app *app, const struct args *a)
 
 const struct cmd cmd_notify = {
 	.name = "notify",
-	.summary = "deliver the notifications that are due (cron)",
+	.summary = "deliver the notifications and run the hooks that are due (cron)",
 	.opts = opts,
 	.max_operands = 0,
 	.flags = NEEDS_DB,

@@ -165,7 +165,7 @@ run(struct app *app, const struct args *a)
 
 const struct cmd cmd_outbox = {
 	.name = "outbox",
-	.summary = "list the notifications pending or failed, and why",
+	.summary = "list the notifications and hooks pending or failed, and why",
 	.opts = opts,
 	.max_operands = 0,
 	.flags = NEEDS_DB,

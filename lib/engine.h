@@ -481,7 +481,7 @@ struct store_outbox_new {
 	int64_t event;			/* 0: none */
 	const char *kind;		/* "mail" or "hook" */
 	const char *name;		/* the notification or the hook */
-	const char *recipients;		/* mail: the addresses, else NULL */
+	const char *recipients;		/* mail: the addresses; hook: its file */
 	const char *message_id;		/* mail: "<...@domain>", unique */
 	const char *payload;		/* the message, or the hook's input */
 	int64_t next_attempt_at;	/* due from then */

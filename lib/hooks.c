@@ -20,6 +20,7 @@
 #include "itsm/error.h"
 #include "itsm/hooks.h"
 #include "json_int.h"
+#include "store_outbox.h"
 #include "store_int.h"
 #include "ticket_int.h"
 #include "trust_int.h"
@@ -39,55 +40,106 @@ itsm_ctx_set_hooks(itsm_ctx *c, int on)
 	c->hooks = on;
 }
 
-static char *
-dup_or_null(const char *s)
+/* dir/name, made absolute from the current directory, into path. */
+static int
+hook_path(const char *dir, const char *name, char *path, size_t len)
 {
-	return s != NULL ? strdup(s) : NULL;
+	char cwd[PATH_MAX];
+	size_t n;
+
+	if (dir[0] == '/')
+		n = (size_t)snprintf(path, len, "%s/%s", dir, name);
+	else if (getcwd(cwd, sizeof(cwd)) != NULL)
+		n = (size_t)snprintf(path, len, "%s/%s/%s", cwd, dir, name);
+	else
+		return -1;
+	return n < len ? 0 : -1;
+}
+
+static int
+hookq_add(itsm_ctx *c, int64_t id)
+{
+	int64_t *n = realloc(c->hookq, (c->nhookq + 1) * sizeof(*n));
+
+	if (n == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	c->hookq = n;
+	c->hookq[c->nhookq++] = id;
+	return 0;
 }
 
 int
 hook_queue(itsm_ctx *c, const char *name, int64_t ticket, int64_t since,
     const char *reason, const char *message, const char *managers)
 {
-	struct hook_item *n, *it;
+	char *dirs[2] = { NULL, NULL }, *payload = NULL, path[4200];
+	struct store_outbox_new o;
+	itsm_ticket *t;
+	int64_t id;
+	size_t i;
+	int rc, status;
 
-	if (!c->hooks)
-		return 0;
-	n = realloc(c->pending, (c->npending + 1) * sizeof(*n));
-	if (n == NULL)
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	c->pending = n;
-	it = &n[c->npending];
-	*it = (struct hook_item){ .ticket = ticket, .since = since };
-	it->name = strdup(name);
-	it->reason = dup_or_null(reason);
-	it->message = dup_or_null(message);
-	it->managers = dup_or_null(managers);
-	c->npending++;
-	if (it->name == NULL || (reason && !it->reason) ||
-	    (message && !it->message) || (managers && !it->managers))
-		return itsm_error(ITSM_E_NOMEM, "out of memory");
-	return 0;
+	if ((rc = itsm_hooks_system_dir(&dirs[0])) != 0)
+		return rc;
+	if (c->hooks && itsm_hooks_dir(&dirs[1]) != 0)
+		dirs[1] = NULL;		/* no HOME: no hooks of the user's */
+	if (dirs[1] != NULL && strcmp(dirs[0], dirs[1]) == 0) {
+		free(dirs[1]);		/* the team's, run once */
+		dirs[1] = NULL;
+	}
+	for (i = 0; i < 2 && rc == 0; i++) {
+		if (dirs[i] == NULL)
+			continue;
+		/*
+		 * A hook the trust rules refuse is queued all the same: its
+		 * run says why, and it runs once they are mended.
+		 */
+		status = itsm_hook_check(dirs[i], name);
+		if (status == 0 || status == 2 ||
+		    hook_path(dirs[i], name, path, sizeof(path)) != 0)
+			continue;
+		if (payload == NULL) {
+			if ((rc = itsm_ticket_get(c, ticket, &t)) != 0)
+				break;
+			rc = tk_hook_payload(c, t, name, since, reason,
+			    message, managers, &payload);
+			itsm_ticket_free(t);
+			if (rc != 0)
+				break;
+		}
+		o = (struct store_outbox_new){ .created_at = c->now,
+		    .ticket = ticket, .event = store_last_event_id(c->store),
+		    .kind = "hook", .name = name, .recipients = path,
+		    .payload = payload, .next_attempt_at = c->now };
+		if ((rc = store_outbox_queue(c->store, &o, &id)) == 0)
+			rc = hookq_add(c, id);
+	}
+	free(payload);
+	free(dirs[0]);
+	free(dirs[1]);
+	return rc;
 }
 
 void
 hook_clear(itsm_ctx *c)
 {
-	size_t i;
-
 	free(c->outbox);	/* what is queued goes with the hooks */
 	c->outbox = NULL;
 	c->noutbox = 0;
+	free(c->hookq);
+	c->hookq = NULL;
+	c->nhookq = 0;
+}
 
-	for (i = 0; i < c->npending; i++) {
-		free(c->pending[i].name);
-		free(c->pending[i].reason);
-		free(c->pending[i].message);
-		free(c->pending[i].managers);
-	}
-	free(c->pending);
-	c->pending = NULL;
-	c->npending = 0;
+int
+itsm_hooks_system_dir(char **out)
+{
+	const char *env = getenv("ITSM_SYSTEM_HOOKS_DIR");
+
+	*out = strdup(env != NULL && *env != '\0' ? env : "/etc/itsm/hooks");
+	if (*out == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	return 0;
 }
 
 int
@@ -225,17 +277,21 @@ tk_run(char *const *argv, char *const *env, const char *input,
 	return -1;
 }
 
-/* Runs one hook, ITSM_EVENT and ITSM_REF set: see tk_run(). */
+/*
+ * Runs one hook, ITSM_EVENT, ITSM_REF and ITSM_OUTBOX_ID (its row, the
+ * same at each attempt) set: see tk_run().
+ */
 static int
-run_hook(const char *path, const char *event, const char *ref,
+run_hook(const char *path, const char *event, const char *ref, int64_t id,
     const char *input, int64_t timeout_s, const char **why)
 {
-	char ev[128], rf[128 + ITSM_REFBUF];
+	char ev[128], rf[128 + ITSM_REFBUF], oid[64];
 	char *argv[2] = { (char *)path, NULL };
-	char *env[3] = { ev, rf, NULL };
+	char *env[4] = { ev, rf, oid, NULL };
 
 	snprintf(ev, sizeof(ev), "ITSM_EVENT=%s", event);
 	snprintf(rf, sizeof(rf), "ITSM_REF=%s", ref);
+	snprintf(oid, sizeof(oid), "ITSM_OUTBOX_ID=%lld", (long long)id);
 	return tk_run(argv, env, input, timeout_s, why);
 }
 
@@ -273,73 +329,61 @@ tk_hook_payload(itsm_ctx *c, const itsm_ticket *t, const char *name,
 }
 
 int
+tk_hook_deliver(itsm_ctx *c, const struct store_outbox_row *r,
+    char *why, size_t len, char *msg, size_t mlen, int *final, int *once)
+{
+	const char *path = r->recipients != NULL ? r->recipients : "", *w;
+	char ref[ITSM_REFBUF], tw[PATH_MAX + 200], at[48] = "";
+	struct stat st;
+	itsm_ticket *t;
+	int status;
+
+	*final = *once = 0;
+	if (r->ticket > 0 && itsm_ticket_get(c, r->ticket, &t) == 0) {
+		snprintf(ref, sizeof(ref), "%s", itsm_ticket_str(t,
+		    ITSM_F_REF));
+		itsm_ticket_free(t);
+	} else {
+		snprintf(ref, sizeof(ref), "-");
+	}
+	if (path[0] != '/' || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    access(path, X_OK) != 0) {
+		/* Removed or disabled since (itsm-hooks(5)): on purpose. */
+		snprintf(why, len, "'%.1024s' is no longer an executable file",
+		    path);
+		snprintf(msg, mlen, "hook '%s' not run for %s: %s", r->name,
+		    ref, why);
+		*final = 1;
+		return -1;
+	}
+	if (trust_path(path, tw, sizeof(tw)) != 0) {
+		snprintf(why, len, "%s", tw);
+		snprintf(msg, mlen, "hook '%s' not run: %s", r->name, why);
+		*once = 1;
+		return -1;
+	}
+	if (r->attempts > 1)
+		snprintf(at, sizeof(at), " (attempt %lld)",
+		    (long long)r->attempts);
+	w = NULL;
+	status = run_hook(path, r->name, ref, r->id, r->payload,
+	    itsm_policy_hook_timeout(c->policy), &w);
+	if (status == 0)
+		return 0;
+	if (w != NULL)
+		snprintf(why, len, "%s", w);
+	else
+		snprintf(why, len, "exit status %d", status);
+	snprintf(msg, mlen, "hook '%s' failed for %s%s: %s", r->name, ref, at,
+	    why);
+	return -1;
+}
+
+int
 itsm_hooks_run(itsm_ctx *c, void (*report)(void *, const char *), void *arg)
 {
-	char *dir = NULL, path[4200], msg[4400], ref[ITSM_REFBUF];
-	const char *why;
-	char *payload;
-	signed char *state = NULL;	/* per item: 1 runs, 0 none, 2 off, -1 refused */
-	int failures = 0, status, rc;
-	itsm_ticket *t;
-	size_t i, j;
+	int failures = tk_outbox_deliver(c, c->hookq, c->nhookq, report, arg);
 
-	if (c->npending == 0)
-		return 0;
-	if (itsm_hooks_dir(&dir) != 0)
-		goto done;
-	if ((state = calloc(c->npending, 1)) == NULL)
-		goto done;
-	for (i = 0; i < c->npending; i++) {
-		struct hook_item *h = &c->pending[i];
-
-		for (j = 0; j < i; j++)	/* checked once per run */
-			if (strcmp(c->pending[j].name, h->name) == 0)
-				break;
-		if (j < i) {
-			state[i] = state[j];
-		} else if ((status = itsm_hook_check(dir, h->name)) < 0) {
-			state[i] = -1;
-			snprintf(msg, sizeof(msg), "hook '%s' not run: %s",
-			    h->name, itsm_errmsg());
-			report(arg, msg);
-			failures++;
-		} else {
-			state[i] = (signed char)status;
-		}
-		if (state[i] != 1)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, h->name);
-		if (itsm_ticket_get(c, h->ticket, &t) != 0)
-			continue;
-		snprintf(ref, sizeof(ref), "%s", itsm_ticket_str(t, ITSM_F_REF));
-		rc = tk_hook_payload(c, t, h->name, h->since, h->reason,
-		    h->message, h->managers, &payload);
-		itsm_ticket_free(t);
-		if (rc != 0) {
-			snprintf(msg, sizeof(msg), "hook '%s' not run: %s",
-			    h->name, itsm_errmsg());
-			report(arg, msg);
-			failures++;
-			continue;
-		}
-		why = NULL;
-		status = run_hook(path, h->name, ref, payload,
-		    itsm_policy_hook_timeout(c->policy), &why);
-		free(payload);
-		if (status != 0) {
-			if (why != NULL)
-				snprintf(msg, sizeof(msg), "hook '%s' failed for "
-				    "%s: %s", h->name, ref, why);
-			else
-				snprintf(msg, sizeof(msg), "hook '%s' failed for "
-				    "%s: exit status %d", h->name, ref, status);
-			report(arg, msg);
-			failures++;
-		}
-	}
-done:
-	free(state);
-	free(dir);
 	hook_clear(c);
 	return failures;
 }

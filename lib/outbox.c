@@ -3,11 +3,12 @@
  * by itsm notify for what failed.  A row is claimed in a transaction of
  * its own (one attempt more, not due again before a lease that outlasts
  * its delivery), then sent through sendmail -t -i with the message on
- * standard input and a deadline, then marked sent, or due again after a
- * backoff that doubles up to the policy's cap, or failed for good after
- * the policy's number of attempts.  A process killed between the sending
- * and the mark leaves the row claimed: it is sent again, with the same
- * Message-ID, once the lease is over (itsm-notify(1)).
+ * standard input and a deadline (a hook's row: its hook run, see
+ * tk_hook_deliver), then marked sent, or due again after a backoff that
+ * doubles up to the policy's cap, or failed for good after the policy's
+ * number of attempts (a hook gone: at once).  A process killed between
+ * the sending and the mark leaves the row claimed: it is sent again, with
+ * the same Message-ID, once the lease is over (itsm-notify(1)).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,26 +95,65 @@ backoff(const struct itsm_mail_policy *ml, int64_t attempts)
 	return d < ml->max_backoff ? d : ml->max_backoff;
 }
 
+/* Where failures are told: each line that names no row once a run. */
+struct teller {
+	void (*report)(void *, const char *);
+	void *arg;
+	char **said;
+	size_t nsaid;
+};
+
+static void
+tell(struct teller *t, const char *msg, int once)
+{
+	char **n;
+	size_t i;
+
+	for (i = 0; once && i < t->nsaid; i++)
+		if (strcmp(t->said[i], msg) == 0)
+			return;
+	t->report(t->arg, msg);
+	if (once && (n = realloc(t->said, (t->nsaid + 1) *
+	    sizeof(*n))) != NULL) {
+		t->said = n;
+		if ((n[t->nsaid] = strdup(msg)) != NULL)
+			t->nsaid++;
+	}
+}
+
+static void
+teller_free(struct teller *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nsaid; i++)
+		free(t->said[i]);
+	free(t->said);
+}
+
 /*
- * Claims row id (0: the longest due), sends it, marks it.  1 when one
- * was claimed (*ok: whether it went), 0 when none was due, or an ITSM_E
- * code from the database.
+ * Claims row id (0: the longest due), delivers it (a mail sent, a hook
+ * run), marks it.  1 when one was claimed (*ok: whether it went), 0 when
+ * none was due, or an ITSM_E code from the database.  The claim outlasts
+ * the longer of the two time limits by a minute.
  */
 static int
-deliver_one(itsm_ctx *c, int64_t id, int *ok,
-    void (*report)(void *, const char *), void *arg)
+deliver_one(itsm_ctx *c, int64_t id, int *ok, struct teller *tl)
 {
 	const struct itsm_mail_policy *ml = mail_policy(c);
+	int64_t limit = itsm_policy_hook_timeout(c->policy);
 	struct store_outbox_row *r = NULL;
-	char why[512], msg[768];
+	char why[512], line[1800], msg[2048];
 	size_t n = 0;
-	int rc, give_up;
+	int rc, give_up, final = 0, once = 0, hook;
 
 	*ok = 0;
+	if (limit < ml->timeout)
+		limit = ml->timeout;
 	if ((rc = itsm_store_begin(c->store)) != 0)
 		return rc;
-	rc = store_outbox_claim(c->store, id, c->now, c->now + ml->timeout +
-	    60, 1, &r, &n);
+	rc = store_outbox_claim(c->store, id, c->now, c->now + limit + 60, 1,
+	    &r, &n);
 	if (rc != 0) {
 		itsm_store_rollback(c->store);
 		return rc;
@@ -122,11 +162,15 @@ deliver_one(itsm_ctx *c, int64_t id, int *ok,
 		store_outbox_free(r, n);
 		return rc;
 	}
+	hook = strcmp(r->kind, "hook") == 0;
 	if (strcmp(r->kind, "mail") == 0)
 		*ok = send_mail(ml, r->payload, why, sizeof(why)) == 0;
+	else if (hook)
+		*ok = tk_hook_deliver(c, r, why, sizeof(why), line,
+		    sizeof(line), &final, &once) == 0;
 	else
 		snprintf(why, sizeof(why), "no delivery for a %s", r->kind);
-	give_up = !*ok && r->attempts >= ml->attempts;
+	give_up = !*ok && (final || r->attempts >= ml->attempts);
 	if ((rc = itsm_store_begin(c->store)) == 0) {
 		rc = *ok ? store_outbox_sent(c->store, r->id, c->now) :
 		    store_outbox_failed(c->store, r->id, why, c->now +
@@ -136,35 +180,50 @@ deliver_one(itsm_ctx *c, int64_t id, int *ok,
 		else
 			itsm_store_rollback(c->store);
 	}
-	if (!*ok) {
+	if (!*ok && hook)
+		snprintf(msg, sizeof(msg), "%s%s", line, give_up ?
+		    "; given up" : "; itsm notify retries it");
+	else if (!*ok)
 		snprintf(msg, sizeof(msg), "%s '%s' to %s not sent (attempt "
 		    "%lld): %s%s", r->kind, r->name, r->recipients != NULL ?
 		    r->recipients : "-", (long long)r->attempts, why,
 		    give_up ? "; given up" : "; itsm notify retries it");
-		report(arg, msg);
-	}
+	if (!*ok)
+		tell(tl, msg, once);
 	store_outbox_free(r, n);
 	return rc != 0 ? rc : 1;
+}
+
+int
+tk_outbox_deliver(itsm_ctx *c, const int64_t *ids, size_t n,
+    void (*report)(void *, const char *), void *arg)
+{
+	struct teller tl = { report, arg, NULL, 0 };
+	char msg[512];
+	size_t i;
+	int failures = 0, ok, rc;
+
+	for (i = 0; i < n; i++) {
+		rc = deliver_one(c, ids[i], &ok, &tl);
+		if (rc < 0) {
+			snprintf(msg, sizeof(msg), "delivery %lld not "
+			    "recorded: %s; itsm notify retries it",
+			    (long long)ids[i], itsm_errmsg());
+			report(arg, msg);
+		}
+		failures += rc < 0 || (rc == 1 && !ok);
+	}
+	teller_free(&tl);
+	return failures;
 }
 
 int
 itsm_outbox_flush(itsm_ctx *c, void (*report)(void *, const char *),
     void *arg)
 {
-	char msg[512];
-	size_t i;
-	int failures = 0, ok, rc;
+	int failures = tk_outbox_deliver(c, c->outbox, c->noutbox, report,
+	    arg);
 
-	for (i = 0; i < c->noutbox; i++) {
-		rc = deliver_one(c, c->outbox[i], &ok, report, arg);
-		if (rc < 0) {
-			snprintf(msg, sizeof(msg), "delivery %lld not "
-			    "recorded: %s; itsm notify retries it",
-			    (long long)c->outbox[i], itsm_errmsg());
-			report(arg, msg);
-		}
-		failures += rc < 0 || (rc == 1 && !ok);
-	}
 	free(c->outbox);
 	c->outbox = NULL;
 	c->noutbox = 0;
@@ -175,15 +234,17 @@ int
 itsm_outbox_notify(itsm_ctx *c, void (*report)(void *, const char *),
     void *arg, int *sent, int *failed)
 {
+	struct teller tl = { report, arg, NULL, 0 };
 	int rc, ok;
 
 	*sent = *failed = 0;
-	while ((rc = deliver_one(c, 0, &ok, report, arg)) == 1) {
+	while ((rc = deliver_one(c, 0, &ok, &tl)) == 1) {
 		if (ok)
 			(*sent)++;
 		else
 			(*failed)++;
 	}
+	teller_free(&tl);
 	return rc;
 }
 

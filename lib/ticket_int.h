@@ -19,15 +19,6 @@
 #define MAX_SUMMARY	1024
 #define MAX_TEXT	(64 * 1024)	/* description, messages */
 
-/* A hook to run once the transaction has committed. */
-struct hook_item {
-	char *name;		/* "post-escalate" */
-	int64_t ticket;
-	int64_t since;		/* the events after this id are the action's */
-	char *reason, *message;
-	char *managers;		/* JSON array, or NULL */
-};
-
 struct itsm_ctx {
 	itsm_store *store;
 	const itsm_policy *policy;
@@ -37,9 +28,9 @@ struct itsm_ctx {
 	char *login;		/* always the login name (the store's user) */
 	enum itsm_role role;	/* what the store lets it do */
 	int enforced;		/* the store knows who it is (PostgreSQL) */
-	int hooks;		/* run hooks (default) */
-	struct hook_item *pending;
-	size_t npending;
+	int hooks;		/* run the user's own hooks (default) */
+	int64_t *hookq;		/* hook rows queued, to run after the commit */
+	size_t nhookq;
 	int64_t *outbox;	/* rows queued, to deliver after the commit */
 	size_t noutbox;
 };
@@ -62,6 +53,28 @@ int tk_caller_note(itsm_ctx *c, int64_t id, const char *text);
 
 /* Remembers outbox row id, queued now, for itsm_outbox_flush(). */
 int tk_outbox_add(itsm_ctx *c, int64_t id);
+
+/*
+ * Delivers the n outbox rows ids queued by this process (mail or hook),
+ * each claimed first; failures reported as itsm_outbox_flush() says.
+ * Returns the number of failures.
+ */
+int tk_outbox_deliver(itsm_ctx *c, const int64_t *ids, size_t n,
+    void (*report)(void *, const char *), void *arg);
+
+/*
+ * Runs the hook of a claimed outbox row: the file its recipients name,
+ * its payload on standard input, ITSM_EVENT its name and ITSM_REF its
+ * ticket's reference.  0 when it ran and exited 0; else -1 with why (the
+ * outbox's last_error, len bytes), msg (the line that reports it, mlen
+ * bytes, without the word on what comes next), *final when no attempt
+ * can do better (the file is gone or no longer executable) and *once
+ * when msg names no ticket (a hook refused by the trust rules: reported
+ * once per run).
+ */
+struct store_outbox_row;
+int tk_hook_deliver(itsm_ctx *c, const struct store_outbox_row *r,
+    char *why, size_t len, char *msg, size_t mlen, int *final, int *once);
 
 /* Shared by the ticket operations (ticket.c, work.c). */
 /*
@@ -237,8 +250,12 @@ int tk_sla_dues(itsm_ctx *c, const struct tk_sla_ticket *t,
 int tk_refresh_open_slas(itsm_ctx *c);
 
 /*
- * Queues hook name for ticket, to run after commit with the events
- * recorded after event id since.  Dropped by a rollback (tk_end_action).
+ * Queues hook name for ticket in the outbox, in the transaction, once
+ * for the team's hooks directory and once for the user's (unless
+ * --no-hooks) where it is a file: its input the event (the events
+ * recorded after event id since) and the ticket as they are now; run
+ * after the commit (itsm_hooks_run).  Dropped by a rollback
+ * (tk_end_action).
  */
 int hook_queue(itsm_ctx *c, const char *name, int64_t ticket, int64_t since,
     const char *reason, const char *message, const char *managers);

@@ -1,8 +1,8 @@
 /*
- * The outbox: the mail (and, later, hook runs) that operations queued in
- * their transaction, delivered once it has committed; what failed is
- * retried with backoff by itsm notify (itsm-notify(1)), and itsm outbox
- * lists it (itsm-outbox(1)).
+ * The outbox: the mail and the hook runs that operations queued in their
+ * transaction, delivered once it has committed; what failed is retried
+ * with backoff by itsm notify (itsm-notify(1)), and itsm outbox lists it
+ * (itsm-outbox(1)).
  */
 #ifndef ITSM_OUTBOX_H
 #define ITSM_OUTBOX_H
@@ -12,8 +12,8 @@
 #include "itsm/ticket.h"
 
 /*
- * Delivers what the operations committed on c since the last call
- * queued (each claimed first, so that an itsm notify running meanwhile
+ * Delivers the mail the operations committed on c since the last call
+ * queued (their hooks: itsm_hooks_run(); each claimed first, so that an itsm notify running meanwhile
  * does not send it too).  Each delivery that fails is reported through
  * report(arg, message), kept and retried later by itsm notify; returns
  * the number of failures.  What was committed stays committed.

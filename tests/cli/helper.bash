@@ -427,9 +427,11 @@ YAML
 
 # --- Added for issue 3, working a ticket to closure (t1000 .. t2200). ---
 
-# No hooks directory from the caller's environment: a test that wants
-# hooks makes its own (use_hooks).
+# No hooks directory from the caller's environment, and no team's hooks
+# from the machine's /etc/itsm/hooks: a test that wants hooks makes its
+# own (use_hooks, use_team_hooks).
 unset ITSM_HOOKS_DIR
+export ITSM_SYSTEM_HOOKS_DIR=/nonexistent/itsm/hooks
 
 # assert_refused MESSAGE DIGEST: the last run was refused by the workflow:
 # exit 1, nothing on stdout, exactly MESSAGE on stderr, and the database
@@ -477,11 +479,41 @@ use_hooks() {
 	chmod 755 "$ITSM_HOOKS_DIR"
 }
 
-# write_hook NAME BODY: an executable shell script (mode 755) named NAME in
-# $ITSM_HOOKS_DIR.
+# write_hook NAME BODY [DIR]: an executable shell script (mode 755) named
+# NAME in DIR, $ITSM_HOOKS_DIR by default.
 write_hook() {
-	printf '#!/bin/sh\n%s\n' "$2" >"$ITSM_HOOKS_DIR/$1"
-	chmod 755 "$ITSM_HOOKS_DIR/$1"
+	local dir=${3:-$ITSM_HOOKS_DIR}
+	printf '#!/bin/sh\n%s\n' "$2" >"$dir/$1"
+	chmod 755 "$dir/$1"
+}
+
+# backoff_walk: the outbox's first retries of a delivery (a mail or a
+# hook) that failed at 09:00 and fails while $BATS_TEST_TMPDIR/fails
+# counts down from 2: itsm notify is silent and tries nothing before it is
+# due (1m, then 2m more), and reports attempts 2 and 3 in one line each
+# when it is; the last run's stderr is attempt 3's.
+backoff_walk() {
+	run --separate-stderr itsm notify
+	assert_status 0 || return 1
+	assert_output "" || return 1
+	assert_stderr "" || return 1
+	[ "$(cat "$BATS_TEST_TMPDIR/fails")" = 2 ] || return 1
+	ITSM_NOW=2026-11-28T09:01:00Z run --separate-stderr itsm notify
+	assert_status 0 || return 1
+	assert_one_line_error "\(attempt 2\)" || return 1
+	ITSM_NOW=2026-11-28T09:02:59Z run --separate-stderr itsm notify
+	assert_stderr "" || return 1
+	ITSM_NOW=2026-11-28T09:03:00Z run --separate-stderr itsm notify
+	assert_status 0 || return 1
+	assert_one_line_error "\(attempt 3\)"
+}
+
+# use_team_hooks: a private team's hooks directory (mode 755) named by
+# ITSM_SYSTEM_HOOKS_DIR, in place of /etc/itsm/hooks.
+use_team_hooks() {
+	export ITSM_SYSTEM_HOOKS_DIR="$BATS_TEST_TMPDIR/team-hooks"
+	mkdir -p "$ITSM_SYSTEM_HOOKS_DIR"
+	chmod 755 "$ITSM_SYSTEM_HOOKS_DIR"
 }
 
 # --- Added for issue 4, major incidents (t3000-major-*). ---

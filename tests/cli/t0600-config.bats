@@ -313,7 +313,7 @@ policy_warns() {
 	run --separate-stderr itsm config show
 	[ "${lines[-1]}" = "# hooks in '$ITSM_HOOKS_DIR': none" ]
 	run --separate-stderr itsm --no-hooks config show
-	[ "${lines[-1]}" = "# hooks: none run (--no-hooks)" ]
+	[ "${lines[-1]}" = "# hooks: none of yours run (--no-hooks)" ]
 }
 
 @test "a policy read from a pipe (/dev/stdin) gives no trust warning; a file redirected to it is checked" {

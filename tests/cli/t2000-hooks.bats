@@ -96,7 +96,7 @@ post-cancel INC-1"
 	run --separate-stderr itsm note 1 -m "looking"
 	assert_status 0
 	assert_output "INC-1"
-	assert_stderr "itsm: hook 'post-note' failed for INC-1: exit status 3"
+	assert_stderr "itsm: hook 'post-note' failed for INC-1: exit status 3; itsm notify retries it"
 	ticket_is 1 '[.status, .events[-2].message]' '["in_progress","looking"]'
 }
 
@@ -107,7 +107,7 @@ post-cancel INC-1"
 	run --separate-stderr itsm assign 1 --to bob --json
 	assert_status 0
 	jq_is '[.ref, .assignee]' '["INC-1","bob"]'
-	assert_stderr "itsm: hook 'post-assign' failed for INC-1: exit status 1"
+	assert_stderr "itsm: hook 'post-assign' failed for INC-1: exit status 1; itsm notify retries it"
 }
 
 @test "a hanging hook is killed at the policy's hook_timeout and reported" {
@@ -120,7 +120,7 @@ wait'
 	run --separate-stderr itsm note 1 -m "looking"
 	assert_status 0
 	assert_output "INC-1"
-	assert_stderr "itsm: hook 'post-note' failed for INC-1: timed out"
+	assert_stderr "itsm: hook 'post-note' failed for INC-1: timed out; itsm notify retries it"
 	ticket_is 1 '.events[-2].message' '"looking"'
 	# Its process group is gone (or a zombie about to be reaped).
 	pid=$(cat "$BATS_TEST_TMPDIR/sleep.pid")
@@ -135,7 +135,7 @@ wait'
 	run --separate-stderr itsm open "Mail down" --caller alice
 	assert_status 0
 	assert_output "INC-1"
-	assert_stderr "itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is writable by others"
+	assert_stderr "itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is writable by others; itsm notify retries it"
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 	ticket_is 1 '.status' '"new"'
 }
@@ -147,7 +147,7 @@ wait'
 	run --separate-stderr itsm open "Mail down" --caller alice
 	assert_status 0
 	assert_output "INC-1"
-	assert_stderr "itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is writable by others"
+	assert_stderr "itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is writable by others; itsm notify retries it"
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
 
@@ -230,14 +230,14 @@ refused_once() {
 	write_hook post-open "$RECORDER"
 	chown nobody "$ITSM_HOOKS_DIR/post-open"
 	uid=$(id -u nobody)
-	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is owned by another user (uid $uid)"
+	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is owned by another user (uid $uid); itsm notify retries it"
 	refused_once open "Mail down" --caller alice
 	assert_output "INC-1"
 	ticket_is 1 '.status' '"new"'
 	# A hooks directory owned by another user, likewise.
 	chown root "$ITSM_HOOKS_DIR/post-open"
 	chown nobody "$ITSM_HOOKS_DIR"
-	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is owned by another user (uid $uid)"
+	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is owned by another user (uid $uid); itsm notify retries it"
 	refused_once open "DNS down" --caller alice
 	assert_output "INC-2"
 }
@@ -251,13 +251,13 @@ refused_once() {
 	ln -s "$shared/post-open" "$ITSM_HOOKS_DIR/post-open"
 	for m in 777 1777; do
 		chmod "$m" "$shared"
-		want="itsm: hook 'post-open' not run: '$shared' is writable by others"
+		want="itsm: hook 'post-open' not run: '$shared' is writable by others; itsm notify retries it"
 		refused_once open "Mail down" --caller alice
 	done
 	# A link owned by another user is refused too, in a trusted directory.
 	chmod 755 "$shared"
 	chown -h nobody "$ITSM_HOOKS_DIR/post-open"
-	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is owned by another user (uid $(id -u nobody))"
+	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is owned by another user (uid $(id -u nobody)); itsm notify retries it"
 	refused_once open "Mail down" --caller alice
 	# Owned by root, into a trusted directory, the link runs the hook.
 	chown -h root "$ITSM_HOOKS_DIR/post-open"
@@ -274,7 +274,7 @@ refused_once() {
 	chmod 755 "$ITSM_HOOKS_DIR"
 	write_hook post-open "echo ran >>\"$BATS_TEST_TMPDIR/ran\""
 	chmod 777 "$open"
-	want="itsm: hook 'post-open' not run: '$open' is writable by others"
+	want="itsm: hook 'post-open' not run: '$open' is writable by others; itsm notify retries it"
 	refused_once open "Mail down" --caller alice
 	assert_output "INC-1"
 	# Sticky: nobody else may rename or remove what is ours in it.
@@ -289,11 +289,11 @@ refused_once() {
 	use_hooks
 	write_hook post-open "echo ran >>\"$BATS_TEST_TMPDIR/ran\""
 	chmod 775 "$ITSM_HOOKS_DIR"
-	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is writable by its group"
+	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR' is writable by its group; itsm notify retries it"
 	refused_once open "Mail down" --caller alice
 	chmod 2775 "$ITSM_HOOKS_DIR"
 	chmod 775 "$ITSM_HOOKS_DIR/post-open"
-	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is writable by its group"
+	want="itsm: hook 'post-open' not run: '$ITSM_HOOKS_DIR/post-open' is writable by its group; itsm notify retries it"
 	refused_once open "Mail down" --caller alice
 	chmod 755 "$ITSM_HOOKS_DIR/post-open"
 	run --separate-stderr itsm open "Mail down" --caller alice
@@ -312,7 +312,7 @@ refused_once() {
 	ITSM_NOW=2026-12-28T09:00:00Z run --separate-stderr itsm escalate --stagnant
 	assert_status 0
 	[ "$(grep -c INC- <<<"$output")" -ge 2 ]
-	assert_stderr "itsm: hook 'post-escalate' not run: '$ITSM_HOOKS_DIR' is writable by others"
+	assert_stderr "itsm: hook 'post-escalate' not run: '$ITSM_HOOKS_DIR' is writable by others; itsm notify retries it"
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
 

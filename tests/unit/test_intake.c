@@ -143,7 +143,7 @@ test_duplicate_and_dry_run(void **state)
 	assert_int_equal(msg_ticket(f, "<d@example.com>"), -1);
 	assert_int_equal(store_last_event_id(f->store), 0);
 	assert_int_equal(f->ctx->noutbox, 0);
-	assert_int_equal(f->ctx->npending, 0);
+	assert_int_equal(f->ctx->nhookq, 0);
 
 	assert_int_equal(take(f, m, 0, &r), 0);
 	assert_int_equal(r.outcome, ITSM_MAIL_OPENED);
