@@ -139,6 +139,18 @@ mails() {
 	    [ "$(db_sql "SELECT string_agg(name, ' ' ORDER BY id) FROM outbox")" = "opened resolved closed reopened opened duplicate" ]
 }
 
+@test "without mail.confirm the words are yes and oui: the resolved mail names them" {
+	use_mail
+	sed -i '/^  confirm:/d' "$ITSM_CONFIG"
+	itsm open "VPN down" --caller ann --contact ann@example.org \
+	    --impact high --urgency high >/dev/null
+	itsm resolve 1 --permanent --code solved -m "token renewed" >/dev/null
+	[ "$(mails)" = 2 ]
+	grep -q 'replying "yes" or "oui"; any other reply' "$MAILDIR/2.eml"
+	run --separate-stderr itsm config show
+	[[ $output == *$'\n  confirm: [yes, oui]\n'* ]]
+}
+
 @test "escalated: to the managers whose contact is an address, naming them" {
 	use_mail
 	itsm open "Payroll down" --caller ann --impact high --urgency high >/dev/null
