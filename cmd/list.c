@@ -11,6 +11,7 @@
 #include "cmd.h"
 
 enum { O_STATUS, O_TYPE, O_PRIORITY, O_GROUP, O_ASSIGNEE, O_MINE,
+    O_CALLER, O_AFFECTED, O_SERVICE, O_CATEGORY, O_TEXT, O_SINCE, O_UNTIL,
     O_ON_HOLD, O_STAGNANT, O_BREACHED, O_ALL, O_LIMIT, O_FIELDS };
 
 static const struct opt opts[] = {
@@ -23,6 +24,19 @@ static const struct opt opts[] = {
 	[O_ASSIGNEE] = { "assignee", 0, "USER", "only this assignee", C_WORD,
 	    0 },
 	[O_MINE] = { "mine", 0, NULL, "only the tickets assigned to you",
+	    C_NONE, 0 },
+	[O_CALLER] = { "caller", 0, "NAME", "only this caller's", C_WORD, 0 },
+	[O_AFFECTED] = { "affected", 0, "NAME", "only those affecting this "
+	    "user", C_WORD, 0 },
+	[O_SERVICE] = { "service", 0, "SERVICE", "only this service's", C_WORD,
+	    0 },
+	[O_CATEGORY] = { "category", 0, "CAT", "only this category",
+	    C_CATEGORY, 0 },
+	[O_TEXT] = { "text", 0, "TEXT", "only those whose summary or "
+	    "description holds TEXT", C_NONE, 0 },
+	[O_SINCE] = { "since", 0, "TIME", "only those opened at TIME or later",
+	    C_NONE, 0 },
+	[O_UNTIL] = { "until", 0, "TIME", "only those opened before TIME",
 	    C_NONE, 0 },
 	[O_ON_HOLD] = { "on-hold", 0, NULL, "only the tickets on hold", C_NONE,
 	    0 },
@@ -148,6 +162,22 @@ list_filter(struct app *app, const struct args *a, struct itsm_filter *f,
 			return usage_error(app->cmd, "--mine and --assignee "
 			    "exclude each other");
 		f->assignee = itsm_ctx_actor(app->ctx);
+	}
+	f->caller = a->val[O_CALLER];
+	f->affected = a->val[O_AFFECTED];
+	f->service = a->val[O_SERVICE];
+	f->category = a->val[O_CATEGORY];
+	if ((f->text = a->val[O_TEXT]) != NULL && *f->text == '\0')
+		return usage_error(app->cmd, "--text needs some text");
+	if (a->val[O_SINCE] != NULL) {
+		if ((rc = parse_time(app, a->val[O_SINCE], &f->since)) != 0)
+			return rc;
+		f->has_since = 1;
+	}
+	if (a->val[O_UNTIL] != NULL) {
+		if ((rc = parse_time(app, a->val[O_UNTIL], &f->until)) != 0)
+			return rc;
+		f->has_until = 1;
 	}
 	if (a->count[O_ON_HOLD]) {
 		static const char *const on_hold[] = { "on_hold", NULL };

@@ -205,6 +205,13 @@ struct store_query {
 	const char *group;		/* equal in any case (ASCII), or NULL */
 	const char *assignee;		/* equal (exact), or NULL */
 	const char *assignee_or_none;	/* NULL assignee or equal, or NULL */
+	/* Equal in any case (ASCII), or NULL. */
+	const char *caller, *affected, *service, *category;
+	/* In summary or description, in any case (ASCII), or NULL. */
+	const char *text;
+	/* opened_at >= since, opened_at < until, when has_ set. */
+	int has_since, has_until;
+	int64_t since, until;
 	/*
 	 * Stagnant: the ticket is workable and updated_at < its cut: the
 	 * cut of the name in cut_name equal to its priority (exact, bytes;

@@ -103,6 +103,15 @@ qb_nocase(struct qb *q, const char *column, const char *v)
 	qb_sql(q, "%s", q->d->nocase_post);
 }
 
+/* column holds v, in any case (ASCII); NULL holds nothing. */
+static void
+qb_contains(struct qb *q, const char *column, const char *v)
+{
+	qb_sql(q, "%s%s%s", q->d->contains_pre, column, q->d->contains_mid);
+	qb_text(q, v);
+	qb_sql(q, "%s", q->d->contains_post);
+}
+
 int
 qb_check(const struct qb *q)
 {
@@ -268,6 +277,29 @@ qb_filter(struct qb *q, const struct store_query *f)
 		qb_sql(q, " AND (assignee IS NULL OR assignee = ");
 		qb_text(q, f->assignee_or_none);
 		qb_sql(q, ")");
+	}
+	if (f->caller != NULL)
+		qb_nocase(q, "caller", f->caller);
+	if (f->affected != NULL)
+		qb_nocase(q, "affected", f->affected);
+	if (f->service != NULL)
+		qb_nocase(q, "service", f->service);
+	if (f->category != NULL)
+		qb_nocase(q, "category", f->category);
+	if (f->text != NULL) {
+		qb_sql(q, " AND (");
+		qb_contains(q, "summary", f->text);
+		qb_sql(q, " OR ");
+		qb_contains(q, "description", f->text);
+		qb_sql(q, ")");
+	}
+	if (f->has_since) {
+		qb_sql(q, " AND opened_at >= ");
+		qb_int(q, f->since);
+	}
+	if (f->has_until) {
+		qb_sql(q, " AND opened_at < ");
+		qb_int(q, f->until);
 	}
 	if (f->stagnant)
 		qb_stagnant(q, f);

@@ -28,6 +28,8 @@ struct qb_dialect {
 	const char *int_type;		/* after an integer one */
 	/* column = value, in any case (ASCII): pre column mid value post. */
 	const char *nocase_pre, *nocase_mid, *nocase_post;
+	/* value in column, in any case (ASCII): pre column mid value post. */
+	const char *contains_pre, *contains_mid, *contains_post;
 	const char *queue_order;	/* ORDER BY of STORE_BY_QUEUE */
 	const char *resolved_order;	/* ORDER BY of STORE_BY_RESOLVED */
 	const char *stagnant_from;	/* the table of the stagnant arms */

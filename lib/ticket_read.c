@@ -623,6 +623,15 @@ filter_query(itsm_ctx *c, const struct itsm_filter *f,
 	q->group = f->group;
 	q->assignee = f->assignee;
 	q->assignee_or_none = f->assignee_or_none;
+	q->caller = f->caller;
+	q->affected = f->affected;
+	q->service = f->service;
+	q->category = f->category;
+	q->text = f->text;
+	q->has_since = f->has_since;
+	q->since = f->since;
+	q->has_until = f->has_until;
+	q->until = f->until;
 	if (f->stagnant)
 		tk_query_stagnant(q, k);
 	if (f->breached)

@@ -158,6 +158,14 @@ struct itsm_filter {
 	const char *const *status;	/* NULL-terminated, or NULL for the open ones */
 	const char *type, *priority, *group, *assignee;
 	const char *assignee_or_none;	/* assigned to this user, or to nobody */
+	/* Equal in any case (ASCII), or NULL: the caller's, the affected
+	 * user's, the service's, the category's name. */
+	const char *caller, *affected, *service, *category;
+	/* In the summary or the description, in any case (ASCII), or NULL. */
+	const char *text;
+	/* Opened at since or later, before until (when has_ set). */
+	int has_since, has_until;
+	int64_t since, until;
 	int all;			/* every status */
 	int workable;			/* open and not on hold */
 	int stagnant;			/* no activity past the threshold */

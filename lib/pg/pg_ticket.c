@@ -42,6 +42,10 @@ static const struct qb_dialect pg_dialect = {
 	.nocase_pre = "lower(",
 	.nocase_mid = ") = lower(",
 	.nocase_post = " COLLATE \"C\")",
+	/* lower() in the C collation folds ASCII only, as SQLite's. */
+	.contains_pre = "strpos(lower(",
+	.contains_mid = " COLLATE \"C\"), lower(",
+	.contains_post = " COLLATE \"C\")) > 0",
 	/*
 	 * major is NOT NULL (0 or 1): NULLS FIRST, the index's own,
 	 * changes nothing; the others are never NULL.

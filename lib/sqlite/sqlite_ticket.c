@@ -51,6 +51,10 @@ static const struct qb_dialect sq_dialect = {
 	.nocase_pre = "",
 	.nocase_mid = " = ",
 	.nocase_post = " COLLATE NOCASE",
+	/* SQLite's lower() folds ASCII only, as NOCASE does. */
+	.contains_pre = "instr(lower(",
+	.contains_mid = "), lower(",
+	.contains_post = ")) > 0",
 	.queue_order = "major DESC, ifnull(priority_rank, 1000000), "
 	    "opened_at, id",
 	.resolved_order = "resolved_at, id",

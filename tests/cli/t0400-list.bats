@@ -190,6 +190,94 @@ set_ticket() {	# set_ticket ID "col = value, ..."
 	assert_output ""
 }
 
+@test "--caller, --affected, --service, --category: one each, in any case; a name no ticket has lists nothing" {
+	open_ticket "Mail slow" --caller Ann --affected bob --service mail
+	open_ticket "VPN down" --caller carl --affected ann --service VPN
+	open_ticket "Mail bounces" --caller ann --service Mail
+	itsm categorize 2 --type incident --category network >/dev/null
+	itsm categorize 3 --type incident --category software >/dev/null
+	run --separate-stderr itsm list --caller ANN -q
+	assert_status 0
+	assert_output "$(printf 'INC-1\nINC-3')"
+	# The affected user is the caller unless told otherwise.
+	run --separate-stderr itsm list --affected Ann -q
+	assert_output "$(printf 'INC-2\nINC-3')"
+	run --separate-stderr itsm list --service MAIL -q
+	assert_output "$(printf 'INC-1\nINC-3')"
+	run --separate-stderr itsm list --category NETWORK -q
+	assert_output "INC-2"
+	run --separate-stderr itsm list --caller ann --service mail --category software -q
+	assert_output "INC-3"
+	run --separate-stderr itsm list --caller nobody
+	assert_status 0
+	assert_output ""
+	assert_stderr ""
+	# Not a prefix, not a pattern.
+	run --separate-stderr itsm list --caller an -q
+	assert_output ""
+	run --separate-stderr itsm list --service 'm%' -q
+	assert_output ""
+}
+
+@test "--text: in the summary or the description, anywhere, in any case" {
+	open_ticket "Printer jammed" --caller a
+	open_ticket "Screen dark" --caller a -m "the PRINTER beside it works"
+	open_ticket "VPN down" --caller a -m "since 9:00"
+	open_ticket "100% CPU_load" --caller a
+	run --separate-stderr itsm list --text printer -q
+	assert_status 0
+	assert_output "$(printf 'INC-1\nINC-2')"
+	run --separate-stderr itsm list --text "INTER BES" -q
+	assert_output "INC-2"
+	run --separate-stderr itsm list --text "printer  beside" -q
+	assert_output ""
+	# No pattern: % and _ are themselves.
+	run --separate-stderr itsm list --text "%" -q
+	assert_output "INC-4"
+	run --separate-stderr itsm list --text "u_l" -q
+	assert_output "INC-4"
+	run --separate-stderr itsm list --text "c" --all -q
+	assert_output "$(printf 'INC-2\nINC-3\nINC-4')"
+}
+
+@test "--since and --until: opened at or after, before; any time form" {
+	export ITSM_NOW=2026-11-26T10:00:00Z
+	open_ticket "old" --caller a
+	export ITSM_NOW=2026-11-27T23:59:59Z
+	open_ticket "eve" --caller a
+	export ITSM_NOW=2026-11-28T00:00:00Z
+	open_ticket "midnight" --caller a
+	export ITSM_NOW=2026-11-28T09:00:00Z
+	open_ticket "today" --caller a
+	run --separate-stderr itsm list --since 2026-11-28 -q
+	assert_status 0
+	assert_output "$(printf 'INC-3\nINC-4')"
+	run --separate-stderr itsm list --until 2026-11-28 -q
+	assert_output "$(printf 'INC-1\nINC-2')"
+	run --separate-stderr itsm list --since yesterday --until today -q
+	assert_output "INC-2"
+	run --separate-stderr itsm list --since -1h -q
+	assert_output "INC-4"
+	run --separate-stderr itsm list --since 2026-11-28T09:00:00Z -q
+	assert_output "INC-4"
+}
+
+@test "bad --since, --until or --text: refused, one line, nothing changed" {
+	open_ticket "x" --caller alice
+	before=$(db_digest)
+	run --separate-stderr itsm list --since nonsense
+	assert_status 65
+	assert_output ""
+	assert_one_line_error "invalid time 'nonsense'"
+	run --separate-stderr itsm list --until 2026-13-01
+	assert_status 65
+	assert_one_line_error "invalid time '2026-13-01'"
+	run --separate-stderr itsm list --text ""
+	assert_status 64
+	assert_one_line_error "--text needs some text"
+	assert_unchanged "$before"
+}
+
 @test "filters combine" {
 	open_ticket "a" --caller x --impact high --urgency high
 	open_ticket "b" --caller x --impact high --urgency high
