@@ -14,8 +14,8 @@ enum { O_OUTPUT, O_SHA256 };
 static const struct opt opts[] = {
 	[O_OUTPUT] = { "output", 'o', "FILE", "write the content to FILE "
 	    "(- for standard output)", C_FILE, 0 },
-	[O_SHA256] = { "sha256", 0, "PREFIX", "of two attachments with the "
-	    "name, the one whose SHA-256 begins so", C_NONE, 0 },
+	[O_SHA256] = { "sha256", 0, "PREFIX", "the one of NAME whose SHA-256 "
+	    "begins so", C_NONE, 0 },
 	{ NULL, 0, NULL, NULL, C_NONE, 0 }
 };
 
