@@ -10,20 +10,6 @@ lsan_beside_gmime
 
 CORPUS="$TOP/tests/mail"
 
-# use_mail [MORE]: a mail section (MORE: lines under it), notifications
-# swallowed by a sendmail that reads them and keeps nothing.
-use_mail() {
-	printf '#!/bin/sh\ncat >/dev/null\n' >"$BATS_TEST_TMPDIR/sendmail"
-	chmod 755 "$BATS_TEST_TMPDIR/sendmail"
-	export ITSM_SENDMAIL="$BATS_TEST_TMPDIR/sendmail -t -i"
-	cat >>"$ITSM_CONFIG" <<EOF
-mail:
-  from: {address: desk@example.org, name: Service desk}
-  domain: itsm.example.org
-${1-}
-EOF
-}
-
 # att_msg SUBJECT [NAME FILE DISPOSITION TYPE]...: a multipart/mixed
 # message from Ann, its text "Hello", then each file base64-encoded;
 # Message-ID <$ID@example.com> (ID default m1); extra headers in $HDRS.
