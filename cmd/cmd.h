@@ -294,6 +294,9 @@ int out_char_len(const char *s, int *unsafe);
 void out_cell(FILE *f, const char *s, int width, int last);
 void out_json(FILE *f, const char *json);
 void out_json_string(FILE *f, const char *s);
+/* An attachment as a JSON object (attachment.c; show --json too). */
+struct itsm_attachment;
+void out_attachment_json(FILE *f, const struct itsm_attachment *a);
 /* One cell of a tsv or csv line, after its separator unless first. */
 void out_field(FILE *f, const char *s, enum fmt fmt, int first);
 
@@ -343,6 +346,7 @@ extern const struct cmd cmd_open, cmd_categorize, cmd_prioritize, cmd_list,
     cmd_show, cmd_config, cmd_help, cmd_complete, cmd_note, cmd_assign,
     cmd_escalate, cmd_hold, cmd_resolve, cmd_close, cmd_reopen, cmd_cancel,
     cmd_next, cmd_major, cmd_export, cmd_import, cmd_stats, cmd_db,
-    cmd_notify, cmd_outbox, cmd_mail;
+    cmd_notify, cmd_outbox, cmd_mail,
+    cmd_attachment;
 
 #endif

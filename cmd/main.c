@@ -29,6 +29,7 @@ const struct cmd *const commands[] = {
 	&cmd_import,
 	&cmd_stats,
 	&cmd_mail,
+	&cmd_attachment,
 	&cmd_notify,
 	&cmd_outbox,
 	&cmd_config,

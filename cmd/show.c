@@ -153,24 +153,79 @@ show_events(struct app *app, int64_t id)
 	return rc < 0 ? fail(rc) : 0;
 }
 
+/* The attachments of its mail: a section, or nothing when none. */
+static void
+show_attachments(struct app *app, const struct itsm_attachment *v, size_t n)
+{
+	char when[ITSM_TIMEBUF];
+	FILE *o = app->out;
+	size_t i;
+
+	if (n == 0)
+		return;
+	fprintf(o, "\n%sattachments%s\n", color(app, "\033[1m"),
+	    color(app, "\033[0m"));
+	for (i = 0; i < n; i++) {
+		fputs("  ", o);
+		out_escaped(o, v[i].name[0] != '\0' ? v[i].name : "(no name)",
+		    FMT_TABLE);
+		fputs("  ", o);
+		out_escaped(o, v[i].type, FMT_TABLE);
+		fprintf(o, "  %lld bytes  %.12s  %s%s\n", (long long)v[i].size,
+		    v[i].sha256, time_text(app, v[i].at, when),
+		    v[i].is_inline ? "  inline" : "");
+	}
+}
+
+/* The ticket's JSON with "attachments" (when it has any) at its end. */
+static void
+show_json(struct app *app, const itsm_ticket *t,
+    const struct itsm_attachment *v, size_t n)
+{
+	const char *j = itsm_ticket_json(t);
+	size_t len = strlen(j), i;
+	char *head;
+
+	if (n == 0 || len < 2 || j[len - 1] != '}' ||
+	    (head = strndup(j, len - 1)) == NULL) {
+		out_json(app->out, j);
+		fputc('\n', app->out);
+		return;
+	}
+	out_json(app->out, head);
+	free(head);
+	fputs(",\"attachments\":[", app->out);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputc(',', app->out);
+		out_attachment_json(app->out, &v[i]);
+	}
+	fputs("]}\n", app->out);
+}
+
 static int
 run(struct app *app, const struct args *a)
 {
 	itsm_ticket *t = NULL;
+	struct itsm_attachment *att = NULL;
 	int fields[ITSM_NFIELDS], f, rc;
+	size_t natt = 0;
 	int64_t id;
 
 	if ((rc = parse_ref(a->operand[0], &id)) != 0)
 		return rc;
 	if ((rc = itsm_ticket_get_full(app->ctx, id, &t)) != 0)
 		return fail(rc);
+	if ((rc = itsm_attachments(app->ctx, id, &att, &natt)) != 0) {
+		itsm_ticket_free(t);
+		return fail(rc);
+	}
 	for (f = 0; f < ITSM_NFIELDS; f++)
 		fields[f] = f;
 	if (app->quiet) {
 		fprintf(app->out, "%s\n", itsm_ticket_str(t, ITSM_F_REF));
 	} else if (app->fmt == FMT_JSON || app->fmt == FMT_JSONL) {
-		out_json(app->out, itsm_ticket_json(t));
-		fputc('\n', app->out);
+		show_json(app, t, att, natt);
 	} else if (app->fmt == FMT_CSV) {
 		out_csv_header(app, fields, ITSM_NFIELDS);
 		out_ticket_row(app, t, fields, ITSM_NFIELDS, 1);
@@ -184,8 +239,10 @@ run(struct app *app, const struct args *a)
 		rc = show_events(app, id);
 	} else {
 		show_table(app, t);
+		show_attachments(app, att, natt);
 		rc = show_events(app, id);
 	}
+	itsm_attachments_free(att, natt);
 	itsm_ticket_free(t);
 	return rc;
 }

@@ -21,7 +21,7 @@
 #include "itsm/store.h"
 
 /* Raised when a member is added to or changed in an ops struct. */
-#define STORE_ENGINE_VERSION 4
+#define STORE_ENGINE_VERSION 5
 
 /*
  * A value of a row: NULL, an integer (true and false are 1 and 0), a
@@ -554,6 +554,45 @@ struct engine_outbox {
 	int (*thread)(itsm_store *s, int64_t ticket, char **out);
 };
 
+/*
+ * Attachments of incoming mail (lib/intake.c, lib/attachment.c): the
+ * bytes once per content, in blobs by SHA-256, and each arrival on a
+ * ticket.  Which are kept is the domain's (the policy's limits).
+ */
+struct store_attachment_new {
+	int64_t ticket;
+	int64_t event;			/* 0: none */
+	const char *message_id;		/* "<...>", or NULL */
+	const char *name;		/* the file name, "" allowed */
+	const char *type;		/* "image/png" */
+	const char *sha256;		/* 64 lowercase hex digits, of data */
+	const unsigned char *data;
+	size_t size;
+	int is_inline;
+	int64_t at;
+};
+
+struct engine_attachments {
+	/*
+	 * Records an attachment of ticket: its blob when none with that
+	 * SHA-256 is stored yet (*blob_added 1), else the one stored is
+	 * kept (0); then the attachment's row, *id its id (ids grow).
+	 */
+	int (*add)(itsm_store *s, const struct store_attachment_new *a,
+	    int64_t *id, int *blob_added);
+	/*
+	 * The attachments of ticket, by id: id, name, type, size, sha256,
+	 * is_inline (0 or 1), at, message_id, event.
+	 */
+	int (*list)(itsm_store *s, int64_t ticket, struct store_rows **out);
+	/*
+	 * The bytes of the blob sha256 into *data (*size of them, the
+	 * caller's to free()); ITSM_E_NOTFOUND when none is stored.
+	 */
+	int (*blob)(itsm_store *s, const char *sha256, unsigned char **data,
+	    size_t *size);
+};
+
 /* An engine: one of these, constant, per kind of database. */
 struct store_engine {
 	int version;			/* STORE_ENGINE_VERSION */
@@ -564,6 +603,7 @@ struct store_engine {
 	const struct engine_stats *stats;
 	const struct engine_port *port;
 	const struct engine_outbox *outbox;
+	const struct engine_attachments *attachments;
 };
 
 /*

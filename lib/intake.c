@@ -37,6 +37,15 @@
  *    (the time of delivery when it has none, or one more than five
  *    minutes ahead); the first of mail.routes that matches sets type,
  *    category, group and service.
+ * 11. Attachments (and inline parts) of a message that opens a ticket or
+ *    becomes a reply (6 to 10) are stored with it, in the same
+ *    transaction: their bytes once per content (by SHA-256), a row per
+ *    arrival on the ticket.  Left out: an inline image smaller than
+ *    mail.ignore_inline_images_below (a signature's logo: silently); one
+ *    larger than mail.max_attachment; one that would bring the message's
+ *    kept attachments past mail.max_attachments (taken in their order):
+ *    those two are named, with why, at the end of the description or
+ *    note.  Automatic mail (5) stores none.
  * A reply (6 to 8) also gets an event "mail message_id <id>" holding the
  * whole body; a note, a reason or a description longer than 64 KiB is
  * cut.  Every Message-ID received is recorded with the ticket it went to
@@ -44,6 +53,7 @@
  */
 #include <ctype.h>
 #include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +65,7 @@
 #include "itsm/workflow.h"
 #include "mail_int.h"
 #include "notify_int.h"
+#include "store_attach.h"
 #include "store_int.h"
 #include "store_outbox.h"
 #include "ticket_int.h"
@@ -245,7 +256,131 @@ struct take {
 	struct mail *m;
 	const char *caller, *contact;
 	char msgid[1024];	/* "<...>", or "" */
+	unsigned char *keep;	/* per attachment: 1 stored, 0 left out */
+	char *left_out;		/* what says which were left out; NULL */
 };
+
+/* Appends to *buf (len *n) the text fmt makes; 0 or ITSM_E_NOMEM. */
+static int
+append(char **buf, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+append(char **buf, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *g;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (w < 0 || (g = realloc(*buf, *n + (size_t)w + 1)) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	*buf = g;
+	va_start(ap, fmt);
+	vsnprintf(g + *n, (size_t)w + 1, fmt, ap);
+	va_end(ap);
+	*n += (size_t)w;
+	return 0;
+}
+
+/* Rule 11: which attachments are kept, and what says the others. */
+static int
+pick_attachments(struct take *k)
+{
+	const struct mail *m = k->m;
+	const struct mail_attachment *a;
+	size_t i, n = 0, total = 0;
+	const char *why;
+	int rc;
+
+	if (m->nattachments == 0)
+		return 0;
+	if ((k->keep = calloc(m->nattachments, 1)) == NULL)
+		return itsm_error(ITSM_E_NOMEM, "out of memory");
+	for (i = 0; i < m->nattachments; i++) {
+		a = &m->attachments[i];
+		why = NULL;
+		if (a->is_inline && strncmp(a->type, "image/", 6) == 0 &&
+		    a->size < k->ml->ignore_inline_below)
+			continue;	/* a signature's logo: not said */
+		if (a->size > k->ml->max_attachment)
+			why = "larger than max_attachment";
+		else if (a->size > k->ml->max_attachments - total)
+			why = "past max_attachments for one message";
+		if (why == NULL) {
+			k->keep[i] = 1;
+			total += a->size;
+			continue;
+		}
+		if ((rc = append(&k->left_out, &n, "%s- %s (%s, %zu bytes): "
+		    "%s\n", n == 0 ? "\n\nAttachments left out:\n" : "",
+		    a->name[0] != '\0' ? a->name : "(no name)", a->type,
+		    a->size, why)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* text, then what says the attachments left out; NULL: no memory. */
+static char *
+with_left_out(const struct take *k, const char *text, size_t max)
+{
+	char *all, *r;
+	size_t n;
+
+	if (k->left_out == NULL)
+		return cut(text, max);
+	n = strlen(text) + strlen(k->left_out) + 1;
+	if ((all = malloc(n)) == NULL)
+		return NULL;
+	snprintf(all, n, "%s%s", text, k->left_out);
+	/* The list is kept whole: the text gives way. */
+	if (strlen(all) > max && strlen(k->left_out) < max) {
+		free(all);
+		if ((r = cut(text, max - strlen(k->left_out))) == NULL)
+			return NULL;
+		n = strlen(r) + strlen(k->left_out) + 1;
+		if ((all = malloc(n)) != NULL)
+			snprintf(all, n, "%s%s", r, k->left_out);
+		free(r);
+		return all;
+	}
+	r = cut(all, max);
+	free(all);
+	return r;
+}
+
+/* Rule 11: the attachments kept, on ticket, in the transaction. */
+static int
+store_kept(struct take *k, int64_t ticket)
+{
+	const struct mail_attachment *a;
+	struct store_attachment_new n;
+	int64_t event, id;
+	int rc, added;
+	size_t i;
+
+	if (k->keep == NULL || ticket <= 0)
+		return 0;
+	event = store_last_event_id(k->c->store);
+	for (i = 0; i < k->m->nattachments; i++) {
+		if (!k->keep[i])
+			continue;
+		a = &k->m->attachments[i];
+		n = (struct store_attachment_new){ .ticket = ticket,
+		    .event = event,
+		    .message_id = k->msgid[0] != '\0' ? k->msgid : NULL,
+		    .name = a->name, .type = a->type, .sha256 = a->sha256,
+		    .data = a->data, .size = a->size,
+		    .is_inline = a->is_inline, .at = k->c->now };
+		if ((rc = store_attachment_add(k->c->store, &n, &id,
+		    &added)) != 0)
+			return rc;
+	}
+	return 0;
+}
 
 /* Records the Message-ID with ticket (0: none). */
 static int
@@ -298,7 +433,7 @@ open_ticket(struct take *k, int64_t old, const char *old_ref)
 	}
 	summary = cut(m->subject[0] != '\0' ? m->subject : "(no subject)",
 	    MAX_SUMMARY);
-	desc = cut(full != NULL ? full : m->body, MAX_TEXT);
+	desc = with_left_out(k, full != NULL ? full : m->body, MAX_TEXT);
 	if (summary == NULL || desc == NULL) {
 		rc = itsm_error(ITSM_E_NOMEM, "out of memory");
 		goto done;
@@ -318,7 +453,8 @@ open_ticket(struct take *k, int64_t old, const char *old_ref)
 		o.service = rt->service;
 	}
 	o.message_id = k->msgid[0] != '\0' ? k->msgid : NULL;
-	if ((rc = itsm_ticket_open(k->c, &o, &k->r->ticket)) != 0)
+	if ((rc = itsm_ticket_open(k->c, &o, &k->r->ticket)) != 0 ||
+	    (rc = store_kept(k, k->r->ticket)) != 0)
 		goto done;
 	if (old > 0) {
 		itsm_ref_format(rt != NULL && rt->type != NULL ?
@@ -410,7 +546,7 @@ take_reply(struct take *k, int64_t id)
 		k->r->old = id;
 		return open_ticket(k, id, ref);
 	}
-	if ((reply = cut(k->m->reply[0] != '\0' ? k->m->reply :
+	if ((reply = with_left_out(k, k->m->reply[0] != '\0' ? k->m->reply :
 	    "(an empty reply)", MAX_TEXT)) == NULL)
 		return itsm_error(ITSM_E_NOMEM, "out of memory");
 	if ((rc = record(k, id)) != 0 || (rc = keep_body(k, id)) != 0)
@@ -429,6 +565,8 @@ take_reply(struct take *k, int64_t id)
 		rc = tk_caller_note(k->c, id, reply);
 		break;
 	}
+	if (rc == 0)
+		rc = store_kept(k, id);
 done:
 	free(reply);
 	return rc;
@@ -485,6 +623,8 @@ take(struct take *k)
 		return rc;
 	if (k->m->kind != MAIL_NORMAL)
 		return take_noise(k, id);
+	if ((rc = pick_attachments(k)) != 0)
+		return rc;
 	if (id > 0)
 		return take_reply(k, id);
 	k->r->outcome = ITSM_MAIL_OPENED;
@@ -548,6 +688,8 @@ itsm_mail_take(itsm_ctx *c, const char *buf, size_t len, size_t size,
 		hook_clear(c);
 	}
 out:
+	free(k.keep);
+	free(k.left_out);
 	mail_free(k.m);
 	free(caller);
 	free(contact);

@@ -1944,9 +1944,15 @@ read_mail(struct loader *l, yaml_node_t *n)
 {
 	static const char *const keys[] = { "from", "sendmail", "domain",
 	    "subject_tag", "retry", "timeout", "confirm", "max_size",
+<<<<<<< HEAD
 	    "rate_limit", "reopen_age", "routes", NULL };
 	/* What a user says when it works, in the languages itsm speaks. */
 	static const char *const confirm[] = { "yes", "oui" };
+=======
+	    "max_attachment", "max_attachments",
+	    "ignore_inline_images_below", "rate_limit", "reopen_age",
+	    "routes", NULL };
+>>>>>>> h15-attach
 	struct itsm_mail_policy *m = &l->p->mail;
 	char **words;
 	size_t nwords;
@@ -1956,14 +1962,22 @@ read_mail(struct loader *l, yaml_node_t *n)
 	*m = (struct itsm_mail_policy){ .sendmail = "/usr/sbin/sendmail -t -i",
 	    .subject_tag = "[{ref}]", .attempts = 10, .backoff = 60,
 	    .max_backoff = 3600, .timeout = 30, .max_size = 10 * 1024 * 1024,
+<<<<<<< HEAD
 	    .rate_messages = 20, .rate_period = 3600,
 	    .reopen_age = 30 * 86400, .confirm = confirm, .nconfirm = 2 };
+=======
+	    .max_attachment = 10 * 1024 * 1024,
+	    .max_attachments = 10 * 1024 * 1024, .rate_messages = 20, .rate_period = 3600,
+	    .reopen_age = 30 * 86400 };
+>>>>>>> h15-attach
 	if (n == NULL)
 		return 0;
 	if (n->type != YAML_MAPPING_NODE)
 		return err_at(l, n, "mail must be a mapping of from, sendmail, "
 		    "domain, subject_tag, retry, timeout, confirm, max_size, "
-		    "rate_limit, reopen_age and routes");
+		    "max_attachment, max_attachments, "
+		    "ignore_inline_images_below, rate_limit, reopen_age and "
+		    "routes");
 	if ((rc = check_keys(l, n, "mail", keys)) != 0)
 		return rc;
 	if ((v = get(l, n, "from")) == NULL)
@@ -2012,6 +2026,21 @@ read_mail(struct loader *l, yaml_node_t *n)
 	if ((v = get(l, n, "max_size")) != NULL &&
 	    (rc = read_size(l, v, "max_size", &m->max_size)) != 0)
 		return rc;
+	if ((v = get(l, n, "max_attachment")) != NULL &&
+	    (rc = read_size(l, v, "max_attachment",
+	    &m->max_attachment)) != 0)
+		return rc;
+	if ((v = get(l, n, "max_attachments")) != NULL &&
+	    (rc = read_size(l, v, "max_attachments",
+	    &m->max_attachments)) != 0)
+		return rc;
+	if ((v = get(l, n, "ignore_inline_images_below")) != NULL) {
+		if (v->type == YAML_SCALAR_NODE && strcmp(scalar(v), "0") == 0)
+			m->ignore_inline_below = 0;
+		else if ((rc = read_size(l, v, "ignore_inline_images_below",
+		    &m->ignore_inline_below)) != 0)
+			return rc;
+	}
 	if ((v = get(l, n, "rate_limit")) != NULL &&
 	    (rc = read_rate(l, v)) != 0)
 		return rc;

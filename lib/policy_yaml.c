@@ -424,6 +424,22 @@ managers(struct em *m, const itsm_policy *p)
 	seq_end(m);
 }
 
+/* key: a size as the policy writes it (10M, 20K, or bytes). */
+static void
+size_key(struct em *m, const char *key, size_t v)
+{
+	char size[32];
+
+	if (v != 0 && v % (1024 * 1024) == 0)
+		snprintf(size, sizeof(size), "%zuM", v >> 20);
+	else if (v != 0 && v % 1024 == 0)
+		snprintf(size, sizeof(size), "%zuK", v >> 10);
+	else
+		snprintf(size, sizeof(size), "%zu", v);
+	str(m, key);
+	str(m, size);
+}
+
 /* The keys of mail: that itsm mail reads. */
 static void
 mail_in(struct em *m, const struct itsm_mail_policy *ml)
@@ -432,17 +448,12 @@ mail_in(struct em *m, const struct itsm_mail_policy *ml)
 	    "category", "group", "service" };
 	const struct itsm_mail_route *r;
 	const char *rv[6];
-	char size[32];
 	size_t i, j;
 
-	if (ml->max_size % (1024 * 1024) == 0)
-		snprintf(size, sizeof(size), "%zuM", ml->max_size >> 20);
-	else if (ml->max_size % 1024 == 0)
-		snprintf(size, sizeof(size), "%zuK", ml->max_size >> 10);
-	else
-		snprintf(size, sizeof(size), "%zu", ml->max_size);
-	str(m, "max_size");
-	str(m, size);
+	size_key(m, "max_size", ml->max_size);
+	size_key(m, "max_attachment", ml->max_attachment);
+	size_key(m, "max_attachments", ml->max_attachments);
+	size_key(m, "ignore_inline_images_below", ml->ignore_inline_below);
 	str(m, "rate_limit");
 	map_start(m, 1);
 	str(m, "messages");

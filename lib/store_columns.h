@@ -90,9 +90,12 @@ _Static_assert(0 STORE_TICKET_COLUMNS(STORE_COUNT_) == 0 TK_FIELDS(STORE_STORED_
 	" o.id, o.created_at, o.ticket, o.event, o.kind, o.name," \
 	" o.recipients, o.message_id, o.payload, o.state, o.attempts," \
 	" o.next_attempt_at, o.last_error, o.sent_at, x.message_id," \
-	" x.ticket, x.direction, x.at" \
+	" x.ticket, x.direction, x.at, b.sha256, b.size, b.data, n.id," \
+	" n.ticket, n.event, n.message_id, n.name, n.type, n.size, n.sha256," \
+	" n.is_inline, n.at" \
 	" FROM tickets t, events e, meta m, majors j, major_roster r," \
-	" major_findings f, major_actions a, outbox o, mail_messages x" \
+	" major_findings f, major_actions a, outbox o, mail_messages x," \
+	" blobs b, attachments n" \
 	" WHERE 1 = 0"
 
 #endif

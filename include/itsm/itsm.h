@@ -8,6 +8,7 @@
 
 #include "itsm/error.h"
 #include "itsm/hooks.h"
+#include "itsm/attachment.h"
 #include "itsm/outbox.h"
 #include "itsm/major.h"
 #include "itsm/port.h"

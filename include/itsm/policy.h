@@ -276,6 +276,9 @@ struct itsm_mail_policy {
 	size_t nconfirm;
 	/* Incoming mail (itsm-mail(1)). */
 	size_t max_size;		/* bytes of a message: 10M */
+	size_t max_attachment;		/* bytes of one attachment kept: 10M */
+	size_t max_attachments;		/* of a message's kept in all: 10M */
+	size_t ignore_inline_below;	/* inline images smaller: 0, none */
 	int rate_messages;		/* per sender per rate_period: 20 */
 	int64_t rate_period;		/* 1h */
 	int64_t reopen_age;		/* a closed ticket's replies: 30d */

@@ -11,7 +11,7 @@
 
 typedef struct itsm_store itsm_store;
 
-#define ITSM_SCHEMA_VERSION 8
+#define ITSM_SCHEMA_VERSION 9
 
 enum itsm_store_flags {
 	ITSM_STORE_READONLY = 1 << 0,	/* never create, never migrate */

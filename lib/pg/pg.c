@@ -270,8 +270,34 @@ static const char *const m8[] = {
 	NULL
 };
 
+/*
+ * 8 -> 9: the attachments of incoming mail: their bytes once per
+ * content (blobs, by SHA-256), and each arrival on a ticket.
+ */
+static const char *const m9[] = {
+	"CREATE TABLE blobs ("
+	"  sha256" TXT " PRIMARY KEY CHECK (length(sha256) = 64),"
+	"  size bigint NOT NULL,"
+	"  data bytea NOT NULL"
+	")",
+	"CREATE TABLE attachments ("
+	"  id bigint PRIMARY KEY,"
+	"  ticket bigint NOT NULL REFERENCES tickets (id),"
+	"  event bigint,"
+	"  message_id" TXT ","
+	"  name" TXT " NOT NULL,"
+	"  type" TXT " NOT NULL,"
+	"  size bigint NOT NULL,"
+	"  sha256" TXT " NOT NULL REFERENCES blobs (sha256),"
+	"  is_inline boolean NOT NULL DEFAULT false,"
+	"  at bigint NOT NULL"
+	")",
+	"CREATE INDEX attachments_ticket ON attachments (ticket, id)",
+	NULL
+};
+
 static const char *const *const migrations[ITSM_SCHEMA_VERSION] = {
-	m1, m2, m3, m4, m5, m6, m7, m8
+	m1, m2, m3, m4, m5, m6, m7, m8, m9
 };
 
 /* The version opening migrates to; only tests lower it. */
@@ -1353,4 +1379,5 @@ const struct store_engine itsm_engine_pg = {
 	.stats = &pg_stats,
 	.port = &pg_port,
 	.outbox = &pg_outbox,
+	.attachments = &pg_attachments,
 };

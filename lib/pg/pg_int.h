@@ -124,5 +124,6 @@ extern const struct engine_majors pg_majors;
 extern const struct engine_stats pg_stats;
 extern const struct engine_port pg_port;
 extern const struct engine_outbox pg_outbox;
+extern const struct engine_attachments pg_attachments;
 
 #endif

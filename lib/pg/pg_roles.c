@@ -13,7 +13,8 @@
  *   the database count as admins.
  * - Grants: every role reads every itsm table; itsm_technician inserts
  *   tickets, events, majors and their roster, findings and actions,
- *   settings, the outbox's rows and the Message-IDs of mail_messages;
+ *   settings, the outbox's rows, the Message-IDs of mail_messages, and
+ *   the attachments of incoming mail with their blobs;
  *   updates the columns the workflow writes (a ticket's
  *   but its id, opening time and external reference; a major's but its
  *   ticket; a roster's role; an action's done time; a setting's value;
@@ -105,11 +106,11 @@ static const char roles_sql[] =
  */
 static const char *const grants_sql[] = {
 	"GRANT SELECT ON itsm_schema, tickets, events, meta, majors,"
-	" major_roster, major_findings, major_actions, outbox, mail_messages"
-	" TO itsm_technician",
+	" major_roster, major_findings, major_actions, outbox, mail_messages,"
+	" blobs, attachments TO itsm_technician",
 	"GRANT INSERT ON tickets, events, meta, majors, major_roster,"
-	" major_findings, major_actions, outbox, mail_messages"
-	" TO itsm_technician",
+	" major_findings, major_actions, outbox, mail_messages, blobs,"
+	" attachments TO itsm_technician",
 	"GRANT UPDATE (state, attempts, next_attempt_at, last_error, sent_at)"
 	" ON outbox TO itsm_technician",
 	"GRANT UPDATE (writes) ON itsm_schema TO itsm_technician",

@@ -225,7 +225,30 @@ static const char *const migrations[ITSM_SCHEMA_VERSION] = {
 	"  at INTEGER NOT NULL"
 	");"
 	"CREATE INDEX mail_messages_ticket ON mail_messages (ticket, at)"
-	"  WHERE ticket IS NOT NULL;"
+	"  WHERE ticket IS NOT NULL;",
+
+	/*
+	 * 8 -> 9: the attachments of incoming mail: their bytes once per
+	 * content (blobs, by SHA-256), and each arrival on a ticket.
+	 */
+	"CREATE TABLE blobs ("
+	"  sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),"
+	"  size INTEGER NOT NULL,"
+	"  data BLOB NOT NULL"
+	");"
+	"CREATE TABLE attachments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket INTEGER NOT NULL REFERENCES tickets (id),"
+	"  event INTEGER,"	/* no foreign key, as the outbox's */
+	"  message_id TEXT,"
+	"  name TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL REFERENCES blobs (sha256),"
+	"  is_inline INTEGER NOT NULL DEFAULT 0 CHECK (is_inline IN (0, 1)),"
+	"  at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX attachments_ticket ON attachments (ticket, id);"
 };
 
 /*
@@ -1546,4 +1569,5 @@ const struct store_engine itsm_engine_sqlite = {
 	.stats = &sq_stats,
 	.port = &sq_port,
 	.outbox = &sq_outbox,
+	.attachments = &sq_attachments,
 };

@@ -70,6 +70,7 @@ extern const struct engine_majors sq_majors;
 extern const struct engine_stats sq_stats;
 extern const struct engine_port sq_port;
 extern const struct engine_outbox sq_outbox;
+extern const struct engine_attachments sq_attachments;
 
 /*
  * Appends to the SQL text in buf (len bytes) at *off; past the end,

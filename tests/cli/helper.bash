@@ -838,3 +838,26 @@ msg() {
 	printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n%s\n' \
 	    "${BODY:-Hello}"
 }
+
+# use_mail [MORE]: a mail section in the test's policy (MORE: lines
+# under it) and a sendmail that keeps each message in $MAILDIR/N.eml
+# (t2060, t2065).
+use_mail() {
+	export MAILDIR="$BATS_TEST_TMPDIR/mail"
+	mkdir -p "$MAILDIR"
+	cat >"$BATS_TEST_TMPDIR/sendmail" <<'EOF'
+#!/bin/sh
+d=$(dirname "$0")/mail
+n=$(($(ls "$d" | grep -c '\.eml$') + 1))
+cat >"$d/$n.eml"
+EOF
+	chmod 755 "$BATS_TEST_TMPDIR/sendmail"
+	export ITSM_SENDMAIL="$BATS_TEST_TMPDIR/sendmail -t -i"
+	cat >>"$ITSM_CONFIG" <<EOF
+mail:
+  from: {address: desk@example.org, name: Service desk}
+  domain: itsm.example.org
+  confirm: ["yes", oui, "it works"]
+${1-}
+EOF
+}

@@ -110,12 +110,12 @@ pg_digest() {
 @test "sqlite: db init creates the file with the schema; a second init is refused (1), changing nothing" {
 	run --separate-stderr itsm db init
 	assert_status 0
-	assert_output "created the itsm schema, version 8, in '$ITSM_DB'"
+	assert_output "created the itsm schema, version 9, in '$ITSM_DB'"
 	[ "$(stat -c %a "$ITSM_DB")" = 600 ]
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 8 ]
+	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 9 ]
 	before=$(db_digest)
 	run --separate-stderr itsm db init
-	assert_rejected 1 "database '.*' has the itsm schema already \(version 8\): nothing to do" "$before"
+	assert_rejected 1 "database '.*' has the itsm schema already \(version 9\): nothing to do" "$before"
 	run --separate-stderr itsm open "after init" --caller ann
 	assert_status 0
 	assert_output "INC-1"
@@ -151,7 +151,7 @@ pg_digest() {
 	before=$(db_digest)
 	run --separate-stderr itsm db upgrade
 	assert_status 0
-	assert_output "upgraded the itsm schema, version 8, in '$ITSM_DB'"
+	assert_output "upgraded the itsm schema, version 9, in '$ITSM_DB'"
 	assert_unchanged "$before"
 }
 
@@ -160,10 +160,10 @@ pg_digest() {
 	sqlite3 "$ITSM_DB" "DROP INDEX tickets_stagnant; CREATE INDEX
 	    tickets_activity ON tickets (updated_at) WHERE status IN ('new',
 	    'in_progress'); DROP TABLE outbox; DROP TABLE mail_messages;
-	    PRAGMA user_version = 5"
+	    DROP TABLE attachments; DROP TABLE blobs; PRAGMA user_version = 5"
 	run --separate-stderr itsm db upgrade
 	assert_status 0
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 8 ]
+	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 9 ]
 	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM sqlite_master WHERE name = 'tickets_stagnant'")" = 1 ]
 	[ "$(sqlite3 "$ITSM_DB" "SELECT count(*) FROM sqlite_master WHERE name = 'tickets_activity'")" = 0 ]
 	[ "$(sqlite3 "$ITSM_DB" 'SELECT summary FROM tickets')" = kept ]
@@ -172,12 +172,26 @@ pg_digest() {
 @test "sqlite: db upgrade from schema 7 adds the outbox and the Message-IDs, keeping the tickets" {
 	itsm open "kept" --caller ann >/dev/null
 	sqlite3 "$ITSM_DB" "DROP TABLE outbox; DROP TABLE mail_messages;
-	    PRAGMA user_version = 7"
+	    DROP TABLE attachments; DROP TABLE blobs; PRAGMA user_version = 7"
 	run --separate-stderr itsm db upgrade
 	assert_status 0
-	assert_output "upgraded the itsm schema, version 8, in '$ITSM_DB'"
-	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 8 ]
+	assert_output "upgraded the itsm schema, version 9, in '$ITSM_DB'"
+	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 9 ]
 	[ "$(sqlite3 "$ITSM_DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE name IN ('outbox', 'outbox_due', 'mail_messages', 'mail_messages_ticket') ORDER BY name)")" = "mail_messages mail_messages_ticket outbox outbox_due" ]
+	[ "$(sqlite3 "$ITSM_DB" 'SELECT summary FROM tickets')" = kept ]
+}
+
+@test "sqlite: db upgrade from schema 8 adds the blobs and the attachments, keeping the tickets" {
+	itsm open "kept" --caller ann >/dev/null
+	sqlite3 "$ITSM_DB" "DROP TABLE attachments; DROP TABLE blobs;
+	    PRAGMA user_version = 8"
+	run --separate-stderr itsm list
+	assert_status 0
+	run --separate-stderr itsm db upgrade
+	assert_status 0
+	assert_output "upgraded the itsm schema, version 9, in '$ITSM_DB'"
+	[ "$(sqlite3 "$ITSM_DB" 'PRAGMA user_version')" = 9 ]
+	[ "$(sqlite3 "$ITSM_DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE name IN ('blobs', 'attachments', 'attachments_ticket') ORDER BY name)")" = "attachments attachments_ticket blobs" ]
 	[ "$(sqlite3 "$ITSM_DB" 'SELECT summary FROM tickets')" = kept ]
 }
 
@@ -188,14 +202,14 @@ pg_digest() {
 	[[ ${lines[0]} == "engine: sqlite" ]]
 	[[ ${lines[1]} == "server: SQLite "* ]]
 	[[ ${lines[2]} == "database: $ITSM_DB" ]]
-	[[ ${lines[3]} == "schema: 8 (this itsm's)" ]]
+	[[ ${lines[3]} == "schema: 9 (this itsm's)" ]]
 	[[ ${lines[4]} == "user: -" ]]
 	[[ ${lines[5]} == "role: admin" ]]
 	[ "${#lines[@]}" = 6 ]
 	run --separate-stderr itsm db status --json
 	assert_status 0
-	jq_is '.engine == "sqlite" and .schema == 8 and
-	    .schema_known == 8 and .user == null and .role == "admin" and
+	jq_is '.engine == "sqlite" and .schema == 9 and
+	    .schema_known == 9 and .user == null and .role == "admin" and
 	    (.server | startswith("SQLite ")) and .database == "'"$ITSM_DB"'"' \
 	    true
 }
@@ -235,18 +249,18 @@ pg_digest() {
 	[ "$(pg_sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 ]
 	run --separate-stderr itsm db init
 	assert_status 0
-	assert_output "created the itsm schema, version 8, in '$PGDB'"
+	assert_output "created the itsm schema, version 9, in '$PGDB'"
 	[ "$(pg_sql "SELECT count(*) FROM pg_trigger WHERE tgname IN
 	    ('events_guard', 'tickets_guard', 'majors_guard')")" = 3 ]
 	before=$(pg_digest)
 	run --separate-stderr itsm db init
 	assert_status 1
-	assert_one_line_error "database '$PGDB' has the itsm schema already \(version 8\): nothing to do"
+	assert_one_line_error "database '$PGDB' has the itsm schema already \(version 9\): nothing to do"
 	[ "$(pg_digest)" = "$before" ]
 	run --separate-stderr itsm db status --json
 	assert_status 0
 	jq_is '.engine == "postgresql" and .database == "'"$PGDB"'"
-	    and .schema == 8 and .user == "'"$PGUSER"'" and .role == "admin"
+	    and .schema == 9 and .user == "'"$PGUSER"'" and .role == "admin"
 	    and (.server | startswith("PostgreSQL "))' true
 }
 
@@ -254,16 +268,33 @@ pg_digest() {
 	pg_db
 	itsm db init >/dev/null
 	itsm open "kept" --caller ann >/dev/null
-	pg_sql "DROP TABLE outbox; DROP TABLE mail_messages; UPDATE itsm_schema SET version = 7"
+	pg_sql "DROP TABLE attachments; DROP TABLE blobs; DROP TABLE outbox; DROP TABLE mail_messages; UPDATE itsm_schema SET version = 7"
 	run --separate-stderr itsm list
 	assert_status 74
 	assert_one_line_error "run 'itsm db upgrade'"
 	run --separate-stderr itsm db upgrade
 	assert_status 0
-	assert_output "upgraded the itsm schema, version 8, in '$PGDB'"
-	[ "$(pg_sql "SELECT version FROM itsm_schema")" = 8 ]
+	assert_output "upgraded the itsm schema, version 9, in '$PGDB'"
+	[ "$(pg_sql "SELECT version FROM itsm_schema")" = 9 ]
 	[ "$(pg_sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c WHERE c.relname IN ('outbox', 'outbox_due', 'mail_messages', 'mail_messages_ticket')")" = "mail_messages mail_messages_ticket outbox outbox_due" ]
 	[ "$(pg_sql "SELECT has_table_privilege('itsm_technician', 'outbox', 'INSERT') AND has_column_privilege('itsm_technician', 'outbox', 'state', 'UPDATE') AND NOT has_column_privilege('itsm_technician', 'outbox', 'payload', 'UPDATE') AND has_table_privilege('itsm_technician', 'mail_messages', 'INSERT')")" = t ]
+	[ "$(pg_sql "SELECT summary FROM tickets")" = kept ]
+}
+
+@test "pg: db upgrade from schema 8 adds the blobs and the attachments, with a technician's grants" {
+	pg_db
+	itsm db init >/dev/null
+	itsm open "kept" --caller ann >/dev/null
+	pg_sql "DROP TABLE attachments; DROP TABLE blobs; UPDATE itsm_schema SET version = 8"
+	run --separate-stderr itsm list
+	assert_status 74
+	assert_one_line_error "run 'itsm db upgrade'"
+	run --separate-stderr itsm db upgrade
+	assert_status 0
+	assert_output "upgraded the itsm schema, version 9, in '$PGDB'"
+	[ "$(pg_sql "SELECT version FROM itsm_schema")" = 9 ]
+	[ "$(pg_sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c WHERE c.relname IN ('blobs', 'attachments', 'attachments_ticket')")" = "attachments attachments_ticket blobs" ]
+	[ "$(pg_sql "SELECT has_table_privilege('itsm_technician', 'blobs', 'INSERT') AND has_table_privilege('itsm_technician', 'attachments', 'INSERT') AND has_table_privilege('itsm_technician', 'attachments', 'SELECT') AND NOT has_table_privilege('itsm_technician', 'blobs', 'UPDATE') AND NOT has_table_privilege('itsm_technician', 'attachments', 'DELETE')")" = t ]
 	[ "$(pg_sql "SELECT summary FROM tickets")" = kept ]
 }
 

@@ -11,28 +11,6 @@ lsan_beside_gmime
 
 CORPUS="$TOP/tests/mail"
 
-# use_mail [MORE]: a mail section in the test's policy (MORE: lines
-# under it) and a sendmail that keeps each message in $MAILDIR/N.eml.
-use_mail() {
-	export MAILDIR="$BATS_TEST_TMPDIR/mail"
-	mkdir -p "$MAILDIR"
-	cat >"$BATS_TEST_TMPDIR/sendmail" <<'EOF'
-#!/bin/sh
-d=$(dirname "$0")/mail
-n=$(($(ls "$d" | grep -c '\.eml$') + 1))
-cat >"$d/$n.eml"
-EOF
-	chmod 755 "$BATS_TEST_TMPDIR/sendmail"
-	export ITSM_SENDMAIL="$BATS_TEST_TMPDIR/sendmail -t -i"
-	cat >>"$ITSM_CONFIG" <<EOF
-mail:
-  from: {address: desk@example.org, name: Service desk}
-  domain: itsm.example.org
-  confirm: ["yes", oui, "it works"]
-${1-}
-EOF
-}
-
 # hdr N NAME: the value of header NAME of captured message N.
 hdr() {
 	sed -n "/^\$/q; s/^$2: //p" "$MAILDIR/$1.eml"

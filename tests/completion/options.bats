@@ -75,7 +75,7 @@ section_options() {
 	on && /^$/ { on = 0 }
 	on {
 		desc = $0
-		if (match(desc, /^  (-[a-zA-Z], )?--[a-z][a-z-]*( [A-Z][A-Z0-9,_|.-]*)? +/))
+		if (match(desc, /^  (-[a-zA-Z], )?--[a-z][a-z0-9-]*( [A-Z][A-Z0-9,_|.-]*)? +/))
 			desc = substr(desc, RLENGTH + 1)
 		else
 			desc = "?"

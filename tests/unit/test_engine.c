@@ -25,6 +25,7 @@
 #include "engine.h"
 #include "store_int.h"
 #include "store_major.h"
+#include "store_attach.h"
 #include "store_outbox.h"
 #include "store_port.h"
 #include "store_stats.h"
@@ -3090,6 +3091,80 @@ test_mail_messages(void **state)
 	assert_int_equal(tk, t);
 }
 
+/* Attachments: a blob once per content, rows in order, bytes back. */
+static void
+test_attachments(void **state)
+{
+	static const char sha_a[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	static const char sha_z[] = "0000000000000000000000000000000000000000000000000000000000000000";
+	static const unsigned char bin[] = { 0, 1, 0xff, 0x80, '\'', 0 };
+	struct fx *f = *state;
+	struct store_attachment_new a = { .type = "application/pdf",
+	    .sha256 = sha_a, .data = bin, .size = sizeof(bin), .at = 950,
+	    .message_id = "<m@x>", .name = "f.pdf" };
+	const struct store_value *v;
+	struct store_rows *r;
+	unsigned char *data;
+	int64_t t, id1, id2, id3;
+	size_t n, size;
+	int added;
+
+	assert_int_equal(itsm_store_begin(f->a), 0);
+	t = add_ticket(f->a, "att", 900, "new", 0, -1);
+	a.ticket = t;
+	assert_int_equal(store_attachment_add(f->a, &a, &id1, &added), 0);
+	assert_int_equal(added, 1);
+	a.name = "again.pdf";
+	a.is_inline = 1;
+	a.event = 7;
+	assert_int_equal(store_attachment_add(f->a, &a, &id2, &added), 0);
+	assert_int_equal(added, 0);
+	assert_true(id2 > id1);
+	a = (struct store_attachment_new){ .ticket = t, .name = "",
+	    .type = "text/plain", .sha256 = sha_z, .data = NULL, .size = 0,
+	    .at = 960 };
+	assert_int_equal(store_attachment_add(f->a, &a, &id3, &added), 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(itsm_store_commit(f->a), 0);
+
+	assert_int_equal(store_blob(f->b, sha_a, &data, &size), 0);
+	assert_int_equal(size, sizeof(bin));
+	assert_memory_equal(data, bin, sizeof(bin));
+	free(data);
+	assert_int_equal(store_blob(f->b, sha_z, &data, &size), 0);
+	assert_int_equal(size, 0);
+	free(data);
+	assert_int_equal(store_blob(f->b, "b", &data, &size),
+	    ITSM_E_NOTFOUND);
+	assert_null(data);
+
+	assert_int_equal(store_attachments(f->b, t, &r), 0);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(n, 9);
+	assert_int_equal(v[0].i, id1);
+	assert_string_equal(v[1].s, "f.pdf");
+	assert_string_equal(v[2].s, "application/pdf");
+	assert_int_equal(v[3].i, (int64_t)sizeof(bin));
+	assert_string_equal(v[4].s, sha_a);
+	assert_int_equal(v[5].i, 0);
+	assert_int_equal(v[6].i, 950);
+	assert_string_equal(v[7].s, "<m@x>");
+	assert_int_equal(v[8].type, STORE_NULL);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_string_equal(v[1].s, "again.pdf");
+	assert_int_equal(v[5].i, 1);
+	assert_int_equal(v[8].i, 7);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 1);
+	assert_int_equal(v[0].i, id3);
+	assert_string_equal(v[1].s, "");
+	assert_int_equal(v[7].type, STORE_NULL);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+	assert_int_equal(store_attachments(f->b, t + 1, &r), 0);
+	assert_int_equal(store_rows_next(f->b, r, &v, &n), 0);
+	store_rows_free(f->b, r);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -3168,6 +3243,7 @@ main(void)
 		T(test_outbox_list),
 		T(test_outbox_claimed_once),
 		T(test_mail_messages),
+		T(test_attachments),
 	};
 
 	char name[64];

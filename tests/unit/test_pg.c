@@ -626,6 +626,15 @@ test_technician_permissions(void **state)
 	    " state = 'sent', sent_at = 6, last_error = NULL WHERE id = 1");
 	refused(c, "UPDATE outbox SET payload = 'other' WHERE id = 1");
 	refused(c, "DELETE FROM mail_messages");
+	/* Attachments: stored and read, never rewritten nor deleted. */
+	allowed(c, "INSERT INTO blobs (sha256, size, data) VALUES"
+	    " (repeat('a', 64), 1, '\\x00')");
+	allowed(c, "INSERT INTO attachments (id, ticket, name, type, size,"
+	    " sha256, at) VALUES (1, 1, 'f', 'text/plain', 1, repeat('a', 64),"
+	    " 5)");
+	refused(c, "UPDATE blobs SET data = '\\x01'");
+	refused(c, "UPDATE attachments SET name = 'g'");
+	refused(c, "DELETE FROM attachments");
 	/* Resolving a major's ticket ends the major, in one transaction. */
 	allowed(c, "BEGIN");
 	allowed(c, "UPDATE majors SET state = 'ended', ended_at = 5"
