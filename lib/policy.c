@@ -1944,15 +1944,11 @@ read_mail(struct loader *l, yaml_node_t *n)
 {
 	static const char *const keys[] = { "from", "sendmail", "domain",
 	    "subject_tag", "retry", "timeout", "confirm", "max_size",
-<<<<<<< HEAD
-	    "rate_limit", "reopen_age", "routes", NULL };
-	/* What a user says when it works, in the languages itsm speaks. */
-	static const char *const confirm[] = { "yes", "oui" };
-=======
 	    "max_attachment", "max_attachments",
 	    "ignore_inline_images_below", "rate_limit", "reopen_age",
 	    "routes", NULL };
->>>>>>> h15-attach
+	/* What a user says when it works, in the languages itsm speaks. */
+	static const char *const confirm[] = { "yes", "oui" };
 	struct itsm_mail_policy *m = &l->p->mail;
 	char **words;
 	size_t nwords;
@@ -1962,14 +1958,10 @@ read_mail(struct loader *l, yaml_node_t *n)
 	*m = (struct itsm_mail_policy){ .sendmail = "/usr/sbin/sendmail -t -i",
 	    .subject_tag = "[{ref}]", .attempts = 10, .backoff = 60,
 	    .max_backoff = 3600, .timeout = 30, .max_size = 10 * 1024 * 1024,
-<<<<<<< HEAD
-	    .rate_messages = 20, .rate_period = 3600,
-	    .reopen_age = 30 * 86400, .confirm = confirm, .nconfirm = 2 };
-=======
 	    .max_attachment = 10 * 1024 * 1024,
-	    .max_attachments = 10 * 1024 * 1024, .rate_messages = 20, .rate_period = 3600,
-	    .reopen_age = 30 * 86400 };
->>>>>>> h15-attach
+	    .max_attachments = 10 * 1024 * 1024, .rate_messages = 20,
+	    .rate_period = 3600, .reopen_age = 30 * 86400,
+	    .confirm = confirm, .nconfirm = 2 };
 	if (n == NULL)
 		return 0;
 	if (n->type != YAML_MAPPING_NODE)
