@@ -50,7 +50,7 @@ ticket() {
 	ticket
 	run --separate-stderr itsm list --format table
 	assert_status 0
-	[[ $output == *$'\nINC-1     P1!  new         30m ago   service-desk'* ]]
+	[[ $output == *$'\nINC-1     P1!       new         30m ago   service-desk'* ]]
 	run --separate-stderr itsm list --format tsv
 	assert_output $'INC-1\tP1\tnew\t2026-11-28T08:30:00Z\tservice-desk\t\tPrinter down'
 	run --separate-stderr itsm list --format csv --fields ref,opened_at

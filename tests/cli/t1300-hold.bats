@@ -90,7 +90,7 @@ INC-2"
 	assert_status 0
 	assert_output ""
 	run --separate-stderr itsm list --format table
-	[[ $output == *"INC-1     P1   on_hold"* ]] || { printf '%s\n' "$output" >&2; false; }
+	[[ $output == *"INC-1     P1        on_hold"* ]] || { printf '%s\n' "$output" >&2; false; }
 }
 
 @test "a hold before the response pauses the response clock too" {

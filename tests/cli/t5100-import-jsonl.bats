@@ -48,7 +48,7 @@ build_rich_db() {
 	# note, assign, escalate (functional and hierarchical), hold and
 	# release, resolve, close rejected, resolve, close confirmed, reopen.
 	at 2026-11-20T08:00:00Z open "Mail down" --caller ann --affected bob \
-	    --channel phone --contact "ext 42" --service mail \
+	    --channel phone --contact "ext 42" --service erp \
 	    -m $'Outlook says "disconnected"\nsince 7:50' --type incident \
 	    --category software --subcategory email --impact medium \
 	    --urgency high --at 2026-11-20T07:55:00Z
@@ -100,7 +100,7 @@ build_rich_db() {
 	    --due 2026-12-05
 	at 2026-11-24T10:00:00Z major action 5 --done 1
 	# 7: proposed by the rules, rejected.
-	at 2026-11-22T10:00:00Z open "Mail slow" --caller lee --service mail \
+	at 2026-11-22T10:00:00Z open "Mail slow" --caller lee --service erp \
 	    --impact high --urgency high
 	at 2026-11-22T10:01:00Z major detect
 	at 2026-11-22T10:02:00Z major reject 7 -m "one user"

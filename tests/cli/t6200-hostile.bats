@@ -38,7 +38,7 @@ build_fixture() {
 	itsm open "five" --caller eve --impact high --urgency high
 	itsm major declare 5 -m "big"
 	itsm major end 5 -m "over"
-	itsm open "six" --caller fay --impact high --urgency high
+	itsm open "six" --caller fay --service payroll --impact high --urgency high
 	itsm major detect
 }
 
@@ -663,10 +663,13 @@ HOSTILE=$'clip \e]52;c;SGVsbG8=\a up \e[5A home \e[H title \e]0;pwned\a title2 \
 		fi
 		for v in "list --all" "show $n" "next" "major status" \
 		    "major status 4" "major status 5" "major report 4" \
-		    "major report 5" "stats --by group"; do
+		    "major report 5" "major report 4 --format html" \
+		    "stats --by group"; do
 			row="$r | $v"
 			words "$v"
-			go "${ARGS[@]}" --format table
+			# The output format before the command: report's own
+			# --format, after it, is markdown or html.
+			go --format table "${ARGS[@]}"
 			succeeded
 			no_raw_controls "$output"
 			no_raw_controls "$stderr"
@@ -757,11 +760,11 @@ no_raw_invisible() {
 	go major link 4 --child 7
 	succeeded
 	for v in "list" "list --all" "show 7" "next" "major status" \
-	    "major status 4" "major report 4"; do
+	    "major status 4" "major report 4" "major report 4 --format html"; do
 		for fm in table tsv csv; do
 			row="$v --format $fm"
 			words "$v"
-			go "${ARGS[@]}" --format "$fm"
+			go --format "$fm" "${ARGS[@]}"
 			succeeded
 			no_raw_invisible "$output"
 		done

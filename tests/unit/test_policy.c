@@ -1711,10 +1711,14 @@ test_major_default(void **state)
 	(void)state;
 	assert_int_equal(itsm_policy_load_file(&p, NULL), 0);
 	assert_int_equal(itsm_policy_major_rule_count(p), 2);
-	/* Rule 1: any P1. */
-	assert_true(itsm_policy_major_rule_matches(p, 0, "P1", "low", NULL,
-	    why, sizeof(why)));
-	assert_string_equal(why, "priority P1");
+	/* Rule 1: a P1 on a critical service; a P1 printer is no crisis. */
+	assert_true(itsm_policy_major_rule_matches(p, 0, "P1", "low",
+	    "payroll", why, sizeof(why)));
+	assert_string_equal(why, "priority P1 and criticality critical");
+	assert_false(itsm_policy_major_rule_matches(p, 0, "P1", "high", NULL,
+	    NULL, 0));
+	assert_false(itsm_policy_major_rule_matches(p, 0, "P1", "high", "mail",
+	    NULL, 0));
 	assert_false(itsm_policy_major_rule_matches(p, 0, "P2", "high",
 	    "payroll", NULL, 0));
 	/* Rule 2: high impact on a critical service. */
