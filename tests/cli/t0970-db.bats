@@ -29,8 +29,12 @@ setup_file() {
 		    "tests): run make deps" >"$d/failed"
 		return 0
 	fi
-	# The server lives until teardown_file leaves the file "stop".
-	(unset PGPORT; exec pg_virtualenv -t sh -c '
+	# The server lives until teardown_file leaves the file "stop".  It
+	# takes turns with the other throwaway servers (tests/pg-run.sh's
+	# lock): two pg_virtualenv at once may both take one cluster.
+	(unset PGPORT; exec flock -o \
+	    "${ITSM_PG_LOCK:-${TMPDIR:-/tmp}/itsm-pg-run.lock}" \
+	    pg_virtualenv -t sh -c '
 	    env | grep "^PG" >"$1/env.tmp" && mv "$1/env.tmp" "$1/env"
 	    while [ ! -e "$1/stop" ]; do sleep 0.1; done' sh "$d" \
 	    >"$d/pg.log" 2>&1 3>&- &
